@@ -1,0 +1,560 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {IShop} from "./interfaces/IShop.sol";
+import {IShareMallFactory} from "./interfaces/IShareMallFactory.sol";
+import {IDividendToken} from "./interfaces/IDividendToken.sol";
+import {DayMath} from "./libraries/DayMath.sol";
+import {RulesLib} from "./libraries/RulesLib.sol";
+
+/// @title Shop
+/// @notice A merchant's shop, deployed by the factory as an EIP-1167 clone. See `IShop`.
+/// @dev Storage (after the namespaced OpenZeppelin slots):
+/// - `_state`: factory, UTC offset and token count in one slot, read by every order and settlement.
+/// - `_tokens[i]`: config of token i: address, notice period and pending time (1 slot), rules (2), minted and pool
+///   allowance (1), pending rules (2, read only when a change falls due).
+/// - `_days[day]` and `_tokenDays[i][day]`: revenue and what each token is owed, one slot each.
+/// An order transaction loads the token configs into memory once, processes every order against them, and writes
+/// the totals back once, so a batch pays for its storage once rather than per order.
+contract Shop is IShop, AccessControlUpgradeable {
+    struct State {
+        address factory;
+        int32 utcOffset;
+        uint8 tokenCount;
+    }
+
+    struct Customer {
+        address referrer;
+        bool known;
+    }
+
+    /// @dev A token's working state during one order transaction.
+    struct Work {
+        IDividendToken token;
+        TokenRules rules;
+        uint256 minted;
+        uint256 poolAllowance;
+        uint256 poolAdded;
+        uint256 owedScaled;
+        uint256 escrowed;
+    }
+
+    /// @inheritdoc IShop
+    bytes32 public constant OPERATOR_ROLE = keccak256("sharemall.role.operator");
+    /// @inheritdoc IShop
+    bytes32 public constant POOL_MANAGER_ROLE = keccak256("sharemall.role.pool-manager");
+    /// @notice Most tokens one shop can have (bounds the per-order and per-settlement loops).
+    uint256 public constant MAX_TOKENS = 8;
+    /// @notice Notice period used when a token is created with 0.
+    uint32 public constant DEFAULT_NOTICE_PERIOD = 7 days;
+    /// @notice Shortest notice period.
+    uint32 public constant MIN_NOTICE_PERIOD = 1 days;
+
+    uint256 private constant _BPS = 10_000;
+    uint256 private constant _ONE_TOKEN = 1e18;
+
+    State private _state;
+    mapping(uint256 tokenIndex => TokenConfig) private _tokens;
+    mapping(uint256 day => DayRecord) private _days;
+    mapping(uint256 tokenIndex => mapping(uint256 day => TokenDay)) private _tokenDays;
+    mapping(bytes32 orderHash => bool) private _counted;
+    mapping(address customer => Customer) private _customers;
+    mapping(uint256 tokenIndex => mapping(address referrer => uint256)) private _qualified;
+    uint256 private _merchantBalance;
+    uint256[] private _revenueDays;
+
+    /// @dev The implementation is never initialised; only clones are.
+    constructor() {
+        _disableInitializers();
+    }
+
+    /// @inheritdoc IShop
+    function initialize(address admin, address operator, int32 offset) external initializer {
+        if (admin == address(0)) revert ShopInvalidAdmin(admin);
+        if (!DayMath.isValidOffset(offset)) revert ShopInvalidUtcOffset(offset);
+        __AccessControl_init();
+        _state = State({factory: msg.sender, utcOffset: offset, tokenCount: 0});
+        _grantRole(DEFAULT_ADMIN_ROLE, admin);
+        if (operator != address(0)) _grantRole(OPERATOR_ROLE, operator);
+        emit ShopInitialized(msg.sender, admin, offset);
+    }
+
+    // ---------------------------------------------------------------- Views
+
+    /// @inheritdoc IShop
+    function factory() external view returns (address) {
+        return _state.factory;
+    }
+
+    /// @inheritdoc IShop
+    function utcOffset() external view returns (int32) {
+        return _state.utcOffset;
+    }
+
+    /// @inheritdoc IShop
+    function today() public view returns (uint256) {
+        return DayMath.dayOf(block.timestamp, _state.utcOffset);
+    }
+
+    /// @inheritdoc IShop
+    function tokenCount() external view returns (uint256) {
+        return _state.tokenCount;
+    }
+
+    /// @inheritdoc IShop
+    function tokens() external view returns (address[] memory list) {
+        uint256 count = _state.tokenCount;
+        list = new address[](count);
+        for (uint256 i; i < count; ++i) list[i] = _tokens[i].token;
+    }
+
+    /// @inheritdoc IShop
+    function tokenConfig(uint256 tokenIndex) external view returns (TokenConfig memory) {
+        _checkTokenIndex(tokenIndex, _state.tokenCount);
+        return _tokens[tokenIndex];
+    }
+
+    /// @inheritdoc IShop
+    function currentRules(uint256 tokenIndex) external view returns (TokenRules memory) {
+        _checkTokenIndex(tokenIndex, _state.tokenCount);
+        TokenConfig storage config = _tokens[tokenIndex];
+        return _isDue(config.pendingAt) ? config.pending : config.rules;
+    }
+
+    /// @inheritdoc IShop
+    function pendingRules(uint256 tokenIndex) external view returns (TokenRules memory rules, uint256 effectiveAt) {
+        _checkTokenIndex(tokenIndex, _state.tokenCount);
+        TokenConfig storage config = _tokens[tokenIndex];
+        return (config.pending, config.pendingAt);
+    }
+
+    /// @inheritdoc IShop
+    function dayRecord(uint256 day) external view returns (DayRecord memory) {
+        return _days[day];
+    }
+
+    /// @inheritdoc IShop
+    function tokenDay(uint256 tokenIndex, uint256 day) external view returns (uint256 owed, uint256 escrowed) {
+        TokenDay memory td = _tokenDays[tokenIndex][day];
+        return (td.owedScaled / _BPS, td.escrowed);
+    }
+
+    /// @inheritdoc IShop
+    function isOrderCounted(bytes32 orderHash) external view returns (bool) {
+        return _counted[orderHash];
+    }
+
+    /// @inheritdoc IShop
+    function customerOf(address customer) external view returns (address referrer, bool known) {
+        Customer memory c = _customers[customer];
+        return (c.referrer, c.known);
+    }
+
+    /// @inheritdoc IShop
+    function qualifiedReferrals(uint256 tokenIndex, address referrer) external view returns (uint256) {
+        return _qualified[tokenIndex][referrer];
+    }
+
+    /// @inheritdoc IShop
+    function merchantBalance() external view returns (uint256) {
+        return _merchantBalance;
+    }
+
+    /// @inheritdoc IShop
+    function revenueDayCount() external view returns (uint256) {
+        return _revenueDays.length;
+    }
+
+    /// @inheritdoc IShop
+    function unsettledDays(uint256 start, uint256 limit) external view returns (UnsettledDay[] memory list) {
+        uint256 length = _revenueDays.length;
+        uint256 end = start >= length ? start : (limit > length - start ? length : start + limit);
+        list = new UnsettledDay[](end - start);
+        uint256 found;
+        uint256 current = today();
+        uint256 count = _state.tokenCount;
+        for (uint256 k = start; k < end; ++k) {
+            uint256 day = _revenueDays[k];
+            if (day >= current || _days[day].settled) continue;
+            UnsettledDay memory entry = UnsettledDay({day: day, owed: 0, unfunded: 0});
+            for (uint256 i; i < count; ++i) {
+                TokenDay memory td = _tokenDays[i][day];
+                uint256 owed = td.owedScaled / _BPS;
+                entry.owed += owed;
+                entry.unfunded += owed - td.escrowed;
+            }
+            list[found++] = entry;
+        }
+        assembly ("memory-safe") {
+            // Shrink the array to the entries found.
+            mstore(list, found)
+        }
+    }
+
+    // ---------------------------------------------------------------- Tokens and rules
+
+    /// @inheritdoc IShop
+    function createToken(
+        TokenParams calldata params
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint256 tokenIndex, address token) {
+        State memory s = _state;
+        tokenIndex = s.tokenCount;
+        uint32 notice = _checkNewToken(params, tokenIndex);
+        _state.tokenCount = s.tokenCount + 1;
+        TokenConfig storage config = _tokens[tokenIndex];
+        config.noticePeriod = notice;
+        config.rules = params.rules;
+        token = IShareMallFactory(s.factory).deployToken(tokenIndex, params.name, params.symbol, params.transferable);
+        config.token = token;
+        emit TokenCreated(tokenIndex, token, params.name, params.symbol, params.transferable, notice, params.rules);
+    }
+
+    /// @inheritdoc IShop
+    function changeRules(
+        uint256 tokenIndex,
+        TokenRules calldata rules
+    ) external onlyRole(DEFAULT_ADMIN_ROLE) returns (uint256 effectiveAt) {
+        uint256 count = _state.tokenCount;
+        _checkTokenIndex(tokenIndex, count);
+        _syncRules(tokenIndex);
+        TokenConfig storage config = _tokens[tokenIndex];
+        RulesLib.validate(rules, config.minted);
+        TokenRules memory current = config.rules;
+        bool atOnce = RulesLib.isAtOnce(current, rules);
+        uint256 reserved = atOnce ? rules.dividendBps : _max(current.dividendBps, rules.dividendBps);
+        uint256 totalBps = _reservedBps(tokenIndex, count) + reserved;
+        if (totalBps > _BPS) revert ShopDividendBpsTooHigh(totalBps);
+
+        if (atOnce) {
+            config.rules = rules;
+            if (config.pendingAt != 0) {
+                config.pendingAt = 0;
+                emit RulesChangeCancelled(tokenIndex);
+            }
+            emit RulesChanged(tokenIndex, rules);
+            return block.timestamp;
+        }
+        effectiveAt = block.timestamp + config.noticePeriod;
+        config.pending = rules;
+        // Safe cast: a timestamp plus a 32-bit period fits in 40 bits for the next 30,000 years.
+        config.pendingAt = uint40(effectiveAt);
+        emit RulesChangeScheduled(tokenIndex, rules, effectiveAt);
+    }
+
+    /// @inheritdoc IShop
+    function cancelRulesChange(uint256 tokenIndex) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        _checkTokenIndex(tokenIndex, _state.tokenCount);
+        _syncRules(tokenIndex);
+        TokenConfig storage config = _tokens[tokenIndex];
+        if (config.pendingAt == 0) revert ShopNoPendingRules(tokenIndex);
+        config.pendingAt = 0;
+        emit RulesChangeCancelled(tokenIndex);
+    }
+
+    /// @inheritdoc IShop
+    function applyPendingRules(uint256 tokenIndex) external {
+        _checkTokenIndex(tokenIndex, _state.tokenCount);
+        uint256 pendingAt = _tokens[tokenIndex].pendingAt;
+        if (pendingAt == 0) revert ShopNoPendingRules(tokenIndex);
+        if (!_isDue(pendingAt)) revert ShopRulesNotDue(tokenIndex, pendingAt);
+        _syncRules(tokenIndex);
+    }
+
+    // ---------------------------------------------------------------- Orders
+
+    /// @inheritdoc IShop
+    function recordOrder(Order calldata order) external onlyRole(OPERATOR_ROLE) {
+        State memory s = _state;
+        uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
+        Work[] memory work = _loadWork(s.tokenCount);
+        _countOrder(work, order.orderHash, order.customer, order.amount, order.referrer, day, OrderPath.Recorded);
+        _commit(work, day, order.amount, 1);
+    }
+
+    /// @inheritdoc IShop
+    function recordOrders(Order[] calldata orders) external onlyRole(OPERATOR_ROLE) {
+        uint256 length = orders.length;
+        if (length == 0) revert ShopEmptyBatch();
+        State memory s = _state;
+        uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
+        Work[] memory work = _loadWork(s.tokenCount);
+        uint256 revenue;
+        for (uint256 k; k < length; ++k) {
+            Order calldata order = orders[k];
+            _countOrder(work, order.orderHash, order.customer, order.amount, order.referrer, day, OrderPath.Recorded);
+            revenue += order.amount;
+        }
+        _commit(work, day, revenue, length);
+    }
+
+    /// @inheritdoc IShop
+    function checkout(bytes32 orderHash, address referrer) external payable {
+        if (msg.value > type(uint96).max) revert ShopInvalidAmount(orderHash, msg.value);
+        State memory s = _state;
+        uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
+        Work[] memory work = _loadWork(s.tokenCount);
+        _countOrder(work, orderHash, msg.sender, msg.value, referrer, day, OrderPath.Checkout);
+
+        uint256 escrowTotal;
+        uint256 count = work.length;
+        for (uint256 i; i < count; ++i) {
+            uint256 share = (msg.value * work[i].rules.dividendBps) / _BPS;
+            work[i].escrowed = share;
+            escrowTotal += share;
+        }
+        _merchantBalance += msg.value - escrowTotal;
+        _commit(work, day, msg.value, 1);
+        emit CheckoutPaid(orderHash, msg.sender, msg.value, escrowTotal);
+
+        for (uint256 i; i < count; ++i) {
+            if (work[i].escrowed != 0) work[i].token.depositEscrow{value: work[i].escrowed}();
+        }
+    }
+
+    /// @inheritdoc IShop
+    function mintFromPool(
+        uint256 tokenIndex,
+        address to,
+        uint256 amount,
+        bytes32 reason
+    ) external onlyRole(POOL_MANAGER_ROLE) {
+        _checkTokenIndex(tokenIndex, _state.tokenCount);
+        if (to == address(0)) revert ShopZeroAddress();
+        if (amount == 0) revert ShopZeroValue();
+        _syncRules(tokenIndex);
+        TokenConfig storage config = _tokens[tokenIndex];
+        uint256 allowance = config.poolAllowance;
+        if (amount > allowance) revert ShopPoolAllowanceExceeded(tokenIndex, allowance, amount);
+        uint256 supplyAfter = config.minted + amount;
+        uint256 maxSupply = config.rules.maxSupply;
+        if (maxSupply != 0 && supplyAfter > maxSupply) revert ShopMaxSupplyExceeded(tokenIndex, maxSupply, supplyAfter);
+        // Safe casts: amount <= allowance < 2^96 and supplyAfter is checked by the token against 2^96.
+        config.poolAllowance = uint96(allowance - amount);
+        config.minted = uint96(supplyAfter);
+        emit PoolMinted(tokenIndex, to, amount, reason);
+        IDividendToken(config.token).mint(to, amount);
+    }
+
+    // ---------------------------------------------------------------- Funds and settlement
+
+    /// @inheritdoc IShop
+    function deposit() external payable {
+        if (msg.value == 0) revert ShopZeroValue();
+        _merchantBalance += msg.value;
+        emit Deposited(msg.sender, msg.value);
+    }
+
+    /// @inheritdoc IShop
+    function withdraw(address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
+        if (to == address(0)) revert ShopZeroAddress();
+        if (amount == 0) revert ShopZeroValue();
+        uint256 balance = _merchantBalance;
+        if (amount > balance) revert ShopInsufficientBalance(balance, amount);
+        _merchantBalance = balance - amount;
+        emit Withdrawn(to, amount);
+        (bool ok, ) = to.call{value: amount}("");
+        if (!ok) revert ShopWithdrawalFailed(to, amount);
+    }
+
+    /// @inheritdoc IShop
+    function settle(uint256 day) external payable {
+        State memory s = _state;
+        uint256 current = DayMath.dayOf(block.timestamp, s.utcOffset);
+        if (day >= current) revert ShopDayNotOver(day, current);
+        DayRecord memory record = _days[day];
+        if (record.settled) revert ShopDayAlreadySettled(day);
+
+        uint256 count = s.tokenCount;
+        uint256[] memory owed = new uint256[](count);
+        uint256[] memory fromBalance = new uint256[](count);
+        uint256 owedTotal;
+        uint256 required;
+        for (uint256 i; i < count; ++i) {
+            TokenDay memory td = _tokenDays[i][day];
+            owed[i] = td.owedScaled / _BPS;
+            // Escrow never exceeds what is owed: both accrue per order, escrow rounded down.
+            fromBalance[i] = owed[i] - td.escrowed;
+            owedTotal += owed[i];
+            required += fromBalance[i];
+        }
+        if (owedTotal == 0) revert ShopNothingToSettle(day);
+
+        uint256 balance = _merchantBalance;
+        if (msg.value != 0) {
+            balance += msg.value;
+            emit Deposited(msg.sender, msg.value);
+        }
+        if (required > balance) revert ShopSettlementUnderfunded(day, required, balance, required - balance);
+        if (required != 0 || msg.value != 0) _merchantBalance = balance - required;
+        _days[day].settled = true;
+
+        for (uint256 i; i < count; ++i) {
+            if (owed[i] == 0) continue;
+            emit TokenDaySettled(day, i, owed[i], owed[i] - fromBalance[i], fromBalance[i]);
+            IDividendToken(_tokens[i].token).distribute{value: fromBalance[i]}(owed[i]);
+        }
+        emit DaySettled(day, msg.sender, record.revenue, owedTotal);
+    }
+
+    // ---------------------------------------------------------------- Internal
+
+    /// @dev Loads every token's rules (applying a due pending change) and counters into memory.
+    function _loadWork(uint256 count) private returns (Work[] memory work) {
+        work = new Work[](count);
+        for (uint256 i; i < count; ++i) {
+            _syncRules(i);
+            TokenConfig storage config = _tokens[i];
+            Work memory w = work[i];
+            w.token = IDividendToken(config.token);
+            w.rules = config.rules;
+            w.minted = config.minted;
+            w.poolAllowance = config.poolAllowance;
+        }
+    }
+
+    /// @dev Counts one order: checks it, binds the referrer, mints by the rules and accrues dividends in `work`.
+    function _countOrder(
+        Work[] memory work,
+        bytes32 orderHash,
+        address customer,
+        uint256 amount,
+        address referrer,
+        uint256 day,
+        OrderPath path
+    ) private {
+        if (orderHash == bytes32(0)) revert ShopInvalidOrderHash();
+        if (customer == address(0)) revert ShopInvalidCustomer(orderHash);
+        if (amount == 0) revert ShopInvalidAmount(orderHash, amount);
+        if (_counted[orderHash]) revert ShopOrderAlreadyCounted(orderHash);
+        _counted[orderHash] = true;
+
+        Customer memory c = _customers[customer];
+        bool firstOrder = !c.known;
+        if (firstOrder) {
+            c.known = true;
+            if (referrer != address(0)) {
+                if (referrer == customer) revert ShopSelfReferral(customer);
+                c.referrer = referrer;
+                emit ReferrerBound(customer, referrer);
+            }
+            _customers[customer] = c;
+        } else if (referrer != address(0) && referrer != c.referrer) {
+            revert ShopReferrerAlreadyBound(customer, c.referrer, referrer);
+        }
+        emit OrderCounted(orderHash, customer, day, path, amount);
+
+        uint256 count = work.length;
+        for (uint256 i; i < count; ++i) {
+            Work memory w = work[i];
+            TokenRules memory rules = w.rules;
+            w.owedScaled += amount * rules.dividendBps;
+
+            uint256 consumption = rules.spendPerToken == 0 ? 0 : (amount * _ONE_TOKEN) / rules.spendPerToken;
+            uint256 promotion;
+            if (c.referrer != address(0)) {
+                promotion = (consumption * rules.referralBps) / _BPS;
+                if (firstOrder && rules.referralsPerToken != 0 && amount >= rules.minFirstOrder) {
+                    uint256 qualified = ++_qualified[i][c.referrer];
+                    if (qualified % rules.referralsPerToken == 0) promotion += _ONE_TOKEN;
+                }
+            }
+            consumption = _capToSupply(w, consumption);
+            promotion = _capToSupply(w, promotion);
+            if (rules.poolDen != 0) w.poolAdded += ((consumption + promotion) * rules.poolNum) / rules.poolDen;
+            if (consumption != 0) w.token.mint(customer, consumption);
+            if (promotion != 0) w.token.mint(c.referrer, promotion);
+        }
+    }
+
+    /// @dev Takes `amount` out of what `maxSupply` still allows and returns what may be minted.
+    function _capToSupply(Work memory w, uint256 amount) private pure returns (uint256) {
+        uint256 maxSupply = w.rules.maxSupply;
+        if (maxSupply != 0) {
+            uint256 room = maxSupply > w.minted ? maxSupply - w.minted : 0;
+            if (amount > room) amount = room;
+        }
+        w.minted += amount;
+        return amount;
+    }
+
+    /// @dev Writes back what the orders of one transaction changed: revenue, dividends owed, escrow and pool.
+    function _commit(Work[] memory work, uint256 day, uint256 revenue, uint256 orderCount) private {
+        DayRecord memory record = _days[day];
+        if (record.orderCount == 0) _revenueDays.push(day);
+        // Safe casts: revenue per day stays far below 2^128 wei and orders per day below 2^64.
+        record.revenue += uint128(revenue);
+        record.orderCount += uint64(orderCount);
+        _days[day] = record;
+
+        uint256 count = work.length;
+        for (uint256 i; i < count; ++i) {
+            Work memory w = work[i];
+            if (w.owedScaled != 0 || w.escrowed != 0) {
+                TokenDay storage td = _tokenDays[i][day];
+                // Safe casts: bounded by revenue * 10,000 and revenue, far below 2^128.
+                td.owedScaled += uint128(w.owedScaled);
+                if (w.escrowed != 0) td.escrowed += uint128(w.escrowed);
+            }
+            TokenConfig storage config = _tokens[i];
+            if (w.poolAdded != 0) {
+                w.poolAllowance += w.poolAdded;
+                emit PoolAccrued(i, w.poolAdded, w.poolAllowance);
+            }
+            if (w.minted != config.minted || w.poolAdded != 0) {
+                // Safe casts: minted is checked against 2^96 by the token; the allowance is a fraction of it.
+                config.minted = uint96(w.minted);
+                config.poolAllowance = uint96(w.poolAllowance);
+            }
+        }
+    }
+
+    /// @dev Checks a new token's parameters and returns its notice period.
+    function _checkNewToken(TokenParams calldata params, uint256 tokenIndex) private view returns (uint32 notice) {
+        if (tokenIndex >= MAX_TOKENS) revert ShopTooManyTokens(MAX_TOKENS);
+        uint256 nameLength = bytes(params.name).length;
+        uint256 symbolLength = bytes(params.symbol).length;
+        if (nameLength == 0 || nameLength > 64 || symbolLength == 0 || symbolLength > 16) {
+            revert ShopInvalidTokenMetadata(params.name, params.symbol);
+        }
+        notice = params.noticePeriod == 0 ? DEFAULT_NOTICE_PERIOD : params.noticePeriod;
+        if (notice < MIN_NOTICE_PERIOD) revert ShopNoticePeriodTooShort(notice, MIN_NOTICE_PERIOD);
+        RulesLib.validate(params.rules, 0);
+        uint256 totalBps = _reservedBps(tokenIndex, tokenIndex) + params.rules.dividendBps;
+        if (totalBps > _BPS) revert ShopDividendBpsTooHigh(totalBps);
+    }
+
+    /// @dev Applies token `tokenIndex`'s pending rule change if it is due.
+    function _syncRules(uint256 tokenIndex) private {
+        TokenConfig storage config = _tokens[tokenIndex];
+        uint256 pendingAt = config.pendingAt;
+        if (pendingAt == 0 || !_isDue(pendingAt)) return;
+        TokenRules memory rules = config.pending;
+        config.rules = rules;
+        config.pendingAt = 0;
+        emit RulesChanged(tokenIndex, rules);
+    }
+
+    /// @dev Dividend share reserved by the tokens other than `tokenIndex`, counting pending raises.
+    function _reservedBps(uint256 tokenIndex, uint256 count) private view returns (uint256 total) {
+        for (uint256 j; j < count; ++j) {
+            if (j == tokenIndex) continue;
+            TokenConfig storage config = _tokens[j];
+            uint256 bps = config.rules.dividendBps;
+            if (config.pendingAt != 0) bps = _max(bps, config.pending.dividendBps);
+            total += bps;
+        }
+    }
+
+    function _isDue(uint256 pendingAt) private view returns (bool) {
+        return pendingAt != 0 && pendingAt <= block.timestamp;
+    }
+
+    function _checkTokenIndex(uint256 tokenIndex, uint256 count) private pure {
+        if (tokenIndex >= count) revert ShopUnknownToken(tokenIndex, count);
+    }
+
+    function _max(uint256 a, uint256 b) private pure returns (uint256) {
+        return a > b ? a : b;
+    }
+}

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+
+/// @title IDividendToken
+/// @notice A merchant's token: an 18-decimal ERC-20 minted only by its shop, whose holders share the dividends the
+/// shop settles to it, paid in the chain's native coin and pulled by each holder.
+/// @dev Sharp edges a caller must know:
+/// - Non-transferable tokens (the default) revert every `transfer` and `transferFrom`; `approve` still works.
+/// - Dividends belong to whoever holds at settlement time. A transfer moves future dividends, never earned ones.
+/// - Balances and the supply are capped at 2^96 - 1 token-wei (about 79 billion tokens).
+/// - A token clone carries its shop, factory, transfer policy, name and symbol as immutable clone arguments; the
+///   implementation contract itself has none and rejects every shop or factory call.
+interface IDividendToken is IERC20Metadata {
+    /// @notice Thrown when a shop-only function is called by `caller`, which is not this token's shop.
+    error DividendTokenNotShop(address caller);
+    /// @notice Thrown when a factory-only function is called by `caller`, which is not this token's factory.
+    error DividendTokenNotFactory(address caller);
+    /// @notice Thrown on `transfer` or `transferFrom` of a token created non-transferable.
+    error DividendTokenNonTransferable();
+    /// @notice Thrown when a mint would take the supply above 2^96 - 1 token-wei.
+    error DividendTokenSupplyOverflow(uint256 supply, uint256 amount);
+    /// @notice Thrown when `holder` claims while it has no dividends to claim.
+    error DividendTokenNothingToClaim(address holder);
+    /// @notice Thrown when a claim names the zero address as recipient.
+    error DividendTokenInvalidRecipient(address recipient);
+    /// @notice Thrown when `recipient` does not accept the `amount` of native coin claimed for it. The claim is
+    /// undone and the dividends stay claimable.
+    error DividendTokenPaymentFailed(address recipient, uint256 amount);
+    /// @notice Thrown when the implementation contract (which has no clone arguments) is used as a token.
+    error DividendTokenNotAClone();
+
+    /// @notice Emitted when the shop escrows native coin for dividends of a day not settled yet.
+    event EscrowReceived(uint256 amount);
+    /// @notice Emitted when a settlement is distributed to the holders.
+    /// @param epoch The distribution's sequence number (1 for the first).
+    /// @param amount Wei distributed: the settlement plus what earlier settlements carried over.
+    /// @param accumulator The per-share accumulator after the distribution (wei per token-wei, scaled by 2^64).
+    /// @param carried Whole wei left undistributed by rounding, carried to the next distribution.
+    event DividendsDistributed(uint256 indexed epoch, uint256 amount, uint256 accumulator, uint256 carried);
+    /// @notice Emitted when a settlement arrives while the token has no holders (or the accumulator is full): the
+    /// amount rolls into the next distribution.
+    event DividendsRolledOver(uint256 amount, uint256 rollover);
+    /// @notice Emitted when `holder` claims `amount` wei, paid to `recipient`.
+    event DividendsClaimed(address indexed holder, address indexed recipient, uint256 amount);
+
+    /// @notice The shop that mints this token and settles its dividends.
+    function shop() external view returns (address);
+
+    /// @notice The factory that deployed this token; it may claim for a holder only as that holder's own caller.
+    function factory() external view returns (address);
+
+    /// @notice Whether holders may transfer the token (fixed at creation).
+    function transferable() external view returns (bool);
+
+    /// @notice Wei of dividends `holder` can claim now.
+    function claimable(address holder) external view returns (uint256);
+
+    /// @notice The dividend state of the token.
+    /// @return accumulator Per-share accumulator (wei per token-wei, scaled by 2^64).
+    /// @return epoch Number of distributions so far.
+    /// @return rollover Wei waiting for the next distribution (zero-supply settlements and rounding carry).
+    function dividendState() external view returns (uint256 accumulator, uint256 epoch, uint256 rollover);
+
+    /// @notice Claims all of the caller's dividends to the caller.
+    /// @return amount Wei paid.
+    function claim() external returns (uint256 amount);
+
+    /// @notice Claims all of the caller's dividends to `recipient`, for wallets that cannot take the native coin.
+    /// @return amount Wei paid.
+    function claimTo(address recipient) external returns (uint256 amount);
+
+    /// @notice Claims `holder`'s dividends to `recipient`. Only the factory calls it, and only for its own caller
+    /// (see `IShareMallFactory.claimMany`).
+    /// @return amount Wei paid.
+    function claimFor(address holder, address recipient) external returns (uint256 amount);
+
+    /// @notice Mints `amount` token-wei to `to`. Shop only.
+    function mint(address to, uint256 amount) external;
+
+    /// @notice Receives native coin escrowed by the shop for dividends of a day not settled yet. Shop only.
+    function depositEscrow() external payable;
+
+    /// @notice Distributes `amount` wei, already held or sent with the call, to the current holders. Shop only.
+    function distribute(uint256 amount) external payable;
+}
