@@ -195,12 +195,10 @@ contract DividendToken is IDividendToken, IERC20Errors {
     }
 
     /// @inheritdoc IDividendToken
-    function depositEscrow() external payable onlyShop {
-        emit EscrowReceived(msg.value);
-    }
+    function depositEscrow() external payable onlyShop {}
 
     /// @inheritdoc IDividendToken
-    function distribute(uint256 amount) external payable onlyShop {
+    function distribute(uint256 day, uint256 amount) external payable onlyShop {
         Dividends memory d = _dividends;
         Supply memory supply = _supply;
         uint256 total = amount + supply.rollover + d.carry;
@@ -213,7 +211,7 @@ contract DividendToken is IDividendToken, IERC20Errors {
             _dividends = d;
             supply.rollover = uint160(total);
             _supply = supply;
-            emit DividendsRolledOver(amount, total);
+            emit DividendsRolledOver(day, amount, total);
             return;
         }
         uint256 carried = total - DividendMath.allotted(delta, supply.totalSupply);
@@ -228,7 +226,7 @@ contract DividendToken is IDividendToken, IERC20Errors {
         d.nextAllocated = false;
         _dividends = d;
         _history[d.epoch] = accumulator;
-        emit DividendsDistributed(d.epoch, total, accumulator, carried);
+        emit DividendsDistributed(day, total);
     }
 
     // ---------------------------------------------------------------- Internal

@@ -11,17 +11,38 @@ import {RulesLib} from "./libraries/RulesLib.sol";
 /// @title Shop
 /// @notice A merchant's shop, deployed by the factory as an EIP-1167 clone. See `IShop`.
 /// @dev Storage (after the namespaced OpenZeppelin slots):
-/// - `_state`: factory, UTC offset and token count in one slot, read by every order and settlement.
-/// - `_tokens[i]`: config of token i: address, notice period and pending time (1 slot), rules (2), minted and pool
-///   allowance (1), pending rules (2, read only when a change falls due).
-/// - `_days[day]` and `_tokenDays[i][day]`: revenue and what each token is owed, one slot each.
+/// - `_state`: UTC offset, token count and merchant balance in one slot, read by every order and settlement.
+/// - `_tokens[i]`: token i in three slots: address, notice period and pending time; the rules' hot fields; the
+///   supply cap, pool ratio and pool allowance. `_pending[i]`: a scheduled rule change, read only when it falls due.
+/// - `_days[day]`: revenue and order count. `_tokenDays[i][day]`: what token i is owed for the day, its checkout
+///   escrow and the settled flag, so a settlement reads and writes one slot per token.
 /// An order transaction loads the token configs into memory once, processes every order against them, and writes
 /// the totals back once, so a batch pays for its storage once rather than per order.
 contract Shop is IShop, AccessControlUpgradeable {
     struct State {
-        address factory;
         int32 utcOffset;
         uint8 tokenCount;
+        uint128 merchantBalance;
+    }
+
+    struct StoredToken {
+        address token;
+        uint32 noticePeriod;
+        uint40 pendingAt;
+        uint96 spendPerToken;
+        uint96 minFirstOrder;
+        uint32 referralsPerToken;
+        uint16 dividendBps;
+        uint16 referralBps;
+        uint96 maxSupply;
+        uint16 poolNum;
+        uint16 poolDen;
+        uint96 poolAllowance;
+    }
+
+    struct StoredDay {
+        uint128 revenue;
+        uint64 orderCount;
     }
 
     struct Customer {
@@ -55,13 +76,14 @@ contract Shop is IShop, AccessControlUpgradeable {
     uint256 private constant _ONE_TOKEN = 1e18;
 
     State private _state;
-    mapping(uint256 tokenIndex => TokenConfig) private _tokens;
-    mapping(uint256 day => DayRecord) private _days;
+    address private _factory;
+    mapping(uint256 tokenIndex => StoredToken) private _tokens;
+    mapping(uint256 tokenIndex => TokenRules) private _pending;
+    mapping(uint256 day => StoredDay) private _days;
     mapping(uint256 tokenIndex => mapping(uint256 day => TokenDay)) private _tokenDays;
     mapping(bytes32 orderHash => bool) private _counted;
     mapping(address customer => Customer) private _customers;
     mapping(uint256 tokenIndex => mapping(address referrer => uint256)) private _qualified;
-    uint256 private _merchantBalance;
     uint256[] private _revenueDays;
 
     /// @dev The implementation is never initialised; only clones are.
@@ -74,7 +96,8 @@ contract Shop is IShop, AccessControlUpgradeable {
         if (admin == address(0)) revert ShopInvalidAdmin(admin);
         if (!DayMath.isValidOffset(offset)) revert ShopInvalidUtcOffset(offset);
         __AccessControl_init();
-        _state = State({factory: msg.sender, utcOffset: offset, tokenCount: 0});
+        _state = State({utcOffset: offset, tokenCount: 0, merchantBalance: 0});
+        _factory = msg.sender;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         if (operator != address(0)) _grantRole(OPERATOR_ROLE, operator);
         emit ShopInitialized(msg.sender, admin, offset);
@@ -84,7 +107,7 @@ contract Shop is IShop, AccessControlUpgradeable {
 
     /// @inheritdoc IShop
     function factory() external view returns (address) {
-        return _state.factory;
+        return _factory;
     }
 
     /// @inheritdoc IShop
@@ -110,28 +133,35 @@ contract Shop is IShop, AccessControlUpgradeable {
     }
 
     /// @inheritdoc IShop
-    function tokenConfig(uint256 tokenIndex) external view returns (TokenConfig memory) {
+    function tokenConfig(uint256 tokenIndex) external view returns (TokenConfig memory config) {
         _checkTokenIndex(tokenIndex, _state.tokenCount);
-        return _tokens[tokenIndex];
+        StoredToken storage stored = _tokens[tokenIndex];
+        config.token = stored.token;
+        config.noticePeriod = stored.noticePeriod;
+        config.pendingAt = stored.pendingAt;
+        config.rules = _rulesOf(stored);
+        config.minted = uint96(IDividendToken(stored.token).totalSupply());
+        config.poolAllowance = stored.poolAllowance;
+        config.pending = _pending[tokenIndex];
     }
 
     /// @inheritdoc IShop
     function currentRules(uint256 tokenIndex) external view returns (TokenRules memory) {
         _checkTokenIndex(tokenIndex, _state.tokenCount);
-        TokenConfig storage config = _tokens[tokenIndex];
-        return _isDue(config.pendingAt) ? config.pending : config.rules;
+        StoredToken storage stored = _tokens[tokenIndex];
+        return _isDue(stored.pendingAt) ? _pending[tokenIndex] : _rulesOf(stored);
     }
 
     /// @inheritdoc IShop
     function pendingRules(uint256 tokenIndex) external view returns (TokenRules memory rules, uint256 effectiveAt) {
         _checkTokenIndex(tokenIndex, _state.tokenCount);
-        TokenConfig storage config = _tokens[tokenIndex];
-        return (config.pending, config.pendingAt);
+        return (_pending[tokenIndex], _tokens[tokenIndex].pendingAt);
     }
 
     /// @inheritdoc IShop
     function dayRecord(uint256 day) external view returns (DayRecord memory) {
-        return _days[day];
+        StoredDay memory stored = _days[day];
+        return DayRecord({revenue: stored.revenue, orderCount: stored.orderCount, settled: _isSettled(day)});
     }
 
     /// @inheritdoc IShop
@@ -158,7 +188,7 @@ contract Shop is IShop, AccessControlUpgradeable {
 
     /// @inheritdoc IShop
     function merchantBalance() external view returns (uint256) {
-        return _merchantBalance;
+        return _state.merchantBalance;
     }
 
     /// @inheritdoc IShop
@@ -176,7 +206,7 @@ contract Shop is IShop, AccessControlUpgradeable {
         uint256 count = _state.tokenCount;
         for (uint256 k = start; k < end; ++k) {
             uint256 day = _revenueDays[k];
-            if (day >= current || _days[day].settled) continue;
+            if (day >= current || _isSettled(day)) continue;
             UnsettledDay memory entry = UnsettledDay({day: day, owed: 0, unfunded: 0});
             for (uint256 i; i < count; ++i) {
                 TokenDay memory td = _tokenDays[i][day];
@@ -202,11 +232,11 @@ contract Shop is IShop, AccessControlUpgradeable {
         tokenIndex = s.tokenCount;
         uint32 notice = _checkNewToken(params, tokenIndex);
         _state.tokenCount = s.tokenCount + 1;
-        TokenConfig storage config = _tokens[tokenIndex];
-        config.noticePeriod = notice;
-        config.rules = params.rules;
-        token = IShareMallFactory(s.factory).deployToken(tokenIndex, params.name, params.symbol, params.transferable);
-        config.token = token;
+        token = IShareMallFactory(_factory).deployToken(tokenIndex, params.name, params.symbol, params.transferable);
+        StoredToken storage stored = _tokens[tokenIndex];
+        stored.token = token;
+        stored.noticePeriod = notice;
+        _setRules(stored, params.rules);
         emit TokenCreated(tokenIndex, token, params.name, params.symbol, params.transferable, notice, params.rules);
     }
 
@@ -218,27 +248,27 @@ contract Shop is IShop, AccessControlUpgradeable {
         uint256 count = _state.tokenCount;
         _checkTokenIndex(tokenIndex, count);
         _syncRules(tokenIndex);
-        TokenConfig storage config = _tokens[tokenIndex];
-        RulesLib.validate(rules, config.minted);
-        TokenRules memory current = config.rules;
+        StoredToken storage stored = _tokens[tokenIndex];
+        RulesLib.validate(rules, IDividendToken(stored.token).totalSupply());
+        TokenRules memory current = _rulesOf(stored);
         bool atOnce = RulesLib.isAtOnce(current, rules);
         uint256 reserved = atOnce ? rules.dividendBps : _max(current.dividendBps, rules.dividendBps);
         uint256 totalBps = _reservedBps(tokenIndex, count) + reserved;
         if (totalBps > _BPS) revert ShopDividendBpsTooHigh(totalBps);
 
         if (atOnce) {
-            config.rules = rules;
-            if (config.pendingAt != 0) {
-                config.pendingAt = 0;
+            _setRules(stored, rules);
+            if (stored.pendingAt != 0) {
+                stored.pendingAt = 0;
                 emit RulesChangeCancelled(tokenIndex);
             }
             emit RulesChanged(tokenIndex, rules);
             return block.timestamp;
         }
-        effectiveAt = block.timestamp + config.noticePeriod;
-        config.pending = rules;
+        effectiveAt = block.timestamp + stored.noticePeriod;
+        _pending[tokenIndex] = rules;
         // Safe cast: a timestamp plus a 32-bit period fits in 40 bits for the next 30,000 years.
-        config.pendingAt = uint40(effectiveAt);
+        stored.pendingAt = uint40(effectiveAt);
         emit RulesChangeScheduled(tokenIndex, rules, effectiveAt);
     }
 
@@ -246,9 +276,9 @@ contract Shop is IShop, AccessControlUpgradeable {
     function cancelRulesChange(uint256 tokenIndex) external onlyRole(DEFAULT_ADMIN_ROLE) {
         _checkTokenIndex(tokenIndex, _state.tokenCount);
         _syncRules(tokenIndex);
-        TokenConfig storage config = _tokens[tokenIndex];
-        if (config.pendingAt == 0) revert ShopNoPendingRules(tokenIndex);
-        config.pendingAt = 0;
+        StoredToken storage stored = _tokens[tokenIndex];
+        if (stored.pendingAt == 0) revert ShopNoPendingRules(tokenIndex);
+        stored.pendingAt = 0;
         emit RulesChangeCancelled(tokenIndex);
     }
 
@@ -303,7 +333,8 @@ contract Shop is IShop, AccessControlUpgradeable {
             work[i].escrowed = share;
             escrowTotal += share;
         }
-        _merchantBalance += msg.value - escrowTotal;
+        // Safe cast: msg.value is checked to fit in 96 bits; all coin on chain fits in 128.
+        _state.merchantBalance = s.merchantBalance + uint128(msg.value - escrowTotal);
         _commit(work, day, msg.value, 1);
         emit CheckoutPaid(orderHash, msg.sender, msg.value, escrowTotal);
 
@@ -323,17 +354,19 @@ contract Shop is IShop, AccessControlUpgradeable {
         if (to == address(0)) revert ShopZeroAddress();
         if (amount == 0) revert ShopZeroValue();
         _syncRules(tokenIndex);
-        TokenConfig storage config = _tokens[tokenIndex];
-        uint256 allowance = config.poolAllowance;
+        StoredToken storage stored = _tokens[tokenIndex];
+        uint256 allowance = stored.poolAllowance;
         if (amount > allowance) revert ShopPoolAllowanceExceeded(tokenIndex, allowance, amount);
-        uint256 supplyAfter = config.minted + amount;
-        uint256 maxSupply = config.rules.maxSupply;
-        if (maxSupply != 0 && supplyAfter > maxSupply) revert ShopMaxSupplyExceeded(tokenIndex, maxSupply, supplyAfter);
-        // Safe casts: amount <= allowance < 2^96 and supplyAfter is checked by the token against 2^96.
-        config.poolAllowance = uint96(allowance - amount);
-        config.minted = uint96(supplyAfter);
+        IDividendToken token = IDividendToken(stored.token);
+        uint256 maxSupply = stored.maxSupply;
+        if (maxSupply != 0) {
+            uint256 supplyAfter = token.totalSupply() + amount;
+            if (supplyAfter > maxSupply) revert ShopMaxSupplyExceeded(tokenIndex, maxSupply, supplyAfter);
+        }
+        // Safe cast: amount <= allowance < 2^96.
+        stored.poolAllowance = uint96(allowance - amount);
         emit PoolMinted(tokenIndex, to, amount, reason);
-        IDividendToken(config.token).mint(to, amount);
+        token.mint(to, amount);
     }
 
     // ---------------------------------------------------------------- Funds and settlement
@@ -341,7 +374,7 @@ contract Shop is IShop, AccessControlUpgradeable {
     /// @inheritdoc IShop
     function deposit() external payable {
         if (msg.value == 0) revert ShopZeroValue();
-        _merchantBalance += msg.value;
+        _state.merchantBalance = _addBalance(_state.merchantBalance, msg.value);
         emit Deposited(msg.sender, msg.value);
     }
 
@@ -349,9 +382,10 @@ contract Shop is IShop, AccessControlUpgradeable {
     function withdraw(address to, uint256 amount) external onlyRole(DEFAULT_ADMIN_ROLE) {
         if (to == address(0)) revert ShopZeroAddress();
         if (amount == 0) revert ShopZeroValue();
-        uint256 balance = _merchantBalance;
+        uint256 balance = _state.merchantBalance;
         if (amount > balance) revert ShopInsufficientBalance(balance, amount);
-        _merchantBalance = balance - amount;
+        // Safe cast: below the current balance.
+        _state.merchantBalance = uint128(balance - amount);
         emit Withdrawn(to, amount);
         (bool ok, ) = to.call{value: amount}("");
         if (!ok) revert ShopWithdrawalFailed(to, amount);
@@ -362,8 +396,6 @@ contract Shop is IShop, AccessControlUpgradeable {
         State memory s = _state;
         uint256 current = DayMath.dayOf(block.timestamp, s.utcOffset);
         if (day >= current) revert ShopDayNotOver(day, current);
-        DayRecord memory record = _days[day];
-        if (record.settled) revert ShopDayAlreadySettled(day);
 
         uint256 count = s.tokenCount;
         uint256[] memory owed = new uint256[](count);
@@ -371,30 +403,31 @@ contract Shop is IShop, AccessControlUpgradeable {
         uint256 owedTotal;
         uint256 required;
         for (uint256 i; i < count; ++i) {
-            TokenDay memory td = _tokenDays[i][day];
-            owed[i] = td.owedScaled / _BPS;
+            TokenDay storage td = _tokenDays[i][day];
+            TokenDay memory loaded = td;
+            if (loaded.settled) revert ShopDayAlreadySettled(day);
+            if (loaded.owedScaled == 0) continue;
+            owed[i] = loaded.owedScaled / _BPS;
             // Escrow never exceeds what is owed: both accrue per order, escrow rounded down.
-            fromBalance[i] = owed[i] - td.escrowed;
+            fromBalance[i] = owed[i] - loaded.escrowed;
             owedTotal += owed[i];
             required += fromBalance[i];
+            td.settled = true;
         }
         if (owedTotal == 0) revert ShopNothingToSettle(day);
 
-        uint256 balance = _merchantBalance;
-        if (msg.value != 0) {
-            balance += msg.value;
-            emit Deposited(msg.sender, msg.value);
+        if (msg.value != 0 || required != 0) {
+            uint256 balance = _addBalance(s.merchantBalance, msg.value);
+            if (msg.value != 0) emit Deposited(msg.sender, msg.value);
+            if (required > balance) revert ShopSettlementUnderfunded(day, required, balance, required - balance);
+            // Safe cast: below the balance, which fits in 128 bits.
+            _state.merchantBalance = uint128(balance - required);
         }
-        if (required > balance) revert ShopSettlementUnderfunded(day, required, balance, required - balance);
-        if (required != 0 || msg.value != 0) _merchantBalance = balance - required;
-        _days[day].settled = true;
+        emit DaySettled(day, msg.sender, owedTotal, required);
 
         for (uint256 i; i < count; ++i) {
-            if (owed[i] == 0) continue;
-            emit TokenDaySettled(day, i, owed[i], owed[i] - fromBalance[i], fromBalance[i]);
-            IDividendToken(_tokens[i].token).distribute{value: fromBalance[i]}(owed[i]);
+            if (owed[i] != 0) IDividendToken(_tokens[i].token).distribute{value: fromBalance[i]}(day, owed[i]);
         }
-        emit DaySettled(day, msg.sender, record.revenue, owedTotal);
     }
 
     // ---------------------------------------------------------------- Internal
@@ -404,12 +437,13 @@ contract Shop is IShop, AccessControlUpgradeable {
         work = new Work[](count);
         for (uint256 i; i < count; ++i) {
             _syncRules(i);
-            TokenConfig storage config = _tokens[i];
+            StoredToken storage stored = _tokens[i];
             Work memory w = work[i];
-            w.token = IDividendToken(config.token);
-            w.rules = config.rules;
-            w.minted = config.minted;
-            w.poolAllowance = config.poolAllowance;
+            w.token = IDividendToken(stored.token);
+            w.rules = _rulesOf(stored);
+            w.poolAllowance = stored.poolAllowance;
+            // The supply is only needed to apply a cap.
+            if (w.rules.maxSupply != 0) w.minted = w.token.totalSupply();
         }
     }
 
@@ -480,7 +514,7 @@ contract Shop is IShop, AccessControlUpgradeable {
 
     /// @dev Writes back what the orders of one transaction changed: revenue, dividends owed, escrow and pool.
     function _commit(Work[] memory work, uint256 day, uint256 revenue, uint256 orderCount) private {
-        DayRecord memory record = _days[day];
+        StoredDay memory record = _days[day];
         if (record.orderCount == 0) _revenueDays.push(day);
         // Safe casts: revenue per day stays far below 2^128 wei and orders per day below 2^64.
         record.revenue += uint128(revenue);
@@ -490,21 +524,19 @@ contract Shop is IShop, AccessControlUpgradeable {
         uint256 count = work.length;
         for (uint256 i; i < count; ++i) {
             Work memory w = work[i];
-            if (w.owedScaled != 0 || w.escrowed != 0) {
+            if (w.owedScaled != 0) {
                 TokenDay storage td = _tokenDays[i][day];
-                // Safe casts: bounded by revenue * 10,000 and revenue, far below 2^128.
-                td.owedScaled += uint128(w.owedScaled);
-                if (w.escrowed != 0) td.escrowed += uint128(w.escrowed);
+                TokenDay memory loaded = td;
+                // Safe casts: bounded by revenue * 10,000 and by revenue, far below 2^128 and 2^120.
+                loaded.owedScaled += uint128(w.owedScaled);
+                loaded.escrowed += uint120(w.escrowed);
+                _tokenDays[i][day] = loaded;
             }
-            TokenConfig storage config = _tokens[i];
             if (w.poolAdded != 0) {
-                w.poolAllowance += w.poolAdded;
-                emit PoolAccrued(i, w.poolAdded, w.poolAllowance);
-            }
-            if (w.minted != config.minted || w.poolAdded != 0) {
-                // Safe casts: minted is checked against 2^96 by the token; the allowance is a fraction of it.
-                config.minted = uint96(w.minted);
-                config.poolAllowance = uint96(w.poolAllowance);
+                uint256 allowance = w.poolAllowance + w.poolAdded;
+                // Safe cast: the allowance is a fraction of the minted supply, which the token caps at 2^96.
+                _tokens[i].poolAllowance = uint96(allowance);
+                emit PoolAccrued(i, w.poolAdded, allowance);
             }
         }
     }
@@ -526,12 +558,12 @@ contract Shop is IShop, AccessControlUpgradeable {
 
     /// @dev Applies token `tokenIndex`'s pending rule change if it is due.
     function _syncRules(uint256 tokenIndex) private {
-        TokenConfig storage config = _tokens[tokenIndex];
-        uint256 pendingAt = config.pendingAt;
-        if (pendingAt == 0 || !_isDue(pendingAt)) return;
-        TokenRules memory rules = config.pending;
-        config.rules = rules;
-        config.pendingAt = 0;
+        StoredToken storage stored = _tokens[tokenIndex];
+        uint256 pendingAt = stored.pendingAt;
+        if (!_isDue(pendingAt)) return;
+        TokenRules memory rules = _pending[tokenIndex];
+        _setRules(stored, rules);
+        stored.pendingAt = 0;
         emit RulesChanged(tokenIndex, rules);
     }
 
@@ -539,11 +571,50 @@ contract Shop is IShop, AccessControlUpgradeable {
     function _reservedBps(uint256 tokenIndex, uint256 count) private view returns (uint256 total) {
         for (uint256 j; j < count; ++j) {
             if (j == tokenIndex) continue;
-            TokenConfig storage config = _tokens[j];
-            uint256 bps = config.rules.dividendBps;
-            if (config.pendingAt != 0) bps = _max(bps, config.pending.dividendBps);
+            StoredToken storage stored = _tokens[j];
+            uint256 bps = stored.dividendBps;
+            if (stored.pendingAt != 0) bps = _max(bps, _pending[j].dividendBps);
             total += bps;
         }
+    }
+
+    /// @dev Whether `day` is settled: every token with dividends that day carries the flag.
+    function _isSettled(uint256 day) private view returns (bool) {
+        uint256 count = _state.tokenCount;
+        for (uint256 i; i < count; ++i) {
+            if (_tokenDays[i][day].settled) return true;
+        }
+        return false;
+    }
+
+    function _rulesOf(StoredToken storage stored) private view returns (TokenRules memory) {
+        return
+            TokenRules({
+                spendPerToken: stored.spendPerToken,
+                minFirstOrder: stored.minFirstOrder,
+                referralsPerToken: stored.referralsPerToken,
+                dividendBps: stored.dividendBps,
+                referralBps: stored.referralBps,
+                maxSupply: stored.maxSupply,
+                poolNum: stored.poolNum,
+                poolDen: stored.poolDen
+            });
+    }
+
+    function _setRules(StoredToken storage stored, TokenRules memory rules) private {
+        stored.spendPerToken = rules.spendPerToken;
+        stored.minFirstOrder = rules.minFirstOrder;
+        stored.referralsPerToken = rules.referralsPerToken;
+        stored.dividendBps = rules.dividendBps;
+        stored.referralBps = rules.referralBps;
+        stored.maxSupply = rules.maxSupply;
+        stored.poolNum = rules.poolNum;
+        stored.poolDen = rules.poolDen;
+    }
+
+    function _addBalance(uint256 balance, uint256 amount) private pure returns (uint128) {
+        // Safe cast: the coin that exists on any chain fits in 128 bits.
+        return uint128(balance + amount);
     }
 
     function _isDue(uint256 pendingAt) private view returns (bool) {

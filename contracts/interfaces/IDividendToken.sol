@@ -31,17 +31,13 @@ interface IDividendToken is IERC20Metadata {
     /// @notice Thrown when the implementation contract (which has no clone arguments) is used as a token.
     error DividendTokenNotAClone();
 
-    /// @notice Emitted when the shop escrows native coin for dividends of a day not settled yet.
-    event EscrowReceived(uint256 amount);
-    /// @notice Emitted when a settlement is distributed to the holders.
-    /// @param epoch The distribution's sequence number (1 for the first).
+    /// @notice Emitted when the shop's settlement of `day` is distributed to the holders.
+    /// @param day The shop day settled.
     /// @param amount Wei distributed: the settlement plus what earlier settlements carried over.
-    /// @param accumulator The per-share accumulator after the distribution (wei per token-wei, scaled by 2^64).
-    /// @param carried Whole wei left undistributed by rounding, carried to the next distribution.
-    event DividendsDistributed(uint256 indexed epoch, uint256 amount, uint256 accumulator, uint256 carried);
-    /// @notice Emitted when a settlement arrives while the token has no holders (or the accumulator is full): the
-    /// amount rolls into the next distribution.
-    event DividendsRolledOver(uint256 amount, uint256 rollover);
+    event DividendsDistributed(uint256 indexed day, uint256 amount);
+    /// @notice Emitted when the settlement of `day` arrives while the token has no holders (or is too small to move
+    /// the accumulator): it rolls into the next distribution, which then pays `rollover` wei in all.
+    event DividendsRolledOver(uint256 indexed day, uint256 amount, uint256 rollover);
     /// @notice Emitted when `holder` claims `amount` wei, paid to `recipient`.
     event DividendsClaimed(address indexed holder, address indexed recipient, uint256 amount);
 
@@ -79,9 +75,11 @@ interface IDividendToken is IERC20Metadata {
     /// @notice Mints `amount` token-wei to `to`. Shop only.
     function mint(address to, uint256 amount) external;
 
-    /// @notice Receives native coin escrowed by the shop for dividends of a day not settled yet. Shop only.
+    /// @notice Receives native coin escrowed by the shop for dividends of a day not settled yet. Shop only. The
+    /// shop's `CheckoutPaid` event records each escrow; the token emits none, to keep checkouts cheap.
     function depositEscrow() external payable;
 
-    /// @notice Distributes `amount` wei, already held or sent with the call, to the current holders. Shop only.
-    function distribute(uint256 amount) external payable;
+    /// @notice Distributes `amount` wei owed for shop day `day` (already escrowed here, or sent with the call) to the
+    /// current holders. Shop only.
+    function distribute(uint256 day, uint256 amount) external payable;
 }

@@ -53,12 +53,12 @@ interface IShop {
         address referrer;
     }
 
-    /// @notice A token of the shop with its bookkeeping.
+    /// @notice A token of the shop with its bookkeeping, as returned by `tokenConfig`.
     /// @param token The token contract.
     /// @param noticePeriod Seconds a stingier rule change waits.
     /// @param pendingAt When the pending rule change applies (0: none pending).
-    /// @param rules The rules in force (before applying a pending change that is already due).
-    /// @param minted Token-wei minted so far (equals the token's supply).
+    /// @param rules The rules as stored (a pending change that is already due applies at the next use).
+    /// @param minted Token-wei minted so far (the token's supply).
     /// @param poolAllowance Token-wei the pool manager may still mint.
     /// @param pending The pending rules (meaningful only when `pendingAt` is not 0).
     struct TokenConfig {
@@ -81,9 +81,11 @@ interface IShop {
     /// @notice What a token is owed for one day.
     /// @param owedScaled Sum over the day's orders of `amount * dividendBps` (divide by 10,000 for wei).
     /// @param escrowed Wei already escrowed in the token by checkouts of that day.
+    /// @param settled Whether the day is settled (set on every token with dividends that day).
     struct TokenDay {
         uint128 owedScaled;
-        uint128 escrowed;
+        uint120 escrowed;
+        bool settled;
     }
 
     /// @notice An unsettled day as shown by `unsettledDays`.
@@ -201,16 +203,11 @@ interface IShop {
     event Deposited(address indexed from, uint256 amount);
     /// @notice Emitted when the admin withdraws from the merchant balance.
     event Withdrawn(address indexed to, uint256 amount);
-    /// @notice Emitted for each token with dividends when a day is settled.
-    event TokenDaySettled(
-        uint256 indexed day,
-        uint256 indexed tokenIndex,
-        uint256 owed,
-        uint256 fromEscrow,
-        uint256 fromBalance
-    );
-    /// @notice Emitted when a day is settled.
-    event DaySettled(uint256 indexed day, address indexed keeper, uint256 revenue, uint256 dividends);
+    /// @notice Emitted when a day is settled; each token emits `DividendsDistributed` (or `DividendsRolledOver`) with
+    /// its own share.
+    /// @param dividends Wei paid to the tokens in all.
+    /// @param fromBalance Part of `dividends` taken from the merchant balance (the rest was checkout escrow).
+    event DaySettled(uint256 indexed day, address indexed keeper, uint256 dividends, uint256 fromBalance);
 
     /// @notice Sets up a new clone. Called once by the factory in the transaction that deploys it.
     /// @param admin Merchant admin (holds the admin role; grants the other roles).
