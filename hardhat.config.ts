@@ -19,6 +19,7 @@ export default defineConfig({
   },
   paths: {
     tests: { mocha: "test/mocha", solidity: "test/solidity" },
+    ignition: "deploy",
   },
   typechain: {
     outDir: "types/ethers-contracts",
