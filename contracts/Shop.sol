@@ -2,6 +2,10 @@
 pragma solidity 0.8.30;
 
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {SignatureChecker} from "@openzeppelin/contracts/utils/cryptography/SignatureChecker.sol";
 import {IShop} from "./interfaces/IShop.sol";
 import {IShareMallFactory} from "./interfaces/IShareMallFactory.sol";
 import {IDividendToken} from "./interfaces/IDividendToken.sol";
@@ -18,7 +22,9 @@ import {RulesLib} from "./libraries/RulesLib.sol";
 ///   escrow and the settled flag, so a settlement reads and writes one slot per token.
 /// An order transaction loads the token configs into memory once, processes every order against them, and writes
 /// the totals back once, so a batch pays for its storage once rather than per order.
-contract Shop is IShop, AccessControlUpgradeable {
+/// Receipts use OpenZeppelin's EIP712 with constant name and version: its cached separator belongs to the
+/// implementation, so in a clone it is rebuilt from `address(this)` and every shop has a domain of its own.
+contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     struct State {
         int32 utcOffset;
         uint8 tokenCount;
@@ -72,6 +78,12 @@ contract Shop is IShop, AccessControlUpgradeable {
     /// @notice Shortest notice period.
     uint32 public constant MIN_NOTICE_PERIOD = 1 days;
 
+    /// @notice Largest Merkle batch (leaf indices fit in 24 bits).
+    uint256 public constant MAX_BATCH_ORDERS = 1 << 24;
+
+    bytes32 private constant _RECEIPT_TYPEHASH = keccak256(
+        "Receipt(address shop,uint256 chainId,address customer,uint256 amount,bytes32 orderHash,address referrer,uint256 deadline)"
+    );
     uint256 private constant _BPS = 10_000;
     uint256 private constant _ONE_TOKEN = 1e18;
 
@@ -85,9 +97,11 @@ contract Shop is IShop, AccessControlUpgradeable {
     mapping(address customer => Customer) private _customers;
     mapping(uint256 tokenIndex => mapping(address referrer => uint256)) private _qualified;
     uint256[] private _revenueDays;
+    mapping(bytes32 root => Batch) private _batches;
+    mapping(bytes32 root => mapping(uint256 word => uint256 bits)) private _mintedLeaves;
 
     /// @dev The implementation is never initialised; only clones are.
-    constructor() {
+    constructor() EIP712("ShareMall Shop", "1") {
         _disableInitializers();
     }
 
@@ -344,6 +358,109 @@ contract Shop is IShop, AccessControlUpgradeable {
     }
 
     /// @inheritdoc IShop
+    function redeemReceipt(Receipt calldata receipt, address signer, bytes calldata signature) external {
+        if (block.timestamp > receipt.deadline) revert ShopReceiptExpired(receipt.deadline, block.timestamp);
+        if (receipt.chainId != block.chainid) revert ShopReceiptWrongChain(block.chainid, receipt.chainId);
+        if (receipt.shop != address(this)) revert ShopReceiptWrongShop(address(this), receipt.shop);
+        if (!hasRole(OPERATOR_ROLE, signer)) revert ShopReceiptSignerNotOperator(signer);
+        bytes32 digest = _receiptDigest(receipt);
+        // Try ECDSA first: an EOA signer needs no code lookup. ECDSA rejects malleable (high-s) signatures.
+        (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
+        if (err != ECDSA.RecoverError.NoError || recovered != signer) {
+            if (signer.code.length == 0 || !SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature)) {
+                revert ShopReceiptInvalidSignature(signer);
+            }
+        }
+
+        State memory s = _state;
+        uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
+        Work[] memory work = _loadWork(s.tokenCount);
+        emit ReceiptRedeemed(receipt.orderHash, signer);
+        _countOrder(
+            work,
+            receipt.orderHash,
+            receipt.customer,
+            receipt.amount,
+            receipt.referrer,
+            day,
+            OrderPath.Receipt
+        );
+        _commit(work, day, receipt.amount, 1);
+    }
+
+    /// @inheritdoc IShop
+    function receiptDigest(Receipt calldata receipt) external view returns (bytes32) {
+        return _receiptDigest(receipt);
+    }
+
+    /// @inheritdoc IShop
+    function anchorBatch(bytes32 root, uint256 orderCount, uint256 totalRevenue) external onlyRole(OPERATOR_ROLE) {
+        if (orderCount == 0 || orderCount > MAX_BATCH_ORDERS || totalRevenue == 0 || totalRevenue > type(uint128).max) {
+            revert ShopInvalidBatch(orderCount, totalRevenue);
+        }
+        if (_batches[root].orderCount != 0) revert ShopBatchAlreadyAnchored(root);
+        State memory s = _state;
+        uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
+        // Safe casts: checked above; day indices fit in 32 bits for eleven million years.
+        _batches[root] = Batch({
+            day: uint32(day),
+            orderCount: uint32(orderCount),
+            mintedCount: 0,
+            unmintedRevenue: uint128(totalRevenue)
+        });
+        emit BatchAnchored(root, day, orderCount, totalRevenue);
+
+        // The batch's revenue counts today, so its dividends are owed with today's settlement.
+        Work[] memory work = _loadWork(s.tokenCount);
+        for (uint256 i; i < work.length; ++i) work[i].owedScaled = totalRevenue * work[i].rules.dividendBps;
+        _commit(work, day, totalRevenue, orderCount);
+    }
+
+    /// @inheritdoc IShop
+    function mintFromBatch(
+        bytes32 root,
+        uint256 index,
+        bytes32 orderHash,
+        address customer,
+        uint96 amount,
+        address referrer,
+        bytes32[] calldata proof
+    ) external {
+        Batch memory b = _batches[root];
+        if (b.orderCount == 0) revert ShopUnknownBatch(root);
+        if (index >= b.orderCount) revert ShopBatchIndexOutOfRange(root, index, b.orderCount);
+        uint256 word = index >> 8;
+        uint256 bit = 1 << (index & 0xff);
+        uint256 bits = _mintedLeaves[root][word];
+        if (bits & bit != 0) revert ShopLeafAlreadyMinted(root, index);
+        bytes32 leaf = keccak256(bytes.concat(keccak256(abi.encode(index, orderHash, customer, amount, referrer))));
+        if (!MerkleProof.verifyCalldata(proof, root, leaf)) revert ShopInvalidProof(root, index);
+        if (amount > b.unmintedRevenue) revert ShopBatchRevenueExceeded(root, b.unmintedRevenue, amount);
+
+        _mintedLeaves[root][word] = bits | bit;
+        b.unmintedRevenue -= amount;
+        // Each leaf mints once, so the count stays below orderCount <= 2^24.
+        b.mintedCount += 1;
+        _batches[root] = b;
+        emit BatchLeafMinted(root, index, orderHash);
+
+        // Revenue and dividends counted at anchoring: only mint here, on the batch's day.
+        Work[] memory work = _loadWork(_state.tokenCount);
+        _countOrder(work, orderHash, customer, amount, referrer, b.day, OrderPath.MerkleBatch);
+        _commitPool(work);
+    }
+
+    /// @inheritdoc IShop
+    function batch(bytes32 root) external view returns (Batch memory) {
+        return _batches[root];
+    }
+
+    /// @inheritdoc IShop
+    function isLeafMinted(bytes32 root, uint256 index) external view returns (bool) {
+        return _mintedLeaves[root][index >> 8] & (1 << (index & 0xff)) != 0;
+    }
+
+    /// @inheritdoc IShop
     function mintFromPool(
         uint256 tokenIndex,
         address to,
@@ -532,13 +649,39 @@ contract Shop is IShop, AccessControlUpgradeable {
                 loaded.escrowed += uint120(w.escrowed);
                 _tokenDays[i][day] = loaded;
             }
-            if (w.poolAdded != 0) {
-                uint256 allowance = w.poolAllowance + w.poolAdded;
-                // Safe cast: the allowance is a fraction of the minted supply, which the token caps at 2^96.
-                _tokens[i].poolAllowance = uint96(allowance);
-                emit PoolAccrued(i, w.poolAdded, allowance);
-            }
         }
+        _commitPool(work);
+    }
+
+    /// @dev Writes back the pool allowance each token accrued in this transaction.
+    function _commitPool(Work[] memory work) private {
+        uint256 count = work.length;
+        for (uint256 i; i < count; ++i) {
+            Work memory w = work[i];
+            if (w.poolAdded == 0) continue;
+            uint256 allowance = w.poolAllowance + w.poolAdded;
+            // Safe cast: the allowance is a fraction of the minted supply, which the token caps at 2^96.
+            _tokens[i].poolAllowance = uint96(allowance);
+            emit PoolAccrued(i, w.poolAdded, allowance);
+        }
+    }
+
+    function _receiptDigest(Receipt calldata receipt) private view returns (bytes32) {
+        return
+            _hashTypedDataV4(
+                keccak256(
+                    abi.encode(
+                        _RECEIPT_TYPEHASH,
+                        receipt.shop,
+                        receipt.chainId,
+                        receipt.customer,
+                        receipt.amount,
+                        receipt.orderHash,
+                        receipt.referrer,
+                        receipt.deadline
+                    )
+                )
+            );
     }
 
     /// @dev Checks a new token's parameters and returns its notice period.

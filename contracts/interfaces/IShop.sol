@@ -98,6 +98,33 @@ interface IShop {
         uint256 unfunded;
     }
 
+    /// @notice An order receipt signed off chain by an operator (order path 2), EIP-712 type
+    /// `Receipt(address shop,uint256 chainId,address customer,uint256 amount,bytes32 orderHash,address referrer,uint256 deadline)`
+    /// in the domain {name: "ShareMall Shop", version: "1", chainId, verifyingContract: shop}. `shop` and `chainId`
+    /// repeat the domain so that a receipt for another shop or chain fails with its own error.
+    struct Receipt {
+        address shop;
+        uint256 chainId;
+        address customer;
+        uint96 amount;
+        bytes32 orderHash;
+        address referrer;
+        uint64 deadline;
+    }
+
+    /// @notice An anchored Merkle batch of orders (order path 4), keyed by its root.
+    /// @param day Shop day the batch's revenue counted on (the anchoring day).
+    /// @param orderCount Orders in the batch (leaf indices 0 .. orderCount - 1).
+    /// @param mintedCount Leaves minted so far.
+    /// @param unmintedRevenue Anchored revenue not yet claimed by minted leaves: a leaf whose amount exceeds it
+    /// cannot mint, so the leaves can never mint more than the revenue the batch counted.
+    struct Batch {
+        uint32 day;
+        uint32 orderCount;
+        uint32 mintedCount;
+        uint128 unmintedRevenue;
+    }
+
     /// @notice The path an order came in by.
     enum OrderPath {
         Recorded,
@@ -160,6 +187,30 @@ interface IShop {
     error ShopZeroValue();
     /// @notice Thrown when the withdrawal recipient rejects the coin.
     error ShopWithdrawalFailed(address to, uint256 amount);
+    /// @notice Thrown when a receipt's deadline has passed.
+    error ShopReceiptExpired(uint256 deadline, uint256 timestamp);
+    /// @notice Thrown when a receipt was made for another chain.
+    error ShopReceiptWrongChain(uint256 expected, uint256 chainId);
+    /// @notice Thrown when a receipt was made for another shop.
+    error ShopReceiptWrongShop(address expected, address shop);
+    /// @notice Thrown when the receipt's signer does not hold the operator role.
+    error ShopReceiptSignerNotOperator(address signer);
+    /// @notice Thrown when the signature is not `signer`'s signature of the receipt (ECDSA or ERC-1271).
+    error ShopReceiptInvalidSignature(address signer);
+    /// @notice Thrown when a batch anchors no orders, more than 2^24, or no revenue.
+    error ShopInvalidBatch(uint256 orderCount, uint256 totalRevenue);
+    /// @notice Thrown when a batch root is anchored a second time.
+    error ShopBatchAlreadyAnchored(bytes32 root);
+    /// @notice Thrown when minting from a root that was never anchored.
+    error ShopUnknownBatch(bytes32 root);
+    /// @notice Thrown when a leaf index is not below the batch's order count.
+    error ShopBatchIndexOutOfRange(bytes32 root, uint256 index, uint256 orderCount);
+    /// @notice Thrown when a batch leaf was already minted.
+    error ShopLeafAlreadyMinted(bytes32 root, uint256 index);
+    /// @notice Thrown when the proof does not prove the leaf against the root.
+    error ShopInvalidProof(bytes32 root, uint256 index);
+    /// @notice Thrown when a leaf's amount exceeds the batch revenue its minted leaves have not yet claimed.
+    error ShopBatchRevenueExceeded(bytes32 root, uint256 unmintedRevenue, uint256 amount);
     /// @notice Thrown when there is no pending rule change to cancel or apply.
     error ShopNoPendingRules(uint256 tokenIndex);
     /// @notice Thrown when applying a pending change before its time.
@@ -199,6 +250,12 @@ interface IShop {
     event PoolMinted(uint256 indexed tokenIndex, address indexed to, uint256 amount, bytes32 indexed reason);
     /// @notice Emitted when a checkout escrows the dividend share and credits the rest to the merchant.
     event CheckoutPaid(bytes32 indexed orderHash, address indexed customer, uint256 amount, uint256 escrowed);
+    /// @notice Emitted when an operator anchors a Merkle batch; its revenue counts on `day`.
+    event BatchAnchored(bytes32 indexed root, uint256 indexed day, uint256 orderCount, uint256 totalRevenue);
+    /// @notice Emitted when a receipt signed by `signer` is redeemed (with the order's `OrderCounted`).
+    event ReceiptRedeemed(bytes32 indexed orderHash, address indexed signer);
+    /// @notice Emitted when a batch leaf is minted (with the order's `OrderCounted`, whose day is the batch's).
+    event BatchLeafMinted(bytes32 indexed root, uint256 indexed index, bytes32 indexed orderHash);
     /// @notice Emitted when native coin is added to the merchant balance.
     event Deposited(address indexed from, uint256 amount);
     /// @notice Emitted when the admin withdraws from the merchant balance.
@@ -298,6 +355,37 @@ interface IShop {
     /// @notice Pays for an order in native coin (path 3): `msg.value` is the amount, the caller the customer. The
     /// dividend share is escrowed in the tokens at once and the rest credited to the merchant balance.
     function checkout(bytes32 orderHash, address referrer) external payable;
+
+    /// @notice Redeems an operator-signed receipt (path 2): the order counts exactly as a recorded order would.
+    /// Anyone may submit it (the customer, or a relayer); tokens go to `receipt.customer`.
+    /// @param signer The operator that signed: an EOA (65-byte ECDSA signature) or an ERC-1271 contract wallet.
+    function redeemReceipt(Receipt calldata receipt, address signer, bytes calldata signature) external;
+
+    /// @notice The EIP-712 digest an operator signs for `receipt`.
+    function receiptDigest(Receipt calldata receipt) external view returns (bytes32);
+
+    /// @notice Anchors a Merkle batch of orders (path 4): its revenue counts today; each order mints later with a
+    /// proof. Gas does not depend on the batch size. Operator only.
+    /// @param root Root of the OpenZeppelin StandardMerkleTree of leaves
+    /// `(uint256 index, bytes32 orderHash, address customer, uint256 amount, address referrer)`.
+    function anchorBatch(bytes32 root, uint256 orderCount, uint256 totalRevenue) external;
+
+    /// @notice Mints one batch order's tokens with its Merkle proof. Anyone may submit; tokens go to `customer`.
+    function mintFromBatch(
+        bytes32 root,
+        uint256 index,
+        bytes32 orderHash,
+        address customer,
+        uint96 amount,
+        address referrer,
+        bytes32[] calldata proof
+    ) external;
+
+    /// @notice An anchored batch (all zero if `root` was never anchored).
+    function batch(bytes32 root) external view returns (Batch memory);
+
+    /// @notice Whether leaf `index` of batch `root` has minted.
+    function isLeafMinted(bytes32 root, uint256 index) external view returns (bool);
 
     /// @notice Mints `amount` token-wei of token `tokenIndex` from the pool allowance to `to`. Pool manager only.
     /// @param reason Hash of the off-chain reason (service record) for the mint.
