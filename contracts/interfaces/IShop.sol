@@ -98,8 +98,8 @@ interface IShop {
         uint256 unfunded;
     }
 
-    /// @notice An order receipt signed off chain by an operator (order path 2), EIP-712 type
-    /// `Receipt(address shop,uint256 chainId,address customer,uint256 amount,bytes32 orderHash,address referrer,uint256 deadline)`
+    /// @notice An order receipt signed off chain by an operator (order path 2), EIP-712 type `Receipt(address shop,
+    /// uint256 chainId,address customer,uint256 amount,bytes32 orderHash,address referrer,uint256 deadline)` (one line)
     /// in the domain {name: "ShareMall Shop", version: "1", chainId, verifyingContract: shop}. `shop` and `chainId`
     /// repeat the domain so that a receipt for another shop or chain fails with its own error.
     struct Receipt {
