@@ -82,7 +82,10 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     uint256 public constant MAX_BATCH_ORDERS = 1 << 24;
 
     bytes32 private constant _RECEIPT_TYPEHASH = keccak256(
-        "Receipt(address shop,uint256 chainId,address customer,uint256 amount,bytes32 orderHash,address referrer,uint256 deadline)"
+        abi.encodePacked(
+            "Receipt(address shop,uint256 chainId,address customer,uint256 amount,",
+            "bytes32 orderHash,address referrer,uint256 deadline)"
+        )
     );
     uint256 private constant _BPS = 10_000;
     uint256 private constant _ONE_TOKEN = 1e18;
