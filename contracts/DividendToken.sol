@@ -107,6 +107,7 @@ contract DividendToken is IDividendToken, IERC20Errors {
 
     /// @inheritdoc IERC20
     function transferFrom(address from, address to, uint256 value) external returns (bool) {
+        if (!transferable()) revert DividendTokenNonTransferable();
         uint256 allowed = _allowances[from][msg.sender];
         if (allowed != type(uint256).max) {
             if (allowed < value) revert ERC20InsufficientAllowance(msg.sender, allowed, value);

@@ -166,7 +166,7 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     function currentRules(uint256 tokenIndex) external view returns (TokenRules memory) {
         _checkTokenIndex(tokenIndex, _state.tokenCount);
         StoredToken storage stored = _tokens[tokenIndex];
-        return _isDue(stored.pendingAt) ? _pending[tokenIndex] : _rulesOf(stored);
+        return _isDue(stored.pendingAt) ? _dueRules(tokenIndex, stored.token) : _rulesOf(stored);
     }
 
     /// @inheritdoc IShop
@@ -231,7 +231,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
                 entry.owed += owed;
                 entry.unfunded += owed - td.escrowed;
             }
-            list[found++] = entry;
+            // A day whose debt rounds to zero has nothing to settle.
+            if (entry.owed != 0) list[found++] = entry;
         }
         assembly ("memory-safe") {
             // Shrink the array to the entries found.
@@ -316,7 +317,7 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
         Work[] memory work = _loadWork(s.tokenCount);
         _countOrder(work, order.orderHash, order.customer, order.amount, order.referrer, day, OrderPath.Recorded);
-        _commit(work, day, order.amount, 1);
+        _commit(work, day, order.amount, 1, false);
     }
 
     /// @inheritdoc IShop
@@ -332,7 +333,7 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
             _countOrder(work, order.orderHash, order.customer, order.amount, order.referrer, day, OrderPath.Recorded);
             revenue += order.amount;
         }
-        _commit(work, day, revenue, length);
+        _commit(work, day, revenue, length, false);
     }
 
     /// @inheritdoc IShop
@@ -342,19 +343,12 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
         Work[] memory work = _loadWork(s.tokenCount);
         _countOrder(work, orderHash, msg.sender, msg.value, referrer, day, OrderPath.Checkout);
-
-        uint256 escrowTotal;
-        uint256 count = work.length;
-        for (uint256 i; i < count; ++i) {
-            uint256 share = (msg.value * work[i].rules.dividendBps) / _BPS;
-            work[i].escrowed = share;
-            escrowTotal += share;
-        }
+        uint256 escrowTotal = _commit(work, day, msg.value, 1, true);
         // Safe cast: msg.value is checked to fit in 96 bits; all coin on chain fits in 128.
         _state.merchantBalance = s.merchantBalance + uint128(msg.value - escrowTotal);
-        _commit(work, day, msg.value, 1);
         emit CheckoutPaid(orderHash, msg.sender, msg.value, escrowTotal);
 
+        uint256 count = work.length;
         for (uint256 i; i < count; ++i) {
             if (work[i].escrowed != 0) work[i].token.depositEscrow{value: work[i].escrowed}();
         }
@@ -388,7 +382,7 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
             day,
             OrderPath.Receipt
         );
-        _commit(work, day, receipt.amount, 1);
+        _commit(work, day, receipt.amount, 1, false);
     }
 
     /// @inheritdoc IShop
@@ -416,7 +410,7 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         // The batch's revenue counts today, so its dividends are owed with today's settlement.
         Work[] memory work = _loadWork(s.tokenCount);
         for (uint256 i; i < work.length; ++i) work[i].owedScaled = totalRevenue * work[i].rules.dividendBps;
-        _commit(work, day, totalRevenue, orderCount);
+        _commit(work, day, totalRevenue, orderCount, false);
     }
 
     /// @inheritdoc IShop
@@ -528,7 +522,7 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
             if (loaded.settled) revert ShopDayAlreadySettled(day);
             if (loaded.owedScaled == 0) continue;
             owed[i] = loaded.owedScaled / _BPS;
-            // Escrow never exceeds what is owed: both accrue per order, escrow rounded down.
+            // Escrow never exceeds what is owed: it is the increase of the whole-wei debt (see `_commit`).
             fromBalance[i] = owed[i] - loaded.escrowed;
             owedTotal += owed[i];
             required += fromBalance[i];
@@ -632,8 +626,17 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         return amount;
     }
 
-    /// @dev Writes back what the orders of one transaction changed: revenue, dividends owed, escrow and pool.
-    function _commit(Work[] memory work, uint256 day, uint256 revenue, uint256 orderCount) private {
+    /// @dev Writes back what the orders of one transaction changed: revenue, dividends owed and pool. With `escrow`
+    /// (a checkout) each token escrows what the order adds to the day's debt in whole wei, i.e. the increase of
+    /// `floor(owedScaled / 10000)`: a day of checkouts only is then fully escrowed, and escrow never exceeds the debt.
+    /// @return escrowTotal Wei to escrow in all (stored per token in `work[i].escrowed`).
+    function _commit(
+        Work[] memory work,
+        uint256 day,
+        uint256 revenue,
+        uint256 orderCount,
+        bool escrow
+    ) private returns (uint256 escrowTotal) {
         StoredDay memory record = _days[day];
         if (record.orderCount == 0) _revenueDays.push(day);
         // Safe casts: revenue per day stays far below 2^128 wei and orders per day below 2^64.
@@ -645,11 +648,15 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         for (uint256 i; i < count; ++i) {
             Work memory w = work[i];
             if (w.owedScaled != 0) {
-                TokenDay storage td = _tokenDays[i][day];
-                TokenDay memory loaded = td;
+                TokenDay memory loaded = _tokenDays[i][day];
+                uint256 owedBefore = loaded.owedScaled / _BPS;
                 // Safe casts: bounded by revenue * 10,000 and by revenue, far below 2^128 and 2^120.
                 loaded.owedScaled += uint128(w.owedScaled);
-                loaded.escrowed += uint120(w.escrowed);
+                if (escrow) {
+                    w.escrowed = loaded.owedScaled / _BPS - owedBefore;
+                    escrowTotal += w.escrowed;
+                    loaded.escrowed += uint120(w.escrowed);
+                }
                 _tokenDays[i][day] = loaded;
             }
         }
@@ -707,10 +714,22 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         StoredToken storage stored = _tokens[tokenIndex];
         uint256 pendingAt = stored.pendingAt;
         if (!_isDue(pendingAt)) return;
-        TokenRules memory rules = _pending[tokenIndex];
+        TokenRules memory rules = _dueRules(tokenIndex, stored.token);
         _setRules(stored, rules);
         stored.pendingAt = 0;
         emit RulesChanged(tokenIndex, rules);
+    }
+
+    /// @dev The pending rules of a token as they apply when due. Orders kept minting under the old rules during the
+    /// notice period: a cap below what they minted applies at the supply reached (nothing more mints), so the
+    /// supply never exceeds the cap.
+    function _dueRules(uint256 tokenIndex, address token) private view returns (TokenRules memory rules) {
+        rules = _pending[tokenIndex];
+        if (rules.maxSupply != 0) {
+            uint256 supply = IDividendToken(token).totalSupply();
+            // Safe cast: the token caps its supply at 2^96.
+            if (supply > rules.maxSupply) rules.maxSupply = uint96(supply);
+        }
     }
 
     /// @dev Dividend share reserved by the tokens other than `tokenIndex`, counting pending raises.

@@ -1,12 +1,16 @@
 import { network } from "hardhat";
+import { AbiCoder, id, keccak256, TypedDataEncoder, ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
-import type { DividendToken, ShareMallFactory, Shop } from "../../types/ethers-contracts/index.js";
+import type { NetworkConnection } from "hardhat/types/network";
+import type { DividendToken, IShop, ShareMallFactory, Shop } from "../../types/ethers-contracts/index.js";
 
 /** China Standard Time, the Wuyou Tea shop's clock. */
 export const UTC_PLUS_8 = 8 * 3600;
 export const DAY = 86_400;
 export const ONE = 10n ** 18n;
+export const BPS = 10_000n;
+export const DEFAULT_NOTICE = 7 * DAY;
 
 export interface Rules {
   spendPerToken: bigint;
@@ -44,12 +48,17 @@ export interface Deployment {
   poolManager: HardhatEthersSigner;
 }
 
-/** Deploys the implementations and the factory, a shop (UTC+8) and one token with `rules`. */
-export async function deploy(
-  rules: Rules = WUYOU_RULES,
-  options: { transferable?: boolean; noticePeriod?: number } = {},
+export interface DeployOptions {
+  transferable?: boolean;
+  noticePeriod?: number;
+}
+
+async function deployOn(
+  ethers: HardhatEthers,
+  helpers: NetworkHelpers,
+  rules: Rules,
+  options: DeployOptions,
 ): Promise<Deployment> {
-  const { ethers, networkHelpers: helpers } = await network.create();
   const signers = await ethers.getSigners();
   const [admin, operator, poolManager] = signers;
   const shopImpl = await ethers.deployContract("Shop");
@@ -81,4 +90,321 @@ export async function deploy(
   });
   const token = (await ethers.getContractAt("DividendToken", (await shop.tokens())[0])) as unknown as DividendToken;
   return { ethers, helpers, signers, factory, shop, token, admin, operator, poolManager };
+}
+
+/** Deploys the implementations and the factory, a shop (UTC+8) and one token with `rules`, on a new network. */
+export async function deploy(rules: Rules = WUYOU_RULES, options: DeployOptions = {}): Promise<Deployment> {
+  const { ethers, networkHelpers: helpers } = await network.create();
+  return deployOn(ethers, helpers, rules, options);
+}
+
+let shared: Promise<NetworkConnection> | undefined;
+const fixtures = new Map<string, () => Promise<Deployment>>();
+
+/**
+ * Same deployment as `deploy`, but on one network shared by the unit tests and restored from a snapshot after the
+ * first use of each (rules, options) pair, so that every test starts from a fresh deployment cheaply. The chain
+ * starts at local noon (UTC+8) of a day without orders.
+ */
+export async function load(rules: Rules = WUYOU_RULES, options: DeployOptions = {}): Promise<Deployment> {
+  shared ??= network.create();
+  const connection = await shared;
+  const key = JSON.stringify({ rules, options }, (_, value: unknown) =>
+    typeof value === "bigint" ? value.toString() : value,
+  );
+  let fixture = fixtures.get(key);
+  if (fixture === undefined) {
+    // A named function: loadFixture refuses anonymous ones.
+    fixture = async function shareMallDeployment(): Promise<Deployment> {
+      const deployment = await deployOn(connection.ethers, connection.networkHelpers, rules, options);
+      // Start every test at local noon, twelve hours from a day boundary, so tests that stay within "today" are
+      // deterministic whatever the wall clock says.
+      await nextDay(connection.networkHelpers);
+      return deployment;
+    };
+    fixtures.set(key, fixture);
+  }
+  return connection.networkHelpers.loadFixture(fixture);
+}
+
+// ------------------------------------------------------------------ Rules and orders
+
+/** `WUYOU_RULES` with some fields replaced. */
+export function rulesWith(overrides: Partial<Rules>, base: Rules = WUYOU_RULES): Rules {
+  return { ...base, ...overrides };
+}
+
+/** The order hash used for `label` in tests (any non-zero 32 bytes will do: the shop treats it as opaque). */
+export function hashOf(label: string): string {
+  return id(label);
+}
+
+/** A recorded-path order. */
+export function order(
+  label: string,
+  customer: string,
+  amount: bigint,
+  referrer: string = ZeroAddress,
+): IShop.OrderStruct {
+  return { orderHash: hashOf(label), customer, amount, referrer };
+}
+
+/** Rules as returned by the contract, as plain bigints. */
+export function rulesOf(rules: IShop.TokenRulesStructOutput): Rules {
+  return {
+    spendPerToken: rules.spendPerToken,
+    minFirstOrder: rules.minFirstOrder,
+    referralsPerToken: rules.referralsPerToken,
+    dividendBps: rules.dividendBps,
+    referralBps: rules.referralBps,
+    maxSupply: rules.maxSupply,
+    poolNum: rules.poolNum,
+    poolDen: rules.poolDen,
+  };
+}
+
+/** Rules as the tuple an event or a struct argument is compared with. */
+export function rulesTuple(rules: Rules): bigint[] {
+  return [
+    rules.spendPerToken,
+    rules.minFirstOrder,
+    rules.referralsPerToken,
+    rules.dividendBps,
+    rules.referralBps,
+    rules.maxSupply,
+    rules.poolNum,
+    rules.poolDen,
+  ];
+}
+
+// ------------------------------------------------------------------ The rules as a model
+
+/** Consumption tokens for one order: amount * 1e18 / spendPerToken (0 disables). */
+export function consumptionOf(amount: bigint, rules: Rules): bigint {
+  return rules.spendPerToken === 0n ? 0n : (amount * ONE) / rules.spendPerToken;
+}
+
+/** The referrer's share of a referee's consumption tokens. */
+export function referralShareOf(consumption: bigint, rules: Rules): bigint {
+  return (consumption * rules.referralBps) / BPS;
+}
+
+/** Pool allowance accrued by one order that minted `minted` (consumption + promotion). */
+export function poolShareOf(minted: bigint, rules: Rules): bigint {
+  return rules.poolDen === 0n ? 0n : (minted * rules.poolNum) / rules.poolDen;
+}
+
+/** The dividend share of one amount, rounded down (what one checkout escrows). */
+export function dividendOf(amount: bigint, rules: Rules): bigint {
+  return (amount * rules.dividendBps) / BPS;
+}
+
+/**
+ * What a checkout of `amount` escrows after the day's earlier orders `before`: the increase of the day's whole-wei
+ * debt, so a day of checkouts only is escrowed in full.
+ */
+export function escrowOf(before: bigint[], amount: bigint, rules: Rules): bigint {
+  return owedOf([...before, amount], rules) - owedOf(before, rules);
+}
+
+/** What a token is owed for a day with these orders: floor(sum(amount * dividendBps) / 10000). */
+export function owedOf(amounts: bigint[], rules: Rules): bigint {
+  return amounts.reduce((sum, amount) => sum + amount * rules.dividendBps, 0n) / BPS;
+}
+
+/** DividendMath.perShare: accumulator increase for `amount` wei over `supply` token-wei. */
+export function perShare(amount: bigint, supply: bigint): bigint {
+  return (amount << 64n) / supply;
+}
+
+/** DividendMath.earned: a holder's wei for `balance` over an accumulator increase `delta`. */
+export function earned(balance: bigint, delta: bigint): bigint {
+  return (balance * delta) >> 64n;
+}
+
+// ------------------------------------------------------------------ Time
+
+/** The shop day of a UTC timestamp. */
+export function dayOf(timestamp: bigint | number, utcOffset: number = UTC_PLUS_8): bigint {
+  return (BigInt(timestamp) + BigInt(utcOffset)) / BigInt(DAY);
+}
+
+/** The UTC timestamp of the local midnight that starts `day`. */
+export function dayStart(day: bigint, utcOffset: number = UTC_PLUS_8): number {
+  return Number(day) * DAY - utcOffset;
+}
+
+/** Moves the chain to `secondsIntoDay` (default: noon) of the next local day and returns that day. */
+export async function nextDay(
+  helpers: NetworkHelpers,
+  utcOffset: number = UTC_PLUS_8,
+  secondsIntoDay: number = DAY / 2,
+): Promise<bigint> {
+  const day = dayOf(await helpers.time.latest(), utcOffset) + 1n;
+  await helpers.time.increaseTo(dayStart(day, utcOffset) + secondsIntoDay);
+  return day;
+}
+
+// ------------------------------------------------------------------ More shops and tokens
+
+/** Token params with defaults for the fields a test does not care about. */
+export function tokenParams(
+  rules: Rules,
+  overrides: Partial<Omit<IShop.TokenParamsStruct, "rules">> = {},
+): IShop.TokenParamsStruct {
+  return { name: "Mall Token", symbol: "MALL", transferable: false, noticePeriod: 0, ...overrides, rules };
+}
+
+/** Creates token `params` in `shop` (as its admin) and returns it with its index. */
+export async function addToken(
+  d: Deployment,
+  params: IShop.TokenParamsStruct,
+  shop: Shop = d.shop,
+  admin: HardhatEthersSigner = d.admin,
+): Promise<{ index: bigint; token: DividendToken }> {
+  const index = await shop.tokenCount();
+  await shop.connect(admin).createToken(params);
+  const token = (await d.ethers.getContractAt(
+    "DividendToken",
+    (await shop.tokens())[Number(index)],
+  )) as unknown as DividendToken;
+  return { index, token };
+}
+
+/** Creates another shop of the factory and returns it. */
+export async function addShop(
+  d: Deployment,
+  admin: HardhatEthersSigner,
+  operator: HardhatEthersSigner,
+  utcOffset: number = UTC_PLUS_8,
+  name: string = "Second Shop",
+): Promise<Shop> {
+  const params = { admin: admin.address, operator: operator.address, utcOffset, name };
+  const address = await d.factory.createShop.staticCall(params);
+  await d.factory.createShop(params);
+  return (await d.ethers.getContractAt("Shop", address)) as unknown as Shop;
+}
+
+// ------------------------------------------------------------------ A model of minting by the rules
+
+/**
+ * The minting rules of one token, applied order by order in TypeScript: consumption, the referrer's share and the
+ * one-token-per-N referral bonus (one level only), the `maxSupply` cap (consumption first, then promotion) and the
+ * management pool allowance. Tests compare the chain against it.
+ */
+export class MintModel {
+  supply = 0n;
+  allowance = 0n;
+  readonly balances = new Map<string, bigint>();
+  readonly referrerOf = new Map<string, string>();
+  readonly known = new Set<string>();
+  readonly qualified = new Map<string, bigint>();
+
+  constructor(public rules: Rules) {}
+
+  balanceOf(holder: string): bigint {
+    return this.balances.get(holder) ?? 0n;
+  }
+
+  /** Applies one order and returns the pool allowance it added. */
+  order(customer: string, amount: bigint, referrer: string = ZeroAddress): bigint {
+    const rules = this.rules;
+    const first = !this.known.has(customer);
+    if (first) {
+      this.known.add(customer);
+      if (referrer !== ZeroAddress) this.referrerOf.set(customer, referrer);
+    }
+    const bound = this.referrerOf.get(customer);
+    let consumption = consumptionOf(amount, rules);
+    let promotion = 0n;
+    if (bound !== undefined) {
+      promotion = referralShareOf(consumption, rules);
+      if (first && rules.referralsPerToken !== 0n && amount >= rules.minFirstOrder) {
+        const count = (this.qualified.get(bound) ?? 0n) + 1n;
+        this.qualified.set(bound, count);
+        if (count % rules.referralsPerToken === 0n) promotion += ONE;
+      }
+    }
+    consumption = this.cap(consumption);
+    promotion = this.cap(promotion);
+    this.credit(customer, consumption);
+    if (bound !== undefined) this.credit(bound, promotion);
+    const pool = poolShareOf(consumption + promotion, rules);
+    this.allowance += pool;
+    return pool;
+  }
+
+  /** A pool mint. */
+  poolMint(to: string, amount: bigint): void {
+    this.allowance -= amount;
+    this.supply += amount;
+    this.credit(to, amount);
+  }
+
+  private cap(amount: bigint): bigint {
+    const max = this.rules.maxSupply;
+    if (max !== 0n) {
+      const room = max > this.supply ? max - this.supply : 0n;
+      if (amount > room) amount = room;
+    }
+    this.supply += amount;
+    return amount;
+  }
+
+  private credit(holder: string, amount: bigint): void {
+    if (amount !== 0n) this.balances.set(holder, this.balanceOf(holder) + amount);
+  }
+}
+
+// ------------------------------------------------------------------ Receipts (path 2) and Merkle batches (path 4)
+
+/** The EIP-712 types of a receipt as the shop hashes them. */
+export const RECEIPT_TYPES = {
+  Receipt: [
+    { name: "shop", type: "address" },
+    { name: "chainId", type: "uint256" },
+    { name: "customer", type: "address" },
+    { name: "amount", type: "uint256" },
+    { name: "orderHash", type: "bytes32" },
+    { name: "referrer", type: "address" },
+    { name: "deadline", type: "uint256" },
+  ],
+};
+
+/** A receipt for `shop`, signed by `signer` with EIP-712 typed data, valid for a day. */
+export async function signedReceipt(
+  d: Deployment,
+  signer: HardhatEthersSigner,
+  fields: { customer: string; amount: bigint; orderHash: string; referrer?: string },
+  shop: Shop = d.shop,
+): Promise<{ receipt: IShop.ReceiptStruct; signature: string; digest: string }> {
+  const verifyingContract = await shop.getAddress();
+  const chainId = (await d.ethers.provider.getNetwork()).chainId;
+  const receipt = {
+    shop: verifyingContract,
+    chainId,
+    customer: fields.customer,
+    amount: fields.amount,
+    orderHash: fields.orderHash,
+    referrer: fields.referrer ?? ZeroAddress,
+    deadline: BigInt((await d.helpers.time.latest()) + DAY),
+  };
+  const domain = { name: "ShareMall Shop", version: "1", chainId, verifyingContract };
+  const signature = await signer.signTypedData(domain, RECEIPT_TYPES, receipt);
+  return { receipt, signature, digest: TypedDataEncoder.hash(domain, RECEIPT_TYPES, receipt) };
+}
+
+/** The leaf of a Merkle batch order, double-hashed as in OpenZeppelin's StandardMerkleTree. */
+export function batchLeaf(
+  index: bigint,
+  orderHash: string,
+  customer: string,
+  amount: bigint,
+  referrer: string,
+): string {
+  const encoded = AbiCoder.defaultAbiCoder().encode(
+    ["uint256", "bytes32", "address", "uint256", "address"],
+    [index, orderHash, customer, amount, referrer],
+  );
+  return keccak256(keccak256(encoded));
 }

@@ -1,0 +1,273 @@
+import { expect } from "chai";
+import { ZeroAddress, id } from "ethers";
+import { addShop, addToken, load, rulesWith, tokenParams, UTC_PLUS_8 } from "./fixture.js";
+
+describe("ShareMallFactory", () => {
+  describe("constructor", () => {
+    it("records both implementations", async () => {
+      const d = await load();
+      const shopImpl = await d.factory.shopImplementation();
+      const tokenImpl = await d.factory.tokenImplementation();
+      expect(await d.ethers.provider.getCode(shopImpl)).to.not.equal("0x");
+      expect(await d.ethers.provider.getCode(tokenImpl)).to.not.equal("0x");
+      expect(shopImpl).to.not.equal(tokenImpl);
+    });
+
+    it("reverts FactoryInvalidImplementation when either implementation has no code", async () => {
+      const d = await load();
+      const shopImpl = await d.factory.shopImplementation();
+      const tokenImpl = await d.factory.tokenImplementation();
+      const empty = d.signers[9].address;
+      const Factory = await d.ethers.getContractFactory("ShareMallFactory");
+      await expect(Factory.deploy(empty, tokenImpl))
+        .to.be.revertedWithCustomError(d.factory, "FactoryInvalidImplementation")
+        .withArgs(empty);
+      await expect(Factory.deploy(shopImpl, empty))
+        .to.be.revertedWithCustomError(d.factory, "FactoryInvalidImplementation")
+        .withArgs(empty);
+      await expect(Factory.deploy(ZeroAddress, tokenImpl))
+        .to.be.revertedWithCustomError(d.factory, "FactoryInvalidImplementation")
+        .withArgs(ZeroAddress);
+    });
+  });
+
+  describe("createShop", () => {
+    it("registers and initialises the shop, granting the admin and operator roles only", async () => {
+      const d = await load();
+      const [, , , admin, operator, creator] = d.signers;
+      const params = { admin: admin.address, operator: operator.address, utcOffset: -5 * 3600, name: "Corner Store" };
+      const countBefore = await d.factory.shopCount();
+      const address = await d.factory.connect(creator).createShop.staticCall(params);
+      await expect(d.factory.connect(creator).createShop(params))
+        .to.emit(d.factory, "ShopCreated")
+        .withArgs(address, admin.address, creator.address, -5 * 3600, "Corner Store");
+      const shop = await d.ethers.getContractAt("Shop", address);
+      expect(await d.factory.shopCount()).to.equal(countBefore + 1n);
+      expect(await d.factory.shopAt(countBefore)).to.equal(address);
+      expect(await d.factory.isShop(address)).to.equal(true);
+      expect(await shop.factory()).to.equal(await d.factory.getAddress());
+      expect(await shop.utcOffset()).to.equal(-5n * 3600n);
+      expect(await shop.tokenCount()).to.equal(0n);
+      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
+      expect(await shop.hasRole(await shop.OPERATOR_ROLE(), operator.address)).to.equal(true);
+      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), creator.address)).to.equal(false);
+      expect(await shop.hasRole(await shop.OPERATOR_ROLE(), admin.address)).to.equal(false);
+    });
+
+    it("emits ShopInitialized from the shop with the factory as initialiser", async () => {
+      const d = await load();
+      const [, , , admin] = d.signers;
+      const params = { admin: admin.address, operator: ZeroAddress, utcOffset: 0, name: "" };
+      const address = await d.factory.createShop.staticCall(params);
+      const shop = await d.ethers.getContractAt("Shop", address);
+      await expect(d.factory.createShop(params))
+        .to.emit(shop, "ShopInitialized")
+        .withArgs(await d.factory.getAddress(), admin.address, 0);
+    });
+
+    it("grants no operator role when the operator is the zero address; the admin can grant it later", async () => {
+      const d = await load();
+      const [, , , admin, operator] = d.signers;
+      const params = { admin: admin.address, operator: ZeroAddress, utcOffset: UTC_PLUS_8, name: "No operator" };
+      const address = await d.factory.createShop.staticCall(params);
+      await d.factory.createShop(params);
+      const shop = await d.ethers.getContractAt("Shop", address);
+      const role = await shop.OPERATOR_ROLE();
+      for (const account of [admin, operator, d.admin, d.operator]) {
+        expect(await shop.hasRole(role, account.address)).to.equal(false);
+      }
+      await expect(shop.connect(admin).grantRole(role, operator.address))
+        .to.emit(shop, "RoleGranted")
+        .withArgs(role, operator.address, admin.address);
+      expect(await shop.hasRole(role, operator.address)).to.equal(true);
+    });
+
+    it("reverts ShopInvalidAdmin for a zero admin", async () => {
+      const d = await load();
+      await expect(d.factory.createShop({ admin: ZeroAddress, operator: d.operator.address, utcOffset: 0, name: "x" }))
+        .to.be.revertedWithCustomError(d.shop, "ShopInvalidAdmin")
+        .withArgs(ZeroAddress);
+    });
+
+    it("accepts UTC offsets from -12:00 to +14:00 and reverts ShopInvalidUtcOffset outside", async () => {
+      const d = await load();
+      const base = { admin: d.admin.address, operator: ZeroAddress, name: "tz" };
+      const min = -12 * 3600;
+      const max = 14 * 3600;
+      for (const utcOffset of [min, max]) {
+        const address = await d.factory.createShop.staticCall({ ...base, utcOffset });
+        await d.factory.createShop({ ...base, utcOffset });
+        expect(await (await d.ethers.getContractAt("Shop", address)).utcOffset()).to.equal(BigInt(utcOffset));
+      }
+      for (const utcOffset of [min - 1, max + 1]) {
+        await expect(d.factory.createShop({ ...base, utcOffset }))
+          .to.be.revertedWithCustomError(d.shop, "ShopInvalidUtcOffset")
+          .withArgs(utcOffset);
+      }
+    });
+  });
+
+  describe("createShopDeterministic", () => {
+    it("deploys at predictShopAddress(creator, salt)", async () => {
+      const d = await load();
+      const [, , , admin, creator] = d.signers;
+      const salt = id("wuyou-second-branch");
+      const predicted = await d.factory.predictShopAddress(creator.address, salt);
+      expect(await d.ethers.provider.getCode(predicted)).to.equal("0x");
+      const params = { admin: admin.address, operator: ZeroAddress, utcOffset: UTC_PLUS_8, name: "Branch" };
+      await expect(d.factory.connect(creator).createShopDeterministic(params, salt))
+        .to.emit(d.factory, "ShopCreated")
+        .withArgs(predicted, admin.address, creator.address, UTC_PLUS_8, "Branch");
+      expect(await d.factory.isShop(predicted)).to.equal(true);
+      const shop = await d.ethers.getContractAt("Shop", predicted);
+      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
+    });
+
+    it("reverts when the same creator reuses a salt, but another creator may use it", async () => {
+      const d = await load();
+      const [, , , admin, creator, other] = d.signers;
+      const salt = id("salt");
+      const params = { admin: admin.address, operator: ZeroAddress, utcOffset: 0, name: "Once" };
+      await d.factory.connect(creator).createShopDeterministic(params, salt);
+      await expect(d.factory.connect(creator).createShopDeterministic(params, salt)).to.be.revertedWithCustomError(
+        d.factory,
+        "FailedDeployment",
+      );
+      const otherPredicted = await d.factory.predictShopAddress(other.address, salt);
+      expect(otherPredicted).to.not.equal(await d.factory.predictShopAddress(creator.address, salt));
+      await d.factory.connect(other).createShopDeterministic(params, salt);
+      expect(await d.factory.isShop(otherPredicted)).to.equal(true);
+    });
+  });
+
+  describe("registry views", () => {
+    it("shopAt reverts FactoryIndexOutOfRange past the end", async () => {
+      const d = await load();
+      const length = await d.factory.shopCount();
+      expect(await d.factory.shopAt(length - 1n)).to.equal(await d.shop.getAddress());
+      await expect(d.factory.shopAt(length))
+        .to.be.revertedWithCustomError(d.factory, "FactoryIndexOutOfRange")
+        .withArgs(length, length);
+      await expect(d.factory.shopAt(length + 5n))
+        .to.be.revertedWithCustomError(d.factory, "FactoryIndexOutOfRange")
+        .withArgs(length + 5n, length);
+    });
+
+    it("shops pages the list in creation order, clipped to its end", async () => {
+      const d = await load();
+      const [, , , admin, operator] = d.signers;
+      const created = [await d.shop.getAddress()];
+      for (let k = 0; k < 3; k++) created.push(await (await addShop(d, admin, operator)).getAddress());
+      expect(await d.factory.shopCount()).to.equal(BigInt(created.length));
+      expect(await d.factory.shops(0, 100)).to.deep.equal(created);
+      expect(await d.factory.shops(1, 2)).to.deep.equal(created.slice(1, 3));
+      expect(await d.factory.shops(3, 2)).to.deep.equal(created.slice(3));
+      expect(await d.factory.shops(0, 0)).to.deep.equal([]);
+      expect(await d.factory.shops(created.length, 5)).to.deep.equal([]);
+      expect(await d.factory.shops(created.length + 7, 5)).to.deep.equal([]);
+      for (let k = 0; k < created.length; k++) expect(await d.factory.shopAt(k)).to.equal(created[k]);
+    });
+
+    it("isShop, shopOfToken and shopTokens know only this factory's shops and tokens", async () => {
+      const d = await load();
+      const shopAddress = await d.shop.getAddress();
+      const tokenAddress = await d.token.getAddress();
+      expect(await d.factory.isShop(shopAddress)).to.equal(true);
+      expect(await d.factory.isShop(tokenAddress)).to.equal(false);
+      expect(await d.factory.isShop(d.admin.address)).to.equal(false);
+      expect(await d.factory.shopOfToken(tokenAddress)).to.equal(shopAddress);
+      expect(await d.factory.shopOfToken(shopAddress)).to.equal(ZeroAddress);
+      expect(await d.factory.shopOfToken(d.admin.address)).to.equal(ZeroAddress);
+      expect(await d.factory.shopTokens(shopAddress)).to.deep.equal([tokenAddress]);
+      expect(await d.factory.shopTokens(d.admin.address)).to.deep.equal([]);
+      expect(await d.factory.shopTokens(tokenAddress)).to.deep.equal([]);
+    });
+
+    it("deploys each token at predictTokenAddress and lists it under its shop", async () => {
+      const d = await load();
+      const shopAddress = await d.shop.getAddress();
+      expect(await d.token.getAddress()).to.equal(
+        await d.factory.predictTokenAddress(shopAddress, 0, "Wuyou Dividend Coin", "YDC", false),
+      );
+      const params = tokenParams(rulesWith({ dividendBps: 500n }), {
+        name: "Mall",
+        symbol: "MALL",
+        transferable: true,
+      });
+      const predicted = await d.factory.predictTokenAddress(shopAddress, 1, "Mall", "MALL", true);
+      // Any other argument gives another address.
+      expect(predicted).to.not.equal(await d.factory.predictTokenAddress(shopAddress, 1, "Mall", "MALL", false));
+      expect(predicted).to.not.equal(await d.factory.predictTokenAddress(shopAddress, 2, "Mall", "MALL", true));
+      await expect(d.shop.createToken(params)).to.emit(d.factory, "TokenDeployed").withArgs(shopAddress, predicted, 1);
+      expect(await d.factory.shopOfToken(predicted)).to.equal(shopAddress);
+      expect(await d.factory.shopTokens(shopAddress)).to.deep.equal([await d.token.getAddress(), predicted]);
+      expect(await d.shop.tokens()).to.deep.equal([await d.token.getAddress(), predicted]);
+      const token = await d.ethers.getContractAt("DividendToken", predicted);
+      expect(await token.shop()).to.equal(shopAddress);
+      expect(await token.factory()).to.equal(await d.factory.getAddress());
+      expect(await token.transferable()).to.equal(true);
+    });
+
+    it("keeps the tokens of two shops apart", async () => {
+      const d = await load();
+      const [, , , admin, operator] = d.signers;
+      const second = await addShop(d, admin, operator);
+      const { token } = await addToken(d, tokenParams(rulesWith({})), second, admin);
+      expect(await d.factory.shopOfToken(await token.getAddress())).to.equal(await second.getAddress());
+      expect(await d.factory.shopTokens(await second.getAddress())).to.deep.equal([await token.getAddress()]);
+      expect(await d.factory.shopTokens(await d.shop.getAddress())).to.deep.equal([await d.token.getAddress()]);
+    });
+  });
+
+  describe("deployToken", () => {
+    it("reverts FactoryNotShop for any caller that is not a shop, the shop admin included", async () => {
+      const d = await load();
+      const [admin, operator, , stranger] = d.signers;
+      for (const caller of [admin, operator, stranger]) {
+        await expect(d.factory.connect(caller).deployToken(1, "Fake", "FAKE", true))
+          .to.be.revertedWithCustomError(d.factory, "FactoryNotShop")
+          .withArgs(caller.address);
+      }
+    });
+  });
+
+  describe("implementations", () => {
+    it("the shop implementation cannot be initialised", async () => {
+      const d = await load();
+      const impl = await d.ethers.getContractAt("Shop", await d.factory.shopImplementation());
+      await expect(impl.initialize(d.admin.address, d.operator.address, 0)).to.be.revertedWithCustomError(
+        d.shop,
+        "InvalidInitialization",
+      );
+    });
+
+    it("a shop clone cannot be initialised again", async () => {
+      const d = await load();
+      const [, , , attacker] = d.signers;
+      await expect(
+        d.shop.connect(attacker).initialize(attacker.address, attacker.address, 0),
+      ).to.be.revertedWithCustomError(d.shop, "InvalidInitialization");
+      expect(await d.shop.hasRole(await d.shop.DEFAULT_ADMIN_ROLE(), attacker.address)).to.equal(false);
+    });
+
+    it("the token implementation rejects use with DividendTokenNotAClone", async () => {
+      const d = await load();
+      const impl = await d.ethers.getContractAt("DividendToken", await d.factory.tokenImplementation());
+      await expect(impl.shop()).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
+      await expect(impl.factory()).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
+      await expect(impl.name()).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
+      await expect(impl.transferable()).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
+      await expect(impl.mint(d.admin.address, 1)).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
+      await expect(impl.distribute(0, 1)).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
+      await expect(impl.depositEscrow({ value: 1 })).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
+      await expect(impl.claimFor(d.admin.address, d.admin.address)).to.be.revertedWithCustomError(
+        d.token,
+        "DividendTokenNotAClone",
+      );
+      await expect(impl.transfer(d.operator.address, 0)).to.be.revertedWithCustomError(
+        d.token,
+        "DividendTokenNotAClone",
+      );
+    });
+  });
+});

@@ -1,0 +1,328 @@
+import { expect } from "chai";
+import { ZeroAddress, id } from "ethers";
+import {
+  BPS,
+  consumptionOf,
+  hashOf,
+  load,
+  MintModel,
+  ONE,
+  order,
+  poolShareOf,
+  referralShareOf,
+  rulesWith,
+  WUYOU_RULES,
+  type Deployment,
+  type Rules,
+} from "./fixture.js";
+import type { IShop } from "../../types/ethers-contracts/index.js";
+
+/** Records `orders` one by one and applies them to `model`. */
+async function record(d: Deployment, model: MintModel, orders: IShop.OrderStruct[]): Promise<void> {
+  for (const o of orders) {
+    await d.shop.connect(d.operator).recordOrder(o);
+    model.order(String(o.customer), BigInt(o.amount), String(o.referrer));
+  }
+}
+
+/** Checks supply, pool allowance and the balances of `holders` against `model`. */
+async function expectMatches(d: Deployment, model: MintModel, holders: string[]): Promise<void> {
+  expect(await d.token.totalSupply()).to.equal(model.supply);
+  const config = await d.shop.tokenConfig(0);
+  expect(config.minted).to.equal(model.supply);
+  expect(config.poolAllowance).to.equal(model.allowance);
+  for (const holder of holders) expect(await d.token.balanceOf(holder)).to.equal(model.balanceOf(holder));
+}
+
+describe("Shop minting", () => {
+  describe("consumption", () => {
+    it("mints amount * 1e18 / spendPerToken exactly, also for amounts not a multiple of it", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      const spend = WUYOU_RULES.spendPerToken;
+      // 7/3 of a token, plus one wei: the fraction is kept to the last token-wei.
+      const odd = (spend * 7n) / 3n + 1n;
+      await d.shop.connect(d.operator).recordOrder(order("odd", alice.address, odd));
+      expect(await d.token.balanceOf(alice.address)).to.equal((odd * ONE) / spend);
+      expect((odd * ONE) / spend).to.equal(consumptionOf(odd, WUYOU_RULES));
+      // Five whole tokens for five times the price.
+      await d.shop.connect(d.operator).recordOrder(order("five", bob.address, 5n * spend));
+      expect(await d.token.balanceOf(bob.address)).to.equal(5n * ONE);
+      // Amounts add up per customer.
+      await d.shop.connect(d.operator).recordOrder(order("more", alice.address, 1n));
+      expect(await d.token.balanceOf(alice.address)).to.equal((odd * ONE) / spend + ONE / spend);
+      expect(await d.token.totalSupply()).to.equal((odd * ONE) / spend + ONE / spend + 5n * ONE);
+    });
+
+    it("mints nothing when spendPerToken is 0, though the order counts", async () => {
+      const d = await load(rulesWith({ spendPerToken: 0n }));
+      const [, , , alice] = d.signers;
+      await d.shop.connect(d.operator).recordOrder(order("o", alice.address, 10n ** 18n));
+      expect(await d.token.totalSupply()).to.equal(0n);
+      expect((await d.shop.dayRecord(await d.shop.today())).revenue).to.equal(10n ** 18n);
+    });
+  });
+
+  describe("referrals", () => {
+    it("binds the referrer at the first order and pays it referralBps of every later order", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      const model = new MintModel(WUYOU_RULES);
+      const amounts = [WUYOU_RULES.spendPerToken * 2n, 123_456_789_012_345n, WUYOU_RULES.spendPerToken];
+      await expect(d.shop.connect(d.operator).recordOrder(order("r1", alice.address, amounts[0], bob.address)))
+        .to.emit(d.shop, "ReferrerBound")
+        .withArgs(alice.address, bob.address);
+      model.order(alice.address, amounts[0], bob.address);
+      expect(await d.shop.customerOf(alice.address)).to.deep.equal([bob.address, true]);
+      // Later orders may omit the referrer or repeat it; neither binds again.
+      await expect(d.shop.connect(d.operator).recordOrder(order("r2", alice.address, amounts[1]))).to.not.emit(
+        d.shop,
+        "ReferrerBound",
+      );
+      model.order(alice.address, amounts[1]);
+      await expect(
+        d.shop.connect(d.operator).recordOrder(order("r3", alice.address, amounts[2], bob.address)),
+      ).to.not.emit(d.shop, "ReferrerBound");
+      model.order(alice.address, amounts[2], bob.address);
+      await expectMatches(d, model, [alice.address, bob.address]);
+      const expectedBob = amounts.reduce(
+        (sum, a) => sum + referralShareOf(consumptionOf(a, WUYOU_RULES), WUYOU_RULES),
+        0n,
+      );
+      expect(await d.token.balanceOf(bob.address)).to.equal(expectedBob);
+      // 10 % of 2 + 1 whole tokens, plus 10 % of the odd order.
+      expect(expectedBob).to.equal(
+        (3n * ONE * WUYOU_RULES.referralBps) / BPS +
+          (consumptionOf(amounts[1], WUYOU_RULES) * WUYOU_RULES.referralBps) / BPS,
+      );
+    });
+
+    it("rewards one level only: the referrer's referrer gets nothing from the referee", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol] = d.signers;
+      const amount = WUYOU_RULES.spendPerToken * 10n;
+      await d.shop.connect(d.operator).recordOrder(order("bob", bob.address, amount, carol.address));
+      const carolBefore = await d.token.balanceOf(carol.address);
+      const bobBefore = await d.token.balanceOf(bob.address);
+      expect(carolBefore).to.equal(referralShareOf(10n * ONE, WUYOU_RULES));
+      await d.shop.connect(d.operator).recordOrder(order("alice", alice.address, amount, bob.address));
+      expect(await d.token.balanceOf(bob.address)).to.equal(bobBefore + referralShareOf(10n * ONE, WUYOU_RULES));
+      expect(await d.token.balanceOf(carol.address)).to.equal(carolBefore);
+    });
+
+    it("reverts ShopSelfReferral on the recorded and the checkout path", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      await expect(d.shop.connect(d.operator).recordOrder(order("self", alice.address, 100n, alice.address)))
+        .to.be.revertedWithCustomError(d.shop, "ShopSelfReferral")
+        .withArgs(alice.address);
+      await expect(d.shop.connect(alice).checkout(hashOf("self"), alice.address, { value: 100n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopSelfReferral")
+        .withArgs(alice.address);
+      expect((await d.shop.customerOf(alice.address))[1]).to.equal(false);
+    });
+
+    it("reverts ShopReferrerAlreadyBound when a bound customer names another referrer", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol] = d.signers;
+      await d.shop.connect(d.operator).recordOrder(order("1", alice.address, 100n, bob.address));
+      await expect(d.shop.connect(d.operator).recordOrder(order("2", alice.address, 100n, carol.address)))
+        .to.be.revertedWithCustomError(d.shop, "ShopReferrerAlreadyBound")
+        .withArgs(alice.address, bob.address, carol.address);
+      await expect(d.shop.connect(alice).checkout(hashOf("3"), carol.address, { value: 100n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopReferrerAlreadyBound")
+        .withArgs(alice.address, bob.address, carol.address);
+      // Naming itself later is also a different referrer.
+      await expect(d.shop.connect(d.operator).recordOrder(order("4", alice.address, 100n, alice.address)))
+        .to.be.revertedWithCustomError(d.shop, "ShopReferrerAlreadyBound")
+        .withArgs(alice.address, bob.address, alice.address);
+    });
+
+    it("reverts ShopReferrerAlreadyBound for a customer whose first order named no referrer", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      await expect(d.shop.connect(d.operator).recordOrder(order("1", alice.address, 100n))).to.not.emit(
+        d.shop,
+        "ReferrerBound",
+      );
+      expect(await d.shop.customerOf(alice.address)).to.deep.equal([ZeroAddress, true]);
+      await expect(d.shop.connect(d.operator).recordOrder(order("2", alice.address, 100n, bob.address)))
+        .to.be.revertedWithCustomError(d.shop, "ShopReferrerAlreadyBound")
+        .withArgs(alice.address, ZeroAddress, bob.address);
+    });
+
+    it("mints one token per referralsPerToken referees whose first order reaches minFirstOrder", async () => {
+      const minFirst = 10n ** 17n;
+      const rules = rulesWith({ referralsPerToken: 2n, minFirstOrder: minFirst });
+      const d = await load(rules);
+      const [, , , referrer, r1, r2, r3, r4, r5] = d.signers;
+      const model = new MintModel(rules);
+      // r1 is below the minimum and does not count; r2 and r3 make the first pair; r4 and r5 (exactly the
+      // minimum) the second. r2's second order never counts again.
+      const orders = [
+        order("r1", r1.address, minFirst - 1n, referrer.address),
+        order("r2", r2.address, minFirst + 5n, referrer.address),
+        order("r2-again", r2.address, minFirst * 3n),
+        order("r3", r3.address, minFirst * 2n, referrer.address),
+        order("r4", r4.address, minFirst * 4n, referrer.address),
+      ];
+      await record(d, model, orders);
+      expect(await d.shop.qualifiedReferrals(0, referrer.address)).to.equal(3n);
+      await expectMatches(d, model, [referrer.address, r1.address, r2.address, r3.address, r4.address]);
+      const shares = (amounts: bigint[]): bigint =>
+        amounts.reduce((sum, a) => sum + referralShareOf(consumptionOf(a, rules), rules), 0n);
+      const allAmounts = orders.map((o) => BigInt(o.amount));
+      // Every order pays the referral share, and the second qualifying referee one whole token.
+      expect(await d.token.balanceOf(referrer.address)).to.equal(shares(allAmounts) + ONE);
+      // In a batch too: r5 is the fourth qualifying referee.
+      const batch = [order("r5", r5.address, minFirst, referrer.address)];
+      await d.shop.connect(d.operator).recordOrders(batch);
+      model.order(r5.address, minFirst, referrer.address);
+      expect(await d.shop.qualifiedReferrals(0, referrer.address)).to.equal(4n);
+      expect(await d.token.balanceOf(referrer.address)).to.equal(shares([...allAmounts, minFirst]) + 2n * ONE);
+      await expectMatches(d, model, [referrer.address, r5.address]);
+    });
+  });
+
+  describe("management pool", () => {
+    it("accrues floor((consumption + promotion) * poolNum / poolDen) per order", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol] = d.signers;
+      const model = new MintModel(WUYOU_RULES);
+      const spend = WUYOU_RULES.spendPerToken;
+      const batch = [
+        order("p1", alice.address, spend + 1n, bob.address),
+        order("p2", carol.address, (spend * 5n) / 7n),
+        order("p3", alice.address, spend * 9n),
+      ];
+      let added = 0n;
+      for (const o of batch) added += model.order(String(o.customer), BigInt(o.amount), String(o.referrer));
+      await expect(d.shop.connect(d.operator).recordOrders(batch))
+        .to.emit(d.shop, "PoolAccrued")
+        .withArgs(0, added, added);
+      await expectMatches(d, model, [alice.address, bob.address, carol.address]);
+      // The allowance is a ninth of what the orders minted, each order rounded down.
+      const minted = await d.token.totalSupply();
+      expect(added <= minted / 9n).to.equal(true);
+      expect(minted / 9n - added < BigInt(batch.length)).to.equal(true);
+      // A single order adds its own floor.
+      const next = model.order(bob.address, spend * 4n);
+      expect(next).to.equal(poolShareOf(4n * ONE, WUYOU_RULES));
+      await expect(d.shop.connect(d.operator).recordOrder(order("p4", bob.address, spend * 4n)))
+        .to.emit(d.shop, "PoolAccrued")
+        .withArgs(0, next, added + next);
+    });
+
+    it("accrues nothing when the pool is disabled", async () => {
+      const d = await load(rulesWith({ poolNum: 0n, poolDen: 0n }));
+      const [, , , alice] = d.signers;
+      await expect(d.shop.connect(d.operator).recordOrder(order("o", alice.address, 10n ** 18n))).to.not.emit(
+        d.shop,
+        "PoolAccrued",
+      );
+      expect((await d.shop.tokenConfig(0)).poolAllowance).to.equal(0n);
+    });
+
+    it("mintFromPool mints from the allowance with a reason and never past it", async () => {
+      const d = await load();
+      const [, , , alice, host] = d.signers;
+      const model = new MintModel(WUYOU_RULES);
+      await record(d, model, [order("o", alice.address, WUYOU_RULES.spendPerToken * 20n)]);
+      const allowance = model.allowance;
+      expect(allowance).to.equal(poolShareOf(20n * ONE, WUYOU_RULES));
+      const reason = id("hosted the tea tasting");
+      const first = allowance / 3n;
+      await expect(d.shop.connect(d.poolManager).mintFromPool(0, host.address, first, reason))
+        .to.emit(d.shop, "PoolMinted")
+        .withArgs(0, host.address, first, reason);
+      model.poolMint(host.address, first);
+      await expectMatches(d, model, [host.address, alice.address]);
+      // Pool mints do not feed the pool.
+      expect((await d.shop.tokenConfig(0)).poolAllowance).to.equal(allowance - first);
+      await expect(d.shop.connect(d.poolManager).mintFromPool(0, host.address, allowance - first + 1n, reason))
+        .to.be.revertedWithCustomError(d.shop, "ShopPoolAllowanceExceeded")
+        .withArgs(0, allowance - first, allowance - first + 1n);
+      await d.shop.connect(d.poolManager).mintFromPool(0, host.address, allowance - first, reason);
+      model.poolMint(host.address, allowance - first);
+      await expectMatches(d, model, [host.address]);
+      expect(model.allowance).to.equal(0n);
+      await expect(d.shop.connect(d.poolManager).mintFromPool(0, host.address, 1n, reason))
+        .to.be.revertedWithCustomError(d.shop, "ShopPoolAllowanceExceeded")
+        .withArgs(0, 0n, 1n);
+    });
+
+    it("mintFromPool reverts ShopZeroAddress, ShopZeroValue and ShopUnknownToken", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      await d.shop.connect(d.operator).recordOrder(order("o", alice.address, WUYOU_RULES.spendPerToken * 9n));
+      const pm = d.shop.connect(d.poolManager);
+      await expect(pm.mintFromPool(0, ZeroAddress, 1n, id("r"))).to.be.revertedWithCustomError(
+        d.shop,
+        "ShopZeroAddress",
+      );
+      await expect(pm.mintFromPool(0, alice.address, 0n, id("r"))).to.be.revertedWithCustomError(
+        d.shop,
+        "ShopZeroValue",
+      );
+      await expect(pm.mintFromPool(1, alice.address, 1n, id("r")))
+        .to.be.revertedWithCustomError(d.shop, "ShopUnknownToken")
+        .withArgs(1, 1);
+    });
+  });
+
+  describe("maxSupply", () => {
+    const capped: Rules = rulesWith({ spendPerToken: ONE, maxSupply: 10n * ONE });
+
+    it("mints up to the cap (consumption first, then promotion) and nothing past it", async () => {
+      const d = await load(capped);
+      const [, , , alice, bob, carol] = d.signers;
+      const model = new MintModel(capped);
+      // 8 tokens; then 1.9 for carol and 0.19 for alice as referrer, of which only 0.1 fits; then nothing.
+      await record(d, model, [order("a", alice.address, 8n * ONE)]);
+      await record(d, model, [order("c", carol.address, (19n * ONE) / 10n, alice.address)]);
+      expect(await d.token.balanceOf(carol.address)).to.equal((19n * ONE) / 10n);
+      expect(await d.token.balanceOf(alice.address)).to.equal(8n * ONE + ONE / 10n);
+      expect(await d.token.totalSupply()).to.equal(capped.maxSupply);
+      await expectMatches(d, model, [alice.address, bob.address, carol.address]);
+      const allowance = model.allowance;
+      const day = await d.shop.today();
+      const revenue = (await d.shop.dayRecord(day)).revenue;
+      await expect(d.shop.connect(d.operator).recordOrder(order("b", bob.address, 3n * ONE, alice.address)))
+        .to.emit(d.shop, "OrderCounted")
+        .and.to.not.emit(d.token, "Transfer");
+      model.order(bob.address, 3n * ONE, alice.address);
+      expect(model.allowance).to.equal(allowance);
+      await expectMatches(d, model, [alice.address, bob.address, carol.address]);
+      expect((await d.shop.dayRecord(day)).revenue).to.equal(revenue + 3n * ONE);
+      expect((await d.shop.tokenDay(0, day))[0]).to.equal(((revenue + 3n * ONE) * capped.dividendBps) / BPS);
+    });
+
+    it("caps consumption itself when the room is smaller than the order", async () => {
+      const d = await load(capped);
+      const [, , , alice, bob] = d.signers;
+      await d.shop.connect(d.operator).recordOrder(order("a", alice.address, 9n * ONE));
+      await d.shop.connect(d.operator).recordOrder(order("b", bob.address, 5n * ONE, alice.address));
+      expect(await d.token.balanceOf(bob.address)).to.equal(ONE);
+      expect(await d.token.balanceOf(alice.address)).to.equal(9n * ONE);
+    });
+
+    it("mintFromPool reverts ShopMaxSupplyExceeded past the cap even within the allowance", async () => {
+      const d = await load(capped);
+      const [, , , alice, host] = d.signers;
+      const bought = (19n * ONE) / 2n;
+      await d.shop.connect(d.operator).recordOrder(order("a", alice.address, bought));
+      const allowance = (await d.shop.tokenConfig(0)).poolAllowance;
+      expect(allowance).to.equal(poolShareOf(bought, capped));
+      expect(bought + allowance > capped.maxSupply).to.equal(true);
+      await expect(d.shop.connect(d.poolManager).mintFromPool(0, host.address, allowance, id("r")))
+        .to.be.revertedWithCustomError(d.shop, "ShopMaxSupplyExceeded")
+        .withArgs(0, capped.maxSupply, bought + allowance);
+      // Exactly up to the cap is fine.
+      await d.shop.connect(d.poolManager).mintFromPool(0, host.address, capped.maxSupply - bought, id("r"));
+      expect(await d.token.totalSupply()).to.equal(capped.maxSupply);
+      await expect(d.shop.connect(d.poolManager).mintFromPool(0, host.address, 1n, id("r")))
+        .to.be.revertedWithCustomError(d.shop, "ShopMaxSupplyExceeded")
+        .withArgs(0, capped.maxSupply, capped.maxSupply + 1n);
+    });
+  });
+});

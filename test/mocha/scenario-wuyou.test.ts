@@ -1,0 +1,247 @@
+/**
+ * The interview's reference case, Wuyou Tea: one month, 200 members, YDC at one token per 300 CNY and 20 % daily
+ * dividends. Runs the seeded simulation of scripts/lib/wuyou.ts once and checks the chain against what was promised
+ * (revenue × 20 % per day, to the wei), against an off-chain replay of the ledger (2^64 accumulator maths exactly, and
+ * the exact rational pro-rata split within one wei per settlement), and against the interview's figures.
+ */
+import { expect } from "chai";
+import { network } from "hardhat";
+import { ZeroAddress } from "ethers";
+import {
+  INTERVIEW,
+  ONE_TOKEN,
+  WEI_PER_CNY,
+  YDC_RULES,
+  modelClaimable,
+  replayLedger,
+  runWuyou,
+  withinOf,
+} from "../../scripts/lib/wuyou.js";
+import type { LedgerEvent, LedgerModel, WuyouDeployment, WuyouReport } from "../../scripts/lib/wuyou.js";
+
+const SEED = "wuyou-tea";
+const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
+
+describe("Wuyou Tea scenario (30 days, 200 members, seed wuyou-tea)", function () {
+  let report: WuyouReport;
+  let deployment: WuyouDeployment;
+  let model: LedgerModel;
+  let provider: Awaited<ReturnType<typeof network.create>>["ethers"]["provider"];
+
+  before(async function () {
+    this.timeout(300_000);
+    const connection = await network.create();
+    provider = connection.ethers.provider;
+    ({ report, deployment } = await runWuyou(connection, { seed: SEED }));
+    model = replayLedger(report.rules, report.events);
+  });
+
+  describe("settle", () => {
+    it("settle_dividendsSettledEqualPromisedPerDay: floor(revenue × 2000 / 10000) for every day, to the wei", () => {
+      let days = 0;
+      for (const day of report.dayReports) {
+        if (day.orders === 0) continue;
+        days++;
+        const promised = (day.revenue * 2_000n) / 10_000n;
+        expect(day.revenueOnChain, `revenue on chain, day ${day.day}`).to.equal(day.revenue);
+        expect(day.promised, `promised, day ${day.day}`).to.equal(promised);
+        expect(day.settled, `tokenDay owed, day ${day.day}`).to.equal(promised);
+        expect(day.settledEvent, `DaySettled dividends, day ${day.day}`).to.equal(promised);
+        expect(model.owedByDay.get(day.day), `model owed, day ${day.day}`).to.equal(promised);
+      }
+      expect(days).to.be.greaterThan(25);
+      const promisedTotal = sum(report.dayReports.map((d) => (d.revenue * 2_000n) / 10_000n));
+      expect(report.totals.dividendsPromised.wei).to.equal(promisedTotal);
+      expect(report.totals.dividendsSettled.wei).to.equal(promisedTotal);
+      expect(sum(report.dayReports.map((d) => d.settled))).to.equal(promisedTotal);
+    });
+
+    it("settle_leavesNoPastDayUnsettled: unsettledDays is empty after the month", async () => {
+      const revenueDays = await deployment.shop.revenueDayCount();
+      expect(revenueDays).to.equal(BigInt(report.dayReports.filter((d) => d.orders > 0).length));
+      expect(await deployment.shop.unsettledDays(0, revenueDays)).to.have.length(0);
+    });
+
+    it("settle_fundsFromEscrowFirstThenDepositOrValue: checkout escrow, then the merchant's deposit or settle value", async () => {
+      const funding = new Set<string>();
+      for (const day of report.dayReports) {
+        if (day.orders === 0) continue;
+        expect(day.fromEscrow, `escrow used, day ${day.day}`).to.equal(day.escrowBefore);
+        expect(day.fromEscrow + day.fromBalance, `escrow + balance, day ${day.day}`).to.equal(day.settled);
+        // The merchant withdraws its balance every night, so the settlement needs exactly the recorded orders' share.
+        expect(day.fundedWei, `funding, day ${day.day}`).to.equal(day.fromBalance);
+        funding.add(day.funding);
+      }
+      expect([...funding].sort()).to.deep.equal(["deposit", "settleValue"]);
+      expect(await deployment.shop.merchantBalance()).to.equal(0n);
+    });
+  });
+
+  describe("dividend ledger", () => {
+    it("token_coinReconcilesWithClaims: coin held = settled − claimed = claimable + rollover + dust", async () => {
+      const t = report.totals;
+      const coin = await provider.getBalance(report.addresses.token);
+      expect(coin).to.equal(t.tokenCoinBalance);
+      expect(coin).to.equal(t.dividendsSettled.wei - t.claimed.wei);
+      expect(t.claimed.wei).to.equal(sum(report.events.flatMap((e) => (e.kind === "claim" ? [e.amount] : []))));
+      expect(t.claimable.wei).to.be.greaterThan(0n);
+      expect(coin).to.equal(t.claimable.wei + t.rollover + t.dust);
+    });
+
+    it("token_dustBelowOneWeiPerRounding: dust equals the model's and stays within a few wei per holder", () => {
+      const t = report.totals;
+      const holders = [...model.holders.values()];
+      const modelEarned = sum(holders.map((h) => h.claimed + modelClaimable(model, h)));
+      const modelDust = model.distributed - modelEarned - model.rollover - model.carry;
+      expect(t.rollover).to.equal(model.rollover + model.carry);
+      expect(t.dust).to.equal(modelDust);
+      expect(t.dust).to.be.greaterThanOrEqual(0n);
+      // Each holder update floors its share (< 1 wei lost) and each distribution rounds its allotment up (< 1 wei).
+      const roundings = holders.reduce((a, h) => a + h.roundings, 0) + holders.length;
+      const settlements = report.events.filter((e) => e.kind === "settle").length;
+      expect(t.dust).to.be.lessThanOrEqual(BigInt(roundings + settlements));
+      expect(t.dust).to.be.lessThan(BigInt(3 * holders.length));
+    });
+
+    it("claim_everyHolderMatchesAccumulatorModel: balance, claimed and claimable equal the 2^64 replay, to the wei", () => {
+      expect(report.holders).to.have.length(201);
+      expect(model.holders.size).to.equal(report.holders.length);
+      for (const holder of report.holders) {
+        const predicted = model.holders.get(holder.address);
+        expect(predicted, holder.address).to.not.equal(undefined);
+        if (predicted === undefined) continue;
+        expect(holder.balance, `balance ${holder.address}`).to.equal(predicted.balance);
+        expect(holder.claimed, `claimed ${holder.address}`).to.equal(predicted.claimed);
+        expect(holder.claimable, `claimable ${holder.address}`).to.equal(modelClaimable(model, predicted));
+      }
+      const claims = report.events.filter((e): e is Extract<LedgerEvent, { kind: "claim" }> => e.kind === "claim");
+      expect(claims.map((c) => c.amount)).to.deep.equal(model.predictedClaims);
+    });
+
+    it("claim_everyHolderWithinOneWeiPerSettlementOfProRata: exact rational share of each settlement", () => {
+      for (const holder of report.holders) {
+        const predicted = model.holders.get(holder.address);
+        if (predicted === undefined) throw new Error(`no model for ${holder.address}`);
+        expect(predicted.settlementsHeld, holder.address).to.be.greaterThan(0);
+        const earned = holder.claimed + holder.claimable;
+        expect(
+          withinOf(earned, predicted.rational, BigInt(predicted.settlementsHeld)),
+          `${holder.address} earned ${earned}, pro rata ${predicted.rational.num / predicted.rational.den}`,
+        ).to.equal(true);
+      }
+    });
+
+    it("claim_paysNamedRecipients: claimTo and claimMany pay the recipient; keepers still have dividends", () => {
+      const claims = report.events.filter((e): e is Extract<LedgerEvent, { kind: "claim" }> => e.kind === "claim");
+      const methods = new Set(claims.map((c) => c.method));
+      expect([...methods].sort()).to.deep.equal(["claim", "claimMany", "claimTo"]);
+      expect(claims.some((c) => c.method === "claimMany" && c.recipient !== c.holder)).to.equal(true);
+      expect(claims.some((c) => c.method === "claimMany" && c.recipient === c.holder)).to.equal(true);
+      for (const { recipient, balance } of report.payoutBalances) {
+        const paid = sum(claims.filter((c) => c.recipient === recipient).map((c) => c.amount));
+        expect(balance, `payout wallet ${recipient}`).to.equal(paid);
+      }
+      expect(report.payoutBalances.length).to.be.greaterThan(0);
+      const keepers = report.holders.filter((h) => !claims.some((c) => c.holder === h.address));
+      expect(keepers.length).to.be.greaterThan(0);
+      for (const keeper of keepers) expect(keeper.claimable, keeper.address).to.be.greaterThan(0n);
+      // A mid-month claim, then more dividends later.
+      const midMonth = claims.filter((c) => c.day < report.days);
+      expect(midMonth.length).to.be.greaterThan(0);
+    });
+  });
+
+  describe("minting", () => {
+    it("mint_supplyFollowsRules: consumption per 300 CNY, 5 % to the bound referrer, pool 1/9 paid to the servicer", async () => {
+      const t = report.totals;
+      const supply = await deployment.token.totalSupply();
+      expect(t.tokensIssued).to.equal(supply);
+      expect(model.supply).to.equal(supply);
+      expect(t.consumptionTokens + t.promotionTokens + t.poolTokens).to.equal(supply);
+      const orders = report.events.filter((e) => e.kind === "order").length;
+      // Consumption is floored per order: at most one token-wei short per order.
+      const exact = (t.revenue.wei * ONE_TOKEN) / YDC_RULES.spendPerToken;
+      expect(t.consumptionTokens).to.be.lessThanOrEqual(exact);
+      expect(t.consumptionTokens).to.be.greaterThan(exact - BigInt(orders));
+      expect(t.promotionTokens).to.be.greaterThan(0n);
+      expect(t.promotionTokens).to.be.lessThanOrEqual((t.consumptionTokens * YDC_RULES.referralBps) / 10_000n);
+      // The pool accrues floor((consumption + promotion) / 9) per order; the servicer was paid all but the last days'.
+      expect((await deployment.shop.tokenConfig(0)).poolAllowance).to.equal(model.poolAllowance);
+      expect(t.poolAllowanceLeft).to.equal(model.poolAllowance);
+      const poolAccrued = t.poolTokens + t.poolAllowanceLeft;
+      expect(poolAccrued).to.be.lessThanOrEqual((t.consumptionTokens + t.promotionTokens) / 9n);
+      expect(poolAccrued).to.be.greaterThan((t.consumptionTokens + t.promotionTokens) / 9n - BigInt(orders));
+      const servicer = report.holders.find((h) => h.role === "servicer");
+      expect(servicer?.balance).to.equal(t.poolTokens);
+      expect(report.events.filter((e) => e.kind === "poolMint")).to.have.length(Math.floor((report.days - 1) / 7));
+    });
+
+    it("mint_referrerBoundAtFirstOrder: the chain's binding equals the first order's referrer, for every member", () => {
+      const firstReferrer = new Map<string, string>();
+      for (const event of report.events) {
+        if (event.kind !== "order") continue;
+        if (!firstReferrer.has(event.customer)) firstReferrer.set(event.customer, event.referrer);
+        else expect(event.referrer, `later order of ${event.customer}`).to.equal(ZeroAddress);
+      }
+      for (const holder of report.holders.filter((h) => h.role === "member")) {
+        expect(holder.referrer, holder.address).to.equal(firstReferrer.get(holder.address));
+        expect(holder.referrer, holder.address).to.equal(model.referrers.get(holder.address) ?? ZeroAddress);
+      }
+      expect(report.totals.referredMembers).to.be.greaterThan(100);
+    });
+
+    it("orders_bothPathsCountEachHashOnce: recorded batches and checkouts, every hash counted", async () => {
+      const orders = report.events.filter((e): e is Extract<LedgerEvent, { kind: "order" }> => e.kind === "order");
+      expect(new Set(orders.map((o) => o.orderHash)).size).to.equal(orders.length);
+      expect(orders.filter((o) => o.path === "checkout").length).to.equal(report.totals.checkoutOrders);
+      expect(orders.filter((o) => o.path === "recorded").length).to.equal(report.totals.recordedOrders);
+      expect(report.totals.checkoutOrders).to.be.greaterThan(50);
+      expect(report.totals.recordedOrders).to.be.greaterThan(50);
+      for (const order of orders.filter((_, k) => k % 10 === 0)) {
+        expect(await deployment.shop.isOrderCounted(order.orderHash)).to.equal(true);
+      }
+    });
+  });
+
+  describe("interview figures", () => {
+    it("wuyou_meetsInterviewFigures: ≥ 1,000 YDC, ≥ 300,000 CNY revenue, ≥ 60,000 CNY dividends, 200 members", () => {
+      const members = report.holders.filter((h) => h.role === "member");
+      expect(members).to.have.length(INTERVIEW.members);
+      expect(members.every((m) => m.orders > 0 && m.balance > 0n)).to.equal(true);
+      expect(report.totals.members).to.equal(200);
+      expect(report.totals.tokensIssued).to.be.greaterThanOrEqual(1_000n * ONE_TOKEN);
+      const revenue = sum(members.map((m) => m.spend));
+      expect(revenue).to.equal(report.totals.revenue.wei);
+      expect(revenue).to.be.greaterThanOrEqual(300_000n * WEI_PER_CNY);
+      expect(report.totals.dividendsSettled.wei).to.be.greaterThanOrEqual(60_000n * WEI_PER_CNY);
+    });
+
+    it("wuyou_meetsInterviewAverages: average spend ≥ 1,500 CNY and average member dividend ≥ 300 CNY", () => {
+      const members = report.holders.filter((h) => h.role === "member");
+      const averageSpend = sum(members.map((m) => m.spend)) / BigInt(members.length);
+      const averageDividend = sum(members.map((m) => m.claimed + m.claimable)) / BigInt(members.length);
+      expect(averageSpend).to.equal(report.totals.averageSpend.wei);
+      expect(averageDividend).to.equal(report.totals.averageDividend.wei);
+      expect(averageSpend).to.be.greaterThanOrEqual(1_500n * WEI_PER_CNY);
+      expect(averageDividend).to.be.greaterThanOrEqual(300n * WEI_PER_CNY);
+    });
+  });
+});
+
+describe("Wuyou Tea simulation determinism (7 days, 40 members)", function () {
+  const run = async (seed: string): Promise<WuyouReport> =>
+    (await runWuyou(await network.create(), { seed, days: 7, members: 40, founders: 8 })).report;
+
+  it("runWuyou_sameSeedSameFigures: two runs of one seed agree on every figure and event", async function () {
+    this.timeout(120_000);
+    const [a, b] = [await run("determinism"), await run("determinism")];
+    expect(a.events).to.deep.equal(b.events);
+    expect(a.holders).to.deep.equal(b.holders);
+    expect(a.totals.revenue).to.deep.equal(b.totals.revenue);
+    expect(a.totals.dividendsSettled).to.deep.equal(b.totals.dividendsSettled);
+    expect(a.totals.claimed).to.deep.equal(b.totals.claimed);
+    expect(a.totals.tokensIssued).to.equal(b.totals.tokensIssued);
+    const other = await run("another seed");
+    expect(other.totals.revenue.wei).to.not.equal(a.totals.revenue.wei);
+  });
+});
