@@ -1,0 +1,549 @@
+/**
+ * Gas benchmark of the ShareMall core contracts (see docs/benchmarks.md for what each scenario measures).
+ *
+ *   npm run bench:gas                      measure, print the table, fail on a > 1 % regression over gas-snapshot.json
+ *   BENCH_UPDATE=1 npm run bench:gas       also rewrite gas-snapshot.json and the tables in docs/benchmarks.md
+ *   BENCH_DOCS=1 npm run bench:gas         rewrite only the tables in docs/benchmarks.md
+ *
+ * (Hardhat 3's `hardhat run` rejects script flags: `--update` fails with HHE504 and `-- --update` with HHE506, so the
+ * switches are environment variables.)
+ * Every figure is the gasUsed of a receipt on the in-process network, in a steady state: the slots an operation
+ * writes already exist unless the operation is about creating them. The run also writes .bench/gas.json (all rows
+ * and a per-opcode breakdown of each transaction) for the docs.
+ */
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { network } from "hardhat";
+import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import type { DividendToken, PlainERC20, ShareMallFactory, Shop } from "../types/ethers-contracts/index.js";
+import { gasBreakdown, type Breakdown } from "./lib/gas-trace.js";
+import {
+  checkSnapshot,
+  consoleTable,
+  makeSnapshot,
+  markdownBreakdowns,
+  markdownFloors,
+  markdownTable,
+  status,
+  writeDocSections,
+  writeFormatted,
+  type Row,
+  type Snapshot,
+} from "./lib/bench-report.js";
+
+const UPDATE = process.env.BENCH_UPDATE === "1";
+const WRITE_DOCS = UPDATE || process.env.BENCH_DOCS === "1";
+const SNAPSHOT_FILE = "gas-snapshot.json";
+const DOCS_FILE = "docs/benchmarks.md";
+const OUTPUT_DIR = ".bench";
+
+/** Fixed genesis time, so that day numbers (and calldata) are the same on every run: 2030-01-02 01:00 UTC+8. */
+const GENESIS = "2030-01-01T17:00:00Z";
+const UTC_OFFSET = 8 * 3600;
+const DAY = 86_400;
+/** EIP-7825 (Osaka): no transaction may use more than 2^24 gas. */
+const TX_GAS_CAP = 16_777_216n;
+const HOLDERS_LARGE = 10_000;
+const BATCH = 200;
+/** The last customers of the large shop are referred, for the "orders with referrers" row. */
+const REFERRED_CUSTOMERS = 100;
+const ORDERS_PER_BATCH_MEASURED = 100;
+/** Settled days before the benchmark days, one per customer of a measured batch. */
+const HISTORY_DAYS = ORDERS_PER_BATCH_MEASURED;
+const ETHER = 10n ** 18n;
+const FINNEY = 10n ** 15n;
+
+/** Wuyou Tea's rules from the product brief: one token per 300 CNY (1 CNY = 10^15 wei), 20 % dividends, pool 1/9. */
+const RULES = {
+  spendPerToken: 300n * FINNEY,
+  minFirstOrder: 0n,
+  referralsPerToken: 0n,
+  dividendBps: 2000n,
+  referralBps: 1000n,
+  maxSupply: 0n,
+  poolNum: 1n,
+  poolDen: 9n,
+};
+
+interface OrderInput {
+  orderHash: string;
+  customer: string;
+  amount: bigint;
+  referrer: string;
+}
+
+interface Measured {
+  response: ContractTransactionResponse;
+  receipt: TransactionReceipt;
+}
+
+const started = Date.now();
+const { ethers, networkHelpers, networkConfig } = await network.create({ override: { initialDate: GENESIS } });
+const hardfork = networkConfig.type === "edr-simulated" ? networkConfig.hardfork : "unknown";
+const signers = await ethers.getSigners();
+const [admin, operator, poolManager] = signers;
+/** Ten customers who can sign (checkout, claim, transfer); c[0] is referred by c[1], c[9] by c[8]. */
+const c = signers.slice(3, 13);
+const [plainHolderA, plainHolderB] = signers.slice(13, 15);
+const measured = new Map<string, Measured>();
+
+function log(message: string): void {
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
+}
+
+async function mined(tx: Promise<ContractTransactionResponse>): Promise<Measured> {
+  const response = await tx;
+  const receipt = await response.wait();
+  if (receipt === null || receipt.status !== 1) throw new Error(`transaction ${response.hash} failed`);
+  return { response, receipt };
+}
+
+/** Sends a transaction and keeps its receipt under `id`. */
+async function measure(id: string, tx: Promise<ContractTransactionResponse>): Promise<number> {
+  if (measured.has(id)) throw new Error(`measured twice: ${id}`);
+  const result = await mined(tx);
+  measured.set(id, result);
+  return Number(result.receipt.gasUsed);
+}
+
+function gasOf(id: string): number {
+  const result = measured.get(id);
+  if (result === undefined) throw new Error(`not measured: ${id}`);
+  return Number(result.receipt.gasUsed);
+}
+
+function check(condition: boolean, message: string): void {
+  if (!condition) throw new Error(`benchmark setup: ${message}`);
+}
+
+function dayOf(timestamp: number): bigint {
+  return BigInt(Math.floor((timestamp + UTC_OFFSET) / DAY));
+}
+
+/** Moves the chain to 01:00 local time of `day`. */
+async function goToDay(day: bigint): Promise<void> {
+  await networkHelpers.time.increaseTo(Number(day) * DAY - UTC_OFFSET + 3600);
+}
+
+function order(tag: string, customer: string, amount: bigint, referrer: string = ethers.ZeroAddress): OrderInput {
+  return { orderHash: ethers.id(`sharemall-bench/${tag}`), customer, amount, referrer };
+}
+
+/** Pseudo-random but fixed customer addresses (full-entropy bytes, so calldata costs what real addresses cost). */
+function syntheticCustomer(index: number): string {
+  return ethers.getAddress(ethers.dataSlice(ethers.id(`sharemall-bench/customer/${index}`), 12));
+}
+
+/** Spend of synthetic customer `index`: 300 to 1,200 CNY. */
+function syntheticAmount(index: number): bigint {
+  return 300n * FINNEY + BigInt(index % 7) * 150n * FINNEY;
+}
+
+async function createShop(factory: ShareMallFactory, name: string): Promise<Shop> {
+  const params = { admin: admin.address, operator: operator.address, utcOffset: UTC_OFFSET, name };
+  const address = await factory.createShop.staticCall(params);
+  await mined(factory.createShop(params));
+  return (await ethers.getContractAt("Shop", address)) as unknown as Shop;
+}
+
+function tokenParams(name: string, symbol: string, transferable: boolean, dividendBps = RULES.dividendBps) {
+  return { name, symbol, transferable, noticePeriod: 0, rules: { ...RULES, dividendBps } };
+}
+
+/** A shop with one transferable token (transferability changes nothing but `transfer`) and a pool manager. */
+async function createBenchShop(factory: ShareMallFactory, name: string): Promise<{ shop: Shop; token: DividendToken }> {
+  const shop = await createShop(factory, name);
+  await mined(shop.grantRole(await shop.POOL_MANAGER_ROLE(), poolManager.address));
+  await mined(shop.createToken(tokenParams("Wuyou Dividend Coin", "YDC", true)));
+  const token = (await ethers.getContractAt("DividendToken", (await shop.tokens())[0])) as unknown as DividendToken;
+  return { shop, token };
+}
+
+/** Records `orders`, splitting the batch if it does not fit in one transaction. */
+async function recordBatch(shop: Shop, orders: OrderInput[]): Promise<void> {
+  try {
+    await mined(shop.connect(operator).recordOrders(orders, { gasLimit: TX_GAS_CAP }));
+  } catch (error) {
+    if (orders.length < 2) throw error;
+    const half = Math.ceil(orders.length / 2);
+    await recordBatch(shop, orders.slice(0, half));
+    await recordBatch(shop, orders.slice(half));
+  }
+}
+
+/**
+ * First orders of the ten signing customers. Referral bindings: c[0] by c[1] (the measured checkout) and c[9] by
+ * c[8] (the first checkout of a day).
+ */
+function seedOrders(tag: string): OrderInput[] {
+  const amounts = [1500n, 900n, 2400n, 600n, 3000n, 1200n, 1800n, 450n, 2100n, 750n];
+  const referrers = new Map([
+    [0, c[1].address],
+    [9, c[8].address],
+  ]);
+  // Referrers order first, as they would in a real shop.
+  const sequence = [1, 8, 0, 2, 3, 4, 5, 6, 7, 9];
+  return sequence.map((k) =>
+    order(`${tag}/seed/${k}`, c[k].address, amounts[k] * FINNEY, referrers.get(k) ?? ethers.ZeroAddress),
+  );
+}
+
+/** One `recordOrders` of returning signing customers `indexes` (the benchmark days use the same in both shops). */
+async function recordReturning(shop: Shop, tag: string, indexes: number[], amounts: bigint[]): Promise<void> {
+  const orders = indexes.map((k, n) => order(`${tag}/${k}`, c[k].address, amounts[n] * FINNEY));
+  await mined(shop.connect(operator).recordOrders(orders));
+}
+
+function checkoutAs(shop: Shop, customer: HardhatEthersSigner, tag: string, amount: bigint) {
+  return shop.connect(customer).checkout(ethers.id(`sharemall-bench/${tag}`), ethers.ZeroAddress, { value: amount });
+}
+
+const bothShops = (): [{ shop: Shop; token: DividendToken }, string][] => [
+  [small, "small"],
+  [large, "large"],
+];
+
+// ---------------------------------------------------------------- Deployment and holders (day 0)
+
+log(`in-process network, hardfork ${hardfork}, genesis ${GENESIS}`);
+const shopImpl = await ethers.deployContract("Shop");
+const tokenImpl = await ethers.deployContract("DividendToken");
+const factory = (await ethers.deployContract("ShareMallFactory", [
+  await shopImpl.getAddress(),
+  await tokenImpl.getAddress(),
+])) as unknown as ShareMallFactory;
+const small = await createBenchShop(factory, "Bench shop, 10 holders");
+const large = await createBenchShop(factory, "Bench shop, 10,000 holders");
+const plain = (await ethers.deployContract("PlainERC20")) as unknown as PlainERC20;
+await mined(plain.mint(plainHolderA.address, 100n * ETHER));
+await mined(plain.mint(plainHolderB.address, 100n * ETHER));
+await networkHelpers.setBalance(admin.address, 10n ** 24n);
+
+const day0 = dayOf(await networkHelpers.time.latest());
+await mined(small.shop.connect(operator).recordOrders(seedOrders("small")));
+await mined(large.shop.connect(operator).recordOrders(seedOrders("large")));
+
+log(`creating ${HOLDERS_LARGE.toLocaleString("en-US")} holders in batches of ${BATCH} (recordOrders)...`);
+const synthetic = HOLDERS_LARGE - c.length;
+const referredFrom = synthetic - REFERRED_CUSTOMERS;
+let holders = c.length;
+let nextReport = 2_000;
+for (let start = 0; start < synthetic;) {
+  // Referred customers mint to their referrer too: smaller batches keep them under the transaction gas cap.
+  const size = start >= referredFrom ? BATCH / 2 : Math.min(BATCH, referredFrom - start);
+  const orders: OrderInput[] = [];
+  for (let k = start; k < Math.min(start + size, synthetic); ++k) {
+    const referrer = k >= referredFrom ? c[k % c.length].address : ethers.ZeroAddress;
+    orders.push(order(`large/new/${k}`, syntheticCustomer(k), syntheticAmount(k), referrer));
+  }
+  await recordBatch(large.shop, orders);
+  start += orders.length;
+  holders += orders.length;
+  if (holders >= nextReport || start >= synthetic) {
+    log(`  ${holders.toLocaleString("en-US")} holders`);
+    while (nextReport <= holders) nextReport += 2_000;
+  }
+}
+check((await large.token.balanceOf(syntheticCustomer(synthetic - 1))) > 0n, "last synthetic customer holds tokens");
+check((await large.shop.dayRecord(day0)).orderCount === BigInt(HOLDERS_LARGE), "one first order per holder");
+
+// ---------------------------------------------------------------- History: 100 settled days
+
+// Customer j of each measured batch orders once on history day j + 1 (and that day is settled), so the measured
+// batches' customers last updated their accounts in 100 different distributions: every order then reads its own
+// history entry (a cold slot), as returning customers who last bought on different days do.
+log(`settling ${HISTORY_DAYS} days, one returning order pair a day, so measured customers sit in distinct epochs...`);
+await mined(small.shop.deposit({ value: 100n * ETHER }));
+await mined(large.shop.deposit({ value: 5_000n * ETHER }));
+for (let h = 1; h <= HISTORY_DAYS; ++h) {
+  await goToDay(day0 + BigInt(h));
+  if (h === 1) await mined(small.shop.settle(day0));
+  await mined(large.shop.settle(day0 + BigInt(h - 1)));
+  const j = h - 1;
+  await mined(
+    large.shop
+      .connect(operator)
+      .recordOrders([
+        order(`large/history/${j}`, syntheticCustomer(j), syntheticAmount(j)),
+        order(`large/history/referred/${j}`, syntheticCustomer(referredFrom + j), syntheticAmount(j)),
+      ]),
+  );
+  if (h % 25 === 0) log(`  ${h} days`);
+}
+
+// ---------------------------------------------------------------- Day B1: first claim, orders of returning customers
+
+const b1 = day0 + BigInt(HISTORY_DAYS) + 1n;
+await goToDay(b1);
+log("day B1: first claim, orders of returning customers");
+await mined(large.shop.settle(b1 - 1n));
+await measure("claim.first", small.token.connect(c[2]).claim());
+for (const [s, tag] of bothShops()) {
+  await recordReturning(s.shop, `${tag}/b1`, [2, 3, 4, 5, 6], [1500n, 900n, 2400n, 600n, 3000n]);
+  await mined(checkoutAs(s.shop, c[0], `${tag}/b1/checkout`, 1200n * FINNEY));
+}
+const [boundReferrer, known] = await small.shop.customerOf(c[0].address);
+check(known && boundReferrer === c[1].address, "c0 is a returning customer with a bound referrer");
+
+// ---------------------------------------------------------------- Day B2: settle (escrow + balance), checkouts
+
+await goToDay(b1 + 1n);
+log("day B2: settle day B1 (escrow + balance), checkouts");
+const owedB1 = await small.shop.tokenDay(0, b1);
+check(owedB1.escrowed > 0n && owedB1.owed > owedB1.escrowed, "day B1 is funded by escrow and the merchant balance");
+await measure("settle.10", small.shop.settle(b1));
+await measure("settle.10k", large.shop.settle(b1));
+// c[4] claims both tokens once, so that the claimMany measured on day B4 is a returning claim.
+await mined(factory.connect(c[4]).claimMany([await small.token.getAddress(), await large.token.getAddress()], c[4]));
+for (const [s, tag] of bothShops()) {
+  // c[9] (referred by c[8]) opens the day; then c[0] (referred by c[1]), whose last order was on day B1.
+  const first = checkoutAs(s.shop, c[9], `${tag}/b2/checkout/0`, 900n * FINNEY);
+  if (tag === "small") await measure("checkout.firstOfDay", first);
+  else await mined(first);
+  const returningCheckout = checkoutAs(s.shop, c[0], `${tag}/b2/checkout/1`, 1500n * FINNEY);
+  if (tag === "small") await measure("checkout.returning", returningCheckout);
+  else await mined(returningCheckout);
+  // c[3] has no referrer and last ordered on day B1: one mint.
+  const plainCheckout = checkoutAs(s.shop, c[3], `${tag}/b2/checkout/2`, 1500n * FINNEY);
+  if (tag === "small") await measure("checkout.returning.noReferrer", plainCheckout);
+  else await mined(plainCheckout);
+}
+
+// ---------------------------------------------------------------- Day B3: settle (escrow only), recorded orders
+
+await goToDay(b1 + 2n);
+log("day B3: settle day B2 (escrow only), recorded orders");
+const owedB2 = await small.shop.tokenDay(0, b1 + 1n);
+check(owedB2.owed === owedB2.escrowed, "day B2 is funded by checkout escrow alone");
+await measure("settle.escrow.10", small.shop.settle(b1 + 1n));
+await measure("settle.escrow.10k", large.shop.settle(b1 + 1n));
+for (const [s, tag] of bothShops()) {
+  await recordReturning(s.shop, `${tag}/b3`, [3, 4, 5, 7, 0], [1200n, 600n, 2700n, 900n, 1500n]);
+}
+
+// ---------------------------------------------------------------- Day B4: settle (balance only) and the rest
+
+await goToDay(b1 + 3n);
+log("day B4: settle day B3 (balance only), claims, transfers, orders, pool mint, new shop and tokens");
+const owedB3 = await small.shop.tokenDay(0, b1 + 2n);
+check(owedB3.escrowed === 0n && owedB3.owed > 0n, "day B3 is funded by the merchant balance alone");
+await measure("settle.balance.10", small.shop.settle(b1 + 2n));
+await measure("settle.balance.10k", large.shop.settle(b1 + 2n));
+
+await measure("claim.returning", small.token.connect(c[2]).claim());
+await measure(
+  "claimMany.2",
+  factory.connect(c[4]).claimMany([await small.token.getAddress(), await large.token.getAddress()], c[4]),
+);
+
+// c[6] last moved on day B1, c[5] on day B3: both have pending dividends, from different history entries.
+const [sender, recipient] = [c[6], c[5]];
+check((await small.token.claimable(sender.address)) > 0n, "transfer sender has pending dividends");
+check((await small.token.claimable(recipient.address)) > 0n, "transfer recipient has pending dividends");
+const sent = (await small.token.balanceOf(sender.address)) / 3n;
+await measure("transfer.token", small.token.connect(sender).transfer(recipient.address, sent));
+await measure("transfer.plain", plain.connect(plainHolderA).transfer(plainHolderB.address, 10n * ETHER));
+
+// Warm-up order: the day's first order writes the day's slots and the first mint since the settlement allocates
+// the next history slot; the measured orders come after it.
+await mined(small.shop.connect(operator).recordOrder(order("small/b4/0", c[7].address, 600n * FINNEY)));
+await measure(
+  "recordOrder.single",
+  small.shop.connect(operator).recordOrder(order("small/b4/1", c[1].address, 900n * FINNEY)),
+);
+const allowance = (await small.shop.tokenConfig(0)).poolAllowance;
+check(allowance > 0n, "the pool has an allowance");
+await measure(
+  "mintFromPool",
+  small.shop.connect(poolManager).mintFromPool(0, c[3].address, allowance / 4n, ethers.id("service/group-host")),
+);
+
+await mined(large.shop.connect(operator).recordOrder(order("large/b4/0", c[7].address, 600n * FINNEY)));
+const returning = Array.from({ length: ORDERS_PER_BATCH_MEASURED }, (_, k) =>
+  order(`large/b4/plain/${k}`, syntheticCustomer(k), syntheticAmount(k + 3)),
+);
+await measure("recordOrders.100", large.shop.connect(operator).recordOrders(returning));
+const referred = Array.from({ length: ORDERS_PER_BATCH_MEASURED }, (_, k) =>
+  order(`large/b4/referred/${k}`, syntheticCustomer(referredFrom + k), syntheticAmount(k + 3)),
+);
+const [referrerOfFirst] = await large.shop.customerOf(referred[0].customer);
+check(referrerOfFirst !== ethers.ZeroAddress, "referred customers have a bound referrer");
+await measure("recordOrders.100.referred", large.shop.connect(operator).recordOrders(referred));
+
+const params = { admin: admin.address, operator: operator.address, utcOffset: UTC_OFFSET, name: "Wuyou Tea" };
+check((await factory.shopCount()) > 0n, "the factory already has shops");
+const newShopAddress = await factory.createShop.staticCall(params);
+await measure("createShop", factory.createShop(params));
+const newShop = (await ethers.getContractAt("Shop", newShopAddress)) as unknown as Shop;
+await measure("createToken", newShop.createToken(tokenParams("Wuyou Dividend Coin", "YDC", false)));
+await measure("createToken.second", newShop.createToken(tokenParams("Wuyou Mall Coin", "YMC", false, 1000n)));
+
+// ---------------------------------------------------------------- Results
+
+const ANCHOR_CLAIM = "Uniswap v3-staker claimReward 46,900; ERC-1726 withdraw ~43k";
+const ANCHOR_SETTLE = "ERC-1726 distribute ~30k; 0xSplits distributeETH 57,390 (2 recipients)";
+const ANCHOR_TRANSFER = "ERC20Snapshot +7,461; ERC-1726 +12.1k";
+const ANCHOR_FACTORY = "clone-based token factories 204k-433k";
+
+function txRow(id: string, label: string, extra: Partial<Row> = {}, perUnit = 1): Row {
+  const gas = gasOf(id);
+  return { id, label, value: Math.round(gas / perUnit), unit: "gas", txGas: gas, perUnit, ...extra };
+}
+
+const settleSmall = gasOf("settle.escrow.10");
+const settleLarge = gasOf("settle.escrow.10k");
+const rows: Row[] = [
+  txRow("claim.returning", "claim, one token, returning claimer", { target: 41_000, anchor: ANCHOR_CLAIM }),
+  txRow("settle.escrow.10", "settle one day, 1 token, 10 holders (day funded by checkout escrow)", {
+    target: 60_000,
+    anchor: ANCHOR_SETTLE,
+  }),
+  txRow("settle.escrow.10k", "settle one day, 1 token, 10,000 holders (day funded by checkout escrow)", {
+    target: 60_000,
+    anchor: ANCHOR_SETTLE,
+  }),
+  {
+    id: "settle.holderDependence",
+    label: "settle: 10,000 holders vs 10 holders",
+    value: ((settleLarge - settleSmall) / settleSmall) * 100,
+    unit: "%",
+    target: 1,
+  },
+  txRow("settle.10", "settle, day funded by escrow + merchant balance, 10 holders"),
+  txRow("settle.10k", "settle, day funded by escrow + merchant balance, 10,000 holders"),
+  txRow("settle.balance.10", "settle, day funded by merchant balance only, 10 holders"),
+  txRow("settle.balance.10k", "settle, day funded by merchant balance only, 10,000 holders"),
+  txRow("transfer.token", "transfer, dividend token, holders with pending dividends"),
+  txRow("transfer.plain", "transfer, PlainERC20 (OpenZeppelin v5), existing holders"),
+  {
+    id: "transfer.overhead",
+    label: "transfer overhead over PlainERC20",
+    value: gasOf("transfer.token") - gasOf("transfer.plain"),
+    unit: "gas",
+    target: 12_000,
+    anchor: ANCHOR_TRANSFER,
+  },
+  txRow("checkout.returning.noReferrer", "checkout, one order incl. mint, returning customer", {
+    target: 120_000,
+    anchor: "Base Commerce Payments charge 178,936",
+  }),
+  txRow(
+    "recordOrders.100",
+    "recordOrders, 100 returning customers, per order",
+    { target: 45_000, anchor: "EAS attest ~190k per record" },
+    ORDERS_PER_BATCH_MEASURED,
+  ),
+  txRow("createShop", "createShop (not the factory's first shop)", { target: 250_000, anchor: ANCHOR_FACTORY }),
+  txRow("createToken", "createToken (clone), first token of a shop", { target: 300_000, anchor: ANCHOR_FACTORY }),
+  txRow("recordOrder.single", "recordOrder, one returning customer"),
+  txRow(
+    "recordOrders.100.referred",
+    "recordOrders, 100 returning customers with referrers, per order",
+    {},
+    ORDERS_PER_BATCH_MEASURED,
+  ),
+  txRow("checkout.returning", "checkout, returning customer with a bound referrer (two mints)"),
+  txRow("checkout.firstOfDay", "checkout, first order of the day (new day slots, first mint since settle)"),
+  txRow("mintFromPool", "mintFromPool to an existing holder"),
+  txRow("claimMany.2", "claimMany over 2 tokens (factory), returning claimer"),
+  txRow("claim.first", "claim, one token, first-time claimer"),
+  txRow("createToken.second", "createToken (clone), second token of a shop"),
+];
+
+log("tracing the measured transactions for the gas breakdowns...");
+const breakdowns = new Map<string, Breakdown>();
+for (const [id, { response, receipt }] of measured) {
+  const breakdown = await gasBreakdown(ethers.provider, response.hash, response, receipt.gasUsed);
+  breakdowns.set(id, breakdown);
+}
+
+let snapshot: Snapshot | undefined;
+try {
+  snapshot = JSON.parse(await readFile(SNAPSHOT_FILE, "utf8")) as Snapshot;
+} catch {
+  snapshot = undefined;
+}
+const checks = checkSnapshot(rows, snapshot);
+console.log();
+console.log(consoleTable(rows, checks));
+console.log();
+
+const targets = rows.filter((row) => row.target !== undefined);
+const met = targets.filter((row) => status(row) === "ok");
+console.log(`Targets met: ${met.length} of ${targets.length} (reported only; the snapshot is the gate).`);
+for (const row of targets) console.log(`  ${status(row) === "ok" ? "met   " : "MISSED"}  ${row.label}`);
+const escrowOnly = gasOf("settle.escrow.10");
+const balanceOnly = gasOf("settle.balance.10");
+console.log(
+  `settle funding: escrow only ${escrowOnly.toLocaleString("en-US")}, merchant balance only ` +
+    `${balanceOnly.toLocaleString("en-US")} (+${(balanceOnly - escrowOnly).toLocaleString("en-US")}); ` +
+    `10,000 vs 10 holders: ${(((settleLarge - settleSmall) / settleSmall) * 100).toFixed(2)} %.`,
+);
+
+const TRACED_FOR_DOCS: [string, string][] = [
+  ["claim.returning", "claim, returning claimer"],
+  ["settle.10k", "settle, 10,000 holders (escrow + balance)"],
+  ["settle.escrow.10k", "settle, 10,000 holders, escrow only"],
+  ["transfer.token", "transfer, dividend token"],
+  ["transfer.plain", "transfer, PlainERC20"],
+  ["checkout.returning.noReferrer", "checkout, returning customer"],
+  ["checkout.returning", "checkout, returning customer with referrer"],
+  ["recordOrders.100", "recordOrders, 100 returning customers (whole batch)"],
+  ["createShop", "createShop"],
+  ["createToken", "createToken, first token of a shop"],
+];
+await mkdir(OUTPUT_DIR, { recursive: true });
+await writeFile(
+  `${OUTPUT_DIR}/gas.json`,
+  JSON.stringify(
+    {
+      generatedAt: new Date().toISOString(),
+      hardfork: hardfork,
+      rows: rows.map((row) => ({ ...row, status: status(row) })),
+      breakdowns: Object.fromEntries(breakdowns),
+    },
+    null,
+    2,
+  ) + "\n",
+);
+log(`wrote ${OUTPUT_DIR}/gas.json`);
+
+if (UPDATE) {
+  await writeFormatted(SNAPSHOT_FILE, JSON.stringify(makeSnapshot(rows), null, 2));
+  log(`wrote ${SNAPSHOT_FILE}`);
+}
+if (WRITE_DOCS) {
+  await writeDocSections(DOCS_FILE, {
+    results:
+      `Hardfork ${hardfork}; targets met: ${met.length} of ${targets.length}; ` +
+      `settle with 10,000 vs 10 holders: ${(((settleLarge - settleSmall) / settleSmall) * 100).toFixed(2)} %.\n\n` +
+      markdownTable(rows),
+    floors: markdownFloors(rows, breakdowns),
+    breakdowns: markdownBreakdowns(
+      TRACED_FOR_DOCS.map(([id, label]) => ({ label, breakdown: breakdowns.get(id) as Breakdown })),
+    ),
+  });
+  log(`updated the generated sections of ${DOCS_FILE}`);
+}
+
+if (!UPDATE) {
+  const regressions = checks.filter((entry) => entry.regression);
+  const fresh = checks.filter((entry) => entry.snapshot === undefined).map((entry) => entry.id);
+  if (snapshot !== undefined && fresh.length > 0) console.log(`Not in ${SNAPSHOT_FILE} yet: ${fresh.join(", ")}.`);
+  if (snapshot === undefined) {
+    console.error(`No ${SNAPSHOT_FILE}: run with BENCH_UPDATE=1 to create it.`);
+    process.exitCode = 1;
+  } else if (regressions.length > 0) {
+    console.error(`Gas regression over ${SNAPSHOT_FILE} (more than 1 %):`);
+    for (const entry of regressions) {
+      console.error(
+        `  ${entry.label}: ${entry.measured.toLocaleString("en-US")} vs ${entry.snapshot?.toLocaleString("en-US")} ` +
+          `(+${entry.change?.toFixed(2)} %)`,
+      );
+    }
+    process.exitCode = 1;
+  } else {
+    console.log(`No regression over ${SNAPSHOT_FILE}.`);
+  }
+}
+log("done");
