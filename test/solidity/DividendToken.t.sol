@@ -1,0 +1,314 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Fixture} from "./utils/Fixture.sol";
+import {GasBurningRecipient, RejectingRecipient} from "./utils/Recipients.sol";
+import {DividendToken} from "../../contracts/DividendToken.sol";
+import {DividendMath} from "../../contracts/libraries/DividendMath.sol";
+import {IDividendToken} from "../../contracts/interfaces/IDividendToken.sol";
+import {IShareMallFactory} from "../../contracts/interfaces/IShareMallFactory.sol";
+import {IShop} from "../../contracts/interfaces/IShop.sol";
+
+/* solhint-disable func-name-mixedcase */
+
+/// @title DividendTokenTest
+/// @notice Fuzz tests of the token's dividend accounting: distributions over fuzzed holders and supplies, rollover,
+/// transfers, and claims whose recipient rejects the coin or burns the gas.
+/// @dev Most tests drive the token directly as its shop (`prank(shop)`) so that only the token's maths is under test;
+/// the rollover test goes through the shop's settlement.
+contract DividendTokenTest is Fixture {
+    uint256 private constant _MAX_HOLDERS = 8;
+
+    DividendToken internal brand;
+    DividendToken internal mall;
+    address[] internal holders;
+
+    function setUp() public {
+        _deployShareMall(UTC_PLUS_8);
+        brand = _createToken("Wuyou Dividend Coin", "YDC", true, _wuyouRules());
+        mall = _createToken("Wuyou Mall Token", "WMT", false, _wuyouRules());
+        holders = _holders(_MAX_HOLDERS);
+    }
+
+    // ---------------------------------------------------------------- distribute + claim
+
+    function test_distribute_claimablesWithinDustOfDistributed(
+        uint96[8] memory balances,
+        uint256 holderCount,
+        uint256 amount
+    ) public {
+        holderCount = bound(holderCount, 1, _MAX_HOLDERS);
+        // Up to 10^9 coins: even over a supply of one token-wei the accumulator (2^160) cannot fill up.
+        amount = bound(amount, 0, 1e27);
+        address[] memory active = _firstHolders(holderCount);
+        uint256 supply;
+        for (uint256 i; i < holderCount; ++i) {
+            uint256 balance = bound(balances[i], 1, uint256(1) << 92);
+            _mintAsShop(brand, active[i], balance);
+            supply += balance;
+        }
+
+        _distributeAsShop(brand, 1, amount);
+
+        uint256 sum = _sumClaimable(brand, active);
+        uint256 rollover = _rollover(brand);
+        assertLe(sum + rollover, amount, "claimable + rollover <= distributed");
+        assertLt(amount - sum - rollover, holderCount + 1, "dust < holders + 1 wei");
+        assertLe(rollover, supply >> DividendMath.PRECISION_BITS, "carry <= supply / 2^64");
+
+        // Every holder is paid exactly what it was shown; the token keeps the rest.
+        for (uint256 i; i < holderCount; ++i) {
+            uint256 shown = brand.claimable(active[i]);
+            if (shown == 0) continue;
+            vm.prank(active[i]);
+            assertEq(brand.claim(), shown, "claim pays the claimable");
+            assertEq(active[i].balance, shown, "holder received its claim");
+            assertEq(brand.claimable(active[i]), 0, "nothing left after claim");
+        }
+        assertEq(address(brand).balance, amount - sum, "token keeps exactly the unclaimed rest");
+    }
+
+    function test_distribute_manyRoundsStayWithinDust(uint256 seed, uint256 rounds) public {
+        rounds = bound(rounds, 1, 6);
+        uint256 distributed;
+        uint256 claimed;
+        uint256 dustBound;
+        for (uint256 r; r < rounds; ++r) {
+            uint256 entropy = uint256(keccak256(abi.encode(seed, r)));
+            // A mint to a random holder (balances change between distributions) ...
+            _mintAsShop(brand, holders[entropy % _MAX_HOLDERS], bound(entropy >> 8, 1, 1e27));
+            // ... a claim by a random holder ...
+            address claimer = holders[(entropy >> 100) % _MAX_HOLDERS];
+            uint256 shown = brand.claimable(claimer);
+            if (shown != 0) {
+                vm.prank(claimer);
+                claimed += brand.claim();
+            }
+            // ... and a distribution.
+            uint256 amount = bound(entropy >> 128, 0, 1e24);
+            dustBound += _holdersWithBalance(brand) + 1;
+            _distributeAsShop(brand, r, amount);
+            distributed += amount;
+        }
+        uint256 owed = claimed + _sumClaimable(brand, holders) + _rollover(brand);
+        assertLe(owed, distributed, "claimed + claimable + rollover <= distributed");
+        assertLe(distributed - owed, dustBound, "dust <= (holders + 1) per distribution");
+        assertEq(address(brand).balance, distributed - claimed, "token holds distributed - claimed");
+    }
+
+    function test_distribute_zeroSupplyRollsIntoNextDistribution(
+        uint256 amount1,
+        uint256 amount2,
+        uint256 balance
+    ) public {
+        amount1 = bound(amount1, 1, 1e27);
+        amount2 = bound(amount2, 0, 1e27);
+        balance = bound(balance, 1, 1e27);
+
+        _distributeAsShop(brand, 1, amount1);
+        (uint256 accumulator, uint256 epoch, uint256 rollover) = brand.dividendState();
+        assertEq(accumulator, 0, "no accumulator move without holders");
+        assertEq(epoch, 0, "no distribution without holders");
+        assertEq(rollover, amount1, "everything rolls over");
+
+        _mintAsShop(brand, holders[0], balance);
+        assertEq(brand.claimable(holders[0]), 0, "rollover is not paid before the next distribution");
+
+        _distributeAsShop(brand, 2, amount2);
+        uint256 paid = brand.claimable(holders[0]);
+        uint256 left = _rollover(brand);
+        assertLe(paid + left, amount1 + amount2, "paid + carry <= both distributions");
+        // A single holder loses at most one wei to rounding; the rest is paid or carried.
+        assertLe(amount1 + amount2 - paid - left, 1, "single holder dust <= 1 wei");
+    }
+
+    function test_settle_zeroSupplyRolloverPaidAtNextSettlement(uint256 amount1, uint256 amount2) public {
+        amount1 = bound(amount1, 1e9, 1e24);
+        amount2 = bound(amount2, 1e9, 1e24);
+        // A token that mints nothing at first (consumption disabled), so its first settled day finds no holders.
+        IShop.TokenRules memory rules = _wuyouRules();
+        rules.spendPerToken = 0;
+        rules.dividendBps = 1000;
+        shop = _createShop(UTC_PLUS_8);
+        DividendToken later = _createToken("Later Token", "LATE", false, rules);
+
+        uint256 day1 = shop.today();
+        _recordOrder(keccak256("day1"), holders[0], amount1, address(0));
+        _settleFunded(day1);
+        uint256 owed1 = (amount1 * rules.dividendBps) / BPS;
+        assertEq(_rollover(later), owed1, "day 1 rolls over");
+        assertEq(address(later).balance, owed1, "the rolled-over coin is held by the token");
+        assertEq(later.claimable(holders[0]), 0, "nobody can claim without tokens");
+
+        // Enabling consumption minting favours contributors: it applies at once.
+        rules.spendPerToken = 1e18;
+        vm.prank(admin);
+        assertEq(shop.changeRules(0, rules), block.timestamp, "enabling minting applies at once");
+
+        uint256 day2 = shop.today();
+        _recordOrder(keccak256("day2"), holders[1], amount2, address(0));
+        _settleFunded(day2);
+        uint256 owed2 = (amount2 * rules.dividendBps) / BPS;
+        uint256 paid = later.claimable(holders[1]);
+        uint256 left = _rollover(later);
+        assertLe(paid + left, owed1 + owed2, "paid + carry <= both days");
+        assertLe(owed1 + owed2 - paid - left, 1, "day 1's dividends reach day 2's holder, dust <= 1 wei");
+        assertEq(later.claimable(holders[0]), 0, "day 1's customer holds nothing and gets nothing");
+    }
+
+    // ---------------------------------------------------------------- transfers
+
+    function test_transfer_neverChangesClaimable(
+        uint256 balanceA,
+        uint256 balanceB,
+        uint256 amount1,
+        uint256 amount2,
+        uint256 moved,
+        uint256 recipientSeed,
+        bool viaTransferFrom
+    ) public {
+        balanceA = bound(balanceA, 1, 1e27);
+        balanceB = bound(balanceB, 1, 1e27);
+        amount1 = bound(amount1, 0, 1e24);
+        amount2 = bound(amount2, 0, 1e24);
+        moved = bound(moved, 0, balanceA);
+        (address a, address b, address c) = (holders[0], holders[1], holders[2]);
+        // To the other holder, to a newcomer, or to itself.
+        address to = [b, c, a][recipientSeed % 3];
+
+        _mintAsShop(brand, a, balanceA);
+        _mintAsShop(brand, b, balanceB);
+        _distributeAsShop(brand, 1, amount1);
+        uint256[3] memory before = [brand.claimable(a), brand.claimable(b), brand.claimable(c)];
+        uint256 accumulator1 = _accumulator(brand);
+
+        if (viaTransferFrom) {
+            address spender = holders[3];
+            vm.prank(a);
+            brand.approve(spender, moved);
+            vm.prank(spender);
+            brand.transferFrom(a, to, moved);
+        } else {
+            vm.prank(a);
+            brand.transfer(to, moved);
+        }
+        assertEq(brand.claimable(a), before[0], "sender's claimable unchanged by transfer");
+        assertEq(brand.claimable(b), before[1], "holder's claimable unchanged by transfer");
+        assertEq(brand.claimable(c), before[2], "newcomer gets no past dividends");
+
+        // Future dividends follow the new balances.
+        _distributeAsShop(brand, 2, amount2);
+        uint256 delta = _accumulator(brand) - accumulator1;
+        _assertEarnedSince(a, before[0], delta, "sender earns on its new balance");
+        _assertEarnedSince(b, before[1], delta, "holder earns on its new balance");
+        _assertEarnedSince(c, before[2], delta, "newcomer earns from now on");
+    }
+
+    function test_transfer_nonTransferableReverts(uint256 balance, uint256 moved) public {
+        balance = bound(balance, 1, 1e27);
+        moved = bound(moved, 0, balance);
+        _mintAsShop(mall, holders[0], balance);
+
+        vm.prank(holders[0]);
+        vm.expectRevert(IDividendToken.DividendTokenNonTransferable.selector);
+        mall.transfer(holders[1], moved);
+
+        vm.prank(holders[0]);
+        mall.approve(holders[1], moved);
+        vm.prank(holders[1]);
+        vm.expectRevert(IDividendToken.DividendTokenNonTransferable.selector);
+        mall.transferFrom(holders[0], holders[1], moved);
+        assertEq(mall.balanceOf(holders[0]), balance, "balance unchanged");
+    }
+
+    // ---------------------------------------------------------------- bad recipients
+
+    function test_claim_badRecipientOnlyFailsItsOwnClaim(
+        uint256 balanceBad,
+        uint256 balanceGood,
+        uint256 amount,
+        bool burnsGas
+    ) public {
+        balanceBad = bound(balanceBad, 1e18, 1e24);
+        balanceGood = bound(balanceGood, 1e18, 1e24);
+        amount = bound(amount, 1e12, 1e24);
+        address bad = burnsGas ? address(new GasBurningRecipient()) : address(new RejectingRecipient());
+        address good = holders[0];
+        _mintAsShop(brand, bad, balanceBad);
+        _mintAsShop(brand, good, balanceGood);
+        _distributeAsShop(brand, 1, amount);
+        uint256 badClaimable = brand.claimable(bad);
+        uint256 goodClaimable = brand.claimable(good);
+
+        // Its own claim fails, with a bounded amount of gas even when the recipient burns all it is given ...
+        vm.prank(bad);
+        vm.expectRevert(abi.encodeWithSelector(IDividendToken.DividendTokenPaymentFailed.selector, bad, badClaimable));
+        brand.claim{gas: 1_000_000}();
+        assertEq(brand.claimable(bad), badClaimable, "failed claim keeps the claimable");
+
+        // ... and so does another holder's claim to it ...
+        vm.prank(good);
+        vm.expectRevert(abi.encodeWithSelector(IDividendToken.DividendTokenPaymentFailed.selector, bad, goodClaimable));
+        brand.claimTo{gas: 1_000_000}(bad);
+        assertEq(brand.claimable(good), goodClaimable, "failed claimTo keeps the claimable");
+
+        // ... while the other holder still claims, and the bad holder can claim to an address that accepts.
+        vm.prank(good);
+        assertEq(brand.claim(), goodClaimable, "other holder claims");
+        address sink = makeAddr("sink");
+        vm.prank(bad);
+        assertEq(brand.claimTo(sink), badClaimable, "claimTo a working recipient");
+        assertEq(sink.balance, badClaimable, "sink received the bad holder's dividends");
+    }
+
+    function test_claimMany_skipsFailedPaymentsAndPaysTheRest(uint256 amount1, uint256 amount2, bool burnsGas) public {
+        amount1 = bound(amount1, 1e12, 1e24);
+        amount2 = bound(amount2, 1e12, 1e24);
+        address bad = burnsGas ? address(new GasBurningRecipient()) : address(new RejectingRecipient());
+        address holder = holders[0];
+        _mintAsShop(brand, holder, 1e18);
+        _mintAsShop(mall, holder, 1e18);
+        _distributeAsShop(brand, 1, amount1);
+        _distributeAsShop(mall, 1, amount2);
+        address[] memory both = new address[](2);
+        (both[0], both[1]) = (address(brand), address(mall));
+        uint256 claimable1 = brand.claimable(holder);
+        uint256 claimable2 = mall.claimable(holder);
+
+        // Every payment fails: nothing is claimed, nothing is lost.
+        vm.prank(holder);
+        vm.expectRevert(abi.encodeWithSelector(IShareMallFactory.FactoryNothingClaimed.selector, holder));
+        factory.claimMany(both, bad);
+        assertEq(brand.claimable(holder), claimable1, "brand claimable kept");
+        assertEq(mall.claimable(holder), claimable2, "mall claimable kept");
+
+        // With one token already claimed, claimMany skips it (nothing to claim) and still pays the other.
+        vm.prank(holder);
+        assertEq(brand.claim(), claimable1, "single claim");
+        vm.prank(holder);
+        assertEq(factory.claimMany(both, address(0)), claimable2, "empty token skipped, the other paid");
+        assertEq(holder.balance, claimable1 + claimable2, "holder received everything");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    function _firstHolders(uint256 count) private view returns (address[] memory list) {
+        list = new address[](count);
+        for (uint256 i; i < count; ++i) list[i] = holders[i];
+    }
+
+    /// @dev `holder`'s claimable is what it had plus its current balance's share of `delta`. A holder whose account
+    /// was not touched since an earlier distribution is credited both at once, rounded once: up to one wei more.
+    function _assertEarnedSince(address holder, uint256 before, uint256 delta, string memory label) private view {
+        uint256 expected = before + DividendMath.earned(brand.balanceOf(holder), delta);
+        uint256 actual = brand.claimable(holder);
+        assertLe(expected, actual, label);
+        assertLe(actual, expected + 1, label);
+    }
+
+    function _holdersWithBalance(DividendToken token) private view returns (uint256 count) {
+        for (uint256 i; i < holders.length; ++i) {
+            if (token.balanceOf(holders[i]) != 0) ++count;
+        }
+    }
+}
