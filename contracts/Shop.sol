@@ -392,7 +392,7 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
 
     /// @inheritdoc IShop
     function anchorBatch(bytes32 root, uint256 orderCount, uint256 totalRevenue) external onlyRole(OPERATOR_ROLE) {
-        if (orderCount == 0 || orderCount > MAX_BATCH_ORDERS || totalRevenue == 0 || totalRevenue > type(uint128).max) {
+        if (orderCount == 0 || orderCount > MAX_BATCH_ORDERS || totalRevenue == 0 || totalRevenue > type(uint96).max) {
             revert ShopInvalidBatch(orderCount, totalRevenue);
         }
         if (_batches[root].orderCount != 0) revert ShopBatchAlreadyAnchored(root);
@@ -579,16 +579,23 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
 
         Customer memory c = _customers[customer];
         bool firstOrder = !c.known;
+        bool leaf = path == OrderPath.MerkleBatch;
         if (firstOrder) {
-            c.known = true;
             if (referrer != address(0)) {
                 if (referrer == customer) revert ShopSelfReferral(customer);
                 c.referrer = referrer;
+                c.known = true;
+                _customers[customer] = c;
                 emit ReferrerBound(customer, referrer);
+            } else if (!leaf) {
+                c.known = true;
+                _customers[customer] = c;
             }
-            _customers[customer] = c;
+            // Batch leaves mint in any order, so a leaf without a referrer leaves a new customer unbound: it must
+            // not stop the customer's first-order leaf, minted later, from binding its referrer.
         } else if (referrer != address(0) && referrer != c.referrer) {
-            revert ShopReferrerAlreadyBound(customer, c.referrer, referrer);
+            // An anchored leaf cannot be corrected, so it mints with the bound referrer rather than never.
+            if (!leaf) revert ShopReferrerAlreadyBound(customer, c.referrer, referrer);
         }
         emit OrderCounted(orderHash, customer, day, path, amount);
 
@@ -628,7 +635,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
 
     /// @dev Writes back what the orders of one transaction changed: revenue, dividends owed and pool. With `escrow`
     /// (a checkout) each token escrows what the order adds to the day's debt in whole wei, i.e. the increase of
-    /// `floor(owedScaled / 10000)`: a day of checkouts only is then fully escrowed, and escrow never exceeds the debt.
+    /// `floor(owedScaled / 10000)`, within the payment (`revenue`): a day of checkouts only is then fully escrowed
+    /// (but for a wei or two of dust payments to a shop with several tokens), and escrow never exceeds the debt.
     /// @return escrowTotal Wei to escrow in all (stored per token in `work[i].escrowed`).
     function _commit(
         Work[] memory work,
@@ -639,7 +647,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     ) private returns (uint256 escrowTotal) {
         StoredDay memory record = _days[day];
         if (record.orderCount == 0) _revenueDays.push(day);
-        // Safe casts: revenue per day stays far below 2^128 wei and orders per day below 2^64.
+        // Safe casts: one call adds at most 2^32 orders of at most 2^96 wei (a batch anchors at most 2^96 wei), and
+        // the checked sums below would need billions of such calls in one day to overflow.
         record.revenue += uint128(revenue);
         record.orderCount += uint64(orderCount);
         _days[day] = record;
@@ -650,10 +659,14 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
             if (w.owedScaled != 0) {
                 TokenDay memory loaded = _tokenDays[i][day];
                 uint256 owedBefore = loaded.owedScaled / _BPS;
-                // Safe casts: bounded by revenue * 10,000 and by revenue, far below 2^128 and 2^120.
+                // Safe casts: one call's revenue * 10,000 stays below 2^128; escrow is at most the debt, below 2^115.
                 loaded.owedScaled += uint128(w.owedScaled);
                 if (escrow) {
-                    w.escrowed = loaded.owedScaled / _BPS - owedBefore;
+                    // With several tokens the whole-wei increases can add up to a few wei more than a dust
+                    // payment: escrow never takes more than the payment.
+                    uint256 increase = loaded.owedScaled / _BPS - owedBefore;
+                    uint256 left = revenue - escrowTotal;
+                    w.escrowed = increase < left ? increase : left;
                     escrowTotal += w.escrowed;
                     loaded.escrowed += uint120(w.escrowed);
                 }

@@ -197,7 +197,7 @@ interface IShop {
     error ShopReceiptSignerNotOperator(address signer);
     /// @notice Thrown when the signature is not `signer`'s signature of the receipt (ECDSA or ERC-1271).
     error ShopReceiptInvalidSignature(address signer);
-    /// @notice Thrown when a batch anchors no orders, more than 2^24, or no revenue.
+    /// @notice Thrown when a batch anchors no orders, more than 2^24, no revenue or more than 2^96 - 1 wei.
     error ShopInvalidBatch(uint256 orderCount, uint256 totalRevenue);
     /// @notice Thrown when a batch root is anchored a second time.
     error ShopBatchAlreadyAnchored(bytes32 root);

@@ -299,6 +299,23 @@ describe("Shop orders", () => {
       expect(await d.token.balanceOf(bob.address)).to.equal((3n * 10n ** 18n * WUYOU_RULES.referralBps) / 10_000n);
     });
 
+    it("never escrows more than a dust payment, even when two tokens' whole-wei debts both step up", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const mallRules = rulesWith({ dividendBps: 2000n });
+      await addToken(d, tokenParams(mallRules));
+      const day = await nextDay(d.helpers);
+      // A recorded order leaves each token 0.9 wei short of a whole wei; a 1-wei checkout then raises both debts
+      // by a whole wei (2 wei in all), more than the payment.
+      await d.shop.connect(d.operator).recordOrder(order("r", alice.address, 4n));
+      await d.shop.connect(alice).checkout(hashOf("dust"), ZeroAddress, { value: 1n });
+      const [owed0, escrow0] = await d.shop.tokenDay(0, day);
+      const [owed1, escrow1] = await d.shop.tokenDay(1, day);
+      expect([owed0, owed1]).to.deep.equal([owedOf([4n, 1n], WUYOU_RULES), owedOf([4n, 1n], mallRules)]);
+      expect(escrow0 + escrow1).to.equal(1n);
+      expect(escrow0 <= owed0 && escrow1 <= owed1).to.equal(true);
+    });
+
     it("accumulates escrow and revenue over several checkouts of a day", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
