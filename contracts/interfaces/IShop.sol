@@ -371,6 +371,10 @@ interface IShop {
     function anchorBatch(bytes32 root, uint256 orderCount, uint256 totalRevenue) external;
 
     /// @notice Mints one batch order's tokens with its Merkle proof. Anyone may submit; tokens go to `customer`.
+    /// @dev Leaves mint in any order, under the rules in force when they mint. A leaf without a referrer leaves a
+    /// new customer unbound (so the customer's first-order leaf, minted later, still binds its referrer); a leaf
+    /// naming another referrer than the bound one mints with the bound referrer instead of reverting, since an
+    /// anchored leaf cannot be corrected. The order's `OrderCounted` carries the batch's day.
     function mintFromBatch(
         bytes32 root,
         uint256 index,
