@@ -1,0 +1,12 @@
+/**
+ * ShareMall SDK: chain-free modules for private order anchoring — order hashing and selective disclosure,
+ * Merkle batches, EIP-712 receipts — with validation that refuses bad input before anything is hashed or signed.
+ *
+ * @packageDocumentation
+ */
+export * from "./types.js";
+export * from "./errors.js";
+export * from "./validation.js";
+export * from "./orders/index.js";
+export * from "./merkle/index.js";
+export * from "./receipts/index.js";

@@ -1,0 +1,27 @@
+export {
+  ORDER_HASH_ABI_TYPES,
+  ORDER_HASH_DOMAIN,
+  ORDER_HASH_TAG,
+  ORDER_ITEM_ABI_TYPE,
+  PRIVATE_ORDER_ABI_TYPE,
+  encodeOrder,
+  normalizeOrder,
+  normalizeOrderContext,
+  type NormalizedOrderContext,
+  type OrderContext,
+  type OrderItem,
+  type OrderItemInput,
+  type PrivateOrder,
+  type PrivateOrderInput,
+} from "./encoding.js";
+export {
+  createDisclosure,
+  hashOrder,
+  newSalt,
+  orderToJson,
+  verifyDisclosure,
+  verifyOrder,
+  type OrderDisclosure,
+  type OrderItemJson,
+  type PrivateOrderJson,
+} from "./hash.js";
