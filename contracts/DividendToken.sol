@@ -101,12 +101,14 @@ contract DividendToken is IDividendToken, IERC20Errors {
 
     /// @inheritdoc IERC20
     function transfer(address to, uint256 value) external returns (bool) {
+        if (!transferable()) revert DividendTokenNonTransferable();
         _transfer(msg.sender, to, value);
         return true;
     }
 
     /// @inheritdoc IERC20
     function transferFrom(address from, address to, uint256 value) external returns (bool) {
+        // Checked first, so a non-transferable token says so whatever the allowance.
         if (!transferable()) revert DividendTokenNonTransferable();
         uint256 allowed = _allowances[from][msg.sender];
         if (allowed != type(uint256).max) {
@@ -171,13 +173,14 @@ contract DividendToken is IDividendToken, IERC20Errors {
     // ---------------------------------------------------------------- Shop
 
     /// @inheritdoc IDividendToken
-    function mint(address to, uint256 amount) external onlyShop {
+    function mint(address to, uint256 amount) external onlyShop returns (uint256) {
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         Supply memory supply = _supply;
-        uint256 newSupply = uint256(supply.totalSupply) + amount;
-        if (newSupply > type(uint96).max) revert DividendTokenSupplyOverflow(supply.totalSupply, amount);
-        // Safe casts: newSupply fits in 96 bits and every balance is at most the supply.
-        supply.totalSupply = uint96(newSupply);
+        uint256 room = type(uint96).max - supply.totalSupply;
+        // At the supply limit orders still count (they only mint less), so a full token never halts the shop.
+        if (amount > room) amount = room;
+        // Safe casts: the new supply fits in 96 bits and every balance is at most the supply.
+        supply.totalSupply += uint96(amount);
         _supply = supply;
 
         Dividends memory d = _dividends;
@@ -193,6 +196,7 @@ contract DividendToken is IDividendToken, IERC20Errors {
             _dividends = d;
         }
         emit Transfer(address(0), to, amount);
+        return amount;
     }
 
     /// @inheritdoc IDividendToken
@@ -235,8 +239,8 @@ contract DividendToken is IDividendToken, IERC20Errors {
 
     // ---------------------------------------------------------------- Internal
 
+    /// @dev Callers check `transferable()` first.
     function _transfer(address from, address to, uint256 value) private {
-        if (!transferable()) revert DividendTokenNonTransferable();
         if (from == address(0)) revert ERC20InvalidSender(address(0));
         if (to == address(0)) revert ERC20InvalidReceiver(address(0));
         Dividends memory d = _dividends;

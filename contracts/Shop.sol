@@ -96,7 +96,7 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     mapping(uint256 tokenIndex => TokenRules) private _pending;
     mapping(uint256 day => StoredDay) private _days;
     mapping(uint256 tokenIndex => mapping(uint256 day => TokenDay)) private _tokenDays;
-    mapping(bytes32 orderHash => bool) private _counted;
+    mapping(bytes32 orderKey => bool) private _counted;
     mapping(address customer => Customer) private _customers;
     mapping(uint256 tokenIndex => mapping(address referrer => uint256)) private _qualified;
     uint256[] private _revenueDays;
@@ -188,8 +188,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     }
 
     /// @inheritdoc IShop
-    function isOrderCounted(bytes32 orderHash) external view returns (bool) {
-        return _counted[orderHash];
+    function isOrderCounted(bytes32 orderHash, address customer) external view returns (bool) {
+        return _counted[_orderKey(orderHash, customer)];
     }
 
     /// @inheritdoc IShop
@@ -346,7 +346,7 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         uint256 escrowTotal = _commit(work, day, msg.value, 1, true);
         // Safe cast: msg.value is checked to fit in 96 bits; all coin on chain fits in 128.
         _state.merchantBalance = s.merchantBalance + uint128(msg.value - escrowTotal);
-        emit CheckoutPaid(orderHash, msg.sender, msg.value, escrowTotal);
+        emit CheckoutPaid(orderHash, escrowTotal);
 
         uint256 count = work.length;
         for (uint256 i; i < count; ++i) {
@@ -364,7 +364,10 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         // Try ECDSA first: an EOA signer needs no code lookup. ECDSA rejects malleable (high-s) signatures.
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
         if (err != ECDSA.RecoverError.NoError || recovered != signer) {
-            if (signer.code.length == 0 || !SignatureChecker.isValidERC1271SignatureNow(signer, digest, signature)) {
+            if (
+                signer.code.length == 0 ||
+                !SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature)
+            ) {
                 revert ShopReceiptInvalidSignature(signer);
             }
         }
@@ -407,9 +410,13 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         });
         emit BatchAnchored(root, day, orderCount, totalRevenue);
 
-        // The batch's revenue counts today, so its dividends are owed with today's settlement.
-        Work[] memory work = _loadWork(s.tokenCount);
-        for (uint256 i; i < work.length; ++i) work[i].owedScaled = totalRevenue * work[i].rules.dividendBps;
+        // The batch's revenue counts today, so its dividends are owed with today's settlement. Only the dividend
+        // shares are needed: the tokens mint when the leaves do.
+        Work[] memory work = new Work[](s.tokenCount);
+        for (uint256 i; i < work.length; ++i) {
+            _syncRules(i);
+            work[i].owedScaled = totalRevenue * _tokens[i].dividendBps;
+        }
         _commit(work, day, totalRevenue, orderCount, false);
     }
 
@@ -423,6 +430,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         address referrer,
         bytes32[] calldata proof
     ) external {
+        if (msg.sender != customer && !hasRole(OPERATOR_ROLE, msg.sender))
+            revert ShopNotLeafCustomer(msg.sender, customer);
         Batch memory b = _batches[root];
         if (b.orderCount == 0) revert ShopUnknownBatch(root);
         if (index >= b.orderCount) revert ShopBatchIndexOutOfRange(root, index, b.orderCount);
@@ -472,11 +481,9 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         uint256 allowance = stored.poolAllowance;
         if (amount > allowance) revert ShopPoolAllowanceExceeded(tokenIndex, allowance, amount);
         IDividendToken token = IDividendToken(stored.token);
-        uint256 maxSupply = stored.maxSupply;
-        if (maxSupply != 0) {
-            uint256 supplyAfter = token.totalSupply() + amount;
-            if (supplyAfter > maxSupply) revert ShopMaxSupplyExceeded(tokenIndex, maxSupply, supplyAfter);
-        }
+        uint256 maxSupply = stored.maxSupply == 0 ? type(uint96).max : stored.maxSupply;
+        uint256 supplyAfter = token.totalSupply() + amount;
+        if (supplyAfter > maxSupply) revert ShopMaxSupplyExceeded(tokenIndex, maxSupply, supplyAfter);
         // Safe cast: amount <= allowance < 2^96.
         stored.poolAllowance = uint96(allowance - amount);
         emit PoolMinted(tokenIndex, to, amount, reason);
@@ -574,8 +581,9 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         if (orderHash == bytes32(0)) revert ShopInvalidOrderHash();
         if (customer == address(0)) revert ShopInvalidCustomer(orderHash);
         if (amount == 0) revert ShopInvalidAmount(orderHash, amount);
-        if (_counted[orderHash]) revert ShopOrderAlreadyCounted(orderHash);
-        _counted[orderHash] = true;
+        bytes32 key = _orderKey(orderHash, customer);
+        if (_counted[key]) revert ShopOrderAlreadyCounted(orderHash);
+        _counted[key] = true;
 
         Customer memory c = _customers[customer];
         bool firstOrder = !c.known;
@@ -600,26 +608,36 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         emit OrderCounted(orderHash, customer, day, path, amount);
 
         uint256 count = work.length;
-        for (uint256 i; i < count; ++i) {
-            Work memory w = work[i];
-            TokenRules memory rules = w.rules;
-            w.owedScaled += amount * rules.dividendBps;
+        for (uint256 i; i < count; ++i) _mintByRules(work[i], i, customer, c.referrer, amount, firstOrder);
+    }
 
-            uint256 consumption = rules.spendPerToken == 0 ? 0 : (amount * _ONE_TOKEN) / rules.spendPerToken;
-            uint256 promotion;
-            if (c.referrer != address(0)) {
-                promotion = (consumption * rules.referralBps) / _BPS;
-                if (firstOrder && rules.referralsPerToken != 0 && amount >= rules.minFirstOrder) {
-                    uint256 qualified = ++_qualified[i][c.referrer];
-                    if (qualified % rules.referralsPerToken == 0) promotion += _ONE_TOKEN;
-                }
+    /// @dev One token's share of an order: the dividend debt, consumption and promotion mints, pool accrual.
+    function _mintByRules(
+        Work memory w,
+        uint256 tokenIndex,
+        address customer,
+        address referrer,
+        uint256 amount,
+        bool firstOrder
+    ) private {
+        TokenRules memory rules = w.rules;
+        w.owedScaled += amount * rules.dividendBps;
+
+        uint256 consumption = rules.spendPerToken == 0 ? 0 : (amount * _ONE_TOKEN) / rules.spendPerToken;
+        uint256 promotion;
+        if (referrer != address(0)) {
+            promotion = (consumption * rules.referralBps) / _BPS;
+            if (firstOrder && rules.referralsPerToken != 0 && amount >= rules.minFirstOrder) {
+                uint256 qualified = ++_qualified[tokenIndex][referrer];
+                if (qualified % rules.referralsPerToken == 0) promotion += _ONE_TOKEN;
             }
-            consumption = _capToSupply(w, consumption);
-            promotion = _capToSupply(w, promotion);
-            if (rules.poolDen != 0) w.poolAdded += ((consumption + promotion) * rules.poolNum) / rules.poolDen;
-            if (consumption != 0) w.token.mint(customer, consumption);
-            if (promotion != 0) w.token.mint(c.referrer, promotion);
         }
+        consumption = _capToSupply(w, consumption);
+        promotion = _capToSupply(w, promotion);
+        // The token mints less only at its 2^96 supply limit: orders then count but mint nothing more.
+        if (consumption != 0) consumption = w.token.mint(customer, consumption);
+        if (promotion != 0) promotion = w.token.mint(referrer, promotion);
+        if (rules.poolDen != 0) w.poolAdded += ((consumption + promotion) * rules.poolNum) / rules.poolDen;
     }
 
     /// @dev Takes `amount` out of what `maxSupply` still allows and returns what may be minted.
@@ -801,6 +819,15 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
 
     function _checkTokenIndex(uint256 tokenIndex, uint256 count) private pure {
         if (tokenIndex >= count) revert ShopUnknownToken(tokenIndex, count);
+    }
+
+    /// @dev The key under which an order counts: its hash for its customer (the hash commits to the customer).
+    function _orderKey(bytes32 orderHash, address customer) private pure returns (bytes32 key) {
+        assembly ("memory-safe") {
+            mstore(0, orderHash)
+            mstore(32, customer)
+            key := keccak256(0, 64)
+        }
     }
 
     function _max(uint256 a, uint256 b) private pure returns (uint256) {

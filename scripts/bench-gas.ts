@@ -16,6 +16,7 @@ import { network } from "hardhat";
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { DividendToken, PlainERC20, ShareMallFactory, Shop } from "../types/ethers-contracts/index.js";
+import { buildBatch, signReceipt, type BatchOrderInput } from "../sdk/src/index.js";
 import { gasBreakdown, type Breakdown } from "./lib/gas-trace.js";
 import {
   checkSnapshot,
@@ -378,6 +379,84 @@ const newShop = (await ethers.getContractAt("Shop", newShopAddress)) as unknown 
 await measure("createToken", newShop.createToken(tokenParams("Wuyou Dividend Coin", "YDC", false)));
 await measure("createToken.second", newShop.createToken(tokenParams("Wuyou Mall Coin", "YMC", false, 1000n)));
 
+// ---------------------------------------------------------------- Order anchoring: receipts and Merkle batches
+
+log("anchoring: a 10-order and a 1,000,000-order batch, a mint by proof, a receipt");
+const chainId = (await ethers.provider.getNetwork()).chainId;
+const shopAddress = await small.shop.getAddress();
+// A new customer (never ordered, holds nothing) who mints its leaf of the million-order batch itself.
+const newcomer = new ethers.Wallet(ethers.id("sharemall-bench/newcomer"), ethers.provider);
+await networkHelpers.setBalance(newcomer.address, ETHER);
+const batchCustomers = Array.from({ length: 1_000 }, (_, k) => syntheticCustomer(k));
+/** `count` orders of known synthetic customers (cheap distinct hashes: tag byte + index), one of them the newcomer's. */
+function batchOrders(tag: number, count: number, measured: number): BatchOrderInput[] {
+  const prefix = `0x${tag.toString(16).padStart(2, "0")}`;
+  return Array.from({ length: count }, (_, k) => ({
+    orderHash: prefix + (k + 1).toString(16).padStart(62, "0"),
+    customer: k === measured ? newcomer.address : batchCustomers[k % batchCustomers.length],
+    amount: 100n * FINNEY + BigInt(k % 997) * FINNEY,
+  }));
+}
+const MILLION = 1_000_000;
+const MEASURED_LEAF = 777_777;
+const small10 = await buildBatch(batchOrders(0xb1, 10, -1));
+const started1M = Date.now();
+const batch1M = await buildBatch(batchOrders(0xb2, MILLION, MEASURED_LEAF));
+log(`  built the 1,000,000-order tree in ${((Date.now() - started1M) / 1000).toFixed(1)} s`);
+await measure(
+  "anchorBatch.10",
+  small.shop.connect(operator).anchorBatch(small10.root, small10.orderCount, small10.totalRevenue),
+);
+await measure(
+  "anchorBatch.1M",
+  small.shop.connect(operator).anchorBatch(batch1M.root, batch1M.orderCount, batch1M.totalRevenue),
+);
+const leaf = batch1M.leaf(MEASURED_LEAF);
+const proof = batch1M.proof(MEASURED_LEAF);
+check(proof.length === 20, "a leaf of a 2^20-leaf tree has a 20-node proof");
+check((await small.token.balanceOf(newcomer.address)) === 0n, "the batch customer is a new holder");
+// Steady state: a neighbour in the same bitmap word (256 leaves) minted first, so the measured mint sets a bit in a
+// non-zero word, as 255 of every 256 mints do.
+const neighbour = batch1M.leaf(MEASURED_LEAF - 1);
+await mined(
+  small.shop
+    .connect(operator)
+    .mintFromBatch(
+      batch1M.root,
+      neighbour.index,
+      neighbour.orderHash,
+      neighbour.customer,
+      neighbour.amount,
+      neighbour.referrer,
+      batch1M.proof(MEASURED_LEAF - 1),
+    ),
+);
+await measure(
+  "mintFromBatch.1M",
+  small.shop
+    .connect(newcomer)
+    .mintFromBatch(batch1M.root, leaf.index, leaf.orderHash, leaf.customer, leaf.amount, leaf.referrer, proof),
+);
+
+// c[5] is a returning customer (last ordered on day B3); the receipt is the day's second order for it.
+const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
+const signed = await signReceipt(
+  operator,
+  {
+    shop: shopAddress,
+    chainId,
+    customer: c[5].address,
+    amount: 1100n * FINNEY,
+    orderHash: ethers.id("sharemall-bench/receipt/1"),
+    deadline: now + 3_600n,
+  },
+  { now },
+);
+await measure(
+  "redeemReceipt.returning",
+  small.shop.connect(c[5]).redeemReceipt(signed.receipt, signed.signer, signed.signature),
+);
+
 // ---------------------------------------------------------------- Results
 
 const ANCHOR_CLAIM = "Uniswap v3-staker claimReward 46,900; ERC-1726 withdraw ~43k";
@@ -435,6 +514,23 @@ const rows: Row[] = [
   ),
   txRow("createShop", "createShop (not the factory's first shop)", { target: 250_000, anchor: ANCHOR_FACTORY }),
   txRow("createToken", "createToken (clone), first token of a shop", { target: 300_000, anchor: ANCHOR_FACTORY }),
+  txRow("anchorBatch.10", "anchorBatch, 10-order batch", { target: 50_000, anchor: "EAS timestamp ~45k" }),
+  txRow("anchorBatch.1M", "anchorBatch, 1,000,000-order batch", { target: 50_000, anchor: "EAS timestamp ~45k" }),
+  {
+    id: "anchorBatch.sizeDependence",
+    label: "anchorBatch: 1,000,000 vs 10 orders",
+    value: ((gasOf("anchorBatch.1M") - gasOf("anchorBatch.10")) / gasOf("anchorBatch.10")) * 100,
+    unit: "%",
+    target: 1,
+  },
+  txRow("mintFromBatch.1M", "mintFromBatch, 1,000,000-order batch (20-node proof), new holder", {
+    target: 95_000,
+    anchor: "Uniswap MerkleDistributor claim 91,650 (100k leaves)",
+  }),
+  txRow("redeemReceipt.returning", "redeemReceipt, returning customer", {
+    target: 90_000,
+    anchor: "Base Commerce Payments capture 98,688",
+  }),
   txRow("recordOrder.single", "recordOrder, one returning customer"),
   txRow(
     "recordOrders.100.referred",
@@ -491,6 +587,9 @@ const TRACED_FOR_DOCS: [string, string][] = [
   ["recordOrders.100", "recordOrders, 100 returning customers (whole batch)"],
   ["createShop", "createShop"],
   ["createToken", "createToken, first token of a shop"],
+  ["anchorBatch.1M", "anchorBatch, 1,000,000 orders"],
+  ["mintFromBatch.1M", "mintFromBatch, 1,000,000-order batch, new holder"],
+  ["redeemReceipt.returning", "redeemReceipt, returning customer"],
 ];
 await mkdir(OUTPUT_DIR, { recursive: true });
 await writeFile(

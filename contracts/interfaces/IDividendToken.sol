@@ -19,8 +19,6 @@ interface IDividendToken is IERC20Metadata {
     error DividendTokenNotFactory(address caller);
     /// @notice Thrown on `transfer` or `transferFrom` of a token created non-transferable.
     error DividendTokenNonTransferable();
-    /// @notice Thrown when a mint would take the supply above 2^96 - 1 token-wei.
-    error DividendTokenSupplyOverflow(uint256 supply, uint256 amount);
     /// @notice Thrown when `holder` claims while it has no dividends to claim.
     error DividendTokenNothingToClaim(address holder);
     /// @notice Thrown when a claim names the zero address as recipient.
@@ -72,8 +70,9 @@ interface IDividendToken is IERC20Metadata {
     /// @return amount Wei paid.
     function claimFor(address holder, address recipient) external returns (uint256 amount);
 
-    /// @notice Mints `amount` token-wei to `to`. Shop only.
-    function mint(address to, uint256 amount) external;
+    /// @notice Mints `amount` token-wei to `to`, or what is left below the 2^96 - 1 supply limit. Shop only.
+    /// @return minted Token-wei minted (less than `amount` only at the supply limit).
+    function mint(address to, uint256 amount) external returns (uint256 minted);
 
     /// @notice Receives native coin escrowed by the shop for dividends of a day not settled yet. Shop only. The
     /// shop's `CheckoutPaid` event records each escrow; the token emits none, to keep checkouts cheap.

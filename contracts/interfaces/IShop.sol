@@ -143,6 +143,8 @@ interface IShop {
     error ShopUnknownToken(uint256 tokenIndex, uint256 tokenCount);
     /// @notice Thrown when the tokens' dividend shares would add up to more than 100 %.
     error ShopDividendBpsTooHigh(uint256 totalBps);
+    /// @notice Thrown when someone other than the leaf's customer or an operator mints a batch leaf.
+    error ShopNotLeafCustomer(address caller, address customer);
     /// @notice Thrown when a rule set is inconsistent; `reason` names the offending field.
     error ShopInvalidRules(string reason);
     /// @notice Thrown when a notice period is shorter than one day.
@@ -155,7 +157,7 @@ interface IShop {
     error ShopInvalidAmount(bytes32 orderHash, uint256 amount);
     /// @notice Thrown when a token name (1 to 64 bytes) or symbol (1 to 16 bytes) has a bad length.
     error ShopInvalidTokenMetadata(string name, string symbol);
-    /// @notice Thrown when an order hash already counted, on any path.
+    /// @notice Thrown when an order hash already counted for its customer, on any path.
     error ShopOrderAlreadyCounted(bytes32 orderHash);
     /// @notice Thrown when a customer names itself as referrer.
     error ShopSelfReferral(address customer);
@@ -248,8 +250,9 @@ interface IShop {
     event PoolAccrued(uint256 indexed tokenIndex, uint256 added, uint256 allowance);
     /// @notice Emitted when the pool manager mints pool tokens to a service contributor.
     event PoolMinted(uint256 indexed tokenIndex, address indexed to, uint256 amount, bytes32 indexed reason);
-    /// @notice Emitted when a checkout escrows the dividend share and credits the rest to the merchant.
-    event CheckoutPaid(bytes32 indexed orderHash, address indexed customer, uint256 amount, uint256 escrowed);
+    /// @notice Emitted when a checkout escrows `escrowed` wei of its payment in the tokens and credits the rest to the
+    /// merchant balance (the order's customer and amount are in its `OrderCounted`).
+    event CheckoutPaid(bytes32 indexed orderHash, uint256 escrowed);
     /// @notice Emitted when an operator anchors a Merkle batch; its revenue counts on `day`.
     event BatchAnchored(bytes32 indexed root, uint256 indexed day, uint256 orderCount, uint256 totalRevenue);
     /// @notice Emitted when a receipt signed by `signer` is redeemed (with the order's `OrderCounted`).
@@ -310,8 +313,9 @@ interface IShop {
     /// @return escrowed Wei of it already escrowed by checkouts.
     function tokenDay(uint256 tokenIndex, uint256 day) external view returns (uint256 owed, uint256 escrowed);
 
-    /// @notice Whether `orderHash` has counted, on any path.
-    function isOrderCounted(bytes32 orderHash) external view returns (bool);
+    /// @notice Whether `orderHash` has counted for `customer`, on any path. An order hash commits to its customer,
+    /// so it counts once per customer: nobody can block another customer's order by using its hash first.
+    function isOrderCounted(bytes32 orderHash, address customer) external view returns (bool);
 
     /// @notice A customer's bound referrer and whether it has ordered before.
     function customerOf(address customer) external view returns (address referrer, bool known);
@@ -333,10 +337,9 @@ interface IShop {
     /// @return token The token clone.
     function createToken(TokenParams calldata params) external returns (uint256 tokenIndex, address token);
 
-    /// @notice Changes a token's rules. Admin only. A change that only raises `dividendBps`, lowers
-    /// `spendPerToken`, `minFirstOrder` or `referralsPerToken`, or raises `referralBps` applies at once; anything else
-    /// (any lowering, any pool ratio or `maxSupply` change) is scheduled for now + notice period, replacing any
-    /// pending change.
+    /// @notice Changes a token's rules. Admin only. A change that only raises `dividendBps` applies at once; any
+    /// other change (every minting rule, in either direction, the pool ratio and `maxSupply`) is scheduled for
+    /// now + notice period, replacing any pending change, so holders see every dilution coming.
     /// @return effectiveAt When the change applies (the current time if at once).
     function changeRules(uint256 tokenIndex, TokenRules calldata rules) external returns (uint256 effectiveAt);
 
@@ -370,7 +373,8 @@ interface IShop {
     /// `(uint256 index, bytes32 orderHash, address customer, uint256 amount, address referrer)`.
     function anchorBatch(bytes32 root, uint256 orderCount, uint256 totalRevenue) external;
 
-    /// @notice Mints one batch order's tokens with its Merkle proof. Anyone may submit; tokens go to `customer`.
+    /// @notice Mints one batch order's tokens with its Merkle proof. The customer submits it (or an operator on its
+    /// behalf); tokens go to `customer`.
     /// @dev Leaves mint in any order, under the rules in force when they mint. A leaf without a referrer leaves a
     /// new customer unbound (so the customer's first-order leaf, minted later, still binds its referrer); a leaf
     /// naming another referrer than the bound one mints with the bound referrer instead of reverting, since an

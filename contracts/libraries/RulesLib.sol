@@ -16,27 +16,25 @@ library RulesLib {
         if (rules.poolDen == 0 && rules.poolNum != 0) revert IShop.ShopInvalidRules("poolNum without poolDen");
         if (rules.poolNum > rules.poolDen) revert IShop.ShopInvalidRules("poolNum above poolDen");
         if (rules.maxSupply != 0 && rules.maxSupply < minted) revert IShop.ShopInvalidRules("maxSupply below supply");
+        // Dividends of a token nobody can earn would only roll over until the first minter took them all.
+        if (rules.dividendBps != 0 && rules.spendPerToken == 0 && rules.referralsPerToken == 0) {
+            revert IShop.ShopInvalidRules("dividends without a minting rule");
+        }
     }
 
-    /// @notice Whether moving from `current` to `next` only favours contributors (or changes nothing), so it may
-    /// apply at once: `dividendBps` and `referralBps` not lower; `spendPerToken`, `referralsPerToken` and
-    /// `minFirstOrder` not higher (0 counts as "disabled", the stingiest setting); pool ratio and `maxSupply`
-    /// unchanged (either direction hurts someone: holders are diluted, servicers short-changed).
+    /// @notice Whether moving from `current` to `next` may apply at once: only a raise of `dividendBps` (or no
+    /// change) does. Every minting rule waits for the notice period in either direction: a more generous rule
+    /// dilutes the holders (applied at once, it would let a merchant mint to an insider just before settling an
+    /// unsettled day), a stingier one short-changes contributors; the pool ratio and `maxSupply` likewise.
     function isAtOnce(IShop.TokenRules memory current, IShop.TokenRules memory next) internal pure returns (bool) {
         return
             next.dividendBps >= current.dividendBps &&
-            next.referralBps >= current.referralBps &&
-            _notStingier(current.spendPerToken, next.spendPerToken) &&
-            _notStingier(current.referralsPerToken, next.referralsPerToken) &&
-            next.minFirstOrder <= current.minFirstOrder &&
+            next.referralBps == current.referralBps &&
+            next.spendPerToken == current.spendPerToken &&
+            next.referralsPerToken == current.referralsPerToken &&
+            next.minFirstOrder == current.minFirstOrder &&
             next.maxSupply == current.maxSupply &&
             next.poolNum == current.poolNum &&
             next.poolDen == current.poolDen;
-    }
-
-    /// @dev For "one token per N" settings where 0 disables: enabling or lowering N is generous.
-    function _notStingier(uint256 current, uint256 next) private pure returns (bool) {
-        if (current == 0) return true;
-        return next != 0 && next <= current;
     }
 }

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { concat, getBytes, id, keccak256, ZeroAddress, ZeroHash } from "ethers";
 import type { ContractTransactionResponse } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
   addShop,
   batchLeaf,
@@ -70,12 +71,13 @@ function processProof(leaf: string, proof: string[]): string {
   return proof.reduce((node, sibling) => nodeHash(node, sibling), leaf);
 }
 
+/** Mints leaf `e` as `from`: the operator by default (on the customer's behalf), or the customer itself. */
 async function mint(
   d: Deployment,
   root: string,
   e: Entry,
   proof: string[],
-  from = d.signers[19],
+  from: HardhatEthersSigner = d.operator,
 ): Promise<ContractTransactionResponse> {
   return d.shop.connect(from).mintFromBatch(root, e.index, e.orderHash, e.customer, e.amount, e.referrer, proof);
 }
@@ -245,7 +247,7 @@ describe("Shop Merkle batches (order path 4)", () => {
         expect(await d.shop.revenueDayCount()).to.equal(revenueDays);
       };
 
-      // Leaves 0-2 on the batch's day, submitted by a stranger; anyone may.
+      // Leaves 0-2 on the batch's day, submitted by the operator on the customers' behalf.
       for (const i of [0, 1, 2]) {
         const e = list[i];
         const tx = mint(d, root, e, proof(i));
@@ -269,10 +271,12 @@ describe("Shop Merkle batches (order path 4)", () => {
       const claimable = await d.token.claimable(c1.address);
       expect(claimable).to.be.greaterThan(0n);
 
-      // Leaves 3-5 a day later: OrderCounted still names the batch's day, nothing counts on today.
+      // Leaves 3-5 a day later, each submitted by its customer: OrderCounted still names the batch's day, nothing
+      // counts on today.
+      const customers = new Map([c1, c2, c3, c4].map((c) => [c.address, c]));
       for (const i of [3, 4, 5]) {
         const e = list[i];
-        await expect(mint(d, root, e, proof(i), d.signers[10 + i]))
+        await expect(mint(d, root, e, proof(i), customers.get(e.customer)!))
           .to.emit(d.shop, "OrderCounted")
           .withArgs(e.orderHash, e.customer, day, MERKLE_BATCH, e.amount);
         model.order(e.customer, e.amount, e.referrer);
@@ -284,8 +288,8 @@ describe("Shop Merkle batches (order path 4)", () => {
       // Later mints do not dilute the dividends already settled.
       expect(await d.token.claimable(c1.address)).to.equal(claimable);
       expect(await d.token.claimable(c4.address)).to.equal(0n);
-      // Submitters got nothing.
-      expect(await d.token.balanceOf(d.signers[19].address)).to.equal(0n);
+      // The operator that submitted leaves got nothing.
+      expect(await d.token.balanceOf(d.operator.address)).to.equal(0n);
     });
 
     it("mintFromBatch reverts ShopLeafAlreadyMinted for a second mint of the same leaf", async () => {
@@ -299,7 +303,7 @@ describe("Shop Merkle batches (order path 4)", () => {
       await anchor(d, root, list);
       await mint(d, root, list[0], proof(0));
       const supply = await d.token.totalSupply();
-      for (const from of [d.signers[19], alice, d.operator]) {
+      for (const from of [alice, d.operator]) {
         await expect(mint(d, root, list[0], proof(0), from))
           .to.be.revertedWithCustomError(d.shop, "ShopLeafAlreadyMinted")
           .withArgs(root, 0n);
@@ -375,7 +379,9 @@ describe("Shop Merkle batches (order path 4)", () => {
           .withArgs(root, e.index);
       }
       // Nor is an inner node a batch root of its own.
-      await expect(d.shop.mintFromBatch(inner, 0, list[0].orderHash, alice.address, COIN, ZeroAddress, []))
+      await expect(
+        d.shop.connect(alice).mintFromBatch(inner, 0, list[0].orderHash, alice.address, COIN, ZeroAddress, []),
+      )
         .to.be.revertedWithCustomError(d.shop, "ShopUnknownBatch")
         .withArgs(inner);
       expect(await d.shop.batch(root)).to.deep.equal([await d.shop.today(), 4n, 0n, 4n * COIN]);
@@ -400,7 +406,7 @@ describe("Shop Merkle batches (order path 4)", () => {
           .to.be.revertedWithCustomError(d.shop, "ShopBatchIndexOutOfRange")
           .withArgs(root, index, 3n);
       }
-      expect(await d.shop.isOrderCounted(hashOf("r3"))).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("r3"), alice.address)).to.equal(false);
       await mint(d, root, list[2], proof(2));
       expect(await d.shop.isLeafMinted(root, 2)).to.equal(true);
     });
@@ -427,9 +433,9 @@ describe("Shop Merkle batches (order path 4)", () => {
       expect(await d.shop.isLeafMinted(root, 0)).to.equal(false);
     });
 
-    it("mintFromBatch reverts ShopOrderAlreadyCounted for a leaf whose order hash counted on path 1, 2 or 3 (the leaf stays unminted)", async () => {
+    it("mintFromBatch reverts ShopOrderAlreadyCounted for a leaf whose order hash counted for its customer on path 1, 2 or 3 (the leaf stays unminted)", async () => {
       const d = await load(RULES);
-      const [, , , alice, bob] = d.signers;
+      const [, , , alice] = d.signers;
       const list = entries([
         { orderHash: hashOf("x1"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
         { orderHash: hashOf("x1b"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
@@ -438,11 +444,11 @@ describe("Shop Merkle batches (order path 4)", () => {
       ]);
       const { root, proof } = treeOf(list);
       await anchor(d, root, list);
-      await d.shop.connect(d.operator).recordOrder(order("x1", bob.address, 5n));
-      await d.shop.connect(d.operator).recordOrders([order("x1b", bob.address, 5n)]);
-      const r = await signedReceipt(d, d.operator, { customer: bob.address, amount: 5n, orderHash: hashOf("x2") });
+      await d.shop.connect(d.operator).recordOrder(order("x1", alice.address, 5n));
+      await d.shop.connect(d.operator).recordOrders([order("x1b", alice.address, 5n)]);
+      const r = await signedReceipt(d, d.operator, { customer: alice.address, amount: 5n, orderHash: hashOf("x2") });
       await d.shop.redeemReceipt(r.receipt, d.operator.address, r.signature);
-      await d.shop.connect(bob).checkout(hashOf("x3"), ZeroAddress, { value: 5n });
+      await d.shop.connect(alice).checkout(hashOf("x3"), ZeroAddress, { value: 5n });
       const supply = await d.token.totalSupply();
       for (let i = 0; i < list.length; i++) {
         await expect(mint(d, root, list[i], proof(i)))
@@ -454,32 +460,65 @@ describe("Shop Merkle batches (order path 4)", () => {
       expect(await d.shop.batch(root)).to.deep.equal([await d.shop.today(), 4n, 0n, 4n * COIN]);
     });
 
-    it("after mintFromBatch the order hash cannot be recorded, checked out, redeemed or minted from another batch", async () => {
+    it("mintFromBatch mints leaves whose order hashes a stranger counted first for itself on path 1, 2 or 3, or in the same batch", async () => {
       const d = await load(RULES);
-      const [, , , alice, bob] = d.signers;
+      const [, , , alice, , , mallory] = d.signers;
+      const list = entries([
+        { orderHash: hashOf("y1"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
+        { orderHash: hashOf("y1b"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
+        { orderHash: hashOf("y2"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
+        { orderHash: hashOf("y3"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
+        // The same hash for the stranger in the batch itself, minted first.
+        { orderHash: hashOf("y4"), customer: mallory.address, amount: 1n, referrer: ZeroAddress },
+        { orderHash: hashOf("y4"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
+      ]);
+      const { root, proof } = treeOf(list);
+      await anchor(d, root, list);
+      // The stranger saw the batch file and front-runs every leaf's hash for itself, for a wei each.
+      await d.shop.connect(d.operator).recordOrder(order("y1", mallory.address, 1n));
+      await d.shop.connect(d.operator).recordOrders([order("y1b", mallory.address, 1n)]);
+      const r = await signedReceipt(d, d.operator, { customer: mallory.address, amount: 1n, orderHash: hashOf("y2") });
+      await d.shop.connect(mallory).redeemReceipt(r.receipt, d.operator.address, r.signature);
+      await d.shop.connect(mallory).checkout(hashOf("y3"), ZeroAddress, { value: 1n });
+      await mint(d, root, list[4], proof(4), mallory);
+      for (const i of [0, 1, 2, 3, 5]) {
+        await expect(mint(d, root, list[i], proof(i), alice))
+          .to.emit(d.shop, "OrderCounted")
+          .withArgs(list[i].orderHash, alice.address, await d.shop.today(), MERKLE_BATCH, COIN);
+        expect(await d.shop.isOrderCounted(list[i].orderHash, alice.address)).to.equal(true);
+      }
+      expect(await d.token.balanceOf(alice.address)).to.equal(5n * consumptionOf(COIN, RULES));
+      expect((await d.shop.batch(root)).mintedCount).to.equal(6n);
+    });
+
+    it("after mintFromBatch the customer's order hash cannot be recorded, checked out, redeemed or minted from another batch", async () => {
+      const d = await load(RULES);
+      const [, , , alice] = d.signers;
       const e = entries([
         { orderHash: hashOf("first"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
       ])[0];
       const { root } = treeOf([e]);
       await anchor(d, root, [e]);
       await mint(d, root, e, []);
-      expect(await d.shop.isOrderCounted(e.orderHash)).to.equal(true);
+      expect(await d.shop.isOrderCounted(e.orderHash, alice.address)).to.equal(true);
       const already = (tx: Promise<unknown>) =>
         expect(tx).to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted").withArgs(e.orderHash);
-      await already(d.shop.connect(d.operator).recordOrder(order("first", bob.address, 1n)));
-      await already(d.shop.connect(d.operator).recordOrders([order("first", bob.address, 1n)]));
-      await already(d.shop.connect(bob).checkout(e.orderHash, ZeroAddress, { value: 1n }));
-      const r = await signedReceipt(d, d.operator, { customer: bob.address, amount: 1n, orderHash: e.orderHash });
+      await already(d.shop.connect(d.operator).recordOrder(order("first", alice.address, 1n)));
+      await already(d.shop.connect(d.operator).recordOrders([order("first", alice.address, 1n)]));
+      await already(d.shop.connect(alice).checkout(e.orderHash, ZeroAddress, { value: 1n }));
+      const r = await signedReceipt(d, d.operator, { customer: alice.address, amount: 1n, orderHash: e.orderHash });
       await already(d.shop.redeemReceipt(r.receipt, d.operator.address, r.signature));
-      // The same order in a second batch (another root: other customer) cannot mint again.
-      const again = entries([{ orderHash: e.orderHash, customer: bob.address, amount: COIN, referrer: ZeroAddress }]);
+      // The same order in a second batch (another root: another amount) cannot mint again.
+      const again = entries([
+        { orderHash: e.orderHash, customer: alice.address, amount: 2n * COIN, referrer: ZeroAddress },
+      ]);
       const second = treeOf(again);
       await anchor(d, second.root, again);
       await already(mint(d, second.root, again[0], []));
-      // Two leaves of one batch with the same order hash: only the first mints.
+      // Two leaves of one batch with the same order hash for the same customer: only the first minted mints.
       const twins = entries([
         { orderHash: hashOf("twin"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
-        { orderHash: hashOf("twin"), customer: bob.address, amount: COIN, referrer: ZeroAddress },
+        { orderHash: hashOf("twin"), customer: alice.address, amount: 2n * COIN, referrer: ZeroAddress },
       ]);
       const t = treeOf(twins);
       await anchor(d, t.root, twins);
@@ -487,6 +526,45 @@ describe("Shop Merkle batches (order path 4)", () => {
       await expect(mint(d, t.root, twins[0], t.proof(0)))
         .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
         .withArgs(hashOf("twin"));
+    });
+
+    it("mintFromBatch reverts ShopNotLeafCustomer for any caller but the leaf's customer or an operator", async () => {
+      const d = await load(RULES);
+      const [, , , alice, bob, stranger, second] = d.signers;
+      const list = entries([
+        { orderHash: hashOf("c0"), customer: alice.address, amount: COIN, referrer: bob.address },
+        { orderHash: hashOf("c1"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
+        { orderHash: hashOf("c2"), customer: alice.address, amount: COIN, referrer: ZeroAddress },
+      ]);
+      const { root, proof } = treeOf(list);
+      await anchor(d, root, list);
+      // Neither the admin, the pool manager, the leaf's referrer nor a stranger may choose when a leaf mints (and
+      // under which rules): the check comes first, even for an unknown root.
+      for (const caller of [d.admin, d.poolManager, bob, stranger]) {
+        await expect(mint(d, root, list[0], proof(0), caller))
+          .to.be.revertedWithCustomError(d.shop, "ShopNotLeafCustomer")
+          .withArgs(caller.address, alice.address);
+        await expect(mint(d, id("unknown root"), list[0], [], caller))
+          .to.be.revertedWithCustomError(d.shop, "ShopNotLeafCustomer")
+          .withArgs(caller.address, alice.address);
+      }
+      expect((await d.shop.batch(root)).mintedCount).to.equal(0n);
+      expect(await d.token.totalSupply()).to.equal(0n);
+      // The customer, the operator and any other operator may.
+      await d.shop.connect(d.admin).grantRole(await d.shop.OPERATOR_ROLE(), second.address);
+      await mint(d, root, list[0], proof(0), alice);
+      await mint(d, root, list[1], proof(1), d.operator);
+      await mint(d, root, list[2], proof(2), second);
+      expect((await d.shop.batch(root)).mintedCount).to.equal(3n);
+      expect(await d.token.balanceOf(alice.address)).to.equal(3n * consumptionOf(COIN, RULES));
+      // A revoked operator may no longer.
+      await d.shop.connect(d.admin).revokeRole(await d.shop.OPERATOR_ROLE(), second.address);
+      const more = entries([{ orderHash: hashOf("c3"), customer: alice.address, amount: COIN, referrer: ZeroAddress }]);
+      const t = treeOf(more);
+      await anchor(d, t.root, more);
+      await expect(mint(d, t.root, more[0], [], second))
+        .to.be.revertedWithCustomError(d.shop, "ShopNotLeafCustomer")
+        .withArgs(second.address, alice.address);
     });
 
     it("mintFromBatch reverts ShopBatchRevenueExceeded on the leaf whose amount crosses the anchored revenue", async () => {
@@ -510,7 +588,7 @@ describe("Shop Merkle batches (order path 4)", () => {
       await expect(mint(d, root, list[2], proof(2)))
         .to.be.revertedWithCustomError(d.shop, "ShopBatchRevenueExceeded")
         .withArgs(root, COIN, 3n * COIN);
-      expect(await d.shop.isOrderCounted(hashOf("e2"))).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("e2"), carol.address)).to.equal(false);
       // A leaf that still fits mints and uses the rest up exactly.
       await mint(d, root, list[3], proof(3));
       expect(await d.shop.batch(root)).to.deep.equal([day, 4n, 3n, 0n]);
@@ -600,7 +678,7 @@ describe("Shop Merkle batches (order path 4)", () => {
   describe("mint order and rules at mint time", () => {
     it("mintFromBatch: minting a customer's later leaf first does not block its first-order leaf that names the referrer", async () => {
       const d = await load(RULES);
-      const [, , , alice, bob, griefer] = d.signers;
+      const [, , , alice, bob] = d.signers;
       // Alice's first order (referred by bob) and her second order, as the operator records them on path 1: the
       // referrer named on the first order only.
       const list = entries([
@@ -609,9 +687,9 @@ describe("Shop Merkle batches (order path 4)", () => {
       ]);
       const { root, proof } = treeOf(list);
       await anchor(d, root, list);
-      // Anyone may submit leaves, in any order: a third party mints the second order first. A leaf without a
-      // referrer leaves a new customer unbound, so the first-order leaf still binds bob.
-      await mint(d, root, list[1], proof(1), griefer);
+      // Leaves mint in any order: the operator mints the second order first. A leaf without a referrer leaves a
+      // new customer unbound, so the first-order leaf still binds bob.
+      await mint(d, root, list[1], proof(1), d.operator);
       expect(await d.shop.customerOf(alice.address)).to.deep.equal([ZeroAddress, false]);
       await mint(d, root, list[0], proof(0), alice);
       expect(await d.shop.isLeafMinted(root, 0)).to.equal(true);

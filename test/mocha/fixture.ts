@@ -11,6 +11,8 @@ export const DAY = 86_400;
 export const ONE = 10n ** 18n;
 export const BPS = 10_000n;
 export const DEFAULT_NOTICE = 7 * DAY;
+/** A token's supply limit, 2^96 - 1 token-wei: past it a token mints nothing (orders still count). */
+export const SUPPLY_LIMIT = (1n << 96n) - 1n;
 
 export interface Rules {
   spendPerToken: bigint;
@@ -289,8 +291,9 @@ export async function addShop(
 
 /**
  * The minting rules of one token, applied order by order in TypeScript: consumption, the referrer's share and the
- * one-token-per-N referral bonus (one level only), the `maxSupply` cap (consumption first, then promotion) and the
- * management pool allowance. Tests compare the chain against it.
+ * one-token-per-N referral bonus (one level only), the `maxSupply` cap, or the 2^96 - 1 supply limit of an uncapped
+ * token (consumption first, then promotion), and the management pool allowance on what was minted. Tests compare the
+ * chain against it.
  */
 export class MintModel {
   supply = 0n;
@@ -342,11 +345,9 @@ export class MintModel {
   }
 
   private cap(amount: bigint): bigint {
-    const max = this.rules.maxSupply;
-    if (max !== 0n) {
-      const room = max > this.supply ? max - this.supply : 0n;
-      if (amount > room) amount = room;
-    }
+    const max = this.rules.maxSupply === 0n ? SUPPLY_LIMIT : this.rules.maxSupply;
+    const room = max > this.supply ? max - this.supply : 0n;
+    if (amount > room) amount = room;
     this.supply += amount;
     return amount;
   }

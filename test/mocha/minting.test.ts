@@ -1,16 +1,24 @@
 import { expect } from "chai";
 import { ZeroAddress, id } from "ethers";
 import {
+  addToken,
   BPS,
   consumptionOf,
+  earned,
+  escrowOf,
   hashOf,
   load,
   MintModel,
+  nextDay,
   ONE,
   order,
+  owedOf,
+  perShare,
   poolShareOf,
   referralShareOf,
   rulesWith,
+  SUPPLY_LIMIT,
+  tokenParams,
   WUYOU_RULES,
   type Deployment,
   type Rules,
@@ -55,7 +63,8 @@ describe("Shop minting", () => {
     });
 
     it("mints nothing when spendPerToken is 0, though the order counts", async () => {
-      const d = await load(rulesWith({ spendPerToken: 0n }));
+      // A referral bonus is the token's only minting rule (a token with dividends needs one).
+      const d = await load(rulesWith({ spendPerToken: 0n, referralsPerToken: 3n }));
       const [, , , alice] = d.signers;
       await d.shop.connect(d.operator).recordOrder(order("o", alice.address, 10n ** 18n));
       expect(await d.token.totalSupply()).to.equal(0n);
@@ -323,6 +332,84 @@ describe("Shop minting", () => {
       await expect(d.shop.connect(d.poolManager).mintFromPool(0, host.address, 1n, id("r")))
         .to.be.revertedWithCustomError(d.shop, "ShopMaxSupplyExceeded")
         .withArgs(0, capped.maxSupply, capped.maxSupply + 1n);
+    });
+  });
+
+  describe("the 2^96 - 1 supply limit", () => {
+    it("a token filled to 2^96 - 1 mints nothing more, while later orders still count, owe it dividends and mint the other tokens", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol, dave, host] = d.signers;
+      // A second token at one token per wei: 79,228,162,514 wei of orders fill its supply.
+      const tinyRules = rulesWith({ spendPerToken: 1n, dividendBps: 100n, poolNum: 1n, poolDen: 2n });
+      const { index, token: tiny } = await addToken(d, tokenParams(tinyRules, { symbol: "TINY" }));
+      const brand = new MintModel(WUYOU_RULES);
+      const full = new MintModel(tinyRules);
+      const holders = [alice, bob, carol, dave, host].map((s) => s.address);
+      const expectModels = async () => {
+        for (const [token, model, i] of [
+          [d.token, brand, 0n],
+          [tiny, full, index],
+        ] as const) {
+          expect(await token.totalSupply()).to.equal(model.supply);
+          expect((await d.shop.tokenConfig(i)).poolAllowance).to.equal(model.allowance);
+          for (const h of holders) expect(await token.balanceOf(h)).to.equal(model.balanceOf(h));
+        }
+      };
+      const day = await nextDay(d.helpers);
+      const amounts: bigint[] = [];
+
+      // Alice's order leaves less than a token of room.
+      const fill = SUPPLY_LIMIT / ONE;
+      await d.shop.connect(d.operator).recordOrder(order("fill", alice.address, fill));
+      amounts.push(fill);
+      brand.order(alice.address, fill);
+      full.order(alice.address, fill);
+      const room = SUPPLY_LIMIT - fill * ONE;
+      expect(room > 0n && room < ONE).to.equal(true);
+      await expectModels();
+      // The pool cannot mint past the limit of an uncapped token either, whatever its allowance.
+      expect(full.allowance > room).to.equal(true);
+      await expect(d.shop.connect(d.poolManager).mintFromPool(index, host.address, room + 1n, id("past the limit")))
+        .to.be.revertedWithCustomError(d.shop, "ShopMaxSupplyExceeded")
+        .withArgs(index, SUPPLY_LIMIT, SUPPLY_LIMIT + 1n);
+
+      // Bob's 1-wei order (referred by dave) would mint a token and a tenth: the token mints the room to bob, nothing
+      // to dave, and the pool accrues only on what was minted.
+      await d.shop.connect(d.operator).recordOrder(order("overflow", bob.address, 1n, dave.address));
+      amounts.push(1n);
+      brand.order(bob.address, 1n, dave.address);
+      full.order(bob.address, 1n, dave.address);
+      expect(full.balanceOf(bob.address)).to.equal(room);
+      expect(full.balanceOf(dave.address)).to.equal(0n);
+      expect(full.supply).to.equal(SUPPLY_LIMIT);
+      await expectModels();
+
+      // A full token halts nothing: carol's checkout counts, escrows both tokens' dividends and mints the brand.
+      const paid = 10n * ONE;
+      await expect(d.shop.connect(carol).checkout(hashOf("after"), dave.address, { value: paid }))
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("after"), carol.address, day, 2, paid);
+      brand.order(carol.address, paid, dave.address);
+      full.order(carol.address, paid, dave.address);
+      await expectModels();
+      expect(await tiny.balanceOf(carol.address)).to.equal(0n);
+      expect(await d.token.balanceOf(carol.address)).to.equal(consumptionOf(paid, WUYOU_RULES));
+      expect(await d.shop.dayRecord(day)).to.deep.equal([fill + 1n + paid, 3n, false]);
+      const owedTiny = owedOf([...amounts, paid], tinyRules);
+      expect(await d.shop.tokenDay(index, day)).to.deep.equal([owedTiny, escrowOf(amounts, paid, tinyRules)]);
+      await expect(d.shop.connect(d.poolManager).mintFromPool(index, host.address, 1n, id("full")))
+        .to.be.revertedWithCustomError(d.shop, "ShopMaxSupplyExceeded")
+        .withArgs(index, SUPPLY_LIMIT, SUPPLY_LIMIT + 1n);
+      await d.shop.connect(d.poolManager).mintFromPool(0, host.address, 1n, id("brand"));
+
+      // The day settles, and the full token's holders get its share of the revenue.
+      await nextDay(d.helpers);
+      const owedBrand = owedOf([...amounts, paid], WUYOU_RULES);
+      await d.shop.settle(day, { value: owedBrand + owedTiny });
+      const delta = perShare(owedTiny, SUPPLY_LIMIT);
+      expect(await tiny.claimable(alice.address)).to.equal(earned(fill * ONE, delta));
+      expect(await tiny.claimable(bob.address)).to.equal(earned(room, delta));
+      expect(await tiny.claimable(alice.address)).to.be.greaterThan(0n);
     });
   });
 });

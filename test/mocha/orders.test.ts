@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { ZeroAddress, ZeroHash } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
   addToken,
   batchLeaf,
@@ -9,8 +10,10 @@ import {
   hashOf,
   load,
   nextDay,
+  ONE,
   order,
   owedOf,
+  referralShareOf,
   rulesWith,
   signedReceipt,
   tokenParams,
@@ -25,29 +28,33 @@ const CHECKOUT = 2;
 const MERKLE_BATCH = 3;
 
 /**
- * One order-intake path with a fresh customer per path. `prepare` runs first (it may count revenue: a Merkle batch
- * counts its revenue when anchored), then `count` counts the order hash.
+ * One order-intake path, for a given customer. `prepare` runs first (it may count revenue: a Merkle batch counts its
+ * revenue when anchored), then `count` counts the order hash for the customer. `path` is the OrderCounted path.
  */
 interface Path {
-  prepare?: (d: Deployment, label: string, amount: bigint) => Promise<unknown>;
-  count: (d: Deployment, label: string, amount: bigint) => Promise<unknown>;
+  path: number;
+  prepare?: (d: Deployment, label: string, amount: bigint, customer: HardhatEthersSigner) => Promise<unknown>;
+  count: (d: Deployment, label: string, amount: bigint, customer: HardhatEthersSigner) => Promise<unknown>;
 }
 const PATHS: Record<string, Path> = {
   recordOrder: {
-    count: async (d, label, amount) =>
-      d.shop.connect(d.operator).recordOrder(order(label, d.signers[5].address, amount)),
+    path: RECORDED,
+    count: async (d, label, amount, customer) =>
+      d.shop.connect(d.operator).recordOrder(order(label, customer.address, amount)),
   },
   recordOrders: {
-    count: async (d, label, amount) =>
-      d.shop.connect(d.operator).recordOrders([order(label, d.signers[5].address, amount)]),
+    path: RECORDED,
+    count: async (d, label, amount, customer) =>
+      d.shop.connect(d.operator).recordOrders([order(label, customer.address, amount)]),
   },
   checkout: {
-    count: async (d, label, amount) =>
-      d.shop.connect(d.signers[6]).checkout(hashOf(label), ZeroAddress, { value: amount }),
+    path: CHECKOUT,
+    count: async (d, label, amount, customer) =>
+      d.shop.connect(customer).checkout(hashOf(label), ZeroAddress, { value: amount }),
   },
   redeemReceipt: {
-    count: async (d, label, amount) => {
-      const customer = d.signers[7];
+    path: RECEIPT,
+    count: async (d, label, amount, customer) => {
       const { receipt, signature } = await signedReceipt(d, d.operator, {
         customer: customer.address,
         amount,
@@ -57,21 +64,24 @@ const PATHS: Record<string, Path> = {
     },
   },
   mintFromBatch: {
-    // A one-leaf tree: its root is the leaf and the proof is empty.
-    prepare: async (d, label, amount) =>
+    path: MERKLE_BATCH,
+    // A one-leaf tree: its root is the leaf and the proof is empty. The customer mints its own leaf.
+    prepare: async (d, label, amount, customer) =>
       d.shop
         .connect(d.operator)
-        .anchorBatch(batchLeaf(0n, hashOf(label), d.signers[8].address, amount, ZeroAddress), 1, amount),
-    count: async (d, label, amount) =>
-      d.shop.mintFromBatch(
-        batchLeaf(0n, hashOf(label), d.signers[8].address, amount, ZeroAddress),
-        0,
-        hashOf(label),
-        d.signers[8].address,
-        amount,
-        ZeroAddress,
-        [],
-      ),
+        .anchorBatch(batchLeaf(0n, hashOf(label), customer.address, amount, ZeroAddress), 1, amount),
+    count: async (d, label, amount, customer) =>
+      d.shop
+        .connect(customer)
+        .mintFromBatch(
+          batchLeaf(0n, hashOf(label), customer.address, amount, ZeroAddress),
+          0,
+          hashOf(label),
+          customer.address,
+          amount,
+          ZeroAddress,
+          [],
+        ),
   },
 };
 
@@ -93,9 +103,11 @@ describe("Shop orders", () => {
       expect(record.revenue).to.equal(a1 + a2);
       expect(record.orderCount).to.equal(2n);
       expect(record.settled).to.equal(false);
-      expect(await d.shop.isOrderCounted(hashOf("a1"))).to.equal(true);
-      expect(await d.shop.isOrderCounted(hashOf("a2"))).to.equal(true);
-      expect(await d.shop.isOrderCounted(hashOf("a3"))).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("a1"), alice.address)).to.equal(true);
+      expect(await d.shop.isOrderCounted(hashOf("a2"), bob.address)).to.equal(true);
+      expect(await d.shop.isOrderCounted(hashOf("a3"), alice.address)).to.equal(false);
+      // An order hash counts for its customer only.
+      expect(await d.shop.isOrderCounted(hashOf("a1"), bob.address)).to.equal(false);
       // One revenue day, however many orders.
       expect(await d.shop.revenueDayCount()).to.equal(daysBefore + 1n);
       const [owed, escrowed] = await d.shop.tokenDay(0, day);
@@ -128,8 +140,8 @@ describe("Shop orders", () => {
       await expect(op.recordOrder(order("z", alice.address, 0n)))
         .to.be.revertedWithCustomError(d.shop, "ShopInvalidAmount")
         .withArgs(hashOf("z"), 0n);
-      expect(await d.shop.isOrderCounted(hashOf("c"))).to.equal(false);
-      expect(await d.shop.isOrderCounted(hashOf("z"))).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("c"), ZeroAddress)).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("z"), alice.address)).to.equal(false);
     });
   });
 
@@ -153,7 +165,7 @@ describe("Shop orders", () => {
       expect(record.revenue).to.equal(amounts.reduce((a, b) => a + b, 0n));
       expect(record.orderCount).to.equal(BigInt(batch.length));
       expect((await d.shop.tokenDay(0, day))[0]).to.equal(owedOf(amounts, WUYOU_RULES));
-      for (const o of batch) expect(await d.shop.isOrderCounted(o.orderHash)).to.equal(true);
+      for (const o of batch) expect(await d.shop.isOrderCounted(o.orderHash, o.customer)).to.equal(true);
     });
 
     it("reverts ShopEmptyBatch for an empty batch", async () => {
@@ -166,15 +178,15 @@ describe("Shop orders", () => {
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
       const batch = [
-        order("x1", alice.address, 10n ** 18n),
-        order("x2", bob.address, 10n ** 18n, alice.address),
+        order("x1", bob.address, 10n ** 18n, alice.address),
+        order("x2", alice.address, 10n ** 18n),
         order("x1", bob.address, 5n),
       ];
       await expect(d.shop.connect(d.operator).recordOrders(batch))
         .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
         .withArgs(hashOf("x1"));
-      expect(await d.shop.isOrderCounted(hashOf("x1"))).to.equal(false);
-      expect(await d.shop.isOrderCounted(hashOf("x2"))).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("x1"), bob.address)).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("x2"), alice.address)).to.equal(false);
       expect((await d.shop.dayRecord(day)).orderCount).to.equal(0n);
       expect(await d.token.totalSupply()).to.equal(0n);
       const [referrer, known] = await d.shop.customerOf(bob.address);
@@ -189,7 +201,7 @@ describe("Shop orders", () => {
       await expect(d.shop.connect(d.operator).recordOrders(batch))
         .to.be.revertedWithCustomError(d.shop, "ShopInvalidAmount")
         .withArgs(hashOf("v2"), 0n);
-      expect(await d.shop.isOrderCounted(hashOf("v1"))).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("v1"), alice.address)).to.equal(false);
       expect(await d.token.balanceOf(alice.address)).to.equal(0n);
     });
   });
@@ -226,7 +238,7 @@ describe("Shop orders", () => {
       expect(await d.shop.dayRecord(day)).to.deep.equal([amount, 1n, false]);
       expect((await d.shop.tokenDay(0, day))[0]).to.equal(owedOf([amount], WUYOU_RULES));
       await nextDay(d.helpers);
-      await expect(d.shop.mintFromBatch(root, 0, hashOf("leaf"), alice.address, amount, ZeroAddress, []))
+      await expect(d.shop.connect(alice).mintFromBatch(root, 0, hashOf("leaf"), alice.address, amount, ZeroAddress, []))
         .to.emit(d.shop, "OrderCounted")
         .withArgs(hashOf("leaf"), alice.address, day, MERKLE_BATCH, amount);
       expect(await d.token.balanceOf(alice.address)).to.equal(3n * 10n ** 18n);
@@ -237,18 +249,19 @@ describe("Shop orders", () => {
     });
   });
 
-  describe("duplicate order hashes", () => {
+  describe("duplicate order hashes (the same customer)", () => {
     for (const [firstName, first] of Object.entries(PATHS)) {
       for (const [secondName, second] of Object.entries(PATHS)) {
-        it(`${secondName} reverts ShopOrderAlreadyCounted for a hash already counted by ${firstName}`, async () => {
+        it(`${secondName} reverts ShopOrderAlreadyCounted for the customer's order hash already counted by ${firstName}`, async () => {
           const d = await load();
-          await first.prepare?.(d, "dup", 1000n);
-          await first.count(d, "dup", 1000n);
-          expect(await d.shop.isOrderCounted(hashOf("dup"))).to.equal(true);
-          await second.prepare?.(d, "dup", 2000n);
+          const customer = d.signers[5];
+          await first.prepare?.(d, "dup", 1000n, customer);
+          await first.count(d, "dup", 1000n, customer);
+          expect(await d.shop.isOrderCounted(hashOf("dup"), customer.address)).to.equal(true);
+          await second.prepare?.(d, "dup", 2000n, customer);
           const record = await d.shop.dayRecord(await d.shop.today());
           const supply = await d.token.totalSupply();
-          await expect(second.count(d, "dup", 2000n))
+          await expect(second.count(d, "dup", 2000n, customer))
             .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
             .withArgs(hashOf("dup"));
           expect(await d.shop.dayRecord(await d.shop.today())).to.deep.equal(record);
@@ -256,6 +269,69 @@ describe("Shop orders", () => {
         });
       }
     }
+  });
+
+  describe("another customer's use of an order hash never blocks the customer's order", () => {
+    // The order hash commits to its customer (docs/order-hashing.md): the same hash for another customer is another
+    // order. Counting it once per hash would let anyone who saw a pending hash block the order for 1 wei.
+    for (const [firstName, first] of Object.entries(PATHS)) {
+      for (const [secondName, second] of Object.entries(PATHS)) {
+        it(`${secondName} counts the customer's order after ${firstName} counted its hash for a stranger (1 wei)`, async () => {
+          const d = await load();
+          const [, , , , , victim, stranger] = d.signers;
+          const amount = WUYOU_RULES.spendPerToken * 2n;
+          await first.prepare?.(d, "pending", 1n, stranger);
+          await first.count(d, "pending", 1n, stranger);
+          expect(await d.shop.isOrderCounted(hashOf("pending"), stranger.address)).to.equal(true);
+          expect(await d.shop.isOrderCounted(hashOf("pending"), victim.address)).to.equal(false);
+          await second.prepare?.(d, "pending", amount, victim);
+          const day = await d.shop.today();
+          await expect(second.count(d, "pending", amount, victim))
+            .to.emit(d.shop, "OrderCounted")
+            .withArgs(hashOf("pending"), victim.address, day, second.path, amount);
+          expect(await d.shop.isOrderCounted(hashOf("pending"), victim.address)).to.equal(true);
+          expect(await d.token.balanceOf(victim.address)).to.equal(consumptionOf(amount, WUYOU_RULES));
+          expect(await d.token.balanceOf(stranger.address)).to.equal(consumptionOf(1n, WUYOU_RULES));
+          expect((await d.shop.dayRecord(day)).orderCount).to.equal(2n);
+        });
+      }
+    }
+
+    it("a stranger's 1-wei checkouts with a victim's pending hashes block none of its receipt, batch leaf or recorded batch", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol, mallory] = d.signers;
+      const day = await nextDay(d.helpers);
+      const amount = WUYOU_RULES.spendPerToken;
+      const labels = ["receipt", "leaf", "batch-1", "batch-2"];
+      // The hashes were seen pending (a signed receipt, an anchored batch file, an operator's queued batch).
+      const { receipt, signature } = await signedReceipt(d, d.operator, {
+        customer: alice.address,
+        amount,
+        orderHash: hashOf("receipt"),
+        referrer: bob.address,
+      });
+      const root = batchLeaf(0n, hashOf("leaf"), alice.address, amount, ZeroAddress);
+      await d.shop.connect(d.operator).anchorBatch(root, 1, amount);
+      for (const label of labels) {
+        await d.shop.connect(mallory).checkout(hashOf(label), ZeroAddress, { value: 1n });
+        expect(await d.shop.isOrderCounted(hashOf(label), mallory.address)).to.equal(true);
+      }
+      await expect(d.shop.connect(alice).redeemReceipt(receipt, d.operator.address, signature))
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("receipt"), alice.address, day, RECEIPT, amount);
+      await expect(d.shop.connect(alice).mintFromBatch(root, 0, hashOf("leaf"), alice.address, amount, ZeroAddress, []))
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("leaf"), alice.address, day, MERKLE_BATCH, amount);
+      const batch = [order("batch-1", alice.address, amount), order("batch-2", carol.address, amount)];
+      await d.shop.connect(d.operator).recordOrders(batch);
+      for (const o of [...batch, order("receipt", alice.address, amount), order("leaf", alice.address, amount)]) {
+        expect(await d.shop.isOrderCounted(o.orderHash, o.customer)).to.equal(true);
+      }
+      expect(await d.token.balanceOf(alice.address)).to.equal(3n * ONE);
+      expect(await d.token.balanceOf(carol.address)).to.equal(ONE);
+      expect(await d.token.balanceOf(bob.address)).to.equal(referralShareOf(3n * ONE, WUYOU_RULES));
+      expect(await d.shop.dayRecord(day)).to.deep.equal([4n * amount + 4n, 8n, false]);
+    });
   });
 
   describe("checkout (path 3)", () => {
@@ -272,7 +348,7 @@ describe("Shop orders", () => {
       const tx = d.shop.connect(alice).checkout(hashOf("co"), ZeroAddress, { value: amount });
       await expect(tx)
         .to.emit(d.shop, "CheckoutPaid")
-        .withArgs(hashOf("co"), alice.address, amount, escrow0 + escrow1);
+        .withArgs(hashOf("co"), escrow0 + escrow1);
       await expect(tx).to.emit(d.shop, "OrderCounted").withArgs(hashOf("co"), alice.address, day, CHECKOUT, amount);
       await expect(tx).to.changeEtherBalances(
         d.ethers,
@@ -358,7 +434,7 @@ describe("Shop orders", () => {
         .withArgs(hashOf("whale"), tooMuch);
       // The largest 96-bit amount is accepted.
       await d.shop.connect(alice).checkout(hashOf("whale"), ZeroAddress, { value: tooMuch - 1n });
-      expect(await d.shop.isOrderCounted(hashOf("whale"))).to.equal(true);
+      expect(await d.shop.isOrderCounted(hashOf("whale"), alice.address)).to.equal(true);
       expect(await d.token.balanceOf(alice.address)).to.equal(tooMuch - 1n);
     });
   });

@@ -221,7 +221,7 @@ describe("Shop receipts (order path 2)", () => {
       const consumption = consumptionOf(amount, RULES);
       expect(await d.token.balanceOf(alice.address)).to.equal(consumption);
       expect(await d.token.balanceOf(relayer.address)).to.equal(0n);
-      expect(await d.shop.isOrderCounted(hashOf("relay"))).to.equal(true);
+      expect(await d.shop.isOrderCounted(hashOf("relay"), alice.address)).to.equal(true);
       // The relayer paid only gas: nothing was taken from or given to it otherwise.
       expect(await d.ethers.provider.getBalance(relayer.address)).to.be.lessThan(relayerCoin);
       expect(await d.shop.merchantBalance()).to.equal(0n);
@@ -304,8 +304,8 @@ describe("Shop receipts (order path 2)", () => {
         .withArgs(d.operator.address);
       // The receipt still redeems where it belongs, once.
       await d.shop.redeemReceipt(forA.receipt, d.operator.address, forA.signature);
-      expect(await d.shop.isOrderCounted(hashOf("ab"))).to.equal(true);
-      expect(await shopB.isOrderCounted(hashOf("ab"))).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("ab"), alice.address)).to.equal(true);
+      expect(await shopB.isOrderCounted(hashOf("ab"), alice.address)).to.equal(false);
     });
   });
 
@@ -335,7 +335,7 @@ describe("Shop receipts (order path 2)", () => {
       await expect(d.shop.redeemReceipt(late.receipt, d.operator.address, late.signature, { gasLimit: GAS }))
         .to.be.revertedWithCustomError(d.shop, "ShopReceiptExpired")
         .withArgs(deadline, deadline + 1n);
-      expect(await d.shop.isOrderCounted(hashOf("late"))).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("late"), alice.address)).to.equal(false);
     });
 
     it("redeemReceipt reverts ShopReceiptWrongChain for a receipt made for another chain", async () => {
@@ -386,7 +386,7 @@ describe("Shop receipts (order path 2)", () => {
       await expect(d.shop.redeemReceipt(signedEarly.receipt, second.address, signedEarly.signature))
         .to.be.revertedWithCustomError(d.shop, "ShopReceiptSignerNotOperator")
         .withArgs(second.address);
-      expect(await d.shop.isOrderCounted(hashOf("op-2"))).to.equal(false);
+      expect(await d.shop.isOrderCounted(hashOf("op-2"), alice.address)).to.equal(false);
     });
 
     it("redeemReceipt reverts ShopReceiptInvalidSignature for a tampered amount, another key, a high-s twin, a 64-byte or an empty signature", async () => {
@@ -438,28 +438,36 @@ describe("Shop receipts (order path 2)", () => {
           .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
           .withArgs(hashOf("once"));
       }
-      // A fresh receipt for the same order hash (other amount, other customer) cannot count it again either.
-      const again = await sign(d, d.operator, { customer: bob.address, amount: 5n, orderHash: hashOf("once") });
+      // A fresh receipt for the same order hash and customer (another amount) cannot count it again either.
+      const again = await sign(d, d.operator, { customer: alice.address, amount: 5n, orderHash: hashOf("once") });
       await expect(d.shop.redeemReceipt(again.receipt, d.operator.address, again.signature))
         .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
         .withArgs(hashOf("once"));
       expect(await d.token.balanceOf(alice.address)).to.equal(balance);
       expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(1n);
+      // The same hash for another customer is another order (the hash commits to its customer): it counts, once.
+      const bobs = await sign(d, d.operator, { customer: bob.address, amount: 5n, orderHash: hashOf("once") });
+      await d.shop.connect(bob).redeemReceipt(bobs.receipt, d.operator.address, bobs.signature);
+      expect(await d.shop.isOrderCounted(hashOf("once"), bob.address)).to.equal(true);
+      await expect(d.shop.connect(bob).redeemReceipt(bobs.receipt, d.operator.address, bobs.signature))
+        .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
+        .withArgs(hashOf("once"));
+      expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(2n);
     });
 
-    it("redeemReceipt reverts ShopOrderAlreadyCounted for an order hash counted by recordOrder, recordOrders, checkout or a batch leaf", async () => {
+    it("redeemReceipt reverts ShopOrderAlreadyCounted for the customer's order hash counted by recordOrder, recordOrders, checkout or a batch leaf", async () => {
       const d = await load(RULES);
-      const [, , , alice, bob] = d.signers;
+      const [, , , alice] = d.signers;
       await d.shop.connect(d.operator).recordOrder(order("p1", alice.address, 100n));
       await d.shop.connect(d.operator).recordOrders([order("p1b", alice.address, 100n)]);
-      await d.shop.connect(bob).checkout(hashOf("p3"), ZeroAddress, { value: 100n });
+      await d.shop.connect(alice).checkout(hashOf("p3"), ZeroAddress, { value: 100n });
       const leaf = batchLeaf(0n, hashOf("p4"), alice.address, 100n, ZeroAddress);
       await d.shop.connect(d.operator).anchorBatch(leaf, 1, 100n);
-      await d.shop.mintFromBatch(leaf, 0, hashOf("p4"), alice.address, 100n, ZeroAddress, []);
+      await d.shop.connect(alice).mintFromBatch(leaf, 0, hashOf("p4"), alice.address, 100n, ZeroAddress, []);
       const day = await d.shop.today();
       const before = await d.shop.dayRecord(day);
       for (const label of ["p1", "p1b", "p3", "p4"]) {
-        const r = await sign(d, d.operator, { customer: bob.address, amount: 100n, orderHash: hashOf(label) });
+        const r = await sign(d, d.operator, { customer: alice.address, amount: 200n, orderHash: hashOf(label) });
         await expect(d.shop.redeemReceipt(r.receipt, d.operator.address, r.signature))
           .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
           .withArgs(hashOf(label));
@@ -569,7 +577,7 @@ describe("Shop receipts (order path 2)", () => {
         .withArgs(walletAddress);
       // Once the wallet validates again, the owner's receipt redeems.
       await d.shop.redeemReceipt(r.receipt, walletAddress, r.signature);
-      expect(await d.shop.isOrderCounted(hashOf("refused"))).to.equal(true);
+      expect(await d.shop.isOrderCounted(hashOf("refused"), alice.address)).to.equal(true);
     });
 
     it("redeemReceipt reverts ShopReceiptSignerNotOperator for a wallet without the operator role", async () => {

@@ -6,10 +6,13 @@ import {
   consumptionOf,
   DAY,
   DEFAULT_NOTICE,
+  earned,
   load,
   nextDay,
   ONE,
   order,
+  owedOf,
+  perShare,
   rulesOf,
   rulesTuple,
   rulesWith,
@@ -37,23 +40,13 @@ async function storedRules(d: Deployment, tokenIndex = 0): Promise<Rules> {
 }
 
 describe("Shop rules and notice", () => {
-  describe("changes that only favour contributors apply at once", () => {
-    const generous: Record<string, Partial<Rules>> = {
+  describe("only a raise of dividendBps (or no change) applies at once", () => {
+    const atOnce: Record<string, Partial<Rules>> = {
       "a higher dividendBps": { dividendBps: BASE.dividendBps + 1n },
-      "a lower spendPerToken": { spendPerToken: BASE.spendPerToken - 1n },
-      "a higher referralBps": { referralBps: BASE.referralBps + 500n },
-      "a lower minFirstOrder": { minFirstOrder: 0n },
-      "a lower referralsPerToken": { referralsPerToken: BASE.referralsPerToken - 1n },
+      "the highest dividendBps (10000 in all)": { dividendBps: BPS },
       "no change at all": {},
-      "all generous changes together": {
-        dividendBps: 5000n,
-        spendPerToken: BASE.spendPerToken / 2n,
-        referralBps: 2000n,
-        minFirstOrder: 1n,
-        referralsPerToken: 1n,
-      },
     };
-    for (const [what, overrides] of Object.entries(generous)) {
+    for (const [what, overrides] of Object.entries(atOnce)) {
       it(`changeRules applies ${what} at once`, async () => {
         const d = await load(BASE, { noticePeriod: NOTICE });
         const next = rulesWith(overrides, BASE);
@@ -67,14 +60,6 @@ describe("Shop rules and notice", () => {
       });
     }
 
-    it("changeRules enables consumption or referral bonuses at once (0 is the stingiest setting)", async () => {
-      const off = rulesWith({ spendPerToken: 0n, referralsPerToken: 0n });
-      const d = await load(off);
-      const next = rulesWith({ spendPerToken: ONE, referralsPerToken: 5n }, off);
-      await expect(d.shop.changeRules(0, next)).to.emit(d.shop, "RulesChanged").withArgs(0, rulesTuple(next));
-      expect(await storedRules(d)).to.deep.equal(next);
-    });
-
     it("a raised dividendBps counts for the very next order", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
@@ -86,8 +71,25 @@ describe("Shop rules and notice", () => {
     });
   });
 
-  describe("stingier changes wait for the notice period", () => {
-    const stingy: Record<string, Partial<Rules>> = {
+  describe("every other change waits for the notice period, more generous minting too", () => {
+    // More generous minting dilutes the holders: at once, it would let the merchant mint to an insider just before
+    // settling an unsettled day. Stingier minting short-changes contributors; the pool ratio and the cap likewise.
+    const scheduled: Record<string, Partial<Rules>> = {
+      "a lower spendPerToken": { spendPerToken: BASE.spendPerToken - 1n },
+      "a spendPerToken of 1 wei": { spendPerToken: 1n },
+      "a higher referralBps": { referralBps: BASE.referralBps + 500n },
+      "a lower minFirstOrder": { minFirstOrder: 0n },
+      "a lower referralsPerToken": { referralsPerToken: BASE.referralsPerToken - 1n },
+      "all generous minting changes together": {
+        spendPerToken: BASE.spendPerToken / 2n,
+        referralBps: 2000n,
+        minFirstOrder: 1n,
+        referralsPerToken: 1n,
+      },
+      "a raise of dividendBps with a more generous field": {
+        dividendBps: 5000n,
+        spendPerToken: BASE.spendPerToken / 2n,
+      },
       "a lower dividendBps": { dividendBps: BASE.dividendBps - 1n },
       "a higher spendPerToken": { spendPerToken: BASE.spendPerToken + 1n },
       "disabling consumption (spendPerToken 0)": { spendPerToken: 0n },
@@ -103,7 +105,7 @@ describe("Shop rules and notice", () => {
       "removing the cap (maxSupply 0)": { maxSupply: 0n },
       "a raise mixed with a stingier field": { dividendBps: 5000n, spendPerToken: BASE.spendPerToken * 2n },
     };
-    for (const [what, overrides] of Object.entries(stingy)) {
+    for (const [what, overrides] of Object.entries(scheduled)) {
       it(`changeRules schedules ${what} for now + noticePeriod`, async () => {
         const d = await load(BASE, { noticePeriod: NOTICE });
         const next = rulesWith(overrides, BASE);
@@ -126,6 +128,69 @@ describe("Shop rules and notice", () => {
       });
     }
 
+    const enabling: Record<string, [Partial<Rules>, Partial<Rules>]> = {
+      "enabling consumption (spendPerToken from 0)": [
+        { spendPerToken: 0n, referralsPerToken: 3n },
+        { spendPerToken: ONE },
+      ],
+      "enabling the referral bonus (referralsPerToken from 0)": [{ referralsPerToken: 0n }, { referralsPerToken: 5n }],
+    };
+    for (const [what, [base, change]] of Object.entries(enabling)) {
+      it(`changeRules schedules ${what} (0 disables: enabling is the most generous change)`, async () => {
+        const off = rulesWith(base);
+        const d = await load(off, { noticePeriod: NOTICE });
+        const next = rulesWith(change, off);
+        await expect(d.shop.changeRules(0, next))
+          .to.emit(d.shop, "RulesChangeScheduled")
+          .and.to.not.emit(d.shop, "RulesChanged");
+        expect(await storedRules(d)).to.deep.equal(off);
+        expect(rulesOf((await d.shop.pendingRules(0))[0])).to.deep.equal(next);
+      });
+    }
+
+    it("a merchant cannot mint to an insider at a generous rate before settling an unsettled day: the holders keep their share", async () => {
+      const d = await load(WUYOU_RULES, { noticePeriod: DAY });
+      const [, , , alice, bob, insider] = d.signers;
+      const day = await nextDay(d.helpers);
+      // The day's customers buy 3 and 6 tokens' worth; the day is not settled yet.
+      const amounts = [WUYOU_RULES.spendPerToken * 3n, WUYOU_RULES.spendPerToken * 6n];
+      await d.shop.connect(d.operator).recordOrder(order("alice", alice.address, amounts[0]));
+      await d.shop.connect(d.operator).recordOrder(order("bob", bob.address, amounts[1]));
+      // The merchant lowers spendPerToken to 1 wei (10^18 tokens per wei of order): only scheduled.
+      const generous = rulesWith({ spendPerToken: 1n });
+      const at = await change(d, generous);
+      expect((await d.shop.pendingRules(0))[1]).to.equal(BigInt(at + DAY));
+      expect(rulesOf(await d.shop.currentRules(0))).to.deep.equal(WUYOU_RULES);
+      // An insider's order right away, and another the next day (still within the notice), mint at the old rate.
+      const insiderAmount = WUYOU_RULES.spendPerToken;
+      await expect(
+        d.shop.connect(d.operator).recordOrder(order("insider", insider.address, insiderAmount)),
+      ).to.not.emit(d.shop, "RulesChanged");
+      amounts.push(insiderAmount);
+      await nextDay(d.helpers, UTC_PLUS_8, 3600);
+      expect(BigInt(await d.helpers.time.latest()) < BigInt(at + DAY)).to.equal(true);
+      await d.shop.connect(d.operator).recordOrder(order("insider-2", insider.address, 1n));
+      const insiderTokens = consumptionOf(insiderAmount, WUYOU_RULES) + consumptionOf(1n, WUYOU_RULES);
+      expect(await d.token.balanceOf(insider.address)).to.equal(insiderTokens);
+      // Settling the day now shares it by the tokens minted at the old rate.
+      const owed = owedOf(amounts, WUYOU_RULES);
+      await d.shop.settle(day, { value: owed });
+      const supply = await d.token.totalSupply();
+      expect(supply).to.equal(9n * ONE + insiderTokens);
+      const delta = perShare(owed, supply);
+      expect(await d.token.claimable(alice.address)).to.equal(earned(3n * ONE, delta));
+      expect(await d.token.claimable(bob.address)).to.equal(earned(6n * ONE, delta));
+      // Holders of 9 of the 10-odd tokens keep about nine tenths of the day's dividends.
+      const holders = (await d.token.claimable(alice.address)) + (await d.token.claimable(bob.address));
+      expect(holders * 10n > owed * 8n).to.equal(true);
+      // The generous rate applies only once the notice has passed, for orders made after it.
+      await d.helpers.time.increaseTo(at + DAY);
+      await d.shop.connect(d.operator).recordOrder(order("insider-3", insider.address, 1n));
+      expect(await d.token.balanceOf(insider.address)).to.equal(insiderTokens + consumptionOf(1n, generous));
+    });
+  });
+
+  describe("notice period mechanics", () => {
     it("uses the default notice period of 7 days", async () => {
       const d = await load();
       const at = await change(d, rulesWith({ dividendBps: 1000n }));
@@ -326,6 +391,10 @@ describe("Shop rules and notice", () => {
       "referralBps above 10000": [{ referralBps: BPS + 1n }, "referralBps above 10000"],
       "poolNum without poolDen": [{ poolNum: 1n, poolDen: 0n }, "poolNum without poolDen"],
       "poolNum above poolDen": [{ poolNum: 10n, poolDen: 9n }, "poolNum above poolDen"],
+      "dividends without a minting rule (spendPerToken and referralsPerToken 0)": [
+        { spendPerToken: 0n, referralsPerToken: 0n },
+        "dividends without a minting rule",
+      ],
     };
     for (const [what, [overrides, reason]] of Object.entries(invalid)) {
       it(`createToken and changeRules revert ShopInvalidRules for ${what}`, async () => {
@@ -339,6 +408,25 @@ describe("Shop rules and notice", () => {
           .withArgs(reason);
       });
     }
+
+    it("accepts a token without a minting rule only without dividends, and dividends with either minting rule", async () => {
+      const d = await load();
+      const none = { spendPerToken: 0n, referralsPerToken: 0n };
+      await addToken(d, tokenParams(rulesWith({ ...none, dividendBps: 0n }), { symbol: "NONE" }));
+      await expect(d.shop.createToken(tokenParams(rulesWith({ ...none, dividendBps: 1n }))))
+        .to.be.revertedWithCustomError(d.shop, "ShopInvalidRules")
+        .withArgs("dividends without a minting rule");
+      await addToken(d, tokenParams(rulesWith({ spendPerToken: 0n, referralsPerToken: 1n, dividendBps: 1n })));
+      await addToken(d, tokenParams(rulesWith({ spendPerToken: 1n, referralsPerToken: 0n, dividendBps: 1n })));
+      // A change that would leave dividends without a minting rule is refused, whichever field it changes.
+      await expect(d.shop.changeRules(1, rulesWith({ ...none, dividendBps: 1n })))
+        .to.be.revertedWithCustomError(d.shop, "ShopInvalidRules")
+        .withArgs("dividends without a minting rule");
+      await expect(d.shop.changeRules(2, rulesWith({ spendPerToken: 0n, referralsPerToken: 0n, dividendBps: 1n })))
+        .to.be.revertedWithCustomError(d.shop, "ShopInvalidRules")
+        .withArgs("dividends without a minting rule");
+      expect(await d.shop.tokenCount()).to.equal(4n);
+    });
 
     it("accepts a full share (10000 bps) and a pool ratio of 1/1", async () => {
       const d = await load(rulesWith({ dividendBps: 0n }));

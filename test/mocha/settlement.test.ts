@@ -3,6 +3,7 @@ import { ZeroAddress } from "ethers";
 import {
   addShop,
   addToken,
+  DAY,
   dayStart,
   dividendOf,
   escrowOf,
@@ -316,9 +317,10 @@ describe("Shop settlement", () => {
 
   describe("rollover", () => {
     it("a day settled while the token has no holders is paid in the token's next settlement", async () => {
-      // No consumption minting: the first day's orders leave the token without holders.
-      const rules = rulesWith({ spendPerToken: 0n });
-      const d = await load(rules);
+      // No consumption minting, only a referral bonus: the first day's order, without a referrer, leaves the token
+      // without holders.
+      const rules = rulesWith({ spendPerToken: 0n, referralsPerToken: 1n });
+      const d = await load(rules, { noticePeriod: DAY });
       const [, , , alice, bob] = d.signers;
       const day1 = await nextDay(d.helpers);
       await d.shop.connect(d.operator).recordOrder(order("d1", alice.address, 3n * ONE));
@@ -332,9 +334,11 @@ describe("Shop settlement", () => {
       expect(await coinOf(d, d.token)).to.equal(owed1);
       expect((await d.shop.dayRecord(day1)).settled).to.equal(true);
 
-      // Consumption minting switched on (at once: it only favours buyers); day 2 has holders.
+      // Consumption minting switched on, after the notice period like every minting rule; day 2 has holders.
       const minting = rulesWith({ spendPerToken: ONE }, rules);
       await d.shop.changeRules(0, minting);
+      const [, effectiveAt] = await d.shop.pendingRules(0);
+      await d.helpers.time.increaseTo(effectiveAt);
       const day2 = await d.shop.today();
       await d.shop.connect(d.operator).recordOrder(order("d2a", alice.address, 2n * ONE));
       await d.shop.connect(d.operator).recordOrder(order("d2b", bob.address, ONE + 1n));

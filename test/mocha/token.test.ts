@@ -97,6 +97,25 @@ describe("DividendToken", () => {
       expect(await d.token.balanceOf(bob.address)).to.equal(0n);
       expect(await d.token.allowance(alice.address, bob.address)).to.equal(balance);
     });
+
+    it("transferFrom reverts DividendTokenNonTransferable without any allowance too, not ERC20InsufficientAllowance", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      await d.shop.connect(d.operator).recordOrder(order("o", alice.address, WUYOU_RULES.spendPerToken * 2n));
+      const balance = await d.token.balanceOf(alice.address);
+      expect(await d.token.allowance(alice.address, bob.address)).to.equal(0n);
+      for (const value of [1n, balance, 0n]) {
+        await expect(
+          d.token.connect(bob).transferFrom(alice.address, bob.address, value),
+        ).to.be.revertedWithCustomError(d.token, "DividendTokenNonTransferable");
+      }
+      // The holder itself cannot move its tokens through transferFrom either.
+      await expect(d.token.connect(alice).transferFrom(alice.address, bob.address, 1n)).to.be.revertedWithCustomError(
+        d.token,
+        "DividendTokenNonTransferable",
+      );
+      expect(await d.token.balanceOf(alice.address)).to.equal(balance);
+    });
   });
 
   describe("transferable", () => {

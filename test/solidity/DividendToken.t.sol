@@ -125,9 +125,11 @@ contract DividendTokenTest is Fixture {
     function test_settle_zeroSupplyRolloverPaidAtNextSettlement(uint256 amount1, uint256 amount2) public {
         amount1 = bound(amount1, 1e9, 1e24);
         amount2 = bound(amount2, 1e9, 1e24);
-        // A token that mints nothing at first (consumption disabled), so its first settled day finds no holders.
+        // A token that at first mints only a referral bonus (consumption disabled) and whose first day's customer
+        // names no referrer, so its first settled day finds no holders.
         IShop.TokenRules memory rules = _wuyouRules();
         rules.spendPerToken = 0;
+        rules.referralsPerToken = 1;
         rules.dividendBps = 1000;
         shop = _createShop(UTC_PLUS_8);
         DividendToken later = _createToken("Later Token", "LATE", false, rules);
@@ -140,10 +142,12 @@ contract DividendTokenTest is Fixture {
         assertEq(address(later).balance, owed1, "the rolled-over coin is held by the token");
         assertEq(later.claimable(holders[0]), 0, "nobody can claim without tokens");
 
-        // Enabling consumption minting favours contributors: it applies at once.
+        // Enabling consumption minting dilutes nobody yet, but like every minting rule it waits for the notice.
         rules.spendPerToken = 1e18;
         vm.prank(admin);
-        assertEq(shop.changeRules(0, rules), block.timestamp, "enabling minting applies at once");
+        uint256 effectiveAt = shop.changeRules(0, rules);
+        assertEq(effectiveAt, block.timestamp + shop.DEFAULT_NOTICE_PERIOD(), "enabling minting is scheduled");
+        vm.warp(effectiveAt);
 
         uint256 day2 = shop.today();
         _recordOrder(keccak256("day2"), holders[1], amount2, address(0));
@@ -219,6 +223,45 @@ contract DividendTokenTest is Fixture {
         vm.expectRevert(IDividendToken.DividendTokenNonTransferable.selector);
         mall.transferFrom(holders[0], holders[1], moved);
         assertEq(mall.balanceOf(holders[0]), balance, "balance unchanged");
+    }
+
+    function test_transferFrom_nonTransferableRevertsWithoutAllowance(uint256 balance, uint256 moved) public {
+        balance = bound(balance, 1, 1e27);
+        moved = bound(moved, 1, balance);
+        _mintAsShop(mall, holders[0], balance);
+
+        // No allowance: the token still says it does not transfer, rather than that the allowance is short.
+        vm.prank(holders[1]);
+        vm.expectRevert(IDividendToken.DividendTokenNonTransferable.selector);
+        mall.transferFrom(holders[0], holders[1], moved);
+        assertEq(mall.balanceOf(holders[0]), balance, "balance unchanged");
+    }
+
+    // ---------------------------------------------------------------- the 2^96 - 1 supply limit
+
+    function test_mint_capsAtSupplyLimitAndReturnsMinted(uint256 first, uint256 second, uint256 third) public {
+        uint256 limit = type(uint96).max;
+        first = bound(first, 0, limit);
+        second = bound(second, 0, type(uint160).max);
+        third = bound(third, 1, type(uint160).max);
+        address tokenShop = brand.shop();
+
+        vm.prank(tokenShop);
+        assertEq(brand.mint(holders[0], first), first, "a mint within the limit mints all");
+        vm.prank(tokenShop);
+        uint256 minted = brand.mint(holders[1], second);
+        uint256 room = limit - first;
+        assertEq(minted, second < room ? second : room, "a mint past the limit mints what is left");
+        assertEq(brand.totalSupply(), first + minted, "supply <= 2^96 - 1");
+        assertEq(brand.balanceOf(holders[1]), minted, "the holder gets what was minted");
+
+        // Once full, a mint returns 0 instead of reverting (so the shop keeps taking orders).
+        if (brand.totalSupply() == limit) {
+            vm.prank(tokenShop);
+            assertEq(brand.mint(holders[2], third), 0, "a full token mints nothing");
+            assertEq(brand.totalSupply(), limit, "supply stays at the limit");
+            assertEq(brand.balanceOf(holders[2]), 0, "nothing credited");
+        }
     }
 
     // ---------------------------------------------------------------- bad recipients

@@ -103,6 +103,7 @@ contract OrderHashVectorsTest is Base {
     }
 
     // ---- BEGIN GENERATED VECTORS (rendered from test/vectors/*.json by test/mocha/sdk/helpers.ts; do not edit) ----
+
     /// @dev Order vector 0 (wuyou-tea): Wuyou Tea order with a referrer: 2 x 150.00 CNY at 1 CNY = 10^15 wei, one item.
     function test_orderHash_vector0() public pure {
         Item[] memory items = new Item[](1);
@@ -127,6 +128,7 @@ contract OrderHashVectorsTest is Base {
             "vector 0"
         );
     }
+
     /// @dev Order vector 1 (native-only): Priced in the native coin only: currency XXX, no fiat amount or rate, no items, no referrer.
     function test_orderHash_vector1() public pure {
         Item[] memory items = new Item[](0);
@@ -150,6 +152,7 @@ contract OrderHashVectorsTest is Base {
             "vector 1"
         );
     }
+
     /// @dev Order vector 2 (normalisation): Input needing normalisation: lower-case addresses and currency, a decomposed e + U+0301 (NFC: U+00E9), Chinese text, items in the merchant's (unsorted) order.
     function test_orderHash_vector2() public pure {
         Item[] memory items = new Item[](3);
@@ -176,6 +179,7 @@ contract OrderHashVectorsTest is Base {
             "vector 2"
         );
     }
+
     /// @dev Order vector 3 (extremes): Range limits: amount 2^96 - 1, fiat amount 2^256 - 1, createdAt 10^11 - 1, chain id above 2^53.
     function test_orderHash_vector3() public pure {
         Item[] memory items = new Item[](1);
@@ -204,12 +208,13 @@ contract OrderHashVectorsTest is Base {
             "vector 3"
         );
     }
+
     /// @dev The Merkle batch vector: every leaf hash and proof.
     function test_batchVector_leavesAndProofs() public pure {
-        bytes32 root = 0x1f0d40b65f770e9e2022a296d8b6ef20090c7a641c2494069b06fc0d1f5c0d08;
+        bytes32 root = 0xbe7ba3cbd8b4044608bec0da508457c810cbb94b92510942631b1d9bc8bb8dd2;
         bytes32[] memory proof0 = new bytes32[](2);
-        proof0[0] = 0x5b75b3f863306f05aaa0602aa73088018b44e6bc3afe6d8bdbd0477c0064f6d5;
-        proof0[1] = 0x20a390776d0515ab14fefc1ad3deacf041bbea6bf2af9f15abf49f36a333446f;
+        proof0[0] = 0x7acdeaf98be0abafe53fa4217c194e0d5359f87957acf4d85f46a29e76cdc416;
+        proof0[1] = 0x9f4185aeeafae4e1e2c2490f793fd4cbd1f4a3a8f7e75576f7c4c4987b753c2e;
         _checkLeaf(
             root,
             Leaf({
@@ -223,8 +228,8 @@ contract OrderHashVectorsTest is Base {
             proof0
         );
         bytes32[] memory proof1 = new bytes32[](2);
-        proof1[0] = 0x156c8319f60ca0357f372375808a94c97640bd77d0e5b0803f17093099474534;
-        proof1[1] = 0x3b8289e7cd9c60b46c412f46e2f2b894b7a35fb89152a3b230d336683b4ab126;
+        proof1[0] = 0xc0f8e4cfd35ac3919be8bf44687f9aaf9b58b5e194660842d09374d8c1b2eb96;
+        proof1[1] = 0xa9ec7bdb540a846d253303ac549d44151e1a92f4b896ad4a9659339692e23e8d;
         _checkLeaf(
             root,
             Leaf({
@@ -237,9 +242,10 @@ contract OrderHashVectorsTest is Base {
             0xe4654aaa31cd434cd90ff602e75e09e6470e25acd0459a6ecb5d68c69747f157,
             proof1
         );
-        bytes32[] memory proof2 = new bytes32[](2);
-        proof2[0] = 0xd8eb9977a89ddda6c4e319eba85dab60cc6e72e014a0e2159035949f0192c36d;
-        proof2[1] = 0x20a390776d0515ab14fefc1ad3deacf041bbea6bf2af9f15abf49f36a333446f;
+        bytes32[] memory proof2 = new bytes32[](3);
+        proof2[0] = 0x3b284ed0d4742b9ec961380d6ee667511ca91667375b44c80229f318310f1c74;
+        proof2[1] = 0xe4654aaa31cd434cd90ff602e75e09e6470e25acd0459a6ecb5d68c69747f157;
+        proof2[2] = 0xa9ec7bdb540a846d253303ac549d44151e1a92f4b896ad4a9659339692e23e8d;
         _checkLeaf(
             root,
             Leaf({
@@ -252,26 +258,25 @@ contract OrderHashVectorsTest is Base {
             0x5b75b3f863306f05aaa0602aa73088018b44e6bc3afe6d8bdbd0477c0064f6d5,
             proof2
         );
-        bytes32[] memory proof3 = new bytes32[](3);
-        proof3[0] = 0x3b284ed0d4742b9ec961380d6ee667511ca91667375b44c80229f318310f1c74;
-        proof3[1] = 0xe4654aaa31cd434cd90ff602e75e09e6470e25acd0459a6ecb5d68c69747f157;
-        proof3[2] = 0x3b8289e7cd9c60b46c412f46e2f2b894b7a35fb89152a3b230d336683b4ab126;
+        bytes32[] memory proof3 = new bytes32[](2);
+        proof3[0] = 0xd8eb9977a89ddda6c4e319eba85dab60cc6e72e014a0e2159035949f0192c36d;
+        proof3[1] = 0x9f4185aeeafae4e1e2c2490f793fd4cbd1f4a3a8f7e75576f7c4c4987b753c2e;
         _checkLeaf(
             root,
             Leaf({
                 index: 3,
                 orderHash: 0xf9daa042cb6b7d63e761a8236f0f4c77d24083b08e28069164aafc439cac63e9,
                 customer: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
-                amount: 79228162514264337593543950335,
+                amount: 39614081257132168796771975167,
                 referrer: 0x0000000000000000000000000000000000000000
             }),
-            0x3830493272da9a5963cf2f85a25c4d8325417bd70b8902e205a08d5a02c0deab,
+            0x7acdeaf98be0abafe53fa4217c194e0d5359f87957acf4d85f46a29e76cdc416,
             proof3
         );
         bytes32[] memory proof4 = new bytes32[](3);
-        proof4[0] = 0x3830493272da9a5963cf2f85a25c4d8325417bd70b8902e205a08d5a02c0deab;
+        proof4[0] = 0x5b75b3f863306f05aaa0602aa73088018b44e6bc3afe6d8bdbd0477c0064f6d5;
         proof4[1] = 0xe4654aaa31cd434cd90ff602e75e09e6470e25acd0459a6ecb5d68c69747f157;
-        proof4[2] = 0x3b8289e7cd9c60b46c412f46e2f2b894b7a35fb89152a3b230d336683b4ab126;
+        proof4[2] = 0xa9ec7bdb540a846d253303ac549d44151e1a92f4b896ad4a9659339692e23e8d;
         _checkLeaf(
             root,
             Leaf({
@@ -285,22 +290,23 @@ contract OrderHashVectorsTest is Base {
             proof4
         );
     }
+
     /// @dev The Merkle batch vector's multiproof, checked with OpenZeppelin's MerkleProof.multiProofVerify.
     function test_batchVector_multiProof() public pure {
-        bytes32 root = 0x1f0d40b65f770e9e2022a296d8b6ef20090c7a641c2494069b06fc0d1f5c0d08;
+        bytes32 root = 0xbe7ba3cbd8b4044608bec0da508457c810cbb94b92510942631b1d9bc8bb8dd2;
         Leaf[] memory leaves = new Leaf[](3);
         leaves[0] = Leaf({
-            index: 3,
-            orderHash: 0xf9daa042cb6b7d63e761a8236f0f4c77d24083b08e28069164aafc439cac63e9,
-            customer: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
-            amount: 79228162514264337593543950335,
-            referrer: 0x0000000000000000000000000000000000000000
-        });
-        leaves[1] = Leaf({
             index: 4,
             orderHash: 0x626a68491d7c4575bb247e386ba82154cc97e3eb3becf8548696faf98b93e8fa,
             customer: 0x90F79bf6EB2c4f870365E785982E1f101E93b906,
             amount: 500000000000000000,
+            referrer: 0x0000000000000000000000000000000000000000
+        });
+        leaves[1] = Leaf({
+            index: 3,
+            orderHash: 0xf9daa042cb6b7d63e761a8236f0f4c77d24083b08e28069164aafc439cac63e9,
+            customer: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
+            amount: 39614081257132168796771975167,
             referrer: 0x0000000000000000000000000000000000000000
         });
         leaves[2] = Leaf({
@@ -314,8 +320,8 @@ contract OrderHashVectorsTest is Base {
         proof[0] = 0x5b75b3f863306f05aaa0602aa73088018b44e6bc3afe6d8bdbd0477c0064f6d5;
         proof[1] = 0xe4654aaa31cd434cd90ff602e75e09e6470e25acd0459a6ecb5d68c69747f157;
         bool[] memory flags = new bool[](4);
-        flags[0] = true;
-        flags[1] = false;
+        flags[0] = false;
+        flags[1] = true;
         flags[2] = false;
         flags[3] = true;
         _checkMultiProof(root, leaves, proof, flags);

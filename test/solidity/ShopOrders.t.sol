@@ -10,17 +10,27 @@ import {IShop} from "../../contracts/interfaces/IShop.sol";
 
 /// @title ShopOrdersTest
 /// @notice Fuzz tests of order intake: exact minting by the rules on the recorded and checkout paths, the referral
-/// bonus, the supply cap, and an order hash counting once whatever the path.
+/// bonus, the supply cap and the 2^96 - 1 supply limit, and an order hash counting once per customer whatever the
+/// path (and never blocking another customer's order).
 contract ShopOrdersTest is Fixture {
-    uint256 private constant _PATHS = 3;
+    /// @dev Order paths of `_countVia`: recordOrder, recordOrders, checkout, redeemReceipt, mintFromBatch.
+    uint256 private constant _PATHS = 5;
+    uint256 private constant _BATCH = 4;
+    uint256 private constant _RECEIPT_KEY = 0xA11CE0;
 
     address internal alice;
     address internal bob;
+    /// @dev An operator with a known key, to sign receipts.
+    address internal receiptOperator;
 
     function setUp() public {
         _deployShareMall(UTC_PLUS_8);
         alice = makeAddr("alice");
         bob = makeAddr("bob");
+        receiptOperator = vm.addr(_RECEIPT_KEY);
+        bytes32 role = shop.OPERATOR_ROLE();
+        vm.prank(admin);
+        shop.grantRole(role, receiptOperator);
     }
 
     // ---------------------------------------------------------------- minting by the rules
@@ -137,7 +147,59 @@ contract ShopOrdersTest is Fixture {
         assertLe(token.totalSupply(), rules.maxSupply, "supply <= maxSupply after the pool mint");
     }
 
-    // ---------------------------------------------------------------- order hash counts once
+    // ---------------------------------------------------------------- the 2^96 - 1 supply limit
+
+    /// @notice A token at its 2^96 - 1 supply limit mints only what is left, then nothing, while every order still
+    /// counts (revenue, the other token's minting); pool allowance accrues on what was actually minted, and the pool
+    /// manager cannot mint past the limit of an uncapped token.
+    function test_recordOrder_supplyLimitCapsMintingNotOrders(uint256[3] memory amounts, uint256 poolDen) public {
+        DividendToken brand = _createToken("Brand", "BRD", false, _wuyouRules());
+        IShop.TokenRules memory tiny = _wuyouRules();
+        // One token per wei: an order of about 79.2 gwei fills the 96-bit supply.
+        tiny.spendPerToken = 1;
+        tiny.dividendBps = 100;
+        tiny.poolDen = uint16(bound(poolDen, 1, 10));
+        tiny.poolNum = 1;
+        DividendToken full = _createToken("Tiny", "TINY", false, tiny);
+        uint256 limit = type(uint96).max;
+
+        uint256 supply;
+        uint256 pool;
+        uint256 revenue;
+        uint256 brandMinted;
+        for (uint256 k; k < amounts.length; ++k) {
+            // Up to twice what fills the supply on its own.
+            uint256 amount = bound(amounts[k], 1, (2 * limit) / ONE);
+            _recordOrder(keccak256(abi.encode("fill", k)), alice, amount, k == 0 ? bob : address(0));
+            revenue += amount;
+            brandMinted += (amount * ONE) / _wuyouRules().spendPerToken;
+            uint256 consumption = _min(amount * ONE, limit - supply);
+            uint256 promotion = _min((amount * ONE * tiny.referralBps) / BPS, limit - supply - consumption);
+            supply += consumption + promotion;
+            pool += ((consumption + promotion) * tiny.poolNum) / tiny.poolDen;
+            assertEq(full.totalSupply(), supply, "supply: what the rules mint, up to 2^96 - 1");
+            assertEq(shop.tokenConfig(1).poolAllowance, pool, "pool accrues on what was actually minted");
+        }
+        assertEq(full.balanceOf(alice) + full.balanceOf(bob), supply, "balances add up to the supply");
+        assertEq(shop.dayRecord(shop.today()).orderCount, amounts.length, "every order counted");
+        assertEq(shop.dayRecord(shop.today()).revenue, revenue, "revenue of every order");
+        (uint256 owed, ) = shop.tokenDay(1, shop.today());
+        assertEq(owed, (revenue * tiny.dividendBps) / BPS, "the full token is still owed its dividends");
+        assertEq(brand.balanceOf(alice), brandMinted, "the other token mints by its rules");
+
+        if (pool == 0) return;
+        vm.prank(poolManager);
+        if (supply == limit) {
+            vm.expectRevert(abi.encodeWithSelector(IShop.ShopMaxSupplyExceeded.selector, 1, limit, limit + 1));
+            shop.mintFromPool(1, alice, 1, keccak256("service"));
+        } else {
+            uint256 poolMint = _min(pool, limit - supply);
+            shop.mintFromPool(1, alice, poolMint, keccak256("service"));
+            assertEq(full.totalSupply(), supply + poolMint, "pool mint below the limit");
+        }
+    }
+
+    // ---------------------------------------------------------------- order hash counts once per customer
 
     function test_orderHash_countsOnceAcrossPaths(
         bytes32 orderHash,
@@ -147,22 +209,62 @@ contract ShopOrdersTest is Fixture {
         uint256 amount2
     ) public {
         vm.assume(orderHash != bytes32(0));
+        firstPath %= _PATHS;
+        secondPath %= _PATHS;
         amount1 = bound(amount1, 1, 100 ether);
         amount2 = bound(amount2, 1, 100 ether);
+        // Two batches of the same one leaf would share a root.
+        if (firstPath == _BATCH && secondPath == _BATCH && amount2 == amount1) ++amount2;
         _createToken("Brand", "BRD", false, _wuyouRules());
 
-        assertTrue(_countVia(firstPath % _PATHS, orderHash, alice, amount1, false), "first use counts");
-        assertTrue(shop.isOrderCounted(orderHash), "hash counted");
+        assertTrue(_countVia(firstPath, orderHash, alice, amount1, false), "first use counts");
+        assertTrue(shop.isOrderCounted(orderHash, alice), "hash counted for its customer");
+        assertFalse(shop.isOrderCounted(orderHash, bob), "hash not counted for another customer");
         uint256 supply = DividendToken(shop.tokens()[0]).totalSupply();
 
-        // Any path, any customer or amount: the same hash never counts again.
-        address customer = secondPath % 2 == 0 ? alice : bob;
-        assertFalse(_countVia(secondPath % _PATHS, orderHash, customer, amount2, true), "second use refused");
-        assertFalse(shop.isOrderCounted(_companion(orderHash)), "a refused batch counts none of its orders");
+        // Any path, any amount: the same hash never counts again for the same customer.
+        assertFalse(_countVia(secondPath, orderHash, alice, amount2, true), "second use refused");
+        assertFalse(shop.isOrderCounted(_companion(orderHash), alice), "a refused batch counts none of its orders");
         IShop.DayRecord memory record = shop.dayRecord(shop.today());
-        assertEq(record.orderCount, 1, "one order counted");
-        assertEq(record.revenue, amount1, "revenue of the first use only");
+        // A refused leaf's batch was anchored (its revenue counts then), only its mint was refused.
+        uint256 anchored = secondPath == _BATCH ? amount2 : 0;
+        assertEq(record.orderCount, anchored == 0 ? 1 : 2, "one order counted (plus an anchored batch)");
+        assertEq(record.revenue, amount1 + anchored, "revenue of the first use only (plus an anchored batch)");
         assertEq(DividendToken(shop.tokens()[0]).totalSupply(), supply, "nothing minted by the refused use");
+    }
+
+    /// @notice A stranger who counts a victim's order hash first (e.g. a 1-wei checkout that front-runs the victim's
+    /// receipt, batch leaf or recorded batch) blocks nothing: the order hash commits to its customer.
+    function test_orderHash_anotherCustomersUseNeverBlocks(
+        bytes32 orderHash,
+        uint256 firstPath,
+        uint256 secondPath,
+        uint256 strangerAmount,
+        uint256 amount
+    ) public {
+        vm.assume(orderHash != bytes32(0));
+        firstPath %= _PATHS;
+        secondPath %= _PATHS;
+        strangerAmount = bound(strangerAmount, 1, 100 ether);
+        amount = bound(amount, 1, 100 ether);
+        IShop.TokenRules memory rules = _wuyouRules();
+        DividendToken token = _createToken("Brand", "BRD", false, rules);
+
+        assertTrue(_countVia(firstPath, orderHash, bob, strangerAmount, false), "the stranger's use counts");
+        assertTrue(_countVia(secondPath, orderHash, alice, amount, true), "the victim's order still counts");
+        assertTrue(shop.isOrderCounted(orderHash, bob), "counted for the stranger");
+        assertTrue(shop.isOrderCounted(orderHash, alice), "counted for the victim");
+        if (secondPath == 1) assertTrue(shop.isOrderCounted(_companion(orderHash), alice), "whole batch counted");
+        uint256 companion = secondPath == 1 ? 1 ether : 0;
+        IShop.DayRecord memory record = shop.dayRecord(shop.today());
+        assertEq(record.orderCount, companion == 0 ? 2 : 3, "both orders counted");
+        assertEq(record.revenue, strangerAmount + amount + companion, "revenue of both orders");
+        assertEq(
+            token.balanceOf(alice),
+            (amount * ONE) / rules.spendPerToken + (companion * ONE) / rules.spendPerToken,
+            "victim minted"
+        );
+        assertEq(token.balanceOf(bob), (strangerAmount * ONE) / rules.spendPerToken, "stranger minted");
     }
 
     function test_recordOrders_duplicateInBatchRevertsWholeBatch(
@@ -185,9 +287,32 @@ contract ShopOrdersTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IShop.ShopOrderAlreadyCounted.selector, orderHash));
         shop.recordOrders(orders);
         for (uint256 k; k < size; ++k) {
-            assertFalse(shop.isOrderCounted(orders[k].orderHash), "nothing of a reverted batch counts");
+            assertFalse(shop.isOrderCounted(orders[k].orderHash, alice), "nothing of a reverted batch counts");
         }
         assertEq(shop.dayRecord(shop.today()).orderCount, 0, "no orders counted");
+    }
+
+    function test_recordOrders_sameHashForOtherCustomersCountsEach(bytes32 orderHash, uint256 size) public {
+        vm.assume(orderHash != bytes32(0));
+        size = bound(size, 2, 8);
+        IShop.Order[] memory orders = new IShop.Order[](size);
+        for (uint256 k; k < size; ++k) {
+            address customer = makeAddr(string.concat("customer-", Strings.toString(k)));
+            orders[k] = IShop.Order({orderHash: orderHash, customer: customer, amount: 1 ether, referrer: address(0)});
+        }
+
+        vm.prank(operator);
+        shop.recordOrders(orders);
+        for (uint256 k; k < size; ++k) {
+            assertTrue(shop.isOrderCounted(orderHash, orders[k].customer), "counted for each customer");
+        }
+        assertEq(shop.dayRecord(shop.today()).orderCount, size, "one order per customer");
+        assertFalse(shop.isOrderCounted(orderHash, alice), "not counted for a customer without the order");
+
+        // Each customer's order still counts once.
+        vm.prank(operator);
+        vm.expectRevert(abi.encodeWithSelector(IShop.ShopOrderAlreadyCounted.selector, orderHash));
+        shop.recordOrder(orders[size - 1]);
     }
 
     /// @dev After one order of `amount` owing `owed`: a checkout escrowed `owed` in the token and credited the rest to
@@ -202,8 +327,10 @@ contract ShopOrdersTest is Fixture {
         assertEq(escrowed, escrow, "escrow recorded for the day");
     }
 
-    /// @dev Counts an order on path 0 (recordOrder), 1 (recordOrders, after a fresh companion order if `companion`)
-    /// or 2 (checkout); false if it reverted with `ShopOrderAlreadyCounted(orderHash)`.
+    /// @dev Counts an order on path 0 (recordOrder), 1 (recordOrders, after a fresh companion order of the same
+    /// customer if `companion`), 2 (checkout by the customer), 3 (an operator-signed receipt the customer redeems) or
+    /// 4 (a one-leaf Merkle batch the operator anchors and the customer mints); false if it reverted with
+    /// `ShopOrderAlreadyCounted(orderHash)`.
     function _countVia(
         uint256 path,
         bytes32 orderHash,
@@ -218,7 +345,8 @@ contract ShopOrdersTest is Fixture {
             referrer: address(0)
         });
         bytes memory data;
-        address caller = operator;
+        // The operator records; the customer pays, redeems its receipt and mints its leaf.
+        address caller = path < 2 ? operator : customer;
         uint256 value;
         if (path == 0) {
             data = abi.encodeCall(IShop.recordOrder, (order));
@@ -234,11 +362,14 @@ contract ShopOrdersTest is Fixture {
             }
             batch[batch.length - 1] = order;
             data = abi.encodeCall(IShop.recordOrders, (batch));
-        } else {
+        } else if (path == 2) {
             data = abi.encodeCall(IShop.checkout, (orderHash, address(0)));
-            caller = customer;
             value = amount;
             vm.deal(customer, customer.balance + amount);
+        } else if (path == 3) {
+            data = _receiptCall(order);
+        } else {
+            data = _anchoredLeafCall(order);
         }
         vm.prank(caller);
         (bool ok, bytes memory returned) = address(shop).call{value: value}(data);
@@ -250,6 +381,42 @@ contract ShopOrdersTest is Fixture {
             );
         }
         return ok;
+    }
+
+    /// @dev Anchors `order` as a one-leaf Merkle batch (the root is the leaf, the proof is empty) and returns the
+    /// `mintFromBatch` call data of its leaf.
+    function _anchoredLeafCall(IShop.Order memory order) private returns (bytes memory) {
+        bytes32 root = keccak256(
+            bytes.concat(
+                keccak256(abi.encode(uint256(0), order.orderHash, order.customer, uint256(order.amount), address(0)))
+            )
+        );
+        vm.prank(operator);
+        shop.anchorBatch(root, 1, order.amount);
+        return
+            abi.encodeCall(
+                IShop.mintFromBatch,
+                (root, 0, order.orderHash, order.customer, order.amount, address(0), new bytes32[](0))
+            );
+    }
+
+    /// @dev `redeemReceipt` call data for `order`, signed by the keyed operator.
+    function _receiptCall(IShop.Order memory order) private view returns (bytes memory) {
+        IShop.Receipt memory receipt = IShop.Receipt({
+            shop: address(shop),
+            chainId: block.chainid,
+            customer: order.customer,
+            amount: order.amount,
+            orderHash: order.orderHash,
+            referrer: order.referrer,
+            deadline: uint64(block.timestamp + 1 hours)
+        });
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(_RECEIPT_KEY, shop.receiptDigest(receipt));
+        return abi.encodeCall(IShop.redeemReceipt, (receipt, receiptOperator, abi.encodePacked(r, s, v)));
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
     }
 
     function _companion(bytes32 orderHash) private pure returns (bytes32) {

@@ -339,7 +339,14 @@ export function buildFlatBatch(orders: readonly BatchOrderInput[], list: ListNam
     hasher.update(inner);
     leaves.set(hasher.digest("binary"), i * 32);
   }
-  // total < 2^24 * 2^96 = 2^120: it always fits the shop's uint128 totalRevenue.
+  // The shop anchors at most 2^96 - 1 wei per batch (its per-day debt is a uint128 of revenue × 10,000).
+  if (total >= UINT96_LIMIT) {
+    throw new MerkleBatchError(
+      `total revenue ${total} wei is 2^96 or more: split the batch`,
+      undefined,
+      "totalRevenue",
+    );
+  }
 
   // Each order hash counts once on chain: a duplicate would make one leaf unmintable.
   const byHash = sortRecords32(hashBytes, n);

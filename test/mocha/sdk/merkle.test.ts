@@ -211,6 +211,22 @@ describe("SDK Merkle batches", () => {
       await expectThrows(MerkleBatchError, () => buildBatch([]));
     });
 
+    it("refuses a batch whose total revenue reaches 2^96 wei (the shop's cap per batch)", async () => {
+      const half = 1n << 95n;
+      const e = await expectThrows(MerkleBatchError, () =>
+        buildBatch([
+          { ...good[0], amount: half },
+          { ...good[1], amount: half },
+        ]),
+      );
+      expect(e.field).to.equal("totalRevenue");
+      const ok = await buildBatch([
+        { ...good[0], amount: half },
+        { ...good[1], amount: half - 1n },
+      ]);
+      expect(ok.totalRevenue).to.equal((1n << 96n) - 1n);
+    });
+
     it("refuses a malformed or zero order hash", async () => {
       const e = await expectThrows(InvalidBytes32Error, () => buildBatch(patch(1, { orderHash: "0x1234" })));
       expect(e.field).to.equal("orders[1].orderHash");

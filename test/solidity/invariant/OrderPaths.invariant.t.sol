@@ -14,11 +14,12 @@ import {IShop} from "../../../contracts/interfaces/IShop.sol";
 
 /// @title OrderPathsInvariantTest
 /// @notice PROTOCOL.md invariant 3 across the four order paths (recordOrder / recordOrders, EIP-712 receipts,
-/// checkout, Merkle batches): an order hash counts once whatever the path, a receipt redeems once, a leaf mints once;
-/// and supply is exactly what the counted orders mint by the rules (invariant 4), with batch revenue counted once, when
-/// anchored.
+/// checkout, Merkle batches): an order hash counts once per customer whatever the path (and its use for one customer
+/// never blocks another's), a receipt redeems once, a leaf mints once and only at its customer's or an operator's
+/// call; and supply is exactly what the counted orders mint by the rules (invariant 4), with batch revenue counted
+/// once, when anchored.
 /// @dev One shop (UTC+8) with two tokens and no supply cap; `OrderPathsHandler` is the only target. Order hashes come
-/// from a pool of 32, so most hashes are tried by several paths.
+/// from a pool of 16 and customers from 5 actors, so most hashes are tried by several paths and several customers.
 /// hardhat-config: invariant.runs = 32
 /// hardhat-config: invariant.depth = 64
 contract OrderPathsInvariantTest is Fixture {
@@ -60,7 +61,9 @@ contract OrderPathsInvariantTest is Fixture {
     }
 
     /// @notice Every call ended as the rules predict: success, or exactly the predicted error (this is what makes the
-    /// paths refuse each other's hashes with `ShopOrderAlreadyCounted`), and every receipt digest is the EIP-712 one.
+    /// paths refuse each other's orders with `ShopOrderAlreadyCounted` for the same customer, accept the same hash
+    /// for another customer, and refuse a leaf mint by a stranger with `ShopNotLeafCustomer`), and every receipt
+    /// digest is the EIP-712 one.
     function invariant_everyOutcomeAsPredicted() public view {
         OrderPathsHandler.Violations memory v = handler.violations();
         if (v.mismatches != 0) {
@@ -70,16 +73,23 @@ contract OrderPathsInvariantTest is Fixture {
         assertEq(v.digestMismatches, 0, "receiptDigest == EIP-712 digest");
     }
 
-    /// @notice 3. An order hash counts at most once across the four paths, and the shop's counted set is exactly the
-    /// set of hashes some call counted.
+    /// @notice 3. An order hash counts at most once per customer across the four paths, and the shop's counted set
+    /// is exactly the set of (hash, customer) pairs some call counted.
     function invariant_orderHashCountsAtMostOnce() public view {
-        assertEq(handler.violations().duplicatesAccepted, 0, "3: a counted hash counted again");
+        assertEq(handler.violations().duplicatesAccepted, 0, "3: a counted order counted again");
         uint256 count = handler.HASHES();
+        address[] memory customers = handler.actors();
         for (uint256 k; k < count; ++k) {
             bytes32 orderHash = handler.hashAt(k);
-            uint256 times = handler.timesCounted(orderHash);
-            assertLe(times, 1, "3: times a hash counted");
-            assertEq(shop.isOrderCounted(orderHash), times == 1, "3: isOrderCounted == counted by a call");
+            for (uint256 a; a < customers.length; ++a) {
+                uint256 times = handler.timesCounted(orderHash, customers[a]);
+                assertLe(times, 1, "3: times a (hash, customer) counted");
+                assertEq(
+                    shop.isOrderCounted(orderHash, customers[a]),
+                    times == 1,
+                    "3: isOrderCounted == counted by a call"
+                );
+            }
         }
     }
 
@@ -88,9 +98,9 @@ contract OrderPathsInvariantTest is Fixture {
         assertEq(handler.violations().replaysAccepted, 0, "3: a receipt redeemed twice");
         uint256 count = handler.redeemedCount();
         for (uint256 k; k < count; ++k) {
-            bytes32 orderHash = handler.redeemed(k).orderHash;
-            assertEq(handler.timesCounted(orderHash), 1, "3: a redeemed receipt's hash counted once");
-            assertTrue(shop.isOrderCounted(orderHash), "3: a redeemed receipt's hash is counted");
+            IShop.Receipt memory r = handler.redeemed(k);
+            assertEq(handler.timesCounted(r.orderHash, r.customer), 1, "3: a redeemed receipt's order counted once");
+            assertTrue(shop.isOrderCounted(r.orderHash, r.customer), "3: a redeemed receipt's order is counted");
         }
     }
 

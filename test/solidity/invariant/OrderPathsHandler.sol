@@ -20,11 +20,13 @@ interface IVmSigning {
 
 /// @title OrderPathsHandler
 /// @notice The only target of the order-paths invariant campaign. It drives the four order paths (recordOrder,
-/// recordOrders, checkout, redeemReceipt, and anchorBatch + mintFromBatch) over a small pool of order hashes, so that
-/// the same hash keeps arriving by different paths, plus replays of redeemed receipts and re-mints of leaves. Before
-/// each call it predicts the outcome from its own model of the rules (the exact revert data, or success) and counts
-/// every call whose outcome differs; after a success it updates the model: how often each hash counted, each leaf
-/// minted, the day ledger, and what each holder should hold of each token.
+/// recordOrders, checkout, redeemReceipt, and anchorBatch + mintFromBatch) over a small pool of order hashes and
+/// customers, so that the same hash keeps arriving by different paths, for the same customer (a duplicate) and for
+/// others (a different order: an order hash commits to its customer), plus replays of redeemed receipts, re-mints of
+/// leaves and leaf mints by callers other than the leaf's customer or an operator. Before each call it predicts the
+/// outcome from its own model of the rules (the exact revert data, or success) and counts every call whose outcome
+/// differs; after a success it updates the model: how often each (hash, customer) counted, each leaf minted, the day
+/// ledger, and what each holder should hold of each token.
 /// @dev Receipts are signed with the `sign` cheatcode by a keyed operator and checked against a digest computed here
 /// from the EIP-712 rules. Batch trees have 1 to 4 leaves, hashed as OpenZeppelin's StandardMerkleTree does
 /// (`keccak256(bytes.concat(keccak256(abi.encode(index, orderHash, customer, amount, referrer))))`, sorted pairs).
@@ -73,6 +75,9 @@ contract OrderPathsHandler is Base {
         uint256 refusedAsCounted;
         uint256 refusedOther;
         uint256 replaysRefused;
+        uint256 countedForAnotherCustomer;
+        uint256 leafMintsByOperator;
+        uint256 refusedNotLeafCustomer;
     }
 
     /// @dev The last mispredicted call, for the failure message.
@@ -83,8 +88,8 @@ contract OrderPathsHandler is Base {
     }
 
     uint256 public constant TOKENS = 2;
-    /// @notice Order hashes are drawn from this many, so collisions across paths are frequent.
-    uint256 public constant HASHES = 32;
+    /// @notice Order hashes are drawn from this many (for 5 customers), so collisions across paths are frequent.
+    uint256 public constant HASHES = 16;
     uint256 public constant ACTORS = 5;
     uint256 private constant _ONE = 1e18;
     uint256 private constant _BPS = 10_000;
@@ -115,8 +120,9 @@ contract OrderPathsHandler is Base {
     IShop.TokenRules[TOKENS] internal _rules;
     address[] internal _actors;
 
-    // Model: order hashes.
-    mapping(bytes32 orderHash => uint256) internal _timesCounted;
+    // Model: orders, keyed by (order hash, customer), and how many customers each hash counted for.
+    mapping(bytes32 orderKey => uint256) internal _timesCounted;
+    mapping(bytes32 orderHash => uint256) internal _customersOf;
 
     // Model: customers, referrals and what each holder should hold.
     mapping(address customer => bool) internal _known;
@@ -305,8 +311,9 @@ contract OrderPathsHandler is Base {
         ++_coverage.anchors;
     }
 
-    /// @notice Anyone mints a leaf of an anchored batch with its proof; one call in eight tampers with the amount,
-    /// one in eight names an index past the batch.
+    /// @notice The leaf's customer or an operator mints a leaf of an anchored batch with its proof (one call in four
+    /// comes from any actor, which must be refused unless it is the customer); one call in eight tampers with the
+    /// amount, one in eight names an index past the batch.
     function mintFromBatch(uint256 batchSeed, uint256 leafSeed, uint256 mode) external step {
         if (_roots.length == 0) return;
         bytes32 root = _roots[batchSeed % _roots.length];
@@ -321,8 +328,14 @@ contract OrderPathsHandler is Base {
         bool tampered = mode % 8 == 0;
         if (tampered) leaf.amount += 1;
         if (mode % 8 == 1) index = b.count;
-        bytes memory expected = _mintError(root, b, index, leaf, tampered);
-        vm.prank(_actor(mode >> 8));
+        // The leaf's customer (1 in 2), an operator (1 in 4) or any actor, maybe the customer (1 in 4).
+        uint256 who = (mode >> 8) % 4;
+        address caller =
+            who < 2
+                ? leaf.customer
+                : (who == 2 ? ((mode >> 12) % 2 == 0 ? operator : receiptOperator) : _actor(mode >> 16));
+        bytes memory expected = _mintError(root, b, index, leaf, tampered, caller);
+        vm.prank(caller);
         (bool ok, bytes memory reason) = address(shop).call(
             abi.encodeCall(
                 IShop.mintFromBatch,
@@ -331,6 +344,7 @@ contract OrderPathsHandler is Base {
         );
         if (ok && index < b.count && b.mints[index] != 0) ++_violations.remintsAccepted;
         if (!_judge("mintFromBatch", ok, reason, expected)) return;
+        if (caller != leaf.customer) ++_coverage.leafMintsByOperator;
         // Counted when anchored: minting adds no revenue.
         _countOrder(leaf.orderHash, leaf.customer, leaf.amount, leaf.referrer, true);
         if (index < b.count) ++b.mints[index];
@@ -353,9 +367,9 @@ contract OrderPathsHandler is Base {
         return keccak256(abi.encode("sharemall.orderpaths.hash", k % HASHES));
     }
 
-    /// @notice How many times `orderHash` counted, by any path (successful calls only).
-    function timesCounted(bytes32 orderHash) external view returns (uint256) {
-        return _timesCounted[orderHash];
+    /// @notice How many times `orderHash` counted for `customer`, by any path (successful calls only).
+    function timesCounted(bytes32 orderHash, address customer) external view returns (uint256) {
+        return _timesCounted[_key(orderHash, customer)];
     }
 
     function actors() external view returns (address[] memory) {
@@ -419,7 +433,7 @@ contract OrderPathsHandler is Base {
         address bound_,
         bool countedInBatch
     ) internal view returns (bytes memory) {
-        if (countedInBatch || _timesCounted[orderHash] != 0) return _alreadyCounted(orderHash);
+        if (countedInBatch || _timesCounted[_key(orderHash, customer)] != 0) return _alreadyCounted(orderHash);
         if (!known) {
             if (referrer == customer) return abi.encodeWithSelector(IShop.ShopSelfReferral.selector, customer);
         } else if (referrer != address(0) && referrer != bound_) {
@@ -436,7 +450,7 @@ contract OrderPathsHandler is Base {
             address bound_ = _referrerOf[o.customer];
             bool seen;
             for (uint256 j; j < k; ++j) {
-                if (orders[j].orderHash == o.orderHash) seen = true;
+                if (orders[j].orderHash == o.orderHash && orders[j].customer == o.customer) seen = true;
                 if (orders[j].customer == o.customer && !known) {
                     known = true;
                     bound_ = orders[j].referrer;
@@ -448,14 +462,19 @@ contract OrderPathsHandler is Base {
         return "";
     }
 
-    /// @dev What `mintFromBatch` reverts with (checks in the shop's order: range, minted, proof, revenue, order).
+    /// @dev What `mintFromBatch` reverts with (checks in the shop's order: caller, range, minted, proof, revenue,
+    /// order).
     function _mintError(
         bytes32 root,
         BatchModel storage b,
         uint256 index,
         Leaf memory leaf,
-        bool tampered
+        bool tampered,
+        address caller
     ) internal view returns (bytes memory) {
+        if (caller != leaf.customer && caller != operator && caller != receiptOperator) {
+            return abi.encodeWithSelector(IShop.ShopNotLeafCustomer.selector, caller, leaf.customer);
+        }
         if (index >= b.count) {
             return abi.encodeWithSelector(IShop.ShopBatchIndexOutOfRange.selector, root, index, b.count);
         }
@@ -465,7 +484,7 @@ contract OrderPathsHandler is Base {
             return abi.encodeWithSelector(IShop.ShopBatchRevenueExceeded.selector, root, b.unminted, leaf.amount);
         }
         // A leaf naming another referrer than the bound one mints with the bound referrer (it cannot be corrected).
-        if (_timesCounted[leaf.orderHash] != 0) return _alreadyCounted(leaf.orderHash);
+        if (_timesCounted[_key(leaf.orderHash, leaf.customer)] != 0) return _alreadyCounted(leaf.orderHash);
         if (!_known[leaf.customer] && leaf.referrer == leaf.customer) {
             return abi.encodeWithSelector(IShop.ShopSelfReferral.selector, leaf.customer);
         }
@@ -519,6 +538,7 @@ contract OrderPathsHandler is Base {
         }
         if (ok) return true;
         if (bytes4(reason) == IShop.ShopOrderAlreadyCounted.selector) ++_coverage.refusedAsCounted;
+        else if (bytes4(reason) == IShop.ShopNotLeafCustomer.selector) ++_coverage.refusedNotLeafCustomer;
         else ++_coverage.refusedOther;
         if (keccak256(bytes(name)) == keccak256("replayReceipt")) ++_coverage.replaysRefused;
         return false;
@@ -526,11 +546,13 @@ contract OrderPathsHandler is Base {
 
     // ---------------------------------------------------------------- model updates
 
-    /// @dev One counted order: the hash's count, the referral binding and every token's minting by the rules.
-    /// A batch leaf (`leaf`) without a referrer leaves a new customer unbound, since leaves mint in any order.
+    /// @dev One counted order: the (hash, customer) count, the referral binding and every token's minting by the
+    /// rules. A batch leaf (`leaf`) without a referrer leaves a new customer unbound, since leaves mint in any order.
     function _countOrder(bytes32 orderHash, address customer, uint256 amount, address referrer, bool leaf) internal {
-        if (_timesCounted[orderHash] != 0) ++_violations.duplicatesAccepted;
-        ++_timesCounted[orderHash];
+        bytes32 key = _key(orderHash, customer);
+        if (_timesCounted[key] != 0) ++_violations.duplicatesAccepted;
+        else if (_customersOf[orderHash]++ != 0) ++_coverage.countedForAnotherCustomer;
+        ++_timesCounted[key];
         bool first = !_known[customer];
         if (first) {
             if (referrer != address(0)) {
@@ -604,6 +626,11 @@ contract OrderPathsHandler is Base {
 
     function _alreadyCounted(bytes32 orderHash) internal pure returns (bytes memory) {
         return abi.encodeWithSelector(IShop.ShopOrderAlreadyCounted.selector, orderHash);
+    }
+
+    /// @dev The model's key of an order: its hash for its customer.
+    function _key(bytes32 orderHash, address customer) internal pure returns (bytes32) {
+        return keccak256(abi.encode(orderHash, customer));
     }
 
     /// @dev The EIP-712 digest of `r` in the shop's domain, computed from the spec rather than by the shop.

@@ -82,20 +82,21 @@ contract ShareMallInvariantTest is Fixture {
         }
     }
 
-    /// @notice 3. An order hash counts once, whatever the path: every duplicate was refused, the shop's counted set is
-    /// the handler's, hashes of refused batches never counted, and the per-day order counts and revenue match.
+    /// @notice 3. An order hash counts once per customer, whatever the path: every duplicate was refused, the same hash
+    /// for another customer counted as that customer's order, the shop's counted set is the handler's, orders of
+    /// refused batches never counted, and the per-day order counts and revenue match.
     function invariant_orderHashCountsOnce() public view {
         ShareMallHandler.Violations memory v = handler.violations();
         assertEq(v.duplicateOrdersAccepted, 0, "3: duplicate order hashes accepted");
         assertEq(v.invalidReferralsAccepted, 0, "3: invalid referrals accepted");
         assertEq(v.validStepsRefused, 0, "3: valid orders refused or refused with the wrong error");
-        bytes32[] memory counted = handler.countedHashes();
+        ShareMallHandler.OrderKey[] memory counted = handler.countedOrders();
         for (uint256 k; k < counted.length; ++k) {
-            assertTrue(shop.isOrderCounted(counted[k]), "3: counted hash known to the shop");
+            assertTrue(shop.isOrderCounted(counted[k].orderHash, counted[k].customer), "3: counted order known");
         }
-        bytes32[] memory refused = handler.refusedHashes();
+        ShareMallHandler.OrderKey[] memory refused = handler.refusedOrders();
         for (uint256 k; k < refused.length; ++k) {
-            assertFalse(shop.isOrderCounted(refused[k]), "3: hash of a refused order never counted");
+            assertFalse(shop.isOrderCounted(refused[k].orderHash, refused[k].customer), "3: refused order counted");
         }
         uint256[] memory days_ = handler.revenueDays();
         uint256 orders;
@@ -106,13 +107,13 @@ contract ShareMallInvariantTest is Fixture {
             assertEq(record.revenue, revenue, "3: revenue per day");
             orders += record.orderCount;
         }
-        assertEq(orders, counted.length, "3: one order per counted hash");
+        assertEq(orders, counted.length, "3: one order per counted (hash, customer)");
         assertEq(shop.revenueDayCount(), days_.length, "3: revenue days");
     }
 
     /// @notice 4. Supply is exactly what the rules and the pool minted, never above the cap in force; the pool
     /// allowance is what accrued minus what the pool minted, never negative; and the rules in force are those the
-    /// notice rules say (changes that favour contributors at once, others after the notice period).
+    /// notice rules say (a raise of dividendBps alone at once, any other change after the notice period).
     function invariant_supplyFollowsTheRules() public view {
         address[] memory holders = handler.actors();
         ShareMallHandler.Violations memory v = handler.violations();

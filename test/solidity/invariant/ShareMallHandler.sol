@@ -9,6 +9,7 @@ import {ShareMallFactory} from "../../../contracts/ShareMallFactory.sol";
 import {IShop} from "../../../contracts/interfaces/IShop.sol";
 import {IDividendToken} from "../../../contracts/interfaces/IDividendToken.sol";
 import {IShareMallFactory} from "../../../contracts/interfaces/IShareMallFactory.sol";
+import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 
 /* solhint-disable max-states-count */
 
@@ -59,6 +60,12 @@ contract ShareMallHandler is Base {
         bool otherHolderBlocked;
     }
 
+    /// @notice An order as the shop keys it: its hash for its customer.
+    struct OrderKey {
+        bytes32 orderHash;
+        address customer;
+    }
+
     /// @notice How often the interesting branches ran (for the campaign summary; not asserted per run).
     struct Coverage {
         uint256 orders;
@@ -70,9 +77,11 @@ contract ShareMallHandler is Base {
         uint256 claims;
         uint256 failedBadRecipientClaims;
         uint256 duplicateAttempts;
+        uint256 countedForAnotherCustomer;
         uint256 overreachesRefused;
         uint256 rulesChangedAtOnce;
         uint256 rulesScheduled;
+        uint256 invalidRulesRefused;
     }
 
     /// @dev Every holder's claimable, every token's coin and the ghost claims, before a step.
@@ -134,9 +143,11 @@ contract ShareMallHandler is Base {
     mapping(uint256 day => uint256[_TOKENS]) internal _owedScaled;
     mapping(uint256 day => uint256[_TOKENS]) internal _escrow;
 
-    // Order hashes.
-    bytes32[] internal _counted;
-    bytes32[] internal _refused;
+    // Orders (hash, customer) counted, and those refused (never to count).
+    OrderKey[] internal _counted;
+    OrderKey[] internal _refused;
+    mapping(bytes32 orderKey => bool) internal _isCounted;
+    mapping(bytes32 orderHash => uint256) internal _customersOf;
     uint256 internal _nonce;
 
     TokenGhost[_TOKENS] internal _ghost;
@@ -189,8 +200,9 @@ contract ShareMallHandler is Base {
 
     // ---------------------------------------------------------------- orders
 
-    /// @notice The operator records one order; one call in eight retries a counted hash, one in eight names a referrer
-    /// the shop must refuse.
+    /// @notice The operator records one order; one call in eight reuses a counted hash, for its customer (a
+    /// duplicate the shop must refuse) or for another (a different order, which must count), one in eight names a
+    /// referrer the shop must refuse.
     function recordOrder(
         uint256 customerSeed,
         uint256 referrerSeed,
@@ -200,8 +212,20 @@ contract ShareMallHandler is Base {
         address customer = _actor(customerSeed);
         amount = bound(amount, 1, _MAX_ORDER);
         if (mode % 8 == 0 && _counted.length != 0) {
-            bytes32 old = _counted[mode % _counted.length];
-            _tryDuplicate(abi.encodeCall(IShop.recordOrder, (_order(old, customer, amount, address(0)))), old);
+            OrderKey memory old = _counted[(mode >> 24) % _counted.length];
+            if ((mode >> 8) % 2 == 0) customer = old.customer;
+            IShop.Order memory reused = _order(old.orderHash, customer, amount, address(0));
+            if (customer == old.customer) {
+                _tryDuplicate(abi.encodeCall(IShop.recordOrder, (reused)), old.orderHash);
+                return;
+            }
+            vm.prank(operator);
+            try shop.recordOrder(reused) {
+                _countOrder(old.orderHash, customer, amount, address(0), false);
+                ++_coverage.orders;
+            } catch {
+                ++_violations.validStepsRefused;
+            }
             return;
         }
         if (mode % 8 == 1) {
@@ -219,8 +243,8 @@ contract ShareMallHandler is Base {
         }
     }
 
-    /// @notice The operator records a batch of up to five orders; one call in four slips in a counted hash or the
-    /// same hash twice, and the whole batch must revert.
+    /// @notice The operator records a batch of up to five orders; one call in four slips in a counted order (its hash
+    /// for its customer) or the same order twice, and the whole batch must revert.
     function recordOrders(uint256 size, uint256 seed, uint256 mode) external step(false) {
         size = bound(size, 1, 5);
         IShop.Order[] memory orders = new IShop.Order[](size);
@@ -236,16 +260,11 @@ contract ShareMallHandler is Base {
         }
         bool duplicate = mode % 4 == 0;
         bytes32 duplicated;
+        uint256 at;
         if (duplicate) {
-            uint256 at = (mode >> 8) % size;
-            if (_counted.length != 0 && (mode >> 16) % 2 == 0) {
-                duplicated = _counted[(mode >> 24) % _counted.length];
-            } else {
-                // The same hash twice within the batch (needs two orders).
-                if (size == 1) return;
-                duplicated = orders[(at + 1) % size].orderHash;
-            }
-            orders[at].orderHash = duplicated;
+            // The same order twice within the batch needs two orders.
+            if (_counted.length == 0 && size == 1) return;
+            (duplicated, at) = _slipInDuplicate(orders, mode);
         }
         vm.prank(operator);
         try shop.recordOrders(orders) {
@@ -265,29 +284,37 @@ contract ShareMallHandler is Base {
             }
             ++_coverage.duplicateAttempts;
             if (keccak256(reason) != keccak256(_alreadyCounted(duplicated))) ++_violations.validStepsRefused;
-            // All or nothing: none of the batch's fresh hashes counted.
+            // All or nothing: none of the batch's other orders counted.
             for (uint256 k; k < size; ++k) {
-                if (orders[k].orderHash != duplicated) _refused.push(orders[k].orderHash);
+                if (k != at) _refused.push(OrderKey({orderHash: orders[k].orderHash, customer: orders[k].customer}));
             }
         }
     }
 
-    /// @notice A customer pays an order in native coin; one call in eight retries a counted hash.
+    /// @notice A customer pays an order in native coin; one call in eight reuses a counted hash: the order's own
+    /// customer must be refused, anyone else (e.g. a stranger front-running with the hash) pays an order of its own.
     function checkout(uint256 customerSeed, uint256 referrerSeed, uint256 amount, uint256 mode) external step(false) {
         address customer = _actor(customerSeed);
         amount = bound(amount, 1, _MAX_ORDER);
-        vm.deal(customer, customer.balance + amount);
         if (mode % 8 == 0 && _counted.length != 0) {
-            bytes32 old = _counted[mode % _counted.length];
+            OrderKey memory old = _counted[(mode >> 24) % _counted.length];
+            if ((mode >> 8) % 2 == 0) customer = old.customer;
+            vm.deal(customer, customer.balance + amount);
             vm.prank(customer);
-            try shop.checkout{value: amount}(old, address(0)) {
-                ++_violations.duplicateOrdersAccepted;
+            try shop.checkout{value: amount}(old.orderHash, address(0)) {
+                if (customer == old.customer) ++_violations.duplicateOrdersAccepted;
+                else _countOrder(old.orderHash, customer, amount, address(0), true);
             } catch (bytes memory reason) {
+                if (customer != old.customer) {
+                    ++_violations.validStepsRefused;
+                    return;
+                }
                 ++_coverage.duplicateAttempts;
-                if (keccak256(reason) != keccak256(_alreadyCounted(old))) ++_violations.validStepsRefused;
+                if (keccak256(reason) != keccak256(_alreadyCounted(old.orderHash))) ++_violations.validStepsRefused;
             }
             return;
         }
+        vm.deal(customer, customer.balance + amount);
         address referrer = _validReferrer(customer, referrerSeed);
         bytes32 orderHash = _freshHash();
         vm.prank(customer);
@@ -301,8 +328,8 @@ contract ShareMallHandler is Base {
 
     // ---------------------------------------------------------------- pool and transfers
 
-    /// @notice The pool manager mints from the pool allowance (refused past the cap); one call in eight tries to
-    /// mint more than the allowance.
+    /// @notice The pool manager mints from the pool allowance (refused past the cap: maxSupply, or 2^96 - 1 for an
+    /// uncapped token); one call in eight tries to mint more than the allowance.
     function mintFromPool(uint256 tokenSeed, uint256 toSeed, uint256 amount, uint256 mode) external step(false) {
         uint256 i = tokenSeed % _TOKENS;
         uint256 allowance = shop.tokenConfig(i).poolAllowance;
@@ -318,36 +345,39 @@ contract ShareMallHandler is Base {
         }
         amount = bound(amount, 1, allowance);
         uint256 supplyAfter = _tokens[i].totalSupply() + amount;
-        bool overCap = _rules[i].maxSupply != 0 && supplyAfter > _rules[i].maxSupply;
+        uint256 cap = _capOf(i);
+        bool overCap = supplyAfter > cap;
         vm.prank(poolManager);
         try shop.mintFromPool(i, to, amount, keccak256(abi.encode("service", _step))) {
             if (overCap) ++_violations.capBreaches;
             _ghost[i].poolMinted += amount;
             ++_coverage.poolMints;
         } catch (bytes memory reason) {
-            bytes memory expected = abi.encodeWithSelector(
-                IShop.ShopMaxSupplyExceeded.selector,
-                i,
-                _rules[i].maxSupply,
-                supplyAfter
-            );
+            bytes memory expected = abi.encodeWithSelector(IShop.ShopMaxSupplyExceeded.selector, i, cap, supplyAfter);
             if (!overCap || keccak256(reason) != keccak256(expected)) ++_violations.validStepsRefused;
         }
     }
 
-    /// @notice A holder moves tokens (directly or through an allowance). Token 0 is transferable; token 1 is not and
-    /// must refuse. No claimable may change either way.
+    /// @notice A holder moves tokens: directly, through an allowance it grants first, or through whatever allowance
+    /// the spender has left (maybe too little). Token 0 is transferable; token 1 is not and must refuse with
+    /// `DividendTokenNonTransferable` whatever the allowance. No claimable may change either way.
     function transfer(uint256 tokenSeed, uint256 fromSeed, uint256 toSeed, uint256 amount) external step(true) {
         DividendToken token = _tokens[tokenSeed % _TOKENS];
         address from = _actor(fromSeed);
         amount = bound(amount, 0, token.balanceOf(from));
-        (bool ok, bytes memory reason) = _move(token, from, _actor(toSeed), amount, (toSeed >> 128) % 2 == 0);
-        if (token.transferable()) {
-            if (!ok) ++_violations.validStepsRefused;
+        uint256 how = (toSeed >> 128) % 3;
+        uint256 allowed = token.allowance(from, sink);
+        (bool ok, bytes memory reason) = _move(token, from, _actor(toSeed), amount, how);
+        bytes memory expected;
+        if (!token.transferable()) {
+            expected = abi.encodeWithSelector(IDividendToken.DividendTokenNonTransferable.selector);
+        } else if (how == 2 && amount > allowed) {
+            expected = abi.encodeWithSelector(IERC20Errors.ERC20InsufficientAllowance.selector, sink, allowed, amount);
+        }
+        if (ok) {
+            if (expected.length != 0) ++_violations.rogueSuccesses;
             else ++_coverage.transfers;
-        } else if (ok) {
-            ++_violations.rogueSuccesses;
-        } else if (bytes4(reason) != IDividendToken.DividendTokenNonTransferable.selector) {
+        } else if (keccak256(reason) != keccak256(expected)) {
             ++_violations.validStepsRefused;
         }
     }
@@ -488,8 +518,8 @@ contract ShareMallHandler is Base {
     // ---------------------------------------------------------------- rules
 
     /// @notice The admin changes one rule of a token (within bounds that keep the shop's dividend share <= 100 %):
-    /// a change that only favours contributors applies at once, any other waits for the notice period. A cap below
-    /// the supply must be refused.
+    /// only a raise of dividendBps (or no change) applies at once, any other change, more generous minting included,
+    /// waits for the notice period. A cap below the supply, and dividends without a minting rule, must be refused.
     function changeRules(uint256 tokenSeed, uint256 field, uint256 value) external step(false) {
         uint256 i = tokenSeed % _TOKENS;
         IShop.TokenRules memory next = _rules[i];
@@ -506,9 +536,10 @@ contract ShareMallHandler is Base {
             next.poolNum = uint16(bound(value >> 8, 0, next.poolDen));
         }
         bool atOnce = _isAtOnce(_rules[i], next);
+        bytes memory invalid = _rulesError(next, supply);
         vm.prank(admin);
         try shop.changeRules(i, next) returns (uint256 effectiveAt) {
-            if (next.maxSupply != 0 && next.maxSupply < supply) ++_violations.noticeRuleBreaches;
+            if (invalid.length != 0) ++_violations.noticeRuleBreaches;
             if (effectiveAt != (atOnce ? block.timestamp : block.timestamp + _notice[i])) {
                 ++_violations.noticeRuleBreaches;
             }
@@ -522,10 +553,8 @@ contract ShareMallHandler is Base {
                 ++_coverage.rulesScheduled;
             }
         } catch (bytes memory reason) {
-            bytes memory expected = abi.encodeWithSelector(IShop.ShopInvalidRules.selector, "maxSupply below supply");
-            if (next.maxSupply == 0 || next.maxSupply >= supply || keccak256(reason) != keccak256(expected)) {
-                ++_violations.validStepsRefused;
-            }
+            if (invalid.length == 0 || keccak256(reason) != keccak256(invalid)) ++_violations.validStepsRefused;
+            else ++_coverage.invalidRulesRefused;
         }
     }
 
@@ -598,11 +627,13 @@ contract ShareMallHandler is Base {
         return _coverage;
     }
 
-    function countedHashes() external view returns (bytes32[] memory) {
+    /// @notice Every order (hash, customer) counted, once each.
+    function countedOrders() external view returns (OrderKey[] memory) {
         return _counted;
     }
 
-    function refusedHashes() external view returns (bytes32[] memory) {
+    /// @notice Orders (hash, customer) the shop refused and that never counted since.
+    function refusedOrders() external view returns (OrderKey[] memory) {
         return _refused;
     }
 
@@ -617,8 +648,8 @@ contract ShareMallHandler is Base {
     /// @notice The rules in force for token `tokenIndex` now, per the model (a due pending change applied, its cap
     /// raised to the supply if below).
     function currentRules(uint256 tokenIndex) public view returns (IShop.TokenRules memory rules) {
-        uint256 pendingAt = _pendingAt[tokenIndex];
-        if (pendingAt == 0 || pendingAt > block.timestamp) return _rules[tokenIndex];
+        uint256 due = _pendingAt[tokenIndex];
+        if (due == 0 || due > block.timestamp) return _rules[tokenIndex];
         rules = _pending[tokenIndex];
         uint256 supply = _tokens[tokenIndex].totalSupply();
         if (rules.maxSupply != 0 && supply > rules.maxSupply) rules.maxSupply = uint96(supply);
@@ -712,21 +743,22 @@ contract ShareMallHandler is Base {
 
     // ---------------------------------------------------------------- internal: transfers
 
-    /// @dev `transfer` by `from`, or `approve` by `from` and `transferFrom` by the sink.
+    /// @dev `how` 0: `transfer` by `from`; 1: `approve` by `from`, then `transferFrom` by the sink; 2: `transferFrom`
+    /// by the sink on the allowance it has left.
     function _move(
         DividendToken token,
         address from,
         address to,
         uint256 amount,
-        bool viaAllowance
+        uint256 how
     ) internal returns (bool ok, bytes memory reason) {
         bytes memory data = abi.encodeCall(token.transfer, (to, amount));
-        if (viaAllowance) {
+        if (how != 0) data = abi.encodeCall(token.transferFrom, (from, to, amount));
+        if (how == 1) {
             vm.prank(from);
             token.approve(sink, amount);
-            data = abi.encodeCall(token.transferFrom, (from, to, amount));
         }
-        vm.prank(viaAllowance ? sink : from);
+        vm.prank(how == 0 ? from : sink);
         (ok, reason) = address(token).call(data);
     }
 
@@ -734,7 +766,12 @@ contract ShareMallHandler is Base {
 
     /// @dev Applies a counted order to the model: day ledger, escrow, minting by the rules under the cap, pool.
     function _countOrder(bytes32 orderHash, address customer, uint256 amount, address referrer, bool paid) internal {
-        _counted.push(orderHash);
+        bytes32 key = keccak256(abi.encode(orderHash, customer));
+        if (_isCounted[key]) ++_violations.duplicateOrdersAccepted;
+        else if (_customersOf[orderHash] != 0) ++_coverage.countedForAnotherCustomer;
+        _isCounted[key] = true;
+        ++_customersOf[orderHash];
+        _counted.push(OrderKey({orderHash: orderHash, customer: customer}));
         bool first = !_known[customer];
         if (first) {
             _known[customer] = true;
@@ -775,19 +812,48 @@ contract ShareMallHandler is Base {
         }
     }
 
-    /// @dev Mints `amount` in the model, as far as the cap allows, and returns what was minted.
+    /// @dev Mints `amount` in the model, as far as the cap (or the 2^96 - 1 supply limit) allows, and returns what
+    /// was minted.
     function _capped(uint256 i, uint256 amount) internal returns (uint256) {
         TokenGhost storage g = _ghost[i];
-        uint256 cap = _rules[i].maxSupply;
-        if (cap != 0) {
-            uint256 supply = g.ruleMinted + g.poolMinted;
-            uint256 room = cap > supply ? cap - supply : 0;
-            if (amount > room) amount = room;
-        }
+        uint256 cap = _capOf(i);
+        uint256 supply = g.ruleMinted + g.poolMinted;
+        uint256 room = cap > supply ? cap - supply : 0;
+        if (amount > room) amount = room;
         g.ruleMinted += amount;
         return amount;
     }
 
+    /// @dev The most token `i` may hold under the rules in force: its cap, or the 2^96 - 1 supply limit.
+    function _capOf(uint256 i) internal view returns (uint256) {
+        uint256 cap = _rules[i].maxSupply;
+        return cap == 0 ? type(uint96).max : cap;
+    }
+
+    /// @dev Replaces one order of `orders` with an order counted before (its hash for its customer, anywhere in the
+    /// batch) or, half the time or when none counted yet, with an earlier order of the batch, last, so that the orders
+    /// before it stay valid and the batch reverts there. A duplicate needs no referrer: its customer is known.
+    /// @return duplicated The duplicated order hash.
+    /// @return at Where it went.
+    function _slipInDuplicate(
+        IShop.Order[] memory orders,
+        uint256 mode
+    ) internal view returns (bytes32 duplicated, uint256 at) {
+        uint256 size = orders.length;
+        OrderKey memory copied;
+        if (_counted.length != 0 && ((mode >> 16) % 2 == 0 || size == 1)) {
+            at = (mode >> 8) % size;
+            copied = _counted[(mode >> 24) % _counted.length];
+        } else {
+            at = size - 1;
+            IShop.Order memory earlier = orders[(mode >> 8) % at];
+            copied = OrderKey({orderHash: earlier.orderHash, customer: earlier.customer});
+        }
+        duplicated = copied.orderHash;
+        orders[at] = _order(copied.orderHash, copied.customer, orders[at].amount, address(0));
+    }
+
+    /// @dev Records a counted order again: it must revert `ShopOrderAlreadyCounted`.
     function _tryDuplicate(bytes memory data, bytes32 orderHash) internal {
         ++_coverage.duplicateAttempts;
         vm.prank(operator);
@@ -816,7 +882,7 @@ contract ShareMallHandler is Base {
             _countOrder(orderHash, customer, amount, referrer, false);
         } catch (bytes memory reason) {
             if (keccak256(reason) != keccak256(expected)) ++_violations.validStepsRefused;
-            _refused.push(orderHash);
+            _refused.push(OrderKey({orderHash: orderHash, customer: customer}));
         }
     }
 
@@ -930,23 +996,33 @@ contract ShareMallHandler is Base {
         _pendingAt[i] = 0;
     }
 
-    /// @dev The notice rules (IShop.changeRules): at once only if the change raises `dividendBps` or `referralBps`,
-    /// lowers `spendPerToken`, `referralsPerToken` (0 = disabled, the stingiest) or `minFirstOrder`, or changes
-    /// nothing; any cap or pool ratio change waits.
+    /// @dev The notice rules (IShop.changeRules): at once only if the change raises `dividendBps` and nothing else,
+    /// or changes nothing; any change of a minting rule (more generous too: it dilutes the holders), of the cap or of
+    /// the pool ratio waits.
     function _isAtOnce(IShop.TokenRules memory current, IShop.TokenRules memory next) internal pure returns (bool) {
         return
             next.dividendBps >= current.dividendBps &&
-            next.referralBps >= current.referralBps &&
-            _notStingier(current.spendPerToken, next.spendPerToken) &&
-            _notStingier(current.referralsPerToken, next.referralsPerToken) &&
-            next.minFirstOrder <= current.minFirstOrder &&
+            next.spendPerToken == current.spendPerToken &&
+            next.referralBps == current.referralBps &&
+            next.referralsPerToken == current.referralsPerToken &&
+            next.minFirstOrder == current.minFirstOrder &&
             next.maxSupply == current.maxSupply &&
             next.poolNum == current.poolNum &&
             next.poolDen == current.poolDen;
     }
 
-    function _notStingier(uint256 current, uint256 next) internal pure returns (bool) {
-        return current == 0 || (next != 0 && next <= current);
+    /// @dev What `changeRules` must revert with for `next` on a token with `supply` (empty: valid), in the order the
+    /// shop checks; the handler's bounds never break the other rules.
+    function _rulesError(IShop.TokenRules memory next, uint256 supply) internal pure returns (bytes memory) {
+        if (next.maxSupply != 0 && next.maxSupply < supply) return _invalidRules("maxSupply below supply");
+        if (next.dividendBps != 0 && next.spendPerToken == 0 && next.referralsPerToken == 0) {
+            return _invalidRules("dividends without a minting rule");
+        }
+        return "";
+    }
+
+    function _invalidRules(string memory reason) internal pure returns (bytes memory) {
+        return abi.encodeWithSelector(IShop.ShopInvalidRules.selector, reason);
     }
 
     // ---------------------------------------------------------------- internal: helpers

@@ -31,6 +31,12 @@ interface Vm {
 
     /// @notice Names `account` in traces.
     function label(address account, string calldata name) external;
+
+    /// @notice Signs `digest` with `privateKey` (secp256k1, low-s).
+    function sign(uint256 privateKey, bytes32 digest) external pure returns (uint8 v, bytes32 r, bytes32 s);
+
+    /// @notice The address of `privateKey`.
+    function addr(uint256 privateKey) external pure returns (address);
 }
 
 /// @title Base
