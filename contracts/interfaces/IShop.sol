@@ -7,8 +7,8 @@ pragma solidity 0.8.30;
 /// @dev Sharp edges a caller must know:
 /// - Amounts are in wei of the native coin; token amounts in token-wei (18 decimals).
 /// - A day is `floor((timestamp + utcOffset) / 1 days)` (see `DayMath`); revenue counts on the day it is recorded.
-/// - Rule changes that favour contributors apply at once; all others wait for the token's notice period and apply
-///   lazily, at the first order, pool mint or `applyPendingRules` call after they fall due.
+/// - Only a raise of `dividendBps` applies at once; every other rule change waits for the token's notice period
+///   and applies lazily, at the first order, pool mint or `applyPendingRules` call after it falls due.
 /// - Holders' dividends are escrowed in the token contracts; the shop's own coin is exactly `merchantBalance`.
 interface IShop {
     /// @notice Minting and dividend rules of one token. Changed only through `changeRules` (notice rules apply).
