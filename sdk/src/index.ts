@@ -10,3 +10,6 @@ export * from "./validation.js";
 export * from "./orders/index.js";
 export * from "./merkle/index.js";
 export * from "./receipts/index.js";
+export * from "./rules.js";
+export * from "./abis.js";
+export * from "./contract-errors.js";
