@@ -13,3 +13,5 @@ export * from "./receipts/index.js";
 export * from "./rules.js";
 export * from "./abis.js";
 export * from "./contract-errors.js";
+export * from "./client/index.js";
+export * from "./read.js";

@@ -1,0 +1,375 @@
+/**
+ * The one place where the SDK encodes contract calls and decodes results and logs. It uses the `as const` ABIs of
+ * `../abis.js` for types (with viem's ABI type helpers, types only) and an ethers `Interface` as the single codec,
+ * so results have the same shape whichever {@link Transport} carries the bytes: structs as objects with named
+ * fields, several outputs as a tuple, integers of 48 bits or fewer as `number` and wider ones as `bigint`, addresses
+ * checksummed, bytes as lower-case hex (the shapes viem's types describe).
+ *
+ * @packageDocumentation
+ */
+import { getAddress, Interface, type ParamType, type Result } from "ethers";
+import type {
+  Abi,
+  ContractEventName,
+  ContractFunctionArgs,
+  ContractFunctionName,
+  ContractFunctionReturnType,
+  GetEventArgs,
+} from "viem";
+import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "../abis.js";
+import { toContractError } from "../contract-errors.js";
+import { ShareMallError } from "../errors.js";
+import type { Address, Hex } from "../types.js";
+import type { RawLog, RawLogFilter, RawReceipt, Transport } from "./transport.js";
+
+/** A chain or transport failure that is not a contract revert; `cause` is what the library threw. */
+export class ChainCallError extends ShareMallError {
+  constructor(
+    message: string,
+    /** The original error. */
+    readonly cause: unknown,
+    code: string = "CHAIN_CALL_FAILED",
+  ) {
+    super(code, message);
+  }
+}
+
+/** Every ShareMall ABI together: the events a ShareMall transaction can emit (a settle emits token events too). */
+export const shareMallAbi = [...shopAbi, ...dividendTokenAbi, ...shareMallFactoryAbi] as const;
+
+/** View and pure functions of `A`. */
+export type ReadFunctionName<A extends Abi> = ContractFunctionName<A, "view" | "pure">;
+/** State-changing functions of `A`. */
+export type WriteFunctionName<A extends Abi> = ContractFunctionName<A, "nonpayable" | "payable">;
+/** The argument tuple of function `N` of `A`. */
+export type FunctionArgs<
+  A extends Abi,
+  N extends ContractFunctionName<A, "view" | "pure" | "nonpayable" | "payable">,
+> = ContractFunctionArgs<A, "view" | "pure" | "nonpayable" | "payable", N>;
+/** The decoded result of view function `N` of `A`. */
+export type ReadResult<A extends Abi, N extends ReadFunctionName<A>> = ContractFunctionReturnType<
+  A,
+  "view" | "pure",
+  N
+>;
+
+/** A decoded log of event `N` of `A`, with where it was emitted. */
+export type DecodedEvent<A extends Abi, N extends ContractEventName<A> = ContractEventName<A>> = {
+  [K in N]: {
+    readonly eventName: K;
+    readonly args: GetEventArgs<A, K, { EnableUnion: false; IndexedOnly: false; Required: true }>;
+    readonly address: Address;
+    readonly blockNumber: bigint;
+    readonly transactionHash: Hex;
+    readonly logIndex: number;
+  };
+}[N];
+
+/** What {@link writeContract} returns once the transaction is mined. */
+export interface WriteResult {
+  readonly hash: Hex;
+  readonly receipt: RawReceipt;
+  /** The transaction's logs decoded with every ShareMall ABI (logs of other contracts are left out). */
+  readonly events: readonly DecodedEvent<typeof shareMallAbi>[];
+}
+
+const interfaces = new WeakMap<object, Interface>();
+
+/** The ethers `Interface` of an ABI (cached per ABI object). */
+export function interfaceOf(abi: Abi): Interface {
+  let iface = interfaces.get(abi);
+  if (iface === undefined) {
+    // Constructors are dropped: the SDK never deploys, and several of them in one ABI would clash.
+    iface = new Interface(abi.filter((item) => item.type !== "constructor") as never);
+    interfaces.set(abi, iface);
+  }
+  return iface;
+}
+
+/** An ethers-decoded value in the SDK's plain shape (see the module doc). */
+function plain(value: unknown, param: ParamType): unknown {
+  if (param.isTuple()) {
+    const components = param.components;
+    const values = value as Result;
+    const named = components.length > 0 && components.every((c) => c.name !== "");
+    if (!named) return components.map((c, i) => plain(values[i], c));
+    const out: Record<string, unknown> = {};
+    components.forEach((c, i) => {
+      out[c.name] = plain(values[i], c);
+    });
+    return out;
+  }
+  if (param.isArray()) return (value as Result).map((v: unknown) => plain(v, param.arrayChildren));
+  const type = param.baseType;
+  const int = /^u?int(\d*)$/.exec(type);
+  if (int !== null) {
+    const bits = int[1] === "" ? 256 : Number(int[1]);
+    return bits <= 48 ? Number(value) : value;
+  }
+  if (type === "address") return getAddress(value as string);
+  if (type.startsWith("bytes") && typeof value === "string") return value.toLowerCase();
+  return value;
+}
+
+function failure(error: unknown, what: string): Error {
+  const revert = toContractError(error);
+  if (revert !== undefined) return revert;
+  if (error instanceof ShareMallError) return error;
+  const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  return new ChainCallError(`${what} failed: ${detail}`, error);
+}
+
+/**
+ * Encodes calldata for function `fn` of `abi`.
+ *
+ * @example
+ * ```ts
+ * const data = encodeCall(shopAbi, "dayRecord", [20786n]);
+ * ```
+ */
+export function encodeCall<
+  const A extends Abi,
+  N extends ContractFunctionName<A, "view" | "pure" | "nonpayable" | "payable">,
+>(abi: A, fn: N, args: FunctionArgs<A, N>): Hex {
+  return interfaceOf(abi).encodeFunctionData(fn, args as unknown[]) as Hex;
+}
+
+/**
+ * Calls view function `fn` of the contract at `address` (an `eth_call`) and decodes its result.
+ *
+ * @returns The decoded result: one output as itself, several as a tuple.
+ * @throws {@link ContractRevertError} when the contract reverts with a ShareMall error; {@link ChainCallError}
+ * for any other failure.
+ * @example
+ * ```ts
+ * const record = await readContract(transport, shop, shopAbi, "dayRecord", [day]);
+ * console.log(record.revenue, record.orderCount);
+ * ```
+ */
+export async function readContract<const A extends Abi, N extends ReadFunctionName<A>>(
+  transport: Transport,
+  address: Address,
+  abi: A,
+  fn: N,
+  args: FunctionArgs<A, N>,
+): Promise<ReadResult<A, N>> {
+  const iface = interfaceOf(abi);
+  const fragment = iface.getFunction(fn);
+  if (fragment === null) throw new ShareMallError("UNKNOWN_FUNCTION", `The ABI has no function ${fn}`);
+  const data = iface.encodeFunctionData(fragment, args as unknown as unknown[]) as Hex;
+  let result: Hex;
+  try {
+    result = await transport.call({ to: address, data });
+  } catch (error) {
+    throw failure(error, `${fn} on ${address}`);
+  }
+  let decoded: Result;
+  try {
+    decoded = iface.decodeFunctionResult(fragment, result);
+  } catch (error) {
+    throw new ChainCallError(`${fn} on ${address} returned data that does not decode: ${result}`, error, "BAD_RESULT");
+  }
+  const outputs = fragment.outputs.map((output, i) => plain(decoded[i], output));
+  return (outputs.length === 1 ? outputs[0] : outputs) as ReadResult<A, N>;
+}
+
+/** Options of {@link writeContract}. */
+export interface WriteOptions {
+  /** Native coin to send, in wei. */
+  readonly value?: bigint;
+}
+
+/**
+ * Sends a transaction calling `fn` of the contract at `address`, waits for it to be mined, and decodes its events.
+ *
+ * @throws {@link ContractRevertError} when the contract reverts with a ShareMall error (at gas estimation or
+ * mined); {@link ChainCallError} (`cause`: the original error) for any other failure, code `"TRANSACTION_REVERTED"`
+ * for a mined revert whose reason cannot be found.
+ * @example
+ * ```ts
+ * const { hash, events } = await writeContract(transport, shop, shopAbi, "settle", [day], { value: missing });
+ * for (const e of events) if (e.eventName === "DaySettled") console.log(e.args.dividends);
+ * ```
+ */
+export async function writeContract<const A extends Abi, N extends WriteFunctionName<A>>(
+  transport: Transport,
+  address: Address,
+  abi: A,
+  fn: N,
+  args: FunctionArgs<A, N>,
+  options: WriteOptions = {},
+): Promise<WriteResult> {
+  const data = encodeCall(abi, fn, args);
+  const call = { to: address, data, ...(options.value !== undefined ? { value: options.value } : {}) };
+  let hash: Hex;
+  let receipt: RawReceipt;
+  try {
+    hash = await transport.send(call);
+    receipt = await transport.waitForReceipt(hash);
+  } catch (error) {
+    throw failure(error, `${fn} on ${address}`);
+  }
+  if (receipt.status === "reverted") {
+    // Replay the call to find the reason (it reproduces unless the state changed since).
+    let replayError: unknown;
+    try {
+      await transport.call(call);
+    } catch (error) {
+      replayError = error;
+    }
+    const revert = toContractError(replayError);
+    if (revert !== undefined) throw revert;
+    throw new ChainCallError(
+      `${fn} on ${address} reverted in transaction ${hash}`,
+      replayError,
+      "TRANSACTION_REVERTED",
+    );
+  }
+  return { hash, receipt, events: decodeLogs(shareMallAbi, receipt.logs) };
+}
+
+/**
+ * Decodes the logs that are events of `abi`; logs it does not know (or that do not decode) are left out.
+ *
+ * @example
+ * ```ts
+ * const events = decodeLogs(shopAbi, receipt.logs);
+ * const counted = events.filter((e) => e.eventName === "OrderCounted");
+ * ```
+ */
+export function decodeLogs<const A extends Abi>(abi: A, logs: readonly RawLog[]): DecodedEvent<A>[] {
+  const iface = interfaceOf(abi);
+  const out: DecodedEvent<A>[] = [];
+  for (const log of logs) {
+    if (log.topics.length === 0) continue;
+    const fragment = iface.getEvent(log.topics[0]);
+    if (fragment === null) continue;
+    let decoded: Result;
+    try {
+      decoded = iface.decodeEventLog(fragment, log.data, log.topics as string[]);
+    } catch {
+      continue;
+    }
+    const args: Record<string, unknown> = {};
+    fragment.inputs.forEach((input, i) => {
+      args[input.name] = plain(decoded[i], input);
+    });
+    out.push({
+      eventName: fragment.name,
+      args,
+      address: getAddress(log.address) as Address,
+      blockNumber: log.blockNumber,
+      transactionHash: log.transactionHash,
+      logIndex: log.logIndex,
+    } as unknown as DecodedEvent<A>);
+  }
+  return out;
+}
+
+/**
+ * The topic-0 hash of event `name` of `abi` (for log filters).
+ *
+ * @example
+ * ```ts
+ * const topic = eventTopic(dividendTokenAbi, "DividendsClaimed");
+ * ```
+ */
+export function eventTopic<const A extends Abi>(abi: A, name: ContractEventName<A>): Hex {
+  const fragment = interfaceOf(abi).getEvent(name);
+  if (fragment === null) throw new ShareMallError("UNKNOWN_EVENT", `The ABI has no event ${name}`);
+  return fragment.topicHash as Hex;
+}
+
+/** Progress of {@link getLogsPaged}. */
+export interface LogPageProgress {
+  /** Last block queried so far. */
+  readonly toBlock: bigint;
+  /** Blocks queried so far and in all. */
+  readonly doneBlocks: bigint;
+  readonly totalBlocks: bigint;
+  /** Logs found so far. */
+  readonly logs: number;
+}
+
+/** Options of {@link getLogsPaged}. */
+export interface LogPagingOptions {
+  readonly fromBlock: bigint;
+  readonly toBlock: bigint;
+  /** Blocks per query (default 2,000); halved whenever the node refuses a page as too large. */
+  readonly pageSize?: bigint;
+  readonly onProgress?: (progress: LogPageProgress) => void;
+}
+
+/** Default blocks per `eth_getLogs` query, within the limits of common public RPC endpoints. */
+export const DEFAULT_LOG_PAGE_SIZE = 2_000n;
+
+const TOO_LARGE =
+  /more than \d+ results|too many (results|logs|blocks)|range (is )?too (large|wide|big)|block range|limit exceeded|exceed(s|ed)? (the )?(max|limit)|response size|query timeout|-32005/i;
+
+/** Whether `error` (or one of its causes) is a node refusing a log query as too large. */
+export function isLogRangeError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let level: unknown[] = [error];
+  for (let depth = 0; depth < 8 && level.length > 0; depth++) {
+    const next: unknown[] = [];
+    for (const node of level) {
+      if (typeof node === "string") {
+        if (TOO_LARGE.test(node)) return true;
+        continue;
+      }
+      if (typeof node !== "object" || node === null || seen.has(node)) continue;
+      seen.add(node);
+      const record = node as Record<string, unknown>;
+      for (const key of ["message", "shortMessage", "details", "error", "info", "cause"]) {
+        if (key in record) next.push(record[key]);
+      }
+    }
+    level = next;
+  }
+  return false;
+}
+
+/**
+ * Queries logs over `[fromBlock, toBlock]` page by page, oldest first. A page the node refuses as too large
+ * ("query returned more than 10000 results", "block range too large", ...) is halved and retried, down to one block.
+ *
+ * @throws {@link ChainCallError} for other failures, or when a single block is still too large.
+ * @example
+ * ```ts
+ * const logs = await getLogsPaged(transport, { address: shop, topics: [eventTopic(shopAbi, "OrderCounted")] }, {
+ *   fromBlock: 0n,
+ *   toBlock: await transport.blockNumber(),
+ *   onProgress: (p) => console.log(`${p.doneBlocks}/${p.totalBlocks} blocks`),
+ * });
+ * ```
+ */
+export async function getLogsPaged(
+  transport: Transport,
+  filter: Omit<RawLogFilter, "fromBlock" | "toBlock">,
+  options: LogPagingOptions,
+): Promise<RawLog[]> {
+  const { fromBlock, toBlock } = options;
+  let size = options.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
+  if (size < 1n) throw new ShareMallError("INVALID_PAGE_SIZE", `Invalid log page size ${size}: it must be >= 1`);
+  if (fromBlock < 0n || toBlock < fromBlock) return [];
+  const total = toBlock - fromBlock + 1n;
+  const logs: RawLog[] = [];
+  let start = fromBlock;
+  while (start <= toBlock) {
+    const end = start + size - 1n < toBlock ? start + size - 1n : toBlock;
+    let page: RawLog[];
+    try {
+      page = await transport.getLogs({ ...filter, fromBlock: start, toBlock: end });
+    } catch (error) {
+      if (isLogRangeError(error) && end > start) {
+        size = (end - start + 1n) / 2n;
+        continue;
+      }
+      throw failure(error, `eth_getLogs over blocks ${start}..${end}`);
+    }
+    logs.push(...page);
+    start = end + 1n;
+    options.onProgress?.({ toBlock: end, doneBlocks: end - fromBlock + 1n, totalBlocks: total, logs: logs.length });
+  }
+  return logs;
+}

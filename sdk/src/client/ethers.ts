@@ -1,0 +1,111 @@
+/**
+ * The ethers v6 adapter of {@link Transport}: moves bytes between the SDK and an ethers `Signer` or `Provider`.
+ *
+ * @packageDocumentation
+ */
+import { getAddress, type Log, type Provider, type Signer, type TransactionReceipt } from "ethers";
+import { ShareMallError } from "../errors.js";
+import type { Address, Hex } from "../types.js";
+import type { RawCall, RawLog, RawLogFilter, RawReceipt, Transport, TypedDataPayload } from "./transport.js";
+
+function isSigner(runner: Signer | Provider): runner is Signer {
+  return typeof (runner as Signer).getAddress === "function" && typeof (runner as Signer).signTypedData === "function";
+}
+
+const hex = (value: string): Hex => value.toLowerCase() as Hex;
+
+function rawLog(log: Log): RawLog {
+  return {
+    address: getAddress(log.address) as Address,
+    topics: log.topics.map(hex),
+    data: hex(log.data),
+    blockNumber: BigInt(log.blockNumber),
+    transactionHash: hex(log.transactionHash),
+    logIndex: log.index,
+  };
+}
+
+function rawReceipt(receipt: TransactionReceipt): RawReceipt {
+  return {
+    transactionHash: hex(receipt.hash),
+    blockNumber: BigInt(receipt.blockNumber),
+    gasUsed: receipt.gasUsed,
+    status: receipt.status === 1 ? "success" : "reverted",
+    logs: receipt.logs.map(rawLog),
+  };
+}
+
+function noSigner(what: string): ShareMallError {
+  return new ShareMallError("NO_SIGNER", `${what} needs a signer: this ethers transport only has a provider`);
+}
+
+/**
+ * A {@link Transport} over an ethers v6 `Signer` (reads through its provider, sends and signs as the signer) or a
+ * `Provider` (read only). Errors are the ethers errors, with their revert data for `toContractError`.
+ *
+ * @param runner - An ethers `Signer` connected to a provider, or a `Provider`.
+ * @throws {@link ShareMallError} `"NO_PROVIDER"` for a signer without a provider.
+ * @example
+ * ```ts
+ * const transport = fromEthers(await new BrowserProvider(window.ethereum).getSigner());
+ * const record = await readContract(transport, shop, shopAbi, "dayRecord", [day]);
+ * ```
+ */
+export function fromEthers(runner: Signer | Provider): Transport {
+  const signer = isSigner(runner) ? runner : undefined;
+  const provider: Provider | null = signer !== undefined ? signer.provider : (runner as Provider);
+  if (provider === null) throw new ShareMallError("NO_PROVIDER", "The ethers signer is not connected to a provider");
+  const tx = (call: RawCall) => ({
+    to: call.to,
+    data: call.data,
+    ...(call.value !== undefined ? { value: call.value } : {}),
+  });
+  return {
+    library: "ethers",
+    chainId: async () => (await provider.getNetwork()).chainId,
+    blockNumber: async () => BigInt(await provider.getBlockNumber()),
+    latestTimestamp: async () => {
+      const block = await provider.getBlock("latest");
+      if (block === null) throw new ShareMallError("NO_BLOCK", "The node returned no latest block");
+      return BigInt(block.timestamp);
+    },
+    balance: (address: Address) => provider.getBalance(address),
+    call: async (call: RawCall) => {
+      const from = signer !== undefined ? await signer.getAddress() : undefined;
+      return hex(await provider.call({ ...tx(call), ...(from !== undefined ? { from } : {}) }));
+    },
+    account: async () => (signer !== undefined ? (getAddress(await signer.getAddress()) as Address) : undefined),
+    send: async (call: RawCall) => {
+      if (signer === undefined) throw noSigner("Sending a transaction");
+      const response = await signer.sendTransaction(tx(call));
+      return hex(response.hash);
+    },
+    waitForReceipt: async (hash: Hex) => {
+      const receipt = await provider.waitForTransaction(hash);
+      if (receipt === null) throw new ShareMallError("NO_RECEIPT", `No receipt for transaction ${hash}`);
+      return rawReceipt(receipt);
+    },
+    getLogs: async (filter: RawLogFilter) => {
+      const logs = await provider.getLogs({
+        ...(filter.address !== undefined
+          ? { address: typeof filter.address === "string" ? filter.address : [...filter.address] }
+          : {}),
+        ...(filter.topics !== undefined
+          ? { topics: filter.topics.map((t) => (t === null || typeof t === "string" ? t : [...t])) }
+          : {}),
+        fromBlock: filter.fromBlock,
+        toBlock: filter.toBlock,
+      });
+      return logs.map(rawLog);
+    },
+    signTypedData: async (payload: TypedDataPayload) => {
+      if (signer === undefined) throw noSigner("Signing typed data");
+      const types: Record<string, { name: string; type: string }[]> = {};
+      for (const [name, fields] of Object.entries(payload.types)) {
+        // ethers derives the domain type itself and refuses it in `types`.
+        if (name !== "EIP712Domain") types[name] = fields.map((f) => ({ name: f.name, type: f.type }));
+      }
+      return hex(await signer.signTypedData(payload.domain, types, payload.message));
+    },
+  };
+}

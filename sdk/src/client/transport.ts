@@ -1,0 +1,78 @@
+/**
+ * The one seam between the SDK and a chain library. Everything the SDK does on chain goes through a
+ * {@link Transport}: ABI encoding and decoding, error decoding and all logic live once in the SDK, and an adapter
+ * only moves bytes. `fromEthers` and `fromViem` (see `./ethers.js`, `./viem.js`) build one from an ethers v6
+ * `Signer`/`Provider` or a viem `PublicClient` (+ optional `WalletClient`).
+ *
+ * @packageDocumentation
+ */
+import type { Address, Hex } from "../types.js";
+
+/** A call or transaction to a contract: raw calldata, already encoded by the SDK. */
+export interface RawCall {
+  readonly to: Address;
+  readonly data: Hex;
+  /** Native coin sent with the call, in wei. */
+  readonly value?: bigint;
+}
+
+/** A log as every adapter returns it. */
+export interface RawLog {
+  readonly address: Address;
+  readonly topics: readonly Hex[];
+  readonly data: Hex;
+  readonly blockNumber: bigint;
+  readonly transactionHash: Hex;
+  readonly logIndex: number;
+}
+
+/** A mined transaction. */
+export interface RawReceipt {
+  readonly transactionHash: Hex;
+  readonly blockNumber: bigint;
+  readonly gasUsed: bigint;
+  readonly status: "success" | "reverted";
+  readonly logs: readonly RawLog[];
+}
+
+/** A log query over an inclusive block range (adapters do not page: the SDK does). */
+export interface RawLogFilter {
+  readonly address?: Address | readonly Address[];
+  /** Topic filters by position; `null` matches anything, an array matches any of its values. */
+  readonly topics?: readonly (Hex | readonly Hex[] | null)[];
+  readonly fromBlock: bigint;
+  readonly toBlock: bigint;
+}
+
+/** EIP-712 typed data as wallets take it. */
+export interface TypedDataPayload {
+  readonly domain: Readonly<Record<string, unknown>>;
+  readonly types: Readonly<Record<string, readonly { readonly name: string; readonly type: string }[]>>;
+  readonly primaryType: string;
+  readonly message: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What the SDK needs from a chain library. Read methods work with a provider alone; `account`, `send` and
+ * `signTypedData` need a signer (they throw a `ShareMallError` with code `"NO_SIGNER"` otherwise). Failures of
+ * `call` and `send` must keep the revert data where `toContractError` finds it (ethers and viem both do).
+ */
+export interface Transport {
+  /** `"ethers"` or `"viem"`: for messages only, never for logic. */
+  readonly library: "ethers" | "viem";
+  chainId(): Promise<bigint>;
+  blockNumber(): Promise<bigint>;
+  /** Timestamp (unix seconds) of the latest block. */
+  latestTimestamp(): Promise<bigint>;
+  balance(address: Address): Promise<bigint>;
+  /** `eth_call` at the latest block, from the signer's account when there is one. */
+  call(call: RawCall): Promise<Hex>;
+  /** The signer's address, or `undefined` for a read-only transport. */
+  account(): Promise<Address | undefined>;
+  /** Sends a transaction from the signer and returns its hash (does not wait). */
+  send(call: RawCall): Promise<Hex>;
+  /** Waits until `hash` is mined and returns its receipt (reverted transactions included). */
+  waitForReceipt(hash: Hex): Promise<RawReceipt>;
+  getLogs(filter: RawLogFilter): Promise<RawLog[]>;
+  signTypedData(payload: TypedDataPayload): Promise<Hex>;
+}

@@ -1,0 +1,146 @@
+/**
+ * The viem v2 adapter of {@link Transport}: moves bytes between the SDK and a viem `PublicClient` (+ optional
+ * `WalletClient`). Only viem's types are imported: the caller passes clients built with its own viem.
+ *
+ * @packageDocumentation
+ */
+import { getAddress } from "ethers";
+import type { PublicClient, WalletClient } from "viem";
+import { ShareMallError } from "../errors.js";
+import type { Address, Hex } from "../types.js";
+import type { RawCall, RawLog, RawLogFilter, RawReceipt, Transport, TypedDataPayload } from "./transport.js";
+
+/** The clients {@link fromViem} takes. */
+export interface ViemClients {
+  readonly publicClient: PublicClient;
+  /** Needed to send transactions and sign; its `account` (or its first address) is the sender. */
+  readonly walletClient?: WalletClient;
+}
+
+/** An `eth_getLogs` log as the node returns it. */
+interface RpcLog {
+  readonly address: string;
+  readonly topics: readonly string[];
+  readonly data: string;
+  readonly blockNumber: string | null;
+  readonly transactionHash: string | null;
+  readonly logIndex: string | null;
+}
+
+const hex = (value: string): Hex => value.toLowerCase() as Hex;
+const quantity = (value: bigint): Hex => `0x${value.toString(16)}`;
+
+function noSigner(what: string): ShareMallError {
+  return new ShareMallError("NO_SIGNER", `${what} needs a signer: pass a walletClient to fromViem`);
+}
+
+/**
+ * A {@link Transport} over viem clients. Errors are viem's errors, with their revert data for `toContractError`.
+ *
+ * @example
+ * ```ts
+ * const publicClient = createPublicClient({ chain: base, transport: http() });
+ * const walletClient = createWalletClient({ chain: base, transport: custom(window.ethereum), account });
+ * const transport = fromViem({ publicClient, walletClient });
+ * ```
+ */
+export function fromViem({ publicClient, walletClient }: ViemClients): Transport {
+  const accountOf = async (): Promise<Address | undefined> => {
+    if (walletClient === undefined) return undefined;
+    if (walletClient.account !== undefined) return getAddress(walletClient.account.address) as Address;
+    const [first] = await walletClient.getAddresses();
+    return first === undefined ? undefined : (getAddress(first) as Address);
+  };
+  const signerAccount = async (what: string): Promise<Address> => {
+    const account = await accountOf();
+    if (walletClient === undefined || account === undefined) throw noSigner(what);
+    return account;
+  };
+  const rawLog = (log: RpcLog): RawLog => ({
+    address: getAddress(log.address) as Address,
+    topics: log.topics.map(hex),
+    data: hex(log.data),
+    blockNumber: BigInt(log.blockNumber ?? 0),
+    transactionHash: hex(log.transactionHash ?? "0x"),
+    logIndex: Number(log.logIndex ?? 0),
+  });
+  return {
+    library: "viem",
+    chainId: async () => BigInt(await publicClient.getChainId()),
+    blockNumber: () => publicClient.getBlockNumber({ cacheTime: 0 }),
+    latestTimestamp: async () => (await publicClient.getBlock({ blockTag: "latest" })).timestamp,
+    balance: (address: Address) => publicClient.getBalance({ address }),
+    call: async (call: RawCall) => {
+      const account = await accountOf();
+      const { data } = await publicClient.call({
+        to: call.to,
+        data: call.data,
+        ...(call.value !== undefined ? { value: call.value } : {}),
+        ...(account !== undefined ? { account } : {}),
+      });
+      return hex(data ?? "0x");
+    },
+    account: accountOf,
+    send: async (call: RawCall) => {
+      const account = await signerAccount("Sending a transaction");
+      const request = {
+        account,
+        chain: walletClient!.chain ?? null,
+        to: call.to,
+        data: call.data,
+        ...(call.value !== undefined ? { value: call.value } : {}),
+      };
+      return hex(
+        await walletClient!.sendTransaction(request as unknown as Parameters<WalletClient["sendTransaction"]>[0]),
+      );
+    },
+    waitForReceipt: async (hash: Hex): Promise<RawReceipt> => {
+      const receipt = await publicClient.waitForTransactionReceipt({ hash });
+      return {
+        transactionHash: hex(receipt.transactionHash),
+        blockNumber: receipt.blockNumber,
+        gasUsed: receipt.gasUsed,
+        status: receipt.status,
+        logs: receipt.logs.map((log) =>
+          rawLog({
+            address: log.address,
+            topics: log.topics,
+            data: log.data,
+            blockNumber: quantity(log.blockNumber),
+            transactionHash: log.transactionHash,
+            logIndex: quantity(BigInt(log.logIndex)),
+          }),
+        ),
+      };
+    },
+    getLogs: async (filter: RawLogFilter) => {
+      const params = {
+        ...(filter.address !== undefined
+          ? { address: typeof filter.address === "string" ? filter.address : [...filter.address] }
+          : {}),
+        ...(filter.topics !== undefined
+          ? { topics: filter.topics.map((t) => (t === null || typeof t === "string" ? t : [...t])) }
+          : {}),
+        fromBlock: quantity(filter.fromBlock),
+        toBlock: quantity(filter.toBlock),
+      };
+      // Raw eth_getLogs: viem's getLogs takes events, not raw topics, and the SDK decodes logs itself.
+      const logs = (await publicClient.request({
+        method: "eth_getLogs",
+        params: [params] as never,
+      })) as unknown as RpcLog[];
+      return logs.map(rawLog);
+    },
+    signTypedData: async (payload: TypedDataPayload) => {
+      const account = await signerAccount("Signing typed data");
+      const request = {
+        account,
+        domain: payload.domain,
+        types: payload.types,
+        primaryType: payload.primaryType,
+        message: payload.message,
+      };
+      return hex(await walletClient!.signTypedData(request as unknown as Parameters<WalletClient["signTypedData"]>[0]));
+    },
+  };
+}

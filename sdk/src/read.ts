@@ -1,0 +1,375 @@
+/**
+ * Read models: typed views of a shop's days, a holder's tokens and earnings, and a shop's order ledger, built
+ * from the contracts' views and events through any {@link Transport}. Amounts are bigint wei (coin) or
+ * token-wei (18 decimals).
+ *
+ * @packageDocumentation
+ */
+import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
+import { decodeLogs, eventTopic, getLogsPaged, readContract, type LogPageProgress } from "./client/contract.js";
+import type { Transport } from "./client/transport.js";
+import { InvalidAmountError, ShareMallError } from "./errors.js";
+import type { Address, Hex } from "./types.js";
+import { validateAddress } from "./validation.js";
+
+/** Days {@link fetchShopDays} reads by default (today and the 29 days before). */
+export const DEFAULT_DAY_RANGE = 30n;
+/** The most days one {@link fetchShopDays} call reads. */
+export const MAX_DAY_RANGE = 366n;
+const PAGE = 100n;
+
+/** What one token of the shop is owed for a day. */
+export interface ShopTokenDay {
+  readonly tokenIndex: number;
+  readonly token: Address;
+  /** Dividends owed to the token's holders for the day, in wei. */
+  readonly owed: bigint;
+  /** Part of `owed` already escrowed in the token by checkouts. */
+  readonly escrowed: bigint;
+}
+
+/** One shop day with orders. */
+export interface ShopDay {
+  readonly day: bigint;
+  /** Revenue in wei. */
+  readonly revenue: bigint;
+  readonly orderCount: bigint;
+  readonly settled: boolean;
+  /** Dividends owed for the day, all tokens together, in wei. */
+  readonly owed: bigint;
+  /** Part of `owed` escrowed by checkouts. */
+  readonly escrowed: bigint;
+  /** Part of `owed` the merchant balance must still fund (0 once settled). */
+  readonly unfunded: bigint;
+  readonly tokens: readonly ShopTokenDay[];
+}
+
+/** An unsettled past day, from the shop's `unsettledDays`. */
+export interface UnsettledShopDay {
+  readonly day: bigint;
+  readonly owed: bigint;
+  readonly unfunded: bigint;
+}
+
+/** What {@link fetchShopDays} returns. */
+export interface ShopDays {
+  /** The shop's current day. */
+  readonly today: bigint;
+  readonly fromDay: bigint;
+  readonly toDay: bigint;
+  /** Days of `[fromDay, toDay]` with at least one order, oldest first. */
+  readonly days: readonly ShopDay[];
+  /** Every unsettled past day with dividends owed (whatever the range), oldest first. */
+  readonly unsettled: readonly UnsettledShopDay[];
+  /** Total that settling every unsettled day needs from the merchant balance. */
+  readonly unfundedTotal: bigint;
+}
+
+/** Options of {@link fetchShopDays}. */
+export interface ShopDaysOptions {
+  /** First day (default: `toDay - 29`). */
+  readonly fromDay?: bigint;
+  /** Last day (default: today). At most {@link MAX_DAY_RANGE} days are read per call. */
+  readonly toDay?: bigint;
+}
+
+async function pages<T>(count: bigint, read: (start: bigint, limit: bigint) => Promise<readonly T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let start = 0n; start < count; start += PAGE) out.push(...(await read(start, PAGE)));
+  return out;
+}
+
+/**
+ * A shop's days: revenue, order count and, per token, dividends owed and escrowed, with the settled flag, for the
+ * days of a range that had orders; plus every unsettled day (paged through `revenueDayCount`/`unsettledDays`).
+ *
+ * @param transport - Any transport (read only is enough).
+ * @param shop - The shop's address.
+ * @param options - `fromDay`/`toDay` (shop days, inclusive).
+ * @throws {@link InvalidAmountError} for an empty or too long range.
+ * @example
+ * ```ts
+ * const { days, unfundedTotal } = await fetchShopDays(transport, shop, { fromDay: 20780n });
+ * for (const d of days) console.log(d.day, formatEther(d.revenue), d.settled ? "settled" : "open");
+ * ```
+ */
+export async function fetchShopDays(
+  transport: Transport,
+  shop: Address,
+  options: ShopDaysOptions = {},
+): Promise<ShopDays> {
+  const address = validateAddress("shop", shop);
+  const today = await readContract(transport, address, shopAbi, "today", []);
+  const toDay = options.toDay ?? today;
+  const fromDay = options.fromDay ?? (toDay >= DEFAULT_DAY_RANGE - 1n ? toDay - DEFAULT_DAY_RANGE + 1n : 0n);
+  if (fromDay > toDay) throw new InvalidAmountError("fromDay", fromDay, `must not be after toDay ${toDay}`);
+  if (toDay - fromDay + 1n > MAX_DAY_RANGE) {
+    throw new InvalidAmountError("toDay", toDay, `at most ${MAX_DAY_RANGE} days per call (from day ${fromDay})`);
+  }
+  const tokens = await readContract(transport, address, shopAbi, "tokens", []);
+  const count = await readContract(transport, address, shopAbi, "revenueDayCount", []);
+  const unsettled = (
+    await pages(count, (start, limit) => readContract(transport, address, shopAbi, "unsettledDays", [start, limit]))
+  ).map((u) => ({ day: u.day, owed: u.owed, unfunded: u.unfunded }));
+  const unfundedByDay = new Map(unsettled.map((u) => [u.day, u.unfunded]));
+  const days: ShopDay[] = [];
+  for (let day = fromDay; day <= toDay; day++) {
+    const record = await readContract(transport, address, shopAbi, "dayRecord", [day]);
+    if (record.orderCount === 0n) continue;
+    const perToken: ShopTokenDay[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const [owed, escrowed] = await readContract(transport, address, shopAbi, "tokenDay", [BigInt(i), day]);
+      perToken.push({ tokenIndex: i, token: tokens[i], owed, escrowed });
+    }
+    const owed = perToken.reduce((sum, t) => sum + t.owed, 0n);
+    const escrowed = perToken.reduce((sum, t) => sum + t.escrowed, 0n);
+    days.push({
+      day,
+      revenue: record.revenue,
+      orderCount: record.orderCount,
+      settled: record.settled,
+      owed,
+      escrowed,
+      unfunded: record.settled ? 0n : (unfundedByDay.get(day) ?? owed - escrowed),
+      tokens: perToken,
+    });
+  }
+  return {
+    today,
+    fromDay,
+    toDay,
+    days,
+    unsettled,
+    unfundedTotal: unsettled.reduce((sum, u) => sum + u.unfunded, 0n),
+  };
+}
+
+/** One token a holder has a stake in. */
+export interface HolderToken {
+  readonly shop: Address;
+  readonly token: Address;
+  readonly tokenIndex: number;
+  readonly name: string;
+  readonly symbol: string;
+  /** Balance in token-wei. */
+  readonly balance: bigint;
+  readonly totalSupply: bigint;
+  /** `balance / totalSupply` in basis points, rounded down (0 for an empty supply). */
+  readonly shareBps: bigint;
+  /** Dividends the holder can claim now, in wei. */
+  readonly claimable: bigint;
+}
+
+/**
+ * Every token of the factory's shops in which `holder` has a balance or claimable dividends (shops paged through
+ * `shopCount`/`shops`, tokens through `shopTokens`), in shop then token order.
+ *
+ * @example
+ * ```ts
+ * const tokens = await fetchHolderTokens(transport, factory, me);
+ * const claimable = tokens.filter((t) => t.claimable > 0n).map((t) => t.token); // for factory.claimMany
+ * ```
+ */
+export async function fetchHolderTokens(
+  transport: Transport,
+  factory: Address,
+  holder: Address,
+): Promise<HolderToken[]> {
+  const factoryAddress = validateAddress("factory", factory);
+  const account = validateAddress("holder", holder, { allowZero: true });
+  const shopCount = await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []);
+  const shops = await pages(shopCount, (start, limit) =>
+    readContract(transport, factoryAddress, shareMallFactoryAbi, "shops", [start, limit]),
+  );
+  const out: HolderToken[] = [];
+  for (const shop of shops) {
+    const tokens = await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopTokens", [shop]);
+    for (let i = 0; i < tokens.length; i++) {
+      const token = tokens[i];
+      const balance = await readContract(transport, token, dividendTokenAbi, "balanceOf", [account]);
+      const claimable = await readContract(transport, token, dividendTokenAbi, "claimable", [account]);
+      if (balance === 0n && claimable === 0n) continue;
+      const totalSupply = await readContract(transport, token, dividendTokenAbi, "totalSupply", []);
+      out.push({
+        shop,
+        token,
+        tokenIndex: i,
+        name: await readContract(transport, token, dividendTokenAbi, "name", []),
+        symbol: await readContract(transport, token, dividendTokenAbi, "symbol", []),
+        balance,
+        totalSupply,
+        shareBps: totalSupply === 0n ? 0n : (balance * 10_000n) / totalSupply,
+        claimable,
+      });
+    }
+  }
+  return out;
+}
+
+/** A block range for event history. */
+export interface BlockRange {
+  /** First block (default 0). */
+  readonly fromBlock?: bigint;
+  /** Last block (default: the latest). */
+  readonly toBlock?: bigint;
+  /** Blocks per log query (default 2,000). */
+  readonly pageSize?: bigint;
+  readonly onProgress?: (progress: LogPageProgress) => void;
+}
+
+async function pagedRange(transport: Transport, range: BlockRange) {
+  const toBlock = range.toBlock ?? (await transport.blockNumber());
+  return {
+    fromBlock: range.fromBlock ?? 0n,
+    toBlock,
+    ...(range.pageSize !== undefined ? { pageSize: range.pageSize } : {}),
+    ...(range.onProgress !== undefined ? { onProgress: range.onProgress } : {}),
+  };
+}
+
+const topicOf = (address: Address): Hex => `0x${address.slice(2).toLowerCase().padStart(64, "0")}`;
+
+/** One claim of dividends. */
+export interface HolderClaim {
+  readonly recipient: Address;
+  readonly amount: bigint;
+  readonly blockNumber: bigint;
+  readonly transactionHash: Hex;
+}
+
+/** What {@link fetchHolderEarnings} returns. */
+export interface HolderEarnings {
+  readonly token: Address;
+  readonly holder: Address;
+  /** The holder's claims in the range, oldest first (`DividendsClaimed` events). */
+  readonly claims: readonly HolderClaim[];
+  /** Sum of `claims`. */
+  readonly claimed: bigint;
+  /** Claimable now. */
+  readonly claimable: bigint;
+  /** `claimed + claimable`: all the holder earned, when the range covers the token's whole history. */
+  readonly totalEarned: bigint;
+}
+
+/**
+ * A holder's dividend history on one token: its `DividendsClaimed` events (paged) and what it can claim now.
+ * (Per-day earnings from `DividendsDistributed` would need the holder's balance at each block: not in this version.)
+ *
+ * @example
+ * ```ts
+ * const { claims, totalEarned } = await fetchHolderEarnings(transport, token, me, { fromBlock: deployBlock });
+ * ```
+ */
+export async function fetchHolderEarnings(
+  transport: Transport,
+  token: Address,
+  holder: Address,
+  range: BlockRange = {},
+): Promise<HolderEarnings> {
+  const tokenAddress = validateAddress("token", token);
+  const account = validateAddress("holder", holder);
+  const logs = await getLogsPaged(
+    transport,
+    { address: tokenAddress, topics: [eventTopic(dividendTokenAbi, "DividendsClaimed"), topicOf(account)] },
+    await pagedRange(transport, range),
+  );
+  const claims: HolderClaim[] = [];
+  for (const event of decodeLogs(dividendTokenAbi, logs)) {
+    if (event.eventName !== "DividendsClaimed") continue;
+    claims.push({
+      recipient: event.args.recipient,
+      amount: event.args.amount,
+      blockNumber: event.blockNumber,
+      transactionHash: event.transactionHash,
+    });
+  }
+  const claimed = claims.reduce((sum, c) => sum + c.amount, 0n);
+  const claimable = await readContract(transport, tokenAddress, dividendTokenAbi, "claimable", [account]);
+  return { token: tokenAddress, holder: account, claims, claimed, claimable, totalEarned: claimed + claimable };
+}
+
+/** The path an order came in by (`IShop.OrderPath`). */
+export type OrderPathName = "Recorded" | "Receipt" | "Checkout" | "MerkleBatch";
+/** `IShop.OrderPath` values by index. */
+export const ORDER_PATHS: readonly OrderPathName[] = ["Recorded", "Receipt", "Checkout", "MerkleBatch"];
+
+function pathName(path: number): OrderPathName {
+  const name = ORDER_PATHS[path];
+  if (name === undefined) throw new ShareMallError("UNKNOWN_ORDER_PATH", `Unknown order path ${path} in OrderCounted`);
+  return name;
+}
+
+/** One counted order (`OrderCounted`). */
+export interface LedgerOrder {
+  readonly orderHash: Hex;
+  readonly customer: Address;
+  readonly day: bigint;
+  readonly path: OrderPathName;
+  /** Amount in wei. */
+  readonly amount: bigint;
+  readonly blockNumber: bigint;
+  readonly txHash: Hex;
+}
+
+/** One anchored Merkle batch (`BatchAnchored`); its orders appear as `MerkleBatch` orders as they mint. */
+export interface LedgerBatch {
+  readonly root: Hex;
+  readonly day: bigint;
+  readonly orderCount: bigint;
+  readonly totalRevenue: bigint;
+  readonly blockNumber: bigint;
+  readonly txHash: Hex;
+}
+
+/** What {@link fetchOrderLedger} returns, oldest first. */
+export interface OrderLedger {
+  readonly orders: readonly LedgerOrder[];
+  readonly batches: readonly LedgerBatch[];
+}
+
+/**
+ * A shop's order ledger over a block range: every `OrderCounted` and `BatchAnchored` event, paged.
+ *
+ * @example
+ * ```ts
+ * const { orders, batches } = await fetchOrderLedger(transport, shop, { fromBlock: 123_456n });
+ * const checkouts = orders.filter((o) => o.path === "Checkout");
+ * ```
+ */
+export async function fetchOrderLedger(
+  transport: Transport,
+  shop: Address,
+  range: BlockRange = {},
+): Promise<OrderLedger> {
+  const address = validateAddress("shop", shop);
+  const logs = await getLogsPaged(
+    transport,
+    { address, topics: [[eventTopic(shopAbi, "OrderCounted"), eventTopic(shopAbi, "BatchAnchored")]] },
+    await pagedRange(transport, range),
+  );
+  const orders: LedgerOrder[] = [];
+  const batches: LedgerBatch[] = [];
+  for (const event of decodeLogs(shopAbi, logs)) {
+    if (event.eventName === "OrderCounted") {
+      orders.push({
+        orderHash: event.args.orderHash,
+        customer: event.args.customer,
+        day: event.args.day,
+        path: pathName(event.args.path),
+        amount: event.args.amount,
+        blockNumber: event.blockNumber,
+        txHash: event.transactionHash,
+      });
+    } else if (event.eventName === "BatchAnchored") {
+      batches.push({
+        root: event.args.root,
+        day: event.args.day,
+        orderCount: event.args.orderCount,
+        totalRevenue: event.args.totalRevenue,
+        blockNumber: event.blockNumber,
+        txHash: event.transactionHash,
+      });
+    }
+  }
+  return { orders, batches };
+}

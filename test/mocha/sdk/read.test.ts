@@ -1,0 +1,235 @@
+import { expect } from "chai";
+import { id, parseEther, ZeroAddress } from "ethers";
+import { createPublicClient, createWalletClient, custom, type Address as ViemAddress } from "viem";
+import {
+  fetchHolderEarnings,
+  fetchHolderTokens,
+  fetchOrderLedger,
+  fetchShopDays,
+  fromEthers,
+  fromViem,
+  InvalidAmountError,
+  ORDER_PATHS,
+  type Address,
+  type Transport,
+} from "../../../sdk/src/index.js";
+import { addShop, addToken, load, nextDay, ONE, order, tokenParams, WUYOU_RULES, type Deployment } from "../fixture.js";
+
+function viemTransport(d: Deployment): Transport {
+  const transport = custom(
+    {
+      request: ({ method, params }: { method: string; params?: unknown }) =>
+        d.ethers.provider.send(method, (params ?? []) as unknown[]),
+    },
+    // No retries: a revert is final (viem retries internal errors, which is how this node reports eth_call reverts).
+    { retryCount: 0 },
+  );
+  return fromViem({
+    publicClient: createPublicClient({ transport, pollingInterval: 10 }),
+    walletClient: createWalletClient({ transport, account: d.admin.address as ViemAddress, pollingInterval: 10 }),
+  });
+}
+
+interface Scenario {
+  d: Deployment;
+  day1: bigint;
+  day2: bigint;
+  shop: Address;
+  token: Address;
+  alice: Address;
+  transports: [Transport, Transport];
+}
+
+/**
+ * Day 1: a recorded order (alice, referred by bob) and a checkout (carol); day 1 settled, alice claims. A second
+ * shop where alice buys too. Day 2: a recorded order and an anchored batch, left unsettled; day 3: today.
+ */
+async function scenario(): Promise<Scenario> {
+  const d = await load();
+  const [, , , alice, bob, carol, admin2, operator2] = d.signers;
+  const day1 = await d.shop.today();
+  await d.shop.connect(d.operator).recordOrder(order("a1", alice.address, ONE, bob.address));
+  await d.shop.connect(carol).checkout(id("c1"), ZeroAddress, { value: parseEther("0.5") });
+  const shop2 = await addShop(d, admin2, operator2);
+  await addToken(d, tokenParams(WUYOU_RULES, { name: "Second", symbol: "SEC" }), shop2, admin2);
+  await shop2.connect(operator2).recordOrder(order("s2", alice.address, 2n * ONE));
+  const day2 = await nextDay(d.helpers);
+  await d.shop.settle(day1, { value: ONE });
+  await d.token.connect(alice).claim();
+  await d.shop.connect(d.operator).recordOrder(order("a2", alice.address, 3n * ONE));
+  await d.shop.connect(d.operator).anchorBatch(id("root"), 2n, parseEther("0.7"));
+  await nextDay(d.helpers);
+  return {
+    d,
+    day1,
+    day2,
+    shop: (await d.shop.getAddress()) as Address,
+    token: (await d.token.getAddress()) as Address,
+    alice: alice.address as Address,
+    transports: [fromEthers(d.ethers.provider), viemTransport(d)],
+  };
+}
+
+describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings, fetchOrderLedger)", () => {
+  it("fetchShopDays agrees with dayRecord/tokenDay/unsettledDays, the same with ethers and viem", async () => {
+    const { d, day1, day2, shop, token, transports } = await scenario();
+    const results = [];
+    for (const transport of transports) {
+      const result = await fetchShopDays(transport, shop, { fromDay: day1 - 1n });
+      results.push(result);
+      const today = await d.shop.today();
+      expect(result.today).to.equal(today);
+      expect([result.fromDay, result.toDay]).to.deep.equal([day1 - 1n, today]);
+      expect(result.days.map((x) => x.day)).to.deep.equal([day1, day2]);
+      for (const day of result.days) {
+        const record = await d.shop.dayRecord(day.day);
+        const [owed, escrowed] = await d.shop.tokenDay(0n, day.day);
+        expect(day).to.deep.include({
+          revenue: record.revenue,
+          orderCount: record.orderCount,
+          settled: record.settled,
+          owed,
+          escrowed,
+        });
+        expect(day.tokens).to.deep.equal([{ tokenIndex: 0, token, owed, escrowed }]);
+      }
+      const [first, second] = result.days;
+      expect(first).to.deep.include({ revenue: parseEther("1.5"), orderCount: 2n, settled: true, unfunded: 0n });
+      expect(first.escrowed).to.equal((parseEther("0.5") * WUYOU_RULES.dividendBps) / 10_000n);
+      expect(second).to.deep.include({ revenue: parseEther("3.7"), orderCount: 3n, settled: false });
+      const unsettled = await d.shop.unsettledDays(0n, 100n);
+      expect(result.unsettled).to.deep.equal(
+        unsettled.map((u) => ({ day: u.day, owed: u.owed, unfunded: u.unfunded })),
+      );
+      expect(result.unsettled.map((u) => u.day)).to.deep.equal([day2]);
+      expect(second.unfunded).to.equal(unsettled[0].unfunded);
+      expect(result.unfundedTotal).to.equal(unsettled[0].unfunded);
+    }
+    expect(results[1]).to.deep.equal(results[0]);
+  });
+
+  it("fetchShopDays defaults to the last 30 days and refuses an inverted or too long range", async () => {
+    const { d, day1, shop, transports } = await scenario();
+    const today = await d.shop.today();
+    const result = await fetchShopDays(transports[0], shop);
+    expect([result.fromDay, result.toDay]).to.deep.equal([today - 29n, today]);
+    expect(result.days).to.have.length(2);
+    expect((await fetchShopDays(transports[0], shop, { fromDay: day1, toDay: day1 })).days).to.have.length(1);
+    for (const options of [
+      { fromDay: day1 + 1n, toDay: day1 },
+      { fromDay: day1 - 366n, toDay: day1 },
+    ]) {
+      let error: unknown;
+      try {
+        await fetchShopDays(transports[0], shop, options);
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error).to.be.instanceOf(InvalidAmountError);
+    }
+  });
+
+  it("fetchHolderTokens lists the holder's tokens across shops with balance, share and claimable", async () => {
+    const { d, shop, token, alice, transports } = await scenario();
+    const results = [];
+    for (const transport of transports) {
+      const holdings = await fetchHolderTokens(transport, (await d.factory.getAddress()) as Address, alice);
+      results.push(holdings);
+      const shops = await d.factory.shops(0n, 100n);
+      expect(shops).to.have.length(2);
+      expect(holdings.map((h) => h.shop)).to.deep.equal([...shops]);
+      for (const h of holdings) {
+        const contract = await d.ethers.getContractAt("DividendToken", h.token);
+        const balance = await contract.balanceOf(alice);
+        const supply = await contract.totalSupply();
+        expect(h).to.deep.include({
+          balance,
+          totalSupply: supply,
+          shareBps: (balance * 10_000n) / supply,
+          claimable: await contract.claimable(alice),
+          name: await contract.name(),
+          symbol: await contract.symbol(),
+          tokenIndex: 0,
+        });
+        expect(h.balance > 0n).to.equal(true);
+      }
+      expect(holdings[0]).to.deep.include({ shop, token, symbol: "YDC" });
+      expect(holdings[1].symbol).to.equal("SEC");
+      const nobody = d.signers[9].address as Address;
+      expect(await fetchHolderTokens(transport, (await d.factory.getAddress()) as Address, nobody)).to.deep.equal([]);
+    }
+    expect(results[1]).to.deep.equal(results[0]);
+  });
+
+  it("fetchHolderEarnings returns the holder's claims and claimable; totalEarned is their sum", async () => {
+    const { d, token, alice, transports } = await scenario();
+    const events = await d.token.queryFilter(d.token.filters.DividendsClaimed(alice));
+    expect(events).to.have.length(1);
+    const results = [];
+    for (const transport of transports) {
+      const earnings = await fetchHolderEarnings(transport, token, alice, { pageSize: 3n });
+      results.push(earnings);
+      expect(earnings.claims).to.deep.equal(
+        events.map((e) => ({
+          recipient: e.args.recipient,
+          amount: e.args.amount,
+          blockNumber: BigInt(e.blockNumber),
+          transactionHash: e.transactionHash,
+        })),
+      );
+      expect(earnings.claimed).to.equal(events[0].args.amount);
+      expect(earnings.claimed > 0n).to.equal(true);
+      const claimable = await d.token.claimable(alice);
+      expect(earnings.claimable).to.equal(claimable);
+      expect(earnings.totalEarned).to.equal(events[0].args.amount + claimable);
+      const bob = d.signers[4].address as Address;
+      const forBob = await fetchHolderEarnings(transport, token, bob);
+      expect(forBob.claims).to.deep.equal([]);
+      expect(forBob.totalEarned).to.equal(await d.token.claimable(bob));
+      expect(forBob.totalEarned > 0n).to.equal(true);
+    }
+    expect(results[1]).to.deep.equal(results[0]);
+  });
+
+  it("fetchOrderLedger lists OrderCounted and BatchAnchored events with path names, paged", async () => {
+    const { d, day1, day2, shop, transports } = await scenario();
+    const counted = await d.shop.queryFilter(d.shop.filters.OrderCounted());
+    const anchored = await d.shop.queryFilter(d.shop.filters.BatchAnchored());
+    expect(counted).to.have.length(3);
+    const results = [];
+    for (const transport of transports) {
+      const ledger = await fetchOrderLedger(transport, shop, { pageSize: 4n });
+      results.push(ledger);
+      expect(ledger.orders).to.deep.equal(
+        counted.map((e) => ({
+          orderHash: e.args.orderHash,
+          customer: e.args.customer,
+          day: e.args.day,
+          path: ORDER_PATHS[Number(e.args.path)],
+          amount: e.args.amount,
+          blockNumber: BigInt(e.blockNumber),
+          txHash: e.transactionHash,
+        })),
+      );
+      expect(ledger.orders.map((o) => [o.path, o.day])).to.deep.equal([
+        ["Recorded", day1],
+        ["Checkout", day1],
+        ["Recorded", day2],
+      ]);
+      expect(ledger.batches).to.deep.equal([
+        {
+          root: id("root"),
+          day: day2,
+          orderCount: 2n,
+          totalRevenue: parseEther("0.7"),
+          blockNumber: BigInt(anchored[0].blockNumber),
+          txHash: anchored[0].transactionHash,
+        },
+      ]);
+      const early = await fetchOrderLedger(transport, shop, { toBlock: BigInt(counted[1].blockNumber) });
+      expect(early.orders).to.have.length(2);
+      expect(early.batches).to.deep.equal([]);
+    }
+    expect(results[1]).to.deep.equal(results[0]);
+  });
+});
