@@ -33,7 +33,11 @@ export default defineConfig({
   },
   test: {
     solidity: {
-      fuzz: { runs: 256 },
+      // A fixed seed makes every CI run replay the same fuzz and invariant sequences (no flaky runs); change it
+      // locally to explore new ones.
+      fuzz: { runs: 256, seed: "0x5368617265004d616c6c" },
+      // And a fixed start time (2030-01-01T00:00:00Z), so day boundaries do not depend on the clock.
+      blockTimestamp: 1_893_456_000n,
       invariant: { runs: 64, depth: 64, failOnRevert: false },
     },
   },

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+import type { Address } from "./types.js";
 
 /**
  * Renders any input value for an error message: bigints with an `n`, strings quoted, long values shortened.
@@ -217,5 +218,17 @@ export class MerkleBatchError extends ShareMallError {
       `Invalid Merkle batch${entry !== undefined ? ` entry ${entry}` : ""}` +
         `${field !== undefined ? ` (${field})` : ""}: ${reason}`,
     );
+  }
+}
+
+/** An address that should be a ShareMall contract has no code (or does not answer like one); nothing was sent. */
+export class NotAContractError extends ShareMallError {
+  constructor(
+    /** The input field, e.g. `"shop"`. */
+    readonly field: string,
+    /** The address given. */
+    readonly address: Address,
+  ) {
+    super("NOT_A_CONTRACT", `"${field}" ${address} is not a ShareMall ${field} (no contract answers there)`);
   }
 }

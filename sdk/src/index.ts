@@ -15,3 +15,5 @@ export * from "./abis.js";
 export * from "./contract-errors.js";
 export * from "./client/index.js";
 export * from "./read.js";
+export * from "./holder.js";
+export * from "./merchant.js";

@@ -1,0 +1,616 @@
+/**
+ * The customer and holder entry point: pay for an order ({@link checkout}), redeem an operator-signed receipt
+ * ({@link redeemReceipt}), mint one's own orders of an anchored Merkle batch ({@link mintFromBatchFile}), and read
+ * and claim dividends ({@link claimable}, {@link claimableTotal}, {@link claim}, {@link claimTo},
+ * {@link claimMany}). Every function validates all of its input, and checks what can be checked off chain or with
+ * a read, before any transaction is built: bad input throws a typed error and sends nothing. All chain access goes
+ * through a {@link Transport}.
+ *
+ * @packageDocumentation
+ */
+import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
+import {
+  ChainCallError,
+  readContract,
+  writeContract,
+  type DecodedEvent,
+  type shareMallAbi,
+} from "./client/contract.js";
+import type { Transport } from "./client/transport.js";
+import {
+  InvalidAddressError,
+  InvalidAmountError,
+  MerkleBatchError,
+  NotAContractError,
+  ShareMallError,
+} from "./errors.js";
+import { importBatchFile, type BatchFile, type BatchFileEntry } from "./merkle/file.js";
+import { fetchHolderTokens } from "./read.js";
+import { verifyReceipt, type Receipt, type SignedReceiptInput } from "./receipts/receipt.js";
+import type { Address, Hex, IntegerLike } from "./types.js";
+import {
+  validateAddress,
+  validateAmount,
+  validateBytes32,
+  validateOptionalAddress,
+  validateWeiAmount,
+  ZERO_ADDRESS,
+} from "./validation.js";
+
+// ------------------------------------------------------------------ Errors
+
+/** The signer's balance cannot cover a payment plus a gas margin; nothing was sent. */
+export class InsufficientFundsError extends ShareMallError {
+  constructor(
+    /** The account that would pay. */
+    readonly account: Address,
+    /** Its balance in wei. */
+    readonly have: bigint,
+    /** What the payment needs in wei: the value plus the gas margin. */
+    readonly need: bigint,
+  ) {
+    super(
+      "INSUFFICIENT_FUNDS",
+      `Insufficient funds: ${account} has ${have} wei but needs ${need} wei (value plus gas margin), ` +
+        `${need - have} wei short`,
+    );
+  }
+}
+
+/** There are no dividends to claim on any of `tokens`; nothing was sent. */
+export class NothingToClaimError extends ShareMallError {
+  constructor(
+    /** The holder. */
+    readonly holder: Address,
+    /** The tokens looked at (empty when the holder has no tokens at all). */
+    readonly tokens: readonly Address[],
+  ) {
+    super(
+      "NOTHING_TO_CLAIM",
+      `${holder} has nothing to claim on ` +
+        (tokens.length === 0 ? "any token of the factory" : `token(s) ${tokens.join(", ")}`),
+    );
+  }
+}
+
+/** A batch leaf chosen for minting has already minted; nothing was sent. */
+export class LeafAlreadyMintedError extends ShareMallError {
+  constructor(
+    readonly root: Hex,
+    readonly index: number,
+  ) {
+    super("LEAF_ALREADY_MINTED", `Leaf ${index} of batch ${root} has already minted`);
+  }
+}
+
+/** A transport without a signer was given to a function that sends a transaction. */
+export class NoSignerError extends ShareMallError {
+  constructor(what: string) {
+    super("NO_SIGNER", `${what} needs a transport with a signer (account)`);
+  }
+}
+
+// ------------------------------------------------------------------ Shared
+
+/** Tokens minted by a transaction (ERC-20 `Transfer` from the zero address). */
+export interface MintedTokens {
+  readonly token: Address;
+  readonly to: Address;
+  /** Token-wei. */
+  readonly amount: bigint;
+}
+
+/** What every sending function returns besides its own fields. */
+export interface SentTransaction {
+  readonly hash: Hex;
+  /** The transaction's ShareMall events. */
+  readonly events: readonly DecodedEvent<typeof shareMallAbi>[];
+}
+
+async function signerOf(transport: Transport, what: string): Promise<Address> {
+  const account = await transport.account();
+  if (account === undefined) throw new NoSignerError(what);
+  return account;
+}
+
+/** Reads `fn` and turns "no contract there" (empty or undecodable result) into {@link NotAContractError}. */
+async function probe<T>(field: string, address: Address, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (error) {
+    if (error instanceof ChainCallError && error.code === "BAD_RESULT") throw new NotAContractError(field, address);
+    throw error;
+  }
+}
+
+const requireShop = (transport: Transport, shop: Address): Promise<bigint> =>
+  probe("shop", shop, () => readContract(transport, shop, shopAbi, "today", []));
+const requireToken = (transport: Transport, token: Address): Promise<Address> =>
+  probe("token", token, () => readContract(transport, token, dividendTokenAbi, "shop", []));
+const requireFactory = (transport: Transport, factory: Address): Promise<bigint> =>
+  probe("factory", factory, () => readContract(transport, factory, shareMallFactoryAbi, "shopCount", []));
+
+function mintedOf(events: readonly DecodedEvent<typeof shareMallAbi>[]): MintedTokens[] {
+  const out: MintedTokens[] = [];
+  for (const e of events) {
+    if (e.eventName === "Transfer" && e.args.from === ZERO_ADDRESS) {
+      out.push({ token: e.address, to: e.args.to, amount: e.args.value });
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ Checkout
+
+/** Default gas margin of {@link checkout}: 0.001 coin (10^15 wei) kept back for the transaction fee. */
+export const DEFAULT_GAS_MARGIN_WEI = 10n ** 15n;
+
+/** Input of {@link checkout}. */
+export interface CheckoutInput {
+  /** The order's commitment (non-zero bytes32). */
+  readonly orderHash: string;
+  /** The price in wei, `1 .. 2^96 - 1`: sent as the transaction's value. */
+  readonly amountWei: IntegerLike;
+  /** The referrer, bound at the customer's first order only (omit for none). */
+  readonly referrer?: string | null;
+}
+
+/** Options of {@link checkout}. */
+export interface CheckoutOptions {
+  /** Wei the balance must cover beyond the amount, for gas (default {@link DEFAULT_GAS_MARGIN_WEI}). */
+  readonly gasMarginWei?: IntegerLike;
+}
+
+/** What {@link checkout} returns. */
+export interface CheckoutResult extends SentTransaction {
+  readonly orderHash: Hex;
+  readonly customer: Address;
+  readonly amountWei: bigint;
+  /** Wei escrowed in the tokens for the day's dividends (from `CheckoutPaid`). */
+  readonly escrowed: bigint;
+  readonly minted: readonly MintedTokens[];
+}
+
+/**
+ * Pays for an order in native coin (`Shop.checkout`): the signer is the customer and `amountWei` the value sent.
+ * Refuses up front when the signer's balance cannot cover the amount plus a gas margin.
+ *
+ * @param transport - A transport with a signer (the customer).
+ * @param shop - The shop's address.
+ * @param input - Order hash, amount in wei, optional referrer.
+ * @param options - `gasMarginWei`.
+ * @returns The transaction, the escrowed dividend share and the tokens minted.
+ * @throws {@link InvalidAddressError}, {@link InvalidAmountError}, `InvalidBytes32Error` for bad input (a referrer
+ * equal to the signer included); {@link NotAContractError} for a shop address without a shop;
+ * {@link InsufficientFundsError}; {@link NoSignerError}; `ContractRevertError` if the shop reverts.
+ * @example
+ * ```ts
+ * const { escrowed, minted } = await checkout(transport, shop, { orderHash, amountWei: parseEther("0.3") });
+ * ```
+ */
+export async function checkout(
+  transport: Transport,
+  shop: string,
+  input: CheckoutInput,
+  options: CheckoutOptions = {},
+): Promise<CheckoutResult> {
+  const shopAddress = validateAddress("shop", shop);
+  if (typeof input !== "object" || input === null) throw new InvalidAmountError("input", input, "expected an object");
+  const orderHash = validateBytes32("orderHash", input.orderHash, { allowZero: false });
+  const amountWei = validateWeiAmount("amountWei", input.amountWei);
+  const referrer = validateOptionalAddress("referrer", input.referrer);
+  const margin = validateAmount("gasMarginWei", options.gasMarginWei ?? DEFAULT_GAS_MARGIN_WEI);
+  const customer = await signerOf(transport, "checkout");
+  if (referrer === customer) throw new InvalidAddressError("referrer", input.referrer, "the customer itself");
+  await requireShop(transport, shopAddress);
+  const have = await transport.balance(customer);
+  const need = amountWei + margin;
+  if (have < need) throw new InsufficientFundsError(customer, have, need);
+  const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "checkout", [orderHash, referrer], {
+    value: amountWei,
+  });
+  let escrowed = 0n;
+  for (const e of events)
+    if (e.eventName === "CheckoutPaid" && e.args.orderHash === orderHash) escrowed = e.args.escrowed;
+  return { hash, events, orderHash, customer, amountWei, escrowed, minted: mintedOf(events) };
+}
+
+// ------------------------------------------------------------------ Receipts
+
+/** What {@link redeemReceipt} returns. */
+export interface RedeemResult extends SentTransaction {
+  /** The receipt as validated. */
+  readonly receipt: Receipt;
+  readonly minted: readonly MintedTokens[];
+}
+
+/**
+ * Redeems an operator-signed receipt (`Shop.redeemReceipt`). The receipt is first verified off chain against the
+ * shop, the transport's chain id and the latest block time (deadline, chain, shop, signature), so an obviously bad
+ * receipt is refused before anything is sent. Anyone may submit; the tokens go to `receipt.customer`.
+ *
+ * @param transport - A transport with a signer (the customer or a relayer).
+ * @param shop - The shop the receipt must be for.
+ * @param signed - `{ receipt, signer, signature }` as `signReceipt` returns it (or parsed from JSON).
+ * @returns The transaction, the receipt and the tokens minted.
+ * @throws `ReceiptExpiredError`, `ReceiptWrongChainError`, `ReceiptWrongShopError`, `ReceiptSignatureError`,
+ * validation errors, {@link NotAContractError}, {@link NoSignerError}; `ContractRevertError` if the shop reverts
+ * (e.g. the signer is not an operator).
+ * @example
+ * ```ts
+ * const { minted } = await redeemReceipt(transport, shop, JSON.parse(receiptText));
+ * ```
+ */
+export async function redeemReceipt(
+  transport: Transport,
+  shop: string,
+  signed: SignedReceiptInput,
+): Promise<RedeemResult> {
+  const shopAddress = validateAddress("shop", shop);
+  const chainId = await transport.chainId();
+  // The next block is at least one second after the latest one.
+  const now = (await transport.latestTimestamp()) + 1n;
+  const receipt = verifyReceipt(signed, { shop: shopAddress, chainId, now });
+  const signer = validateAddress("signer", signed.signer);
+  await signerOf(transport, "redeemReceipt");
+  await requireShop(transport, shopAddress);
+  const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "redeemReceipt", [
+    receipt,
+    signer,
+    signed.signature.toLowerCase() as Hex,
+  ]);
+  return { hash, events, receipt, minted: mintedOf(events) };
+}
+
+// ------------------------------------------------------------------ Merkle batches
+
+/** Which entries of a batch file {@link mintFromBatchFile} mints (at most one of the two; neither: the signer's). */
+export interface BatchEntrySelector {
+  /** Leaf index. */
+  readonly index?: number | bigint;
+  /** The entry's order hash. */
+  readonly orderHash?: string;
+}
+
+/** One minted batch leaf. */
+export interface MintedLeaf {
+  readonly index: number;
+  readonly orderHash: Hex;
+  readonly customer: Address;
+  /** Order amount in wei. */
+  readonly amount: bigint;
+  readonly hash: Hex;
+  readonly minted: readonly MintedTokens[];
+}
+
+/** What {@link mintFromBatchFile} returns. */
+export interface MintFromBatchResult {
+  readonly root: Hex;
+  /** Leaves minted, in index order. */
+  readonly leaves: readonly MintedLeaf[];
+  /** All tokens minted, all leaves together. */
+  readonly minted: readonly MintedTokens[];
+}
+
+/**
+ * Mints batch orders from a batch file (`Shop.mintFromBatch`). The file is imported and fully checked with
+ * `importBatchFile` against the shop and the transport's chain id (every proof verified), the batch must be
+ * anchored on the shop, and the entry is chosen by `index`, by `orderHash`, or else as every entry whose customer is
+ * the signer and that has not minted yet (one transaction each). A chosen leaf that already minted is refused.
+ *
+ * @param transport - A transport with a signer (the leaf's customer, or an operator).
+ * @param shop - The shop that anchored the batch.
+ * @param file - The batch file as JSON text or object (from `exportBatchFile`).
+ * @param select - `index` or `orderHash`; neither to mint all the signer's unminted entries.
+ * @returns The root, the leaves minted and the tokens minted.
+ * @throws {@link MerkleBatchError} for a bad file (wrong shop or chain, tampered entry or proof), an unknown entry,
+ * or a batch not anchored; {@link LeafAlreadyMintedError}; validation errors; {@link NotAContractError};
+ * {@link NoSignerError}; `ContractRevertError` if the shop reverts.
+ * @example
+ * ```ts
+ * const { leaves } = await mintFromBatchFile(transport, shop, await readFile("batch-7.json", "utf8"));
+ * ```
+ */
+export async function mintFromBatchFile(
+  transport: Transport,
+  shop: string,
+  file: string | BatchFile,
+  select: BatchEntrySelector = {},
+): Promise<MintFromBatchResult> {
+  const shopAddress = validateAddress("shop", shop);
+  if (typeof select !== "object" || select === null) {
+    throw new InvalidAmountError("select", select, "expected an object");
+  }
+  if (select.index !== undefined && select.orderHash !== undefined) {
+    throw new InvalidAmountError("select", select, "give index or orderHash, not both");
+  }
+  const index =
+    select.index === undefined ? undefined : Number(validateAmount("index", select.index, { max: 1n << 24n }));
+  const orderHash =
+    select.orderHash === undefined ? undefined : validateBytes32("orderHash", select.orderHash, { allowZero: false });
+  const account = await signerOf(transport, "mintFromBatchFile");
+  const chainId = await transport.chainId();
+  const imported = await importBatchFile(file, { shop: shopAddress, chainId });
+  const entries = imported.file.entries;
+  const root = imported.batch.root;
+
+  let chosen: BatchFileEntry[];
+  if (index !== undefined) {
+    const entry = entries[index];
+    if (entry === undefined) {
+      throw new MerkleBatchError(`no entry ${index}: the batch has ${entries.length}`, undefined, "index");
+    }
+    chosen = [entry];
+  } else if (orderHash !== undefined) {
+    const entry = entries.find((e) => e.orderHash === orderHash);
+    if (entry === undefined) throw new MerkleBatchError(`no entry has order hash ${orderHash}`, undefined, "orderHash");
+    chosen = [entry];
+  } else {
+    chosen = entries.filter((e) => e.customer === account);
+    if (chosen.length === 0) throw new MerkleBatchError(`no entry has customer ${account}`, undefined, "customer");
+  }
+
+  await requireShop(transport, shopAddress);
+  const anchored = await readContract(transport, shopAddress, shopAbi, "batch", [root]);
+  if (anchored.orderCount === 0) {
+    throw new MerkleBatchError(`batch ${root} is not anchored on shop ${shopAddress}`, undefined, "root");
+  }
+  if (anchored.orderCount !== imported.batch.orderCount) {
+    throw new MerkleBatchError(
+      `the shop anchored ${anchored.orderCount} orders under this root, the file has ${imported.batch.orderCount}`,
+      undefined,
+      "orderCount",
+    );
+  }
+  const pending: BatchFileEntry[] = [];
+  for (const entry of chosen) {
+    if (!(await readContract(transport, shopAddress, shopAbi, "isLeafMinted", [root, BigInt(entry.index)]))) {
+      pending.push(entry);
+    }
+  }
+  if (pending.length === 0) throw new LeafAlreadyMintedError(root, chosen[0].index);
+
+  const leaves: MintedLeaf[] = [];
+  for (const entry of pending) {
+    const amount = BigInt(entry.amount);
+    const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "mintFromBatch", [
+      root,
+      BigInt(entry.index),
+      entry.orderHash,
+      entry.customer,
+      amount,
+      entry.referrer,
+      [...entry.proof],
+    ]);
+    leaves.push({
+      index: entry.index,
+      orderHash: entry.orderHash,
+      customer: entry.customer,
+      amount,
+      hash,
+      minted: mintedOf(events),
+    });
+  }
+  return { root, leaves, minted: leaves.flatMap((l) => l.minted) };
+}
+
+// ------------------------------------------------------------------ Dividends
+
+/**
+ * Wei of dividends `holder` can claim now on `token`.
+ *
+ * @param transport - Any transport (read only is enough).
+ * @param token - The dividend token.
+ * @param holder - The holder.
+ * @returns Claimable wei.
+ * @throws {@link InvalidAddressError}; {@link NotAContractError} for a token address without a token.
+ * @example
+ * ```ts
+ * const wei = await claimable(transport, token, me);
+ * ```
+ */
+export async function claimable(transport: Transport, token: string, holder: string): Promise<bigint> {
+  const tokenAddress = validateAddress("token", token);
+  const account = validateAddress("holder", holder);
+  await requireToken(transport, tokenAddress);
+  return readContract(transport, tokenAddress, dividendTokenAbi, "claimable", [account]);
+}
+
+/** One token with claimable dividends. */
+export interface ClaimableToken {
+  readonly shop: Address;
+  readonly token: Address;
+  readonly symbol: string;
+  /** Claimable wei. */
+  readonly claimable: bigint;
+}
+
+/** What {@link claimableTotal} returns. */
+export interface ClaimableTotal {
+  /** Tokens with something to claim, in shop then token order. */
+  readonly tokens: readonly ClaimableToken[];
+  /** Sum of `tokens[].claimable`, in wei. */
+  readonly total: bigint;
+}
+
+/**
+ * What `holder` can claim across every shop of the factory (via `fetchHolderTokens`): per token and in total.
+ *
+ * @param transport - Any transport (read only is enough).
+ * @param factory - The ShareMall factory.
+ * @param holder - The holder.
+ * @returns Tokens with claimable dividends, and the total in wei.
+ * @throws {@link InvalidAddressError}; {@link NotAContractError} for a factory address without a factory.
+ * @example
+ * ```ts
+ * const { total, tokens } = await claimableTotal(transport, factory, me);
+ * console.log(`${formatEther(total)} to claim on ${tokens.length} token(s)`);
+ * ```
+ */
+export async function claimableTotal(transport: Transport, factory: string, holder: string): Promise<ClaimableTotal> {
+  const factoryAddress = validateAddress("factory", factory);
+  const account = validateAddress("holder", holder);
+  await requireFactory(transport, factoryAddress);
+  const tokens = (await fetchHolderTokens(transport, factoryAddress, account))
+    .filter((t) => t.claimable > 0n)
+    .map((t) => ({ shop: t.shop, token: t.token, symbol: t.symbol, claimable: t.claimable }));
+  return { tokens, total: tokens.reduce((sum, t) => sum + t.claimable, 0n) };
+}
+
+/** What {@link claim} and {@link claimTo} return. */
+export interface ClaimResult extends SentTransaction {
+  readonly token: Address;
+  readonly holder: Address;
+  readonly recipient: Address;
+  /** Wei paid (from `DividendsClaimed`). */
+  readonly amount: bigint;
+}
+
+async function claimOne(transport: Transport, token: string, recipient: string | undefined): Promise<ClaimResult> {
+  const tokenAddress = validateAddress("token", token);
+  const to = recipient === undefined ? undefined : validateAddress("recipient", recipient);
+  const holder = await signerOf(transport, recipient === undefined ? "claim" : "claimTo");
+  await requireToken(transport, tokenAddress);
+  const owed = await readContract(transport, tokenAddress, dividendTokenAbi, "claimable", [holder]);
+  if (owed === 0n) throw new NothingToClaimError(holder, [tokenAddress]);
+  const { hash, events } =
+    to === undefined
+      ? await writeContract(transport, tokenAddress, dividendTokenAbi, "claim", [])
+      : await writeContract(transport, tokenAddress, dividendTokenAbi, "claimTo", [to]);
+  let amount = 0n;
+  for (const e of events) {
+    if (e.eventName === "DividendsClaimed" && e.address === tokenAddress) amount += e.args.amount;
+  }
+  return { hash, events, token: tokenAddress, holder, recipient: to ?? holder, amount };
+}
+
+/**
+ * Claims all of the signer's dividends on `token` to the signer (`DividendToken.claim`).
+ *
+ * @param transport - A transport with a signer (the holder).
+ * @param token - The dividend token.
+ * @returns The transaction and the wei paid.
+ * @throws {@link NothingToClaimError} when nothing is claimable; {@link InvalidAddressError};
+ * {@link NotAContractError}; {@link NoSignerError}; `ContractRevertError` if the token reverts.
+ * @example
+ * ```ts
+ * const { amount } = await claim(transport, token);
+ * ```
+ */
+export function claim(transport: Transport, token: string): Promise<ClaimResult> {
+  return claimOne(transport, token, undefined);
+}
+
+/**
+ * Claims all of the signer's dividends on `token` to `recipient` (`DividendToken.claimTo`), for a wallet that
+ * cannot take the native coin.
+ *
+ * @param transport - A transport with a signer (the holder).
+ * @param token - The dividend token.
+ * @param recipient - Who receives the coin (not the zero address).
+ * @returns The transaction and the wei paid.
+ * @throws {@link NothingToClaimError}; {@link InvalidAddressError}; {@link NotAContractError};
+ * {@link NoSignerError}; `ContractRevertError` if the token reverts (e.g. the recipient rejects the coin).
+ * @example
+ * ```ts
+ * const { amount } = await claimTo(transport, token, coldWallet);
+ * ```
+ */
+export function claimTo(transport: Transport, token: string, recipient: string): Promise<ClaimResult> {
+  if (recipient === undefined) throw new InvalidAddressError("recipient", recipient, "a recipient is required");
+  return claimOne(transport, token, recipient);
+}
+
+/** What {@link claimMany} returns. */
+export interface ClaimManyResult extends SentTransaction {
+  readonly holder: Address;
+  readonly recipient: Address;
+  /** Wei paid per token (from `DividendsClaimed`). */
+  readonly paid: readonly { readonly token: Address; readonly amount: bigint }[];
+  /** Tokens skipped by the factory (from `ClaimSkipped`), with the revert data. */
+  readonly skipped: readonly { readonly token: Address; readonly reason: Hex }[];
+  /** Sum of `paid`, in wei. */
+  readonly total: bigint;
+}
+
+/**
+ * Claims the signer's dividends on many tokens in one transaction (`ShareMallFactory.claimMany`). With `"all"` the
+ * tokens are those of the factory's shops with something claimable now.
+ *
+ * @param transport - A transport with a signer (the holder).
+ * @param factory - The ShareMall factory.
+ * @param tokens - Token addresses (non-empty, no duplicates), or `"all"`.
+ * @param recipient - Who receives the coin (default: the signer).
+ * @returns The transaction, the wei paid per token, the skipped tokens and the total.
+ * @throws {@link NothingToClaimError} (with the token list) when none of the tokens has anything to claim;
+ * {@link InvalidAddressError} for a bad, duplicated, or foreign token or a bad recipient;
+ * {@link NotAContractError}; {@link NoSignerError}; `ContractRevertError` if the factory reverts.
+ * @example
+ * ```ts
+ * const { total, skipped } = await claimMany(transport, factory, "all");
+ * ```
+ */
+export async function claimMany(
+  transport: Transport,
+  factory: string,
+  tokens: readonly string[] | "all",
+  recipient?: string,
+): Promise<ClaimManyResult> {
+  const factoryAddress = validateAddress("factory", factory);
+  let list: Address[] | undefined;
+  if (tokens !== "all") {
+    if (!Array.isArray(tokens)) {
+      throw new InvalidAddressError("tokens", tokens, 'expected an array of token addresses or "all"');
+    }
+    if (tokens.length === 0) throw new InvalidAddressError("tokens", tokens, "no tokens given");
+    list = tokens.map((t, i) => validateAddress(`tokens[${i}]`, t));
+    const seen = new Set<Address>();
+    list.forEach((t, i) => {
+      if (seen.has(t)) throw new InvalidAddressError(`tokens[${i}]`, tokens[i], "duplicated");
+      seen.add(t);
+    });
+  }
+  const to = validateOptionalAddress("recipient", recipient);
+  const holder = await signerOf(transport, "claimMany");
+  await requireFactory(transport, factoryAddress);
+  let chosen: Address[];
+  if (list === undefined) {
+    chosen = (await fetchHolderTokens(transport, factoryAddress, holder))
+      .filter((t) => t.claimable > 0n)
+      .map((t) => t.token);
+    if (chosen.length === 0) throw new NothingToClaimError(holder, []);
+  } else {
+    let owed = 0n;
+    for (let i = 0; i < list.length; i++) {
+      const token = list[i];
+      const shop = await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopOfToken", [token]);
+      if (shop === ZERO_ADDRESS) {
+        throw new InvalidAddressError(`tokens[${i}]`, token, `not a token of factory ${factoryAddress}`);
+      }
+      owed += await readContract(transport, token, dividendTokenAbi, "claimable", [holder]);
+    }
+    if (owed === 0n) throw new NothingToClaimError(holder, list);
+    chosen = list;
+  }
+  const { hash, events } = await writeContract(transport, factoryAddress, shareMallFactoryAbi, "claimMany", [
+    chosen,
+    to,
+  ]);
+  const paid: { token: Address; amount: bigint }[] = [];
+  const skipped: { token: Address; reason: Hex }[] = [];
+  for (const e of events) {
+    if (e.eventName === "DividendsClaimed" && e.args.holder === holder)
+      paid.push({ token: e.address, amount: e.args.amount });
+    else if (e.eventName === "ClaimSkipped" && e.args.holder === holder)
+      skipped.push({ token: e.args.token, reason: e.args.reason });
+  }
+  return {
+    hash,
+    events,
+    holder,
+    recipient: to === ZERO_ADDRESS ? holder : to,
+    paid,
+    skipped,
+    total: paid.reduce((sum, p) => sum + p.amount, 0n),
+  };
+}

@@ -1,0 +1,1101 @@
+/**
+ * The merchant entry point: create a shop and its tokens, change rules, manage roles, record and anchor orders,
+ * fund and settle days, withdraw and mint from the management pool. Every function validates its whole input (and,
+ * where one read can tell, the shop's state and the caller's role) before any transaction is built, so bad input
+ * throws a typed SDK error and sends nothing. All chain access goes through a {@link Transport}.
+ *
+ * @packageDocumentation
+ */
+import { id } from "ethers";
+import { shareMallFactoryAbi, shopAbi } from "./abis.js";
+import {
+  ChainCallError,
+  encodeCall,
+  readContract,
+  writeContract,
+  type DecodedEvent,
+  type shareMallAbi,
+  type WriteResult,
+} from "./client/contract.js";
+import type { RawCall, Transport } from "./client/transport.js";
+import { toContractError } from "./contract-errors.js";
+import {
+  describeValue,
+  InvalidAmountError,
+  InvalidBytes32Error,
+  InvalidOrderError,
+  MerkleBatchError,
+  NotAContractError,
+  ShareMallError,
+} from "./errors.js";
+import type { MerkleBatch } from "./merkle/index.js";
+import {
+  classifyRulesChange,
+  defineRules,
+  describeRules,
+  InvalidTokenParamsError,
+  tokenParams,
+  validateTokenRules,
+  BPS_DENOMINATOR,
+  SECONDS_PER_DAY,
+  TOKEN_RULES_FIELDS,
+  type RulesChange,
+  type RulesInput,
+  type RulesSpec,
+  type TokenParams,
+  type TokenParamsInput,
+  type TokenRules,
+  type TokenRulesLike,
+} from "./rules.js";
+import type { Address, Hex, IntegerLike } from "./types.js";
+import {
+  UINT96_MAX,
+  ZERO_BYTES32,
+  validateAddress,
+  validateAmount,
+  validateBytes32,
+  validateOptionalAddress,
+  validateWeiAmount,
+} from "./validation.js";
+
+// ------------------------------------------------------------------ Constants and errors
+
+/** Most tokens a shop may have (`Shop.MAX_TOKENS`). */
+export const MAX_SHOP_TOKENS = 8n;
+/** Smallest UTC offset a shop accepts, in seconds (UTC-12:00). */
+export const MIN_UTC_OFFSET_SECONDS = -12 * 3600;
+/** Largest UTC offset a shop accepts, in seconds (UTC+14:00). */
+export const MAX_UTC_OFFSET_SECONDS = 14 * 3600;
+/** Most orders an anchored Merkle batch may hold (`Shop.MAX_BATCH_ORDERS`). */
+export const MAX_ANCHOR_ORDERS = 1 << 24;
+/** Gas cap per `recordOrders` transaction when the block gas limit is unknown. */
+export const DEFAULT_MAX_GAS_PER_TX = 15_000_000n;
+/** Orders per `recordOrders` transaction when no gas estimator is available. */
+export const DEFAULT_ORDERS_PER_TX = 100;
+
+/** A merchant role, by its SDK name. */
+export type ShopRole = "operator" | "poolManager" | "admin";
+const ROLES: readonly ShopRole[] = ["operator", "poolManager", "admin"];
+
+/** A token index names no token of the shop. */
+export class UnknownTokenIndexError extends ShareMallError {
+  constructor(
+    /** The index given. */
+    readonly tokenIndex: unknown,
+    /** How many tokens the shop has. */
+    readonly tokenCount: bigint,
+  ) {
+    super(
+      "UNKNOWN_TOKEN_INDEX",
+      `Unknown token index ${describeValue(tokenIndex)}: the shop has ${tokenCount} token(s) (indices 0..${tokenCount - 1n})`,
+    );
+  }
+}
+
+/** A role name is not one of {@link ShopRole}. */
+export class InvalidRoleError extends ShareMallError {
+  constructor(
+    /** The value given. */
+    readonly value: unknown,
+  ) {
+    super("INVALID_ROLE", `Invalid role ${describeValue(value)}: expected "operator", "poolManager" or "admin"`);
+  }
+}
+
+/** The sending account lacks the role the call needs (the contract would revert `AccessControlUnauthorizedAccount`). */
+export class MissingRoleError extends ShareMallError {
+  constructor(
+    /** The role needed. */
+    readonly role: ShopRole,
+    /** The sending account (undefined for a read-only transport). */
+    readonly account: Address | undefined,
+  ) {
+    super("MISSING_ROLE", `Account ${account ?? "(none)"} does not hold the ${role} role of the shop`);
+  }
+}
+
+/** A UTC offset is not a whole number of seconds within UTC-12:00 .. UTC+14:00, or both/neither forms were given. */
+export class InvalidUtcOffsetError extends ShareMallError {
+  constructor(
+    /** The value given. */
+    readonly value: unknown,
+    /** Why it was refused. */
+    readonly reason: string,
+  ) {
+    super("INVALID_UTC_OFFSET", `Invalid UTC offset ${describeValue(value)} (${reason})`);
+  }
+}
+
+/** The merchant balance (plus what is sent) cannot cover a settlement or withdrawal. */
+export class InsufficientMerchantBalanceError extends ShareMallError {
+  constructor(
+    /** What the operation needs from the merchant balance, in wei. */
+    readonly required: bigint,
+    /** The merchant balance (plus value sent), in wei. */
+    readonly available: bigint,
+    /** What is missing: `required - available`. */
+    readonly missing: bigint,
+    /** What it was for, e.g. `"withdraw"` or `"settle days 20786..20788"`. */
+    readonly what: string,
+  ) {
+    super(
+      "INSUFFICIENT_MERCHANT_BALANCE",
+      `Merchant balance too low to ${what}: required ${required} wei, available ${available} wei, missing ${missing} wei`,
+    );
+  }
+}
+
+/** A day cannot be settled: not over yet, already settled, or nothing owed. */
+export class CannotSettleDayError extends ShareMallError {
+  constructor(
+    /** The day. */
+    readonly day: bigint,
+    /** Why: `"not over"`, `"already settled"` or `"nothing owed"`. */
+    readonly reason: "not over" | "already settled" | "nothing owed",
+    /** The shop's current day. */
+    readonly today: bigint,
+  ) {
+    super("CANNOT_SETTLE_DAY", `Cannot settle day ${day}: ${reason} (today is day ${today})`);
+  }
+}
+
+/** A rule change is refused before it is sent (no pending change to cancel, or no change at all). */
+export class RulesChangeError extends ShareMallError {
+  constructor(
+    /** The token index. */
+    readonly tokenIndex: bigint,
+    /** Why it was refused. */
+    readonly reason: string,
+  ) {
+    super("RULES_CHANGE", `Rules change of token ${tokenIndex} refused: ${reason}`);
+  }
+}
+
+/** A pool mint exceeds the token's pool allowance. */
+export class PoolAllowanceError extends ShareMallError {
+  constructor(
+    /** The token index. */
+    readonly tokenIndex: bigint,
+    /** Token-wei the pool may still mint. */
+    readonly allowance: bigint,
+    /** Token-wei asked for. */
+    readonly amount: bigint,
+  ) {
+    super(
+      "POOL_ALLOWANCE_EXCEEDED",
+      `Pool mint of ${amount} token-wei exceeds token ${tokenIndex}'s pool allowance of ${allowance} token-wei`,
+    );
+  }
+}
+
+// ------------------------------------------------------------------ Shared helpers
+
+type AnyEvent = DecodedEvent<typeof shareMallAbi>;
+
+function eventOf<N extends AnyEvent["eventName"]>(
+  result: WriteResult,
+  name: N,
+  address?: Address,
+): Extract<AnyEvent, { eventName: N }> | undefined {
+  return result.events.find(
+    (e): e is Extract<AnyEvent, { eventName: N }> =>
+      e.eventName === name && (address === undefined || e.address === address),
+  );
+}
+
+function isNoCode(error: unknown): boolean {
+  return error instanceof ChainCallError && error.code === "BAD_RESULT";
+}
+
+/** Checks that `address` is a shop (answers `tokenCount`) and returns its token count. */
+async function shopTokenCount(transport: Transport, shop: Address): Promise<bigint> {
+  try {
+    return await readContract(transport, shop, shopAbi, "tokenCount", []);
+  } catch (error) {
+    if (isNoCode(error)) throw new NotAContractError("shop", shop);
+    throw error;
+  }
+}
+
+async function roleId(transport: Transport, shop: Address, role: ShopRole): Promise<Hex> {
+  if (role === "admin") return ZERO_BYTES32;
+  return readContract(transport, shop, shopAbi, role === "operator" ? "OPERATOR_ROLE" : "POOL_MANAGER_ROLE", []);
+}
+
+async function requireRole(transport: Transport, shop: Address, role: ShopRole): Promise<Address> {
+  const account = await transport.account();
+  if (account === undefined) throw new ShareMallError("NO_SIGNER", "Sending a transaction needs a signer");
+  const has = await readContract(transport, shop, shopAbi, "hasRole", [await roleId(transport, shop, role), account]);
+  if (!has) throw new MissingRoleError(role, account);
+  return account;
+}
+
+function validateIndex(value: unknown): bigint {
+  return validateAmount("tokenIndex", value, { max: MAX_SHOP_TOKENS - 1n });
+}
+
+async function requireToken(transport: Transport, shop: Address, value: unknown): Promise<bigint> {
+  const index = validateIndex(value);
+  const count = await shopTokenCount(transport, shop);
+  if (index >= count) throw new UnknownTokenIndexError(value, count);
+  return index;
+}
+
+function toRules(value: unknown): TokenRules {
+  if (typeof value !== "object" || value === null) return defineRules(value as RulesInput);
+  const record = value as Record<string, unknown>;
+  const onchain = TOKEN_RULES_FIELDS.some((f) => f !== "spendPerToken" && f !== "maxSupply" && record[f] !== undefined);
+  return onchain ? validateTokenRules(value as TokenRulesLike) : defineRules(value as RulesInput);
+}
+
+/** Rules in the codec's shape: fields of 48 bits or fewer as numbers. */
+function abiRules(r: TokenRules) {
+  return {
+    spendPerToken: r.spendPerToken,
+    minFirstOrder: r.minFirstOrder,
+    referralsPerToken: Number(r.referralsPerToken),
+    dividendBps: Number(r.dividendBps),
+    referralBps: Number(r.referralBps),
+    maxSupply: r.maxSupply,
+    poolNum: Number(r.poolNum),
+    poolDen: Number(r.poolDen),
+  };
+}
+
+/** A transaction's hash (what every write function returns at least). */
+export interface MerchantTx {
+  readonly hash: Hex;
+}
+
+// ------------------------------------------------------------------ createShop
+
+/** Input of {@link createShop}: exactly one of `utcOffsetHours` or `utcOffsetSeconds`. */
+export interface CreateShopInput {
+  /** Merchant admin. */
+  readonly admin: string;
+  /** Backend key that records orders; omitted for none yet. */
+  readonly operator?: string;
+  /** Hours ahead of UTC (may be a half or quarter hour, e.g. 5.5 or 5.75). */
+  readonly utcOffsetHours?: number;
+  /** Seconds ahead of UTC. */
+  readonly utcOffsetSeconds?: number;
+  /** Display name (1 or more characters), recorded in `ShopCreated`. */
+  readonly name: string;
+  /** 32-byte salt for a deterministic address (`predictShopAddress(sender, salt)`). */
+  readonly salt?: string;
+}
+
+function validateUtcOffset(input: CreateShopInput): number {
+  const hasHours = input.utcOffsetHours !== undefined;
+  const hasSeconds = input.utcOffsetSeconds !== undefined;
+  if (hasHours === hasSeconds) {
+    throw new InvalidUtcOffsetError(
+      hasHours ? input.utcOffsetHours : undefined,
+      "give exactly one of utcOffsetHours or utcOffsetSeconds",
+    );
+  }
+  const raw: unknown = hasHours ? input.utcOffsetHours : input.utcOffsetSeconds;
+  if (typeof raw !== "number" || !Number.isFinite(raw))
+    throw new InvalidUtcOffsetError(raw, "expected a finite number");
+  const seconds = hasHours ? raw * 3600 : raw;
+  if (!Number.isInteger(seconds)) throw new InvalidUtcOffsetError(raw, "not a whole number of seconds");
+  if (seconds < MIN_UTC_OFFSET_SECONDS || seconds > MAX_UTC_OFFSET_SECONDS) {
+    throw new InvalidUtcOffsetError(raw, "outside UTC-12:00 .. UTC+14:00");
+  }
+  return seconds;
+}
+
+/**
+ * Creates a shop through the factory (deterministically when `salt` is given) and reads its address from the
+ * `ShopCreated` event.
+ *
+ * @throws {@link InvalidAddressError}, {@link InvalidUtcOffsetError}, {@link InvalidBytes32Error} (salt),
+ * {@link InvalidOrderError} (empty name) or {@link NotAContractError} (no factory), all before sending.
+ * @example
+ * ```ts
+ * const { shop } = await createShop(transport, factory, { admin, operator, utcOffsetHours: 8, name: "Wuyou Tea" });
+ * ```
+ */
+export async function createShop(
+  transport: Transport,
+  factory: string,
+  input: CreateShopInput,
+): Promise<{ shop: Address; hash: Hex }> {
+  const factoryAddress = validateAddress("factory", factory);
+  if (typeof input !== "object" || input === null) throw new InvalidOrderError("input", "expected an object");
+  const admin = validateAddress("admin", input.admin);
+  const operator = validateOptionalAddress("operator", input.operator);
+  const utcOffset = validateUtcOffset(input);
+  if (typeof input.name !== "string" || input.name.trim() === "") {
+    throw new InvalidOrderError("name", `expected a non-empty string, got ${describeValue(input.name)}`);
+  }
+  const salt = input.salt === undefined ? undefined : validateBytes32("salt", input.salt);
+  const params = { admin, operator, utcOffset, name: input.name };
+  let predicted: Address | undefined;
+  try {
+    await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []);
+    if (salt !== undefined) {
+      const creator = await transport.account();
+      if (creator === undefined) throw new ShareMallError("NO_SIGNER", "Creating a shop needs a signer");
+      predicted = await readContract(transport, factoryAddress, shareMallFactoryAbi, "predictShopAddress", [
+        creator,
+        salt,
+      ]);
+    }
+  } catch (error) {
+    if (isNoCode(error)) throw new NotAContractError("factory", factoryAddress);
+    throw error;
+  }
+  const result =
+    salt === undefined
+      ? await writeContract(transport, factoryAddress, shareMallFactoryAbi, "createShop", [params])
+      : await writeContract(transport, factoryAddress, shareMallFactoryAbi, "createShopDeterministic", [params, salt]);
+  const created = eventOf(result, "ShopCreated", factoryAddress);
+  if (created === undefined) throw new ShareMallError("MISSING_EVENT", `No ShopCreated event in ${result.hash}`);
+  const shop = created.args.shop as Address;
+  if (predicted !== undefined && predicted !== shop) {
+    throw new ShareMallError("UNEXPECTED_ADDRESS", `Shop created at ${shop}, predicted ${predicted}`);
+  }
+  return { shop, hash: result.hash };
+}
+
+// ------------------------------------------------------------------ createToken
+
+/**
+ * Creates a dividend token of the shop. Takes `TokenParams` as the contract does (`noticePeriod` in seconds) or
+ * human input for {@link tokenParams}; checks the shop's token limit and that the shop's dividend shares stay
+ * within 100 % before sending.
+ *
+ * @throws {@link InvalidTokenParamsError}, {@link InvalidRulesError}, {@link NotAContractError},
+ * {@link MissingRoleError} (not admin), {@link ShareMallError} `"TOO_MANY_TOKENS"` / `"DIVIDEND_TOO_HIGH"`.
+ * @example
+ * ```ts
+ * const { tokenIndex, token } = await createToken(transport, shop, {
+ *   name: "Wuyou Dividend Coin",
+ *   symbol: "YDC",
+ *   rules: { spendPerToken: "0.3", dividend: "20%", pool: { tokens: 1, per: 9 } },
+ * });
+ * ```
+ */
+export async function createToken(
+  transport: Transport,
+  shop: string,
+  input: TokenParams | TokenParamsInput,
+): Promise<{ tokenIndex: bigint; token: Address; hash: Hex }> {
+  const address = validateAddress("shop", shop);
+  if (typeof input !== "object" || input === null)
+    throw new InvalidTokenParamsError("params", input, "expected an object");
+  let params: TokenParams;
+  if ("noticePeriod" in input) {
+    const { noticePeriod, ...rest } = input;
+    let notice: bigint;
+    try {
+      notice = validateAmount("noticePeriod", noticePeriod, { min: SECONDS_PER_DAY, max: (1n << 32n) - 1n });
+    } catch (error) {
+      if (error instanceof InvalidAmountError) {
+        throw new InvalidTokenParamsError("noticePeriod", noticePeriod, `${error.reason} (seconds, at least 1 day)`);
+      }
+      throw error;
+    }
+    params = { ...tokenParams({ ...rest, rules: rest.rules as TokenRulesLike }), noticePeriod: notice };
+  } else {
+    params = tokenParams(input);
+  }
+  const count = await shopTokenCount(transport, address);
+  await requireRole(transport, address, "admin");
+  if (count >= MAX_SHOP_TOKENS) {
+    throw new ShareMallError("TOO_MANY_TOKENS", `The shop already has ${count} tokens (at most ${MAX_SHOP_TOKENS})`);
+  }
+  const reserved = await reservedBps(transport, address, count, -1n);
+  if (reserved + params.rules.dividendBps > BPS_DENOMINATOR) {
+    throw new ShareMallError(
+      "DIVIDEND_TOO_HIGH",
+      `Dividend shares would total ${reserved + params.rules.dividendBps} bps (other tokens reserve ${reserved}); at most ${BPS_DENOMINATOR}`,
+    );
+  }
+  const result = await writeContract(transport, address, shopAbi, "createToken", [
+    { ...params, noticePeriod: Number(params.noticePeriod), rules: abiRules(params.rules) },
+  ]);
+  const created = eventOf(result, "TokenCreated", address);
+  if (created === undefined) throw new ShareMallError("MISSING_EVENT", `No TokenCreated event in ${result.hash}`);
+  return { tokenIndex: created.args.tokenIndex, token: created.args.token as Address, hash: result.hash };
+}
+
+/** Dividend bps reserved by the tokens other than `except` (a pending change counts at its higher share). */
+async function reservedBps(transport: Transport, shop: Address, count: bigint, except: bigint): Promise<bigint> {
+  let total = 0n;
+  for (let i = 0n; i < count; i++) {
+    if (i === except) continue;
+    const config = await readContract(transport, shop, shopAbi, "tokenConfig", [i]);
+    let bps = BigInt(config.rules.dividendBps);
+    if (config.pendingAt !== 0 && BigInt(config.pending.dividendBps) > bps) bps = BigInt(config.pending.dividendBps);
+    total += bps;
+  }
+  return total;
+}
+
+// ------------------------------------------------------------------ Rules
+
+/** What {@link scheduleRules} returns. */
+export interface ScheduledRules {
+  /** Whether the change applied at once (else it waits for the notice period). */
+  readonly atOnce: boolean;
+  /** When it applies (unix seconds): the mining block's time if at once. */
+  readonly effectiveAt: bigint;
+  /** The changed fields, from {@link classifyRulesChange}. */
+  readonly changes: readonly RulesChange[];
+  readonly hash: Hex;
+}
+
+/**
+ * Changes a token's rules (`changeRules`). The answer comes from {@link classifyRulesChange} against the rules in
+ * force, and is checked against the event the contract emitted (`RulesChanged` at once, `RulesChangeScheduled`
+ * otherwise).
+ *
+ * @param rules - Human rules for {@link defineRules} or on-chain rules.
+ * @throws {@link InvalidRulesError}, {@link UnknownTokenIndexError}, {@link MissingRoleError},
+ * {@link RulesChangeError} (no change, or dividends past 100 %), before sending.
+ * @example
+ * ```ts
+ * const { atOnce, effectiveAt } = await scheduleRules(transport, shop, 0, {
+ *   spendPerToken: "0.5",
+ *   dividend: "20%",
+ * });
+ * ```
+ */
+export async function scheduleRules(
+  transport: Transport,
+  shop: string,
+  tokenIndex: IntegerLike,
+  rules: RulesInput | TokenRulesLike,
+): Promise<ScheduledRules> {
+  const address = validateAddress("shop", shop);
+  validateIndex(tokenIndex);
+  const next = toRules(rules);
+  const index = await requireToken(transport, address, tokenIndex);
+  await requireRole(transport, address, "admin");
+  const current = validateTokenRules(await readContract(transport, address, shopAbi, "currentRules", [index]));
+  const config = await readContract(transport, address, shopAbi, "tokenConfig", [index]);
+  const { atOnce, changes } = classifyRulesChange(current, next, config.minted);
+  if (changes.length === 0) throw new RulesChangeError(index, "the rules are the same as the rules in force");
+  const count = await shopTokenCount(transport, address);
+  const reserved = await reservedBps(transport, address, count, index);
+  if (reserved + next.dividendBps > BPS_DENOMINATOR) {
+    throw new RulesChangeError(
+      index,
+      `dividend shares would total ${reserved + next.dividendBps} bps (other tokens reserve ${reserved}); at most ${BPS_DENOMINATOR}`,
+    );
+  }
+  const result = await writeContract(transport, address, shopAbi, "changeRules", [index, abiRules(next)]);
+  const scheduled = eventOf(result, "RulesChangeScheduled", address);
+  const applied = eventOf(result, "RulesChanged", address);
+  if (atOnce !== (scheduled === undefined && applied !== undefined)) {
+    throw new ShareMallError(
+      "RULES_CLASSIFICATION_MISMATCH",
+      `The SDK classified the change as ${atOnce ? "at once" : "scheduled"} but the contract ${
+        scheduled !== undefined ? "scheduled it" : "applied it at once"
+      } (transaction ${result.hash})`,
+    );
+  }
+  const effectiveAt = scheduled !== undefined ? scheduled.args.effectiveAt : await transport.latestTimestamp();
+  return { atOnce, effectiveAt, changes, hash: result.hash };
+}
+
+/** A pending rule change, as {@link pendingRules} returns it. */
+export interface PendingRules {
+  readonly rules: { readonly raw: TokenRules; readonly human: RulesSpec };
+  /** When it applies (unix seconds). */
+  readonly effectiveAt: bigint;
+}
+
+/**
+ * A token's pending rule change, or `null` when none is pending.
+ *
+ * @throws {@link UnknownTokenIndexError}, {@link NotAContractError}.
+ * @example
+ * ```ts
+ * const pending = await pendingRules(transport, shop, 0);
+ * if (pending) console.log(pending.rules.human, new Date(Number(pending.effectiveAt) * 1000));
+ * ```
+ */
+export async function pendingRules(
+  transport: Transport,
+  shop: string,
+  tokenIndex: IntegerLike,
+): Promise<PendingRules | null> {
+  const address = validateAddress("shop", shop);
+  const index = await requireToken(transport, address, tokenIndex);
+  const [rules, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
+  if (effectiveAt === 0n) return null;
+  const raw = validateTokenRules(rules);
+  return { rules: { raw, human: describeRules(raw) }, effectiveAt };
+}
+
+/**
+ * Cancels a token's pending rule change.
+ *
+ * @throws {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link RulesChangeError} (none pending).
+ * @example
+ * ```ts
+ * await cancelRulesChange(transport, shop, 0);
+ * ```
+ */
+export async function cancelRulesChange(
+  transport: Transport,
+  shop: string,
+  tokenIndex: IntegerLike,
+): Promise<MerchantTx> {
+  const address = validateAddress("shop", shop);
+  const index = await requireToken(transport, address, tokenIndex);
+  await requireRole(transport, address, "admin");
+  const [, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
+  if (effectiveAt === 0n) throw new RulesChangeError(index, "no rule change is pending");
+  const result = await writeContract(transport, address, shopAbi, "cancelRulesChange", [index]);
+  return { hash: result.hash };
+}
+
+// ------------------------------------------------------------------ Roles
+
+function validateRole(role: unknown): ShopRole {
+  if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role)) throw new InvalidRoleError(role);
+  return role as ShopRole;
+}
+
+async function changeRole(
+  transport: Transport,
+  shop: string,
+  role: ShopRole,
+  account: string,
+  grant: boolean,
+): Promise<MerchantTx & { changed: boolean }> {
+  const address = validateAddress("shop", shop);
+  const checkedRole = validateRole(role);
+  const who = validateAddress("account", account);
+  await shopTokenCount(transport, address);
+  await requireRole(transport, address, "admin");
+  const idOf = await roleId(transport, address, checkedRole);
+  const result = await writeContract(transport, address, shopAbi, grant ? "grantRole" : "revokeRole", [idOf, who]);
+  const changed = eventOf(result, grant ? "RoleGranted" : "RoleRevoked", address) !== undefined;
+  return { hash: result.hash, changed };
+}
+
+/**
+ * Grants a role of the shop to `account` (`changed` is false if it already held it).
+ *
+ * @throws {@link InvalidRoleError}, {@link InvalidAddressError}, {@link NotAContractError}, {@link MissingRoleError}.
+ * @example
+ * ```ts
+ * await grantRole(transport, shop, "operator", backendKey);
+ * ```
+ */
+export function grantRole(
+  transport: Transport,
+  shop: string,
+  role: ShopRole,
+  account: string,
+): Promise<MerchantTx & { changed: boolean }> {
+  return changeRole(transport, shop, role, account, true);
+}
+
+/**
+ * Revokes a role of the shop from `account` (`changed` is false if it did not hold it).
+ *
+ * @throws {@link InvalidRoleError}, {@link InvalidAddressError}, {@link NotAContractError}, {@link MissingRoleError}.
+ * @example
+ * ```ts
+ * await revokeRole(transport, shop, "poolManager", formerManager);
+ * ```
+ */
+export function revokeRole(
+  transport: Transport,
+  shop: string,
+  role: ShopRole,
+  account: string,
+): Promise<MerchantTx & { changed: boolean }> {
+  return changeRole(transport, shop, role, account, false);
+}
+
+// ------------------------------------------------------------------ recordOrders
+
+/** One order for {@link recordOrders}. */
+export interface RecordOrderInput {
+  /** The order's commitment (non-zero bytes32). */
+  readonly orderHash: string;
+  readonly customer: string;
+  /** Amount in wei, `1 .. 2^96 - 1`. */
+  readonly amount: IntegerLike;
+  /** Referrer (bound at the customer's first order only); omitted for none. */
+  readonly referrer?: string | null;
+}
+
+/** Gas estimation for {@link recordOrders}; the ethers and viem transports lack it, so pass one in. */
+export interface GasEstimator {
+  /** `eth_estimateGas` of `call` sent from `from`. */
+  estimateGas(call: RawCall & { readonly from: Address }): Promise<bigint>;
+  /** The latest block's gas limit (for the default cap). */
+  blockGasLimit?(): Promise<bigint>;
+}
+
+/** Progress of {@link recordOrders}, after each mined chunk. */
+export interface RecordProgress {
+  readonly chunk: number;
+  readonly hash: Hex;
+  readonly ordersDone: number;
+  readonly ordersTotal: number;
+}
+
+/** Options of {@link recordOrders}. */
+export interface RecordOrdersOptions {
+  /** Gas cap per transaction (default 80 % of the latest block gas limit, or 15M when unknown). */
+  readonly maxGasPerTx?: IntegerLike;
+  /** Estimator (default: the transport's own `estimateGas`, if it has one). */
+  readonly gas?: GasEstimator;
+  /** Orders per transaction when there is no estimator (default {@link DEFAULT_ORDERS_PER_TX}). */
+  readonly maxOrdersPerTx?: number;
+  readonly onProgress?: (progress: RecordProgress) => void;
+}
+
+/** One mined chunk of {@link recordOrders}. */
+export interface RecordedChunk {
+  readonly hash: Hex;
+  /** Index of the first order of the chunk in the input, and how many. */
+  readonly from: number;
+  readonly count: number;
+  /** The estimate the chunk was sent under (undefined without an estimator). */
+  readonly gasEstimate?: bigint;
+  readonly gasUsed: bigint;
+}
+
+type ShopOrder = { orderHash: Hex; customer: Address; amount: bigint; referrer: Address };
+
+/**
+ * Validates orders as `recordOrders` would take them, all of them, before anything is sent.
+ *
+ * @throws {@link InvalidBytes32Error} (zero or malformed hash), {@link InvalidAddressError}, {@link InvalidAmountError}
+ * (`1 .. 2^96 - 1`), {@link InvalidOrderError} (empty list, self-referral, a hash repeated for one customer).
+ * @example
+ * ```ts
+ * const orders = validateShopOrders([{ orderHash, customer, amount: 10n ** 17n }]);
+ * ```
+ */
+export function validateShopOrders(orders: readonly RecordOrderInput[]): ShopOrder[] {
+  if (!Array.isArray(orders)) throw new InvalidOrderError("orders", "expected an array");
+  if (orders.length === 0) throw new InvalidOrderError("orders", "no orders");
+  const seen = new Set<string>();
+  return orders.map((o: RecordOrderInput, i) => {
+    if (typeof o !== "object" || o === null) throw new InvalidOrderError(`orders[${i}]`, "expected an object");
+    const orderHash = validateBytes32(`orders[${i}].orderHash`, o.orderHash, { allowZero: false });
+    const customer = validateAddress(`orders[${i}].customer`, o.customer);
+    const amount = validateWeiAmount(`orders[${i}].amount`, o.amount);
+    const referrer = validateOptionalAddress(`orders[${i}].referrer`, o.referrer);
+    if (referrer === customer) throw new InvalidOrderError(`orders[${i}].referrer`, `self-referral by ${customer}`);
+    const key = `${orderHash}:${customer}`;
+    if (seen.has(key)) {
+      throw new InvalidOrderError(`orders[${i}].orderHash`, `hash ${orderHash} repeated for customer ${customer}`);
+    }
+    seen.add(key);
+    return { orderHash, customer, amount, referrer };
+  });
+}
+
+function estimatorOf(transport: Transport, options: RecordOrdersOptions): GasEstimator | undefined {
+  if (options.gas !== undefined) return options.gas;
+  const candidate = transport as Transport & Partial<GasEstimator>;
+  if (typeof candidate.estimateGas === "function") {
+    return {
+      estimateGas: (call) => candidate.estimateGas!(call),
+      ...(typeof candidate.blockGasLimit === "function" ? { blockGasLimit: () => candidate.blockGasLimit!() } : {}),
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Records orders (path 1) in as few transactions as fit under a gas cap: each chunk is estimated, a chunk whose
+ * estimate exceeds `maxGasPerTx` is split in two, and chunks are sent one after another (each all-or-nothing). Every
+ * order is validated before the first transaction. Without an estimator, chunks of `maxOrdersPerTx` are simulated
+ * with `eth_call` before sending.
+ *
+ * @returns The mined chunks, in order; every input order is in exactly one.
+ * @throws {@link validateShopOrders}'s errors, {@link NotAContractError}, {@link MissingRoleError} (not operator),
+ * {@link InvalidAmountError} (`maxGasPerTx`), {@link ShareMallError} `"ORDER_TOO_LARGE"` for one order over the cap;
+ * a {@link ContractRevertError} for a chunk the contract refuses (earlier chunks stay recorded).
+ * @example
+ * ```ts
+ * const chunks = await recordOrders(transport, shop, orders, {
+ *   gas: { estimateGas: (call) => provider.estimateGas(call) },
+ *   onProgress: (p) => console.log(`${p.ordersDone}/${p.ordersTotal}`),
+ * });
+ * ```
+ */
+export async function recordOrders(
+  transport: Transport,
+  shop: string,
+  orders: readonly RecordOrderInput[],
+  options: RecordOrdersOptions = {},
+): Promise<RecordedChunk[]> {
+  const address = validateAddress("shop", shop);
+  const checked = validateShopOrders(orders);
+  const explicitCap =
+    options.maxGasPerTx === undefined
+      ? undefined
+      : validateAmount("maxGasPerTx", options.maxGasPerTx, { min: 21_000n });
+  const perTx = options.maxOrdersPerTx ?? DEFAULT_ORDERS_PER_TX;
+  if (!Number.isSafeInteger(perTx) || perTx < 1) {
+    throw new InvalidAmountError("maxOrdersPerTx", perTx, "expected a positive integer");
+  }
+  await shopTokenCount(transport, address);
+  const from = await requireRole(transport, address, "operator");
+  const estimator = estimatorOf(transport, options);
+  let cap = explicitCap ?? DEFAULT_MAX_GAS_PER_TX;
+  if (explicitCap === undefined && estimator?.blockGasLimit !== undefined) {
+    cap = ((await estimator.blockGasLimit()) * 8n) / 10n;
+  }
+  const calldata = (chunk: readonly ShopOrder[]): RawCall => ({
+    to: address,
+    data: encodeCall(shopAbi, "recordOrders", [chunk]),
+  });
+  // Pending ranges [start, end) of the input, front first.
+  const queue: [number, number][] = [];
+  if (estimator !== undefined) queue.push([0, checked.length]);
+  else for (let s = 0; s < checked.length; s += perTx) queue.push([s, Math.min(s + perTx, checked.length)]);
+  const out: RecordedChunk[] = [];
+  let done = 0;
+  while (queue.length > 0) {
+    const [start, end] = queue.shift()!;
+    const chunk = checked.slice(start, end);
+    let gasEstimate: bigint | undefined;
+    try {
+      if (estimator !== undefined) gasEstimate = await estimator.estimateGas({ ...calldata(chunk), from });
+      else await transport.call(calldata(chunk));
+    } catch (error) {
+      throw toContractError(error) ?? error;
+    }
+    if (gasEstimate !== undefined && gasEstimate > cap) {
+      if (chunk.length === 1) {
+        throw new ShareMallError(
+          "ORDER_TOO_LARGE",
+          `Order ${start} alone needs ${gasEstimate} gas, above the cap of ${cap} per transaction`,
+        );
+      }
+      const mid = start + Math.ceil(chunk.length / 2);
+      queue.unshift([start, mid], [mid, end]);
+      continue;
+    }
+    const result = await writeContract(transport, address, shopAbi, "recordOrders", [chunk]);
+    done += chunk.length;
+    out.push({
+      hash: result.hash,
+      from: start,
+      count: chunk.length,
+      ...(gasEstimate !== undefined ? { gasEstimate } : {}),
+      gasUsed: result.receipt.gasUsed,
+    });
+    options.onProgress?.({ chunk: out.length - 1, hash: result.hash, ordersDone: done, ordersTotal: checked.length });
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ anchorBatch
+
+/**
+ * Anchors a built Merkle batch (path 4): its revenue counts today.
+ *
+ * @throws {@link MerkleBatchError} (bad root, order count outside `1 .. 2^24`, already anchored),
+ * {@link InvalidAmountError} (revenue outside `1 .. 2^96 - 1`), {@link MissingRoleError}, before sending.
+ * @example
+ * ```ts
+ * const batch = await buildBatch(orders);
+ * const { day } = await anchorBatch(transport, shop, batch);
+ * ```
+ */
+export async function anchorBatch(
+  transport: Transport,
+  shop: string,
+  batch: Pick<MerkleBatch, "root" | "orderCount" | "totalRevenue">,
+): Promise<MerchantTx & { day: bigint }> {
+  const address = validateAddress("shop", shop);
+  if (typeof batch !== "object" || batch === null) throw new MerkleBatchError("expected a built MerkleBatch");
+  let root: Hex;
+  try {
+    root = validateBytes32("root", batch.root, { allowZero: false });
+  } catch (error) {
+    if (error instanceof InvalidBytes32Error) throw new MerkleBatchError(error.reason, undefined, "root");
+    throw error;
+  }
+  const count = batch.orderCount;
+  if (!Number.isSafeInteger(count) || count < 1 || count > MAX_ANCHOR_ORDERS) {
+    throw new MerkleBatchError(
+      `order count ${describeValue(count)} outside 1 .. ${MAX_ANCHOR_ORDERS}`,
+      undefined,
+      "orderCount",
+    );
+  }
+  const revenue = validateAmount("totalRevenue", batch.totalRevenue, { min: 1n, max: UINT96_MAX });
+  await shopTokenCount(transport, address);
+  await requireRole(transport, address, "operator");
+  const existing = await readContract(transport, address, shopAbi, "batch", [root]);
+  if (existing.orderCount !== 0) throw new MerkleBatchError(`root ${root} is already anchored`, undefined, "root");
+  const result = await writeContract(transport, address, shopAbi, "anchorBatch", [root, BigInt(count), revenue]);
+  const anchored = eventOf(result, "BatchAnchored", address);
+  if (anchored === undefined) throw new ShareMallError("MISSING_EVENT", `No BatchAnchored event in ${result.hash}`);
+  return { hash: result.hash, day: anchored.args.day };
+}
+
+// ------------------------------------------------------------------ Funds and settlement
+
+/**
+ * Adds `amountWei` to the merchant balance (prepays settlements).
+ *
+ * @throws {@link InvalidAmountError} (not a positive integer), {@link NotAContractError}.
+ * @example
+ * ```ts
+ * const { merchantBalance } = await deposit(transport, shop, 10n ** 18n);
+ * ```
+ */
+export async function deposit(
+  transport: Transport,
+  shop: string,
+  amountWei: IntegerLike,
+): Promise<MerchantTx & { merchantBalance: bigint }> {
+  const address = validateAddress("shop", shop);
+  const amount = validateAmount("amountWei", amountWei, { min: 1n });
+  await shopTokenCount(transport, address);
+  const result = await writeContract(transport, address, shopAbi, "deposit", [], { value: amount });
+  return { hash: result.hash, merchantBalance: await readContract(transport, address, shopAbi, "merchantBalance", []) };
+}
+
+/** One settled day. */
+export interface SettledDay {
+  readonly day: bigint;
+  readonly hash: Hex;
+  /** Wei paid to the tokens, and the part taken from the merchant balance. */
+  readonly dividends: bigint;
+  readonly fromBalance: bigint;
+}
+
+async function settleSent(transport: Transport, shop: Address, day: bigint, value: bigint): Promise<SettledDay> {
+  const result = await writeContract(transport, shop, shopAbi, "settle", [day], value > 0n ? { value } : {});
+  const settled = eventOf(result, "DaySettled", shop);
+  if (settled === undefined) throw new ShareMallError("MISSING_EVENT", `No DaySettled event in ${result.hash}`);
+  return { day, hash: result.hash, dividends: settled.args.dividends, fromBalance: settled.args.fromBalance };
+}
+
+/**
+ * Settles one past day (anyone may). An underfunded day reverts with the contract's typed
+ * {@link ContractRevertError} `ShopSettlementUnderfunded` (`args.required`, `available`, `missing`).
+ *
+ * @throws {@link InvalidAmountError} (day, value), {@link NotAContractError}, {@link CannotSettleDayError} (not over,
+ * already settled, nothing owed) before sending.
+ * @example
+ * ```ts
+ * await settleDay(transport, shop, 20786n, { value: 10n ** 17n });
+ * ```
+ */
+export async function settleDay(
+  transport: Transport,
+  shop: string,
+  day: IntegerLike,
+  options: { readonly value?: IntegerLike } = {},
+): Promise<SettledDay> {
+  const address = validateAddress("shop", shop);
+  const d = validateAmount("day", day, { max: (1n << 64n) - 1n });
+  const value = options.value === undefined ? 0n : validateAmount("value", options.value);
+  const count = await shopTokenCount(transport, address);
+  const today = await readContract(transport, address, shopAbi, "today", []);
+  if (d >= today) throw new CannotSettleDayError(d, "not over", today);
+  const record = await readContract(transport, address, shopAbi, "dayRecord", [d]);
+  if (record.settled) throw new CannotSettleDayError(d, "already settled", today);
+  let owed = 0n;
+  for (let i = 0n; i < count; i++) owed += (await readContract(transport, address, shopAbi, "tokenDay", [i, d]))[0];
+  if (owed === 0n) throw new CannotSettleDayError(d, "nothing owed", today);
+  return settleSent(transport, address, d, value);
+}
+
+/** Options of {@link settleAllUnsettled}. */
+export interface SettleAllOptions {
+  /** `"deposit-missing"` deposits what the merchant balance lacks first; `"none"` (default) refuses when short. */
+  readonly fund?: "deposit-missing" | "none";
+  readonly onProgress?: (progress: {
+    readonly settled: SettledDay;
+    readonly done: number;
+    readonly total: number;
+  }) => void;
+}
+
+/** What {@link settleAllUnsettled} returns. */
+export interface SettleAllResult {
+  /** Settled days, oldest first. */
+  readonly settled: readonly SettledDay[];
+  /** Wei deposited first (0 if none), and the deposit's hash. */
+  readonly deposited: bigint;
+  readonly depositHash?: Hex;
+}
+
+/**
+ * Settles every unsettled past day, oldest first (from the shop's `unsettledDays`). With `fund: "none"` it refuses up
+ * front, sending nothing, when the merchant balance cannot fund them all; with `"deposit-missing"` it deposits the
+ * shortfall first.
+ *
+ * @throws {@link InsufficientMerchantBalanceError} (required, available, missing) before sending;
+ * {@link InvalidOrderError} for an unknown `fund`; {@link NotAContractError}.
+ * @example
+ * ```ts
+ * const { settled, deposited } = await settleAllUnsettled(transport, shop, { fund: "deposit-missing" });
+ * ```
+ */
+export async function settleAllUnsettled(
+  transport: Transport,
+  shop: string,
+  options: SettleAllOptions = {},
+): Promise<SettleAllResult> {
+  const address = validateAddress("shop", shop);
+  const fund = options.fund ?? "none";
+  if (fund !== "none" && fund !== "deposit-missing") {
+    throw new InvalidOrderError("fund", `expected "deposit-missing" or "none", got ${describeValue(fund)}`);
+  }
+  await shopTokenCount(transport, address);
+  const dayCount = await readContract(transport, address, shopAbi, "revenueDayCount", []);
+  const days: { day: bigint; unfunded: bigint }[] = [];
+  for (let start = 0n; start < dayCount; start += 100n) {
+    for (const u of await readContract(transport, address, shopAbi, "unsettledDays", [start, 100n])) {
+      if (u.owed > 0n) days.push({ day: u.day, unfunded: u.unfunded });
+    }
+  }
+  days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  const required = days.reduce((sum, d) => sum + d.unfunded, 0n);
+  const available = await readContract(transport, address, shopAbi, "merchantBalance", []);
+  let deposited = 0n;
+  let depositHash: Hex | undefined;
+  if (required > available) {
+    const missing = required - available;
+    if (fund === "none") {
+      const what =
+        days.length === 1 ? `settle day ${days[0].day}` : `settle days ${days[0].day}..${days[days.length - 1].day}`;
+      throw new InsufficientMerchantBalanceError(required, available, missing, what);
+    }
+    const result = await writeContract(transport, address, shopAbi, "deposit", [], { value: missing });
+    deposited = missing;
+    depositHash = result.hash;
+  }
+  const settled: SettledDay[] = [];
+  for (const d of days) {
+    settled.push(await settleSent(transport, address, d.day, 0n));
+    options.onProgress?.({ settled: settled[settled.length - 1], done: settled.length, total: days.length });
+  }
+  return { settled, deposited, ...(depositHash !== undefined ? { depositHash } : {}) };
+}
+
+/**
+ * Withdraws `amountWei` of the merchant balance to `to` (admin only).
+ *
+ * @throws {@link InvalidAddressError}, {@link InvalidAmountError}, {@link MissingRoleError},
+ * {@link InsufficientMerchantBalanceError} (amount above the balance, with the numbers), before sending.
+ * @example
+ * ```ts
+ * await withdraw(transport, shop, treasury, 5n * 10n ** 17n);
+ * ```
+ */
+export async function withdraw(
+  transport: Transport,
+  shop: string,
+  to: string,
+  amountWei: IntegerLike,
+): Promise<MerchantTx> {
+  const address = validateAddress("shop", shop);
+  const recipient = validateAddress("to", to);
+  const amount = validateAmount("amountWei", amountWei, { min: 1n });
+  await shopTokenCount(transport, address);
+  await requireRole(transport, address, "admin");
+  const balance = await readContract(transport, address, shopAbi, "merchantBalance", []);
+  if (amount > balance) throw new InsufficientMerchantBalanceError(amount, balance, amount - balance, "withdraw");
+  const result = await writeContract(transport, address, shopAbi, "withdraw", [recipient, amount]);
+  return { hash: result.hash };
+}
+
+// ------------------------------------------------------------------ mintFromPool
+
+const TOKEN_DECIMAL_RE = /^([0-9]+)(?:\.([0-9]{1,18}))?$/;
+
+/**
+ * Parses a token amount: a decimal string of whole tokens (at most 18 decimals, e.g. `"12.5"`) or a bigint of
+ * token-wei; at least 1 token-wei.
+ *
+ * @throws {@link InvalidAmountError} for numbers, negative, malformed, zero or too precise values.
+ * @example
+ * ```ts
+ * parseTokenAmount("amount", "12.5"); // 12500000000000000000n
+ * ```
+ */
+export function parseTokenAmount(field: string, value: unknown): bigint {
+  let wei: bigint;
+  if (typeof value === "bigint") wei = value;
+  else if (typeof value === "string") {
+    const match = TOKEN_DECIMAL_RE.exec(value);
+    if (match === null) {
+      const reason = /^-/.test(value)
+        ? "negative"
+        : /\.[0-9]{19,}$/.test(value)
+          ? "more than 18 decimals"
+          : 'expected a decimal string of tokens such as "12.5"';
+      throw new InvalidAmountError(field, value, reason);
+    }
+    wei = BigInt(match[1]) * 10n ** 18n + BigInt((match[2] ?? "").padEnd(18, "0") || "0");
+  } else {
+    throw new InvalidAmountError(field, value, 'expected a decimal string of tokens ("12.5") or a bigint of token-wei');
+  }
+  if (wei < 0n) throw new InvalidAmountError(field, value, "negative");
+  if (wei === 0n) throw new InvalidAmountError(field, value, "zero");
+  if (wei > UINT96_MAX) throw new InvalidAmountError(field, value, "above the maximum supply 2^96 - 1 token-wei");
+  return wei;
+}
+
+function reasonId(reason: unknown): Hex {
+  if (typeof reason !== "string" || reason === "") {
+    throw new InvalidBytes32Error("reason", reason, "expected a non-empty string or a bytes32");
+  }
+  if (/^0x[0-9a-fA-F]{64}$/.test(reason)) {
+    return validateBytes32("reason", reason, { allowZero: false });
+  }
+  if (/^0x[0-9a-fA-F]*$/.test(reason)) {
+    throw new InvalidBytes32Error("reason", reason, "hex that is not 32 bytes; give 32 bytes or plain text");
+  }
+  return id(reason) as Hex;
+}
+
+/**
+ * Mints tokens from a token's management pool allowance to a service contributor (pool manager only). `reason` is
+ * a bytes32 id or text, hashed with keccak-256.
+ *
+ * @throws {@link InvalidAddressError}, {@link InvalidAmountError}, {@link InvalidBytes32Error} (reason),
+ * {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link PoolAllowanceError}, before sending.
+ * @example
+ * ```ts
+ * await mintFromPool(transport, shop, 0, helper, "12.5", "tea ceremony 2026-11-20");
+ * ```
+ */
+export async function mintFromPool(
+  transport: Transport,
+  shop: string,
+  tokenIndex: IntegerLike,
+  to: string,
+  amountTokens: string | bigint,
+  reason: string,
+): Promise<MerchantTx & { amount: bigint; reason: Hex }> {
+  const address = validateAddress("shop", shop);
+  validateIndex(tokenIndex);
+  const recipient = validateAddress("to", to);
+  const amount = parseTokenAmount("amountTokens", amountTokens);
+  const reasonHash = reasonId(reason);
+  const index = await requireToken(transport, address, tokenIndex);
+  await requireRole(transport, address, "poolManager");
+  const config = await readContract(transport, address, shopAbi, "tokenConfig", [index]);
+  if (amount > config.poolAllowance) throw new PoolAllowanceError(index, config.poolAllowance, amount);
+  const result = await writeContract(transport, address, shopAbi, "mintFromPool", [
+    index,
+    recipient,
+    amount,
+    reasonHash,
+  ]);
+  return { hash: result.hash, amount, reason: reasonHash };
+}

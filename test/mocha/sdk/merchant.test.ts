@@ -1,0 +1,660 @@
+import { expect } from "chai";
+import { id, Wallet } from "ethers";
+import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
+import { createPublicClient, createWalletClient, custom, type Address as ViemAddress } from "viem";
+import {
+  anchorBatch,
+  buildBatch,
+  cancelRulesChange,
+  CannotSettleDayError,
+  ContractRevertError,
+  createShop,
+  createToken,
+  deposit,
+  fromEthers,
+  fromViem,
+  grantRole,
+  InsufficientMerchantBalanceError,
+  InvalidAddressError,
+  InvalidAmountError,
+  InvalidBytes32Error,
+  InvalidOrderError,
+  InvalidRoleError,
+  InvalidRulesError,
+  InvalidTokenParamsError,
+  InvalidUtcOffsetError,
+  MerkleBatchError,
+  mintFromPool,
+  MissingRoleError,
+  NotAContractError,
+  pendingRules,
+  PoolAllowanceError,
+  recordOrders,
+  revokeRole,
+  RulesChangeError,
+  scheduleRules,
+  settleAllUnsettled,
+  settleDay,
+  UnknownTokenIndexError,
+  withdraw,
+  ShareMallError,
+  type Address,
+  type GasEstimator,
+  type Hex,
+  type RecordOrderInput,
+  type ShopRole,
+  type Transport,
+} from "../../../sdk/src/index.js";
+import {
+  consumptionOf,
+  dividendOf,
+  load,
+  nextDay,
+  ONE,
+  poolShareOf,
+  WUYOU_RULES,
+  type Deployment,
+} from "../fixture.js";
+
+// ------------------------------------------------------------------ Helpers
+
+/** An ethers transport for `signer` with a gas estimator over the same provider. */
+function ethersSide(d: Deployment, signer: HardhatEthersSigner): { transport: Transport; gas: GasEstimator } {
+  return {
+    transport: fromEthers(signer),
+    gas: {
+      estimateGas: (call) => d.ethers.provider.estimateGas({ to: call.to, data: call.data, from: call.from }),
+      blockGasLimit: async () => (await d.ethers.provider.getBlock("latest"))!.gasLimit,
+    },
+  };
+}
+
+/** A viem transport for `signer` (public + wallet client over the in-process node) with a viem gas estimator. */
+function viemSide(d: Deployment, signer: HardhatEthersSigner): { transport: Transport; gas: GasEstimator } {
+  const transport = custom(
+    {
+      request: ({ method, params }: { method: string; params?: unknown }) =>
+        d.ethers.provider.send(method, (params ?? []) as unknown[]),
+    },
+    { retryCount: 0 },
+  );
+  const publicClient = createPublicClient({ transport, pollingInterval: 10 });
+  const account = signer.address as ViemAddress;
+  const walletClient = createWalletClient({ transport, account, pollingInterval: 10 });
+  return {
+    transport: fromViem({ publicClient, walletClient }),
+    gas: {
+      estimateGas: (call) => publicClient.estimateGas({ account: call.from, to: call.to, data: call.data }),
+    },
+  };
+}
+
+type Side = typeof ethersSide;
+const SIDES: [string, Side][] = [
+  ["ethers", ethersSide],
+  ["viem", viemSide],
+];
+
+const addr = async (c: { getAddress(): Promise<string> }): Promise<Address> => (await c.getAddress()) as Address;
+
+/** Runs `run`, expects it to throw an instance of `type`, and checks that `signer` sent nothing. */
+async function refuses<E extends Error>(
+  d: Deployment,
+  signer: HardhatEthersSigner,
+  type: abstract new (...args: never[]) => E,
+  run: () => Promise<unknown>,
+): Promise<E> {
+  const nonce = await d.ethers.provider.getTransactionCount(signer.address);
+  let caught: unknown;
+  try {
+    await run();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, "expected a failure").to.be.instanceOf(type);
+  expect(await d.ethers.provider.getTransactionCount(signer.address)).to.equal(nonce, "a transaction was sent");
+  return caught as E;
+}
+
+/** An address with no code. */
+const NOBODY = Wallet.createRandom().address as Address;
+
+function orders(label: string, customers: readonly string[], amount: bigint, n: number): RecordOrderInput[] {
+  return Array.from({ length: n }, (_, i) => ({
+    orderHash: id(`${label} ${i}`),
+    customer: customers[i % customers.length],
+    amount,
+  }));
+}
+
+// ------------------------------------------------------------------ Tests
+
+describe("SDK merchant entry point", () => {
+  describe("createShop", () => {
+    for (const [name, side] of SIDES) {
+      it(`createShop (${name}) creates a shop with the admin, operator and offset, deterministic with a salt`, async () => {
+        const d = await load();
+        const { transport } = side(d, d.admin);
+        const factory = await addr(d.factory);
+        const [, , , alice] = d.signers;
+        const plain = await createShop(transport, factory, {
+          admin: alice.address,
+          operator: d.operator.address,
+          utcOffsetHours: 5.5,
+          name: "Masala Chai",
+        });
+        expect(await d.factory.isShop(plain.shop)).to.equal(true);
+        const shop = await d.ethers.getContractAt("Shop", plain.shop);
+        expect(await shop.utcOffset()).to.equal(19_800n);
+        expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), alice.address)).to.equal(true);
+        expect(await shop.hasRole(await shop.OPERATOR_ROLE(), d.operator.address)).to.equal(true);
+
+        const salt = id(`salt ${name}`);
+        const predicted = await d.factory.predictShopAddress(d.admin.address, salt);
+        const det = await createShop(transport, factory, {
+          admin: d.admin.address,
+          utcOffsetSeconds: -3600,
+          name: "Lisbon Tea",
+          salt,
+        });
+        expect(det.shop).to.equal(predicted);
+        const detShop = await d.ethers.getContractAt("Shop", det.shop);
+        expect(await detShop.utcOffset()).to.equal(-3600n);
+        expect(await detShop.hasRole(await detShop.OPERATOR_ROLE(), d.operator.address)).to.equal(false);
+      });
+    }
+
+    it("createShop refuses a bad admin, a bad or ambiguous offset, an empty name, a bad salt and a factory with no code", async () => {
+      const d = await load();
+      const t = fromEthers(d.admin);
+      const factory = await addr(d.factory);
+      const base = { admin: d.admin.address, utcOffsetHours: 8, name: "x" };
+      await refuses(d, d.admin, InvalidAddressError, () => createShop(t, factory, { ...base, admin: "0x1234" }));
+      await refuses(d, d.admin, InvalidAddressError, () => createShop(t, "0xnope", base));
+      await refuses(d, d.admin, InvalidUtcOffsetError, () => createShop(t, factory, { ...base, utcOffsetHours: 15 }));
+      await refuses(d, d.admin, InvalidUtcOffsetError, () =>
+        createShop(t, factory, { ...base, utcOffsetSeconds: 28_800 }),
+      );
+      await refuses(d, d.admin, InvalidUtcOffsetError, () =>
+        createShop(t, factory, { admin: d.admin.address, utcOffsetSeconds: 0.5, name: "x" }),
+      );
+      await refuses(d, d.admin, InvalidOrderError, () => createShop(t, factory, { ...base, name: " " }));
+      await refuses(d, d.admin, InvalidBytes32Error, () => createShop(t, factory, { ...base, salt: "0x12" }));
+      await refuses(d, d.admin, NotAContractError, () => createShop(t, NOBODY, base));
+    });
+  });
+
+  describe("createToken", () => {
+    it("createToken (ethers, human input) creates token 1 with the rules and notice given", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const { tokenIndex, token } = await createToken(fromEthers(d.admin), shop, {
+        name: "Wuyou Member Coin",
+        symbol: "WMC",
+        noticeDays: 14,
+        rules: { spendPerToken: "0.5", dividend: "10%", pool: { tokens: 1, per: 9 } },
+      });
+      expect(tokenIndex).to.equal(1n);
+      expect((await d.shop.tokens())[1]).to.equal(token);
+      const config = await d.shop.tokenConfig(1);
+      expect(config.noticePeriod).to.equal(14n * 86_400n);
+      expect(config.rules.spendPerToken).to.equal(5n * 10n ** 17n);
+      expect(config.rules.dividendBps).to.equal(1000n);
+    });
+
+    it("createToken (viem, contract TokenParams) gives the same result as ethers", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const { tokenIndex, token } = await createToken(viemSide(d, d.admin).transport, shop, {
+        name: "Wuyou Member Coin",
+        symbol: "WMC",
+        transferable: true,
+        noticePeriod: 14n * 86_400n,
+        rules: { ...WUYOU_RULES, dividendBps: 1000n, spendPerToken: 5n * 10n ** 17n },
+      });
+      expect(tokenIndex).to.equal(1n);
+      expect((await d.shop.tokens())[1]).to.equal(token);
+      expect((await d.shop.tokenConfig(1)).rules.dividendBps).to.equal(1000n);
+    });
+
+    it("createToken refuses bad params, dividends past 100 %, a non-admin and a shop with no code", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.admin);
+      const params = { name: "A", symbol: "A", rules: { spendPerToken: "1", dividend: "10%" } };
+      await refuses(d, d.admin, InvalidTokenParamsError, () => createToken(t, shop, { ...params, name: "" }));
+      await refuses(d, d.admin, InvalidTokenParamsError, () => createToken(t, shop, { ...params, noticeDays: 0 }));
+      await refuses(d, d.admin, InvalidRulesError, () =>
+        createToken(t, shop, { ...params, rules: { spendPerToken: "1", dividend: "-5%" } }),
+      );
+      const tooHigh = await refuses(d, d.admin, ShareMallError, () =>
+        createToken(t, shop, { ...params, rules: { spendPerToken: "1", dividend: "90%" } }),
+      );
+      expect(tooHigh.code).to.equal("DIVIDEND_TOO_HIGH");
+      await refuses(d, d.operator, MissingRoleError, () => createToken(fromEthers(d.operator), shop, params));
+      await refuses(d, d.admin, NotAContractError, () => createToken(t, NOBODY, params));
+    });
+  });
+
+  describe("scheduleRules, pendingRules, cancelRulesChange", () => {
+    for (const [name, side] of SIDES) {
+      it(`scheduleRules (${name}) applies a dividend raise at once and schedules a stingier change; pendingRules and cancelRulesChange follow`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const { transport } = side(d, d.admin);
+        const raise = await scheduleRules(transport, shop, 0, { ...WUYOU_RULES, dividendBps: 2500n });
+        expect(raise.atOnce).to.equal(true);
+        expect(raise.changes.map((c) => c.field)).to.deep.equal(["dividendBps"]);
+        expect((await d.shop.currentRules(0)).dividendBps).to.equal(2500n);
+        expect(await pendingRules(transport, shop, 0)).to.equal(null);
+
+        const before = BigInt(await d.helpers.time.latest());
+        const stingier = await scheduleRules(transport, shop, 0, {
+          spendPerToken: "0.5",
+          dividend: "25%",
+          referral: { share: "10%" },
+          pool: { tokens: 1, per: 9 },
+        });
+        expect(stingier.atOnce).to.equal(false);
+        expect(stingier.changes).to.have.length(1);
+        expect(stingier.changes[0]).to.include({ field: "spendPerToken", direction: "stingier" });
+        expect(stingier.effectiveAt).to.equal(before + 1n + 7n * 86_400n);
+        expect((await d.shop.currentRules(0)).spendPerToken).to.equal(WUYOU_RULES.spendPerToken);
+
+        const pending = await pendingRules(transport, shop, 0);
+        expect(pending).to.not.equal(null);
+        expect(pending!.effectiveAt).to.equal(stingier.effectiveAt);
+        expect(pending!.rules.raw.spendPerToken).to.equal(5n * 10n ** 17n);
+        expect(pending!.rules.human.spendPerToken).to.equal("0.5");
+        expect(pending!.rules.human.dividend).to.equal("25%");
+
+        await cancelRulesChange(transport, shop, 0);
+        expect(await pendingRules(transport, shop, 0)).to.equal(null);
+        expect((await d.shop.pendingRules(0)).effectiveAt).to.equal(0n);
+      });
+    }
+
+    it("scheduleRules, pendingRules and cancelRulesChange refuse wrong token indices, bad rules, no change and nothing pending", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.admin);
+      await refuses(d, d.admin, UnknownTokenIndexError, () => scheduleRules(t, shop, 1, WUYOU_RULES));
+      await refuses(d, d.admin, InvalidAmountError, () => scheduleRules(t, shop, -1, WUYOU_RULES));
+      await refuses(d, d.admin, InvalidAmountError, () => scheduleRules(t, shop, 0.5, WUYOU_RULES));
+      await refuses(d, d.admin, InvalidRulesError, () =>
+        scheduleRules(t, shop, 0, { spendPerToken: "0.3", dividend: "20" }),
+      );
+      await refuses(d, d.admin, RulesChangeError, () => scheduleRules(t, shop, 0, WUYOU_RULES));
+      await refuses(d, d.operator, MissingRoleError, () =>
+        scheduleRules(fromEthers(d.operator), shop, 0, { ...WUYOU_RULES, dividendBps: 2500n }),
+      );
+      await refuses(d, d.admin, NotAContractError, () => scheduleRules(t, NOBODY, 0, WUYOU_RULES));
+      await refuses(d, d.admin, UnknownTokenIndexError, () => pendingRules(t, shop, 3));
+      await refuses(d, d.admin, NotAContractError, () => pendingRules(t, NOBODY, 0));
+      await refuses(d, d.admin, RulesChangeError, () => cancelRulesChange(t, shop, 0));
+      await refuses(d, d.admin, UnknownTokenIndexError, () => cancelRulesChange(t, shop, 2));
+    });
+  });
+
+  describe("grantRole, revokeRole", () => {
+    for (const [name, side] of SIDES) {
+      it(`grantRole and revokeRole (${name}) change each role and report whether anything changed`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const { transport } = side(d, d.admin);
+        const [, , , alice] = d.signers;
+        const ids: Record<ShopRole, string> = {
+          operator: await d.shop.OPERATOR_ROLE(),
+          poolManager: await d.shop.POOL_MANAGER_ROLE(),
+          admin: await d.shop.DEFAULT_ADMIN_ROLE(),
+        };
+        for (const role of ["operator", "poolManager", "admin"] as const) {
+          expect((await grantRole(transport, shop, role, alice.address)).changed).to.equal(true);
+          expect(await d.shop.hasRole(ids[role], alice.address)).to.equal(true);
+          expect((await grantRole(transport, shop, role, alice.address)).changed).to.equal(false);
+          expect((await revokeRole(transport, shop, role, alice.address)).changed).to.equal(true);
+          expect(await d.shop.hasRole(ids[role], alice.address)).to.equal(false);
+        }
+      });
+    }
+
+    it("grantRole and revokeRole refuse an unknown role, a bad account, a non-admin and a shop with no code", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.admin);
+      const [, , , alice] = d.signers;
+      await refuses(d, d.admin, InvalidRoleError, () => grantRole(t, shop, "owner" as ShopRole, alice.address));
+      await refuses(d, d.admin, InvalidAddressError, () => grantRole(t, shop, "operator", "0xabc"));
+      await refuses(d, d.admin, InvalidAddressError, () =>
+        revokeRole(t, shop, "operator", "0x0000000000000000000000000000000000000000"),
+      );
+      await refuses(d, d.operator, MissingRoleError, () =>
+        grantRole(fromEthers(d.operator), shop, "operator", alice.address),
+      );
+      await refuses(d, d.admin, NotAContractError, () => revokeRole(t, NOBODY, "operator", alice.address));
+    });
+  });
+
+  describe("recordOrders", () => {
+    for (const [name, side] of SIDES) {
+      it(`recordOrders (${name}) splits 60 orders into several transactions under a small maxGasPerTx, each order once`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const { transport, gas } = side(d, d.operator);
+        const customers = d.signers.slice(3, 9).map((s) => s.address);
+        const input = orders("chunked", customers, ONE / 10n, 60);
+        const cap = 1_500_000n;
+        const progress: number[] = [];
+        const chunks = await recordOrders(transport, shop, input, {
+          maxGasPerTx: cap,
+          gas,
+          onProgress: (p) => progress.push(p.ordersDone),
+        });
+        expect(chunks.length).to.be.greaterThan(1);
+        let next = 0;
+        for (const chunk of chunks) {
+          expect(chunk.from).to.equal(next);
+          expect(chunk.gasEstimate! <= cap).to.equal(true);
+          expect(chunk.gasUsed <= cap).to.equal(true);
+          next += chunk.count;
+        }
+        expect(next).to.equal(60);
+        expect(progress[progress.length - 1]).to.equal(60);
+        expect(new Set(chunks.map((c) => c.hash)).size).to.equal(chunks.length);
+        const record = await d.shop.dayRecord(await d.shop.today());
+        expect(record.orderCount).to.equal(60n);
+        expect(record.revenue).to.equal(6n * ONE);
+        for (const o of input) expect(await d.shop.isOrderCounted(o.orderHash, o.customer)).to.equal(true);
+        // Each customer got its 10 orders' consumption tokens, exactly once.
+        expect(await d.token.balanceOf(customers[0])).to.equal(10n * consumptionOf(ONE / 10n, WUYOU_RULES));
+      });
+    }
+
+    it("recordOrders (viem) records the same orders with the same results as ethers", async () => {
+      const results: bigint[][] = [];
+      for (const [, side] of SIDES) {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const { transport, gas } = side(d, d.operator);
+        const customers = d.signers.slice(3, 6).map((s) => s.address);
+        const input = orders("same", customers, ONE / 4n, 12);
+        input[0] = { ...input[0], referrer: d.signers[7].address };
+        const chunks = await recordOrders(transport, shop, input, { gas });
+        expect(chunks).to.have.length(1);
+        const record = await d.shop.dayRecord(await d.shop.today());
+        results.push([
+          record.orderCount,
+          record.revenue,
+          await d.token.balanceOf(customers[0]),
+          await d.token.balanceOf(d.signers[7].address),
+        ]);
+      }
+      expect(results[1]).to.deep.equal(results[0]);
+      expect(results[0][0]).to.equal(12n);
+    });
+
+    it("recordOrders without an estimator sends chunks of maxOrdersPerTx", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const chunks = await recordOrders(fromEthers(d.operator), shop, orders("fixed", [d.signers[4].address], ONE, 7), {
+        maxOrdersPerTx: 3,
+      });
+      expect(chunks.map((c) => c.count)).to.deep.equal([3, 3, 1]);
+      expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(7n);
+    });
+
+    it("recordOrders refuses every malformed order, duplicates, a non-operator and a shop with no code, sending nothing", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.operator);
+      const alice = d.signers[3].address;
+      const good: RecordOrderInput = { orderHash: id("good"), customer: alice, amount: ONE };
+      const bad = (o: Partial<RecordOrderInput>) =>
+        recordOrders(t, shop, [good, { ...good, orderHash: id("b"), ...o }]);
+      await refuses(d, d.operator, InvalidBytes32Error, () => bad({ orderHash: "0x" + "00".repeat(32) }));
+      await refuses(d, d.operator, InvalidBytes32Error, () => bad({ orderHash: "0x1234" }));
+      await refuses(d, d.operator, InvalidAddressError, () => bad({ customer: "0xzz" }));
+      await refuses(d, d.operator, InvalidAddressError, () => bad({ referrer: "0x123" }));
+      await refuses(d, d.operator, InvalidAmountError, () => bad({ amount: 0n }));
+      await refuses(d, d.operator, InvalidAmountError, () => bad({ amount: -1n }));
+      await refuses(d, d.operator, InvalidAmountError, () => bad({ amount: 1.5 }));
+      await refuses(d, d.operator, InvalidAmountError, () => bad({ amount: 1n << 96n }));
+      await refuses(d, d.operator, InvalidOrderError, () => bad({ referrer: alice }));
+      await refuses(d, d.operator, InvalidOrderError, () => bad({ orderHash: id("good") }));
+      await refuses(d, d.operator, InvalidOrderError, () => recordOrders(t, shop, []));
+      await refuses(d, d.admin, MissingRoleError, () => recordOrders(fromEthers(d.admin), shop, [good]));
+      await refuses(d, d.operator, NotAContractError, () => recordOrders(t, NOBODY, [good]));
+      expect(await d.shop.isOrderCounted(id("good"), alice)).to.equal(false);
+    });
+  });
+
+  describe("anchorBatch", () => {
+    for (const [name, side] of SIDES) {
+      it(`anchorBatch (${name}) anchors a built batch on today's day`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const batch = await buildBatch(orders("batch", [d.signers[4].address, d.signers[5].address], ONE / 2n, 5));
+        const { day } = await anchorBatch(side(d, d.operator).transport, shop, batch);
+        expect(day).to.equal(await d.shop.today());
+        const stored = await d.shop.batch(batch.root);
+        expect(stored.orderCount).to.equal(5n);
+        expect(stored.unmintedRevenue).to.equal(batch.totalRevenue);
+        expect((await d.shop.dayRecord(day)).revenue).to.equal(5n * (ONE / 2n));
+      });
+    }
+
+    it("anchorBatch refuses a bad root, bad counts and revenue, an anchored root, a non-operator and no shop", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.operator);
+      const batch = await buildBatch(orders("batch", [d.signers[4].address], ONE, 2));
+      const fake = { root: batch.root, orderCount: 2, totalRevenue: 2n * ONE };
+      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, root: "0x00" as Hex }));
+      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, orderCount: 0 }));
+      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, orderCount: 2 ** 24 + 1 }));
+      await refuses(d, d.operator, InvalidAmountError, () =>
+        anchorBatch(t, shop, { ...fake, totalRevenue: 1n << 96n }),
+      );
+      await refuses(d, d.operator, InvalidAmountError, () => anchorBatch(t, shop, { ...fake, totalRevenue: 0n }));
+      await refuses(d, d.admin, MissingRoleError, () => anchorBatch(fromEthers(d.admin), shop, batch));
+      await refuses(d, d.operator, NotAContractError, () => anchorBatch(t, NOBODY, batch));
+      await anchorBatch(t, shop, batch);
+      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, batch));
+    });
+  });
+
+  describe("deposit, withdraw", () => {
+    for (const [name, side] of SIDES) {
+      it(`deposit and withdraw (${name}) move the merchant balance`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const { transport } = side(d, d.admin);
+        const to = d.signers[9].address;
+        expect((await deposit(transport, shop, ONE)).merchantBalance).to.equal(ONE);
+        const before = await d.ethers.provider.getBalance(to);
+        await withdraw(transport, shop, to, (4n * ONE) / 10n);
+        expect(await d.shop.merchantBalance()).to.equal((6n * ONE) / 10n);
+        expect((await d.ethers.provider.getBalance(to)) - before).to.equal((4n * ONE) / 10n);
+      });
+    }
+
+    it("deposit refuses zero, negative, fractional and non-numeric amounts and a shop with no code", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.admin);
+      for (const amount of [0n, -1n, 1.5, "1.5", "abc", 2n ** 256n]) {
+        await refuses(d, d.admin, InvalidAmountError, () => deposit(t, shop, amount as bigint));
+      }
+      await refuses(d, d.admin, NotAContractError, () => deposit(t, NOBODY, ONE));
+    });
+
+    it("withdraw refuses more than the merchant balance with the numbers, a bad recipient, a non-admin and no shop", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.admin);
+      const to = d.signers[9].address;
+      await deposit(t, shop, ONE);
+      const error = await refuses(d, d.admin, InsufficientMerchantBalanceError, () => withdraw(t, shop, to, 3n * ONE));
+      expect([error.required, error.available, error.missing]).to.deep.equal([3n * ONE, ONE, 2n * ONE]);
+      await refuses(d, d.admin, InvalidAddressError, () => withdraw(t, shop, "0x12", ONE));
+      await refuses(d, d.admin, InvalidAmountError, () => withdraw(t, shop, to, -5n));
+      await refuses(d, d.operator, MissingRoleError, () => withdraw(fromEthers(d.operator), shop, to, 1n));
+      await refuses(d, d.admin, NotAContractError, () => withdraw(t, NOBODY, to, 1n));
+      expect(await d.shop.merchantBalance()).to.equal(ONE);
+    });
+  });
+
+  describe("settleDay, settleAllUnsettled", () => {
+    /** Orders on three consecutive days (amounts 1, 2, 3 coins), then moves to the next day. */
+    async function threeDays(d: Deployment): Promise<{ days: bigint[]; owed: bigint[] }> {
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.operator);
+      const days: bigint[] = [];
+      const owed: bigint[] = [];
+      for (let i = 1n; i <= 3n; i++) {
+        days.push(await d.shop.today());
+        await recordOrders(t, shop, [{ orderHash: id(`day ${i}`), customer: d.signers[4].address, amount: i * ONE }]);
+        owed.push(dividendOf(i * ONE, WUYOU_RULES));
+        await nextDay(d.helpers);
+      }
+      return { days, owed };
+    }
+
+    for (const [name, side] of SIDES) {
+      it(`settleDay (${name}) settles a funded past day; an underfunded one reverts with the typed error and its numbers`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const t = side(d, d.admin).transport;
+        const { days, owed } = await threeDays(d);
+        const error = await refuses(d, d.admin, ContractRevertError, () => settleDay(t, shop, days[0]));
+        expect(error.is("ShopSettlementUnderfunded")).to.equal(true);
+        if (error.is("ShopSettlementUnderfunded")) {
+          expect(error.args.required).to.equal(owed[0]);
+          expect(error.args.available).to.equal(0n);
+          expect(error.args.missing).to.equal(owed[0]);
+        }
+        const settled = await settleDay(t, shop, days[0], { value: owed[0] });
+        expect(settled.dividends).to.equal(owed[0]);
+        expect(settled.fromBalance).to.equal(owed[0]);
+        expect((await d.shop.dayRecord(days[0])).settled).to.equal(true);
+        expect(await d.ethers.provider.getBalance(await d.token.getAddress())).to.equal(owed[0]);
+      });
+    }
+
+    it("settleDay refuses a day not over, already settled, with nothing owed, a bad day or value, and no shop", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.admin);
+      const { days, owed } = await threeDays(d);
+      await settleDay(t, shop, days[0], { value: owed[0] });
+      const today = await d.shop.today();
+      const notOver = await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, shop, today));
+      expect(notOver.reason).to.equal("not over");
+      expect((await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, shop, days[0]))).reason).to.equal(
+        "already settled",
+      );
+      expect((await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, shop, days[0] - 5n))).reason).to.equal(
+        "nothing owed",
+      );
+      await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, shop, -1n));
+      await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, shop, 1.5));
+      await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, shop, days[1], { value: -1n }));
+      await refuses(d, d.admin, NotAContractError, () => settleDay(t, NOBODY, days[1]));
+    });
+
+    for (const [name, side] of SIDES) {
+      it(`settleAllUnsettled (${name}) refuses an underfunded set with the numbers, then deposits the shortfall and settles oldest first`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const { transport } = side(d, d.admin);
+        const { days, owed } = await threeDays(d);
+        await deposit(transport, shop, owed[0]);
+        const total = owed[0] + owed[1] + owed[2];
+        const error = await refuses(d, d.admin, InsufficientMerchantBalanceError, () =>
+          settleAllUnsettled(transport, shop),
+        );
+        expect([error.required, error.available, error.missing]).to.deep.equal([total, owed[0], total - owed[0]]);
+        expect(error.message).to.contain(`missing ${total - owed[0]} wei`);
+
+        const progress: bigint[] = [];
+        const result = await settleAllUnsettled(transport, shop, {
+          fund: "deposit-missing",
+          onProgress: (p) => progress.push(p.settled.day),
+        });
+        expect(result.deposited).to.equal(total - owed[0]);
+        expect(result.settled.map((s) => s.day)).to.deep.equal(days);
+        expect(result.settled.map((s) => s.dividends)).to.deep.equal(owed);
+        expect(progress).to.deep.equal(days);
+        for (const day of days) expect((await d.shop.dayRecord(day)).settled).to.equal(true);
+        expect(await d.shop.merchantBalance()).to.equal(0n);
+        expect((await settleAllUnsettled(transport, shop)).settled).to.deep.equal([]);
+      });
+    }
+
+    it("settleAllUnsettled refuses an unknown fund mode and a shop with no code", async () => {
+      const d = await load();
+      const t = fromEthers(d.admin);
+      const shop = await addr(d.shop);
+      await refuses(d, d.admin, InvalidOrderError, () => settleAllUnsettled(t, shop, { fund: "all" as "none" }));
+      await refuses(d, d.admin, NotAContractError, () => settleAllUnsettled(t, NOBODY));
+      await refuses(d, d.admin, InvalidAddressError, () => settleAllUnsettled(t, "shop"));
+    });
+  });
+
+  describe("mintFromPool", () => {
+    /** Records orders so that token 0's pool has an allowance; returns it. */
+    async function accrue(d: Deployment): Promise<bigint> {
+      await recordOrders(
+        fromEthers(d.operator),
+        await addr(d.shop),
+        orders("pool", [d.signers[4].address], 3n * ONE, 3),
+      );
+      const allowance = (await d.shop.tokenConfig(0)).poolAllowance;
+      expect(allowance).to.equal(3n * poolShareOf(consumptionOf(3n * ONE, WUYOU_RULES), WUYOU_RULES));
+      return allowance;
+    }
+
+    for (const [name, side] of SIDES) {
+      it(`mintFromPool (${name}) mints human and wei amounts with a text or bytes32 reason`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const allowance = await accrue(d);
+        const { transport } = side(d, d.poolManager);
+        const to = d.signers[8].address;
+        const first = await mintFromPool(transport, shop, 0, to, "0.5", "tea ceremony 2026-11-20");
+        expect(first.amount).to.equal(ONE / 2n);
+        expect(first.reason).to.equal(id("tea ceremony 2026-11-20"));
+        const reason = id("bytes32 reason");
+        await mintFromPool(transport, shop, 0, to, 1n, reason);
+        expect(await d.token.balanceOf(to)).to.equal(ONE / 2n + 1n);
+        expect((await d.shop.tokenConfig(0)).poolAllowance).to.equal(allowance - ONE / 2n - 1n);
+      });
+    }
+
+    it("mintFromPool refuses bad amounts, an exceeded allowance, bad reasons, wrong indices, a non-manager and no shop", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const allowance = await accrue(d);
+      const t = fromEthers(d.poolManager);
+      const to = d.signers[8].address;
+      for (const amount of ["-1", "1.5.2", "", "0", "0.0000000000000000001", -1n, 0n]) {
+        await refuses(d, d.poolManager, InvalidAmountError, () => mintFromPool(t, shop, 0, to, amount, "r"));
+      }
+      await refuses(d, d.poolManager, InvalidAmountError, () =>
+        mintFromPool(t, shop, 0, to, 1.5 as unknown as string, "r"),
+      );
+      const over = await refuses(d, d.poolManager, PoolAllowanceError, () =>
+        mintFromPool(t, shop, 0, to, allowance + 1n, "r"),
+      );
+      expect([over.allowance, over.amount]).to.deep.equal([allowance, allowance + 1n]);
+      await refuses(d, d.poolManager, InvalidBytes32Error, () => mintFromPool(t, shop, 0, to, 1n, ""));
+      await refuses(d, d.poolManager, InvalidBytes32Error, () => mintFromPool(t, shop, 0, to, 1n, "0x1234"));
+      await refuses(d, d.poolManager, UnknownTokenIndexError, () => mintFromPool(t, shop, 1, to, 1n, "r"));
+      await refuses(d, d.poolManager, InvalidAmountError, () => mintFromPool(t, shop, 9, to, 1n, "r"));
+      await refuses(d, d.poolManager, InvalidAddressError, () => mintFromPool(t, shop, 0, "0x1", 1n, "r"));
+      await refuses(d, d.admin, MissingRoleError, () => mintFromPool(fromEthers(d.admin), shop, 0, to, 1n, "r"));
+      await refuses(d, d.poolManager, NotAContractError, () => mintFromPool(t, NOBODY, 0, to, 1n, "r"));
+      expect((await d.shop.tokenConfig(0)).poolAllowance).to.equal(allowance);
+    });
+  });
+});
