@@ -23,6 +23,7 @@ import type { Log, TransactionReceipt } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { DividendToken, ShareMallFactory, Shop } from "../../types/ethers-contracts/index.js";
+import type { TokenRules } from "../../sdk/src/index.js";
 
 // ---------------------------------------------------------------- Constants
 
@@ -42,17 +43,8 @@ const MAX_ACCUMULATOR = (1n << 160n) - 1n;
 /** Recorded orders per `recordOrders` transaction at most. */
 const MAX_BATCH = 40;
 
-/** A token's minting and dividend rules, as `IShop.TokenRules`. */
-export interface TokenRules {
-  spendPerToken: bigint;
-  minFirstOrder: bigint;
-  referralsPerToken: bigint;
-  dividendBps: bigint;
-  referralBps: bigint;
-  maxSupply: bigint;
-  poolNum: bigint;
-  poolDen: bigint;
-}
+/** A token's minting and dividend rules, as `IShop.TokenRules` (the SDK's type). */
+export type { TokenRules };
 
 /**
  * YDC's rules: one token per 300 CNY of spend, 20 % of daily revenue as dividends, referrers earn 5 % of their

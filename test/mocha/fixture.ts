@@ -1,3 +1,4 @@
+import type { TokenRules } from "../../sdk/src/index.js";
 import { network } from "hardhat";
 import { AbiCoder, id, keccak256, TypedDataEncoder, ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
@@ -14,16 +15,8 @@ export const DEFAULT_NOTICE = 7 * DAY;
 /** A token's supply limit, 2^96 - 1 token-wei: past it a token mints nothing (orders still count). */
 export const SUPPLY_LIMIT = (1n << 96n) - 1n;
 
-export interface Rules {
-  spendPerToken: bigint;
-  minFirstOrder: bigint;
-  referralsPerToken: bigint;
-  dividendBps: bigint;
-  referralBps: bigint;
-  maxSupply: bigint;
-  poolNum: bigint;
-  poolDen: bigint;
-}
+/** A token's rules as the shop takes them (the SDK's `TokenRules`). */
+export type Rules = TokenRules;
 
 /** Wuyou Tea's brand token rules, with a demo rate of 1 CNY = 10^15 wei: one token per 300 CNY, 20 % dividends,
  * pool 1/9. */
