@@ -68,9 +68,7 @@ export const MIN_UTC_OFFSET_SECONDS = -12 * 3600;
 export const MAX_UTC_OFFSET_SECONDS = 14 * 3600;
 /** Most orders an anchored Merkle batch may hold (`Shop.MAX_BATCH_ORDERS`). */
 export const MAX_ANCHOR_ORDERS = 1 << 24;
-/** Gas cap per `recordOrders` transaction when the block gas limit is unknown. */
-export const DEFAULT_MAX_GAS_PER_TX = 15_000_000n;
-/** Orders per `recordOrders` transaction when no gas estimator is available. */
+/** Orders in a first attempt at a `recordOrders` chunk (a chunk over the gas cap is split). */
 export const DEFAULT_ORDERS_PER_TX = 100;
 
 /** A merchant role, by its SDK name. */
@@ -628,7 +626,7 @@ export interface RecordOrderInput {
   readonly referrer?: string | null;
 }
 
-/** Gas estimation for {@link recordOrders}; the ethers and viem transports lack it, so pass one in. */
+/** Gas estimation for {@link recordOrders}; by default the transport's own (`eth_estimateGas`, latest block). */
 export interface GasEstimator {
   /** `eth_estimateGas` of `call` sent from `from`. */
   estimateGas(call: RawCall & { readonly from: Address }): Promise<bigint>;
@@ -640,18 +638,26 @@ export interface GasEstimator {
 export interface RecordProgress {
   readonly chunk: number;
   readonly hash: Hex;
+  /** Orders recorded so far by this call (skipped ones not included). */
   readonly ordersDone: number;
+  /** Orders this call will record (the input less the skipped ones). */
   readonly ordersTotal: number;
 }
 
 /** Options of {@link recordOrders}. */
 export interface RecordOrdersOptions {
-  /** Gas cap per transaction (default 80 % of the latest block gas limit, or 15M when unknown). */
+  /** Gas cap per transaction (default 80 % of the latest block's gas limit). */
   readonly maxGasPerTx?: IntegerLike;
-  /** Estimator (default: the transport's own `estimateGas`, if it has one). */
+  /** Estimator (default: the transport's `estimateGas` and `blockGasLimit`). */
   readonly gas?: GasEstimator;
-  /** Orders per transaction when there is no estimator (default {@link DEFAULT_ORDERS_PER_TX}). */
+  /** Orders in a first attempt at a chunk (default {@link DEFAULT_ORDERS_PER_TX}); chunks over the gas cap split. */
   readonly maxOrdersPerTx?: number;
+  /**
+   * Skip orders the shop has already counted (`isOrderCounted(orderHash, customer)`) instead of failing on them:
+   * what a re-run after a crash or a lost response wants. Default `false` (an already counted order is an error,
+   * {@link OrderAlreadyCountedError}, before anything is sent).
+   */
+  readonly skipCounted?: boolean;
   readonly onProgress?: (progress: RecordProgress) => void;
 }
 
@@ -661,9 +667,32 @@ export interface RecordedChunk {
   /** Index of the first order of the chunk in the input, and how many. */
   readonly from: number;
   readonly count: number;
-  /** The estimate the chunk was sent under (undefined without an estimator). */
-  readonly gasEstimate?: bigint;
+  /** The estimate the chunk was sent under. */
+  readonly gasEstimate: bigint;
   readonly gasUsed: bigint;
+}
+
+/** What {@link recordOrders} did. */
+export interface RecordOrdersResult {
+  /** The mined chunks, in input order. */
+  readonly chunks: readonly RecordedChunk[];
+  /** Input indices skipped because the shop had already counted them (only with `skipCounted`). */
+  readonly skipped: readonly number[];
+}
+
+/** An order the shop has already counted, found before sending (see `skipCounted`). */
+export class OrderAlreadyCountedError extends ShareMallError {
+  constructor(
+    /** Position of the order in the input. */
+    readonly index: number,
+    readonly orderHash: Hex,
+    readonly customer: Address,
+  ) {
+    super(
+      "ORDER_ALREADY_COUNTED",
+      `orders[${index}] (${orderHash} for ${customer}) is already counted by the shop; pass skipCounted to skip it`,
+    );
+  }
 }
 
 type ShopOrder = { orderHash: Hex; customer: Address; amount: bigint; referrer: Address };
@@ -698,32 +727,38 @@ export function validateShopOrders(orders: readonly RecordOrderInput[]): ShopOrd
   });
 }
 
-function estimatorOf(transport: Transport, options: RecordOrdersOptions): GasEstimator | undefined {
-  if (options.gas !== undefined) return options.gas;
-  const candidate = transport as Transport & Partial<GasEstimator>;
-  if (typeof candidate.estimateGas === "function") {
-    return {
-      estimateGas: (call) => candidate.estimateGas!(call),
-      ...(typeof candidate.blockGasLimit === "function" ? { blockGasLimit: () => candidate.blockGasLimit!() } : {}),
-    };
+/** How many `isOrderCounted` reads run at once. */
+const COUNTED_READS_IN_FLIGHT = 16;
+
+/** Input indices of the orders the shop has already counted. */
+async function countedIndices(transport: Transport, shop: Address, orders: readonly ShopOrder[]): Promise<number[]> {
+  const counted: number[] = [];
+  for (let start = 0; start < orders.length; start += COUNTED_READS_IN_FLIGHT) {
+    const slice = orders.slice(start, start + COUNTED_READS_IN_FLIGHT);
+    const flags = await Promise.all(
+      slice.map((o) => readContract(transport, shop, shopAbi, "isOrderCounted", [o.orderHash, o.customer])),
+    );
+    flags.forEach((flag, i) => flag && counted.push(start + i));
   }
-  return undefined;
+  return counted;
 }
 
 /**
- * Records orders (path 1) in as few transactions as fit under a gas cap: each chunk is estimated, a chunk whose
- * estimate exceeds `maxGasPerTx` is split in two, and chunks are sent one after another (each all-or-nothing). Every
- * order is validated before the first transaction. Without an estimator, chunks of `maxOrdersPerTx` are simulated
- * with `eth_call` before sending.
+ * Records orders (path 1) in as few transactions as fit under a gas cap. Every order is validated, and checked
+ * against what the shop has already counted, before the first transaction. Chunks of `maxOrdersPerTx` are estimated
+ * (`eth_estimateGas`, which also simulates them); a chunk whose estimate exceeds the cap is split in two. Chunks are
+ * sent one after another and each is all-or-nothing, so a call that fails part-way leaves whole chunks recorded: run
+ * it again with `skipCounted: true` and it records exactly the rest (the shop never counts an order twice).
  *
- * @returns The mined chunks, in order; every input order is in exactly one.
+ * @returns The mined chunks and the skipped input indices; every other input order is in exactly one chunk.
  * @throws {@link validateShopOrders}'s errors, {@link NotAContractError}, {@link MissingRoleError} (not operator),
- * {@link InvalidAmountError} (`maxGasPerTx`), {@link ShareMallError} `"ORDER_TOO_LARGE"` for one order over the cap;
- * a {@link ContractRevertError} for a chunk the contract refuses (earlier chunks stay recorded).
+ * {@link InvalidAmountError} (`maxGasPerTx`, `maxOrdersPerTx`), {@link OrderAlreadyCountedError} (without
+ * `skipCounted`), {@link ShareMallError} `"ORDER_TOO_LARGE"` for one order over the cap; a {@link ContractRevertError}
+ * for a chunk the contract refuses (earlier chunks stay recorded).
  * @example
  * ```ts
- * const chunks = await recordOrders(transport, shop, orders, {
- *   gas: { estimateGas: (call) => provider.estimateGas(call) },
+ * const { chunks, skipped } = await recordOrders(transport, shop, orders, {
+ *   skipCounted: true,
  *   onProgress: (p) => console.log(`${p.ordersDone}/${p.ordersTotal}`),
  * });
  * ```
@@ -733,7 +768,7 @@ export async function recordOrders(
   shop: string,
   orders: readonly RecordOrderInput[],
   options: RecordOrdersOptions = {},
-): Promise<RecordedChunk[]> {
+): Promise<RecordOrdersResult> {
   const address = validateAddress("shop", shop);
   const checked = validateShopOrders(orders);
   const explicitCap =
@@ -746,32 +781,47 @@ export async function recordOrders(
   }
   await shopTokenCount(transport, address);
   const from = await requireRole(transport, address, "operator");
-  const estimator = estimatorOf(transport, options);
-  let cap = explicitCap ?? DEFAULT_MAX_GAS_PER_TX;
-  if (explicitCap === undefined && estimator?.blockGasLimit !== undefined) {
-    cap = ((await estimator.blockGasLimit()) * 8n) / 10n;
+  const estimator: GasEstimator = options.gas ?? {
+    estimateGas: (call) => transport.estimateGas(call),
+    blockGasLimit: () => transport.blockGasLimit(),
+  };
+  const blockLimit = estimator.blockGasLimit ?? (() => transport.blockGasLimit());
+  const cap = explicitCap ?? ((await blockLimit()) * 8n) / 10n;
+  const skipped = await countedIndices(transport, address, checked);
+  if (skipped.length > 0 && options.skipCounted !== true) {
+    const first = skipped[0];
+    throw new OrderAlreadyCountedError(first, checked[first].orderHash, checked[first].customer);
   }
+  const skip = new Set(skipped);
+  // Runs of consecutive unskipped input indices, cut into first attempts of `perTx` orders: [start, end) pairs.
+  const queue: [number, number][] = [];
+  for (let i = 0; i < checked.length;) {
+    if (skip.has(i)) {
+      i++;
+      continue;
+    }
+    let end = i;
+    while (end < checked.length && !skip.has(end) && end - i < perTx) end++;
+    queue.push([i, end]);
+    i = end;
+  }
+  const total = checked.length - skipped.length;
   const calldata = (chunk: readonly ShopOrder[]): RawCall => ({
     to: address,
     data: encodeCall(shopAbi, "recordOrders", [chunk]),
   });
-  // Pending ranges [start, end) of the input, front first.
-  const queue: [number, number][] = [];
-  if (estimator !== undefined) queue.push([0, checked.length]);
-  else for (let s = 0; s < checked.length; s += perTx) queue.push([s, Math.min(s + perTx, checked.length)]);
-  const out: RecordedChunk[] = [];
+  const chunks: RecordedChunk[] = [];
   let done = 0;
   while (queue.length > 0) {
     const [start, end] = queue.shift()!;
     const chunk = checked.slice(start, end);
-    let gasEstimate: bigint | undefined;
+    let gasEstimate: bigint;
     try {
-      if (estimator !== undefined) gasEstimate = await estimator.estimateGas({ ...calldata(chunk), from });
-      else await transport.call(calldata(chunk));
+      gasEstimate = await estimator.estimateGas({ ...calldata(chunk), from });
     } catch (error) {
       throw toContractError(error) ?? error;
     }
-    if (gasEstimate !== undefined && gasEstimate > cap) {
+    if (gasEstimate > cap) {
       if (chunk.length === 1) {
         throw new ShareMallError(
           "ORDER_TOO_LARGE",
@@ -784,16 +834,10 @@ export async function recordOrders(
     }
     const result = await writeContract(transport, address, shopAbi, "recordOrders", [chunk]);
     done += chunk.length;
-    out.push({
-      hash: result.hash,
-      from: start,
-      count: chunk.length,
-      ...(gasEstimate !== undefined ? { gasEstimate } : {}),
-      gasUsed: result.receipt.gasUsed,
-    });
-    options.onProgress?.({ chunk: out.length - 1, hash: result.hash, ordersDone: done, ordersTotal: checked.length });
+    chunks.push({ hash: result.hash, from: start, count: chunk.length, gasEstimate, gasUsed: result.receipt.gasUsed });
+    options.onProgress?.({ chunk: chunks.length - 1, hash: result.hash, ordersDone: done, ordersTotal: total });
   }
-  return out;
+  return { chunks, skipped };
 }
 
 // ------------------------------------------------------------------ anchorBatch

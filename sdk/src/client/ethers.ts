@@ -6,7 +6,15 @@
 import { getAddress, type Log, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import { ShareMallError } from "../errors.js";
 import type { Address, Hex } from "../types.js";
-import type { RawCall, RawLog, RawLogFilter, RawReceipt, Transport, TypedDataPayload } from "./transport.js";
+import type {
+  RawCall,
+  RawEstimate,
+  RawLog,
+  RawLogFilter,
+  RawReceipt,
+  Transport,
+  TypedDataPayload,
+} from "./transport.js";
 
 function isSigner(runner: Signer | Provider): runner is Signer {
   return typeof (runner as Signer).getAddress === "function" && typeof (runner as Signer).signTypedData === "function";
@@ -60,14 +68,20 @@ export function fromEthers(runner: Signer | Provider): Transport {
     data: call.data,
     ...(call.value !== undefined ? { value: call.value } : {}),
   });
+  const latestBlock = async () => {
+    const block = await provider.getBlock("latest");
+    if (block === null) throw new ShareMallError("NO_BLOCK", "The node returned no latest block");
+    return block;
+  };
   return {
     library: "ethers",
     chainId: async () => (await provider.getNetwork()).chainId,
     blockNumber: async () => BigInt(await provider.getBlockNumber()),
-    latestTimestamp: async () => {
-      const block = await provider.getBlock("latest");
-      if (block === null) throw new ShareMallError("NO_BLOCK", "The node returned no latest block");
-      return BigInt(block.timestamp);
+    latestTimestamp: async () => BigInt((await latestBlock()).timestamp),
+    blockGasLimit: async () => (await latestBlock()).gasLimit,
+    estimateGas: async (call: RawEstimate) => {
+      const from = call.from ?? (signer !== undefined ? await signer.getAddress() : undefined);
+      return provider.estimateGas({ ...tx(call), ...(from !== undefined ? { from } : {}) });
     },
     balance: (address: Address) => provider.getBalance(address),
     call: async (call: RawCall) => {

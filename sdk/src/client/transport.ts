@@ -26,6 +26,11 @@ export interface RawLog {
   readonly logIndex: number;
 }
 
+/** A call to estimate, optionally from a given account (default: the signer's). */
+export interface RawEstimate extends RawCall {
+  readonly from?: Address;
+}
+
 /** A mined transaction. */
 export interface RawReceipt {
   readonly transactionHash: Hex;
@@ -64,6 +69,10 @@ export interface Transport {
   blockNumber(): Promise<bigint>;
   /** Timestamp (unix seconds) of the latest block. */
   latestTimestamp(): Promise<bigint>;
+  /** Gas limit of the latest block (the SDK keeps batch transactions under a share of it). */
+  blockGasLimit(): Promise<bigint>;
+  /** `eth_estimateGas` of a call, from `from` or the signer's account. Reverts carry their data, like `call`. */
+  estimateGas(call: RawEstimate): Promise<bigint>;
   balance(address: Address): Promise<bigint>;
   /** `eth_call` at the latest block, from the signer's account when there is one. */
   call(call: RawCall): Promise<Hex>;

@@ -8,7 +8,15 @@ import { getAddress } from "ethers";
 import type { PublicClient, WalletClient } from "viem";
 import { ShareMallError } from "../errors.js";
 import type { Address, Hex } from "../types.js";
-import type { RawCall, RawLog, RawLogFilter, RawReceipt, Transport, TypedDataPayload } from "./transport.js";
+import type {
+  RawCall,
+  RawEstimate,
+  RawLog,
+  RawLogFilter,
+  RawReceipt,
+  Transport,
+  TypedDataPayload,
+} from "./transport.js";
 
 /** The clients {@link fromViem} takes. */
 export interface ViemClients {
@@ -69,6 +77,16 @@ export function fromViem({ publicClient, walletClient }: ViemClients): Transport
     chainId: async () => BigInt(await publicClient.getChainId()),
     blockNumber: () => publicClient.getBlockNumber({ cacheTime: 0 }),
     latestTimestamp: async () => (await publicClient.getBlock({ blockTag: "latest" })).timestamp,
+    blockGasLimit: async () => (await publicClient.getBlock({ blockTag: "latest" })).gasLimit,
+    estimateGas: async (call: RawEstimate) => {
+      const account = call.from ?? (await accountOf());
+      return publicClient.estimateGas({
+        to: call.to,
+        data: call.data,
+        ...(call.value !== undefined ? { value: call.value } : {}),
+        ...(account !== undefined ? { account } : {}),
+      });
+    },
     balance: (address: Address) => publicClient.getBalance({ address }),
     call: async (call: RawCall) => {
       const account = await accountOf();

@@ -26,6 +26,7 @@ import {
   MerkleBatchError,
   mintFromPool,
   MissingRoleError,
+  OrderAlreadyCountedError,
   NotAContractError,
   pendingRules,
   PoolAllowanceError,
@@ -345,16 +346,17 @@ describe("SDK merchant entry point", () => {
         const input = orders("chunked", customers, ONE / 10n, 60);
         const cap = 1_500_000n;
         const progress: number[] = [];
-        const chunks = await recordOrders(transport, shop, input, {
+        const { chunks, skipped } = await recordOrders(transport, shop, input, {
           maxGasPerTx: cap,
           gas,
           onProgress: (p) => progress.push(p.ordersDone),
         });
         expect(chunks.length).to.be.greaterThan(1);
+        expect(skipped).to.deep.equal([]);
         let next = 0;
         for (const chunk of chunks) {
           expect(chunk.from).to.equal(next);
-          expect(chunk.gasEstimate! <= cap).to.equal(true);
+          expect(chunk.gasEstimate <= cap).to.equal(true);
           expect(chunk.gasUsed <= cap).to.equal(true);
           next += chunk.count;
         }
@@ -379,7 +381,7 @@ describe("SDK merchant entry point", () => {
         const customers = d.signers.slice(3, 6).map((s) => s.address);
         const input = orders("same", customers, ONE / 4n, 12);
         input[0] = { ...input[0], referrer: d.signers[7].address };
-        const chunks = await recordOrders(transport, shop, input, { gas });
+        const { chunks } = await recordOrders(transport, shop, input, { gas });
         expect(chunks).to.have.length(1);
         const record = await d.shop.dayRecord(await d.shop.today());
         results.push([
@@ -393,14 +395,56 @@ describe("SDK merchant entry point", () => {
       expect(results[0][0]).to.equal(12n);
     });
 
-    it("recordOrders without an estimator sends chunks of maxOrdersPerTx", async () => {
+    for (const [name, side] of SIDES) {
+      it(`recordOrders (${name}) estimates with the transport itself and caps a first attempt at maxOrdersPerTx`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const { transport } = side(d, d.operator);
+        const { chunks } = await recordOrders(transport, shop, orders("fixed", [d.signers[4].address], ONE, 7), {
+          maxOrdersPerTx: 3,
+        });
+        expect(chunks.map((c) => c.count)).to.deep.equal([3, 3, 1]);
+        for (const chunk of chunks) expect(chunk.gasUsed <= chunk.gasEstimate).to.equal(true);
+        expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(7n);
+      });
+    }
+
+    it("recordOrders refuses an order the shop already counted, naming it, and sends nothing", async () => {
       const d = await load();
       const shop = await addr(d.shop);
-      const chunks = await recordOrders(fromEthers(d.operator), shop, orders("fixed", [d.signers[4].address], ONE, 7), {
-        maxOrdersPerTx: 3,
-      });
-      expect(chunks.map((c) => c.count)).to.deep.equal([3, 3, 1]);
-      expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(7n);
+      const t = fromEthers(d.operator);
+      const input = orders("again", [d.signers[4].address, d.signers[5].address], ONE, 4);
+      await recordOrders(t, shop, [input[2]]);
+      const error = await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, shop, input));
+      expect(error.index).to.equal(2);
+      expect(error.orderHash).to.equal(input[2].orderHash);
+      expect(error.message).to.contain("skipCounted");
+    });
+
+    it("recordOrders with skipCounted resumes a half-done run: records exactly the rest, each order once", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.operator);
+      const customers = d.signers.slice(3, 7).map((s) => s.address);
+      const input = orders("resume", customers, ONE / 10n, 20);
+      // A first run that got through orders 0..6 and 11 before it stopped.
+      await recordOrders(t, shop, [...input.slice(0, 7), input[11]]);
+      const { chunks, skipped } = await recordOrders(t, shop, input, { skipCounted: true, maxOrdersPerTx: 5 });
+      expect(skipped).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 11]);
+      expect(chunks.map((c) => [c.from, c.count])).to.deep.equal([
+        [7, 4],
+        [12, 5],
+        [17, 3],
+      ]);
+      const record = await d.shop.dayRecord(await d.shop.today());
+      expect(record.orderCount).to.equal(20n);
+      expect(record.revenue).to.equal(2n * ONE);
+      // A third run finds nothing left to do and sends nothing.
+      const nonce = await d.ethers.provider.getTransactionCount(d.operator.address);
+      const again = await recordOrders(t, shop, input, { skipCounted: true });
+      expect(again.chunks).to.deep.equal([]);
+      expect(again.skipped).to.have.length(20);
+      expect(await d.ethers.provider.getTransactionCount(d.operator.address)).to.equal(nonce);
     });
 
     it("recordOrders refuses every malformed order, duplicates, a non-operator and a shop with no code, sending nothing", async () => {

@@ -5,6 +5,7 @@
  * type-checks, a wrong one does not) and that the runtime reproduces test/vectors.
  */
 import { expect } from "chai";
+import { id } from "ethers";
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,6 +15,7 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 const SDK = join(ROOT, "sdk");
 const TSC = join(ROOT, "node_modules", "typescript", "bin", "tsc");
+const BUILD = join(ROOT, "scripts", "build-sdk.mjs");
 const ORDER_VECTORS = join(ROOT, "test", "vectors", "order-hash.json");
 const BATCH_VECTORS = join(ROOT, "test", "vectors", "merkle-batch.json");
 
@@ -33,7 +35,7 @@ interface SdkManifest {
   readonly name: string;
   readonly main: string;
   readonly types: string;
-  readonly exports: { readonly ".": { readonly types: string; readonly import: string } };
+  readonly exports: Readonly<Record<"." | "./typechain", { readonly types: string; readonly import: string }>>;
   readonly dependencies: Readonly<Record<string, string>>;
 }
 interface OrderVector {
@@ -52,6 +54,8 @@ interface RuntimeOutput {
   readonly root: string;
   readonly salt: string;
   readonly deepImport: string;
+  readonly settleSelector: string;
+  readonly connected: string;
 }
 
 function log(message: string): void {
@@ -92,6 +96,13 @@ const GOOD_TS = `import {
   type PrivateOrderInput,
   type TokenRules,
 } from "@sharemall/sdk";
+import { Shop__factory, type DividendToken, type Shop } from "@sharemall/sdk/typechain";
+import { JsonRpcProvider } from "ethers";
+
+const provider = new JsonRpcProvider("http://127.0.0.1:8545");
+const shop: Shop = Shop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3", provider);
+export const today: Promise<bigint> = shop.today();
+export type Claim = DividendToken["claim"];
 
 const order: PrivateOrderInput = {
   orderId: "T-1",
@@ -112,14 +123,16 @@ export const decoded: ContractRevertError | undefined = decodeContractError("0x"
 
 /** Wrong calls; each must be a type error (were the package's types missing or \`any\`, this would type-check). */
 const BAD_TS = `import { defineRules, hashOrder } from "@sharemall/sdk";
-
+import { Shop__factory } from "@sharemall/sdk/typechain";
 hashOrder({ orderId: 42 }, { shop: "0x5FbDB2315678afecb367f032d93F642f64180aa3", chainId: 1n, salt: "0x00" });
 export const notANumber: number = defineRules({ spendPerToken: null, dividend: "5%" });
+export const notAString: string = Shop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3").today();
 `;
 
 /** Loads the installed package the way an ESM consumer does and prints what it computes from the vectors. */
 const RUNTIME_MJS = `import { readFileSync } from "node:fs";
 import { buildBatch, hashOrder, newSalt } from "@sharemall/sdk";
+import { Shop__factory } from "@sharemall/sdk/typechain";
 
 const orders = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const batch = JSON.parse(readFileSync(process.argv[3], "utf8"));
@@ -131,7 +144,9 @@ try {
 } catch (e) {
   deepImport = e.code;
 }
-console.log(JSON.stringify({ orderHashes, root: built.root, salt: newSalt(), deepImport }));
+const shop = Shop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3");
+const settleSelector = shop.interface.getFunction("settle").selector;
+console.log(JSON.stringify({ orderHashes, root: built.root, salt: newSalt(), deepImport, settleSelector, connected: await shop.getAddress() }));
 `;
 
 describe("SDK package (@sharemall/sdk: build, npm pack, install into a clean project)", function () {
@@ -149,9 +164,9 @@ describe("SDK package (@sharemall/sdk: build, npm pack, install into a clean pro
     manifest = readJson<SdkManifest>(join(SDK, "package.json"));
     tmp = mkdtempSync(join(tmpdir(), "sharemall-sdk-pack-"));
 
-    rmSync(join(SDK, "dist"), { recursive: true, force: true });
-    run(process.execPath, [TSC, "-p", join(SDK, "tsconfig.build.json")], ROOT);
-    lap("built sdk/dist");
+    // The build script starts from an empty sdk/dist; `hardhat test` has generated the TypeChain types it ships.
+    run(process.execPath, [BUILD], ROOT);
+    lap("built sdk/dist (SDK + TypeChain)");
 
     const packs = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", tmp], SDK)) as PackResult[];
     packed = packs[0];
@@ -217,9 +232,16 @@ describe("SDK package (@sharemall/sdk: build, npm pack, install into a clean pro
     expect(stray, "files outside dist/").to.deep.equal([]);
     const sources = paths.filter((p) => p.endsWith(".ts") && !p.endsWith(".d.ts"));
     expect(sources, "TypeScript sources in the tarball").to.deep.equal([]);
-    const entries = [manifest.main, manifest.types, manifest.exports["."].types, manifest.exports["."].import];
+    const entries = [manifest.main, manifest.types];
+    for (const path of [".", "./typechain"] as const) {
+      entries.push(manifest.exports[path].types, manifest.exports[path].import);
+    }
     for (const entry of entries) expect(paths).to.include(entry.replace(/^\.\//, ""));
     expect(paths).to.include("dist/index.d.ts.map");
+    // TypeChain ships the deployable contracts and their interfaces, never the test mocks.
+    expect(paths).to.include("dist/typechain/factories/Shop__factory.js");
+    expect(paths).to.include("dist/typechain/interfaces/IShop.d.ts");
+    expect(paths.filter((p) => /PlainERC20|RejectingReceiver|Mock/.test(p))).to.deep.equal([]);
   });
 
   it("npm install: the installed dependency hash-wasm satisfies the package's pin, which equals the root's", function () {
@@ -244,9 +266,11 @@ describe("SDK package (@sharemall/sdk: build, npm pack, install into a clean pro
     const { status, output } = tsc(["-p", "tsconfig.bad.json"], project);
     log(`type-checked bad.ts (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     expect(status).to.not.equal(0);
-    // Line 3: orderId is a number and the order lacks required fields; line 4: TokenRules is not a number.
+    // Line 3: orderId is a number and the order lacks required fields; line 4: TokenRules is not a number;
+    // line 5: the TypeChain shop's today() is a Promise<bigint>, not a string.
     expect(output).to.match(/bad\.ts\(3,\d+\): error TS2\d{3}:/);
     expect(output).to.match(/bad\.ts\(4,\d+\): error TS2322:/);
+    expect(output).to.match(/bad\.ts\(5,\d+\): error TS2322:/);
     expect(output).to.not.include("TS2307"); // "Cannot find module": the failure must come from the types.
     expect(output).to.not.include("TS7016"); // "Could not find a declaration file".
   });
@@ -264,6 +288,8 @@ describe("SDK package (@sharemall/sdk: build, npm pack, install into a clean pro
     expect(out.root).to.equal(batch.root);
     expect(out.salt).to.match(/^0x[0-9a-f]{64}$/);
     expect(out.deepImport).to.equal("ERR_PACKAGE_PATH_NOT_EXPORTED");
+    expect(out.settleSelector).to.equal(id("settle(uint256)").slice(0, 10));
+    expect(out.connected).to.equal("0x5FbDB2315678afecb367f032d93F642f64180aa3");
   });
 
   it("node (ESM): viem is an optional peer: without viem installed the package still loads and hashes", function () {
