@@ -232,3 +232,13 @@ export class NotAContractError extends ShareMallError {
     super("NOT_A_CONTRACT", `"${field}" ${address} is not a ShareMall ${field} (no contract answers there)`);
   }
 }
+
+/** The wallet or node is on another chain than the one the caller expects (see `requireChain`). */
+export class WrongChainError extends ShareMallError {
+  constructor(
+    readonly expected: bigint,
+    readonly actual: bigint,
+  ) {
+    super("WRONG_CHAIN", `Connected to chain ${actual}, expected chain ${expected}: switch the wallet or RPC network`);
+  }
+}

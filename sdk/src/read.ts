@@ -95,7 +95,7 @@ async function pages<T>(count: bigint, read: (start: bigint, limit: bigint) => P
  */
 export async function fetchShopDays(
   transport: Transport,
-  shop: Address,
+  shop: string,
   options: ShopDaysOptions = {},
 ): Promise<ShopDays> {
   const address = validateAddress("shop", shop);
@@ -170,11 +170,7 @@ export interface HolderToken {
  * const claimable = tokens.filter((t) => t.claimable > 0n).map((t) => t.token); // for factory.claimMany
  * ```
  */
-export async function fetchHolderTokens(
-  transport: Transport,
-  factory: Address,
-  holder: Address,
-): Promise<HolderToken[]> {
+export async function fetchHolderTokens(transport: Transport, factory: string, holder: string): Promise<HolderToken[]> {
   const factoryAddress = validateAddress("factory", factory);
   const account = validateAddress("holder", holder, { allowZero: true });
   const shopCount = await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []);
@@ -262,8 +258,8 @@ export interface HolderEarnings {
  */
 export async function fetchHolderEarnings(
   transport: Transport,
-  token: Address,
-  holder: Address,
+  token: string,
+  holder: string,
   range: BlockRange = {},
 ): Promise<HolderEarnings> {
   const tokenAddress = validateAddress("token", token);
@@ -338,7 +334,7 @@ export interface OrderLedger {
  */
 export async function fetchOrderLedger(
   transport: Transport,
-  shop: Address,
+  shop: string,
   range: BlockRange = {},
 ): Promise<OrderLedger> {
   const address = validateAddress("shop", shop);

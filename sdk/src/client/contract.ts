@@ -75,7 +75,14 @@ export interface WriteResult {
 
 const interfaces = new WeakMap<object, Interface>();
 
-/** The ethers `Interface` of an ABI (cached per ABI object). */
+/**
+ * The ethers `Interface` of an ABI (cached per ABI object).
+ *
+ * @example
+ * ```ts
+ * const selector = interfaceOf(shopAbi).getFunction("settle")!.selector; // "0x8df82800"
+ * ```
+ */
 export function interfaceOf(abi: Abi): Interface {
   let iface = interfaces.get(abi);
   if (iface === undefined) {
@@ -306,7 +313,14 @@ export const DEFAULT_LOG_PAGE_SIZE = 2_000n;
 const TOO_LARGE =
   /more than \d+ results|too many (results|logs|blocks)|range (is )?too (large|wide|big)|block range|limit exceeded|exceed(s|ed)? (the )?(max|limit)|response size|query timeout|-32005/i;
 
-/** Whether `error` (or one of its causes) is a node refusing a log query as too large. */
+/**
+ * Whether `error` (or one of its causes) is a node refusing a log query as too large.
+ *
+ * @example
+ * ```ts
+ * isLogRangeError(new Error("query returned more than 10000 results")); // true
+ * ```
+ */
 export function isLogRangeError(error: unknown): boolean {
   const seen = new Set<unknown>();
   let level: unknown[] = [error];

@@ -5,7 +5,7 @@
  */
 import { getAddress, type Log, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import { ShareMallError } from "../errors.js";
-import type { Address, Hex } from "../types.js";
+import type { Address, Hex, IntegerLike } from "../types.js";
 import type {
   RawCall,
   RawEstimate,
@@ -15,6 +15,7 @@ import type {
   Transport,
   TypedDataPayload,
 } from "./transport.js";
+import { requireChain } from "./transport.js";
 
 function isSigner(runner: Signer | Provider): runner is Signer {
   return typeof (runner as Signer).getAddress === "function" && typeof (runner as Signer).signTypedData === "function";
@@ -52,6 +53,7 @@ function noSigner(what: string): ShareMallError {
  * `Provider` (read only). Errors are the ethers errors, with their revert data for `toContractError`.
  *
  * @param runner - An ethers `Signer` connected to a provider, or a `Provider`.
+ * @param options - `chainId`: refuse to work on any other chain (see `requireChain`).
  * @throws {@link ShareMallError} `"NO_PROVIDER"` for a signer without a provider.
  * @example
  * ```ts
@@ -59,7 +61,7 @@ function noSigner(what: string): ShareMallError {
  * const record = await readContract(transport, shop, shopAbi, "dayRecord", [day]);
  * ```
  */
-export function fromEthers(runner: Signer | Provider): Transport {
+export function fromEthers(runner: Signer | Provider, options: { readonly chainId?: IntegerLike } = {}): Transport {
   const signer = isSigner(runner) ? runner : undefined;
   const provider: Provider | null = signer !== undefined ? signer.provider : (runner as Provider);
   if (provider === null) throw new ShareMallError("NO_PROVIDER", "The ethers signer is not connected to a provider");
@@ -73,7 +75,7 @@ export function fromEthers(runner: Signer | Provider): Transport {
     if (block === null) throw new ShareMallError("NO_BLOCK", "The node returned no latest block");
     return block;
   };
-  return {
+  const transport: Transport = {
     library: "ethers",
     chainId: async () => (await provider.getNetwork()).chainId,
     blockNumber: async () => BigInt(await provider.getBlockNumber()),
@@ -122,4 +124,5 @@ export function fromEthers(runner: Signer | Provider): Transport {
       return hex(await signer.signTypedData(payload.domain, types, payload.message));
     },
   };
+  return options.chainId === undefined ? transport : requireChain(transport, options.chainId);
 }

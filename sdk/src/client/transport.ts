@@ -6,7 +6,9 @@
  *
  * @packageDocumentation
  */
-import type { Address, Hex } from "../types.js";
+import { WrongChainError } from "../errors.js";
+import type { Address, Hex, IntegerLike } from "../types.js";
+import { validateChainId } from "../validation.js";
 
 /** A call or transaction to a contract: raw calldata, already encoded by the SDK. */
 export interface RawCall {
@@ -84,4 +86,65 @@ export interface Transport {
   waitForReceipt(hash: Hex): Promise<RawReceipt>;
   getLogs(filter: RawLogFilter): Promise<RawLog[]>;
   signTypedData(payload: TypedDataPayload): Promise<Hex>;
+}
+
+/**
+ * A transport that refuses to work on any chain but `chainId`: reads check the chain once, and every transaction
+ * and signature checks it again right before it is sent (a browser wallet can switch networks at any time). On a
+ * mismatch nothing is sent and a {@link WrongChainError} names both chains. `fromEthers` and `fromViem` apply it
+ * when given a `chainId` option.
+ *
+ * @param transport - Any transport.
+ * @param chainId - The chain the shop lives on.
+ * @throws `InvalidChainIdError` for a malformed chain id.
+ * @example
+ * ```ts
+ * const transport = requireChain(fromEthers(signer), 8453n); // Base mainnet only
+ * await claim(transport, token); // WrongChainError if the signer's provider is on another chain
+ * ```
+ */
+export function requireChain(transport: Transport, chainId: IntegerLike): Transport {
+  const expected = validateChainId(chainId);
+  const check = async (): Promise<void> => {
+    const actual = await transport.chainId();
+    if (actual !== expected) throw new WrongChainError(expected, actual);
+  };
+  let checked: Promise<void> | undefined;
+  const once = (): Promise<void> => {
+    checked ??= check().catch((error: unknown) => {
+      checked = undefined; // a failed or wrong check is retried next time
+      throw error;
+    });
+    return checked;
+  };
+  const read =
+    <A extends unknown[], R>(f: (...args: A) => Promise<R>) =>
+    async (...args: A): Promise<R> => {
+      await once();
+      return f(...args);
+    };
+  return {
+    library: transport.library,
+    chainId: async () => {
+      await once();
+      return expected;
+    },
+    blockNumber: read(() => transport.blockNumber()),
+    latestTimestamp: read(() => transport.latestTimestamp()),
+    blockGasLimit: read(() => transport.blockGasLimit()),
+    estimateGas: read((call: RawEstimate) => transport.estimateGas(call)),
+    balance: read((address: Address) => transport.balance(address)),
+    call: read((call: RawCall) => transport.call(call)),
+    account: () => transport.account(),
+    send: async (call: RawCall) => {
+      await check();
+      return transport.send(call);
+    },
+    waitForReceipt: (hash: Hex) => transport.waitForReceipt(hash),
+    getLogs: read((filter: RawLogFilter) => transport.getLogs(filter)),
+    signTypedData: async (payload: TypedDataPayload) => {
+      await check();
+      return transport.signTypedData(payload);
+    },
+  };
 }

@@ -7,7 +7,7 @@
 import { getAddress } from "ethers";
 import type { PublicClient, WalletClient } from "viem";
 import { ShareMallError } from "../errors.js";
-import type { Address, Hex } from "../types.js";
+import type { Address, Hex, IntegerLike } from "../types.js";
 import type {
   RawCall,
   RawEstimate,
@@ -17,12 +17,15 @@ import type {
   Transport,
   TypedDataPayload,
 } from "./transport.js";
+import { requireChain } from "./transport.js";
 
 /** The clients {@link fromViem} takes. */
 export interface ViemClients {
   readonly publicClient: PublicClient;
   /** Needed to send transactions and sign; its `account` (or its first address) is the sender. */
   readonly walletClient?: WalletClient;
+  /** Refuse to work on any other chain (see `requireChain`). */
+  readonly chainId?: IntegerLike;
 }
 
 /** An `eth_getLogs` log as the node returns it. */
@@ -52,7 +55,7 @@ function noSigner(what: string): ShareMallError {
  * const transport = fromViem({ publicClient, walletClient });
  * ```
  */
-export function fromViem({ publicClient, walletClient }: ViemClients): Transport {
+export function fromViem({ publicClient, walletClient, chainId }: ViemClients): Transport {
   const accountOf = async (): Promise<Address | undefined> => {
     if (walletClient === undefined) return undefined;
     if (walletClient.account !== undefined) return getAddress(walletClient.account.address) as Address;
@@ -72,7 +75,7 @@ export function fromViem({ publicClient, walletClient }: ViemClients): Transport
     transactionHash: hex(log.transactionHash ?? "0x"),
     logIndex: Number(log.logIndex ?? 0),
   });
-  return {
+  const transport: Transport = {
     library: "viem",
     chainId: async () => BigInt(await publicClient.getChainId()),
     blockNumber: () => publicClient.getBlockNumber({ cacheTime: 0 }),
@@ -161,4 +164,5 @@ export function fromViem({ publicClient, walletClient }: ViemClients): Transport
       return hex(await walletClient!.signTypedData(request as unknown as Parameters<WalletClient["signTypedData"]>[0]));
     },
   };
+  return chainId === undefined ? transport : requireChain(transport, chainId);
 }
