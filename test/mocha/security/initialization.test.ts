@@ -1,0 +1,173 @@
+import { expect } from "chai";
+import { id, ZeroAddress, type Interface } from "ethers";
+import type { DividendToken, RogueCloner, Shop } from "../../../types/ethers-contracts/index.js";
+import { load, ONE, tokenParams, UTC_PLUS_8, WUYOU_RULES, type Deployment } from "../fixture.js";
+import { expectSolvent, ledger, settledHoldings } from "./helpers.js";
+
+async function implementations(d: Deployment): Promise<{ shopImpl: Shop; tokenImpl: DividendToken }> {
+  const shopImpl = (await d.ethers.getContractAt("Shop", await d.factory.shopImplementation())) as unknown as Shop;
+  const tokenImpl = (await d.ethers.getContractAt(
+    "DividendToken",
+    await d.factory.tokenImplementation(),
+  )) as unknown as DividendToken;
+  return { shopImpl, tokenImpl };
+}
+
+async function rogue(d: Deployment): Promise<{ cloner: RogueCloner; address: string }> {
+  const cloner = (await d.ethers.deployContract("RogueCloner")) as unknown as RogueCloner;
+  return { cloner, address: await cloner.getAddress() };
+}
+
+describe("Security: initialisation of implementations and clones", () => {
+  describe("Shop", () => {
+    it("initialize on the shop implementation reverts InvalidInitialization for anyone", async () => {
+      const d = await load();
+      const { shopImpl } = await implementations(d);
+      const attacker = d.signers[9];
+      await expect(
+        shopImpl.connect(attacker).initialize(attacker.address, attacker.address, UTC_PLUS_8),
+      ).to.be.revertedWithCustomError(shopImpl, "InvalidInitialization");
+      // The implementation has no admin: nobody can create tokens, grant roles or withdraw through it.
+      expect(await shopImpl.hasRole(await shopImpl.DEFAULT_ADMIN_ROLE(), attacker.address)).to.equal(false);
+      await expect(shopImpl.connect(attacker).createToken(tokenParams(WUYOU_RULES))).to.be.revertedWithCustomError(
+        shopImpl,
+        "AccessControlUnauthorizedAccount",
+      );
+      await expect(
+        shopImpl.connect(attacker).grantRole(await shopImpl.OPERATOR_ROLE(), attacker.address),
+      ).to.be.revertedWithCustomError(shopImpl, "AccessControlUnauthorizedAccount");
+    });
+
+    it("initialize on a shop clone reverts InvalidInitialization, for its admin, a stranger and the factory", async () => {
+      const d = await load();
+      const stranger = d.signers[9];
+      for (const caller of [d.admin, stranger]) {
+        await expect(
+          d.shop.connect(caller).initialize(stranger.address, stranger.address, 0),
+        ).to.be.revertedWithCustomError(d.shop, "InvalidInitialization");
+      }
+      const factoryAddress = await d.factory.getAddress();
+      await d.helpers.setBalance(factoryAddress, ONE);
+      const factory = await d.ethers.getImpersonatedSigner(factoryAddress);
+      await expect(
+        d.shop.connect(factory).initialize(stranger.address, stranger.address, 0),
+      ).to.be.revertedWithCustomError(d.shop, "InvalidInitialization");
+      await d.helpers.stopImpersonatingAccount(factoryAddress);
+      expect(await d.shop.hasRole(await d.shop.DEFAULT_ADMIN_ROLE(), stranger.address)).to.equal(false);
+      expect(await d.shop.hasRole(await d.shop.DEFAULT_ADMIN_ROLE(), d.admin.address)).to.equal(true);
+    });
+
+    it("a rogue clone of the shop implementation, made outside the factory, cannot deploy factory tokens", async () => {
+      const d = await load();
+      const { shopImpl } = await implementations(d);
+      const { cloner, address } = await rogue(d);
+      await cloner.cloneShop(await shopImpl.getAddress(), UTC_PLUS_8);
+      const rogueShop = await cloner.lastShop();
+      expect(await d.factory.isShop(rogueShop)).to.equal(false);
+      // Only the factory's own initialize call makes a shop whose factory is the real one; the rogue clone's
+      // "factory" is whoever initialised it, so its createToken never reaches the real factory.
+      const rogueContract = (await d.ethers.getContractAt("Shop", rogueShop)) as unknown as Shop;
+      expect(await rogueContract.factory()).to.equal(address);
+      await expect(cloner.createRogueToken(rogueShop, tokenParams(WUYOU_RULES))).to.be.revert(d.ethers);
+      // Asked directly, the real factory refuses a caller that is not one of its shops.
+      await expect(cloner.deployDirect(await d.factory.getAddress()))
+        .to.be.revertedWithCustomError(d.factory, "FactoryNotShop")
+        .withArgs(address);
+      expect(await d.factory.shopCount()).to.equal(1n);
+    });
+
+    it("createShopDeterministic cannot be front-run: the salt is bound to the creator", async () => {
+      const d = await load();
+      const [, , , merchant] = d.signers;
+      const attacker = d.signers[9];
+      const salt = id("wuyou-2");
+      const predicted = await d.factory.predictShopAddress(merchant.address, salt);
+      const params = { admin: attacker.address, operator: attacker.address, utcOffset: UTC_PLUS_8, name: "Squat" };
+      const squatted = await d.factory.connect(attacker).createShopDeterministic.staticCall(params, salt);
+      await d.factory.connect(attacker).createShopDeterministic(params, salt);
+      expect(squatted).to.not.equal(predicted);
+      const own = { admin: merchant.address, operator: ZeroAddress, utcOffset: UTC_PLUS_8, name: "Wuyou 2" };
+      await d.factory.connect(merchant).createShopDeterministic(own, salt);
+      const shop = (await d.ethers.getContractAt("Shop", predicted)) as unknown as Shop;
+      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), merchant.address)).to.equal(true);
+      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), attacker.address)).to.equal(false);
+    });
+  });
+
+  describe("DividendToken", () => {
+    it("the token implementation has no clone arguments: every call that needs them reverts DividendTokenNotAClone", async () => {
+      const d = await load();
+      const { tokenImpl } = await implementations(d);
+      const attacker = d.signers[9];
+      const notAClone = "DividendTokenNotAClone";
+      await expect(tokenImpl.connect(attacker).mint(attacker.address, ONE)).to.be.revertedWithCustomError(
+        tokenImpl,
+        notAClone,
+      );
+      await expect(tokenImpl.connect(attacker).distribute(0, ONE)).to.be.revertedWithCustomError(tokenImpl, notAClone);
+      await expect(tokenImpl.connect(attacker).depositEscrow({ value: 1n })).to.be.revertedWithCustomError(
+        tokenImpl,
+        notAClone,
+      );
+      await expect(
+        tokenImpl.connect(attacker).claimFor(attacker.address, attacker.address),
+      ).to.be.revertedWithCustomError(tokenImpl, notAClone);
+      await expect(tokenImpl.connect(attacker).transfer(attacker.address, 0)).to.be.revertedWithCustomError(
+        tokenImpl,
+        notAClone,
+      );
+      await expect(tokenImpl.name()).to.be.revertedWithCustomError(tokenImpl, notAClone);
+      await expect(tokenImpl.shop()).to.be.revertedWithCustomError(tokenImpl, notAClone);
+      // Nothing to claim there, and no supply.
+      await expect(tokenImpl.connect(attacker).claim()).to.be.revertedWithCustomError(
+        tokenImpl,
+        "DividendTokenNothingToClaim",
+      );
+      expect(await tokenImpl.totalSupply()).to.equal(0n);
+    });
+
+    it("a token clone has no initializer: its shop and factory are fixed, and nobody else can mint or distribute", async () => {
+      const d = await load();
+      const attacker = d.signers[9];
+      // The ABI has no initialize at all.
+      const tokenAbi: Interface = d.token.interface;
+      expect(tokenAbi.getFunction("initialize")).to.equal(null);
+      expect(await d.token.shop()).to.equal(await d.shop.getAddress());
+      expect(await d.token.factory()).to.equal(await d.factory.getAddress());
+      await expect(d.token.connect(attacker).mint(attacker.address, ONE))
+        .to.be.revertedWithCustomError(d.token, "DividendTokenNotShop")
+        .withArgs(attacker.address);
+      await expect(d.token.connect(d.admin).distribute(0, ONE))
+        .to.be.revertedWithCustomError(d.token, "DividendTokenNotShop")
+        .withArgs(d.admin.address);
+    });
+
+    it("a rogue token clone naming the real factory is unknown to it: claimMany refuses it, real holders lose nothing", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const { tokenImpl } = await implementations(d);
+      const { cloner } = await rogue(d);
+      await settledHoldings(d, [alice.address], [ONE], "rogue-token");
+      await cloner.cloneToken(await tokenImpl.getAddress(), await d.factory.getAddress());
+      const rogueAddress = await cloner.lastToken();
+      const rogueToken = (await d.ethers.getContractAt("DividendToken", rogueAddress)) as unknown as DividendToken;
+      expect(await rogueToken.factory()).to.equal(await d.factory.getAddress());
+      expect(await d.factory.shopOfToken(rogueAddress)).to.equal(ZeroAddress);
+      // The rogue "shop" can mint and distribute its own token (its own coin), but nothing links it to the factory.
+      await cloner.mintRogue(rogueAddress, alice.address, ONE);
+      await cloner.distributeRogue(rogueAddress, 0, { value: 1000n });
+      const before = await ledger(d, d.shop, [d.token], [alice.address]);
+      await expect(d.factory.connect(alice).claimMany([rogueAddress, await d.token.getAddress()], alice.address))
+        .to.be.revertedWithCustomError(d.factory, "FactoryUnknownToken")
+        .withArgs(rogueAddress);
+      // The real token cannot be minted by the rogue "shop".
+      await expect(cloner.mintRogue(await d.token.getAddress(), alice.address, ONE)).to.be.revertedWithCustomError(
+        d.token,
+        "DividendTokenNotShop",
+      );
+      const after = await ledger(d, d.shop, [d.token], [alice.address]);
+      expect(after).to.deep.equal(before);
+      expectSolvent(after);
+    });
+  });
+});
