@@ -3,20 +3,18 @@
  *
  * Prints a line per settled day, then the month's totals beside the interview's figures with ✓/✗, and the ledger
  * reconciliation (promised = settled, claimed + claimable + dust = what the token holds, every holder's dividends =
- * the off-chain model). Exits non-zero if any figure misses or the ledger does not reconcile.
+ * the off-chain model, each day's supply change = the model's minting). Writes the report files — a self-contained
+ * HTML page with charts (`reports/wuyou-tea.html`) and a JSON summary (`reports/wuyou-tea.json`) — and prints their
+ * paths. Exits non-zero if any figure misses or the ledger does not reconcile (the files are written anyway).
  *
- * Environment: WUYOU_SEED (default "wuyou-tea") picks another deterministic month.
+ * Environment: WUYOU_SEED (default "wuyou-tea") picks another deterministic month; WUYOU_REPORT_DIR (default
+ * `reports/` at the repository root) is where the report files go.
  */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
-import {
-  formatCny,
-  formatTokens,
-  interviewChecks,
-  modelClaimable,
-  replayLedger,
-  runWuyou,
-  withinOf,
-} from "./lib/wuyou.js";
+import { buildDemoSummary, writeDemoReports } from "./lib/demo-report.js";
+import { formatCny, formatTokens, interviewChecks, ledgerChecks, runWuyou } from "./lib/wuyou.js";
 
 const seed = process.env.WUYOU_SEED ?? "wuyou-tea";
 const connection = await network.create();
@@ -24,45 +22,7 @@ const { report } = await runWuyou(connection, { seed, onProgress: (line) => cons
 const t = report.totals;
 
 // Ledger reconciliation against the off-chain model.
-const model = replayLedger(report.rules, report.events);
-let holdersMatching = 0;
-let holdersWithinRational = 0;
-for (const holder of report.holders) {
-  const predicted = model.holders.get(holder.address);
-  if (predicted === undefined) continue;
-  if (
-    predicted.balance === holder.balance &&
-    predicted.claimed === holder.claimed &&
-    modelClaimable(model, predicted) === holder.claimable
-  ) {
-    holdersMatching++;
-  }
-  if (withinOf(holder.claimed + holder.claimable, predicted.rational, BigInt(predicted.settlementsHeld))) {
-    holdersWithinRational++;
-  }
-}
-const holderCount = report.holders.length;
-const ledger = [
-  {
-    label: "dividends settled = promised (Σ floor(revenue × 20 %))",
-    ok: t.dividendsSettled.wei === t.dividendsPromised.wei,
-  },
-  {
-    label: "token coin = claimable + rollover + dust, dust ≤ 1 wei per holder update",
-    ok:
-      t.tokenCoinBalance === t.dividendsSettled.wei - t.claimed.wei &&
-      t.dust >= 0n &&
-      t.dust <= BigInt([...model.holders.values()].reduce((a, h) => a + h.roundings + 1, 0) + report.days),
-  },
-  {
-    label: `holders equal to the 2^64 accumulator model (${holdersMatching}/${holderCount})`,
-    ok: holdersMatching === holderCount,
-  },
-  {
-    label: `holders within 1 wei per settlement of exact pro rata (${holdersWithinRational}/${holderCount})`,
-    ok: holdersWithinRational === holderCount,
-  },
-];
+const ledger = ledgerChecks(report);
 
 const pad = (text: string, width: number): string => text + " ".repeat(Math.max(0, width - [...text].length));
 const padLeft = (text: string, width: number): string => " ".repeat(Math.max(0, width - [...text].length)) + text;
@@ -102,6 +62,16 @@ console.log(
 console.log(`${"-".repeat(78)}`);
 for (const line of ledger) console.log(`${pad(line.label, 74)} ${mark(line.ok)}`);
 console.log(`${t.transactions} transactions, simulated in ${(report.elapsedMs / 1000).toFixed(1)} s`);
+
+// Report files: the same seed gives byte-identical files.
+const reportDir = path.resolve(process.env.WUYOU_REPORT_DIR ?? fileURLToPath(new URL("../reports/", import.meta.url)));
+const paths = await writeDemoReports(buildDemoSummary(report), reportDir);
+const shown = (file: string): string => {
+  const relative = path.relative(process.cwd(), file);
+  return relative.startsWith("..") || path.isAbsolute(relative) ? file : relative;
+};
+console.log(`HTML report: ${shown(paths.html)}`);
+console.log(`JSON summary: ${shown(paths.json)}`);
 
 if (!checks.every((c) => c.ok) || !ledger.every((l) => l.ok)) {
   console.error("wuyou demo: some figures miss (✗ above)");

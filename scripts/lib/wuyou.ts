@@ -13,6 +13,7 @@
  * - `replayLedger(rules, events)`: a pure off-chain model of the token ledger (minting rules, the 2^64 dividend
  *   accumulator, and an exact rational pro-rata split) that the scenario test and the demo compare with the chain;
  * - `interviewChecks(report)`: the interview's figures beside the simulated ones;
+ * - `ledgerChecks(report)`: the chain reconciled with what was promised and with the off-chain model;
  * - formatting helpers (`formatCny`, `formatTokens`).
  *
  * Demo exchange rate: 1 CNY = 10^15 wei (so 1,000 CNY = 1 coin), fixed so that the figures are reproducible. A real
@@ -149,6 +150,18 @@ export interface DayReport {
   fundedWei: bigint;
   /** Total supply right after the day was settled. */
   supplyAtSettlement: bigint;
+  /** Revenue of the day's checkouts (customers paying the shop). */
+  checkoutRevenue: bigint;
+  /** Revenue of the day's orders recorded by the operator. */
+  recordedRevenue: bigint;
+  /** Total supply at the end of the day (23:30, after the day's orders and pool payments), read from the chain. */
+  supplyAtEnd: bigint;
+  /** YDC minted during the day for consumption (off-chain model of the day's orders). */
+  consumptionMinted: bigint;
+  /** YDC minted during the day for promotion, to the bound referrers (model). */
+  promotionMinted: bigint;
+  /** YDC minted during the day from the management pool (model). */
+  poolMinted: bigint;
 }
 
 /** A holder as seen on chain at the end. */
@@ -362,6 +375,15 @@ export interface LedgerModel {
   referrers: Map<string, string>;
   /** Revenue per 1-based day. */
   revenueByDay: Map<number, bigint>;
+  /** Tokens minted per 1-based day, by kind. */
+  mintedByDay: Map<number, MintedOnDay>;
+}
+
+/** Tokens minted on one day, by kind (token-wei). */
+export interface MintedOnDay {
+  consumption: bigint;
+  promotion: bigint;
+  pool: bigint;
 }
 
 function emptyHolder(accumulator: bigint): ModelHolder {
@@ -404,6 +426,7 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
     predictedClaims: [],
     referrers: new Map(),
     revenueByDay: new Map(),
+    mintedByDay: new Map(),
   };
   const owedScaled = new Map<number, bigint>();
   const qualified = new Map<string, bigint>();
@@ -431,13 +454,16 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
     const room = rules.maxSupply > model.supply ? rules.maxSupply - model.supply : 0n;
     return amount > room ? room : amount;
   };
-  const mint = (to: string, amount: bigint, kind: "consumption" | "promotion" | "pool"): void => {
+  const mint = (to: string, amount: bigint, kind: "consumption" | "promotion" | "pool", day: number): void => {
     if (amount === 0n) return;
     const holder = holderOf(to);
     accrue(holder);
     holder.balance += amount;
     holder[kind] += amount;
     model.supply += amount;
+    const minted = model.mintedByDay.get(day) ?? { consumption: 0n, promotion: 0n, pool: 0n };
+    minted[kind] += amount;
+    model.mintedByDay.set(day, minted);
   };
 
   for (const event of events) {
@@ -469,16 +495,16 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
           }
         }
         consumption = capToSupply(consumption);
-        mint(customer, consumption, "consumption");
+        mint(customer, consumption, "consumption", day);
         promotion = capToSupply(promotion);
-        if (bound !== undefined) mint(bound, promotion, "promotion");
+        if (bound !== undefined) mint(bound, promotion, "promotion", day);
         if (rules.poolDen !== 0n) model.poolAllowance += ((consumption + promotion) * rules.poolNum) / rules.poolDen;
         break;
       }
       case "poolMint": {
         if (event.amount > model.poolAllowance) throw new Error(`model: pool mint ${event.amount} over allowance`);
         model.poolAllowance -= event.amount;
-        mint(event.to, capToSupply(event.amount), "pool");
+        mint(event.to, capToSupply(event.amount), "pool", event.day);
         break;
       }
       case "settle": {
@@ -533,6 +559,8 @@ export function withinOf(a: bigint, fraction: Fraction, tolerance: bigint): bool
 
 /** One of the interview's figures beside the simulated one. */
 export interface InterviewCheck {
+  /** Stable identifier of the figure (`tokensIssued`, `revenue`, `dividends`, `members`, `averageSpend`, `averageDividend`). */
+  key: keyof typeof INTERVIEW;
   label: string;
   simulated: string;
   target: string;
@@ -544,40 +572,119 @@ export function interviewChecks(report: WuyouReport): InterviewCheck[] {
   const t = report.totals;
   return [
     {
+      key: "tokensIssued",
       label: "tokens issued (YDC)",
       simulated: formatTokens(t.tokensIssued),
       target: "≥ 1,000",
       ok: t.tokensIssued >= INTERVIEW.tokensIssued,
     },
     {
+      key: "revenue",
       label: "revenue",
       simulated: `${formatCny(t.revenue.wei)} CNY`,
       target: "≥ 300,000 CNY",
       ok: t.revenue.wei >= INTERVIEW.revenue,
     },
     {
+      key: "dividends",
       label: "dividends settled (20 %)",
       simulated: `${formatCny(t.dividendsSettled.wei)} CNY`,
       target: "≥ 60,000 CNY",
       ok: t.dividendsSettled.wei >= INTERVIEW.dividends,
     },
     {
+      key: "members",
       label: "community members",
       simulated: `${t.members}`,
       target: "200",
       ok: t.members === INTERVIEW.members,
     },
     {
+      key: "averageSpend",
       label: "average spend per member",
       simulated: `${formatCny(t.averageSpend.wei)} CNY`,
       target: "≥ 1,500 CNY",
       ok: t.averageSpend.wei >= INTERVIEW.averageSpend,
     },
     {
+      key: "averageDividend",
       label: "average dividend per member",
       simulated: `${formatCny(t.averageDividend.wei)} CNY`,
       target: "≥ 300 CNY",
       ok: t.averageDividend.wei >= INTERVIEW.averageDividend,
+    },
+  ];
+}
+
+/** One reconciliation of the chain against what was promised and against the off-chain model. */
+export interface LedgerCheck {
+  /** Stable identifier: `settledEqualsPromised`, `coinReconciles`, `holdersMatchModel`, `holdersProRata`, `dailySupply`. */
+  key: string;
+  label: string;
+  ok: boolean;
+}
+
+/**
+ * Reconciles `report` with the off-chain ledger model (`replayLedger(report.rules, report.events)`, or `model` if
+ * given): dividends settled = promised, the token's coin = claimable + rollover + dust (dust within one wei per
+ * rounding), every holder equal to the 2^64 accumulator model and within one wei per settlement of exact pro rata,
+ * and each day's change of the on-chain supply equal to the model's minting that day.
+ */
+export function ledgerChecks(
+  report: WuyouReport,
+  model: LedgerModel = replayLedger(report.rules, report.events),
+): LedgerCheck[] {
+  const t = report.totals;
+  let holdersMatching = 0;
+  let holdersWithinRational = 0;
+  for (const holder of report.holders) {
+    const predicted = model.holders.get(holder.address);
+    if (predicted === undefined) continue;
+    if (
+      predicted.balance === holder.balance &&
+      predicted.claimed === holder.claimed &&
+      modelClaimable(model, predicted) === holder.claimable
+    ) {
+      holdersMatching++;
+    }
+    if (withinOf(holder.claimed + holder.claimable, predicted.rational, BigInt(predicted.settlementsHeld))) {
+      holdersWithinRational++;
+    }
+  }
+  const holderCount = report.holders.length;
+  const roundings = [...model.holders.values()].reduce((a, h) => a + h.roundings + 1, 0) + report.days;
+  let daysMatching = 0;
+  let previousSupply = 0n;
+  for (const day of report.dayReports) {
+    const minted = model.mintedByDay.get(day.day) ?? { consumption: 0n, promotion: 0n, pool: 0n };
+    if (day.supplyAtEnd - previousSupply === minted.consumption + minted.promotion + minted.pool) daysMatching++;
+    previousSupply = day.supplyAtEnd;
+  }
+  return [
+    {
+      key: "settledEqualsPromised",
+      label: "dividends settled = promised (Σ floor(revenue × 20 %))",
+      ok: t.dividendsSettled.wei === t.dividendsPromised.wei,
+    },
+    {
+      key: "coinReconciles",
+      label: "token coin = claimable + rollover + dust, dust ≤ 1 wei per holder update",
+      ok: t.tokenCoinBalance === t.dividendsSettled.wei - t.claimed.wei && t.dust >= 0n && t.dust <= BigInt(roundings),
+    },
+    {
+      key: "holdersMatchModel",
+      label: `holders equal to the 2^64 accumulator model (${holdersMatching}/${holderCount})`,
+      ok: holdersMatching === holderCount,
+    },
+    {
+      key: "holdersProRata",
+      label: `holders within 1 wei per settlement of exact pro rata (${holdersWithinRational}/${holderCount})`,
+      ok: holdersWithinRational === holderCount,
+    },
+    {
+      key: "dailySupply",
+      label: `daily supply change on chain = model's minting (${daysMatching}/${report.dayReports.length} days)`,
+      ok: daysMatching === report.dayReports.length && previousSupply === t.tokensIssued,
     },
   ];
 }
@@ -943,6 +1050,12 @@ export async function runWuyou(
       funding: "none",
       fundedWei: 0n,
       supplyAtSettlement: 0n,
+      checkoutRevenue: 0n,
+      recordedRevenue: 0n,
+      supplyAtEnd: 0n,
+      consumptionMinted: 0n,
+      promotionMinted: 0n,
+      poolMinted: 0n,
     };
     dayReports.push(report);
     let batch: { order: PlannedOrder; hash: string; referrer: string }[] = [];
@@ -990,6 +1103,8 @@ export async function runWuyou(
       revenueByDay.set(day, (revenueByDay.get(day) ?? 0n) + order.amount);
       memberSpend.set(order.member, (memberSpend.get(order.member) ?? 0n) + order.amount);
       memberOrders.set(order.member, (memberOrders.get(order.member) ?? 0) + 1);
+      if (order.path === "recorded") report.recordedRevenue += order.amount;
+      else report.checkoutRevenue += order.amount;
       if (order.path === "recorded") {
         batch.push({ order, hash, referrer });
         batchAt = executesAt(order);
@@ -1020,6 +1135,7 @@ export async function runWuyou(
     await at(day, 23 * 60 + 30);
     const merchantBalance = await shop.merchantBalance();
     if (merchantBalance > 0n) await send(shop.connect(admin).withdraw(admin.address, merchantBalance));
+    report.supplyAtEnd = await token.totalSupply();
   }
 
   // Day after the month: settle the last day, then the holders claim.
@@ -1082,6 +1198,12 @@ export async function runWuyou(
   for (const recipient of payouts) payoutBalances.push({ recipient, balance: await provider.getBalance(recipient) });
 
   const model = replayLedger(YDC_RULES, events);
+  for (const day of dayReports) {
+    const minted = model.mintedByDay.get(day.day);
+    day.consumptionMinted = minted?.consumption ?? 0n;
+    day.promotionMinted = minted?.promotion ?? 0n;
+    day.poolMinted = minted?.pool ?? 0n;
+  }
   let consumptionTokens = 0n;
   let promotionTokens = 0n;
   let poolTokens = 0n;
