@@ -1,0 +1,415 @@
+/**
+ * End-to-end tests of the holder page (app/) in headless Chromium (Debian's /usr/bin/chromium via playwright-core)
+ * against a real `hardhat node` seeded with the demo world (support/demo-chain.ts). The page is built with Vite's
+ * JS API and served with `vite preview`; a scriptable wallet (support/test-wallet.ts) is injected as
+ * `window.ethereum`. Amounts shown are checked against the token contracts, and claims against balances on chain.
+ *
+ * Run: `npm run test:app` (or `npx hardhat test mocha test/browser/app.test.ts` with /usr/bin/chromium installed).
+ * With APP_SCREENSHOTS=1 the main states are saved as docs/images/app-*.png (`npm run app:screenshots`).
+ */
+import { expect } from "chai";
+import { Contract, Interface, JsonRpcProvider } from "ethers";
+import { mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
+import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "../../sdk/src/abis.js";
+import { startHardhatNode, type HardhatNode } from "../mocha/support/hardhat-node.js";
+import { serveApp, type AppServer } from "./support/app-server.js";
+import {
+  DEMO_ACCOUNTS,
+  deployArtifact,
+  devWallet,
+  seedDemo,
+  type DemoChain,
+  type DemoName,
+} from "./support/demo-chain.js";
+import { TestWallet } from "./support/test-wallet.js";
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SCREENSHOTS = process.env.APP_SCREENSHOTS === "1";
+const IMAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../docs/images");
+const DESKTOP = { width: 1200, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const WAIT = 30_000;
+
+const tokenInterface = new Interface(dividendTokenAbi as never);
+const CLAIM = tokenInterface.getFunction("claim")!.selector;
+const CLAIM_TO = tokenInterface.getFunction("claimTo")!.selector;
+const CLAIM_MANY = new Interface(shareMallFactoryAbi as never).getFunction("claimMany")!.selector;
+
+describe("holder page (app/) in Chromium", function () {
+  this.timeout(240_000);
+
+  let node: HardhatNode;
+  let demo: DemoChain;
+  let app: AppServer;
+  let browser: Browser;
+  let provider: JsonRpcProvider;
+  const contexts: BrowserContext[] = [];
+  const wallets: TestWallet[] = [];
+
+  const token = (address: string): Contract => new Contract(address, dividendTokenAbi as never, provider);
+  const claimableOf = async (tokenAddress: string, holder: string): Promise<bigint> =>
+    (await token(tokenAddress).getFunction("claimable")(holder)) as bigint;
+  const balanceOf = async (tokenAddress: string, holder: string): Promise<bigint> =>
+    (await token(tokenAddress).getFunction("balanceOf")(holder)) as bigint;
+  const allTokens = (): string[] => Object.values(demo.tokens);
+
+  async function shot(page: Page, name: string): Promise<void> {
+    if (!SCREENSHOTS) return;
+    await mkdir(IMAGES, { recursive: true });
+    await page.screenshot({ path: path.join(IMAGES, `app-${name}.png`), fullPage: true });
+  }
+
+  async function openPage(
+    options: {
+      holder?: DemoName;
+      wallet?: boolean;
+      connected?: boolean;
+      reportChainId?: number;
+      viewport?: { width: number; height: number };
+      locale?: string;
+      query?: string;
+    } = {},
+  ): Promise<{ page: Page; wallet?: TestWallet }> {
+    const context = await browser.newContext({
+      viewport: options.viewport ?? DESKTOP,
+      locale: options.locale ?? "en-US",
+      deviceScaleFactor: 1,
+      ...(options.viewport === PHONE ? { isMobile: true, hasTouch: true } : {}),
+    });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    let wallet: TestWallet | undefined;
+    if (options.wallet !== false) {
+      wallet = new TestWallet({
+        rpcUrl: demo.rpcUrl,
+        chainId: demo.chainId,
+        privateKey: devWallet(DEMO_ACCOUNTS[options.holder ?? "alice"]).privateKey,
+        connected: options.connected ?? false,
+        ...(options.reportChainId !== undefined ? { reportChainId: options.reportChainId } : {}),
+      });
+      wallets.push(wallet);
+      await wallet.attach(page);
+    }
+    await page.goto(app.url + (options.query ?? ""));
+    return { page, ...(wallet !== undefined ? { wallet } : {}) };
+  }
+
+  /** Waits until the page has loaded the holder's tokens and is idle. */
+  async function ready(page: Page, rows: number): Promise<void> {
+    await page.waitForSelector('main[data-ready="true"]', { timeout: WAIT });
+    await page
+      .locator('[data-testid="token-row"]')
+      .nth(rows - 1)
+      .waitFor({ timeout: WAIT });
+    await page.waitForSelector('main[data-ready="true"]', { timeout: WAIT });
+  }
+
+  async function connect(page: Page, rows: number): Promise<void> {
+    await page.getByTestId("connect").click();
+    await page.getByTestId("wallet-status").waitFor({ timeout: WAIT });
+    await ready(page, rows);
+  }
+
+  const row = (page: Page, tokenAddress: string) =>
+    page.locator(`[data-testid="token-row"][data-token="${tokenAddress}"]`);
+  const weiIn = async (page: Page, selector: string, tokenAddress: string): Promise<bigint> =>
+    BigInt((await row(page, tokenAddress).locator(`[data-testid="${selector}"]`).getAttribute("data-wei")) ?? "-1");
+
+  async function lastTx(page: Page, status: "confirmed" | "failed"): Promise<{ detail: string; hash: string | null }> {
+    const tx = page.locator('[data-testid="tx"]').first();
+    await page.waitForSelector(`[data-testid="tx"][data-status="${status}"]`, { timeout: WAIT });
+    await page.waitForSelector('main[data-ready="true"]', { timeout: WAIT });
+    return {
+      detail: (await tx.getByTestId("tx-detail").textContent()) ?? "",
+      hash: await tx.getAttribute("data-hash"),
+    };
+  }
+
+  /** Waits until the element at `selector` shows `wei` (the page refreshes after a claim). */
+  async function waitForWei(page: Page, selector: string, wei: bigint): Promise<void> {
+    await page.waitForFunction(
+      `document.querySelector(${JSON.stringify(selector)})?.getAttribute("data-wei") === "${wei}"`,
+      null,
+      { timeout: WAIT },
+    );
+  }
+
+  async function feeOf(hash: string): Promise<bigint> {
+    const receipt = await provider.getTransactionReceipt(hash);
+    expect(receipt, `receipt of ${hash}`).to.not.equal(null);
+    expect(receipt!.status).to.equal(1);
+    return receipt!.fee;
+  }
+
+  before(async function () {
+    node = await startHardhatNode();
+    demo = await seedDemo(node.url, { days: SCREENSHOTS ? 12 : 6 });
+    provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
+    app = await serveApp({
+      chainId: demo.chainId,
+      chainName: "ShareMall demo (Hardhat)",
+      rpcUrl: node.url,
+      factory: demo.factory,
+      currencySymbol: "ETH",
+      fromBlock: 0,
+    });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: process.getuid?.() === 0 ? ["--no-sandbox"] : [],
+    });
+  });
+
+  afterEach(async function () {
+    for (const context of contexts.splice(0)) await context.close();
+    for (const wallet of wallets.splice(0)) wallet.stop();
+  });
+
+  after(async function () {
+    await browser?.close();
+    await app?.stop();
+    provider?.destroy();
+    await node?.stop();
+  });
+
+  it("connected wallet: lists every token held across shops with balance, share and claimable equal to the chain", async function () {
+    const { page, wallet } = await openPage({ holder: "alice" });
+    await page.getByTestId("connect").waitFor({ timeout: WAIT });
+    await connect(page, 3);
+    const alice = demo.accounts.alice;
+    const rows = page.locator('[data-testid="token-row"]');
+    expect(await rows.count()).to.equal(3);
+    let total = 0n;
+    for (const address of allTokens()) {
+      const claimable = await claimableOf(address, alice);
+      expect(claimable, "the demo pays every token some dividends").to.be.greaterThan(0n);
+      expect(await weiIn(page, "claimable", address)).to.equal(claimable);
+      expect(await weiIn(page, "balance", address)).to.equal(await balanceOf(address, alice));
+      expect(await weiIn(page, "earned", address)).to.be.at.least(claimable);
+      total += claimable;
+    }
+    expect(BigInt((await page.getByTestId("summary-claimable").getAttribute("data-wei"))!)).to.equal(total);
+    // Alice claimed LTB once while seeding: total earned = claimed + claimable.
+    const earnedLtb = await weiIn(page, "earned", demo.tokens.LTB);
+    expect(earnedLtb).to.be.greaterThan(await claimableOf(demo.tokens.LTB, alice));
+    // Share of supply, rounded down to 0.01 %.
+    const supply = (await token(demo.tokens.YDC).getFunction("totalSupply")()) as bigint;
+    const hundredths = ((await balanceOf(demo.tokens.YDC, alice)) * 10_000n) / supply;
+    const share = `${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, "0")} %`;
+    expect(await row(page, demo.tokens.YDC).getByTestId("share").textContent()).to.equal(share);
+    // The pending (less favourable) YDC rule change, with its on-chain effective time.
+    const [, effectiveAt] = (await new Contract(demo.shops.tea, shopAbi as never, provider).getFunction("pendingRules")(
+      0n,
+    )) as [unknown, bigint];
+    const pending = page.locator('[data-testid="pending-change"]');
+    expect(await pending.count()).to.equal(1);
+    expect(await pending.getAttribute("data-token")).to.equal(demo.tokens.YDC);
+    expect(BigInt((await pending.getAttribute("data-effective-at"))!)).to.equal(effectiveAt);
+    expect(await pending.textContent())
+      .to.contain("20%")
+      .and.contain("15%")
+      .and.contain("less favourable");
+    // The daily chart: one bar per day, summing to what was earned (each day floors at most 1 wei per token).
+    const chart = page.getByTestId("daily-chart");
+    const chartTotal = BigInt((await chart.getAttribute("data-total-wei"))!);
+    const earned = BigInt((await page.getByTestId("summary-earned").getAttribute("data-wei"))!);
+    expect(earned - chartTotal).to.be.within(0n, BigInt(demo.days * 3));
+    expect(await chart.locator("rect.bar").count()).to.equal(30);
+    expect(await chart.locator('rect.bar:not([data-wei="0"])').count()).to.equal(demo.days);
+    // The page asked the wallet for accounts and the chain only: nothing signed, nothing sent.
+    expect(wallet!.requests.map((r) => r.method).filter((m) => /sign|send/i.test(m))).to.deep.equal([]);
+    await shot(page, "connected");
+  });
+
+  it("claim: pays exactly the claimable amount (balance delta + gas = claimable), then shows 0", async function () {
+    const { page, wallet } = await openPage({ holder: "alice", connected: true });
+    await ready(page, 3);
+    const alice = demo.accounts.alice;
+    const ydc = demo.tokens.YDC;
+    const owed = await claimableOf(ydc, alice);
+    expect(await weiIn(page, "claimable", ydc)).to.equal(owed);
+    const before = await provider.getBalance(alice);
+    await row(page, ydc).getByTestId("claim").click();
+    const { detail, hash } = await lastTx(page, "confirmed");
+    expect(hash).to.equal(wallet!.sent[0]);
+    const fee = await feeOf(hash!);
+    expect((await provider.getBalance(alice)) - before + fee).to.equal(owed);
+    expect(await claimableOf(ydc, alice)).to.equal(0n);
+    expect(detail).to.contain("Confirmed").and.contain("ETH");
+    await waitForWei(page, `[data-token="${ydc}"] [data-testid="claimable"]`, 0n);
+    expect(await row(page, ydc).getByTestId("claim").isDisabled()).to.equal(true);
+    expect(wallet!.transactionRequests()).to.deep.equal([{ to: ydc.toLowerCase(), selector: CLAIM }]);
+    expect(wallet!.requests.map((r) => r.method).filter((m) => /sign/i.test(m))).to.deep.equal([]);
+    await shot(page, "after-claim");
+  });
+
+  it("claim to: refuses a malformed or mis-checksummed recipient, then pays a valid one exactly", async function () {
+    const { page, wallet } = await openPage({ holder: "bob", connected: true });
+    const bob = demo.accounts.bob;
+    const ydc = demo.tokens.YDC;
+    await ready(page, 2);
+    await row(page, ydc).getByTestId("claim-to").click();
+    const input = page.getByTestId("recipient");
+    const confirm = page.getByTestId("recipient-confirm");
+    await input.fill("0x1234");
+    expect(await page.getByTestId("recipient-error").textContent()).to.contain("Not an address");
+    expect(await confirm.isDisabled()).to.equal(true);
+    const recipient = demo.accounts.nobody;
+    const flipped =
+      "0x" + [...recipient.slice(2)].map((c) => (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase())).join("");
+    await input.fill(flipped);
+    expect(await page.getByTestId("recipient-error").textContent()).to.contain("checksum");
+    expect(await confirm.isDisabled()).to.equal(true);
+    await input.fill("0x0000000000000000000000000000000000000000");
+    expect(await page.getByTestId("recipient-error").textContent()).to.contain("zero address");
+    await input.fill(recipient);
+    expect(await page.getByTestId("recipient-error").textContent()).to.equal("");
+    expect(await confirm.isDisabled()).to.equal(false);
+    const owed = await claimableOf(ydc, bob);
+    expect(owed).to.be.greaterThan(0n);
+    const before = await provider.getBalance(recipient);
+    await confirm.click();
+    await lastTx(page, "confirmed");
+    expect((await provider.getBalance(recipient)) - before).to.equal(owed);
+    expect(await claimableOf(ydc, bob)).to.equal(0n);
+    expect(wallet!.transactionRequests()).to.deep.equal([{ to: ydc.toLowerCase(), selector: CLAIM_TO }]);
+  });
+
+  it("claim all: claims every token with dividends in one factory claimMany transaction", async function () {
+    const { page, wallet } = await openPage({ holder: "carol", connected: true });
+    const carol = demo.accounts.carol;
+    await ready(page, 3);
+    let owed = 0n;
+    for (const address of allTokens()) owed += await claimableOf(address, carol);
+    expect(BigInt((await page.getByTestId("summary-claimable").getAttribute("data-wei"))!)).to.equal(owed);
+    const before = await provider.getBalance(carol);
+    await page.getByTestId("claim-all").click();
+    const { hash } = await lastTx(page, "confirmed");
+    const fee = await feeOf(hash!);
+    expect((await provider.getBalance(carol)) - before + fee).to.equal(owed);
+    for (const address of allTokens()) expect(await claimableOf(address, carol)).to.equal(0n);
+    const sent = wallet!.transactionRequests();
+    expect(sent).to.have.length(1);
+    expect(sent[0].to).to.equal(demo.factory.toLowerCase());
+    expect(sent[0].selector).to.equal(CLAIM_MANY);
+    await waitForWei(page, '[data-testid="summary-claimable"]', 0n);
+  });
+
+  it("rejected in the wallet: says so in words and changes nothing on chain", async function () {
+    const { page, wallet } = await openPage({ holder: "dave", connected: true });
+    const dave = demo.accounts.dave;
+    const ydc = demo.tokens.YDC;
+    await ready(page, 2);
+    const owed = await claimableOf(ydc, dave);
+    const balance = await provider.getBalance(dave);
+    const nonce = await provider.getTransactionCount(dave);
+    wallet!.reject = true;
+    await row(page, ydc).getByTestId("claim").click();
+    const { detail, hash } = await lastTx(page, "failed");
+    expect(detail).to.equal("Failed: You rejected the request in your wallet.");
+    expect(hash).to.equal(null);
+    expect(await claimableOf(ydc, dave)).to.equal(owed);
+    expect(await provider.getBalance(dave)).to.equal(balance);
+    expect(await provider.getTransactionCount(dave)).to.equal(nonce);
+    expect(await weiIn(page, "claimable", ydc)).to.equal(owed);
+    await shot(page, "rejected");
+  });
+
+  it("contract error: a claim to a recipient that refuses the coin shows the decoded reason and pays nothing", async function () {
+    const { page } = await openPage({ holder: "dave", connected: true });
+    const dave = demo.accounts.dave;
+    const ydc = demo.tokens.YDC;
+    const refuser = await deployArtifact(
+      devWallet(DEMO_ACCOUNTS.admin).connect(provider),
+      "test/RejectingReceiver.sol",
+      "RejectingReceiver",
+    );
+    await ready(page, 2);
+    const owed = await claimableOf(ydc, dave);
+    await row(page, ydc).getByTestId("claim-to").click();
+    await page.getByTestId("recipient").fill(refuser);
+    await page.getByTestId("recipient-confirm").click();
+    const { detail } = await lastTx(page, "failed");
+    expect(detail).to.contain("refused the payment").and.contain("the dividends stay claimable");
+    expect(await claimableOf(ydc, dave)).to.equal(owed);
+    expect(await provider.getBalance(refuser)).to.equal(0n);
+    await shot(page, "contract-error");
+  });
+
+  it("wrong network: warns, disables claiming, and switches the wallet to the configured chain", async function () {
+    const { page, wallet } = await openPage({ holder: "erin", connected: true, reportChainId: 1 });
+    await ready(page, 2);
+    const warning = page.getByTestId("wrong-network");
+    await warning.waitFor({ timeout: WAIT });
+    expect(await warning.textContent())
+      .to.contain("Wrong network")
+      .and.contain("Ethereum (chain 1)")
+      .and.contain("31337");
+    expect(await row(page, demo.tokens.YDC).getByTestId("claim").isDisabled()).to.equal(true);
+    expect(await page.getByTestId("claim-all").isDisabled()).to.equal(true);
+    await shot(page, "wrong-chain");
+    await page.getByTestId("switch-network").click();
+    await warning.waitFor({ state: "detached", timeout: WAIT });
+    expect(wallet!.reportedChainId).to.equal(demo.chainId);
+    expect(wallet!.requests.some((r) => r.method === "wallet_switchEthereumChain")).to.equal(true);
+    expect(await row(page, demo.tokens.YDC).getByTestId("claim").isDisabled()).to.equal(false);
+    expect(wallet!.transactionRequests()).to.deep.equal([]);
+  });
+
+  it("read only without a wallet: refuses a bad address, then shows an address's tokens with no claim buttons", async function () {
+    const { page } = await openPage({ wallet: false });
+    await page.getByTestId("no-wallet").waitFor({ timeout: WAIT });
+    expect(await page.getByTestId("connect").count()).to.equal(0);
+    await page.getByTestId("readonly-address").fill("not an address");
+    await page.getByTestId("readonly-view").click();
+    expect(await page.getByTestId("readonly-error").textContent()).to.contain("Not an address");
+    const alice = demo.accounts.alice;
+    await page.getByTestId("readonly-address").fill(alice.toLowerCase());
+    await page.getByTestId("readonly-view").click();
+    await ready(page, 3);
+    for (const address of allTokens()) {
+      expect(await weiIn(page, "claimable", address)).to.equal(await claimableOf(address, alice));
+    }
+    expect(await page.getByTestId("claim").count()).to.equal(0);
+    expect(await page.getByTestId("claim-all").count()).to.equal(0);
+    expect(await page.getByTestId("readonly-status").textContent()).to.contain(alice);
+    expect(new URL(page.url()).searchParams.get("address")).to.equal(alice);
+    await shot(page, "readonly");
+  });
+
+  it("phone width: tokens become cards with labelled values and nothing overflows sideways", async function () {
+    const { page } = await openPage({ holder: "alice", connected: true, viewport: PHONE });
+    await ready(page, 3);
+    const layout = await page.evaluate(`(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      head: getComputedStyle(document.querySelector("table.tokens thead")).display,
+      cell: getComputedStyle(document.querySelector('[data-testid="claimable"]'), "::before").content,
+    }))()`);
+    const { scrollWidth, head, cell } = layout as { scrollWidth: number; head: string; cell: string };
+    expect(scrollWidth).to.be.at.most(PHONE.width);
+    expect(head).to.equal("none");
+    expect(cell).to.equal('"Claimable now"');
+    await shot(page, "phone");
+  });
+
+  it("Chinese: zh-CN browsers get Chinese, and the switch changes every string", async function () {
+    const { page } = await openPage({ holder: "erin", connected: true, locale: "zh-CN" });
+    await ready(page, 2);
+    expect(await page.evaluate("document.documentElement.lang")).to.equal("zh-CN");
+    expect(await page.locator("h1").textContent()).to.equal("我的分红");
+    expect(await page.locator("thead").textContent()).to.contain("当前可领取");
+    expect(await page.locator('[data-testid="tx"]').count()).to.equal(0);
+    await shot(page, "zh");
+    await page.getByTestId("lang").click();
+    expect(await page.locator("h1").textContent()).to.equal("My dividends");
+    expect(await page.evaluate("document.documentElement.lang")).to.equal("en");
+    // The choice is remembered.
+    await page.reload();
+    await ready(page, 2);
+    expect(await page.locator("h1").textContent()).to.equal("My dividends");
+  });
+});

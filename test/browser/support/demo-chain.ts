@@ -1,0 +1,189 @@
+/**
+ * Seeds a `hardhat node` with a small ShareMall world for the holder page: the factory (first three deployments of
+ * account 0, so its address is always the same on a fresh node), two shops with three tokens, a few holders with
+ * several settled days of dividends, one claim already made, and a pending (less favourable) rule change. Used by
+ * `npm run app` (scripts/app-dev.ts), the browser tests and the screenshots. Everything goes through the SDK's
+ * merchant and holder functions over an ethers transport.
+ */
+import { readFile } from "node:fs/promises";
+import { ContractFactory, HDNodeWallet, id, JsonRpcProvider, Mnemonic, parseEther, type Signer } from "ethers";
+import { fromEthers } from "../../../sdk/src/client/ethers.js";
+import type { Transport } from "../../../sdk/src/client/transport.js";
+import { claim } from "../../../sdk/src/holder.js";
+import {
+  createShop,
+  createToken,
+  recordOrders,
+  scheduleRules,
+  settleAllUnsettled,
+  type RecordOrderInput,
+} from "../../../sdk/src/merchant.js";
+import type { Address } from "../../../sdk/src/types.js";
+import { HARDHAT_NODE_MNEMONIC } from "../../mocha/support/hardhat-node.js";
+
+/** The factory's address on a fresh node (account 0's third deployment); `app/public/config.json` names it. */
+export const DEMO_FACTORY: Address = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+
+/** Named accounts of the demo, by `hardhat node` account index. */
+export const DEMO_ACCOUNTS = {
+  admin: 0,
+  operator: 1,
+  alice: 3,
+  bob: 4,
+  carol: 5,
+  dave: 6,
+  erin: 7,
+  nobody: 9,
+} as const;
+
+export type DemoName = keyof typeof DEMO_ACCOUNTS;
+
+/** The well-known development key of `hardhat node` account `index` (never use these keys on a real chain). */
+export function devWallet(index: number): HDNodeWallet {
+  return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_NODE_MNEMONIC), `m/44'/60'/0'/0/${index}`);
+}
+
+/** What {@link seedDemo} made. */
+export interface DemoChain {
+  readonly rpcUrl: string;
+  readonly chainId: number;
+  readonly factory: Address;
+  readonly shops: { readonly tea: Address; readonly bakery: Address };
+  readonly tokens: { readonly YDC: Address; readonly WYM: Address; readonly LTB: Address };
+  readonly accounts: Readonly<Record<DemoName, Address>>;
+  /** Days with orders, all settled. */
+  readonly days: number;
+}
+
+async function send(url: string, method: string, params: readonly unknown[] = []): Promise<unknown> {
+  const response = await fetch(url, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const body = (await response.json()) as { result?: unknown; error?: { message: string } };
+  if (body.error !== undefined) throw new Error(`${method}: ${body.error.message}`);
+  return body.result;
+}
+
+const wei = (ether: string): bigint => parseEther(ether);
+
+/** Deploys a contract from its Hardhat artifact (`artifacts/contracts/<source>/<name>.json`) and returns its address. */
+export async function deployArtifact(
+  deployer: Signer,
+  source: string,
+  name: string,
+  args: readonly unknown[] = [],
+): Promise<Address> {
+  const url = new URL(`../../../artifacts/contracts/${source}/${name}.json`, import.meta.url);
+  const artifact = JSON.parse(await readFile(url, "utf8")) as { abi: unknown[]; bytecode: string };
+  const contract = await new ContractFactory(artifact.abi as never, artifact.bytecode, deployer).deploy(...args);
+  await contract.waitForDeployment();
+  return (await contract.getAddress()) as Address;
+}
+
+/**
+ * Seeds the node at `rpcUrl` (which must be fresh: the factory address depends on account 0's nonce).
+ *
+ * @param options.days days of orders, each settled the next day (default 12).
+ * @param options.log progress lines.
+ */
+export async function seedDemo(
+  rpcUrl: string,
+  options: { days?: number; log?: (line: string) => void } = {},
+): Promise<DemoChain> {
+  const days = options.days ?? 12;
+  const log = options.log ?? (() => undefined);
+  const provider = new JsonRpcProvider(rpcUrl, undefined, { staticNetwork: true, cacheTimeout: -1 });
+  provider.pollingInterval = 50;
+  const chainId = Number((await provider.getNetwork()).chainId);
+  const signer = (index: number): Signer => devWallet(index).connect(provider);
+  const accounts = Object.fromEntries(
+    Object.entries(DEMO_ACCOUNTS).map(([name, index]) => [name, devWallet(index).address as Address]),
+  ) as Record<DemoName, Address>;
+
+  const admin = signer(DEMO_ACCOUNTS.admin);
+  if ((await provider.getTransactionCount(accounts.admin)) !== 0) {
+    throw new Error(`seedDemo needs a fresh node: account 0 has already sent transactions on ${rpcUrl}`);
+  }
+  log("Deploying the Shop and DividendToken implementations and the factory…");
+  const shopImpl = await deployArtifact(admin, "Shop.sol", "Shop");
+  const tokenImpl = await deployArtifact(admin, "DividendToken.sol", "DividendToken");
+  const factory = await deployArtifact(admin, "ShareMallFactory.sol", "ShareMallFactory", [shopImpl, tokenImpl]);
+  if (factory !== DEMO_FACTORY) throw new Error(`factory deployed at ${factory}, expected ${DEMO_FACTORY}`);
+
+  const merchant: Transport = fromEthers(admin);
+  const operator: Transport = fromEthers(signer(DEMO_ACCOUNTS.operator));
+  const { shop: tea } = await createShop(merchant, factory, {
+    admin: accounts.admin,
+    operator: accounts.operator,
+    utcOffsetHours: 8,
+    name: "Wuyou Tea 吾有茶",
+  });
+  const { shop: bakery } = await createShop(merchant, factory, {
+    admin: accounts.admin,
+    operator: accounts.operator,
+    utcOffsetHours: 8,
+    name: "Lotus Bakery 莲花烘焙",
+  });
+  const teaRules = {
+    spendPerToken: "0.3",
+    dividend: "20%",
+    referral: { share: "10%" },
+    pool: { tokens: 1, per: 9 },
+  } as const;
+  const { token: YDC } = await createToken(merchant, tea, {
+    name: "Wuyou Dividend Coin",
+    symbol: "YDC",
+    rules: teaRules,
+  });
+  const { token: WYM } = await createToken(merchant, tea, {
+    name: "Wuyou Mall Token",
+    symbol: "WYM",
+    rules: { spendPerToken: "1", dividend: "5%" },
+  });
+  const { token: LTB } = await createToken(merchant, bakery, {
+    name: "Lotus Bakery Token",
+    symbol: "LTB",
+    rules: { spendPerToken: "0.5", dividend: "10%", maxSupply: "1000000" },
+  });
+  log(`Factory ${factory}; shops ${tea} (YDC ${YDC}, WYM ${WYM}) and ${bakery} (LTB ${LTB})`);
+
+  // A deterministic month-like pattern of orders (amounts in ETH, as the demo's native coin).
+  let n = 0;
+  const order = (customer: Address, ether: string, referrer?: Address): RecordOrderInput => ({
+    orderHash: id(`sharemall demo order ${n++}`),
+    customer,
+    amount: wei(ether),
+    ...(referrer !== undefined ? { referrer } : {}),
+  });
+  const wave = (day: number, base: number, spread: number): string =>
+    (base + spread * (((day * 7 + 3) % 11) / 10)).toFixed(3);
+  for (let day = 0; day < days; day++) {
+    const teaOrders = [
+      order(accounts.alice, wave(day, 0.6, 0.9)),
+      order(accounts.bob, wave(day + 4, 0.3, 0.6), day === 0 ? accounts.alice : undefined),
+      order(accounts.carol, wave(day + 2, 0.4, 1.2)),
+      order(accounts.dave, wave(day + 6, 0.2, 0.4)),
+      order(accounts.erin, wave(day + 8, 0.3, 0.5)),
+    ];
+    if (day % 3 === 1) teaOrders.push(order(accounts.admin, "2.5")); // walk-in customers booked on the admin
+    await recordOrders(operator, tea, teaOrders);
+    await recordOrders(operator, bakery, [
+      order(accounts.alice, wave(day + 1, 0.2, 0.5)),
+      order(accounts.carol, wave(day + 5, 0.3, 0.4)),
+      order(accounts.admin, wave(day + 3, 0.5, 1.0)),
+    ]);
+    await send(rpcUrl, "evm_increaseTime", [86_400]);
+    await send(rpcUrl, "evm_mine");
+    await settleAllUnsettled(merchant, tea, { fund: "deposit-missing" });
+    await settleAllUnsettled(merchant, bakery, { fund: "deposit-missing" });
+    if (day === Math.floor(days / 2)) await claim(fromEthers(signer(DEMO_ACCOUNTS.alice)), LTB);
+    log(`Day ${day + 1}/${days}: orders recorded and settled`);
+  }
+  // A less favourable change (dividends 20 % -> 15 %, 1 token per 0.4 instead of 0.3): scheduled with 7 days' notice.
+  await scheduleRules(merchant, tea, 0, { ...teaRules, spendPerToken: "0.4", dividend: "15%" });
+  log("Scheduled a rule change of YDC (7 days' notice)");
+  provider.destroy();
+  return { rpcUrl, chainId, factory, shops: { tea, bakery }, tokens: { YDC, WYM, LTB }, accounts, days };
+}
