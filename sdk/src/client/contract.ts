@@ -22,13 +22,19 @@ import { ShareMallError } from "../errors.js";
 import type { Address, Hex } from "../types.js";
 import type { RawLog, RawLogFilter, RawReceipt, Transport } from "./transport.js";
 
-/** A chain or transport failure that is not a contract revert; `cause` is what the library threw. */
+/**
+ * A chain or transport failure that is not a contract revert; `cause` is what the library threw. Codes:
+ * `"CHAIN_CALL_FAILED"` (a read or a send that failed), `"RECEIPT_UNKNOWN"` (the transaction was sent — see
+ * `transactionHash` — but its receipt could not be read: it may be mined), `"TRANSACTION_REVERTED"`, `"BAD_RESULT"`.
+ */
 export class ChainCallError extends ShareMallError {
   constructor(
     message: string,
     /** The original error. */
     readonly cause: unknown,
     code: string = "CHAIN_CALL_FAILED",
+    /** The transaction concerned, when it was sent. */
+    readonly transactionHash?: Hex,
   ) {
     super(code, message);
   }
@@ -212,9 +218,20 @@ export async function writeContract<const A extends Abi, N extends WriteFunction
   let receipt: RawReceipt;
   try {
     hash = await transport.send(call);
+  } catch (error) {
+    // A lost response may still have delivered the transaction: callers re-run idempotently (e.g. skipCounted).
+    throw failure(error, `${fn} on ${address}`);
+  }
+  try {
     receipt = await transport.waitForReceipt(hash);
   } catch (error) {
-    throw failure(error, `${fn} on ${address}`);
+    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new ChainCallError(
+      `${fn} on ${address} was sent as ${hash} but its receipt could not be read (it may be mined): ${detail}`,
+      error,
+      "RECEIPT_UNKNOWN",
+      hash,
+    );
   }
   if (receipt.status === "reverted") {
     // Replay the call to find the reason (it reproduces unless the state changed since).

@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { getAddress, type Log, type Provider, type Signer, type TransactionReceipt } from "ethers";
+import { getAddress, JsonRpcSigner, type Log, type Provider, type Signer, type TransactionReceipt } from "ethers";
 import { ShareMallError } from "../errors.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
 import type {
@@ -70,6 +70,17 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
     data: call.data,
     ...(call.value !== undefined ? { value: call.value } : {}),
   });
+  /**
+   * The pending nonce read past ethers' request cache (250 ms by default): on a fast chain the SDK sends its next
+   * transaction within that time of the previous receipt, and a cached nonce would be reused. Wallets that sign and
+   * send themselves (`JsonRpcSigner`: browser wallets, node accounts) keep their own nonces and get none.
+   */
+  const freshNonce = async (from: Signer): Promise<{ nonce?: number }> => {
+    const raw = provider as Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
+    if (from instanceof JsonRpcSigner || typeof raw.send !== "function") return {};
+    const count = await raw.send("eth_getTransactionCount", [await from.getAddress(), "pending"]);
+    return typeof count === "string" || typeof count === "number" ? { nonce: Number(count) } : {};
+  };
   const latestBlock = async () => {
     const block = await provider.getBlock("latest");
     if (block === null) throw new ShareMallError("NO_BLOCK", "The node returned no latest block");
@@ -93,13 +104,18 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
     account: async () => (signer !== undefined ? (getAddress(await signer.getAddress()) as Address) : undefined),
     send: async (call: RawCall) => {
       if (signer === undefined) throw noSigner("Sending a transaction");
-      const response = await signer.sendTransaction(tx(call));
+      const response = await signer.sendTransaction({ ...tx(call), ...(await freshNonce(signer)) });
       return hex(response.hash);
     },
     waitForReceipt: async (hash: Hex) => {
-      const receipt = await provider.waitForTransaction(hash);
-      if (receipt === null) throw new ShareMallError("NO_RECEIPT", `No receipt for transaction ${hash}`);
-      return rawReceipt(receipt);
+      // Our own polling rather than provider.waitForTransaction, whose block subscription leaves unhandled
+      // rejections behind when the endpoint fails; here every failure reaches the caller.
+      const interval = Math.max(10, (provider as { pollingInterval?: number }).pollingInterval ?? 1000);
+      for (;;) {
+        const receipt = await provider.getTransactionReceipt(hash);
+        if (receipt !== null) return rawReceipt(receipt);
+        await new Promise((resolve) => setTimeout(resolve, interval));
+      }
     },
     getLogs: async (filter: RawLogFilter) => {
       const logs = await provider.getLogs({

@@ -7,3 +7,4 @@ export * from "./transport.js";
 export * from "./ethers.js";
 export * from "./viem.js";
 export * from "./contract.js";
+export * from "./retry.js";

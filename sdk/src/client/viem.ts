@@ -103,9 +103,11 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
     },
     account: accountOf,
     send: async (call: RawCall) => {
-      const account = await signerAccount("Sending a transaction");
+      const address = await signerAccount("Sending a transaction");
+      // A local account (privateKeyToAccount) signs here and goes out as eth_sendRawTransaction; a JSON-RPC
+      // account (a browser wallet) is asked to send with eth_sendTransaction.
       const request = {
-        account,
+        account: walletClient!.account ?? address,
         chain: walletClient!.chain ?? null,
         to: call.to,
         data: call.data,
@@ -153,9 +155,9 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
       return logs.map(rawLog);
     },
     signTypedData: async (payload: TypedDataPayload) => {
-      const account = await signerAccount("Signing typed data");
+      const address = await signerAccount("Signing typed data");
       const request = {
-        account,
+        account: walletClient!.account ?? address,
         domain: payload.domain,
         types: payload.types,
         primaryType: payload.primaryType,
