@@ -17,6 +17,7 @@ import {
   type shareMallAbi,
 } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
+import { probe } from "./internal/probe.js";
 import {
   InvalidAddressError,
   InvalidAmountError,
@@ -111,16 +112,6 @@ async function signerOf(transport: Transport, what: string): Promise<Address> {
   const account = await transport.account();
   if (account === undefined) throw new NoSignerError(what);
   return account;
-}
-
-/** Reads `fn` and turns "no contract there" (empty or undecodable result) into {@link NotAContractError}. */
-async function probe<T>(field: string, address: Address, read: () => Promise<T>): Promise<T> {
-  try {
-    return await read();
-  } catch (error) {
-    if (error instanceof ChainCallError && error.code === "BAD_RESULT") throw new NotAContractError(field, address);
-    throw error;
-  }
 }
 
 const requireShop = (transport: Transport, shop: Address): Promise<bigint> =>

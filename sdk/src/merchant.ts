@@ -18,6 +18,7 @@ import {
   type WriteResult,
 } from "./client/contract.js";
 import type { RawCall, Transport } from "./client/transport.js";
+import { isNotThatContract } from "./internal/probe.js";
 import { toContractError } from "./contract-errors.js";
 import {
   describeValue,
@@ -201,16 +202,12 @@ function eventOf<N extends AnyEvent["eventName"]>(
   );
 }
 
-function isNoCode(error: unknown): boolean {
-  return error instanceof ChainCallError && error.code === "BAD_RESULT";
-}
-
 /** Checks that `address` is a shop (answers `tokenCount`) and returns its token count. */
 async function shopTokenCount(transport: Transport, shop: Address): Promise<bigint> {
   try {
     return await readContract(transport, shop, shopAbi, "tokenCount", []);
   } catch (error) {
-    if (isNoCode(error)) throw new NotAContractError("shop", shop);
+    if (isNotThatContract(error)) throw new NotAContractError("shop", shop);
     throw error;
   }
 }
@@ -341,7 +338,7 @@ export async function createShop(
       ]);
     }
   } catch (error) {
-    if (isNoCode(error)) throw new NotAContractError("factory", factoryAddress);
+    if (isNotThatContract(error)) throw new NotAContractError("factory", factoryAddress);
     throw error;
   }
   const result =

@@ -8,9 +8,10 @@
 import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
 import { decodeLogs, eventTopic, getLogsPaged, readContract, type LogPageProgress } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
+import { probe } from "./internal/probe.js";
 import { InvalidAmountError, ShareMallError } from "./errors.js";
 import type { Address, Hex } from "./types.js";
-import { validateAddress } from "./validation.js";
+import { validateAddress, validateAmount } from "./validation.js";
 
 /** Days {@link fetchShopDays} reads by default (today and the 29 days before). */
 export const DEFAULT_DAY_RANGE = 30n;
@@ -99,7 +100,9 @@ export async function fetchShopDays(
   options: ShopDaysOptions = {},
 ): Promise<ShopDays> {
   const address = validateAddress("shop", shop);
-  const today = await readContract(transport, address, shopAbi, "today", []);
+  if (options.fromDay !== undefined) validateAmount("fromDay", options.fromDay);
+  if (options.toDay !== undefined) validateAmount("toDay", options.toDay);
+  const today = await probe("shop", address, () => readContract(transport, address, shopAbi, "today", []));
   const toDay = options.toDay ?? today;
   const fromDay = options.fromDay ?? (toDay >= DEFAULT_DAY_RANGE - 1n ? toDay - DEFAULT_DAY_RANGE + 1n : 0n);
   if (fromDay > toDay) throw new InvalidAmountError("fromDay", fromDay, `must not be after toDay ${toDay}`);
@@ -173,7 +176,9 @@ export interface HolderToken {
 export async function fetchHolderTokens(transport: Transport, factory: string, holder: string): Promise<HolderToken[]> {
   const factoryAddress = validateAddress("factory", factory);
   const account = validateAddress("holder", holder, { allowZero: true });
-  const shopCount = await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []);
+  const shopCount = await probe("factory", factoryAddress, () =>
+    readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []),
+  );
   const shops = await pages(shopCount, (start, limit) =>
     readContract(transport, factoryAddress, shareMallFactoryAbi, "shops", [start, limit]),
   );
@@ -214,6 +219,8 @@ export interface BlockRange {
 }
 
 async function pagedRange(transport: Transport, range: BlockRange) {
+  if (range.fromBlock !== undefined) validateAmount("fromBlock", range.fromBlock);
+  if (range.toBlock !== undefined) validateAmount("toBlock", range.toBlock);
   const toBlock = range.toBlock ?? (await transport.blockNumber());
   return {
     fromBlock: range.fromBlock ?? 0n,
@@ -264,6 +271,7 @@ export async function fetchHolderEarnings(
 ): Promise<HolderEarnings> {
   const tokenAddress = validateAddress("token", token);
   const account = validateAddress("holder", holder);
+  await probe("token", tokenAddress, () => readContract(transport, tokenAddress, dividendTokenAbi, "shop", []));
   const logs = await getLogsPaged(
     transport,
     { address: tokenAddress, topics: [eventTopic(dividendTokenAbi, "DividendsClaimed"), topicOf(account)] },
@@ -338,6 +346,7 @@ export async function fetchOrderLedger(
   range: BlockRange = {},
 ): Promise<OrderLedger> {
   const address = validateAddress("shop", shop);
+  await probe("shop", address, () => readContract(transport, address, shopAbi, "today", []));
   const logs = await getLogsPaged(
     transport,
     { address, topics: [[eventTopic(shopAbi, "OrderCounted"), eventTopic(shopAbi, "BatchAnchored")]] },

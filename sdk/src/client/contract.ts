@@ -18,8 +18,9 @@ import type {
 } from "viem";
 import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "../abis.js";
 import { toContractError } from "../contract-errors.js";
-import { ShareMallError } from "../errors.js";
+import { describeValue, InvalidAmountError, InvalidOrderError, NotAContractError, ShareMallError } from "../errors.js";
 import type { Address, Hex } from "../types.js";
+import { validateAddress, validateAmount } from "../validation.js";
 import type { RawLog, RawLogFilter, RawReceipt, Transport } from "./transport.js";
 
 /**
@@ -90,6 +91,9 @@ const interfaces = new WeakMap<object, Interface>();
  * ```
  */
 export function interfaceOf(abi: Abi): Interface {
+  if (!Array.isArray(abi)) {
+    throw new ShareMallError("INVALID_ABI", `Expected an ABI (an array of fragments), got ${describeValue(abi)}`);
+  }
   let iface = interfaces.get(abi);
   if (iface === undefined) {
     // Constructors are dropped: the SDK never deploys, and several of them in one ABI would clash.
@@ -124,6 +128,41 @@ function plain(value: unknown, param: ParamType): unknown {
   return value;
 }
 
+/** Refuses a malformed address or unsigned integer argument with the SDK's typed error, before ethers sees it. */
+function checkArgument(field: string, param: ParamType, value: unknown): void {
+  if (param.isArray()) {
+    if (!Array.isArray(value)) throw new InvalidOrderError(field, `expected an array, got ${describeValue(value)}`);
+    value.forEach((v: unknown, i: number) => checkArgument(`${field}[${i}]`, param.arrayChildren, v));
+    return;
+  }
+  if (param.isTuple()) {
+    if (typeof value !== "object" || value === null) {
+      throw new InvalidOrderError(field, `expected a struct, got ${describeValue(value)}`);
+    }
+    const record = value as Record<string, unknown> & unknown[];
+    param.components.forEach((c, i) =>
+      checkArgument(`${field}.${c.name || i}`, c, Array.isArray(value) ? record[i] : record[c.name]),
+    );
+    return;
+  }
+  if (param.baseType === "address") {
+    validateAddress(field, value, { allowZero: true });
+    return;
+  }
+  const uint = /^uint(\d*)$/.exec(param.baseType);
+  if (uint !== null) {
+    const bits = BigInt(uint[1] === "" ? 256 : Number(uint[1]));
+    validateAmount(field, value, { max: (1n << bits) - 1n });
+  }
+}
+
+/** Checks the contract address and, for a write, the value, as every public entry point does. */
+function checkTarget(address: unknown, value?: unknown): Address {
+  const target = validateAddress("contract", address);
+  if (value !== undefined) validateAmount("value", value);
+  return target;
+}
+
 function failure(error: unknown, what: string): Error {
   const revert = toContractError(error);
   if (revert !== undefined) return revert;
@@ -144,7 +183,20 @@ export function encodeCall<
   const A extends Abi,
   N extends ContractFunctionName<A, "view" | "pure" | "nonpayable" | "payable">,
 >(abi: A, fn: N, args: FunctionArgs<A, N>): Hex {
-  return interfaceOf(abi).encodeFunctionData(fn, args as unknown[]) as Hex;
+  const iface = interfaceOf(abi);
+  const fragment = iface.getFunction(fn);
+  if (fragment === null) throw new ShareMallError("UNKNOWN_FUNCTION", `The ABI has no function ${fn}`);
+  const values = args as unknown as readonly unknown[];
+  if (!Array.isArray(values) || values.length !== fragment.inputs.length) {
+    throw new InvalidOrderError(`${fn} arguments`, `expected ${fragment.inputs.length} argument(s)`);
+  }
+  fragment.inputs.forEach((input, i) => checkArgument(`${fn}.${input.name || i}`, input, values[i]));
+  try {
+    return iface.encodeFunctionData(fragment, values as unknown[]) as Hex;
+  } catch (error) {
+    const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new InvalidOrderError(`${fn} arguments`, detail);
+  }
 }
 
 /**
@@ -166,13 +218,13 @@ export async function readContract<const A extends Abi, N extends ReadFunctionNa
   fn: N,
   args: FunctionArgs<A, N>,
 ): Promise<ReadResult<A, N>> {
+  const target = checkTarget(address);
+  const data = encodeCall(abi, fn as never, args as never);
   const iface = interfaceOf(abi);
-  const fragment = iface.getFunction(fn);
-  if (fragment === null) throw new ShareMallError("UNKNOWN_FUNCTION", `The ABI has no function ${fn}`);
-  const data = iface.encodeFunctionData(fragment, args as unknown as unknown[]) as Hex;
+  const fragment = iface.getFunction(fn)!;
   let result: Hex;
   try {
-    result = await transport.call({ to: address, data });
+    result = await transport.call({ to: target, data });
   } catch (error) {
     throw failure(error, `${fn} on ${address}`);
   }
@@ -212,8 +264,10 @@ export async function writeContract<const A extends Abi, N extends WriteFunction
   args: FunctionArgs<A, N>,
   options: WriteOptions = {},
 ): Promise<WriteResult> {
+  const target = checkTarget(address, options.value);
   const data = encodeCall(abi, fn, args);
-  const call = { to: address, data, ...(options.value !== undefined ? { value: options.value } : {}) };
+  if ((await transport.code(target)) === "0x") throw new NotAContractError("contract", target);
+  const call = { to: target, data, ...(options.value !== undefined ? { value: options.value } : {}) };
   let hash: Hex;
   let receipt: RawReceipt;
   try {
@@ -363,8 +417,10 @@ export function isLogRangeError(error: unknown): boolean {
 /**
  * Queries logs over `[fromBlock, toBlock]` page by page, oldest first. A page the node refuses as too large
  * ("query returned more than 10000 results", "block range too large", ...) is halved and retried, down to one block.
+ * `fromBlock = toBlock + 1` is an empty range (an incremental sync with no new block) and returns no logs.
  *
- * @throws {@link ChainCallError} for other failures, or when a single block is still too large.
+ * @throws `InvalidAmountError` for a negative block or `fromBlock > toBlock + 1`, `InvalidAddressError` for a bad
+ * filter address; {@link ChainCallError} for other failures, or when a single block is still too large.
  * @example
  * ```ts
  * const logs = await getLogsPaged(transport, { address: shop, topics: [eventTopic(shopAbi, "OrderCounted")] }, {
@@ -382,7 +438,17 @@ export async function getLogsPaged(
   const { fromBlock, toBlock } = options;
   let size = options.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
   if (size < 1n) throw new ShareMallError("INVALID_PAGE_SIZE", `Invalid log page size ${size}: it must be >= 1`);
-  if (fromBlock < 0n || toBlock < fromBlock) return [];
+  validateAmount("fromBlock", fromBlock);
+  validateAmount("toBlock", toBlock);
+  // fromBlock = toBlock + 1 is the empty range of an incremental sync with no new block; anything beyond is a mistake.
+  if (fromBlock === toBlock + 1n) return [];
+  if (fromBlock > toBlock) {
+    throw new InvalidAmountError("fromBlock", fromBlock, `must not be after toBlock ${toBlock}`);
+  }
+  if (filter.address !== undefined) {
+    const list = typeof filter.address === "string" ? [filter.address] : filter.address;
+    list.forEach((a, i) => validateAddress(list.length === 1 ? "address" : `address[${i}]`, a));
+  }
   const total = toBlock - fromBlock + 1n;
   const logs: RawLog[] = [];
   let start = fromBlock;

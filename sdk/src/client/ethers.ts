@@ -97,6 +97,7 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
       return provider.estimateGas({ ...tx(call), ...(from !== undefined ? { from } : {}) });
     },
     balance: (address: Address) => provider.getBalance(address),
+    code: async (address: Address) => hex(await provider.getCode(address)),
     call: async (call: RawCall) => {
       const from = signer !== undefined ? await signer.getAddress() : undefined;
       return hex(await provider.call({ ...tx(call), ...(from !== undefined ? { from } : {}) }));

@@ -108,6 +108,7 @@ export function withRetry(transport: Transport, options: RetryOptions = {}): Tra
     blockGasLimit: retried("blockGasLimit", () => transport.blockGasLimit()),
     estimateGas: retried("estimateGas", (call: RawEstimate) => transport.estimateGas(call)),
     balance: retried("balance", (address: Address) => transport.balance(address)),
+    code: retried("code", (address: Address) => transport.code(address)),
     call: retried("call", (call: RawCall) => transport.call(call)),
     account: retried("account", () => transport.account()),
     send: (call: RawCall) => transport.send(call),

@@ -76,6 +76,8 @@ export interface Transport {
   /** `eth_estimateGas` of a call, from `from` or the signer's account. Reverts carry their data, like `call`. */
   estimateGas(call: RawEstimate): Promise<bigint>;
   balance(address: Address): Promise<bigint>;
+  /** The code at `address` (`"0x"` when there is none) at the latest block. */
+  code(address: Address): Promise<Hex>;
   /** `eth_call` at the latest block, from the signer's account when there is one. */
   call(call: RawCall): Promise<Hex>;
   /** The signer's address, or `undefined` for a read-only transport. */
@@ -134,6 +136,7 @@ export function requireChain(transport: Transport, chainId: IntegerLike): Transp
     blockGasLimit: read(() => transport.blockGasLimit()),
     estimateGas: read((call: RawEstimate) => transport.estimateGas(call)),
     balance: read((address: Address) => transport.balance(address)),
+    code: read((address: Address) => transport.code(address)),
     call: read((call: RawCall) => transport.call(call)),
     account: () => transport.account(),
     send: async (call: RawCall) => {

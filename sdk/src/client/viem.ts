@@ -91,6 +91,7 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
       });
     },
     balance: (address: Address) => publicClient.getBalance({ address }),
+    code: async (address: Address) => hex((await publicClient.getCode({ address })) ?? "0x"),
     call: async (call: RawCall) => {
       const account = await accountOf();
       const { data } = await publicClient.call({

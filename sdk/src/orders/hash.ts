@@ -117,16 +117,18 @@ export interface OrderDisclosure {
 }
 
 /**
- * Converts a normalised order to its JSON-safe form (decimal strings for integers).
+ * Converts an order to its JSON-safe form (decimal strings for integers), validating and normalising it first.
  *
- * @param order - A normalised order (from `normalizeOrder`).
- * @returns The same order with integers as strings.
+ * @param order - An order (normalised by `normalizeOrder` or not).
+ * @returns The normalised order with integers as strings.
+ * @throws The validation errors of `normalizeOrder` (e.g. `InvalidAmountError` for a negative amount).
  * @example
  * ```ts
  * JSON.stringify(orderToJson(normalizeOrder(order)));
  * ```
  */
-export function orderToJson(order: PrivateOrder): PrivateOrderJson {
+export function orderToJson(input: PrivateOrder | PrivateOrderInput): PrivateOrderJson {
+  const order = normalizeOrder(input);
   return {
     orderId: order.orderId,
     customer: order.customer,
