@@ -18,6 +18,7 @@ import {
   type WriteResult,
 } from "./client/contract.js";
 import type { RawCall, Transport } from "./client/transport.js";
+import { isTransientError } from "./client/retry.js";
 import { isNotThatContract } from "./internal/probe.js";
 import { toContractError } from "./contract-errors.js";
 import {
@@ -743,7 +744,8 @@ async function countedIndices(transport: Transport, shop: Address, orders: reado
 /**
  * Records orders (path 1) in as few transactions as fit under a gas cap. Every order is validated, and checked
  * against what the shop has already counted, before the first transaction. Chunks of `maxOrdersPerTx` are estimated
- * (`eth_estimateGas`, which also simulates them); a chunk whose estimate exceeds the cap is split in two. Chunks are
+ * (`eth_estimateGas`, which also simulates them); a chunk whose estimate exceeds the cap, or that the node refuses
+ * to estimate without a contract error (beyond the block gas limit), is split in two. Chunks are
  * sent one after another and each is all-or-nothing, so a call that fails part-way leaves whole chunks recorded: run
  * it again with `skipCounted: true` and it records exactly the rest (the shop never counts an order twice).
  *
@@ -816,7 +818,11 @@ export async function recordOrders(
     try {
       gasEstimate = await estimator.estimateGas({ ...calldata(chunk), from });
     } catch (error) {
-      throw toContractError(error) ?? error;
+      const revert = toContractError(error);
+      if (revert !== undefined || chunk.length === 1 || isTransientError(error)) throw revert ?? error;
+      // A node refuses to estimate a chunk beyond the block gas limit (out of gas, or a revert without a reason
+      // it can infer): split it like a chunk over the cap. A real refusal still surfaces at one order.
+      gasEstimate = cap + 1n;
     }
     if (gasEstimate > cap) {
       if (chunk.length === 1) {

@@ -409,6 +409,28 @@ describe("SDK merchant entry point", () => {
       });
     }
 
+    it("recordOrders splits a chunk the node refuses to estimate (beyond the block gas limit) and records every order once", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.operator);
+      const input = orders("too big", [d.signers[4].address, d.signers[5].address], ONE / 10n, 12);
+      const sizes: number[] = [];
+      // A node that cannot estimate more than 4 orders at once, the way one fails past the block gas limit.
+      const gas: GasEstimator = {
+        estimateGas: async (call) => {
+          const count = (call.data.length - 138) / 256; // selector, offset, length, then 4 words per order
+          sizes.push(count);
+          if (count > 4) throw new Error("Transaction reverted and Hardhat couldn't infer the reason");
+          return d.ethers.provider.estimateGas({ to: call.to, data: call.data, from: call.from });
+        },
+        blockGasLimit: async () => 30_000_000n,
+      };
+      const { chunks } = await recordOrders(t, shop, input, { gas, maxOrdersPerTx: 12 });
+      expect(sizes[0]).to.equal(12);
+      expect(chunks.map((c) => c.count)).to.deep.equal([3, 3, 3, 3]);
+      expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(12n);
+    });
+
     it("recordOrders refuses an order the shop already counted, naming it, and sends nothing", async () => {
       const d = await load();
       const shop = await addr(d.shop);
