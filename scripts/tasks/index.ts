@@ -1,0 +1,197 @@
+/**
+ * The merchant tasks (docs/cli.md): registered in hardhat.config.ts, each a lazy-loaded action under ./actions.
+ * Every task signs with the first account of `--network`, prints JSON on stdout with `--json`, and exits 2 on bad
+ * input (nothing sent) or 1 on a chain failure, with `error: <message>` on stderr.
+ */
+import { task } from "hardhat/config";
+import { ArgumentType } from "hardhat/types/arguments";
+
+const json = { name: "json", description: "Print the result as JSON on stdout" } as const;
+const shop = {
+  name: "shop",
+  description: "The shop's address (default: the SHAREMALL_SHOP variable)",
+  type: ArgumentType.STRING_WITHOUT_DEFAULT,
+  defaultValue: undefined,
+} as const;
+
+export const shareMallTasks = [
+  task("shop:create", "Create a merchant's shop through the ShareMall factory")
+    .addOption({
+      name: "factory",
+      description: "Factory address (default: SHAREMALL_FACTORY, else the Ignition deployment on this chain)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "name",
+      description: "The shop's display name",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "utcOffset",
+      description: 'Hours ahead of UTC of the merchant\'s days, e.g. "8", "5.5" or "-3"',
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "admin",
+      description: "Merchant admin (default: the sending account)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "operator",
+      description: 'Operator that records orders (default: the sending account; "none" for none)',
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "salt",
+      description: "Create at a deterministic address: a 32-byte hex salt, or any text (its keccak-256)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addFlag(json)
+    .setAction(() => import("./actions/shop-create.js"))
+    .build(),
+
+  task("token:create", "Create a dividend token of a shop from a JSON or YAML token file (validated by the SDK)")
+    .addOption(shop)
+    .addOption({
+      name: "file",
+      description: "Token file: name, symbol, transferable, noticeDays, rules (see docs/cli.md)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addFlag(json)
+    .setAction(() => import("./actions/token-create.js"))
+    .build(),
+
+  task("rules:schedule", "Change a token's rules: at once if only the dividend rises, else after its notice period")
+    .addOption(shop)
+    .addOption({ name: "token", description: "Token index", type: ArgumentType.INT, defaultValue: 0 })
+    .addOption({
+      name: "file",
+      description: "Rules file (JSON or YAML): the rules, or a token file with a rules field",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addFlag({ name: "cancel", description: "Cancel the token's pending rule change instead" })
+    .addFlag(json)
+    .setAction(() => import("./actions/rules-schedule.js"))
+    .build(),
+
+  task("roles:grant", "Grant (or with --revoke, revoke) a shop role")
+    .addOption(shop)
+    .addOption({
+      name: "role",
+      description: "operator, poolManager or admin",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "account",
+      description: "The account",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addFlag({ name: "revoke", description: "Revoke the role instead of granting it" })
+    .addFlag(json)
+    .setAction(() => import("./actions/roles-grant.js"))
+    .build(),
+
+  task("orders:record", "Record orders from a CSV or JSON file, resumably, in chunks under the block gas limit")
+    .addOption(shop)
+    .addOption({
+      name: "file",
+      description: "Orders file (.csv or .json; see docs/cli.md)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "state",
+      description: "State file keeping the salts (default: <file>.record-state.json)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "out",
+      description: "Receipt file: every order's hash, salt and transaction (default: <file>.receipt.json)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "chunkSize",
+      description: "Most orders per transaction (smaller chunks if the gas estimate needs it)",
+      type: ArgumentType.INT,
+      defaultValue: 200,
+    })
+    .addOption({
+      name: "maxGasPerTx",
+      description: "Gas cap per transaction (default: 80 % of the block gas limit)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addFlag(json)
+    .setAction(() => import("./actions/orders-record.js"))
+    .build(),
+
+  task("orders:anchor", "Anchor a CSV or JSON file of orders as one Merkle batch and write the customers' proofs")
+    .addOption(shop)
+    .addOption({
+      name: "file",
+      description: "Orders file (.csv or .json; see docs/cli.md)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "state",
+      description: "State file keeping the salts (default: <file>.anchor-state.json)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "out",
+      description: "Output prefix: <out>.batch.json, <out>.salts.json, <out>.customers/ (default: <file>)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addFlag(json)
+    .setAction(() => import("./actions/orders-anchor.js"))
+    .build(),
+
+  task("days:settle", "Settle every unsettled past day of a shop, oldest first")
+    .addOption(shop)
+    .addFlag({
+      name: "fund",
+      description: "Deposit what the merchant balance lacks first (else refuse when it is short)",
+    })
+    .addFlag(json)
+    .setAction(() => import("./actions/days-settle.js"))
+    .build(),
+
+  task("shop:report", "Report a shop's days (revenue, dividends, settlement) and its top holders")
+    .addOption(shop)
+    .addOption({
+      name: "fromDay",
+      description: "First shop day (default: 29 days before --to-day)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({
+      name: "toDay",
+      description: "Last shop day (default: today)",
+      type: ArgumentType.STRING_WITHOUT_DEFAULT,
+      defaultValue: undefined,
+    })
+    .addOption({ name: "top", description: "Holders listed per token", type: ArgumentType.INT, defaultValue: 5 })
+    .addOption({
+      name: "fromBlock",
+      description: "First block scanned for holders (set it to the shop's creation block on a long chain)",
+      defaultValue: "0",
+    })
+    .addFlag(json)
+    .setAction(() => import("./actions/shop-report.js"))
+    .build(),
+];

@@ -1,0 +1,99 @@
+/**
+ * The chain side of the merchant tasks: the network connection from `--network`, an SDK transport over its first
+ * account (ethers adapter `fromEthers`), a gas estimator for `recordOrders`, and where the factory and the shop are.
+ */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import type { JsonRpcProvider, Provider, Signer } from "ethers";
+import { fromEthers, validateAddress, type Address, type Transport } from "../../../sdk/src/index.js";
+import { InputError } from "./errors.js";
+
+/** A connected task: the SDK transport, the ethers signer and provider, the chain id and the sending account. */
+export interface Chain {
+  readonly transport: Transport;
+  readonly signer: Signer;
+  readonly provider: Provider;
+  readonly chainId: bigint;
+  readonly account: Address;
+  readonly networkName: string;
+  close(): Promise<void>;
+}
+
+/** Connects to the task's `--network` and signs with its first account. */
+export async function connect(hre: HardhatRuntimeEnvironment): Promise<Chain> {
+  const connection = await hre.network.getOrCreate();
+  const signers = await connection.ethers.getSigners();
+  if (signers.length === 0) {
+    throw new InputError(
+      `network "${connection.networkName}" has no account to sign with (set its key, e.g. SHAREMALL_PRIVATE_KEY)`,
+    );
+  }
+  const signer = signers[0];
+  const provider = connection.ethers.provider;
+  const chainId = (await provider.getNetwork()).chainId;
+  return {
+    transport: fromEthers(signer, { chainId }),
+    signer,
+    provider,
+    chainId,
+    account: validateAddress("account", await signer.getAddress()),
+    networkName: connection.networkName,
+    close: () => connection.close(),
+  };
+}
+
+/** Waits until the account has no pending transaction (after a crash, one may still be mined), up to `timeoutMs`. */
+export async function waitForPending(chain: Chain, timeoutMs: number, onWait: (n: number) => void): Promise<void> {
+  const provider = chain.provider as JsonRpcProvider;
+  const deadline = Date.now() + timeoutMs;
+  let told = false;
+  for (;;) {
+    const pending = await provider.getTransactionCount(chain.account, "pending");
+    const latest = await provider.getTransactionCount(chain.account, "latest");
+    if (pending <= latest) return;
+    if (!told) onWait(pending - latest);
+    told = true;
+    if (Date.now() > deadline) {
+      throw new Error(`${pending - latest} transaction(s) of ${chain.account} still pending after ${timeoutMs} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
+}
+
+/** An address option, checked by the SDK; `what` names it in the error. */
+export function addressOption(what: string, value: string): Address {
+  if (value === "") throw new InputError(`missing --${what}`);
+  return validateAddress(what, value);
+}
+
+/**
+ * The shop: `--shop`, else the SHAREMALL_SHOP variable.
+ */
+export function shopAddress(option: string): Address {
+  const value = option !== "" ? option : (process.env.SHAREMALL_SHOP ?? "");
+  if (value === "") throw new InputError("missing --shop (or the SHAREMALL_SHOP variable)");
+  return validateAddress("shop", value);
+}
+
+/**
+ * The factory: `--factory`, else the SHAREMALL_FACTORY variable, else the Ignition deployment of the ShareMall module
+ * on this chain (`deploy/deployments/chain-<id>/deployed_addresses.json`).
+ */
+export async function factoryAddress(hre: HardhatRuntimeEnvironment, option: string, chainId: bigint) {
+  const value = option !== "" ? option : (process.env.SHAREMALL_FACTORY ?? "");
+  if (value !== "") return validateAddress("factory", value);
+  const file = path.join(hre.config.paths.root, "deploy", "deployments", `chain-${chainId}`, "deployed_addresses.json");
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new InputError(
+      `missing --factory: give it (or SHAREMALL_FACTORY), or deploy deploy/modules/ShareMall.ts with Ignition on chain ${chainId}`,
+    );
+  }
+  const addresses = JSON.parse(text) as Record<string, string>;
+  const factory = addresses["ShareMall#ShareMallFactory"];
+  if (factory === undefined) throw new InputError(`${file} has no ShareMall#ShareMallFactory`);
+  return validateAddress("factory", factory);
+}
