@@ -276,6 +276,8 @@ contract DividendToken is IDividendToken, IERC20Errors {
         emit DividendsClaimed(holder, recipient, amount);
 
         bool paid;
+        // Inline assembly: a call that copies no return data, so a recipient cannot grief claims with it.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // Forward all gas but copy no return data: a recipient can only hurt its own claim.
             paid := call(gas(), recipient, amount, 0, 0, 0, 0)
@@ -309,6 +311,8 @@ contract DividendToken is IDividendToken, IERC20Errors {
     /// @dev The 32 bytes of clone arguments starting at `offset`.
     function _argWord(uint256 offset) private view returns (uint256 word) {
         if (address(this) == _SELF) revert DividendTokenNotAClone();
+        // Inline assembly: reads the clone's immutable arguments from its own code (extcodecopy).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             extcodecopy(address(), 0, add(_PROXY_SIZE, offset), 32)
             word := mload(0)
@@ -324,6 +328,8 @@ contract DividendToken is IDividendToken, IERC20Errors {
 
     function _argString(uint256 offset, uint256 length) private view returns (string memory result) {
         result = new string(length);
+        // Inline assembly: copies a string argument from the clone's own code (extcodecopy).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             extcodecopy(address(), add(result, 32), add(_PROXY_SIZE, offset), length)
         }

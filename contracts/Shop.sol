@@ -134,6 +134,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
 
     /// @inheritdoc IShop
     function today() public view returns (uint256) {
+        // Time use: the shop's local day index; a proposer's seconds of timestamp leeway only matter at midnight.
+        // solhint-disable-next-line not-rely-on-time
         return DayMath.dayOf(block.timestamp, _state.utcOffset);
     }
 
@@ -234,6 +236,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
             // A day whose debt rounds to zero has nothing to settle.
             if (entry.owed != 0) list[found++] = entry;
         }
+        // Inline assembly: shrinks a memory array in place (only lowers its length), which Solidity cannot express.
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             // Shrink the array to the entries found.
             mstore(list, found)
@@ -281,8 +285,12 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
                 emit RulesChangeCancelled(tokenIndex);
             }
             emit RulesChanged(tokenIndex, rules);
+            // Time use: reports when the change took effect (now); nothing is decided on it.
+            // solhint-disable-next-line not-rely-on-time
             return block.timestamp;
         }
+        // Time use: the notice period (at least a day) starts now; seconds of leeway are negligible.
+        // solhint-disable-next-line not-rely-on-time
         effectiveAt = block.timestamp + stored.noticePeriod;
         _pending[tokenIndex] = rules;
         // Safe cast: a timestamp plus a 32-bit period fits in 40 bits for the next 30,000 years.
@@ -314,6 +322,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     /// @inheritdoc IShop
     function recordOrder(Order calldata order) external onlyRole(OPERATOR_ROLE) {
         State memory s = _state;
+        // Time use: the shop's local day index; a proposer's seconds of timestamp leeway only matter at midnight.
+        // solhint-disable-next-line not-rely-on-time
         uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
         Work[] memory work = _loadWork(s.tokenCount);
         _countOrder(work, order.orderHash, order.customer, order.amount, order.referrer, day, OrderPath.Recorded);
@@ -325,6 +335,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         uint256 length = orders.length;
         if (length == 0) revert ShopEmptyBatch();
         State memory s = _state;
+        // Time use: the shop's local day index; a proposer's seconds of timestamp leeway only matter at midnight.
+        // solhint-disable-next-line not-rely-on-time
         uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
         Work[] memory work = _loadWork(s.tokenCount);
         uint256 revenue;
@@ -340,6 +352,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     function checkout(bytes32 orderHash, address referrer) external payable {
         if (msg.value > type(uint96).max) revert ShopInvalidAmount(orderHash, msg.value);
         State memory s = _state;
+        // Time use: the shop's local day index; a proposer's seconds of timestamp leeway only matter at midnight.
+        // solhint-disable-next-line not-rely-on-time
         uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
         Work[] memory work = _loadWork(s.tokenCount);
         _countOrder(work, orderHash, msg.sender, msg.value, referrer, day, OrderPath.Checkout);
@@ -356,6 +370,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
 
     /// @inheritdoc IShop
     function redeemReceipt(Receipt calldata receipt, address signer, bytes calldata signature) external {
+        // Time use: a receipt's deadline is a wall-clock time by design; seconds of leeway do not matter.
+        // solhint-disable-next-line not-rely-on-time
         if (block.timestamp > receipt.deadline) revert ShopReceiptExpired(receipt.deadline, block.timestamp);
         if (receipt.chainId != block.chainid) revert ShopReceiptWrongChain(block.chainid, receipt.chainId);
         if (receipt.shop != address(this)) revert ShopReceiptWrongShop(address(this), receipt.shop);
@@ -373,6 +389,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         }
 
         State memory s = _state;
+        // Time use: the shop's local day index; a proposer's seconds of timestamp leeway only matter at midnight.
+        // solhint-disable-next-line not-rely-on-time
         uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
         Work[] memory work = _loadWork(s.tokenCount);
         emit ReceiptRedeemed(receipt.orderHash, signer);
@@ -400,6 +418,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
         }
         if (_batches[root].orderCount != 0) revert ShopBatchAlreadyAnchored(root);
         State memory s = _state;
+        // Time use: the shop's local day index; a proposer's seconds of timestamp leeway only matter at midnight.
+        // solhint-disable-next-line not-rely-on-time
         uint256 day = DayMath.dayOf(block.timestamp, s.utcOffset);
         // Safe casts: checked above; day indices fit in 32 bits for eleven million years.
         _batches[root] = Batch({
@@ -515,6 +535,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     /// @inheritdoc IShop
     function settle(uint256 day) external payable {
         State memory s = _state;
+        // Time use: the shop's local day index; a proposer's seconds of timestamp leeway only matter at midnight.
+        // solhint-disable-next-line not-rely-on-time
         uint256 current = DayMath.dayOf(block.timestamp, s.utcOffset);
         if (day >= current) revert ShopDayNotOver(day, current);
 
@@ -814,6 +836,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
     }
 
     function _isDue(uint256 pendingAt) private view returns (bool) {
+        // Time use: a notice period (at least a day) ends at a time; seconds of leeway do not matter.
+        // solhint-disable-next-line not-rely-on-time
         return pendingAt != 0 && pendingAt <= block.timestamp;
     }
 
@@ -823,6 +847,8 @@ contract Shop is IShop, AccessControlUpgradeable, EIP712 {
 
     /// @dev The key under which an order counts: its hash for its customer (the hash commits to the customer).
     function _orderKey(bytes32 orderHash, address customer) private pure returns (bytes32 key) {
+        // Inline assembly: hashes two words in scratch space without allocating memory (once per order).
+        // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             mstore(0, orderHash)
             mstore(32, customer)

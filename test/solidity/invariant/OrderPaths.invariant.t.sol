@@ -20,8 +20,6 @@ import {IShop} from "../../../contracts/interfaces/IShop.sol";
 /// once, when anchored.
 /// @dev One shop (UTC+8) with two tokens and no supply cap; `OrderPathsHandler` is the only target. Order hashes come
 /// from a pool of 16 and customers from 5 actors, so most hashes are tried by several paths and several customers.
-/// hardhat-config: invariant.runs = 32
-/// hardhat-config: invariant.depth = 64
 contract OrderPathsInvariantTest is Fixture {
     OrderPathsHandler internal handler;
     DividendToken[2] internal tokens;

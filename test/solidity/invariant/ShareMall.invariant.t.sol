@@ -19,8 +19,6 @@ import {IShop} from "../../../contracts/interfaces/IShop.sol";
 /// that reject the coin or burn the gas, and roles overreaching.
 /// @dev One shop (UTC+8) with two tokens: a transferable, capped brand token with a referral bonus, and a
 /// non-transferable mall token without a cap. `ShareMallHandler` is the only target.
-/// hardhat-config: invariant.runs = 64
-/// hardhat-config: invariant.depth = 64
 contract ShareMallInvariantTest is Fixture {
     ShareMallHandler internal handler;
     DividendToken[2] internal tokens;
