@@ -1,7 +1,7 @@
 /**
  * `npm run app`: the holder page against a local demo chain. Starts `hardhat node` on 127.0.0.1:8545 (APP_RPC_PORT
  * to change), seeds it (factory, two shops, three tokens, holders with settled dividends, a pending rule change:
- * test/browser/support/demo-chain.ts), writes app/public/config.json for it and serves app/ with the Vite dev
+ * test/mocha/browser/support/demo-chain.ts), writes app/public/config.json for it and serves app/ with the Vite dev
  * server (APP_PORT, default 5173). Ctrl-C stops both.
  *
  * To claim from a browser wallet, import one of the demo holders' keys (the well-known `hardhat node` development
@@ -13,7 +13,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "vite";
-import { DEMO_ACCOUNTS, devWallet, seedDemo } from "../test/browser/support/demo-chain.js";
+import { DEMO_ACCOUNTS, devWallet, seedDemo } from "../test/mocha/browser/support/demo-chain.js";
 
 const require = createRequire(import.meta.url);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");

@@ -4,7 +4,7 @@
  * JS API and served with `vite preview`; a scriptable wallet (support/test-wallet.ts) is injected as
  * `window.ethereum`. Amounts shown are checked against the token contracts, and claims against balances on chain.
  *
- * Run: `npm run test:app` (or `npx hardhat test mocha test/browser/app.test.ts` with /usr/bin/chromium installed).
+ * Run: `npm run test:app` (or `npx hardhat test mocha test/mocha/browser/app.test.ts` with /usr/bin/chromium installed).
  * With APP_SCREENSHOTS=1 the main states are saved as docs/images/app-*.png (`npm run app:screenshots`).
  */
 import { expect } from "chai";
@@ -13,8 +13,8 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
-import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "../../sdk/src/abis.js";
-import { startHardhatNode, type HardhatNode } from "../mocha/support/hardhat-node.js";
+import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "../../../sdk/src/abis.js";
+import { startHardhatNode, type HardhatNode } from "../support/hardhat-node.js";
 import { serveApp, type AppServer } from "./support/app-server.js";
 import {
   DEMO_ACCOUNTS,
@@ -28,7 +28,7 @@ import { TestWallet } from "./support/test-wallet.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = process.env.APP_SCREENSHOTS === "1";
-const IMAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../docs/images");
+const IMAGES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../docs/images");
 const DESKTOP = { width: 1200, height: 900 };
 const PHONE = { width: 390, height: 844 };
 const WAIT = 30_000;

@@ -7,9 +7,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build, preview, type PreviewServer } from "vite";
-import { freePort } from "../../mocha/support/hardhat-node.js";
+import { freePort } from "../../support/hardhat-node.js";
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../../..");
 const configFile = path.join(root, "app/vite.config.ts");
 
 /** `config.json` as the page reads it. */

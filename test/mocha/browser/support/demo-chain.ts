@@ -7,9 +7,9 @@
  */
 import { readFile } from "node:fs/promises";
 import { ContractFactory, HDNodeWallet, id, JsonRpcProvider, Mnemonic, parseEther, type Signer } from "ethers";
-import { fromEthers } from "../../../sdk/src/client/ethers.js";
-import type { Transport } from "../../../sdk/src/client/transport.js";
-import { claim } from "../../../sdk/src/holder.js";
+import { fromEthers } from "../../../../sdk/src/client/ethers.js";
+import type { Transport } from "../../../../sdk/src/client/transport.js";
+import { claim } from "../../../../sdk/src/holder.js";
 import {
   createShop,
   createToken,
@@ -17,9 +17,9 @@ import {
   scheduleRules,
   settleAllUnsettled,
   type RecordOrderInput,
-} from "../../../sdk/src/merchant.js";
-import type { Address } from "../../../sdk/src/types.js";
-import { HARDHAT_NODE_MNEMONIC } from "../../mocha/support/hardhat-node.js";
+} from "../../../../sdk/src/merchant.js";
+import type { Address } from "../../../../sdk/src/types.js";
+import { HARDHAT_NODE_MNEMONIC } from "../../support/hardhat-node.js";
 
 /** The factory's address on a fresh node (account 0's third deployment); `app/public/config.json` names it. */
 export const DEMO_FACTORY: Address = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
@@ -75,7 +75,7 @@ export async function deployArtifact(
   name: string,
   args: readonly unknown[] = [],
 ): Promise<Address> {
-  const url = new URL(`../../../artifacts/contracts/${source}/${name}.json`, import.meta.url);
+  const url = new URL(`../../../../artifacts/contracts/${source}/${name}.json`, import.meta.url);
   const artifact = JSON.parse(await readFile(url, "utf8")) as { abi: unknown[]; bytecode: string };
   const contract = await new ContractFactory(artifact.abi as never, artifact.bytecode, deployer).deploy(...args);
   await contract.waitForDeployment();
