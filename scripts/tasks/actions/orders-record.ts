@@ -10,7 +10,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { recordOrders, ShareMallError, validateAmount, type Hex } from "../../../sdk/src/index.js";
 import { connect, shopAddress, waitForPending } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
-import { formatDuration, note, Progress, runTask, toJson, writeFileAtomic, withEmptyDefaults } from "../lib/io.js";
+import { formatDuration, note, Progress, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
 import { defaultStatePath, hashWithState, readOrderFile, type HashedOrder } from "../lib/orders-file.js";
 import { countedOnChain, requireShop } from "../lib/shop-check.js";
 
@@ -71,140 +71,132 @@ function isEstimateRefusal(error: unknown): boolean {
   return error instanceof Error && /revert|gas/i.test(`${error.message} ${String(cause ?? "")}`);
 }
 
-export default async function ordersRecord(
-  raw: { [K in keyof Args]: Args[K] | undefined },
-  hre: HardhatRuntimeEnvironment,
-): Promise<void> {
-  const args = withEmptyDefaults<Args>(raw);
-  await runTask(
-    args,
-    async () => {
-      const started = Date.now();
-      const shop = shopAddress(args.shop);
-      if (args.file === "") throw new InputError("missing --file");
-      if (!Number.isSafeInteger(args.chunkSize) || args.chunkSize < 1) {
-        throw new InputError(`--chunk-size ${args.chunkSize}: expected a positive integer`);
-      }
-      const maxGasPerTx =
-        args.maxGasPerTx === "" ? undefined : validateAmount("maxGasPerTx", args.maxGasPerTx, { min: 21_000n });
-      const crashAfter = Number(process.env.SHAREMALL_CRASH_AFTER_CHUNKS ?? "0");
-      const orders = await readOrderFile(args.file);
-      const statePath = args.state !== "" ? args.state : defaultStatePath(args.file, "record");
-      const outPath = args.out !== "" ? args.out : `${args.file}.receipt.json`;
+export default taskAction(
+  async (args: Args, hre) => {
+    const started = Date.now();
+    const shop = shopAddress(args.shop);
+    if (args.file === "") throw new InputError("missing --file");
+    if (!Number.isSafeInteger(args.chunkSize) || args.chunkSize < 1) {
+      throw new InputError(`--chunk-size ${args.chunkSize}: expected a positive integer`);
+    }
+    const maxGasPerTx =
+      args.maxGasPerTx === "" ? undefined : validateAmount("maxGasPerTx", args.maxGasPerTx, { min: 21_000n });
+    const crashAfter = Number(process.env.SHAREMALL_CRASH_AFTER_CHUNKS ?? "0");
+    const orders = await readOrderFile(args.file);
+    const statePath = args.state !== "" ? args.state : defaultStatePath(args.file, "record");
+    const outPath = args.out !== "" ? args.out : `${args.file}.receipt.json`;
 
-      const chain = await connect(hre);
-      await requireShop(chain.transport, shop);
-      await waitForPending(chain, 120_000, (n) => note(`waiting for ${n} pending transaction(s) of ${chain.account}`));
-      const hashed = await hashWithState(orders, { shop, chainId: chain.chainId, statePath, kind: "record" });
-      const resumed = hashed.filter((o) => o.resumed).length;
-      if (resumed > 0) note(`orders:record: resuming with ${resumed} salt(s) from ${statePath}`);
-      const counted = await countedOnChain(chain.transport, shop, hashed, "orders:record");
-      const status: Status[] = counted.map((c) => (c ? "already counted" : "not sent"));
-      const txOf: (Hex | undefined)[] = new Array<Hex | undefined>(hashed.length);
-      const todo = hashed.map((_, i) => i).filter((i) => !counted[i]);
-      const transactions: Tx[] = [];
-      const progress = new Progress("orders:record", todo.length);
-      if (counted.some((c) => c))
-        note(`orders:record: ${hashed.length - todo.length} order(s) already counted, skipped`);
+    const chain = await connect(hre);
+    await requireShop(chain.transport, shop);
+    await waitForPending(chain, 120_000, (n) => note(`waiting for ${n} pending transaction(s) of ${chain.account}`));
+    const hashed = await hashWithState(orders, { shop, chainId: chain.chainId, statePath, kind: "record" });
+    const resumed = hashed.filter((o) => o.resumed).length;
+    if (resumed > 0) note(`orders:record: resuming with ${resumed} salt(s) from ${statePath}`);
+    const counted = await countedOnChain(chain.transport, shop, hashed, "orders:record");
+    const status: Status[] = counted.map((c) => (c ? "already counted" : "not sent"));
+    const txOf: (Hex | undefined)[] = new Array<Hex | undefined>(hashed.length);
+    const todo = hashed.map((_, i) => i).filter((i) => !counted[i]);
+    const transactions: Tx[] = [];
+    const progress = new Progress("orders:record", todo.length);
+    if (counted.some((c) => c)) note(`orders:record: ${hashed.length - todo.length} order(s) already counted, skipped`);
 
-      let sent = 0;
-      let minedTxs = 0;
-      let perTx = args.chunkSize;
-      try {
-        for (;;) {
-          // What this call sends: every order not yet recorded (a retry after a refused estimate starts here).
-          const batch = todo.filter((i) => status[i] === "not sent");
-          if (batch.length === 0) break;
-          let callDone = 0;
-          let result: Awaited<ReturnType<typeof recordOrders>>;
-          try {
-            result = await recordOrders(
-              chain.transport,
-              shop,
-              batch.map((i) => ({
-                orderHash: hashed[i].orderHash,
-                customer: hashed[i].order.customer,
-                amount: hashed[i].order.amount,
-                referrer: hashed[i].order.referrer,
-              })),
-              {
-                maxOrdersPerTx: perTx,
-                ...(maxGasPerTx !== undefined ? { maxGasPerTx } : {}),
-                // Counted since the check above (a transaction of a crashed run mined late): skip, never twice.
-                skipCounted: true,
-                // After each mined transaction; the SDK sends in input order.
-                onProgress: (p) => {
-                  for (let k = callDone; k < p.ordersDone; k++) {
-                    status[batch[k]] = "recorded";
-                    txOf[batch[k]] = p.hash;
-                  }
-                  transactions.push({ hash: p.hash, orders: p.ordersDone - callDone, gasUsed: null });
-                  sent += p.ordersDone - callDone;
-                  callDone = p.ordersDone;
-                  minedTxs++;
-                  progress.update(sent);
-                  if (crashAfter > 0 && minedTxs >= crashAfter) {
-                    note(`orders:record: SHAREMALL_CRASH_AFTER_CHUNKS=${crashAfter}: crashing on purpose`);
-                    process.kill(process.pid, "SIGKILL");
-                  }
-                },
+    let sent = 0;
+    let minedTxs = 0;
+    let perTx = args.chunkSize;
+    try {
+      for (;;) {
+        // What this call sends: every order not yet recorded (a retry after a refused estimate starts here).
+        const batch = todo.filter((i) => status[i] === "not sent");
+        if (batch.length === 0) break;
+        let callDone = 0;
+        let result: Awaited<ReturnType<typeof recordOrders>>;
+        try {
+          result = await recordOrders(
+            chain.transport,
+            shop,
+            batch.map((i) => ({
+              orderHash: hashed[i].orderHash,
+              customer: hashed[i].order.customer,
+              amount: hashed[i].order.amount,
+              referrer: hashed[i].order.referrer,
+            })),
+            {
+              maxOrdersPerTx: perTx,
+              ...(maxGasPerTx !== undefined ? { maxGasPerTx } : {}),
+              // Counted since the check above (a transaction of a crashed run mined late): skip, never twice.
+              skipCounted: true,
+              // After each mined transaction; the SDK sends in input order.
+              onProgress: (p) => {
+                for (let k = callDone; k < p.ordersDone; k++) {
+                  status[batch[k]] = "recorded";
+                  txOf[batch[k]] = p.hash;
+                }
+                transactions.push({ hash: p.hash, orders: p.ordersDone - callDone, gasUsed: null });
+                sent += p.ordersDone - callDone;
+                callDone = p.ordersDone;
+                minedTxs++;
+                progress.update(sent);
+                if (crashAfter > 0 && minedTxs >= crashAfter) {
+                  note(`orders:record: SHAREMALL_CRASH_AFTER_CHUNKS=${crashAfter}: crashing on purpose`);
+                  process.kill(process.pid, "SIGKILL");
+                }
               },
+            },
+          );
+        } catch (error) {
+          // A node refuses to estimate a chunk above the block gas limit (instead of returning a large estimate):
+          // nothing of that chunk was sent, so retry what is left with chunks half as large.
+          if (perTx > 1 && isEstimateRefusal(error)) {
+            perTx = Math.ceil(perTx / 2);
+            note(
+              `orders:record: the node refused to estimate a chunk; retrying with at most ${perTx} orders per transaction`,
             );
-          } catch (error) {
-            // A node refuses to estimate a chunk above the block gas limit (instead of returning a large estimate):
-            // nothing of that chunk was sent, so retry what is left with chunks half as large.
-            if (perTx > 1 && isEstimateRefusal(error)) {
-              perTx = Math.ceil(perTx / 2);
-              note(
-                `orders:record: the node refused to estimate a chunk; retrying with at most ${perTx} orders per transaction`,
-              );
-              continue;
-            }
-            throw error;
+            continue;
           }
-          // The authoritative account: each chunk's input range, and what the SDK skipped.
-          for (const c of result.chunks) {
-            const tx = transactions.find((t) => t.hash === c.hash);
-            if (tx !== undefined) tx.gasUsed = c.gasUsed;
-            for (let k = c.from; k < c.from + c.count; k++) {
-              status[batch[k]] = "recorded";
-              txOf[batch[k]] = c.hash;
-            }
-          }
-          for (const k of result.skipped) status[batch[k]] = "already counted";
-          break;
+          throw error;
         }
-      } catch (error) {
-        await writeFileAtomic(
-          outPath,
-          `${toJson(receipt(shop, chain.chainId, args.file, hashed, status, txOf, transactions))}\n`,
-        );
-        if (error instanceof Error) error.message += ` (${sent} order(s) sent; re-run to resume)`;
-        throw error;
+        // The authoritative account: each chunk's input range, and what the SDK skipped.
+        for (const c of result.chunks) {
+          const tx = transactions.find((t) => t.hash === c.hash);
+          if (tx !== undefined) tx.gasUsed = c.gasUsed;
+          for (let k = c.from; k < c.from + c.count; k++) {
+            status[batch[k]] = "recorded";
+            txOf[batch[k]] = c.hash;
+          }
+        }
+        for (const k of result.skipped) status[batch[k]] = "already counted";
+        break;
       }
+    } catch (error) {
       await writeFileAtomic(
         outPath,
         `${toJson(receipt(shop, chain.chainId, args.file, hashed, status, txOf, transactions))}\n`,
       );
-      const recordedIdx = hashed.map((_, i) => i).filter((i) => status[i] === "recorded");
-      const revenue = recordedIdx.reduce((sum, i) => sum + hashed[i].order.amount, 0n);
-      return {
-        shop,
-        chainId: chain.chainId,
-        orders: hashed.length,
-        recorded: recordedIdx.length,
-        alreadyCounted: hashed.length - recordedIdx.length,
-        revenueRecorded: revenue,
-        transactions: transactions.length,
-        gasUsed: transactions.reduce((sum, t) => sum + (t.gasUsed ?? 0n), 0n),
-        seconds: (Date.now() - started) / 1000,
-        receipt: outPath,
-        state: statePath,
-      };
-    },
-    (r) =>
-      `Recorded ${r.recorded} order(s) (${r.revenueRecorded} wei) in ${r.transactions} transaction(s), ` +
-      `${r.alreadyCounted} already counted; ${r.gasUsed} gas, ${formatDuration(r.seconds)}\n` +
-      `  receipt (hashes, salts, transactions): ${r.receipt}\n  salts: ${r.state}`,
-  );
-}
+      if (error instanceof Error) error.message += ` (${sent} order(s) sent; re-run to resume)`;
+      throw error;
+    }
+    await writeFileAtomic(
+      outPath,
+      `${toJson(receipt(shop, chain.chainId, args.file, hashed, status, txOf, transactions))}\n`,
+    );
+    const recordedIdx = hashed.map((_, i) => i).filter((i) => status[i] === "recorded");
+    const revenue = recordedIdx.reduce((sum, i) => sum + hashed[i].order.amount, 0n);
+    return {
+      shop,
+      chainId: chain.chainId,
+      orders: hashed.length,
+      recorded: recordedIdx.length,
+      alreadyCounted: hashed.length - recordedIdx.length,
+      revenueRecorded: revenue,
+      transactions: transactions.length,
+      gasUsed: transactions.reduce((sum, t) => sum + (t.gasUsed ?? 0n), 0n),
+      seconds: (Date.now() - started) / 1000,
+      receipt: outPath,
+      state: statePath,
+    };
+  },
+  (r) =>
+    `Recorded ${r.recorded} order(s) (${r.revenueRecorded} wei) in ${r.transactions} transaction(s), ` +
+    `${r.alreadyCounted} already counted; ${r.gasUsed} gas, ${formatDuration(r.seconds)}\n` +
+    `  receipt (hashes, salts, transactions): ${r.receipt}\n  salts: ${r.state}`,
+);

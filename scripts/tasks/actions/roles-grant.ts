@@ -2,7 +2,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { grantRole, revokeRole, InvalidRoleError, type ShopRole } from "../../../sdk/src/index.js";
 import { addressOption, connect, shopAddress } from "../lib/chain.js";
-import { runTask, withEmptyDefaults } from "../lib/io.js";
+import { taskAction } from "../lib/io.js";
 
 interface Args {
   shop: string;
@@ -12,24 +12,17 @@ interface Args {
   json: boolean;
 }
 
-export default async function rolesGrant(
-  raw: { [K in keyof Args]: Args[K] | undefined },
-  hre: HardhatRuntimeEnvironment,
-): Promise<void> {
-  const args = withEmptyDefaults<Args>(raw);
-  await runTask(
-    args,
-    async () => {
-      const shop = shopAddress(args.shop);
-      if (!["operator", "poolManager", "admin"].includes(args.role)) throw new InvalidRoleError(args.role);
-      const role = args.role as ShopRole;
-      const account = addressOption("account", args.account);
-      const chain = await connect(hre);
-      const { hash, changed } = await (args.revoke ? revokeRole : grantRole)(chain.transport, shop, role, account);
-      return { shop, role, account, action: args.revoke ? "revoke" : "grant", changed, transaction: hash };
-    },
-    (r) =>
-      `${r.changed ? (r.action === "grant" ? "Granted" : "Revoked") : r.action === "grant" ? "Already held:" : "Not held:"} ` +
-      `${r.role} ${r.action === "grant" ? "to" : "from"} ${r.account} (transaction ${r.transaction})`,
-  );
-}
+export default taskAction(
+  async (args: Args, hre) => {
+    const shop = shopAddress(args.shop);
+    if (!["operator", "poolManager", "admin"].includes(args.role)) throw new InvalidRoleError(args.role);
+    const role = args.role as ShopRole;
+    const account = addressOption("account", args.account);
+    const chain = await connect(hre);
+    const { hash, changed } = await (args.revoke ? revokeRole : grantRole)(chain.transport, shop, role, account);
+    return { shop, role, account, action: args.revoke ? "revoke" : "grant", changed, transaction: hash };
+  },
+  (r) =>
+    `${r.changed ? (r.action === "grant" ? "Granted" : "Revoked") : r.action === "grant" ? "Already held:" : "Not held:"} ` +
+    `${r.role} ${r.action === "grant" ? "to" : "from"} ${r.account} (transaction ${r.transaction})`,
+);

@@ -4,7 +4,7 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { createShop, type Address } from "../../../sdk/src/index.js";
 import { connect, factoryAddress, addressOption } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
-import { runTask, withEmptyDefaults } from "../lib/io.js";
+import { taskAction } from "../lib/io.js";
 
 interface Args {
   factory: string;
@@ -16,54 +16,47 @@ interface Args {
   json: boolean;
 }
 
-export default async function shopCreate(
-  raw: { [K in keyof Args]: Args[K] | undefined },
-  hre: HardhatRuntimeEnvironment,
-): Promise<void> {
-  const args = withEmptyDefaults<Args>(raw);
-  await runTask(
-    args,
-    async () => {
-      if (args.name.trim() === "") throw new InputError("missing --name");
-      if (!/^[+-]?[0-9]+(\.[0-9]+)?$/.test(args.utcOffset.trim())) {
-        throw new InputError(
-          `--utc-offset ${JSON.stringify(args.utcOffset)}: expected hours ahead of UTC, e.g. 8 or 5.5`,
-        );
-      }
-      const salt = args.salt === "" ? undefined : /^0x[0-9a-fA-F]{64}$/.test(args.salt) ? args.salt : id(args.salt);
-      const chain = await connect(hre);
-      const factory = await factoryAddress(hre, args.factory, chain.chainId);
-      const admin = args.admin === "" ? chain.account : addressOption("admin", args.admin);
-      const operator: Address | undefined =
-        args.operator === "none"
-          ? undefined
-          : args.operator === ""
-            ? chain.account
-            : addressOption("operator", args.operator);
-      const { shop, hash } = await createShop(chain.transport, factory, {
-        admin,
-        ...(operator !== undefined ? { operator } : {}),
-        utcOffsetHours: Number(args.utcOffset),
-        name: args.name,
-        ...(salt !== undefined ? { salt } : {}),
-      });
-      return {
-        shop,
-        factory,
-        admin,
-        operator: operator ?? null,
-        utcOffsetHours: Number(args.utcOffset),
-        deterministic: salt !== undefined,
-        salt: salt ?? null,
-        chainId: chain.chainId,
-        transaction: hash,
-      };
-    },
-    (r) =>
-      `Created shop "${args.name}" at ${r.shop}${r.deterministic ? " (deterministic address)" : ""}\n` +
-      `  factory ${r.factory}, chain ${r.chainId}, admin ${r.admin}, operator ${r.operator ?? "none"}, UTC${
-        r.utcOffsetHours >= 0 ? "+" : ""
-      }${r.utcOffsetHours}\n  transaction ${r.transaction}\n` +
-      `  next: export SHAREMALL_SHOP=${r.shop}`,
-  );
-}
+export default taskAction(
+  async (args: Args, hre) => {
+    if (args.name.trim() === "") throw new InputError("missing --name");
+    if (!/^[+-]?[0-9]+(\.[0-9]+)?$/.test(args.utcOffset.trim())) {
+      throw new InputError(
+        `--utc-offset ${JSON.stringify(args.utcOffset)}: expected hours ahead of UTC, e.g. 8 or 5.5`,
+      );
+    }
+    const salt = args.salt === "" ? undefined : /^0x[0-9a-fA-F]{64}$/.test(args.salt) ? args.salt : id(args.salt);
+    const chain = await connect(hre);
+    const factory = await factoryAddress(hre, args.factory, chain.chainId);
+    const admin = args.admin === "" ? chain.account : addressOption("admin", args.admin);
+    const operator: Address | undefined =
+      args.operator === "none"
+        ? undefined
+        : args.operator === ""
+          ? chain.account
+          : addressOption("operator", args.operator);
+    const { shop, hash } = await createShop(chain.transport, factory, {
+      admin,
+      ...(operator !== undefined ? { operator } : {}),
+      utcOffsetHours: Number(args.utcOffset),
+      name: args.name,
+      ...(salt !== undefined ? { salt } : {}),
+    });
+    return {
+      shop,
+      factory,
+      admin,
+      operator: operator ?? null,
+      utcOffsetHours: Number(args.utcOffset),
+      deterministic: salt !== undefined,
+      salt: salt ?? null,
+      chainId: chain.chainId,
+      transaction: hash,
+    };
+  },
+  (r, args) =>
+    `Created shop "${args.name}" at ${r.shop}${r.deterministic ? " (deterministic address)" : ""}\n` +
+    `  factory ${r.factory}, chain ${r.chainId}, admin ${r.admin}, operator ${r.operator ?? "none"}, UTC${
+      r.utcOffsetHours >= 0 ? "+" : ""
+    }${r.utcOffsetHours}\n  transaction ${r.transaction}\n` +
+    `  next: export SHAREMALL_SHOP=${r.shop}`,
+);

@@ -2,7 +2,7 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { createToken, describeRules, formatRules } from "../../../sdk/src/index.js";
 import { connect, shopAddress } from "../lib/chain.js";
-import { runTask, withEmptyDefaults } from "../lib/io.js";
+import { taskAction } from "../lib/io.js";
 import { readTokenFile } from "../lib/spec-file.js";
 
 interface Args {
@@ -11,35 +11,28 @@ interface Args {
   json: boolean;
 }
 
-export default async function tokenCreate(
-  raw: { [K in keyof Args]: Args[K] | undefined },
-  hre: HardhatRuntimeEnvironment,
-): Promise<void> {
-  const args = withEmptyDefaults<Args>(raw);
-  await runTask(
-    args,
-    async () => {
-      const shop = shopAddress(args.shop);
-      const params = await readTokenFile(args.file);
-      const chain = await connect(hre);
-      const { tokenIndex, token, hash } = await createToken(chain.transport, shop, params);
-      return {
-        shop,
-        tokenIndex,
-        token,
-        name: params.name,
-        symbol: params.symbol,
-        transferable: params.transferable,
-        noticeDays: params.noticePeriod / 86_400n,
-        rules: describeRules(params.rules),
-        rulesOnChain: params.rules,
-        summary: formatRules(params.rules),
-        transaction: hash,
-      };
-    },
-    (r) =>
-      `Created token ${r.tokenIndex} ${r.symbol} ("${r.name}") at ${r.token}\n  ${r.summary}\n` +
-      `  ${r.transferable ? "transferable" : "non-transferable"}, notice period ${r.noticeDays} day(s)\n` +
-      `  transaction ${r.transaction}`,
-  );
-}
+export default taskAction(
+  async (args: Args, hre) => {
+    const shop = shopAddress(args.shop);
+    const params = await readTokenFile(args.file);
+    const chain = await connect(hre);
+    const { tokenIndex, token, hash } = await createToken(chain.transport, shop, params);
+    return {
+      shop,
+      tokenIndex,
+      token,
+      name: params.name,
+      symbol: params.symbol,
+      transferable: params.transferable,
+      noticeDays: params.noticePeriod / 86_400n,
+      rules: describeRules(params.rules),
+      rulesOnChain: params.rules,
+      summary: formatRules(params.rules),
+      transaction: hash,
+    };
+  },
+  (r) =>
+    `Created token ${r.tokenIndex} ${r.symbol} ("${r.name}") at ${r.token}\n  ${r.summary}\n` +
+    `  ${r.transferable ? "transferable" : "non-transferable"}, notice period ${r.noticeDays} day(s)\n` +
+    `  transaction ${r.transaction}`,
+);

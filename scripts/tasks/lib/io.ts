@@ -4,6 +4,7 @@
  */
 import { rename, writeFile, open } from "node:fs/promises";
 import path from "node:path";
+import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { classifyError } from "./errors.js";
 
 /** Options every task has. */
@@ -46,6 +47,24 @@ export async function runTask<T>(
     if (args.json) process.stdout.write(`${toJson({ ok: false, error: { code, message, exitCode } })}\n`);
     process.exitCode = exitCode;
   }
+}
+
+/**
+ * A task action as Hardhat's `setAction` lazily imports it: fills the options left unset, then runs `body` through
+ * {@link runTask} (`human` renders the result without `--json`).
+ */
+export function taskAction<Args extends CommonArgs, T extends object>(
+  body: (args: Args, hre: HardhatRuntimeEnvironment) => Promise<T>,
+  human: (result: T, args: Args) => string,
+): (raw: { [K in keyof Args]: Args[K] | undefined }, hre: HardhatRuntimeEnvironment) => Promise<void> {
+  return async (raw, hre) => {
+    const args = withEmptyDefaults<Args>(raw);
+    await runTask(
+      args,
+      () => body(args, hre),
+      (result) => human(result, args),
+    );
+  };
 }
 
 /**
