@@ -1,6 +1,8 @@
 /**
- * ShareMall SDK: chain-free modules for private order anchoring — order hashing and selective disclosure,
- * Merkle batches, EIP-712 receipts — with validation that refuses bad input before anything is hashed or signed.
+ * ShareMall SDK: merchant, customer and holder functions over an ethers signer/provider or viem clients (one
+ * `Transport` seam), read models, private orders (order hashing and selective disclosure, Merkle batches, EIP-712
+ * receipts), token rules in human units, `as const` ABIs and typed contract errors; bad input is refused before
+ * anything is hashed, signed or sent. Guide: docs/sdk.md.
  *
  * @packageDocumentation
  */

@@ -21,7 +21,7 @@ const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
 const SEED = "wuyou-tea";
 
-/** The interview's figures (PROTOCOL.md, "Reference case"), in their own units. */
+/** The interview's figures for Wuyou Tea (the reference case), in their own units. */
 const INTERVIEW_MIN = {
   tokensIssued: 1_000n,
   revenueCny: 300_000n,

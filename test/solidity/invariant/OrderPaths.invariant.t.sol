@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Campaign size: 32 runs x depth 64 = 2,048 handler calls per invariant function, 5 invariant functions, so about
-// 10,000 calls in all, every invariant checked after every call. Pinned inline below so that the run time does not
-// depend on the project-wide defaults.
-
+// Campaign size: the test profiles of hardhat.config.ts (CI: 160 runs x depth 64 = 10,240 handler calls per invariant
+// function), 5 invariant functions, every invariant checked after every call.
 import {Fixture} from "../utils/Fixture.sol";
 import {OrderPathsHandler} from "./OrderPathsHandler.sol";
 import {DividendToken} from "../../../contracts/DividendToken.sol";
@@ -13,7 +11,7 @@ import {IShop} from "../../../contracts/interfaces/IShop.sol";
 /* solhint-disable func-name-mixedcase */
 
 /// @title OrderPathsInvariantTest
-/// @notice PROTOCOL.md invariant 3 across the four order paths (recordOrder / recordOrders, EIP-712 receipts,
+/// @notice Protocol invariant 3 (docs/testing.md) across the four order paths (recordOrder / recordOrders, EIP-712 receipts,
 /// checkout, Merkle batches): an order hash counts once per customer whatever the path (and its use for one customer
 /// never blocks another's), a receipt redeems once, a leaf mints once and only at its customer's or an operator's
 /// call; and supply is exactly what the counted orders mint by the rules (invariant 4), with batch revenue counted

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-// Campaign size: 64 runs x depth 64 = 4,096 handler calls per invariant function, 7 invariant functions (PROTOCOL.md
-// "Invariants" 1-7), so about 28,700 calls in all, every invariant checked after every call. Pinned inline below so
-// that the run time does not depend on the project-wide defaults.
+// Campaign size: the test profiles of hardhat.config.ts (CI: 160 runs x depth 64 = 10,240 handler calls per invariant
+// function), 7 invariant functions (the protocol invariants listed in docs/testing.md), every invariant checked after
+// every call.
 
 import {Fixture} from "../utils/Fixture.sol";
 import {ShareMallHandler} from "./ShareMallHandler.sol";
@@ -13,7 +13,7 @@ import {IShop} from "../../../contracts/interfaces/IShop.sol";
 /* solhint-disable func-name-mixedcase */
 
 /// @title ShareMallInvariantTest
-/// @notice The protocol invariants (PROTOCOL.md "Invariants" 1-7) under random sequences of orders (single, batch,
+/// @notice The protocol invariants (docs/testing.md, "Invariants" 1-7) under random sequences of orders (single, batch,
 /// checkout), pool mints, transfers, deposits, withdrawals, settlements of past days, time jumps, rule changes (at
 /// once or after notice, and cancellations), claims (own, to another recipient, through the factory), recipients
 /// that reject the coin or burn the gas, and roles overreaching.
