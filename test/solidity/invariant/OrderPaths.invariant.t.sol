@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 // Campaign size: the test profiles of hardhat.config.ts (CI: 160 runs x depth 64 = 10,240 handler calls per invariant
 // function), 5 invariant functions, every invariant checked after every call.
+
 import {Fixture} from "../utils/Fixture.sol";
 import {OrderPathsHandler} from "./OrderPathsHandler.sol";
 import {DividendToken} from "../../../contracts/DividendToken.sol";
@@ -11,11 +12,11 @@ import {IShop} from "../../../contracts/interfaces/IShop.sol";
 /* solhint-disable func-name-mixedcase */
 
 /// @title OrderPathsInvariantTest
-/// @notice Protocol invariant 3 (docs/testing.md) across the four order paths (recordOrder / recordOrders, EIP-712 receipts,
-/// checkout, Merkle batches): an order hash counts once per customer whatever the path (and its use for one customer
-/// never blocks another's), a receipt redeems once, a leaf mints once and only at its customer's or an operator's
-/// call; and supply is exactly what the counted orders mint by the rules (invariant 4), with batch revenue counted
-/// once, when anchored.
+/// @notice Protocol invariant 3 (docs/testing.md) across the four order paths (recordOrder / recordOrders,
+/// EIP-712 receipts, checkout, Merkle batches): an order hash counts once per customer whatever the path (and its
+/// use for one customer never blocks another's), a receipt redeems once, a leaf mints once and only at its
+/// customer's or an operator's call; and supply is exactly what the counted orders mint by the rules (invariant 4),
+/// with batch revenue counted once, when anchored.
 /// @dev One shop (UTC+8) with two tokens and no supply cap; `OrderPathsHandler` is the only target. Order hashes come
 /// from a pool of 16 and customers from 5 actors, so most hashes are tried by several paths and several customers.
 contract OrderPathsInvariantTest is Fixture {
