@@ -35,6 +35,13 @@ export default defineConfig({
     tests: { mocha: "test/mocha", solidity: "test/solidity" },
     ignition: "deploy",
   },
+  // `ignition deploy ... --strategy create2` deploys through the CreateX factory at the same address on every chain
+  // that has CreateX, from this salt (the deployer does not matter); the default strategy uses plain CREATE.
+  ignition: {
+    strategyConfig: {
+      create2: { salt: "0x5368617265004d616c6c2d76310000000000000000000000000000000000000a" },
+    },
+  },
   typechain: {
     outDir: "types/ethers-contracts",
   },

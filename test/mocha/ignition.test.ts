@@ -16,4 +16,21 @@ describe("Ignition module deploy/modules/ShareMall", () => {
     );
     expect(await factory.shopCount()).to.equal(0n);
   });
+
+  it("with --strategy create2 deploys to the same addresses whoever deploys, on every fresh chain", async () => {
+    const addresses: string[][] = [];
+    for (const deployer of [0, 5]) {
+      const { ethers, ignition } = await network.create();
+      const from = (await ethers.getSigners())[deployer];
+      const { factory, shopImplementation, tokenImplementation } = await ignition.deploy(ShareMall, {
+        strategy: "create2",
+        defaultSender: from.address,
+      });
+      addresses.push(await Promise.all([factory, shopImplementation, tokenImplementation].map((c) => c.getAddress())));
+      expect(await factory.shopImplementation()).to.equal(addresses[addresses.length - 1][1]);
+    }
+    expect(addresses[1]).to.deep.equal(addresses[0]);
+    // Not the plain CREATE addresses of a fresh chain's first account.
+    expect(addresses[0][0]).to.not.equal("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0");
+  });
 });
