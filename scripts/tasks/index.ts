@@ -6,64 +6,30 @@
 import { task } from "hardhat/config";
 import { ArgumentType } from "hardhat/types/arguments";
 
+/** A string option with no default: unset means the task's own fallback (or its "missing option" error). */
+const text = <const N extends string>(name: N, description: string) =>
+  ({ name, description, type: ArgumentType.STRING_WITHOUT_DEFAULT, defaultValue: undefined }) as const;
+
 const json = { name: "json", description: "Print the result as JSON on stdout" } as const;
-const shop = {
-  name: "shop",
-  description: "The shop's address (default: the SHAREMALL_SHOP variable)",
-  type: ArgumentType.STRING_WITHOUT_DEFAULT,
-  defaultValue: undefined,
-} as const;
+const shop = text("shop", "The shop's address (default: the SHAREMALL_SHOP variable)");
 
 export const shareMallTasks = [
   task("shop:create", "Create a merchant's shop through the ShareMall factory")
-    .addOption({
-      name: "factory",
-      description: "Factory address (default: SHAREMALL_FACTORY, else the Ignition deployment on this chain)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "name",
-      description: "The shop's display name",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "utcOffset",
-      description: 'Hours ahead of UTC of the merchant\'s days, e.g. "8", "5.5" or "-3"',
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "admin",
-      description: "Merchant admin (default: the sending account)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "operator",
-      description: 'Operator that records orders (default: the sending account; "none" for none)',
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "salt",
-      description: "Create at a deterministic address: a 32-byte hex salt, or any text (its keccak-256)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
+    .addOption(
+      text("factory", "Factory address (default: SHAREMALL_FACTORY, else the Ignition deployment on this chain)"),
+    )
+    .addOption(text("name", "The shop's display name"))
+    .addOption(text("utcOffset", 'Hours ahead of UTC of the merchant\'s days, e.g. "8", "5.5" or "-3"'))
+    .addOption(text("admin", "Merchant admin (default: the sending account)"))
+    .addOption(text("operator", 'Operator that records orders (default: the sending account; "none" for none)'))
+    .addOption(text("salt", "Create at a deterministic address: a 32-byte hex salt, or any text (its keccak-256)"))
     .addFlag(json)
     .setAction(() => import("./actions/shop-create.js"))
     .build(),
 
   task("token:create", "Create a dividend token of a shop from a JSON or YAML token file (validated by the SDK)")
     .addOption(shop)
-    .addOption({
-      name: "file",
-      description: "Token file: name, symbol, transferable, noticeDays, rules (see docs/cli.md)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
+    .addOption(text("file", "Token file: name, symbol, transferable, noticeDays, rules (see docs/cli.md)"))
     .addFlag(json)
     .setAction(() => import("./actions/token-create.js"))
     .build(),
@@ -71,12 +37,7 @@ export const shareMallTasks = [
   task("rules:schedule", "Change a token's rules: at once if only the dividend rises, else after its notice period")
     .addOption(shop)
     .addOption({ name: "token", description: "Token index", type: ArgumentType.INT, defaultValue: 0 })
-    .addOption({
-      name: "file",
-      description: "Rules file (JSON or YAML): the rules, or a token file with a rules field",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
+    .addOption(text("file", "Rules file (JSON or YAML): the rules, or a token file with a rules field"))
     .addFlag({ name: "cancel", description: "Cancel the token's pending rule change instead" })
     .addFlag(json)
     .setAction(() => import("./actions/rules-schedule.js"))
@@ -84,18 +45,8 @@ export const shareMallTasks = [
 
   task("roles:grant", "Grant (or with --revoke, revoke) a shop role")
     .addOption(shop)
-    .addOption({
-      name: "role",
-      description: "operator, poolManager or admin",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "account",
-      description: "The account",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
+    .addOption(text("role", "operator, poolManager or admin"))
+    .addOption(text("account", "The account"))
     .addFlag({ name: "revoke", description: "Revoke the role instead of granting it" })
     .addFlag(json)
     .setAction(() => import("./actions/roles-grant.js"))
@@ -103,60 +54,25 @@ export const shareMallTasks = [
 
   task("orders:record", "Record orders from a CSV or JSON file, resumably, in chunks under the block gas limit")
     .addOption(shop)
-    .addOption({
-      name: "file",
-      description: "Orders file (.csv or .json; see docs/cli.md)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "state",
-      description: "State file keeping the salts (default: <file>.record-state.json)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "out",
-      description: "Receipt file: every order's hash, salt and transaction (default: <file>.receipt.json)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
+    .addOption(text("file", "Orders file (.csv or .json; see docs/cli.md)"))
+    .addOption(text("state", "State file keeping the salts (default: <file>.record-state.json)"))
+    .addOption(text("out", "Receipt file: every order's hash, salt and transaction (default: <file>.receipt.json)"))
     .addOption({
       name: "chunkSize",
       description: "Most orders per transaction (smaller chunks if the gas estimate needs it)",
       type: ArgumentType.INT,
       defaultValue: 200,
     })
-    .addOption({
-      name: "maxGasPerTx",
-      description: "Gas cap per transaction (default: 80 % of the block gas limit)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
+    .addOption(text("maxGasPerTx", "Gas cap per transaction (default: 80 % of the block gas limit)"))
     .addFlag(json)
     .setAction(() => import("./actions/orders-record.js"))
     .build(),
 
   task("orders:anchor", "Anchor a CSV or JSON file of orders as one Merkle batch and write the customers' proofs")
     .addOption(shop)
-    .addOption({
-      name: "file",
-      description: "Orders file (.csv or .json; see docs/cli.md)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "state",
-      description: "State file keeping the salts (default: <file>.anchor-state.json)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "out",
-      description: "Output prefix: <out>.batch.json, <out>.salts.json, <out>.customers/ (default: <file>)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
+    .addOption(text("file", "Orders file (.csv or .json; see docs/cli.md)"))
+    .addOption(text("state", "State file keeping the salts (default: <file>.anchor-state.json)"))
+    .addOption(text("out", "Output prefix: <out>.batch.json, <out>.salts.json, <out>.customers/ (default: <file>)"))
     .addFlag(json)
     .setAction(() => import("./actions/orders-anchor.js"))
     .build(),
@@ -173,18 +89,8 @@ export const shareMallTasks = [
 
   task("shop:report", "Report a shop's days (revenue, dividends, settlement) and its top holders")
     .addOption(shop)
-    .addOption({
-      name: "fromDay",
-      description: "First shop day (default: 29 days before --to-day)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
-    .addOption({
-      name: "toDay",
-      description: "Last shop day (default: today)",
-      type: ArgumentType.STRING_WITHOUT_DEFAULT,
-      defaultValue: undefined,
-    })
+    .addOption(text("fromDay", "First shop day (default: 29 days before --to-day)"))
+    .addOption(text("toDay", "Last shop day (default: today)"))
     .addOption({ name: "top", description: "Holders listed per token", type: ArgumentType.INT, defaultValue: 5 })
     .addOption({
       name: "fromBlock",
