@@ -7,7 +7,7 @@
  */
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
-import { recordOrders, ShareMallError, validateAmount, type Hex } from "../../../sdk/src/index.js";
+import { recordOrders, validateAmount, type Hex } from "../../../sdk/src/index.js";
 import { connect, shopAddress, waitForPending } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
 import { formatDuration, note, Progress, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
@@ -63,14 +63,6 @@ function receipt(
   };
 }
 
-/** An estimate the node refused without a ShareMall revert reason: typically gas above the block limit. */
-function isEstimateRefusal(error: unknown): boolean {
-  // Typed SDK errors (a decoded revert, a missing role, an order too large alone...) are final.
-  if (error instanceof ShareMallError) return false;
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  return error instanceof Error && /revert|gas/i.test(`${error.message} ${String(cause ?? "")}`);
-}
-
 export default taskAction(
   async (args: Args, hre) => {
     const started = Date.now();
@@ -102,59 +94,44 @@ export default taskAction(
 
     let sent = 0;
     let minedTxs = 0;
-    let perTx = args.chunkSize;
     try {
-      for (;;) {
-        // What this call sends: every order not yet recorded (a retry after a refused estimate starts here).
-        const batch = todo.filter((i) => status[i] === "not sent");
-        if (batch.length === 0) break;
+      // Every order not yet recorded, in file order. The SDK splits a chunk that is over the gas cap or that the
+      // node refuses to estimate (beyond the block gas limit), and skips what was counted since the check above (a
+      // transaction of a crashed run mined late): never twice.
+      const batch = todo.filter((i) => status[i] === "not sent");
+      if (batch.length > 0) {
         let callDone = 0;
-        let result: Awaited<ReturnType<typeof recordOrders>>;
-        try {
-          result = await recordOrders(
-            chain.transport,
-            shop,
-            batch.map((i) => ({
-              orderHash: hashed[i].orderHash,
-              customer: hashed[i].order.customer,
-              amount: hashed[i].order.amount,
-              referrer: hashed[i].order.referrer,
-            })),
-            {
-              maxOrdersPerTx: perTx,
-              ...(maxGasPerTx !== undefined ? { maxGasPerTx } : {}),
-              // Counted since the check above (a transaction of a crashed run mined late): skip, never twice.
-              skipCounted: true,
-              // After each mined transaction; the SDK sends in input order.
-              onProgress: (p) => {
-                for (let k = callDone; k < p.ordersDone; k++) {
-                  status[batch[k]] = "recorded";
-                  txOf[batch[k]] = p.hash;
-                }
-                transactions.push({ hash: p.hash, orders: p.ordersDone - callDone, gasUsed: null });
-                sent += p.ordersDone - callDone;
-                callDone = p.ordersDone;
-                minedTxs++;
-                progress.update(sent);
-                if (crashAfter > 0 && minedTxs >= crashAfter) {
-                  note(`orders:record: SHAREMALL_CRASH_AFTER_CHUNKS=${crashAfter}: crashing on purpose`);
-                  process.kill(process.pid, "SIGKILL");
-                }
-              },
+        const result = await recordOrders(
+          chain.transport,
+          shop,
+          batch.map((i) => ({
+            orderHash: hashed[i].orderHash,
+            customer: hashed[i].order.customer,
+            amount: hashed[i].order.amount,
+            referrer: hashed[i].order.referrer,
+          })),
+          {
+            maxOrdersPerTx: args.chunkSize,
+            ...(maxGasPerTx !== undefined ? { maxGasPerTx } : {}),
+            skipCounted: true,
+            // After each mined transaction; the SDK sends in input order.
+            onProgress: (p) => {
+              for (let k = callDone; k < p.ordersDone; k++) {
+                status[batch[k]] = "recorded";
+                txOf[batch[k]] = p.hash;
+              }
+              transactions.push({ hash: p.hash, orders: p.ordersDone - callDone, gasUsed: null });
+              sent += p.ordersDone - callDone;
+              callDone = p.ordersDone;
+              minedTxs++;
+              progress.update(sent);
+              if (crashAfter > 0 && minedTxs >= crashAfter) {
+                note(`orders:record: SHAREMALL_CRASH_AFTER_CHUNKS=${crashAfter}: crashing on purpose`);
+                process.kill(process.pid, "SIGKILL");
+              }
             },
-          );
-        } catch (error) {
-          // A node refuses to estimate a chunk above the block gas limit (instead of returning a large estimate):
-          // nothing of that chunk was sent, so retry what is left with chunks half as large.
-          if (perTx > 1 && isEstimateRefusal(error)) {
-            perTx = Math.ceil(perTx / 2);
-            note(
-              `orders:record: the node refused to estimate a chunk; retrying with at most ${perTx} orders per transaction`,
-            );
-            continue;
-          }
-          throw error;
-        }
+          },
+        );
         // The authoritative account: each chunk's input range, and what the SDK skipped.
         for (const c of result.chunks) {
           const tx = transactions.find((t) => t.hash === c.hash);
@@ -165,7 +142,6 @@ export default taskAction(
           }
         }
         for (const k of result.skipped) status[batch[k]] = "already counted";
-        break;
       }
     } catch (error) {
       await writeFileAtomic(
