@@ -15,7 +15,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { network } from "hardhat";
 import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import type { DividendToken, PlainERC20, ShareMallFactory, Shop } from "../types/ethers-contracts/index.js";
+import type { DividendToken, IShop, PlainERC20, ShareMallFactory } from "../types/ethers-contracts/index.js";
 import { buildBatch, signReceipt, type BatchOrderInput } from "../sdk/src/index.js";
 import { gasBreakdown, type Breakdown } from "./lib/gas-trace.js";
 import {
@@ -67,6 +67,7 @@ const RULES = {
 };
 
 interface OrderInput {
+  orderId: bigint;
   orderHash: string;
   customer: string;
   amount: bigint;
@@ -126,8 +127,11 @@ async function goToDay(day: bigint): Promise<void> {
   await networkHelpers.time.increaseTo(Number(day) * DAY - UTC_OFFSET + 3600);
 }
 
+/** Order ids of the operator's paths, handed out in sequence as a merchant backend numbers its orders. */
+let nextOrderId = 1n;
+
 function order(tag: string, customer: string, amount: bigint, referrer: string = ethers.ZeroAddress): OrderInput {
-  return { orderHash: ethers.id(`sharemall-bench/${tag}`), customer, amount, referrer };
+  return { orderId: nextOrderId++, orderHash: ethers.id(`sharemall-bench/${tag}`), customer, amount, referrer };
 }
 
 /** Pseudo-random but fixed customer addresses (full-entropy bytes, so calldata costs what real addresses cost). */
@@ -140,11 +144,11 @@ function syntheticAmount(index: number): bigint {
   return 300n * FINNEY + BigInt(index % 7) * 150n * FINNEY;
 }
 
-async function createShop(factory: ShareMallFactory, name: string): Promise<Shop> {
+async function createShop(factory: ShareMallFactory, name: string): Promise<IShop> {
   const params = { admin: admin.address, operator: operator.address, utcOffset: UTC_OFFSET, name };
   const address = await factory.createShop.staticCall(params);
   await mined(factory.createShop(params));
-  return (await ethers.getContractAt("Shop", address)) as unknown as Shop;
+  return (await ethers.getContractAt("IShop", address)) as unknown as IShop;
 }
 
 function tokenParams(name: string, symbol: string, transferable: boolean, dividendBps = RULES.dividendBps) {
@@ -152,7 +156,10 @@ function tokenParams(name: string, symbol: string, transferable: boolean, divide
 }
 
 /** A shop with one transferable token (transferability changes nothing but `transfer`) and a pool manager. */
-async function createBenchShop(factory: ShareMallFactory, name: string): Promise<{ shop: Shop; token: DividendToken }> {
+async function createBenchShop(
+  factory: ShareMallFactory,
+  name: string,
+): Promise<{ shop: IShop; token: DividendToken }> {
   const shop = await createShop(factory, name);
   await mined(shop.grantRole(await shop.POOL_MANAGER_ROLE(), poolManager.address));
   await mined(shop.createToken(tokenParams("Wuyou Dividend Coin", "YDC", true)));
@@ -161,7 +168,7 @@ async function createBenchShop(factory: ShareMallFactory, name: string): Promise
 }
 
 /** Records `orders`, splitting the batch if it does not fit in one transaction. */
-async function recordBatch(shop: Shop, orders: OrderInput[]): Promise<void> {
+async function recordBatch(shop: IShop, orders: OrderInput[]): Promise<void> {
   try {
     await mined(shop.connect(operator).recordOrders(orders, { gasLimit: TX_GAS_CAP }));
   } catch (error) {
@@ -190,16 +197,16 @@ function seedOrders(tag: string): OrderInput[] {
 }
 
 /** One `recordOrders` of returning signing customers `indexes` (the benchmark days use the same in both shops). */
-async function recordReturning(shop: Shop, tag: string, indexes: number[], amounts: bigint[]): Promise<void> {
+async function recordReturning(shop: IShop, tag: string, indexes: number[], amounts: bigint[]): Promise<void> {
   const orders = indexes.map((k, n) => order(`${tag}/${k}`, c[k].address, amounts[n] * FINNEY));
   await mined(shop.connect(operator).recordOrders(orders));
 }
 
-function checkoutAs(shop: Shop, customer: HardhatEthersSigner, tag: string, amount: bigint) {
+function checkoutAs(shop: IShop, customer: HardhatEthersSigner, tag: string, amount: bigint) {
   return shop.connect(customer).checkout(ethers.id(`sharemall-bench/${tag}`), ethers.ZeroAddress, { value: amount });
 }
 
-const bothShops = (): [{ shop: Shop; token: DividendToken }, string][] => [
+const bothShops = (): [{ shop: IShop; token: DividendToken }, string][] => [
   [small, "small"],
   [large, "large"],
 ];
@@ -375,7 +382,7 @@ const params = { admin: admin.address, operator: operator.address, utcOffset: UT
 check((await factory.shopCount()) > 0n, "the factory already has shops");
 const newShopAddress = await factory.createShop.staticCall(params);
 await measure("createShop", factory.createShop(params));
-const newShop = (await ethers.getContractAt("Shop", newShopAddress)) as unknown as Shop;
+const newShop = (await ethers.getContractAt("IShop", newShopAddress)) as unknown as IShop;
 await measure("createToken", newShop.createToken(tokenParams("Wuyou Dividend Coin", "YDC", false)));
 await measure("createToken.second", newShop.createToken(tokenParams("Wuyou Mall Coin", "YMC", false, 1000n)));
 
@@ -399,17 +406,19 @@ function batchOrders(tag: number, count: number, measured: number): BatchOrderIn
 }
 const MILLION = 1_000_000;
 const MEASURED_LEAF = 777_777;
-const small10 = await buildBatch(batchOrders(0xb1, 10, -1));
+const small10 = await buildBatch(batchOrders(0xb1, 10, -1), { firstOrderId: nextOrderId });
+nextOrderId += 10n;
 const started1M = Date.now();
-const batch1M = await buildBatch(batchOrders(0xb2, MILLION, MEASURED_LEAF));
+const batch1M = await buildBatch(batchOrders(0xb2, MILLION, MEASURED_LEAF), { firstOrderId: nextOrderId });
+nextOrderId += BigInt(MILLION);
 log(`  built the 1,000,000-order tree in ${((Date.now() - started1M) / 1000).toFixed(1)} s`);
 await measure(
   "anchorBatch.10",
-  small.shop.connect(operator).anchorBatch(small10.root, small10.orderCount, small10.totalRevenue),
+  small.shop.connect(operator).anchorBatch(small10.root, small10.firstOrderId, small10.orderCount, small10.totalRevenue),
 );
 await measure(
   "anchorBatch.1M",
-  small.shop.connect(operator).anchorBatch(batch1M.root, batch1M.orderCount, batch1M.totalRevenue),
+  small.shop.connect(operator).anchorBatch(batch1M.root, batch1M.firstOrderId, batch1M.orderCount, batch1M.totalRevenue),
 );
 const leaf = batch1M.leaf(MEASURED_LEAF);
 const proof = batch1M.proof(MEASURED_LEAF);
@@ -423,7 +432,7 @@ await mined(
     .connect(operator)
     .mintFromBatch(
       batch1M.root,
-      neighbour.index,
+      neighbour.orderId,
       neighbour.orderHash,
       neighbour.customer,
       neighbour.amount,
@@ -435,16 +444,21 @@ await measure(
   "mintFromBatch.1M",
   small.shop
     .connect(newcomer)
-    .mintFromBatch(batch1M.root, leaf.index, leaf.orderHash, leaf.customer, leaf.amount, leaf.referrer, proof),
+    .mintFromBatch(batch1M.root, leaf.orderId, leaf.orderHash, leaf.customer, leaf.amount, leaf.referrer, proof),
 );
 
-// c[5] is a returning customer (last ordered on day B3); the receipt is the day's second order for it.
+// c[5] is a returning customer (last ordered on day B3); the receipt is the day's second order for it. Steady state:
+// an order with the previous id was recorded first, so the receipt's id sets a bit in a used bitmap word (255 of
+// every 256 ids do).
+if (nextOrderId % 256n === 255n) nextOrderId++;
+await mined(small.shop.connect(operator).recordOrder(order("small/b4/before-receipt", c[7].address, 700n * FINNEY)));
 const now = BigInt((await ethers.provider.getBlock("latest"))!.timestamp);
 const signed = await signReceipt(
   operator,
   {
     shop: shopAddress,
     chainId,
+    orderId: nextOrderId++,
     customer: c[5].address,
     amount: 1100n * FINNEY,
     orderHash: ethers.id("sharemall-bench/receipt/1"),
@@ -545,6 +559,20 @@ const rows: Row[] = [
   txRow("claim.first", "claim, one token, first-time claimer"),
   txRow("createToken.second", "createToken (clone), second token of a shop"),
 ];
+
+if (process.env.BENCH_DUMP !== undefined) {
+  // Development aid: raw opcode traces (with stacks) of the named measurements, for per-line profiling.
+  await mkdir(OUTPUT_DIR, { recursive: true });
+  for (const id of process.env.BENCH_DUMP.split(",")) {
+    const entry = measured.get(id);
+    if (entry === undefined) continue;
+    const trace = await ethers.provider.send("debug_traceTransaction", [
+      entry.response.hash,
+      { disableStorage: true, disableMemory: true, disableStack: false },
+    ]);
+    await writeFile(`${OUTPUT_DIR}/trace-${id}.json`, JSON.stringify(trace));
+  }
+}
 
 log("tracing the measured transactions for the gas breakdowns...");
 const breakdowns = new Map<string, Breakdown>();

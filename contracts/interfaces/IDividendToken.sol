@@ -10,6 +10,7 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 /// - Non-transferable tokens (the default) revert every `transfer` and `transferFrom`; `approve` still works.
 /// - Dividends belong to whoever holds at settlement time. A transfer moves future dividends, never earned ones.
 /// - Balances and the supply are capped at 2^96 - 1 token-wei (about 79 billion tokens).
+/// - A holder's claimable amount is exact while it stays below 2^96 wei (see `DividendMath`).
 /// - A token clone carries its shop, factory, transfer policy, name and symbol as immutable clone arguments; the
 ///   implementation contract itself has none and rejects every shop or factory call.
 interface IDividendToken is IERC20Metadata {
@@ -32,12 +33,14 @@ interface IDividendToken is IERC20Metadata {
     /// @notice Emitted when the shop's settlement of `day` is distributed to the holders.
     /// @param day The shop day settled.
     /// @param amount Wei distributed: the settlement plus what earlier settlements carried over.
-    event DividendsDistributed(uint256 indexed day, uint256 amount);
+    /// @param accumulator The per-share accumulator after the distribution (modulo 2^160, see `DividendMath`): with
+    /// the `Transfer` events it is all an indexer needs to replay every holder's claimable amount exactly.
+    event DividendsDistributed(uint256 indexed day, uint256 amount, uint256 accumulator);
     /// @notice Emitted when the settlement of `day` arrives while the token has no holders (or is too small to move
     /// the accumulator): it rolls into the next distribution, which then pays `rollover` wei in all.
     event DividendsRolledOver(uint256 indexed day, uint256 amount, uint256 rollover);
     /// @notice Emitted when `holder` claims `amount` wei, paid to `recipient`.
-    event DividendsClaimed(address indexed holder, address indexed recipient, uint256 amount);
+    event DividendsClaimed(address indexed holder, address recipient, uint256 amount);
 
     /// @notice The shop that mints this token and settles its dividends.
     function shop() external view returns (address);
@@ -55,6 +58,7 @@ interface IDividendToken is IERC20Metadata {
     /// @return accumulator Per-share accumulator (wei per token-wei, scaled by 2^64).
     /// @return epoch Number of distributions so far.
     /// @return rollover Wei waiting for the next distribution (zero-supply settlements and rounding carry).
+    /// The accumulator is kept modulo 2^160 (see `DividendMath`).
     function dividendState() external view returns (uint256 accumulator, uint256 epoch, uint256 rollover);
 
     /// @notice Claims all of the caller's dividends to the caller.
@@ -70,13 +74,28 @@ interface IDividendToken is IERC20Metadata {
     /// @return amount Wei paid.
     function claimFor(address holder, address recipient) external returns (uint256 amount);
 
-    /// @notice Mints `amount` token-wei to `to`, or what is left below the 2^96 - 1 supply limit. Shop only.
-    /// @return minted Token-wei minted (less than `amount` only at the supply limit).
-    function mint(address to, uint256 amount) external returns (uint256 minted);
+    /// @notice Mints one order's tokens within `cap` (consumption to `customer` first, then promotion to `referrer`)
+    /// and takes the escrow of its dividends. Shop only.
+    /// @param cap Largest supply the mints may reach (the token's `maxSupply`; 0 for none). A mint past it (or past
+    /// the 2^96 - 1 supply limit) mints what is left. `msg.value` is checkout escrow, as for `mintBatch`.
+    /// @return minted Token-wei minted in all.
+    function mintOrder(
+        address customer,
+        uint256 consumption,
+        address referrer,
+        uint256 promotion,
+        uint256 cap
+    ) external payable returns (uint256 minted);
 
-    /// @notice Receives native coin escrowed by the shop for dividends of a day not settled yet. Shop only. The
-    /// shop's `CheckoutPaid` event records each escrow; the token emits none, to keep checkouts cheap.
-    function depositEscrow() external payable;
+    /// @notice Mints the tokens of one or more orders, in order, each within `cap`, and takes the escrow of their
+    /// dividends. Shop only.
+    /// @param credits One word per mint: the account in the high 160 bits, the token-wei in the low 96 bits.
+    /// @param cap Largest supply the mints may reach (the token's `maxSupply`; 0 for none). A mint past it (or past
+    /// the 2^96 - 1 supply limit) mints what is left, so orders at the cap still count and mint nothing.
+    /// `msg.value` is checkout escrow: dividends of a day not settled yet, held here until the shop's settlement
+    /// of that day distributes them (the shop's `CheckoutPaid` event records each escrow).
+    /// @return minted Token-wei minted in all.
+    function mintBatch(uint256[] calldata credits, uint256 cap) external payable returns (uint256 minted);
 
     /// @notice Distributes `amount` wei owed for shop day `day` (already escrowed here, or sent with the call) to the
     /// current holders. Shop only.

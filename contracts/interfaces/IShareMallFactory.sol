@@ -2,8 +2,9 @@
 pragma solidity 0.8.30;
 
 /// @title IShareMallFactory
-/// @notice One per chain and version: deploys shops and their tokens as EIP-1167 clones of fixed implementations,
-/// lists them, and claims a holder's dividends of many tokens in one transaction.
+/// @notice One per chain and version: deploys shops as EIP-1167 clones of a fixed implementation, registers the tokens
+/// they deploy (EIP-1167 clones of a fixed implementation too), lists them, and claims a holder's dividends of many
+/// tokens in one transaction.
 /// @dev The factory has no power over any shop: it holds no role, no funds, and can only forward a holder's own
 /// claim (`claimMany` always claims for `msg.sender`).
 interface IShareMallFactory {
@@ -21,8 +22,10 @@ interface IShareMallFactory {
 
     /// @notice Thrown when an implementation address has no code.
     error FactoryInvalidImplementation(address implementation);
-    /// @notice Thrown when a token deployment is requested by `caller`, which is not a shop of this factory.
+    /// @notice Thrown when a token registration comes from `caller`, which is not a shop of this factory.
     error FactoryNotShop(address caller);
+    /// @notice Thrown when a shop registers `token` where its next token must be at `expected` (with code).
+    error FactoryUnexpectedToken(address token, address expected);
     /// @notice Thrown when `claimMany` is given `token`, which is not a token of this factory.
     error FactoryUnknownToken(address token);
     /// @notice Thrown when `claimMany` is given no tokens.
@@ -40,7 +43,7 @@ interface IShareMallFactory {
         int32 utcOffset,
         string name
     );
-    /// @notice Emitted when a token clone is deployed for a shop.
+    /// @notice Emitted when a shop registers a token clone it deployed.
     event TokenDeployed(address indexed shop, address indexed token, uint256 indexed tokenIndex);
     /// @notice Emitted by `claimMany` for a token whose claim failed; the other claims go on.
     event ClaimSkipped(address indexed token, address indexed holder, bytes reason);
@@ -48,7 +51,7 @@ interface IShareMallFactory {
     /// @notice The shop implementation every shop clone delegates to.
     function shopImplementation() external view returns (address);
 
-    /// @notice The token implementation every token clone delegates to.
+    /// @notice The token implementation every token clone delegates to (shops clone it when they create a token).
     function tokenImplementation() external view returns (address);
 
     /// @notice Creates a shop clone at a fresh address.
@@ -60,23 +63,13 @@ interface IShareMallFactory {
     /// @notice The address `createShopDeterministic` deploys to for `creator` and `salt`.
     function predictShopAddress(address creator, bytes32 salt) external view returns (address);
 
-    /// @notice Deploys token number `tokenIndex` of the calling shop. Shops only.
-    /// @return token The clone, at `predictTokenAddress(shop, tokenIndex, ...)`.
-    function deployToken(
-        uint256 tokenIndex,
-        string calldata name,
-        string calldata symbol,
-        bool transferable
-    ) external returns (address token);
+    /// @notice Registers token number `tokenIndex` of the calling shop, which the shop has just deployed. Shops only;
+    /// the token must be at `predictTokenAddress(shop, tokenIndex)` and have code.
+    function registerToken(uint256 tokenIndex, address token) external;
 
-    /// @notice The address `deployToken` deploys to for these arguments.
-    function predictTokenAddress(
-        address shop,
-        uint256 tokenIndex,
-        string calldata name,
-        string calldata symbol,
-        bool transferable
-    ) external view returns (address);
+    /// @notice The address of token number `tokenIndex` (0 to 7) of `shop`: a shop deploys its tokens itself, token
+    /// i with its (i + 1)-th CREATE, so a token's address depends only on its shop and index.
+    function predictTokenAddress(address shop, uint256 tokenIndex) external pure returns (address);
 
     /// @notice Number of shops created.
     function shopCount() external view returns (uint256);

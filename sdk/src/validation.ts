@@ -164,6 +164,24 @@ export function validateWeiAmount(field: string, value: unknown): bigint {
   return validateAmount(field, value, { min: 1n, max: UINT96_MAX });
 }
 
+/**
+ * Validates an order id of the operator's order paths (recorded orders, receipts, batch leaves): an integer in
+ * `1 .. 2^64 - 1` (the shop stores ids as `uint64`; 0 means "no id").
+ *
+ * @param field - Name of the input, used in the error.
+ * @param value - The order id.
+ * @returns The id as a bigint.
+ * @throws {@link InvalidAmountError} for anything else.
+ * @example
+ * ```ts
+ * validateOrderId("orderId", 1024); // 1024n
+ * validateOrderId("orderId", 0); // throws InvalidAmountError: below the minimum 1
+ * ```
+ */
+export function validateOrderId(field: string, value: unknown): bigint {
+  return validateAmount(field, value, { min: 1n, max: UINT64_MAX });
+}
+
 /** Options of {@link validateBytes32}. */
 export interface Bytes32Options {
   /** Accept 32 zero bytes (default `true`). */

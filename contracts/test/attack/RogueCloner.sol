@@ -35,7 +35,9 @@ contract RogueCloner {
 
     /// @notice Mints `amount` of a rogue token (this contract is its shop) to `to`.
     function mintRogue(IDividendToken token, address to, uint256 amount) external {
-        token.mint(to, amount);
+        uint256[] memory credits = new uint256[](1);
+        credits[0] = (uint256(uint160(to)) << 96) | amount;
+        token.mintBatch(credits, 0);
     }
 
     /// @notice Distributes `amount` wei (sent with the call) to a rogue token's holders.
@@ -48,8 +50,8 @@ contract RogueCloner {
         shop.createToken(params);
     }
 
-    /// @notice Asks `factory` to deploy a token for this contract, which is not a shop of the factory.
-    function deployDirect(IShareMallFactory factory) external returns (address) {
-        return factory.deployToken(0, "Rogue", "RGE", true);
+    /// @notice Asks `factory` to register `token` for this contract, which is not a shop of the factory.
+    function registerDirect(IShareMallFactory factory, address token) external {
+        factory.registerToken(0, token);
     }
 }

@@ -1,7 +1,8 @@
 /**
  * Merkle batches of orders (order path 4), laid out exactly as OpenZeppelin's `StandardMerkleTree` with leaf
- * encoding `["uint256", "bytes32", "address", "uint256", "address"]` = `[index, orderHash, customer, amount,
- * referrer]`.
+ * encoding `["uint256", "bytes32", "address", "uint256", "address"]` = `[orderId, orderHash, customer, amount,
+ * referrer]`. A batch's leaves carry consecutive order ids from the batch's `firstOrderId` (the operator's order
+ * numbers, shared with recorded orders and receipts: each id counts once in the shop).
  *
  * The builder keeps the whole tree in one flat `Uint8Array` in OpenZeppelin's array layout (node `i` has children
  * `2i + 1` and `2i + 2`; the leaves, sorted by hash, fill the last `n` slots in reverse order) and hashes with
@@ -28,7 +29,8 @@ export const BATCH_LEAF_ENCODING: readonly ["uint256", "bytes32", "address", "ui
 /** Most orders one batch may hold (the shop refuses `orderCount > 2^24`). */
 export const MAX_BATCH_ORDERS = 1 << 24;
 
-/** One order of a batch as given by the caller; its leaf index is its position in the batch. */
+/** One order of a batch as given by the caller; its leaf index is its position in the batch, its order id
+ * `firstOrderId + index`. */
 export interface BatchOrderInput {
   /** The order hash (see `hashOrder`); not zero. */
   readonly orderHash: string;
@@ -42,8 +44,10 @@ export interface BatchOrderInput {
 
 /** One validated leaf of a batch: the arguments of `Shop.mintFromBatch` besides the root and proof. */
 export interface BatchLeaf {
-  /** Position in the batch, `0 .. orderCount - 1` (the bit in the shop's minted-leaves bitmap). */
+  /** Position in the batch, `0 .. orderCount - 1`. */
   readonly index: number;
+  /** The order's id, `firstOrderId + index` (its bit in the shop's order-id bitmap). */
+  readonly orderId: bigint;
   readonly orderHash: Hex;
   readonly customer: Address;
   readonly amount: bigint;
@@ -65,21 +69,24 @@ export interface BatchMultiProof {
  *
  * @example
  * ```ts
- * const batch = await buildBatch(orders);
- * const { orderHash, customer, amount, referrer } = batch.leaf(3);
- * await shop.mintFromBatch(batch.root, 3, orderHash, customer, amount, referrer, batch.proof(3));
+ * const batch = await buildBatch(orders, { firstOrderId: 1001n });
+ * const { orderId, orderHash, customer, amount, referrer } = batch.leaf(3);
+ * await shop.mintFromBatch(batch.root, orderId, orderHash, customer, amount, referrer, batch.proof(3));
  * ```
  */
 export interface MerkleBatch {
   /** The Merkle root, as `StandardMerkleTree.of(values, BATCH_LEAF_ENCODING).root` computes it. */
   readonly root: Hex;
+  /** The order id of leaf 0; leaf `i` has id `firstOrderId + i`. */
+  readonly firstOrderId: bigint;
   /** Number of orders (leaves). */
   readonly orderCount: number;
   /** Sum of the amounts in wei (the `totalRevenue` to anchor). */
   readonly totalRevenue: bigint;
   /** The leaf data of order `index`. */
   leaf(index: number): BatchLeaf;
-  /** The leaf hash of order `index`: `keccak256(keccak256(abi.encode(index, orderHash, customer, amount, referrer)))`. */
+  /** The leaf hash of order `index`: `keccak256(keccak256(abi.encode(orderId, orderHash, customer, amount,
+   * referrer)))`. */
   leafHash(index: number): Hex;
   /** The proof of order `index`, identical to `StandardMerkleTree.getProof(index)`. */
   proof(index: number): Hex[];
@@ -108,6 +115,7 @@ class FlatBatch implements MerkleBatch {
   readonly root: Hex;
 
   constructor(
+    readonly firstOrderId: bigint,
     readonly orderCount: number,
     readonly totalRevenue: bigint,
     private readonly orderHashes: readonly Hex[],
@@ -132,6 +140,7 @@ class FlatBatch implements MerkleBatch {
     this.check(index);
     return {
       index,
+      orderId: this.firstOrderId + BigInt(index),
       orderHash: this.orderHashes[index],
       customer: this.customers[index],
       amount: this.amounts[index],
@@ -237,22 +246,57 @@ class FlatBatch implements MerkleBatch {
  * hashes and self-referrals (the shop would revert them at mint time), hashes the leaves, and builds the tree in
  * OpenZeppelin `StandardMerkleTree` layout (same root, proofs and multiproofs).
  *
- * @param orders - The orders in batch order; order `i` gets leaf index `i`. 1 .. 2^24 orders.
+ * @param orders - The orders in batch order; order `i` gets leaf index `i` and order id `firstOrderId + i`.
+ * 1 .. 2^24 orders.
+ * @param options - `firstOrderId`: the order id of the first order, at least 1; the batch takes the ids
+ * `firstOrderId .. firstOrderId + orderCount - 1`, which no recorded order or receipt of the shop may use.
  * @returns The batch.
  * @throws `InvalidBytes32Error`, `InvalidAddressError`, `InvalidAmountError` for a bad field; {@link MerkleBatchError}
- * for an empty or oversized batch, a duplicated order hash or a self-referral.
+ * for an empty or oversized batch, a duplicated order hash, a self-referral or a bad `firstOrderId`.
  * @example
  * ```ts
  * const batch = await buildBatch([
  *   { orderHash: hashOrder(order1, ctx1), customer: alice, amount: 10n ** 16n },
  *   { orderHash: hashOrder(order2, ctx2), customer: bob, amount: 3n * 10n ** 16n, referrer: alice },
- * ]);
- * await shop.anchorBatch(batch.root, batch.orderCount, batch.totalRevenue);
+ * ], { firstOrderId: 1n });
+ * await shop.anchorBatch(batch.root, batch.firstOrderId, batch.orderCount, batch.totalRevenue);
  * const proof = batch.proof(1);
  * ```
  */
-export async function buildBatch(orders: readonly BatchOrderInput[]): Promise<MerkleBatch> {
-  return buildFlatBatch(orders, "orders", await wasmKeccak());
+export async function buildBatch(
+  orders: readonly BatchOrderInput[],
+  options: { readonly firstOrderId: IntegerLike },
+): Promise<MerkleBatch> {
+  const firstOrderId = validateFirstOrderId(options?.firstOrderId, Array.isArray(orders) ? orders.length : 0);
+  return buildFlatBatch(orders, "orders", await wasmKeccak(), firstOrderId);
+}
+
+/** Largest order id (the shop stores ids as `uint64`). */
+export const MAX_ORDER_ID = (1n << 64n) - 1n;
+
+/**
+ * Checks a batch's first order id: an integer of at least 1 such that all `count` ids fit in 64 bits.
+ *
+ * @param value - The first order id.
+ * @param count - Orders in the batch.
+ * @returns The id as a bigint.
+ * @throws {@link MerkleBatchError} naming `firstOrderId`.
+ * @example
+ * ```ts
+ * validateFirstOrderId(1001n, 10); // 1001n
+ * ```
+ */
+export function validateFirstOrderId(value: unknown, count: number): bigint {
+  let id: bigint;
+  if (typeof value === "bigint") id = value;
+  else if (typeof value === "number" && Number.isSafeInteger(value)) id = BigInt(value);
+  else if (typeof value === "string" && /^[0-9]+$/.test(value)) id = BigInt(value);
+  else throw new MerkleBatchError("firstOrderId must be an integer order id of at least 1", undefined, "firstOrderId");
+  if (id < 1n) throw new MerkleBatchError("firstOrderId must be at least 1 (0 is no order id)", undefined, "firstOrderId");
+  if (id + BigInt(Math.max(count, 1)) - 1n > MAX_ORDER_ID) {
+    throw new MerkleBatchError(`order ids from ${id} for ${count} orders pass 2^64 - 1`, undefined, "firstOrderId");
+  }
+  return id;
 }
 
 const ZERO_32 = new Uint8Array(32);
@@ -269,10 +313,15 @@ const UINT96_LIMIT = 1n << 96n;
  * @returns The batch.
  * @example
  * ```ts
- * const batch = buildFlatBatch(orders, "orders", await wasmKeccak());
+ * const batch = buildFlatBatch(orders, "orders", await wasmKeccak(), 1n);
  * ```
  */
-export function buildFlatBatch(orders: readonly BatchOrderInput[], list: ListName, hasher: IHasher): MerkleBatch {
+export function buildFlatBatch(
+  orders: readonly BatchOrderInput[],
+  list: ListName,
+  hasher: IHasher,
+  firstOrderId: bigint,
+): MerkleBatch {
   if (!Array.isArray(orders)) throw new MerkleBatchError(`${list} must be an array`);
   const n = orders.length;
   if (n === 0) throw new MerkleBatchError("a batch needs at least one order", undefined, list);
@@ -285,8 +334,11 @@ export function buildFlatBatch(orders: readonly BatchOrderInput[], list: ListNam
   const amounts: bigint[] = new Array<bigint>(n);
   const hashBytes = new Uint8Array(n * 32);
   const leaves = new Uint8Array(n * 32);
-  // abi.encode(uint256 index, bytes32 orderHash, address customer, uint256 amount, address referrer): 5 words.
+  // abi.encode(uint256 orderId, bytes32 orderHash, address customer, uint256 amount, address referrer): 5 words.
   const enc = new Uint8Array(160);
+  // Order ids fit in 64 bits: the high and low 32-bit halves of the current id, carried by hand.
+  let idHi = Number(firstOrderId >> 32n);
+  let idLo = Number(firstOrderId & 0xffffffffn);
   const parser = new AddressParser(hasher, list);
   let total = 0n;
 
@@ -295,7 +347,12 @@ export function buildFlatBatch(orders: readonly BatchOrderInput[], list: ListNam
     if (typeof order !== "object" || order === null) {
       throw new MerkleBatchError("expected an object with orderHash, customer, amount, referrer", i, `${list}[${i}]`);
     }
-    writeU32(enc, 28, i);
+    writeU32(enc, 24, idHi);
+    writeU32(enc, 28, idLo);
+    if (++idLo === 0x100000000) {
+      idLo = 0;
+      idHi++;
+    }
     // orderHash (field names are built only on error: this loop runs millions of times)
     const oh = order.orderHash;
     if (typeof oh !== "string" || oh.length !== 66 || oh[0] !== "0" || oh[1] !== "x" || !writeHex(oh, enc, 32, 32)) {
@@ -394,7 +451,7 @@ export function buildFlatBatch(orders: readonly BatchOrderInput[], list: ListNam
     }
     tree.set(hasher.digest("binary"), i * 32);
   }
-  return new FlatBatch(n, total, orderHashes, customers, referrers, amounts, tree, treeIndexOf, perm);
+  return new FlatBatch(firstOrderId, n, total, orderHashes, customers, referrers, amounts, tree, treeIndexOf, perm);
 }
 
 /** Entries of the address cache before it is cleared (bounds its memory). */

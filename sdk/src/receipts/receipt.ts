@@ -2,8 +2,10 @@
  * EIP-712 order receipts (order path 2): an operator signs a receipt off chain, the customer (or a relayer)
  * submits it to `Shop.redeemReceipt(receipt, signer, signature)`.
  *
- * Domain `{ name: "ShareMall Shop", version: "1", chainId, verifyingContract: shop }`, primary type
- * `Receipt(address shop,uint256 chainId,address customer,uint256 amount,bytes32 orderHash,address referrer,uint256 deadline)`.
+ * Domain `{ name: "ShareMall Shop", version: "2", chainId, verifyingContract: shop }`, primary type
+ * `Receipt(address shop,uint256 chainId,uint256 orderId,address customer,uint256 amount,bytes32 orderHash,address
+ * referrer,uint256 deadline)`. `orderId` is the operator's order number: each id counts once in the shop, across
+ * recorded orders, receipts and batch leaves.
  *
  * Contract-wallet (ERC-1271) operators: the shop also accepts a signature that `IERC1271(signer).isValidSignature(
  * receiptDigest(receipt), signature)` approves (returns `0x1626ba7e`). Checking that needs a provider, so it is
@@ -27,22 +29,25 @@ import {
   validateChainId,
   validateDeadline,
   validateOptionalAddress,
+  validateOrderId,
   validateWeiAmount,
 } from "../validation.js";
 
 /** EIP-712 domain name of every shop. */
 export const RECEIPT_DOMAIN_NAME = "ShareMall Shop";
 /** EIP-712 domain version of every shop. */
-export const RECEIPT_DOMAIN_VERSION = "1";
+export const RECEIPT_DOMAIN_VERSION = "2";
 /** The EIP-712 type string of a receipt. */
 export const RECEIPT_TYPE =
-  "Receipt(address shop,uint256 chainId,address customer,uint256 amount,bytes32 orderHash,address referrer,uint256 deadline)";
+  "Receipt(address shop,uint256 chainId,uint256 orderId,address customer,uint256 amount,bytes32 orderHash," +
+  "address referrer,uint256 deadline)";
 
 /** The EIP-712 `types` of a receipt (for any EIP-712 library). */
 export const RECEIPT_TYPES: { readonly Receipt: readonly TypedDataField[] } = {
   Receipt: [
     { name: "shop", type: "address" },
     { name: "chainId", type: "uint256" },
+    { name: "orderId", type: "uint256" },
     { name: "customer", type: "address" },
     { name: "amount", type: "uint256" },
     { name: "orderHash", type: "bytes32" },
@@ -60,6 +65,8 @@ export interface ReceiptInput {
   readonly shop: string;
   /** The shop's chain. */
   readonly chainId: IntegerLike;
+  /** The operator's order id, `1 .. 2^64 - 1`: each id counts once in the shop. */
+  readonly orderId: IntegerLike;
   /** The buyer; receives the tokens. */
   readonly customer: string;
   /** Amount in wei, `1 .. 2^96 - 1`. */
@@ -76,6 +83,7 @@ export interface ReceiptInput {
 export interface Receipt {
   readonly shop: Address;
   readonly chainId: bigint;
+  readonly orderId: bigint;
   readonly customer: Address;
   readonly amount: bigint;
   readonly orderHash: Hex;
@@ -87,6 +95,7 @@ export interface Receipt {
 export interface ReceiptJson {
   readonly shop: Address;
   readonly chainId: string;
+  readonly orderId: string;
   readonly customer: Address;
   readonly amount: string;
   readonly orderHash: Hex;
@@ -135,7 +144,8 @@ export interface BuildReceiptOptions {
 }
 
 /**
- * Validates a receipt: shop and customer non-zero addresses, positive chain id, amount `1 .. 2^96 - 1`, non-zero
+ * Validates a receipt: shop and customer non-zero addresses, positive chain id, order id `1 .. 2^64 - 1`, amount
+ * `1 .. 2^96 - 1`, non-zero
  * order hash, referrer not the customer, deadline in unix seconds (and not passed, if `now` is given).
  *
  * @param input - The receipt fields.
@@ -146,7 +156,7 @@ export interface BuildReceiptOptions {
  * @example
  * ```ts
  * const receipt = buildReceipt(
- *   { shop, chainId: 31337, customer: alice, amount: 10n ** 16n, orderHash, deadline: now + 3600 },
+ *   { shop, chainId: 31337, orderId: 1001n, customer: alice, amount: 10n ** 16n, orderHash, deadline: now + 3600 },
  *   { now },
  * );
  * ```
@@ -155,13 +165,14 @@ export function buildReceipt(input: ReceiptInput, options: BuildReceiptOptions =
   if (typeof input !== "object" || input === null) throw new InvalidOrderError("receipt", "expected an object");
   const shop = validateAddress("shop", input.shop);
   const chainId = validateChainId(input.chainId);
+  const orderId = validateOrderId("orderId", input.orderId);
   const customer = validateAddress("customer", input.customer);
   const amount = validateWeiAmount("amount", input.amount);
   const orderHash = validateBytes32("orderHash", input.orderHash, { allowZero: false });
   const referrer = validateOptionalAddress("referrer", input.referrer);
   if (referrer === customer) throw new InvalidOrderError("referrer", "a customer cannot refer itself");
   const deadline = validateDeadline(input.deadline, options.now);
-  return { shop, chainId, customer, amount, orderHash, referrer, deadline };
+  return { shop, chainId, orderId, customer, amount, orderHash, referrer, deadline };
 }
 
 /**
@@ -179,6 +190,7 @@ export function receiptToJson(receipt: ReceiptInput): ReceiptJson {
   return {
     shop: r.shop,
     chainId: r.chainId.toString(),
+    orderId: r.orderId.toString(),
     customer: r.customer,
     amount: r.amount.toString(),
     orderHash: r.orderHash,
@@ -289,8 +301,8 @@ export interface SignReceiptOptions {
  * the signature does not recover to the signer.
  * @example
  * ```ts
- * const signed = await signReceipt(operatorWallet, { shop, chainId: 31337, customer, amount, orderHash,
- *   deadline: now + 86_400 }, { now });
+ * const signed = await signReceipt(operatorWallet, { shop, chainId: 31337, orderId: 1001n, customer, amount,
+ *   orderHash, deadline: now + 86_400 }, { now });
  * await shop.connect(customer).redeemReceipt(signed.receipt, signed.signer, signed.signature);
  * ```
  */

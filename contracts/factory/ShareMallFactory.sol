@@ -2,9 +2,9 @@
 pragma solidity 0.8.30;
 
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
-import {IShareMallFactory} from "./interfaces/IShareMallFactory.sol";
-import {IShop} from "./interfaces/IShop.sol";
-import {IDividendToken} from "./interfaces/IDividendToken.sol";
+import {IShareMallFactory} from "../interfaces/IShareMallFactory.sol";
+import {IShop} from "../interfaces/IShop.sol";
+import {IDividendToken} from "../interfaces/IDividendToken.sol";
 
 /// @title ShareMallFactory
 /// @notice Deploys shops and tokens as EIP-1167 clones and lists them. See `IShareMallFactory`.
@@ -14,6 +14,9 @@ contract ShareMallFactory is IShareMallFactory {
     address public immutable shopImplementation;
     /// @inheritdoc IShareMallFactory
     address public immutable tokenImplementation;
+
+    /// @dev A shop has at most 8 tokens (`Shop.MAX_TOKENS`), so every token's CREATE nonce fits in one byte.
+    uint256 private constant _MAX_TOKENS = 8;
 
     address[] private _shops;
     mapping(address shop => bool) private _isShop;
@@ -46,36 +49,19 @@ contract ShareMallFactory is IShareMallFactory {
     }
 
     /// @inheritdoc IShareMallFactory
-    function deployToken(
-        uint256 tokenIndex,
-        string calldata name,
-        string calldata symbol,
-        bool transferable
-    ) external returns (address token) {
+    function registerToken(uint256 tokenIndex, address token) external {
         if (!_isShop[msg.sender]) revert FactoryNotShop(msg.sender);
-        token = Clones.cloneDeterministicWithImmutableArgs(
-            tokenImplementation,
-            _tokenArgs(msg.sender, name, symbol, transferable),
-            _tokenSalt(msg.sender, tokenIndex)
-        );
+        address expected = predictTokenAddress(msg.sender, tokenIndex);
+        if (token != expected || token.code.length == 0) revert FactoryUnexpectedToken(token, expected);
         _shopOfToken[token] = msg.sender;
         emit TokenDeployed(msg.sender, token, tokenIndex);
     }
 
     /// @inheritdoc IShareMallFactory
-    function predictTokenAddress(
-        address shop,
-        uint256 tokenIndex,
-        string calldata name,
-        string calldata symbol,
-        bool transferable
-    ) external view returns (address) {
-        return
-            Clones.predictDeterministicAddressWithImmutableArgs(
-                tokenImplementation,
-                _tokenArgs(shop, name, symbol, transferable),
-                _tokenSalt(shop, tokenIndex)
-            );
+    function predictTokenAddress(address shop, uint256 tokenIndex) public pure returns (address) {
+        if (tokenIndex >= _MAX_TOKENS) revert FactoryIndexOutOfRange(tokenIndex, _MAX_TOKENS);
+        // A shop deploys token i with its (i + 1)-th CREATE: the address of RLP([shop, i + 1]), one-byte nonce.
+        return address(uint160(uint256(keccak256(abi.encodePacked(bytes2(0xd694), shop, uint8(tokenIndex + 1))))));
     }
 
     /// @inheritdoc IShareMallFactory
@@ -142,26 +128,4 @@ contract ShareMallFactory is IShareMallFactory {
         return keccak256(abi.encode(creator, salt));
     }
 
-    function _tokenSalt(address shop, uint256 tokenIndex) private pure returns (bytes32) {
-        return keccak256(abi.encode(shop, tokenIndex));
-    }
-
-    function _tokenArgs(
-        address shop,
-        string calldata name,
-        string calldata symbol,
-        bool transferable
-    ) private view returns (bytes memory) {
-        // Lengths fit in one byte: the shop checks name <= 64 and symbol <= 16 bytes.
-        return
-            abi.encodePacked(
-                shop,
-                address(this),
-                transferable,
-                uint8(bytes(name).length),
-                name,
-                uint8(bytes(symbol).length),
-                symbol
-            );
-    }
 }

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {IShopOrders} from "../interfaces/IShopOrders.sol";
+import {OrderLedger} from "../ledger/OrderLedger.sol";
+
+/// @title Checkout
+/// @notice Order path 3: the customer pays for its order in native coin. The dividend share is escrowed in the
+/// tokens at once (so the day can never be short of it) and the rest credited to the merchant balance.
+abstract contract Checkout is IShopOrders, OrderLedger {
+    /// @inheritdoc IShopOrders
+    function checkout(bytes32 orderHash, address referrer) external payable {
+        uint256 amount = _assetReceived();
+        if (amount == 0 || amount > type(uint96).max) revert ShopInvalidAmount(orderHash, amount);
+        Layout storage $ = _layout();
+        bytes32 key = _checkoutKey(orderHash, msg.sender);
+        if ($.checkouts[key]) revert ShopOrderAlreadyCounted(orderHash);
+        $.checkouts[key] = true;
+
+        ShopState memory s = $.state;
+        uint256 day = _today(s.utcOffset);
+        Work[] memory work = _loadWork(s.tokenCount, 0);
+        Context memory context = Context({day: day, path: OrderPath.Checkout, binding: Binding.Strict});
+        _count(work, context, 0, orderHash, msg.sender, amount, referrer);
+        uint256 escrowTotal = _addRevenue(work, day, amount, 1, true);
+        uint256 balance = s.merchantBalance + (amount - escrowTotal);
+        if (balance > type(uint128).max) revert ShopBalanceOverflow(s.merchantBalance, amount - escrowTotal);
+        // Safe cast: checked just above.
+        $.state.merchantBalance = uint128(balance);
+        emit CheckoutPaid(orderHash, escrowTotal);
+        _mint(work);
+    }
+}
