@@ -4,7 +4,7 @@ import { AbiCoder, id, keccak256, TypedDataEncoder, ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { DividendToken, IShop, ShareMallFactory, Shop } from "../../types/ethers-contracts/index.js";
+import type { DividendToken, IShop, ShareMallFactory } from "../../types/ethers-contracts/index.js";
 
 /** China Standard Time, the Wuyou Tea shop's clock. */
 export const UTC_PLUS_8 = 8 * 3600;
@@ -36,7 +36,8 @@ export interface Deployment {
   helpers: NetworkHelpers;
   signers: HardhatEthersSigner[];
   factory: ShareMallFactory;
-  shop: Shop;
+  /** The shop clone, typed with its whole interface (`IShop`: `Shop`'s order functions and `ShopAdmin`'s). */
+  shop: IShop;
   token: DividendToken;
   admin: HardhatEthersSigner;
   operator: HardhatEthersSigner;
@@ -74,7 +75,7 @@ async function deployOn(
     utcOffset: UTC_PLUS_8,
     name: "Wuyou Tea",
   });
-  const shop = (await ethers.getContractAt("Shop", shopAddress)) as unknown as Shop;
+  const shop = (await ethers.getContractAt("IShop", shopAddress)) as unknown as IShop;
   await shop.grantRole(await shop.POOL_MANAGER_ROLE(), poolManager.address);
   await shop.createToken({
     name: "Wuyou Dividend Coin",
@@ -134,14 +135,33 @@ export function hashOf(label: string): string {
   return id(label);
 }
 
-/** A recorded-path order. */
+/**
+ * The order id tests give an order labelled `label`: a fixed function of the label (so a test that uses a label
+ * twice gets the same id, as a merchant numbering its orders would), 1 .. 2^40. Ids of different labels are spread
+ * over many bitmap words; `nextOrderIds` hands out consecutive ids when a test needs them.
+ */
+export function orderIdOf(label: string): bigint {
+  return (BigInt(id(`order-id/${label}`)) % (1n << 40n)) + 1n;
+}
+
+let nextId = 1n << 48n;
+
+/** `count` consecutive order ids that no other call of this function (nor `orderIdOf`) hands out. */
+export function nextOrderIds(count: number): bigint {
+  const first = nextId;
+  nextId += BigInt(count);
+  return first;
+}
+
+/** A recorded-path order; its order id is `orderIdOf(label)` unless given. */
 export function order(
   label: string,
   customer: string,
   amount: bigint,
   referrer: string = ZeroAddress,
+  orderId: bigint = orderIdOf(label),
 ): IShop.OrderStruct {
-  return { orderHash: hashOf(label), customer, amount, referrer };
+  return { orderId, orderHash: hashOf(label), customer, amount, referrer };
 }
 
 /** Rules as returned by the contract, as plain bigints. */
@@ -184,7 +204,7 @@ export function referralShareOf(consumption: bigint, rules: Rules): bigint {
   return (consumption * rules.referralBps) / BPS;
 }
 
-/** Pool allowance accrued by one order that minted `minted` (consumption + promotion). */
+/** Pool allowance of `minted` token-wei minted by the rules (consumption + promotion), rounded down once. */
 export function poolShareOf(minted: bigint, rules: Rules): bigint {
   return rules.poolDen === 0n ? 0n : (minted * rules.poolNum) / rules.poolDen;
 }
@@ -202,9 +222,9 @@ export function escrowOf(before: bigint[], amount: bigint, rules: Rules): bigint
   return owedOf([...before, amount], rules) - owedOf(before, rules);
 }
 
-/** What a token is owed for a day with these orders: floor(sum(amount * dividendBps) / 10000). */
+/** What a token is owed for a day with these orders at the day's rate: floor(sum(amount) * dividendBps / 10000). */
 export function owedOf(amounts: bigint[], rules: Rules): bigint {
-  return amounts.reduce((sum, amount) => sum + amount * rules.dividendBps, 0n) / BPS;
+  return (amounts.reduce((sum, amount) => sum + amount, 0n) * rules.dividendBps) / BPS;
 }
 
 /** DividendMath.perShare: accumulator increase for `amount` wei over `supply` token-wei. */
@@ -212,7 +232,7 @@ export function perShare(amount: bigint, supply: bigint): bigint {
   return (amount << 64n) / supply;
 }
 
-/** DividendMath.earned: a holder's wei for `balance` over an accumulator increase `delta`. */
+/** A holder's wei for `balance` over an accumulator increase `delta` (rounded down). */
 export function earned(balance: bigint, delta: bigint): bigint {
   return (balance * delta) >> 64n;
 }
@@ -254,7 +274,7 @@ export function tokenParams(
 export async function addToken(
   d: Deployment,
   params: IShop.TokenParamsStruct,
-  shop: Shop = d.shop,
+  shop: IShop = d.shop,
   admin: HardhatEthersSigner = d.admin,
 ): Promise<{ index: bigint; token: DividendToken }> {
   const index = await shop.tokenCount();
@@ -273,11 +293,11 @@ export async function addShop(
   operator: HardhatEthersSigner,
   utcOffset: number = UTC_PLUS_8,
   name: string = "Second Shop",
-): Promise<Shop> {
+): Promise<IShop> {
   const params = { admin: admin.address, operator: operator.address, utcOffset, name };
   const address = await d.factory.createShop.staticCall(params);
   await d.factory.createShop(params);
-  return (await d.ethers.getContractAt("Shop", address)) as unknown as Shop;
+  return (await d.ethers.getContractAt("IShop", address)) as unknown as IShop;
 }
 
 // ------------------------------------------------------------------ A model of minting by the rules
@@ -285,12 +305,14 @@ export async function addShop(
 /**
  * The minting rules of one token, applied order by order in TypeScript: consumption, the referrer's share and the
  * one-token-per-N referral bonus (one level only), the `maxSupply` cap, or the 2^96 - 1 supply limit of an uncapped
- * token (consumption first, then promotion), and the management pool allowance on what was minted. Tests compare the
- * chain against it.
+ * token (consumption first, then promotion), and the management pool allowance: `floor(rule-minted × poolNum /
+ * poolDen)` less what the pool minted (computed from the totals, as the shop does). Tests compare the chain with it.
  */
 export class MintModel {
   supply = 0n;
-  allowance = 0n;
+  /** Token-wei minted by the rules (consumption and promotion), and by the pool. */
+  ruleMinted = 0n;
+  poolMinted = 0n;
   readonly balances = new Map<string, bigint>();
   readonly referrerOf = new Map<string, string>();
   readonly known = new Set<string>();
@@ -302,11 +324,20 @@ export class MintModel {
     return this.balances.get(holder) ?? 0n;
   }
 
-  /** Applies one order and returns the pool allowance it added. */
-  order(customer: string, amount: bigint, referrer: string = ZeroAddress): bigint {
+  /** The pool allowance now (one ratio for the token's whole life). */
+  get allowance(): bigint {
+    return poolShareOf(this.ruleMinted, this.rules) - this.poolMinted;
+  }
+
+  /**
+   * Applies one order and returns the pool allowance it added. `deferred` is the binding of receipts and batch
+   * leaves: an order without a referrer leaves a new customer unbound.
+   */
+  order(customer: string, amount: bigint, referrer: string = ZeroAddress, deferred = false): bigint {
     const rules = this.rules;
+    const before = this.allowance;
     const first = !this.known.has(customer);
-    if (first) {
+    if (first && (referrer !== ZeroAddress || !deferred)) {
       this.known.add(customer);
       if (referrer !== ZeroAddress) this.referrerOf.set(customer, referrer);
     }
@@ -325,14 +356,13 @@ export class MintModel {
     promotion = this.cap(promotion);
     this.credit(customer, consumption);
     if (bound !== undefined) this.credit(bound, promotion);
-    const pool = poolShareOf(consumption + promotion, rules);
-    this.allowance += pool;
-    return pool;
+    this.ruleMinted += consumption + promotion;
+    return this.allowance - before;
   }
 
   /** A pool mint. */
   poolMint(to: string, amount: bigint): void {
-    this.allowance -= amount;
+    this.poolMinted += amount;
     this.supply += amount;
     this.credit(to, amount);
   }
@@ -357,6 +387,7 @@ export const RECEIPT_TYPES = {
   Receipt: [
     { name: "shop", type: "address" },
     { name: "chainId", type: "uint256" },
+    { name: "orderId", type: "uint256" },
     { name: "customer", type: "address" },
     { name: "amount", type: "uint256" },
     { name: "orderHash", type: "bytes32" },
@@ -369,28 +400,29 @@ export const RECEIPT_TYPES = {
 export async function signedReceipt(
   d: Deployment,
   signer: HardhatEthersSigner,
-  fields: { customer: string; amount: bigint; orderHash: string; referrer?: string },
-  shop: Shop = d.shop,
+  fields: { customer: string; amount: bigint; orderHash: string; referrer?: string; orderId?: bigint },
+  shop: IShop = d.shop,
 ): Promise<{ receipt: IShop.ReceiptStruct; signature: string; digest: string }> {
   const verifyingContract = await shop.getAddress();
   const chainId = (await d.ethers.provider.getNetwork()).chainId;
   const receipt = {
     shop: verifyingContract,
     chainId,
+    orderId: fields.orderId ?? orderIdOf(`receipt/${fields.orderHash}`),
     customer: fields.customer,
     amount: fields.amount,
     orderHash: fields.orderHash,
     referrer: fields.referrer ?? ZeroAddress,
     deadline: BigInt((await d.helpers.time.latest()) + DAY),
   };
-  const domain = { name: "ShareMall Shop", version: "1", chainId, verifyingContract };
+  const domain = { name: "ShareMall Shop", version: "2", chainId, verifyingContract };
   const signature = await signer.signTypedData(domain, RECEIPT_TYPES, receipt);
   return { receipt, signature, digest: TypedDataEncoder.hash(domain, RECEIPT_TYPES, receipt) };
 }
 
 /** The leaf of a Merkle batch order, double-hashed as in OpenZeppelin's StandardMerkleTree. */
 export function batchLeaf(
-  index: bigint,
+  orderId: bigint,
   orderHash: string,
   customer: string,
   amount: bigint,
@@ -398,7 +430,7 @@ export function batchLeaf(
 ): string {
   const encoded = AbiCoder.defaultAbiCoder().encode(
     ["uint256", "bytes32", "address", "uint256", "address"],
-    [index, orderHash, customer, amount, referrer],
+    [orderId, orderHash, customer, amount, referrer],
   );
   return keccak256(keccak256(encoded));
 }
