@@ -27,8 +27,9 @@ export default defineConfig({
     compilers: [{ version: SOLC_VERSION, path: SOLC_PATH, settings: settings(200) }],
     overrides: {
       "contracts/payouts/DividendToken.sol": { version: SOLC_VERSION, path: SOLC_PATH, settings: settings(10_000) },
-      "contracts/shop/Shop.sol": { version: SOLC_VERSION, path: SOLC_PATH, settings: settings(1_000) },
-      "contracts/shop/ShopAdmin.sol": { version: SOLC_VERSION, path: SOLC_PATH, settings: settings(1_000) },
+      "contracts/shop/Shop.sol": { version: SOLC_VERSION, path: SOLC_PATH, settings: settings(10_000) },
+      "contracts/shop/ShopAdmin.sol": { version: SOLC_VERSION, path: SOLC_PATH, settings: settings(10_000) },
+      "contracts/shop/ShopLens.sol": { version: SOLC_VERSION, path: SOLC_PATH, settings: settings(10_000) },
       // The gas benchmark's baseline ERC-20, compiled like the token it is compared with.
       "contracts/test/PlainERC20.sol": { version: SOLC_VERSION, path: SOLC_PATH, settings: settings(10_000) },
     },

@@ -18,16 +18,15 @@ abstract contract Checkout is IShopOrders, OrderLedger {
         $.checkouts[key] = true;
 
         ShopState memory s = $.state;
+        (address bound, bool firstOrder) = _checkOne(orderHash, msg.sender, amount, referrer, Binding.Strict);
         uint256 day = _today(s.utcOffset);
-        Work[] memory work = _loadWork(s.tokenCount, 0);
-        Context memory context = Context({day: day, path: OrderPath.Checkout, binding: Binding.Strict});
-        _count(work, context, 0, orderHash, msg.sender, amount, referrer);
-        uint256 escrowTotal = _addRevenue(work, day, amount, 1, true);
+        emit OrderCounted(orderHash, msg.sender, day, 0, OrderPath.Checkout, amount);
+        (Mint[] memory mints, uint256 escrowTotal) = _mintsOfOne(s.tokenCount, day, amount, bound, firstOrder, true, true);
         uint256 balance = s.merchantBalance + (amount - escrowTotal);
         if (balance > type(uint128).max) revert ShopBalanceOverflow(s.merchantBalance, amount - escrowTotal);
         // Safe cast: checked just above.
         $.state.merchantBalance = uint128(balance);
         emit CheckoutPaid(orderHash, escrowTotal);
-        _mint(work);
+        _sendMints(mints, msg.sender, bound);
     }
 }

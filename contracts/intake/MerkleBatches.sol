@@ -64,11 +64,11 @@ abstract contract MerkleBatches is IShopOrders, OrderLedger {
             amount,
             proof
         );
-        // Revenue and dividends counted at anchoring: only mint here, on the batch's day.
-        Work[] memory work = _loadWork(entry.tokenCount(), 0);
-        Context memory context = Context({day: entry.day(), path: OrderPath.MerkleBatch, binding: Binding.Deferred});
-        _count(work, context, orderId, orderHash, customer, amount, referrer);
-        _mint(work);
+        // Revenue and dividends counted at anchoring: only mint here, on the batch's day, the tokens it paid.
+        (address bound, bool firstOrder) = _checkOne(orderHash, customer, amount, referrer, Binding.Deferred);
+        emit OrderCounted(orderHash, customer, entry.day(), orderId, OrderPath.MerkleBatch, amount);
+        (Mint[] memory mints, ) = _mintsOfOne(entry.tokenCount(), entry.day(), amount, bound, firstOrder, false, false);
+        _sendMints(mints, customer, bound);
     }
 
     /// @dev Checks a leaf against its batch and marks its order id used; returns the batch as it was.

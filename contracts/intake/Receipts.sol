@@ -23,25 +23,19 @@ abstract contract Receipts is IShopOrders, OrderLedger {
         _checkSignature(ReceiptLib.digest(receipt), signer, signature);
 
         ShopState memory s = _layout().state;
-        Context memory context = Context({
-            day: _today(s.utcOffset),
-            path: OrderPath.Receipt,
-            binding: Binding.Deferred
-        });
-        Work[] memory work = _loadWork(s.tokenCount, 0);
         _useOrderId(receipt.orderId);
         emit ReceiptRedeemed(receipt.orderHash, signer);
-        _count(
-            work,
-            context,
-            receipt.orderId,
+        (address bound, bool firstOrder) = _checkOne(
             receipt.orderHash,
             receipt.customer,
             receipt.amount,
-            receipt.referrer
+            receipt.referrer,
+            Binding.Deferred
         );
-        _addRevenue(work, context.day, receipt.amount, 1, false);
-        _mint(work);
+        uint256 day = _today(s.utcOffset);
+        emit OrderCounted(receipt.orderHash, receipt.customer, day, receipt.orderId, OrderPath.Receipt, receipt.amount);
+        (Mint[] memory mints, ) = _mintsOfOne(s.tokenCount, day, receipt.amount, bound, firstOrder, true, false);
+        _sendMints(mints, receipt.customer, bound);
     }
 
     /// @dev Reverts unless `signature` is `signer`'s signature of `digest`: ECDSA first (an EOA signer needs no code

@@ -10,24 +10,29 @@ abstract contract RecordedOrders is IShopOrders, OrderLedger {
     /// @inheritdoc IShopOrders
     function recordOrder(Order calldata order) external onlyOperator {
         ShopState memory s = _layout().state;
-        uint256 day = _today(s.utcOffset);
-        Work[] memory work = _loadWork(s.tokenCount, 0);
         _useOrderId(order.orderId);
-        Context memory context = Context({day: day, path: OrderPath.Recorded, binding: Binding.Yielding});
-        _count(work, context, order.orderId, order.orderHash, order.customer, order.amount, order.referrer);
-        _addRevenue(work, day, order.amount, 1, false);
-        _mint(work);
+        (address bound, bool firstOrder) = _checkOne(
+            order.orderHash,
+            order.customer,
+            order.amount,
+            order.referrer,
+            Binding.Yielding
+        );
+        uint256 day = _today(s.utcOffset);
+        emit OrderCounted(order.orderHash, order.customer, day, order.orderId, OrderPath.Recorded, order.amount);
+        (Mint[] memory mints, ) = _mintsOfOne(s.tokenCount, day, order.amount, bound, firstOrder, true, false);
+        _sendMints(mints, order.customer, bound);
     }
 
     /// @inheritdoc IShopOrders
     function recordOrders(Order[] calldata orders) external onlyOperator {
         uint256 length = orders.length;
         if (length == 0) revert ShopEmptyBatch();
-        Context memory context;
+        uint256 day;
         Work[] memory work;
         {
             ShopState memory s = _layout().state;
-            context = Context({day: _today(s.utcOffset), path: OrderPath.Recorded, binding: Binding.Yielding});
+            day = _today(s.utcOffset);
             work = _loadWork(s.tokenCount, 2 * length);
         }
         mapping(uint256 => uint256) storage bitmap = _layout().orderIds;
@@ -51,13 +56,13 @@ abstract contract RecordedOrders is IShopOrders, OrderLedger {
                 continue;
             }
             bits |= bit;
-            _count(work, context, orderId, order.orderHash, order.customer, order.amount, order.referrer);
+            _count(work, day, orderId, order.orderHash, order.customer, order.amount, order.referrer);
             revenue += order.amount;
             ++counted;
         }
         bitmap[wordIndex] = bits;
         if (counted == 0) return;
-        _addRevenue(work, context.day, revenue, counted, false);
-        _mint(work);
+        _addRevenue(work, day, revenue, counted);
+        _mintBatches(work);
     }
 }

@@ -77,15 +77,15 @@ interface IDividendToken is IERC20Metadata {
     /// @notice Mints one order's tokens within `cap` (consumption to `customer` first, then promotion to `referrer`)
     /// and takes the escrow of its dividends. Shop only.
     /// @param cap Largest supply the mints may reach (the token's `maxSupply`; 0 for none). A mint past it (or past
-    /// the 2^96 - 1 supply limit) mints what is left. `msg.value` is checkout escrow, as for `mintBatch`.
-    /// @return minted Token-wei minted in all.
+    /// the 2^96 - 1 supply limit) mints what is left. `msg.value` is checkout escrow, as for `mintBatch`. The
+    /// `Transfer` events say what was minted.
     function mintOrder(
         address customer,
         uint256 consumption,
         address referrer,
         uint256 promotion,
         uint256 cap
-    ) external payable returns (uint256 minted);
+    ) external payable;
 
     /// @notice Mints the tokens of one or more orders, in order, each within `cap`, and takes the escrow of their
     /// dividends. Shop only.
@@ -93,9 +93,9 @@ interface IDividendToken is IERC20Metadata {
     /// @param cap Largest supply the mints may reach (the token's `maxSupply`; 0 for none). A mint past it (or past
     /// the 2^96 - 1 supply limit) mints what is left, so orders at the cap still count and mint nothing.
     /// `msg.value` is checkout escrow: dividends of a day not settled yet, held here until the shop's settlement
-    /// of that day distributes them (the shop's `CheckoutPaid` event records each escrow).
-    /// @return minted Token-wei minted in all.
-    function mintBatch(uint256[] calldata credits, uint256 cap) external payable returns (uint256 minted);
+    /// of that day distributes them (the shop's `CheckoutPaid` event records each escrow). The `Transfer` events say
+    /// what was minted.
+    function mintBatch(uint256[] calldata credits, uint256 cap) external payable;
 
     /// @notice Distributes `amount` wei owed for shop day `day` (already escrowed here, or sent with the call) to the
     /// current holders. Shop only.

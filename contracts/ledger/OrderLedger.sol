@@ -8,36 +8,17 @@ import {TokenTerms} from "../types/TokenTerms.sol";
 import {RuleLedger} from "./RuleLedger.sol";
 
 /// @title OrderLedger
-/// @notice How an order counts, whatever path it came by: its order id is used once, the customer's referrer binds,
-/// each token's rules turn the amount into mints, the day's revenue grows, and `OrderCounted` records it. The intake
-/// paths (`contracts/intake/`) check what is particular to them and call these steps.
-/// @dev An order transaction loads every token's rules into memory once (`_loadWork`), counts its orders against
-/// them (`_count`, effects only: each mint is appended to the token's credit list), writes each token's day once
-/// (`_addRevenue`) and then makes one call per token (`_mint`), so a batch pays for its storage and its calls once,
-/// and every call comes after every effect.
+/// @notice How an order counts, whatever path it came by: the customer's referrer binds, each token's rules turn the
+/// amount into mints, the day's revenue grows, and `OrderCounted` records it. The intake paths (`contracts/intake/`)
+/// check what is particular to them (order ids, signatures, proofs, payments) and call these steps.
+/// @dev Two engines, one set of rules:
+/// - one order (`_checkOne`, `OrderCounted`, `_mintsOfOne`, then `_sendMints`): a recorded order, a checkout, a receipt
+///   or a batch leaf. Every effect first (binding, referral counts, the day's revenue and escrow), then one call per
+///   token.
+/// - a batch of recorded orders (`_loadWork`, `_count` per order, `_addRevenue`, `_mintBatches`): every token's
+///   rules are loaded into memory once, each order's mints are appended to the token's credit list, each token's
+///   day is written once and each token called once, so a batch pays for its storage and its calls once.
 abstract contract OrderLedger is RuleLedger, NativeAsset {
-    /// @dev A token's rules and what one transaction's orders mint of it.
-    struct Work {
-        IDividendToken token;
-        uint256 dividendBps;
-        uint256 referralBps;
-        uint256 spendPerToken;
-        uint256 maxSupply;
-        /// @dev The referral bonus rule, loaded only for a referred first order (`type(uint256).max` until then).
-        uint256 referralsPerToken;
-        uint256 minFirstOrder;
-        /// @dev One order's mints (a transaction of one order): consumption to `customer`, promotion to `referrer`.
-        address customer;
-        uint256 consumption;
-        address referrer;
-        uint256 promotion;
-        /// @dev A batch's mints, packed (`account << 96 | amount`), `creditCount` of them used; empty for one order.
-        uint256[] credits;
-        uint256 creditCount;
-        /// @dev Checkout escrow for this token (checkouts only).
-        uint256 escrow;
-    }
-
     /// @dev How an order's referrer binds.
     /// - `Strict` (checkout: the customer names its own referrer): a first order binds, with a referrer or without
     ///   one; a later order naming another referrer reverts.
@@ -51,50 +32,118 @@ abstract contract OrderLedger is RuleLedger, NativeAsset {
         Deferred
     }
 
-    /// @dev What the orders of one transaction share: the day they count on, their path and how they bind.
-    struct Context {
-        uint256 day;
-        OrderPath path;
-        Binding binding;
+    /// @dev What one order mints of one token, and escrows in it.
+    struct Mint {
+        uint256 consumption;
+        uint256 promotion;
+        uint256 cap;
+        uint256 escrow;
+    }
+
+    /// @dev A token's rules and what a batch of recorded orders mints of it.
+    struct Work {
+        uint256 dividendBps;
+        uint256 referralBps;
+        uint256 spendPerToken;
+        uint256 maxSupply;
+        /// @dev The referral bonus rule, loaded only for a referred first order (`type(uint256).max` until then).
+        uint256 referralsPerToken;
+        uint256 minFirstOrder;
+        /// @dev Packed mints (`account << 96 | amount`), `creditCount` of them used.
+        uint256[] credits;
+        uint256 creditCount;
     }
 
     uint256 private constant _AMOUNT_MASK = type(uint96).max;
     uint256 private constant _NOT_LOADED = type(uint256).max;
 
-    /// @dev Loads every token's rules (applying a due pending change) for a transaction of one order (`maxCredits`
-    /// 0) or of a batch whose orders mint up to `maxCredits` times per token.
+    // ---------------------------------------------------------------- One order
+
+    /// @dev Checks one order and binds its customer's referrer; returns the referrer the order counts with and whether
+    /// it is the customer's first order. The caller emits `OrderCounted` and calls `_mintsOfOne`.
+    function _checkOne(
+        bytes32 orderHash,
+        address customer,
+        uint256 amount,
+        address referrer,
+        Binding binding
+    ) internal returns (address bound, bool firstOrder) {
+        if (orderHash == bytes32(0)) revert ShopInvalidOrderHash();
+        if (customer == address(0)) revert ShopInvalidCustomer(orderHash);
+        if (amount == 0) revert ShopInvalidAmount(orderHash, amount);
+        return _bind(customer, referrer, binding);
+    }
+
+    /// @dev Works out what one order of `amount` mints of each of the shop's first `count` tokens and, with
+    /// `addsRevenue` (every path but a batch leaf, whose batch counted it), adds it to each token's `day`; with
+    /// `escrows` (a checkout, whose amount is the payment) also escrows each token's dividend share. Effects only;
+    /// `_sendMints` makes the calls.
+    function _mintsOfOne(
+        uint256 count,
+        uint256 day,
+        uint256 amount,
+        address referrer,
+        bool firstOrder,
+        bool addsRevenue,
+        bool escrows
+    ) internal returns (Mint[] memory mints, uint256 escrowTotal) {
+        if (count == 0) revert ShopNoTokens();
+        mints = new Mint[](count);
+        for (uint256 i; i < count; ++i) {
+            TokenTerms terms = _syncRules(i);
+            Mint memory m = mints[i];
+            if (addsRevenue) {
+                // A checkout escrows within what is left of its payment.
+                uint256 payment = escrows ? amount - escrowTotal : 0;
+                m.escrow = _addTokenRevenue(i, terms.dividendBps(), day, amount, 1, payment);
+                escrowTotal += m.escrow;
+            }
+            (m.consumption, m.promotion) = _mintsOf(i, terms, amount, referrer, firstOrder);
+            m.cap = terms.maxSupply();
+        }
+    }
+
+    /// @dev Sends each token one order's mints (and escrow): one call per token, after every effect.
+    function _sendMints(Mint[] memory mints, address customer, address referrer) internal {
+        uint256 count = mints.length;
+        for (uint256 i; i < count; ++i) {
+            Mint memory m = mints[i];
+            if (m.consumption == 0 && m.promotion == 0 && m.escrow == 0) continue;
+            address token = _tokenAt(i);
+            IDividendToken(token).mintOrder{value: _assetForCall(token, m.escrow)}(
+                customer,
+                m.consumption,
+                referrer,
+                m.promotion,
+                m.cap
+            );
+        }
+    }
+
+    // ---------------------------------------------------------------- A batch of recorded orders
+
+    /// @dev Loads every token's rules (applying a due pending change) for a batch whose orders mint up to
+    /// `maxCredits` times per token.
     function _loadWork(uint256 count, uint256 maxCredits) internal returns (Work[] memory work) {
         if (count == 0) revert ShopNoTokens();
         work = new Work[](count);
         for (uint256 i; i < count; ++i) {
             TokenTerms terms = _syncRules(i);
             Work memory w = work[i];
-            w.token = IDividendToken(_tokenAt(i));
             w.dividendBps = terms.dividendBps();
             w.referralBps = terms.referralBps();
             w.spendPerToken = terms.spendPerToken();
             w.maxSupply = terms.maxSupply();
             w.referralsPerToken = _NOT_LOADED;
-            if (maxCredits != 0) w.credits = new uint256[](maxCredits);
+            w.credits = new uint256[](maxCredits);
         }
     }
 
-    /// @dev Marks the order id of a single-order transaction as used (reverts if it is 0 or used already).
-    function _useOrderId(uint256 orderId) internal {
-        if (orderId == 0) revert ShopInvalidOrderId(0);
-        mapping(uint256 => uint256) storage bitmap = _layout().orderIds;
-        uint256 wordIndex = orderId >> 8;
-        uint256 bit = 1 << (orderId & 0xff);
-        uint256 bits = bitmap[wordIndex];
-        if (bits & bit != 0) revert ShopOrderIdUsed(orderId);
-        bitmap[wordIndex] = bits | bit;
-    }
-
-    /// @dev Counts one order: checks it, binds the referrer, appends the mints of every token's rules to `work` and
-    /// emits `OrderCounted`. The revenue is added by the caller (`_addRevenue`), the mints sent by `_mint`.
+    /// @dev Counts one order of a batch: checks it, binds the referrer, emits `OrderCounted` and appends every token's
+    /// mints to `work`. The revenue is added by the caller (`_addRevenue`), the mints sent by `_mintBatches`.
     function _count(
         Work[] memory work,
-        Context memory context,
+        uint256 day,
         uint256 orderId,
         bytes32 orderHash,
         address customer,
@@ -104,10 +153,58 @@ abstract contract OrderLedger is RuleLedger, NativeAsset {
         if (orderHash == bytes32(0)) revert ShopInvalidOrderHash();
         if (customer == address(0)) revert ShopInvalidCustomer(orderHash);
         if (amount == 0) revert ShopInvalidAmount(orderHash, amount);
-        (address bound, bool firstOrder) = _bind(customer, referrer, context.binding);
-        emit OrderCounted(orderHash, customer, context.day, orderId, context.path, amount);
+        (address bound, bool firstOrder) = _bind(customer, referrer, Binding.Yielding);
+        emit OrderCounted(orderHash, customer, day, orderId, OrderPath.Recorded, amount);
         uint256 count = work.length;
-        for (uint256 i; i < count; ++i) _mintByRules(work[i], i, customer, bound, amount, firstOrder);
+        for (uint256 i; i < count; ++i) {
+            Work memory w = work[i];
+            if (firstOrder && bound != address(0) && w.referralsPerToken == _NOT_LOADED) {
+                TokenCold memory cold = _layout().tokens[i].cold;
+                w.referralsPerToken = cold.referralsPerToken;
+                w.minFirstOrder = cold.minFirstOrder;
+            }
+            (uint256 consumption, uint256 promotion) = _batchMintsOf(w, i, amount, bound, firstOrder);
+            // Consumption first, then promotion: the token mints them in this order within the supply cap.
+            if (consumption != 0) _credit(w, customer, consumption);
+            if (promotion != 0) _credit(w, bound, promotion);
+        }
+    }
+
+    /// @dev Adds a batch's `revenue` wei and `orders` orders to every token's `day`.
+    function _addRevenue(Work[] memory work, uint256 day, uint256 revenue, uint256 orders) internal {
+        uint256 count = work.length;
+        for (uint256 i; i < count; ++i) _addTokenRevenue(i, work[i].dividendBps, day, revenue, orders, 0);
+    }
+
+    /// @dev Sends each token a batch's mints: one call per token, after every effect.
+    function _mintBatches(Work[] memory work) internal {
+        uint256 count = work.length;
+        for (uint256 i; i < count; ++i) {
+            Work memory w = work[i];
+            if (w.creditCount == 0) continue;
+            uint256[] memory credits = w.credits;
+            uint256 used = w.creditCount;
+            // Inline assembly: shrinks the credit list in place to the entries used (only lowers its length).
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                mstore(credits, used)
+            }
+            IDividendToken(_tokenAt(i)).mintBatch(credits, w.maxSupply);
+        }
+    }
+
+    // ---------------------------------------------------------------- Shared steps
+
+    /// @dev Marks the order id of a single-order transaction as used (reverts if it is 0 or used already). A batch of
+    /// recorded orders marks its ids itself, a bitmap word at a time, and skips used ones.
+    function _useOrderId(uint256 orderId) internal {
+        if (orderId == 0) revert ShopInvalidOrderId(0);
+        mapping(uint256 => uint256) storage bitmap = _layout().orderIds;
+        uint256 wordIndex = orderId >> 8;
+        uint256 bit = 1 << (orderId & 0xff);
+        uint256 bits = bitmap[wordIndex];
+        if (bits & bit != 0) revert ShopOrderIdUsed(orderId);
+        bitmap[wordIndex] = bits | bit;
     }
 
     /// @dev Binds `customer`'s referrer on its first order and returns the referrer the order counts with.
@@ -134,43 +231,51 @@ abstract contract OrderLedger is RuleLedger, NativeAsset {
         }
     }
 
-    /// @dev One token's mints for an order: consumption to the customer, promotion to its referrer.
-    function _mintByRules(
+    /// @dev Token `tokenIndex`'s mints for one order: consumption to the customer, promotion to its bound referrer
+    /// (the referral share, plus one token per `referralsPerToken` qualifying referred first orders).
+    function _mintsOf(
+        uint256 tokenIndex,
+        TokenTerms terms,
+        uint256 amount,
+        address referrer,
+        bool firstOrder
+    ) private returns (uint256 consumption, uint256 promotion) {
+        uint256 spendPerToken = terms.spendPerToken();
+        consumption = spendPerToken == 0 ? 0 : (amount * _ONE_TOKEN) / spendPerToken;
+        if (referrer == address(0)) return (consumption, 0);
+        promotion = (consumption * terms.referralBps()) / _BPS;
+        if (firstOrder) {
+            TokenCold memory cold = _layout().tokens[tokenIndex].cold;
+            promotion += _referralBonus(tokenIndex, cold.referralsPerToken, cold.minFirstOrder, amount, referrer);
+        }
+    }
+
+    /// @dev `_mintsOf` for a batch, with the rules already in `w`.
+    function _batchMintsOf(
         Work memory w,
         uint256 tokenIndex,
-        address customer,
-        address referrer,
         uint256 amount,
+        address referrer,
         bool firstOrder
-    ) private {
-        uint256 consumption = w.spendPerToken == 0 ? 0 : (amount * _ONE_TOKEN) / w.spendPerToken;
-        uint256 promotion;
-        if (referrer != address(0)) {
-            promotion = (consumption * w.referralBps) / _BPS;
-            if (firstOrder) {
-                if (w.referralsPerToken == _NOT_LOADED) {
-                    TokenCold memory cold = _layout().tokens[tokenIndex].cold;
-                    w.referralsPerToken = cold.referralsPerToken;
-                    w.minFirstOrder = cold.minFirstOrder;
-                }
-            }
-            if (firstOrder && w.referralsPerToken != 0) {
-                if (amount >= w.minFirstOrder) {
-                    uint256 qualified = ++_layout().qualified[tokenIndex][referrer];
-                    if (qualified % w.referralsPerToken == 0) promotion += _ONE_TOKEN;
-                }
-            }
-        }
-        // Consumption first, then promotion: the token mints them in this order within the supply cap.
-        if (w.credits.length == 0) {
-            w.customer = customer;
-            w.consumption = consumption;
-            w.referrer = referrer;
-            w.promotion = promotion;
-        } else {
-            if (consumption != 0) _credit(w, customer, consumption);
-            if (promotion != 0) _credit(w, referrer, promotion);
-        }
+    ) private returns (uint256 consumption, uint256 promotion) {
+        consumption = w.spendPerToken == 0 ? 0 : (amount * _ONE_TOKEN) / w.spendPerToken;
+        if (referrer == address(0)) return (consumption, 0);
+        promotion = (consumption * w.referralBps) / _BPS;
+        if (firstOrder) promotion += _referralBonus(tokenIndex, w.referralsPerToken, w.minFirstOrder, amount, referrer);
+    }
+
+    /// @dev The referrer's bonus for a referred first order of `amount`: one whole token when the order qualifies
+    /// (`amount >= minFirstOrder`) and brings the referrer's qualifying count to a multiple of `referralsPerToken`.
+    function _referralBonus(
+        uint256 tokenIndex,
+        uint256 referralsPerToken,
+        uint256 minFirstOrder,
+        uint256 amount,
+        address referrer
+    ) private returns (uint256) {
+        if (referralsPerToken == 0 || amount < minFirstOrder) return 0;
+        uint256 qualified = ++_layout().qualified[tokenIndex][referrer];
+        return qualified % referralsPerToken == 0 ? _ONE_TOKEN : 0;
     }
 
     function _credit(Work memory w, address account, uint256 amount) private pure {
@@ -179,30 +284,11 @@ abstract contract OrderLedger is RuleLedger, NativeAsset {
         w.credits[w.creditCount++] = (uint256(uint160(account)) << 96) | amount;
     }
 
-    /// @dev Adds `revenue` wei and `orders` orders to every token's `day`. A token's first order of the day fixes the
-    /// day's dividend rate (its rate now). With `checkout`, each token escrows what the order adds to the day's debt
-    /// in whole wei, i.e. the increase of `floor(revenue × dividendBps / 10000)`, within the payment: a day of
-    /// checkouts only is then fully escrowed (but for a wei or two of dust payments to a shop with several tokens),
-    /// and escrow never exceeds the debt.
-    /// @return escrowTotal Wei to escrow in all (stored per token in `work[i].escrow`).
-    function _addRevenue(
-        Work[] memory work,
-        uint256 day,
-        uint256 revenue,
-        uint256 orders,
-        bool checkout
-    ) internal returns (uint256 escrowTotal) {
-        uint256 count = work.length;
-        for (uint256 i; i < count; ++i) {
-            uint256 payment = checkout ? revenue - escrowTotal : 0;
-            uint256 escrow = _addTokenRevenue(i, work[i].dividendBps, day, revenue, orders, payment);
-            work[i].escrow = escrow;
-            escrowTotal += escrow;
-        }
-    }
-
-    /// @dev `_addRevenue` for token `tokenIndex`, whose rate now is `dividendBps`; escrows up to `payment` wei of a
-    /// checkout. Returns the escrow.
+    /// @dev Adds `revenue` wei and `orders` orders to token `tokenIndex`'s `day`, whose rate is `dividendBps` if the
+    /// day is new (a token's first order of the day fixes the day's rate). Escrows up to `payment` wei of a
+    /// checkout: what the order adds to the day's debt in whole wei, i.e. the increase of
+    /// `floor(revenue × dividendBps / 10000)`, so that a day of checkouts only is fully escrowed (but for a wei or
+    /// two of dust payments to a shop with several tokens) and escrow never exceeds the debt. Returns the escrow.
     function _addTokenRevenue(
         uint256 tokenIndex,
         uint256 dividendBps,
@@ -234,28 +320,5 @@ abstract contract OrderLedger is RuleLedger, NativeAsset {
             escrowed += escrow;
         }
         days_[day] = DayEntryLib.pack(newRevenue, escrowed, dividendBps, newCount, entry.flags());
-    }
-
-    /// @dev Sends each token its mints (and a checkout's escrow): one call per token, after every effect.
-    function _mint(Work[] memory work) internal {
-        uint256 count = work.length;
-        for (uint256 i; i < count; ++i) {
-            Work memory w = work[i];
-            uint256 value = _assetForCall(address(w.token), w.escrow);
-            if (w.credits.length == 0) {
-                if (w.consumption == 0 && w.promotion == 0 && value == 0) continue;
-                w.token.mintOrder{value: value}(w.customer, w.consumption, w.referrer, w.promotion, w.maxSupply);
-            } else {
-                if (w.creditCount == 0) continue;
-                uint256[] memory credits = w.credits;
-                uint256 used = w.creditCount;
-                // Inline assembly: shrinks the credit list in place to the entries used (only lowers its length).
-                // solhint-disable-next-line no-inline-assembly
-                assembly ("memory-safe") {
-                    mstore(credits, used)
-                }
-                w.token.mintBatch(credits, w.maxSupply);
-            }
-        }
     }
 }

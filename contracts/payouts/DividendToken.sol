@@ -171,7 +171,7 @@ contract DividendToken is IDividendToken, IERC20Errors, NativeAsset {
         address referrer,
         uint256 promotion,
         uint256 cap
-    ) external payable onlyShop returns (uint256 minted) {
+    ) external payable onlyShop {
         // The coin that came with the call is checkout escrow: holding it is all it needs until its day settles.
         _assetReceived();
         uint256 d = _dividends;
@@ -183,19 +183,20 @@ contract DividendToken is IDividendToken, IERC20Errors, NativeAsset {
         room -= consumption;
         if (promotion > room) promotion = room;
         if (promotion != 0) _mintTo(referrer, promotion, accumulator);
-        minted = consumption + promotion;
+        uint256 minted = consumption + promotion;
         // minted <= room, so the new supply stays at or below the 2^96 - 1 limit and cannot carry out of the word.
         if (minted != 0) _dividends = d + (minted << 160);
     }
 
     /// @inheritdoc IDividendToken
-    function mintBatch(uint256[] calldata credits, uint256 cap) external payable onlyShop returns (uint256 minted) {
+    function mintBatch(uint256[] calldata credits, uint256 cap) external payable onlyShop {
         // The coin that came with the call is checkout escrow, as in `mintOrder`.
         _assetReceived();
         uint256 d = _dividends;
         uint256 accumulator = uint160(d);
         uint256 room = _room(d >> 160, cap);
         uint256 length = credits.length;
+        uint256 minted;
         for (uint256 k; k < length; ++k) {
             uint256 credit = credits[k];
             uint256 amount = credit & _SUPPLY_LIMIT;

@@ -3,43 +3,32 @@ pragma solidity 0.8.30;
 
 import {AccessControlUpgradeable} from "@openzeppelin/contracts-upgradeable/access/AccessControlUpgradeable.sol";
 import {Clones} from "@openzeppelin/contracts/proxy/Clones.sol";
-import {IERC5267} from "@openzeppelin/contracts/interfaces/IERC5267.sol";
 import {IDividendToken} from "../interfaces/IDividendToken.sol";
 import {IShareMallFactory} from "../interfaces/IShareMallFactory.sol";
 import {IShopAdmin} from "../interfaces/IShopAdmin.sol";
 import {DayMath} from "../libraries/DayMath.sol";
-import {ReceiptLib} from "../libraries/ReceiptLib.sol";
 import {RulesLib} from "../libraries/RulesLib.sol";
 import {RuleLedger} from "../ledger/RuleLedger.sol";
 import {NativeAsset} from "../payouts/NativeAsset.sol";
-import {BatchEntry} from "../types/BatchEntry.sol";
 import {DayEntry, DayEntryLib} from "../types/DayEntry.sol";
 import {TokenTerms} from "../types/TokenTerms.sol";
+import {ShopLens} from "./ShopLens.sol";
 
 /// @title ShopAdmin
 /// @notice The shop's admin module: the initializer, tokens and their rules under the notice rules, roles
-/// (OpenZeppelin's `AccessControlUpgradeable`), the management pool, the merchant's withdrawals and every view. See
-/// `IShopAdmin`.
+/// (OpenZeppelin's `AccessControlUpgradeable`), the management pool and the merchant's withdrawals. See `IShopAdmin`.
+/// Every other selector (the views, `IShopViews`) falls through to `ShopLens`, which this module deploys in its
+/// constructor.
 /// @dev Deployed by the `Shop` implementation's constructor and only ever run by delegatecall from a shop clone (in
 /// the clone's storage, with the clone's caller); called directly it acts on its own storage, which is never
 /// initialised, and holds nothing.
-contract ShopAdmin is IShopAdmin, IERC5267, RuleLedger, AccessControlUpgradeable, NativeAsset {
-    /// @inheritdoc IShopAdmin
-    bytes32 public constant OPERATOR_ROLE = _OPERATOR_ROLE;
-    /// @inheritdoc IShopAdmin
-    bytes32 public constant POOL_MANAGER_ROLE = _POOL_MANAGER_ROLE;
-    /// @inheritdoc IShopAdmin
-    uint256 public constant MAX_TOKENS = _MAX_TOKENS;
-    /// @inheritdoc IShopAdmin
-    uint32 public constant DEFAULT_NOTICE_PERIOD = _DEFAULT_NOTICE_PERIOD;
-    /// @inheritdoc IShopAdmin
-    uint32 public constant MIN_NOTICE_PERIOD = _MIN_NOTICE_PERIOD;
-    /// @inheritdoc IShopAdmin
-    uint256 public constant MAX_BATCH_ORDERS = _MAX_BATCH_ORDERS;
-
+contract ShopAdmin is IShopAdmin, RuleLedger, AccessControlUpgradeable, NativeAsset {
     address private immutable _SELF = address(this);
+    /// @dev The view module, deployed with this one; every shop shares it.
+    address private immutable _LENS;
 
     constructor() {
+        _LENS = address(new ShopLens());
         _disableInitializers();
     }
 
@@ -183,210 +172,36 @@ contract ShopAdmin is IShopAdmin, IERC5267, RuleLedger, AccessControlUpgradeable
         if (!_assetSend(to, amount)) revert ShopWithdrawalFailed(to, amount);
     }
 
-    // ---------------------------------------------------------------- Views
-
     /// @inheritdoc IShopAdmin
-    function adminModule() external view returns (address) {
-        return _SELF;
+    function modules() external view returns (address admin, address views) {
+        return (_SELF, _LENS);
     }
 
-    /// @inheritdoc IShopAdmin
-    function receiptDigest(Receipt calldata receipt) external view returns (bytes32) {
-        return ReceiptLib.digest(receipt);
-    }
-
-    /// @inheritdoc IERC5267
-    function eip712Domain()
-        external
-        view
-        returns (
-            bytes1 fields,
-            string memory name,
-            string memory version,
-            uint256 chainId,
-            address verifyingContract,
-            bytes32 salt,
-            uint256[] memory extensions
-        )
-    {
-        return (hex"0f", ReceiptLib.NAME, ReceiptLib.VERSION, block.chainid, address(this), bytes32(0), new uint256[](0));
-    }
-
-    /// @inheritdoc IShopAdmin
-    function factory() external view returns (address) {
-        return _layout().factory;
-    }
-
-    /// @inheritdoc IShopAdmin
-    function utcOffset() external view returns (int32) {
-        return _layout().state.utcOffset;
-    }
-
-    /// @inheritdoc IShopAdmin
-    function today() external view returns (uint256) {
-        return _today(_layout().state.utcOffset);
-    }
-
-    /// @inheritdoc IShopAdmin
-    function tokenCount() external view returns (uint256) {
-        return _layout().state.tokenCount;
-    }
-
-    /// @inheritdoc IShopAdmin
-    function tokens() external view returns (address[] memory list) {
-        Layout storage $ = _layout();
-        uint256 count = $.state.tokenCount;
-        list = new address[](count);
-        for (uint256 i; i < count; ++i) list[i] = _tokenAt(i);
-    }
-
-    /// @inheritdoc IShopAdmin
-    function tokenConfig(uint256 tokenIndex) external view returns (TokenConfig memory config) {
-        Layout storage $ = _layout();
-        _checkTokenIndex(tokenIndex, $.state.tokenCount);
-        StoredToken storage stored = $.tokens[tokenIndex];
-        config.token = _tokenAt(tokenIndex);
-        uint256 supply = IDividendToken(config.token).totalSupply();
-        config.noticePeriod = stored.cold.noticePeriod;
-        // Safe cast: a pending time has 36 bits.
-        config.pendingAt = uint40(stored.terms.pendingAt());
-        config.rules = _rulesOf(stored);
-        // Safe casts: the token caps its supply at 2^96 - 1, and the allowance is at most the supply.
-        config.minted = uint96(supply);
-        config.poolAllowance = uint96(_poolAllowance(stored, supply));
-        config.pending = $.pending[tokenIndex];
-    }
-
-    /// @inheritdoc IShopAdmin
-    function currentRules(uint256 tokenIndex) external view returns (TokenRules memory) {
-        Layout storage $ = _layout();
-        _checkTokenIndex(tokenIndex, $.state.tokenCount);
-        StoredToken storage stored = $.tokens[tokenIndex];
-        return _isDue(stored.terms.pendingAt()) ? _dueRules(tokenIndex) : _rulesOf(stored);
-    }
-
-    /// @inheritdoc IShopAdmin
-    function pendingRules(uint256 tokenIndex) external view returns (TokenRules memory rules, uint256 effectiveAt) {
-        Layout storage $ = _layout();
-        _checkTokenIndex(tokenIndex, $.state.tokenCount);
-        return ($.pending[tokenIndex], $.tokens[tokenIndex].terms.pendingAt());
-    }
-
-    /// @inheritdoc IShopAdmin
-    function poolAllowance(uint256 tokenIndex) external view returns (uint256) {
-        Layout storage $ = _layout();
-        _checkTokenIndex(tokenIndex, $.state.tokenCount);
-        return _poolAllowance($.tokens[tokenIndex], IDividendToken(_tokenAt(tokenIndex)).totalSupply());
-    }
-
-    /// @inheritdoc IShopAdmin
-    function dayRecord(uint256 day) external view returns (DayRecord memory record) {
-        DayEntry first = _layout().tokenDays[0][day];
-        // Safe casts: a day's revenue has 104 bits and its order count 32.
-        record.revenue = uint128(first.revenue());
-        record.orderCount = uint64(first.orderCount());
-        record.settled = _isSettled(day);
-    }
-
-    /// @inheritdoc IShopAdmin
-    function tokenDay(uint256 tokenIndex, uint256 day) external view returns (TokenDay memory) {
-        DayEntry entry = _layout().tokenDays[tokenIndex][day];
-        return
-            TokenDay({
-                revenue: entry.revenue(),
-                dividendBps: entry.dividendBps(),
-                owed: entry.owed(),
-                escrowed: entry.escrowed(),
-                escrowReleased: entry.flags() & DayEntryLib.ESCROW_RELEASED != 0,
-                settled: entry.flags() & DayEntryLib.SETTLED != 0
-            });
-    }
-
-    /// @inheritdoc IShopAdmin
-    function isOrderIdUsed(uint256 orderId) external view returns (bool) {
-        return _layout().orderIds[orderId >> 8] & (1 << (orderId & 0xff)) != 0;
-    }
-
-    /// @inheritdoc IShopAdmin
-    function orderIdBitmap(uint256 wordIndex) external view returns (uint256) {
-        return _layout().orderIds[wordIndex];
-    }
-
-    /// @inheritdoc IShopAdmin
-    function isCheckoutCounted(bytes32 orderHash, address customer) external view returns (bool) {
-        return _layout().checkouts[_checkoutKey(orderHash, customer)];
-    }
-
-    /// @inheritdoc IShopAdmin
-    function customerOf(address customer) external view returns (address referrer, bool known) {
-        Customer memory c = _layout().customers[customer];
-        return (c.referrer, c.known);
-    }
-
-    /// @inheritdoc IShopAdmin
-    function qualifiedReferrals(uint256 tokenIndex, address referrer) external view returns (uint256) {
-        return _layout().qualified[tokenIndex][referrer];
-    }
-
-    /// @inheritdoc IShopAdmin
-    function merchantBalance() external view returns (uint256) {
-        return _layout().state.merchantBalance;
-    }
-
-    /// @inheritdoc IShopAdmin
-    function revenueDayCount() external view returns (uint256) {
-        return _layout().revenueDays.length;
-    }
-
-    /// @inheritdoc IShopAdmin
-    function unsettledDays(uint256 start, uint256 limit) external view returns (UnsettledDay[] memory list) {
-        Layout storage $ = _layout();
-        uint256 length = $.revenueDays.length;
-        uint256 end = start >= length ? start : (limit > length - start ? length : start + limit);
-        list = new UnsettledDay[](end - start);
-        uint256 found;
-        uint256 current = _today($.state.utcOffset);
-        uint256 count = $.state.tokenCount;
-        for (uint256 k = start; k < end; ++k) {
-            uint256 day = $.revenueDays[k];
-            if (day >= current) continue;
-            UnsettledDay memory entry = UnsettledDay({day: day, owed: 0, unfunded: 0});
-            for (uint256 i; i < count; ++i) {
-                DayEntry d = $.tokenDays[i][day];
-                uint256 flags = d.flags();
-                if (flags & DayEntryLib.SETTLED != 0) continue;
-                uint256 owed = d.owed();
-                if (owed == 0) continue;
-                uint256 unfunded = owed - d.escrowed();
-                entry.owed += flags & DayEntryLib.ESCROW_RELEASED != 0 ? unfunded : owed;
-                entry.unfunded += unfunded;
-            }
-            // A day whose debt rounds to zero, or is paid out, has nothing to settle.
-            if (entry.owed != 0) list[found++] = entry;
-        }
-        // Inline assembly: shrinks a memory array in place (only lowers its length), which Solidity cannot express.
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            mstore(list, found)
-        }
-    }
-
-    /// @inheritdoc IShopAdmin
-    function batch(bytes32 root) external view returns (Batch memory) {
-        BatchEntry entry = _layout().batches[root];
-        // Safe casts: each field was stored from a value that fits.
-        return
-            Batch({
-                day: uint32(entry.day()),
-                firstOrderId: uint64(entry.firstOrderId()),
-                orderCount: uint32(entry.orderCount()),
-                mintedCount: uint32(entry.mintedCount()),
-                unmintedRevenue: uint96(entry.unmintedRevenue()),
-                tokenCount: uint8(entry.tokenCount())
-            });
+    /// @notice Every selector this module does not have is a view: the view module serves it, in the clone's storage.
+    /// Not payable: a call with value that reaches it reverts.
+    fallback() external {
+        _delegate(_LENS);
     }
 
     // ---------------------------------------------------------------- Internal
+
+    /// @dev Runs the call in `module` by delegatecall and returns or reverts with its result.
+    function _delegate(address module) private {
+        // Inline assembly: forwards calldata and returns the module's return data or revert reason unchanged.
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            switch ok
+            case 0 {
+                revert(0, returndatasize())
+            }
+            default {
+                return(0, returndatasize())
+            }
+        }
+    }
 
     /// @dev Deploys the next token as a clone with immutable arguments (shop, factory, transfer policy, name and
     /// symbol) by CREATE, so that it lands at `_tokenAt(tokenIndex)`.
@@ -432,17 +247,6 @@ contract ShopAdmin is IShopAdmin, IERC5267, RuleLedger, AccessControlUpgradeable
             uint256 bps = _max(terms.dividendBps(), $.tokenDays[j][current].dividendBps());
             if (terms.pendingAt() != 0) bps = _max(bps, $.pending[j].dividendBps);
             total += bps;
-        }
-    }
-
-    /// @dev Whether every token that `day` owes has been paid in full (false for a day that owes nothing).
-    function _isSettled(uint256 day) private view returns (bool settled) {
-        Layout storage $ = _layout();
-        uint256 count = $.state.tokenCount;
-        for (uint256 i; i < count; ++i) {
-            DayEntry entry = $.tokenDays[i][day];
-            if (entry.flags() & DayEntryLib.SETTLED != 0) settled = true;
-            else if (entry.owed() != 0) return false;
         }
     }
 
