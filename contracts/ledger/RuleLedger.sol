@@ -62,13 +62,26 @@ abstract contract RuleLedger is ShopStorage {
     function _poolAllowance(StoredToken storage stored, uint256 supply) internal view returns (uint256) {
         TokenPool memory pool = stored.pool;
         TokenCold memory cold = stored.cold;
-        if (cold.poolDen == 0) return pool.base;
-        return pool.base + ((supply - pool.mark) * cold.poolNum) / cold.poolDen;
+        int256 accrued = cold.poolDen == 0 ? int256(0) : int256(((supply - pool.mark) * cold.poolNum) / cold.poolDen);
+        int256 allowance = pool.base + accrued;
+        // Never negative (each pool mint is at most the allowance); the guard only keeps a view from reverting.
+        // Safe cast: checked to be positive.
+        return allowance > 0 ? uint256(allowance) : 0;
     }
 
-    /// @dev Moves the pool checkpoint to `supply` with `allowance` left.
+    /// @dev Moves the pool checkpoint to `supply` with `allowance` left (a change of the pool ratio).
     function _checkpointPool(StoredToken storage stored, uint256 supply, uint256 allowance) internal {
         // Safe casts: the allowance is at most the supply (poolNum <= poolDen), which the token caps at 2^96 - 1.
-        stored.pool = TokenPool({base: uint96(allowance), mark: uint96(supply)});
+        stored.pool = TokenPool({base: int104(int256(allowance)), mark: uint96(supply)});
+    }
+
+    /// @dev Takes a pool mint of `amount` (at most the allowance) out of the allowance, keeping its rounding exact.
+    function _spendPool(StoredToken storage stored, uint256 amount) internal {
+        TokenPool memory pool = stored.pool;
+        // Safe casts: amount is at most the allowance, which is at most the supply (< 2^96); `base` stays within
+        // +-2^96 and `mark` within the supply.
+        pool.base -= int104(int256(amount));
+        pool.mark += uint96(amount);
+        stored.pool = pool;
     }
 }

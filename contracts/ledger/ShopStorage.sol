@@ -46,10 +46,13 @@ abstract contract ShopStorage is IShopBase, Initializable {
         uint16 poolDen;
     }
 
-    /// @dev The pool allowance is `base + (supply - mark) × poolNum / poolDen`: it grows with every token the rules
-    /// mint, without a write per order. A pool mint or a change of the pool ratio moves the checkpoint.
+    /// @dev The pool allowance is `base + floor((supply - mark) × poolNum / poolDen)`: it grows with every token the
+    /// rules mint, without a write per order. A pool mint of `x` lowers `base` and raises `mark` by `x` (so the floor
+    /// is untouched and nothing is lost to rounding: with one ratio the allowance is exactly
+    /// `floor(minted by the rules × poolNum / poolDen) - minted by the pool`); a change of the pool ratio moves the
+    /// checkpoint to the supply reached (`base` = the allowance then). `base` may be negative while `mark` is ahead.
     struct TokenPool {
-        uint96 base;
+        int104 base;
         uint96 mark;
     }
 

@@ -151,7 +151,7 @@ contract ShopAdmin is IShopAdmin, RuleLedger, AccessControlUpgradeable, NativeAs
         uint256 maxSupply = cap == 0 ? type(uint96).max : cap;
         uint256 supplyAfter = supply + amount;
         if (supplyAfter > maxSupply) revert ShopMaxSupplyExceeded(tokenIndex, maxSupply, supplyAfter);
-        _checkpointPool(stored, supplyAfter, allowance - amount);
+        _spendPool(stored, amount);
         emit PoolMinted(tokenIndex, to, amount, reason);
         uint256[] memory credit = new uint256[](1);
         // Safe: amount <= allowance < 2^96.
