@@ -2,10 +2,10 @@
  * `npm run demo`: one month of Wuyou Tea (吾有茶), the interview's reference shop, on an in-process Hardhat network.
  *
  * Prints a line per settled day, then the month's totals beside the interview's figures with ✓/✗, and the ledger
- * reconciliation (promised = settled, claimed + claimable + dust = what the token holds, every holder's dividends =
- * the off-chain model, each day's supply change = the model's minting). Writes the report files — a self-contained
- * HTML page with charts (`reports/wuyou-tea.html`) and a JSON summary (`reports/wuyou-tea.json`) — and prints their
- * paths. Exits non-zero if any figure misses or the ledger does not reconcile (the files are written anyway).
+ * reconciliation (promised = settled, claimable + rollover + dust = what the token holds, the token's accumulator,
+ * every holder's dividends and the pool allowance = the off-chain model, each day's supply change = the model's
+ * minting). Writes the report files — a self-contained HTML page with charts (`reports/wuyou-tea.html`) and a JSON
+ * summary (`reports/wuyou-tea.json`) — and prints their paths. Exits non-zero if any figure misses or the ledger does not reconcile (the files are written anyway).
  *
  * Environment: WUYOU_SEED (default "wuyou-tea") picks another deterministic month; WUYOU_REPORT_DIR (default
  * `reports/` at the repository root) is where the report files go.

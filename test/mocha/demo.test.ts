@@ -150,8 +150,10 @@ describe("npm run demo: Wuyou Tea end to end (scripts/demo.ts, seed wuyou-tea)",
       expect(summary.ledger.map((c) => [c.key, c.ok])).to.deep.equal([
         ["settledEqualsPromised", true],
         ["coinReconciles", true],
+        ["accumulatorMatchesModel", true],
         ["holdersMatchModel", true],
         ["holdersProRata", true],
+        ["poolMatchesModel", true],
         ["dailySupply", true],
       ]);
       expect(BigInt(t.tokensIssued.wei)).to.be.greaterThanOrEqual(INTERVIEW_MIN.tokensIssued * 10n ** 18n);
