@@ -10,9 +10,9 @@
  * Everything random comes from a seeded PRNG (sfc32), so the same seed gives the same figures on every run. The
  * module exports:
  * - `runWuyou(connection, options)`: runs the simulation and returns a {@link WuyouReport};
- * - `replayLedger(rules, events)`: a pure off-chain model of the token ledger (minting rules, the pool allowance's
- *   checkpoints, the 2^64 dividend accumulator with each holder's exact earnings, and an exact rational pro-rata
- *   split) that the scenario test and the demo compare with the chain;
+ * - `replayLedger(rules, events)`: a pure off-chain model of the token ledger (minting rules, the pool allowance,
+ *   the 2^64 dividend accumulator with each holder's exact earnings, and an exact rational pro-rata split) that the
+ *   scenario test and the demo compare with the chain;
  * - `interviewChecks(report)`: the interview's figures beside the simulated ones;
  * - `ledgerChecks(report)`: the chain reconciled with what was promised and with the off-chain model;
  * - formatting helpers (`formatCny`, `formatTokens`).
@@ -376,10 +376,7 @@ export interface ModelHolder {
 export interface LedgerModel {
   holders: Map<string, ModelHolder>;
   supply: bigint;
-  /**
-   * What the pool may mint now, as the shop computes it: the checkpoint left by the last pool mint plus
-   * floor((supply − supply at that mint) × poolNum / poolDen).
-   */
+  /** What the pool may mint now: floor(minted by the rules × poolNum / poolDen) − minted by the pool. */
   poolAllowance: bigint;
   /** owed per 1-based day, computed from the orders: floor(revenue × dividendBps / 10,000). */
   owedByDay: Map<number, bigint>;
@@ -435,8 +432,8 @@ export function modelClaimable(_model: LedgerModel, holder: ModelHolder): bigint
 /**
  * Replays `events` against YDC's rules without a chain, as core v2 counts them: binds referrers at the first order
  * (a recorded order naming another referrer counts with the bound one, as the shop does), skips a recorded order id
- * used already, mints consumption and promotion tokens, computes the pool allowance from the supply with the shop's
- * checkpoint at each pool mint, settles each day with the same 2^64 accumulator maths as `DividendToken` (carry and
+ * used already, mints consumption and promotion tokens, computes the pool allowance as the protocol defines it
+ * (floor(minted by the rules × poolNum / poolDen) − minted by the pool), settles each day with the same 2^64 accumulator maths as `DividendToken` (carry and
  * rollover included; each holder earns balance × the accumulator's increase, exactly, and is floored only when it is
  * paid), predicts each claim, and keeps for each holder the exact rational pro-rata share of every settlement. Throws
  * where the chain would have reverted.
@@ -464,11 +461,10 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
   const known = new Set<string>();
   const usedOrderIds = new Set<bigint>();
   const checkouts = new Set<string>();
-  // The shop's pool checkpoint (ShopStorage.TokenPool): allowance left at the last pool mint, and the supply then.
-  let poolBase = 0n;
-  let poolMark = 0n;
+  // The pool formula, which the shop computes exactly (YDC's pool ratio never changes).
+  let poolMinted = 0n;
   const poolAllowance = (): bigint =>
-    rules.poolDen === 0n ? poolBase : poolBase + ((model.supply - poolMark) * rules.poolNum) / rules.poolDen;
+    rules.poolDen === 0n ? 0n : ((model.supply - poolMinted) * rules.poolNum) / rules.poolDen - poolMinted;
 
   const holderOf = (address: string): ModelHolder => {
     let holder = model.holders.get(address);
@@ -551,8 +547,7 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
         if (event.amount > allowance) throw new Error(`model: pool mint ${event.amount} over allowance ${allowance}`);
         if (event.amount > room()) throw new Error(`model: pool mint ${event.amount} past the supply cap`);
         mint(event.to, event.amount, "pool", event.day);
-        poolBase = allowance - event.amount;
-        poolMark = model.supply;
+        poolMinted += event.amount;
         model.poolAllowance = poolAllowance();
         break;
       }
@@ -763,7 +758,7 @@ export function ledgerChecks(
     },
     {
       key: "poolMatchesModel",
-      label: "pool allowance left on chain = the model's (checkpoint at each pool mint)",
+      label: "pool allowance left = floor(rule-minted / 9) − pool-minted",
       ok: t.poolAllowanceLeft === model.poolAllowance,
     },
     {
