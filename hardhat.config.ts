@@ -32,6 +32,16 @@ export default defineConfig({
       "contracts/shop/ShopLens.sol": { version: SOLC_VERSION, path: SOLC_PATH, settings: settings(10_000) },
       // The gas benchmark's baseline ERC-20, compiled like the token it is compared with.
       "contracts/test/PlainERC20.sol": { version: SOLC_VERSION, path: SOLC_PATH, settings: settings(10_000) },
+      "contracts/test/bench/ReferenceDividendToken.sol": {
+        version: SOLC_VERSION,
+        path: SOLC_PATH,
+        settings: settings(10_000),
+      },
+      "contracts/test/bench/ReferenceMerkleDistributor.sol": {
+        version: SOLC_VERSION,
+        path: SOLC_PATH,
+        settings: settings(10_000),
+      },
     },
   },
   paths: {

@@ -21,20 +21,26 @@ library DividendMath {
     /// @dev The accumulator, the corrections and scaled claimables live modulo 2^160.
     uint256 private constant _MASK = (uint256(1) << 160) - 1;
 
-    /// @notice Accumulator increase for distributing `amount` wei over `supply` token-wei (`supply` > 0). Reverts
-    /// (checked multiplication) only for an amount beyond any chain's coin (2^192 wei).
+    /// @notice Accumulator increase for distributing `amount` wei over `supply` token-wei. Requires `supply` > 0 and
+    /// `amount` < 2^192 (a token distributes at most a day's debt plus a 160-bit rollover, below 2^161).
     function perShare(uint256 amount, uint256 supply) internal pure returns (uint256) {
-        return (amount * (uint256(1) << PRECISION_BITS)) / supply;
+        unchecked {
+            // Safe: amount < 2^192, so the shift cannot overflow; supply > 0.
+            return (amount << PRECISION_BITS) / supply;
+        }
     }
 
     /// @notice Wei actually allotted to holders by an accumulator increase of `delta` over `supply`, rounded up so
     /// that `amount - allotted(...)` never overstates what is left to carry.
     function allotted(uint256 delta, uint256 supply) internal pure returns (uint256) {
-        // delta × supply <= amount × 2^64 (delta is a floor of amount × 2^64 / supply), so it cannot overflow.
-        uint256 scaled = delta * supply;
-        uint256 whole = scaled >> PRECISION_BITS;
-        // Round up: the fraction belongs to holders and must not be carried a second time.
-        return (scaled & ((uint256(1) << PRECISION_BITS) - 1)) == 0 ? whole : whole + 1;
+        unchecked {
+            // Safe: delta × supply <= amount × 2^64 < 2^256 (delta is the floor of amount × 2^64 / supply), and the
+            // rounded-up result is at most amount.
+            uint256 scaled = delta * supply;
+            uint256 whole = scaled >> PRECISION_BITS;
+            // Round up: the fraction belongs to holders and must not be carried a second time.
+            return (scaled & ((uint256(1) << PRECISION_BITS) - 1)) == 0 ? whole : whole + 1;
+        }
     }
 
     /// @notice The accumulator after an increase of `delta`, modulo 2^160.

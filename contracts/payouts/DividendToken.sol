@@ -148,17 +148,20 @@ contract DividendToken is IDividendToken, IERC20Errors, NativeAsset {
 
     /// @inheritdoc IDividendToken
     function claim() external returns (uint256) {
+        // The caller is never the zero address: no recipient check.
         return _claim(msg.sender, msg.sender);
     }
 
     /// @inheritdoc IDividendToken
     function claimTo(address recipient) external returns (uint256) {
+        if (recipient == address(0)) revert DividendTokenInvalidRecipient(address(0));
         return _claim(msg.sender, recipient);
     }
 
     /// @inheritdoc IDividendToken
     function claimFor(address holder, address recipient) external returns (uint256) {
         if (msg.sender != _factory()) revert DividendTokenNotFactory(msg.sender);
+        if (recipient == address(0)) revert DividendTokenInvalidRecipient(address(0));
         return _claim(holder, recipient);
     }
 
@@ -265,8 +268,8 @@ contract DividendToken is IDividendToken, IERC20Errors, NativeAsset {
         emit Transfer(from, to, value);
     }
 
+    /// @dev Pays `holder`'s dividends to `recipient` (not the zero address: the callers check).
     function _claim(address holder, address recipient) private returns (uint256 amount) {
-        if (recipient == address(0)) revert DividendTokenInvalidRecipient(address(0));
         (bytes32 slot, uint256 balance, uint256 correction) = _loadAccount(holder);
         amount = DividendMath.claimable(balance, correction, uint160(_dividends));
         if (amount == 0) revert DividendTokenNothingToClaim(holder);

@@ -33,8 +33,11 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
         if (day >= current) revert ShopDayNotOver(day, current);
         uint256 count = s.tokenCount;
 
-        // What the day still owes, in all: escrow not yet released, and debt not yet paid.
-        (uint256 releaseTotal, uint256 debtTotal) = _outstanding(day, count);
+        // What the day still owes, per token and in all: escrow not yet released, and debt not yet paid.
+        (uint256[] memory release, uint256[] memory debt, uint256 releaseTotal, uint256 debtTotal) = _outstanding(
+            day,
+            count
+        );
         uint256 value = _assetReceived();
         uint256 available = value == 0 ? s.merchantBalance : _addBalance(s.merchantBalance, value);
         bool funded = debtTotal <= available;
@@ -50,29 +53,23 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
         emit DaySettled(day, msg.sender, releaseTotal, fromBalance);
         if (!funded) emit SettlementShortfall(day, debtTotal, available);
 
-        for (uint256 i; i < count; ++i) _settleToken(i, day, funded);
+        for (uint256 i; i < count; ++i) _settleToken(i, day, release[i], funded ? debt[i] : 0, debt[i]);
     }
 
-    /// @dev Marks and distributes token `tokenIndex`'s part of `day`: its escrow if not yet released, and its debt if
-    /// the settlement is `funded`.
-    function _settleToken(uint256 tokenIndex, uint256 day, bool funded) private {
-        mapping(uint256 => DayEntry) storage days_ = _layout().tokenDays[tokenIndex];
-        DayEntry entry = days_[day];
-        uint256 flags = entry.flags();
-        if (flags & DayEntryLib.SETTLED != 0) return;
-        uint256 escrowed = entry.escrowed();
-        uint256 release = flags & DayEntryLib.ESCROW_RELEASED == 0 ? escrowed : 0;
-        uint256 debt = entry.owed() - escrowed;
-        uint256 paid = funded ? debt : 0;
+    /// @dev Marks token `tokenIndex`'s part of `day` and hands it `release` wei of its escrow (already there) and
+    /// `paid` wei of its debt `debt` (with the call).
+    function _settleToken(uint256 tokenIndex, uint256 day, uint256 release, uint256 paid, uint256 debt) private {
         if (release == 0 && paid == 0) return;
-        days_[day] = entry.withFlags(
+        mapping(uint256 => DayEntry) storage days_ = _layout().tokenDays[tokenIndex];
+        days_[day] = days_[day].withFlags(
             paid == debt ? DayEntryLib.SETTLED | DayEntryLib.ESCROW_RELEASED : DayEntryLib.ESCROW_RELEASED
         );
+        uint256 amount = release + paid;
         address token = _tokenAt(tokenIndex);
         // A low-level call: the token is the shop's own clone, which always has code, so Solidity's code-size check
         // (a cold EXTCODESIZE before the call) would only cost gas. A revert is passed on as it came.
         (bool ok, bytes memory reason) = token.call{value: _assetForCall(token, paid)}(
-            abi.encodeCall(IDividendToken.distribute, (day, release + paid))
+            abi.encodeCall(IDividendToken.distribute, (day, amount))
         );
         if (!ok) {
             // Inline assembly: re-throws the token's revert data unchanged.
@@ -83,10 +80,19 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
         }
     }
 
-    /// @dev What `day` still owes its `count` tokens: escrow not yet released and debt not yet paid. Reverts when it
-    /// owes nothing (`ShopDayAlreadySettled` if it has been settled, else `ShopNothingToSettle`).
-    function _outstanding(uint256 day, uint256 count) private view returns (uint256 releaseTotal, uint256 debtTotal) {
+    /// @dev What `day` still owes its `count` tokens, per token and in all: escrow not yet released and debt not yet
+    /// paid. Reverts when it owes nothing (`ShopDayAlreadySettled` if it has been settled, else `ShopNothingToSettle`).
+    function _outstanding(
+        uint256 day,
+        uint256 count
+    )
+        private
+        view
+        returns (uint256[] memory release, uint256[] memory debt, uint256 releaseTotal, uint256 debtTotal)
+    {
         mapping(uint256 => mapping(uint256 => DayEntry)) storage tokenDays = _layout().tokenDays;
+        release = new uint256[](count);
+        debt = new uint256[](count);
         bool anySettled;
         for (uint256 i; i < count; ++i) {
             DayEntry entry = tokenDays[i][day];
@@ -95,11 +101,14 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
                 anySettled = true;
                 continue;
             }
-            uint256 owed = entry.owed();
             // Escrow never exceeds what is owed: it is the increase of the whole-wei debt (see `_addTokenRevenue`).
             uint256 escrowed = entry.escrowed();
-            if (flags & DayEntryLib.ESCROW_RELEASED == 0) releaseTotal += escrowed;
-            debtTotal += owed - escrowed;
+            if (flags & DayEntryLib.ESCROW_RELEASED == 0) {
+                release[i] = escrowed;
+                releaseTotal += escrowed;
+            }
+            debt[i] = entry.owed() - escrowed;
+            debtTotal += debt[i];
         }
         if (releaseTotal == 0 && debtTotal == 0) {
             if (anySettled) revert ShopDayAlreadySettled(day);
