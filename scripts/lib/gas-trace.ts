@@ -66,6 +66,8 @@ const ACCOUNT_OPS = new Set(["EXTCODECOPY", "EXTCODESIZE", "EXTCODEHASH", "BALAN
 const COLD_ACCOUNT = 2_600;
 const WARM_ACCESS = 100;
 const CALL_VALUE = 9_000;
+/** The ecrecover precompile's fixed cost (address 0x01). */
+const ECRECOVER = 3_000;
 const CALL_STIPEND = 2_300;
 
 const SSTORE_KINDS: Record<number, [string, string]> = {
@@ -157,7 +159,11 @@ export async function gasBreakdown(
         inner = steps[k + 1].gas - (last.gas - last.gasCost);
       }
       cost = total - inner;
-      if (CREATE_OPS.has(step.op)) {
+      const ranCode = k + 1 < back && steps[k + 1].depth === step.depth + 1;
+      if (step.op === "STATICCALL" && !ranCode && cost === WARM_ACCESS + ECRECOVER) {
+        // A precompile runs no EVM code; precompiles are always warm. The only one the contracts call is ecrecover.
+        add(kind("ecrecover precompile (warm 100 + 3,000)", "ecrecover", true, 1), cost);
+      } else if (CREATE_OPS.has(step.op)) {
         add(kind(`${step.op} (32,000 + initcode hashing + 200 per byte of code deposited)`, step.op, true, 1), cost);
       } else {
         add(callKind(step.op, cost), cost);
