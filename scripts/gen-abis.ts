@@ -83,7 +83,7 @@ export async function readArtifactAbis(root: string = ROOT): Promise<ContractAbi
   for (const { contract, artifact } of ABI_CONTRACTS) abis[contract] = await readAbi(root, artifact);
   const shopImplementations: unknown[][] = [];
   for (const artifact of SHOP_IMPLEMENTATIONS) shopImplementations.push(await readAbi(root, artifact));
-  return { ...abis, shopImplementations } as ContractAbis;
+  return { ...abis, shopImplementations } as unknown as ContractAbis;
 }
 
 /**

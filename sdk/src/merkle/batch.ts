@@ -433,7 +433,7 @@ export function buildFlatBatch(
       const first = Math.min(byHash[k - 1], byHash[k]);
       const second = Math.max(byHash[k - 1], byHash[k]);
       throw new MerkleBatchError(
-        `duplicated order hash ${orderHashes[second]} (also at ${list}[${first}]); each order hash counts once`,
+        `duplicated order hash ${orderHashes[second]} (also at ${list}[${first}]): the same order twice would count its revenue twice`,
         second,
         `${list}[${second}].orderHash`,
       );
