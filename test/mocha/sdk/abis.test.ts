@@ -45,7 +45,7 @@ describe("SDK ABIs (sdk/src/abis.ts)", () => {
     // Served by the clone but not declared by IShop (see the report on core v2): the SDK uses the zero role id and
     // does not call supportsInterface.
     expect(missing.sort()).to.deep.equal(["DEFAULT_ADMIN_ROLE()", "supportsInterface(bytes4)"]);
-    expect(shopAbi.some((item) => item.type === "constructor")).to.equal(false);
+    expect((shopAbi as readonly { type: string }[]).some((item) => item.type === "constructor")).to.equal(false);
     for (const fn of [
       "recordOrders",
       "anchorBatch",
@@ -66,7 +66,7 @@ describe("SDK ABIs (sdk/src/abis.ts)", () => {
       "InvalidInitialization",
       "NotInitializing",
     ]);
-    const declared = new Set(shopAbi.filter((i) => i.type === "error").map((i) => i.name));
+    const declared = new Set<string>(shopAbi.filter((i) => i.type === "error").map((i) => i.name));
     for (const e of shopExtraErrorsAbi) expect(declared.has(e.name), e.name).to.equal(false);
   });
 

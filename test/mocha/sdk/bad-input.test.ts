@@ -1699,15 +1699,13 @@ const TABLE: Record<string, Entry> = {
     {
       input: "order id already counted (re-run without skipCounted)",
       setup: (ctx) =>
-        ctx.d.shop
-          .connect(ctx.d.operator)
-          .recordOrder({
-            orderId: ORDER_ID,
-            orderHash: ORDER_HASH,
-            customer: ctx.alice,
-            amount: ONE,
-            referrer: sdk.ZERO_ADDRESS,
-          }),
+        ctx.d.shop.connect(ctx.d.operator).recordOrder({
+          orderId: ORDER_ID,
+          orderHash: ORDER_HASH,
+          customer: ctx.alice,
+          amount: ONE,
+          referrer: sdk.ZERO_ADDRESS,
+        }),
       run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order()]),
       error: sdk.OrderAlreadyCountedError,
       message: `order id ${ORDER_ID}`,

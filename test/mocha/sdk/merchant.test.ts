@@ -632,15 +632,13 @@ describe("SDK merchant entry point", () => {
           if (!raced) {
             raced = true;
             const o = input[3];
-            await d.shop
-              .connect(d.operator)
-              .recordOrder({
-                orderId: o.orderId,
-                orderHash: o.orderHash,
-                customer: o.customer,
-                amount: o.amount,
-                referrer: ZeroAddress,
-              });
+            await d.shop.connect(d.operator).recordOrder({
+              orderId: o.orderId,
+              orderHash: o.orderHash,
+              customer: o.customer,
+              amount: o.amount,
+              referrer: ZeroAddress,
+            });
           }
           return d.ethers.provider.estimateGas({ to: call.to, data: call.data, from: call.from });
         },

@@ -235,7 +235,7 @@ describe("SDK Merkle batches", () => {
 
     it("refuses a missing, zero, negative, fractional or non-integer firstOrderId, and ids past 2^64 - 1", async () => {
       const missing = await expectThrows(MerkleBatchError, () =>
-        (buildBatch as (orders: BatchOrderInput[]) => Promise<MerkleBatch>)(good),
+        (buildBatch as unknown as (orders: BatchOrderInput[]) => Promise<MerkleBatch>)(good),
       );
       expect(missing.field).to.equal("firstOrderId");
       expect(missing.message).to.include("firstOrderId");
