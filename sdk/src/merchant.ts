@@ -546,7 +546,9 @@ export interface PendingRules {
 
 /**
  * A token's pending rule change, or `null` when none is pending (the shop reports all-zero rules and time 0 then;
- * a cancelled or superseded change is gone).
+ * a cancelled or superseded change is gone). A change whose `effectiveAt` has passed is in force already (the shop's
+ * `currentRules` include it; it is stored at the next order, pool mint or `applyPendingRules`) and is still
+ * returned here until then.
  *
  * @throws {@link UnknownTokenIndexError}, {@link NotAContractError}.
  * @example
@@ -569,9 +571,11 @@ export async function pendingRules(
 }
 
 /**
- * Cancels a token's pending rule change.
+ * Cancels a token's pending rule change. A change whose time has come is in force (the shop applies it at the next
+ * use) and can no longer be cancelled: it is refused before sending.
  *
- * @throws {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link RulesChangeError} (none pending).
+ * @throws {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link RulesChangeError} (none pending, or
+ * already due).
  * @example
  * ```ts
  * await cancelRulesChange(transport, shop, 0);
@@ -587,6 +591,13 @@ export async function cancelRulesChange(
   await requireRole(transport, address, "admin");
   const [, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
   if (effectiveAt === 0n) throw new RulesChangeError(index, "no rule change is pending");
+  // The next block is at least one second after the latest: a change due by then applies before the cancel runs.
+  if (effectiveAt <= (await transport.latestTimestamp()) + 1n) {
+    throw new RulesChangeError(
+      index,
+      `the pending change fell due at ${effectiveAt} and is in force: too late to cancel`,
+    );
+  }
   const result = await writeContract(transport, address, shopAbi, "cancelRulesChange", [index]);
   return { hash: result.hash };
 }

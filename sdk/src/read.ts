@@ -1,7 +1,7 @@
 /**
- * Read models: typed views of a shop's days, a holder's tokens and earnings, and a shop's order ledger, built
- * from the contracts' views and events through any {@link Transport}. Amounts are bigint wei (coin) or
- * token-wei (18 decimals).
+ * Read models: typed views of a shop's days, a holder's tokens and earnings, a shop's order ledger and its used
+ * order ids, built from the contracts' views and events through any {@link Transport}. Amounts are bigint wei
+ * (coin) or token-wei (18 decimals).
  *
  * @packageDocumentation
  */

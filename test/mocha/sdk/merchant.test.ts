@@ -43,6 +43,7 @@ import {
   ShareMallError,
   predictTokenAddress,
   fetchShopDays,
+  fetchUsedOrderIds,
   type Address,
   type GasEstimator,
   type Hex,
@@ -362,7 +363,16 @@ describe("SDK merchant entry point", () => {
 
         await cancelRulesChange(transport, shop, 0);
         expect(await pendingRules(transport, shop, 0)).to.equal(null);
-        expect((await d.shop.pendingRules(0)).effectiveAt).to.equal(0n);
+        const zeroed = await d.shop.pendingRules(0);
+        expect(zeroed.effectiveAt).to.equal(0n);
+        expect(zeroed.rules.spendPerToken).to.equal(0n); // v2 zeroes the rules too
+
+        // A change whose time has come is in force: cancelling it is refused before sending.
+        const due = await scheduleRules(transport, shop, 0, { ...WUYOU_RULES, dividendBps: 2500n, referralBps: 500n });
+        await d.helpers.time.increaseTo(due.effectiveAt);
+        const late = await refuses(d, d.admin, RulesChangeError, () => cancelRulesChange(transport, shop, 0));
+        expect(late.reason).to.contain("too late");
+        expect((await d.shop.currentRules(0)).referralBps).to.equal(500n);
       });
     }
 
@@ -606,7 +616,7 @@ describe("SDK merchant entry point", () => {
       const d = await load();
       const shop = await addr(d.shop);
       // 600 consecutive ids from a word boundary span three bitmap words; the 90 orders of a first run, two words.
-      const first = (nextOrderIds(1024) + 255n) & ~255n;
+      const first = (nextOrderIds(8192) + 255n) & ~255n;
       const input = ordersFrom(first, "bitmap", d.signers[4].address, ONE / 100n, 600);
       const counting = countingBitmapReads(fromEthers(d.operator));
       await recordOrders(counting.transport, shop, input.slice(250, 340), { maxOrdersPerTx: 90 });
@@ -618,6 +628,13 @@ describe("SDK merchant entry point", () => {
       expect(skipped).to.deep.equal(Array.from({ length: 90 }, (_, i) => 250 + i));
       expect(counted).to.equal(510);
       expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(600n);
+      // Ids in 20 different words: 20 reads, never more than 8 at once.
+      counting.reads.length = 0;
+      const spread = Array.from({ length: 20 }, (_, k) => first + 256n * BigInt(k) + 7n);
+      const used = await fetchUsedOrderIds(counting.transport, shop, spread);
+      expect(used).to.deep.equal([first + 7n, first + 263n, first + 519n]);
+      expect(counting.reads).to.have.length(20);
+      expect(counting.maxInFlight()).to.equal(8);
     });
 
     it("recordOrders reports an order the shop skipped because its id got used after the check (OrderSkipped)", async () => {
