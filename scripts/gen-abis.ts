@@ -1,31 +1,51 @@
 /**
- * Generates sdk/src/abis.ts — the ABIs of Shop, DividendToken and ShareMallFactory as `as const` literals — from
- * the Hardhat artifacts. Run with `npm run abis` (builds first). test/mocha/sdk/abis.test.ts checks that the
- * committed file equals what {@link generateAbisSource} makes of the current artifacts, so the SDK cannot drift.
+ * Generates sdk/src/abis.ts — the ABIs a ShareMall client talks to, as `as const` literals — from the Hardhat
+ * artifacts. Run with `npm run abis` (builds first). test/mocha/sdk/abis.test.ts checks that the committed file equals
+ * what {@link generateAbisSource} makes of the current artifacts, so the SDK cannot drift.
+ *
+ * Since core v2 a shop clone is two implementations behind one address (`Shop`, whose fallback delegates to
+ * `ShopAdmin`): the shop's ABI is therefore the interface `IShop`, the whole ABI of a clone, not the artifact of the
+ * `Shop` contract (which only has the eight order and settlement functions). The few errors a clone can raise that
+ * `IShop` does not declare (OpenZeppelin's `Initializable` and `Clones`, inherited by the implementations) are
+ * collected from the `Shop` and `ShopAdmin` artifacts into `shopExtraErrorsAbi`, so that every revert decodes.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { format, resolveConfig } from "prettier";
 
-/** The contracts whose ABIs the SDK ships, and the constant each becomes. */
+/** The ABIs the SDK ships, the artifact each comes from (relative to artifacts/contracts) and its constant. */
 export const ABI_CONTRACTS = [
   {
     contract: "Shop",
+    artifact: "interfaces/IShop.sol/IShop.json",
     constant: "shopAbi",
-    doc: "ABI of a ShareMall `Shop` (EIP-1167 clone): orders, receipts, batches, pool mints, funding and settlement.",
+    doc:
+      "ABI of a ShareMall shop clone: the interface `IShop` (orders, receipts, batches, settlement, tokens, rules, " +
+      "pool, roles, withdrawals and every view), served by the `Shop` and `ShopAdmin` implementations behind one " +
+      "address.",
   },
   {
     contract: "DividendToken",
+    artifact: "payouts/DividendToken.sol/DividendToken.json",
     constant: "dividendTokenAbi",
     doc: "ABI of a ShareMall `DividendToken` (EIP-1167 clone): ERC-20 with native-coin dividends pulled by holders.",
   },
   {
     contract: "ShareMallFactory",
+    artifact: "factory/ShareMallFactory.sol/ShareMallFactory.json",
     constant: "shareMallFactoryAbi",
-    doc: "ABI of the `ShareMallFactory`: creates shops and their tokens, and claims across tokens (`claimMany`).",
+    doc:
+      "ABI of the `ShareMallFactory`: creates shops, registers the tokens they deploy, and claims across tokens " +
+      "(`claimMany`).",
   },
 ] as const;
+
+/** The shop implementations whose extra errors (beyond `IShop`'s) go into {@link EXTRA_ERRORS_CONSTANT}. */
+export const SHOP_IMPLEMENTATIONS = ["shop/Shop.sol/Shop.json", "shop/ShopAdmin.sol/ShopAdmin.json"] as const;
+
+/** The constant of the shop's extra errors. */
+export const EXTRA_ERRORS_CONSTANT = "shopExtraErrorsAbi";
 
 /** The repository root (this file lives in scripts/). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -33,24 +53,56 @@ export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "
 /** Where the generated module is written. */
 export const ABIS_FILE = path.join(ROOT, "sdk", "src", "abis.ts");
 
-/** ABIs by contract name, as read from the artifacts. */
-export type ContractAbis = Record<(typeof ABI_CONTRACTS)[number]["contract"], readonly unknown[]>;
+/** One ABI item, as far as the generator looks at it. */
+interface AbiItem {
+  readonly type: string;
+  readonly name?: string;
+}
+
+/** ABIs by contract name, as read from the artifacts, and the shop implementations' ABIs. */
+export type ContractAbis = Record<(typeof ABI_CONTRACTS)[number]["contract"], readonly unknown[]> & {
+  /** The ABIs of `Shop` and `ShopAdmin`, for the errors a clone raises that `IShop` does not declare. */
+  readonly shopImplementations: readonly (readonly unknown[])[];
+};
+
+async function readAbi(root: string, artifact: string): Promise<unknown[]> {
+  const file = path.join(root, "artifacts", "contracts", artifact);
+  const parsed = JSON.parse(await readFile(file, "utf8")) as { abi?: unknown };
+  if (!Array.isArray(parsed.abi)) throw new Error(`${file} has no "abi" array`);
+  return parsed.abi as unknown[];
+}
 
 /**
- * Reads the ABIs from artifacts/contracts/<Name>.sol/<Name>.json.
+ * Reads the ABIs from the artifacts of {@link ABI_CONTRACTS} and {@link SHOP_IMPLEMENTATIONS}.
  *
  * @param root - The repository root.
- * @returns The ABI of each contract of {@link ABI_CONTRACTS}.
+ * @returns The ABI of each contract, and of each shop implementation.
  */
 export async function readArtifactAbis(root: string = ROOT): Promise<ContractAbis> {
-  const abis: Partial<ContractAbis> = {};
-  for (const { contract } of ABI_CONTRACTS) {
-    const file = path.join(root, "artifacts", "contracts", `${contract}.sol`, `${contract}.json`);
-    const artifact = JSON.parse(await readFile(file, "utf8")) as { abi?: unknown };
-    if (!Array.isArray(artifact.abi)) throw new Error(`${file} has no "abi" array`);
-    abis[contract] = artifact.abi as unknown[];
+  const abis: Record<string, readonly unknown[]> = {};
+  for (const { contract, artifact } of ABI_CONTRACTS) abis[contract] = await readAbi(root, artifact);
+  const shopImplementations: unknown[][] = [];
+  for (const artifact of SHOP_IMPLEMENTATIONS) shopImplementations.push(await readAbi(root, artifact));
+  return { ...abis, shopImplementations } as unknown as ContractAbis;
+}
+
+/**
+ * The custom errors of the shop implementations that the shop's ABI (`IShop`) does not declare, deduplicated and
+ * sorted by name: what a clone can revert with besides its interface's errors.
+ *
+ * @param abis - The ABIs read by {@link readArtifactAbis}.
+ * @returns The error items.
+ */
+export function shopExtraErrors(abis: ContractAbis): unknown[] {
+  const declared = new Set((abis.Shop as AbiItem[]).filter((i) => i.type === "error").map((i) => i.name));
+  const extra = new Map<string, unknown>();
+  for (const abi of abis.shopImplementations) {
+    for (const item of abi as AbiItem[]) {
+      if (item.type !== "error" || item.name === undefined || declared.has(item.name)) continue;
+      if (!extra.has(item.name)) extra.set(item.name, item);
+    }
   }
-  return abis as ContractAbis;
+  return [...extra.keys()].sort().map((name) => extra.get(name));
 }
 
 /**
@@ -74,6 +126,15 @@ export async function generateAbisSource(abis: ContractAbis): Promise<string> {
   for (const { contract, constant, doc } of ABI_CONTRACTS) {
     parts.push(`/** ${doc} */`, `export const ${constant} = ${JSON.stringify(abis[contract])} as const;`, "");
   }
+  parts.push(
+    "/**",
+    " * Custom errors a shop clone can revert with that `shopAbi` (`IShop`) does not declare: those the `Shop` and",
+    " * `ShopAdmin` implementations inherit from OpenZeppelin (`Initializable`: a second `initialize`; `Clones` and",
+    " * `Create`: a failed token deployment). Used to decode reverts; not a callable interface.",
+    " */",
+    `export const ${EXTRA_ERRORS_CONSTANT} = ${JSON.stringify(shopExtraErrors(abis))} as const;`,
+    "",
+  );
   const options = (await resolveConfig(ABIS_FILE)) ?? {};
   return format(parts.join("\n"), { ...options, filepath: ABIS_FILE });
 }

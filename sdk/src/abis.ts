@@ -6,9 +6,8 @@
  * @packageDocumentation
  */
 
-/** ABI of a ShareMall `Shop` (EIP-1167 clone): orders, receipts, batches, pool mints, funding and settlement. */
+/** ABI of a ShareMall shop clone: the interface `IShop` (orders, receipts, batches, settlement, tokens, rules, pool, roles, withdrawals and every view), served by the `Shop` and `ShopAdmin` implementations behind one address. */
 export const shopAbi = [
-  { inputs: [], stateMutability: "nonpayable", type: "constructor" },
   { inputs: [], name: "AccessControlBadConfirmation", type: "error" },
   {
     inputs: [
@@ -18,9 +17,14 @@ export const shopAbi = [
     name: "AccessControlUnauthorizedAccount",
     type: "error",
   },
-  { inputs: [], name: "InvalidInitialization", type: "error" },
-  { inputs: [], name: "InvalidShortString", type: "error" },
-  { inputs: [], name: "NotInitializing", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "balance", type: "uint256" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "ShopBalanceOverflow",
+    type: "error",
+  },
   {
     inputs: [{ internalType: "bytes32", name: "root", type: "bytes32" }],
     name: "ShopBatchAlreadyAnchored",
@@ -29,10 +33,11 @@ export const shopAbi = [
   {
     inputs: [
       { internalType: "bytes32", name: "root", type: "bytes32" },
-      { internalType: "uint256", name: "index", type: "uint256" },
+      { internalType: "uint256", name: "orderId", type: "uint256" },
+      { internalType: "uint256", name: "firstOrderId", type: "uint256" },
       { internalType: "uint256", name: "orderCount", type: "uint256" },
     ],
-    name: "ShopBatchIndexOutOfRange",
+    name: "ShopBatchOrderIdOutOfRange",
     type: "error",
   },
   {
@@ -45,6 +50,11 @@ export const shopAbi = [
     type: "error",
   },
   { inputs: [{ internalType: "uint256", name: "day", type: "uint256" }], name: "ShopDayAlreadySettled", type: "error" },
+  {
+    inputs: [{ internalType: "uint256", name: "day", type: "uint256" }],
+    name: "ShopDayCapacityExceeded",
+    type: "error",
+  },
   {
     inputs: [
       { internalType: "uint256", name: "day", type: "uint256" },
@@ -78,6 +88,7 @@ export const shopAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "firstOrderId", type: "uint256" },
       { internalType: "uint256", name: "orderCount", type: "uint256" },
       { internalType: "uint256", name: "totalRevenue", type: "uint256" },
     ],
@@ -91,9 +102,14 @@ export const shopAbi = [
   },
   { inputs: [], name: "ShopInvalidOrderHash", type: "error" },
   {
+    inputs: [{ internalType: "uint256", name: "orderId", type: "uint256" }],
+    name: "ShopInvalidOrderId",
+    type: "error",
+  },
+  {
     inputs: [
       { internalType: "bytes32", name: "root", type: "bytes32" },
-      { internalType: "uint256", name: "index", type: "uint256" },
+      { internalType: "uint256", name: "orderId", type: "uint256" },
     ],
     name: "ShopInvalidProof",
     type: "error",
@@ -114,14 +130,6 @@ export const shopAbi = [
   },
   {
     inputs: [
-      { internalType: "bytes32", name: "root", type: "bytes32" },
-      { internalType: "uint256", name: "index", type: "uint256" },
-    ],
-    name: "ShopLeafAlreadyMinted",
-    type: "error",
-  },
-  {
-    inputs: [
       { internalType: "uint256", name: "tokenIndex", type: "uint256" },
       { internalType: "uint256", name: "maxSupply", type: "uint256" },
       { internalType: "uint256", name: "supplyAfter", type: "uint256" },
@@ -134,6 +142,7 @@ export const shopAbi = [
     name: "ShopNoPendingRules",
     type: "error",
   },
+  { inputs: [], name: "ShopNoTokens", type: "error" },
   {
     inputs: [
       { internalType: "address", name: "caller", type: "address" },
@@ -156,6 +165,7 @@ export const shopAbi = [
     name: "ShopOrderAlreadyCounted",
     type: "error",
   },
+  { inputs: [{ internalType: "uint256", name: "orderId", type: "uint256" }], name: "ShopOrderIdUsed", type: "error" },
   {
     inputs: [
       { internalType: "uint256", name: "tokenIndex", type: "uint256" },
@@ -247,26 +257,16 @@ export const shopAbi = [
   },
   { inputs: [], name: "ShopZeroAddress", type: "error" },
   { inputs: [], name: "ShopZeroValue", type: "error" },
-  { inputs: [{ internalType: "string", name: "str", type: "string" }], name: "StringTooLong", type: "error" },
   {
     anonymous: false,
     inputs: [
       { indexed: true, internalType: "bytes32", name: "root", type: "bytes32" },
-      { indexed: true, internalType: "uint256", name: "day", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "day", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "firstOrderId", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "orderCount", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "totalRevenue", type: "uint256" },
     ],
     name: "BatchAnchored",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
-      { indexed: true, internalType: "bytes32", name: "root", type: "bytes32" },
-      { indexed: true, internalType: "uint256", name: "index", type: "uint256" },
-      { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
-    ],
-    name: "BatchLeafMinted",
     type: "event",
   },
   {
@@ -283,7 +283,7 @@ export const shopAbi = [
     inputs: [
       { indexed: true, internalType: "uint256", name: "day", type: "uint256" },
       { indexed: true, internalType: "address", name: "keeper", type: "address" },
-      { indexed: false, internalType: "uint256", name: "dividends", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "fromEscrow", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "fromBalance", type: "uint256" },
     ],
     name: "DaySettled",
@@ -301,17 +301,12 @@ export const shopAbi = [
   { anonymous: false, inputs: [], name: "EIP712DomainChanged", type: "event" },
   {
     anonymous: false,
-    inputs: [{ indexed: false, internalType: "uint64", name: "version", type: "uint64" }],
-    name: "Initialized",
-    type: "event",
-  },
-  {
-    anonymous: false,
     inputs: [
       { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
       { indexed: true, internalType: "address", name: "customer", type: "address" },
-      { indexed: true, internalType: "uint256", name: "day", type: "uint256" },
-      { indexed: false, internalType: "enum IShop.OrderPath", name: "path", type: "uint8" },
+      { indexed: false, internalType: "uint256", name: "day", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "orderId", type: "uint256" },
+      { indexed: false, internalType: "enum IShopBase.OrderPath", name: "path", type: "uint8" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "OrderCounted",
@@ -320,11 +315,11 @@ export const shopAbi = [
   {
     anonymous: false,
     inputs: [
-      { indexed: true, internalType: "uint256", name: "tokenIndex", type: "uint256" },
-      { indexed: false, internalType: "uint256", name: "added", type: "uint256" },
-      { indexed: false, internalType: "uint256", name: "allowance", type: "uint256" },
+      { indexed: true, internalType: "uint256", name: "orderId", type: "uint256" },
+      { indexed: false, internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { indexed: false, internalType: "address", name: "customer", type: "address" },
     ],
-    name: "PoolAccrued",
+    name: "OrderSkipped",
     type: "event",
   },
   {
@@ -354,6 +349,16 @@ export const shopAbi = [
       { indexed: true, internalType: "address", name: "referrer", type: "address" },
     ],
     name: "ReferrerBound",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "customer", type: "address" },
+      { indexed: false, internalType: "address", name: "bound", type: "address" },
+      { indexed: false, internalType: "address", name: "named", type: "address" },
+    ],
+    name: "ReferrerMismatch",
     type: "event",
   },
   {
@@ -408,7 +413,7 @@ export const shopAbi = [
           { internalType: "uint16", name: "poolDen", type: "uint16" },
         ],
         indexed: false,
-        internalType: "struct IShop.TokenRules",
+        internalType: "struct IShopBase.TokenRules",
         name: "rules",
         type: "tuple",
       },
@@ -433,12 +438,22 @@ export const shopAbi = [
           { internalType: "uint16", name: "poolDen", type: "uint16" },
         ],
         indexed: false,
-        internalType: "struct IShop.TokenRules",
+        internalType: "struct IShopBase.TokenRules",
         name: "rules",
         type: "tuple",
       },
     ],
     name: "RulesChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "uint256", name: "day", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "required", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "available", type: "uint256" },
+    ],
+    name: "SettlementShortfall",
     type: "event",
   },
   {
@@ -472,7 +487,7 @@ export const shopAbi = [
           { internalType: "uint16", name: "poolDen", type: "uint16" },
         ],
         indexed: false,
-        internalType: "struct IShop.TokenRules",
+        internalType: "struct IShopBase.TokenRules",
         name: "rules",
         type: "tuple",
       },
@@ -488,13 +503,6 @@ export const shopAbi = [
     ],
     name: "Withdrawn",
     type: "event",
-  },
-  {
-    inputs: [],
-    name: "DEFAULT_ADMIN_ROLE",
-    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
-    stateMutability: "view",
-    type: "function",
   },
   {
     inputs: [],
@@ -539,8 +547,16 @@ export const shopAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "adminModule",
+    outputs: [{ internalType: "address", name: "", type: "address" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [
       { internalType: "bytes32", name: "root", type: "bytes32" },
+      { internalType: "uint64", name: "firstOrderId", type: "uint64" },
       { internalType: "uint256", name: "orderCount", type: "uint256" },
       { internalType: "uint256", name: "totalRevenue", type: "uint256" },
     ],
@@ -563,11 +579,13 @@ export const shopAbi = [
       {
         components: [
           { internalType: "uint32", name: "day", type: "uint32" },
+          { internalType: "uint64", name: "firstOrderId", type: "uint64" },
           { internalType: "uint32", name: "orderCount", type: "uint32" },
           { internalType: "uint32", name: "mintedCount", type: "uint32" },
-          { internalType: "uint128", name: "unmintedRevenue", type: "uint128" },
+          { internalType: "uint96", name: "unmintedRevenue", type: "uint96" },
+          { internalType: "uint8", name: "tokenCount", type: "uint8" },
         ],
-        internalType: "struct IShop.Batch",
+        internalType: "struct IShopBase.Batch",
         name: "",
         type: "tuple",
       },
@@ -596,7 +614,7 @@ export const shopAbi = [
           { internalType: "uint16", name: "poolNum", type: "uint16" },
           { internalType: "uint16", name: "poolDen", type: "uint16" },
         ],
-        internalType: "struct IShop.TokenRules",
+        internalType: "struct IShopBase.TokenRules",
         name: "rules",
         type: "tuple",
       },
@@ -635,12 +653,12 @@ export const shopAbi = [
               { internalType: "uint16", name: "poolNum", type: "uint16" },
               { internalType: "uint16", name: "poolDen", type: "uint16" },
             ],
-            internalType: "struct IShop.TokenRules",
+            internalType: "struct IShopBase.TokenRules",
             name: "rules",
             type: "tuple",
           },
         ],
-        internalType: "struct IShop.TokenParams",
+        internalType: "struct IShopBase.TokenParams",
         name: "params",
         type: "tuple",
       },
@@ -668,7 +686,7 @@ export const shopAbi = [
           { internalType: "uint16", name: "poolNum", type: "uint16" },
           { internalType: "uint16", name: "poolDen", type: "uint16" },
         ],
-        internalType: "struct IShop.TokenRules",
+        internalType: "struct IShopBase.TokenRules",
         name: "",
         type: "tuple",
       },
@@ -696,7 +714,7 @@ export const shopAbi = [
           { internalType: "uint64", name: "orderCount", type: "uint64" },
           { internalType: "bool", name: "settled", type: "bool" },
         ],
-        internalType: "struct IShop.DayRecord",
+        internalType: "struct IShopBase.DayRecord",
         name: "",
         type: "tuple",
       },
@@ -758,7 +776,7 @@ export const shopAbi = [
     inputs: [
       { internalType: "address", name: "admin", type: "address" },
       { internalType: "address", name: "operator", type: "address" },
-      { internalType: "int32", name: "offset", type: "int32" },
+      { internalType: "int32", name: "utcOffset", type: "int32" },
     ],
     name: "initialize",
     outputs: [],
@@ -767,20 +785,17 @@ export const shopAbi = [
   },
   {
     inputs: [
-      { internalType: "bytes32", name: "root", type: "bytes32" },
-      { internalType: "uint256", name: "index", type: "uint256" },
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "address", name: "customer", type: "address" },
     ],
-    name: "isLeafMinted",
+    name: "isCheckoutCounted",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
     stateMutability: "view",
     type: "function",
   },
   {
-    inputs: [
-      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
-      { internalType: "address", name: "customer", type: "address" },
-    ],
-    name: "isOrderCounted",
+    inputs: [{ internalType: "uint256", name: "orderId", type: "uint256" }],
+    name: "isOrderIdUsed",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
     stateMutability: "view",
     type: "function",
@@ -795,7 +810,7 @@ export const shopAbi = [
   {
     inputs: [
       { internalType: "bytes32", name: "root", type: "bytes32" },
-      { internalType: "uint256", name: "index", type: "uint256" },
+      { internalType: "uint64", name: "orderId", type: "uint64" },
       { internalType: "bytes32", name: "orderHash", type: "bytes32" },
       { internalType: "address", name: "customer", type: "address" },
       { internalType: "uint96", name: "amount", type: "uint96" },
@@ -820,6 +835,13 @@ export const shopAbi = [
     type: "function",
   },
   {
+    inputs: [{ internalType: "uint256", name: "wordIndex", type: "uint256" }],
+    name: "orderIdBitmap",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "tokenIndex", type: "uint256" }],
     name: "pendingRules",
     outputs: [
@@ -834,12 +856,19 @@ export const shopAbi = [
           { internalType: "uint16", name: "poolNum", type: "uint16" },
           { internalType: "uint16", name: "poolDen", type: "uint16" },
         ],
-        internalType: "struct IShop.TokenRules",
+        internalType: "struct IShopBase.TokenRules",
         name: "rules",
         type: "tuple",
       },
       { internalType: "uint256", name: "effectiveAt", type: "uint256" },
     ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "tokenIndex", type: "uint256" }],
+    name: "poolAllowance",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
     stateMutability: "view",
     type: "function",
   },
@@ -859,13 +888,14 @@ export const shopAbi = [
         components: [
           { internalType: "address", name: "shop", type: "address" },
           { internalType: "uint256", name: "chainId", type: "uint256" },
+          { internalType: "uint64", name: "orderId", type: "uint64" },
           { internalType: "address", name: "customer", type: "address" },
           { internalType: "uint96", name: "amount", type: "uint96" },
           { internalType: "bytes32", name: "orderHash", type: "bytes32" },
           { internalType: "address", name: "referrer", type: "address" },
           { internalType: "uint64", name: "deadline", type: "uint64" },
         ],
-        internalType: "struct IShop.Receipt",
+        internalType: "struct IShopBase.Receipt",
         name: "receipt",
         type: "tuple",
       },
@@ -879,12 +909,13 @@ export const shopAbi = [
     inputs: [
       {
         components: [
+          { internalType: "uint64", name: "orderId", type: "uint64" },
           { internalType: "bytes32", name: "orderHash", type: "bytes32" },
           { internalType: "address", name: "customer", type: "address" },
           { internalType: "uint96", name: "amount", type: "uint96" },
           { internalType: "address", name: "referrer", type: "address" },
         ],
-        internalType: "struct IShop.Order",
+        internalType: "struct IShopBase.Order",
         name: "order",
         type: "tuple",
       },
@@ -898,12 +929,13 @@ export const shopAbi = [
     inputs: [
       {
         components: [
+          { internalType: "uint64", name: "orderId", type: "uint64" },
           { internalType: "bytes32", name: "orderHash", type: "bytes32" },
           { internalType: "address", name: "customer", type: "address" },
           { internalType: "uint96", name: "amount", type: "uint96" },
           { internalType: "address", name: "referrer", type: "address" },
         ],
-        internalType: "struct IShop.Order[]",
+        internalType: "struct IShopBase.Order[]",
         name: "orders",
         type: "tuple[]",
       },
@@ -919,13 +951,14 @@ export const shopAbi = [
         components: [
           { internalType: "address", name: "shop", type: "address" },
           { internalType: "uint256", name: "chainId", type: "uint256" },
+          { internalType: "uint64", name: "orderId", type: "uint64" },
           { internalType: "address", name: "customer", type: "address" },
           { internalType: "uint96", name: "amount", type: "uint96" },
           { internalType: "bytes32", name: "orderHash", type: "bytes32" },
           { internalType: "address", name: "referrer", type: "address" },
           { internalType: "uint64", name: "deadline", type: "uint64" },
         ],
-        internalType: "struct IShop.Receipt",
+        internalType: "struct IShopBase.Receipt",
         name: "receipt",
         type: "tuple",
       },
@@ -972,13 +1005,6 @@ export const shopAbi = [
     type: "function",
   },
   {
-    inputs: [{ internalType: "bytes4", name: "interfaceId", type: "bytes4" }],
-    name: "supportsInterface",
-    outputs: [{ internalType: "bool", name: "", type: "bool" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [],
     name: "today",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
@@ -1005,7 +1031,7 @@ export const shopAbi = [
               { internalType: "uint16", name: "poolNum", type: "uint16" },
               { internalType: "uint16", name: "poolDen", type: "uint16" },
             ],
-            internalType: "struct IShop.TokenRules",
+            internalType: "struct IShopBase.TokenRules",
             name: "rules",
             type: "tuple",
           },
@@ -1022,13 +1048,13 @@ export const shopAbi = [
               { internalType: "uint16", name: "poolNum", type: "uint16" },
               { internalType: "uint16", name: "poolDen", type: "uint16" },
             ],
-            internalType: "struct IShop.TokenRules",
+            internalType: "struct IShopBase.TokenRules",
             name: "pending",
             type: "tuple",
           },
         ],
-        internalType: "struct IShop.TokenConfig",
-        name: "config",
+        internalType: "struct IShopBase.TokenConfig",
+        name: "",
         type: "tuple",
       },
     ],
@@ -1049,8 +1075,19 @@ export const shopAbi = [
     ],
     name: "tokenDay",
     outputs: [
-      { internalType: "uint256", name: "owed", type: "uint256" },
-      { internalType: "uint256", name: "escrowed", type: "uint256" },
+      {
+        components: [
+          { internalType: "uint256", name: "revenue", type: "uint256" },
+          { internalType: "uint256", name: "dividendBps", type: "uint256" },
+          { internalType: "uint256", name: "owed", type: "uint256" },
+          { internalType: "uint256", name: "escrowed", type: "uint256" },
+          { internalType: "bool", name: "escrowReleased", type: "bool" },
+          { internalType: "bool", name: "settled", type: "bool" },
+        ],
+        internalType: "struct IShopBase.TokenDay",
+        name: "",
+        type: "tuple",
+      },
     ],
     stateMutability: "view",
     type: "function",
@@ -1058,7 +1095,7 @@ export const shopAbi = [
   {
     inputs: [],
     name: "tokens",
-    outputs: [{ internalType: "address[]", name: "list", type: "address[]" }],
+    outputs: [{ internalType: "address[]", name: "", type: "address[]" }],
     stateMutability: "view",
     type: "function",
   },
@@ -1075,8 +1112,8 @@ export const shopAbi = [
           { internalType: "uint256", name: "owed", type: "uint256" },
           { internalType: "uint256", name: "unfunded", type: "uint256" },
         ],
-        internalType: "struct IShop.UnsettledDay[]",
-        name: "list",
+        internalType: "struct IShopBase.UnsettledDay[]",
+        name: "",
         type: "tuple[]",
       },
     ],
@@ -1182,7 +1219,7 @@ export const dividendTokenAbi = [
     anonymous: false,
     inputs: [
       { indexed: true, internalType: "address", name: "holder", type: "address" },
-      { indexed: true, internalType: "address", name: "recipient", type: "address" },
+      { indexed: false, internalType: "address", name: "recipient", type: "address" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "DividendsClaimed",
@@ -1193,6 +1230,7 @@ export const dividendTokenAbi = [
     inputs: [
       { indexed: true, internalType: "uint256", name: "day", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "accumulator", type: "uint256" },
     ],
     name: "DividendsDistributed",
     type: "event",
@@ -1282,7 +1320,6 @@ export const dividendTokenAbi = [
     stateMutability: "pure",
     type: "function",
   },
-  { inputs: [], name: "depositEscrow", outputs: [], stateMutability: "payable", type: "function" },
   {
     inputs: [
       { internalType: "uint256", name: "day", type: "uint256" },
@@ -1313,12 +1350,25 @@ export const dividendTokenAbi = [
   },
   {
     inputs: [
-      { internalType: "address", name: "to", type: "address" },
-      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256[]", name: "credits", type: "uint256[]" },
+      { internalType: "uint256", name: "cap", type: "uint256" },
     ],
-    name: "mint",
-    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
-    stateMutability: "nonpayable",
+    name: "mintBatch",
+    outputs: [{ internalType: "uint256", name: "minted", type: "uint256" }],
+    stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "customer", type: "address" },
+      { internalType: "uint256", name: "consumption", type: "uint256" },
+      { internalType: "address", name: "referrer", type: "address" },
+      { internalType: "uint256", name: "promotion", type: "uint256" },
+      { internalType: "uint256", name: "cap", type: "uint256" },
+    ],
+    name: "mintOrder",
+    outputs: [{ internalType: "uint256", name: "minted", type: "uint256" }],
+    stateMutability: "payable",
     type: "function",
   },
   {
@@ -1379,7 +1429,7 @@ export const dividendTokenAbi = [
   },
 ] as const;
 
-/** ABI of the `ShareMallFactory`: creates shops and their tokens, and claims across tokens (`claimMany`). */
+/** ABI of the `ShareMallFactory`: creates shops, registers the tokens they deploy, and claims across tokens (`claimMany`). */
 export const shareMallFactoryAbi = [
   {
     inputs: [
@@ -1389,8 +1439,6 @@ export const shareMallFactoryAbi = [
     stateMutability: "nonpayable",
     type: "constructor",
   },
-  { inputs: [], name: "CloneArgumentsTooLong", type: "error" },
-  { inputs: [], name: "Create2EmptyBytecode", type: "error" },
   {
     inputs: [
       { internalType: "uint256", name: "index", type: "uint256" },
@@ -1409,6 +1457,14 @@ export const shareMallFactoryAbi = [
   {
     inputs: [{ internalType: "address", name: "holder", type: "address" }],
     name: "FactoryNothingClaimed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "token", type: "address" },
+      { internalType: "address", name: "expected", type: "address" },
+    ],
+    name: "FactoryUnexpectedToken",
     type: "error",
   },
   { inputs: [{ internalType: "address", name: "token", type: "address" }], name: "FactoryUnknownToken", type: "error" },
@@ -1503,18 +1559,6 @@ export const shareMallFactoryAbi = [
     type: "function",
   },
   {
-    inputs: [
-      { internalType: "uint256", name: "tokenIndex", type: "uint256" },
-      { internalType: "string", name: "name", type: "string" },
-      { internalType: "string", name: "symbol", type: "string" },
-      { internalType: "bool", name: "transferable", type: "bool" },
-    ],
-    name: "deployToken",
-    outputs: [{ internalType: "address", name: "token", type: "address" }],
-    stateMutability: "nonpayable",
-    type: "function",
-  },
-  {
     inputs: [{ internalType: "address", name: "shop", type: "address" }],
     name: "isShop",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
@@ -1535,13 +1579,20 @@ export const shareMallFactoryAbi = [
     inputs: [
       { internalType: "address", name: "shop", type: "address" },
       { internalType: "uint256", name: "tokenIndex", type: "uint256" },
-      { internalType: "string", name: "name", type: "string" },
-      { internalType: "string", name: "symbol", type: "string" },
-      { internalType: "bool", name: "transferable", type: "bool" },
     ],
     name: "predictTokenAddress",
     outputs: [{ internalType: "address", name: "", type: "address" }],
-    stateMutability: "view",
+    stateMutability: "pure",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "tokenIndex", type: "uint256" },
+      { internalType: "address", name: "token", type: "address" },
+    ],
+    name: "registerToken",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -1596,4 +1647,24 @@ export const shareMallFactoryAbi = [
     stateMutability: "view",
     type: "function",
   },
+] as const;
+
+/**
+ * Custom errors a shop clone can revert with that `shopAbi` (`IShop`) does not declare: those the `Shop` and
+ * `ShopAdmin` implementations inherit from OpenZeppelin (`Initializable`: a second `initialize`; `Clones` and
+ * `Create`: a failed token deployment). Used to decode reverts; not a callable interface.
+ */
+export const shopExtraErrorsAbi = [
+  { inputs: [], name: "CloneArgumentsTooLong", type: "error" },
+  { inputs: [], name: "FailedDeployment", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "balance", type: "uint256" },
+      { internalType: "uint256", name: "needed", type: "uint256" },
+    ],
+    name: "InsufficientBalance",
+    type: "error",
+  },
+  { inputs: [], name: "InvalidInitialization", type: "error" },
+  { inputs: [], name: "NotInitializing", type: "error" },
 ] as const;

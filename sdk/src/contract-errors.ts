@@ -1,13 +1,14 @@
 /**
- * Decoding of ShareMall contract reverts into typed SDK errors. Every custom error of the Shop, DividendToken and
- * ShareMallFactory ABIs (including the OpenZeppelin errors they can raise) decodes into a
- * {@link ContractRevertError} with the error's name, its named and decoded arguments, the contract that declares it
- * and a readable English message. {@link toContractError} finds the revert data inside ethers v6 and viem errors.
+ * Decoding of ShareMall contract reverts into typed SDK errors. Every custom error of the shop (`IShop`, plus the
+ * OpenZeppelin errors its implementations can raise: `shopExtraErrorsAbi`), DividendToken and ShareMallFactory ABIs
+ * decodes into a {@link ContractRevertError} with the error's name, its named and decoded arguments, the contract
+ * that declares it and a readable English message. {@link toContractError} finds the revert data inside ethers v6 and
+ * viem errors.
  *
  * @packageDocumentation
  */
 import { type ErrorFragment, formatEther, getAddress, Interface, isHexString, type Result } from "ethers";
-import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
+import { dividendTokenAbi, shareMallFactoryAbi, shopAbi, shopExtraErrorsAbi } from "./abis.js";
 import { ShareMallError } from "./errors.js";
 import type { Address, Hex } from "./types.js";
 
@@ -15,7 +16,10 @@ import type { Address, Hex } from "./types.js";
 export type ShareMallContractName = "Shop" | "DividendToken" | "ShareMallFactory";
 
 type ErrorItem = Extract<
-  (typeof shopAbi)[number] | (typeof dividendTokenAbi)[number] | (typeof shareMallFactoryAbi)[number],
+  | (typeof shopAbi)[number]
+  | (typeof shopExtraErrorsAbi)[number]
+  | (typeof dividendTokenAbi)[number]
+  | (typeof shareMallFactoryAbi)[number],
   { type: "error" }
 >;
 
@@ -81,18 +85,25 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
   ShopInvalidRules: ({ reason }) => `Invalid token rules: ${reason}`,
   ShopNoticePeriodTooShort: ({ noticePeriod, minimum }) =>
     `Notice period of ${noticePeriod} seconds is too short: the minimum is ${minimum} seconds`,
+  ShopNoTokens: () => "The shop has no token yet: create its first token before it takes orders",
   ShopInvalidOrderHash: () => "Invalid order: the order hash is zero",
+  ShopInvalidOrderId: ({ orderId }) =>
+    `Invalid order id ${orderId}: orders of the operator's paths need an order id from 1 to 2^64 - 1`,
   ShopInvalidCustomer: ({ orderHash }) => `Invalid order ${orderHash}: the customer is the zero address`,
   ShopInvalidAmount: ({ orderHash, amount }) =>
     `Invalid order ${orderHash}: amount ${amount} wei is zero or does not fit in 96 bits`,
   ShopInvalidTokenMetadata: ({ name, symbol }) =>
     `Invalid token metadata ${JSON.stringify(name)} / ${JSON.stringify(symbol)}: ` +
     "the name must have 1 to 64 bytes and the symbol 1 to 16",
-  ShopOrderAlreadyCounted: ({ orderHash }) => `Order ${orderHash} was already counted for this customer`,
+  ShopOrderAlreadyCounted: ({ orderHash }) => `Checkout ${orderHash} was already paid by this customer`,
+  ShopOrderIdUsed: ({ orderId }) =>
+    `Order id ${orderId} has already counted in this shop (a recorded order, a receipt or a minted batch leaf)`,
   ShopSelfReferral: ({ customer }) => `Customer ${customer} cannot refer itself`,
   ShopReferrerAlreadyBound: ({ customer, bound, given }) =>
     `Customer ${customer} is already bound to referrer ${bound}; referrer ${given} cannot replace it`,
   ShopEmptyBatch: () => "The batch of orders is empty",
+  ShopDayCapacityExceeded: ({ day }) =>
+    `Day ${day} is full: a token-day holds at most 2^104 - 1 wei of revenue and 2^32 - 1 orders`,
   ShopDayNotOver: ({ day, today }) =>
     `Day ${day} is not over yet (today is day ${today}): settle it from the next day on`,
   ShopDayAlreadySettled: ({ day }) => `Day ${day} is already settled`,
@@ -107,6 +118,8 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
     `above its max supply of ${tokens(maxSupply)}`,
   ShopInsufficientBalance: ({ balance, amount }) =>
     `Withdrawal of ${coin(amount)} exceeds the merchant balance of ${coin(balance)}`,
+  ShopBalanceOverflow: ({ balance, amount }) =>
+    `Adding ${coin(amount)} to the merchant balance of ${coin(balance)} would pass 2^128 - 1 wei`,
   ShopZeroAddress: () => "The zero address was given where an account is required",
   ShopZeroValue: () => "Zero was given where an amount is required",
   ShopWithdrawalFailed: ({ to, amount }) => `Withdrawal of ${coin(amount)} failed: ${to} rejected the payment`,
@@ -116,15 +129,16 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
   ShopReceiptWrongShop: ({ expected, shop }) => `Receipt is for shop ${shop}, not for this shop ${expected}`,
   ShopReceiptSignerNotOperator: ({ signer }) => `Receipt signer ${signer} is not an operator of the shop`,
   ShopReceiptInvalidSignature: ({ signer }) => `Receipt signature is not a valid signature by ${signer}`,
-  ShopInvalidBatch: ({ orderCount, totalRevenue }) =>
-    `Invalid batch of ${orderCount} orders and ${coin(totalRevenue)} revenue: ` +
-    "it needs 1 to 2^24 orders and 1 wei to 2^96 - 1 wei of revenue",
+  ShopInvalidBatch: ({ firstOrderId, orderCount, totalRevenue }) =>
+    `Invalid batch of ${orderCount} orders from order id ${firstOrderId} and ${coin(totalRevenue)} revenue: ` +
+    "it needs 1 to 2^24 orders, order ids from 1 to 2^64 - 1 and 1 wei to 2^96 - 1 wei of revenue",
   ShopBatchAlreadyAnchored: ({ root }) => `Batch ${root} is already anchored`,
   ShopUnknownBatch: ({ root }) => `Batch ${root} was never anchored`,
-  ShopBatchIndexOutOfRange: ({ root, index, orderCount }) =>
-    `Leaf index ${index} is out of range: batch ${shortHash(root)} has ${orderCount} orders`,
-  ShopLeafAlreadyMinted: ({ root, index }) => `Leaf ${index} of batch ${shortHash(root)} was already minted`,
-  ShopInvalidProof: ({ root, index }) => `Invalid Merkle proof for leaf ${index} of batch ${shortHash(root)}`,
+  ShopBatchOrderIdOutOfRange: ({ root, orderId, firstOrderId, orderCount }) =>
+    `Order id ${orderId} is not in batch ${shortHash(root)}, whose ${orderCount} orders have the ids ` +
+    `${firstOrderId} to ${firstOrderId + orderCount - 1n}`,
+  ShopInvalidProof: ({ root, orderId }) =>
+    `Invalid Merkle proof for the leaf of order id ${orderId} of batch ${shortHash(root)}`,
   ShopBatchRevenueExceeded: ({ root, unmintedRevenue, amount }) =>
     `Leaf amount of ${coin(amount)} exceeds the ${coin(unmintedRevenue)} of revenue left unminted in batch ` +
     shortHash(root),
@@ -144,6 +158,8 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
   // ------------------------------------------------------------------ ShareMallFactory
   FactoryInvalidImplementation: ({ implementation }) => `Implementation ${implementation} has no code`,
   FactoryNotShop: ({ caller }) => `${caller} is not a shop of this factory`,
+  FactoryUnexpectedToken: ({ token, expected }) =>
+    `Token ${token} is not the shop's next token: it must be the contract deployed at ${expected}`,
   FactoryUnknownToken: ({ token }) => `${token} is not a token of this factory`,
   FactoryNoTokens: () => "claimMany was given no tokens",
   FactoryNothingClaimed: ({ holder }) => `${holder} claimed nothing: no dividends on any of the tokens`,
@@ -154,8 +170,6 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
   AccessControlBadConfirmation: () => "renounceRole must be called by the account that renounces the role",
   InvalidInitialization: () => "The contract is already initialized",
   NotInitializing: () => "The contract is not initializing",
-  InvalidShortString: () => "Invalid short string",
-  StringTooLong: ({ str }) => `String ${JSON.stringify(str)} is too long`,
   ERC20InsufficientAllowance: ({ spender, allowance, needed }) =>
     `Spender ${spender} is allowed ${tokens(allowance)}, ${tokens(needed)} needed`,
   ERC20InsufficientBalance: ({ sender, balance, needed }) =>
@@ -165,7 +179,6 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
   ERC20InvalidSender: ({ sender }) => `Invalid token sender ${sender}`,
   ERC20InvalidSpender: ({ spender }) => `Invalid spender ${spender}`,
   CloneArgumentsTooLong: () => "The clone arguments are too long",
-  Create2EmptyBytecode: () => "CREATE2 was given empty bytecode",
   FailedDeployment: () => "The contract deployment failed",
   InsufficientBalance: ({ balance, needed }) => `Balance of ${coin(balance)} is below the ${coin(needed)} needed`,
 };
@@ -179,9 +192,13 @@ const SOURCES: ReadonlyArray<readonly [ShareMallContractName, readonly unknown[]
   ["Shop", shopAbi],
   ["DividendToken", dividendTokenAbi],
   ["ShareMallFactory", shareMallFactoryAbi],
+  ["Shop", shopExtraErrorsAbi],
 ];
 
-/** Errors by selector; the first contract (Shop, DividendToken, ShareMallFactory) that declares one names it. */
+/**
+ * Errors by selector; the first source that declares one names its contract (Shop, DividendToken, ShareMallFactory,
+ * then the shop implementations' extra errors).
+ */
 const BY_SELECTOR: ReadonlyMap<string, KnownError> = (() => {
   const map = new Map<string, KnownError>();
   for (const [contract, abi] of SOURCES) {

@@ -242,3 +242,25 @@ export class WrongChainError extends ShareMallError {
     super("WRONG_CHAIN", `Connected to chain ${actual}, expected chain ${expected}: switch the wallet or RPC network`);
   }
 }
+
+/**
+ * An order id of the operator's paths (recorded orders, receipts, batch leaves) has already counted in the shop:
+ * each id counts once per shop, whatever the path. Found by a read before anything was sent.
+ */
+export class OrderIdUsedError extends ShareMallError {
+  constructor(
+    /** The used ids found (at most the first ten). */
+    readonly orderIds: readonly bigint[],
+    /** What the ids were for, e.g. `"receipt"` or `"batch ids 1001..2000"`. */
+    readonly what: string,
+    /** How many used ids there are in all (at least `orderIds.length`). */
+    readonly count: bigint = BigInt(orderIds.length),
+  ) {
+    super(
+      "ORDER_ID_USED",
+      `${what}: order id${count === 1n ? "" : "s"} ${orderIds.join(", ")}${
+        count > BigInt(orderIds.length) ? ` and ${count - BigInt(orderIds.length)} more` : ""
+      } already counted in the shop (each order id counts once, across recorded orders, receipts and batch leaves)`,
+    );
+  }
+}

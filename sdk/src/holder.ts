@@ -23,6 +23,7 @@ import {
   InvalidAmountError,
   MerkleBatchError,
   NotAContractError,
+  OrderIdUsedError,
   ShareMallError,
 } from "./errors.js";
 import { importBatchFile, type BatchFile, type BatchFileEntry } from "./merkle/file.js";
@@ -34,6 +35,7 @@ import {
   validateAmount,
   validateBytes32,
   validateOptionalAddress,
+  validateOrderId,
   validateWeiAmount,
   ZERO_ADDRESS,
 } from "./validation.js";
@@ -74,13 +76,35 @@ export class NothingToClaimError extends ShareMallError {
   }
 }
 
-/** A batch leaf chosen for minting has already minted; nothing was sent. */
+/**
+ * A batch leaf chosen for minting cannot mint because its order id is used: it has already minted (or, if the
+ * operator reused the id for another order, that order counted under it). Nothing was sent.
+ */
 export class LeafAlreadyMintedError extends ShareMallError {
   constructor(
     readonly root: Hex,
+    /** The leaf's position in the batch. */
     readonly index: number,
+    /** The leaf's order id. */
+    readonly orderId: bigint,
   ) {
-    super("LEAF_ALREADY_MINTED", `Leaf ${index} of batch ${root} has already minted`);
+    super(
+      "LEAF_ALREADY_MINTED",
+      `Leaf ${index} (order id ${orderId}) of batch ${root} has already minted: the shop has used order id ${orderId}`,
+    );
+  }
+}
+
+/** The signer has already paid a checkout for this order hash (a checkout counts once per hash and customer). */
+export class CheckoutAlreadyCountedError extends ShareMallError {
+  constructor(
+    readonly orderHash: Hex,
+    readonly customer: Address,
+  ) {
+    super(
+      "CHECKOUT_ALREADY_COUNTED",
+      `${customer} has already paid a checkout for order ${orderHash}: paying again would revert (ShopOrderAlreadyCounted)`,
+    );
   }
 }
 
@@ -164,7 +188,8 @@ export interface CheckoutResult extends SentTransaction {
 
 /**
  * Pays for an order in native coin (`Shop.checkout`): the signer is the customer and `amountWei` the value sent.
- * Refuses up front when the signer's balance cannot cover the amount plus a gas margin.
+ * Checkouts carry no order id: one counts once per `(orderHash, customer)`. Refuses up front when the signer has
+ * already paid this order hash (`isCheckoutCounted`) and when its balance cannot cover the amount plus a gas margin.
  *
  * @param transport - A transport with a signer (the customer).
  * @param shop - The shop's address.
@@ -173,7 +198,8 @@ export interface CheckoutResult extends SentTransaction {
  * @returns The transaction, the escrowed dividend share and the tokens minted.
  * @throws {@link InvalidAddressError}, {@link InvalidAmountError}, `InvalidBytes32Error` for bad input (a referrer
  * equal to the signer included); {@link NotAContractError} for a shop address without a shop;
- * {@link InsufficientFundsError}; {@link NoSignerError}; `ContractRevertError` if the shop reverts.
+ * {@link CheckoutAlreadyCountedError}; {@link InsufficientFundsError}; {@link NoSignerError}; `ContractRevertError` if
+ * the shop reverts (e.g. `ShopReferrerAlreadyBound`, `ShopNoTokens`).
  * @example
  * ```ts
  * const { escrowed, minted } = await checkout(transport, shop, { orderHash, amountWei: parseEther("0.3") });
@@ -194,6 +220,9 @@ export async function checkout(
   const customer = await signerOf(transport, "checkout");
   if (referrer === customer) throw new InvalidAddressError("referrer", input.referrer, "the customer itself");
   await requireShop(transport, shopAddress);
+  if (await readContract(transport, shopAddress, shopAbi, "isCheckoutCounted", [orderHash, customer])) {
+    throw new CheckoutAlreadyCountedError(orderHash, customer);
+  }
   const have = await transport.balance(customer);
   const need = amountWei + margin;
   if (have < need) throw new InsufficientFundsError(customer, have, need);
@@ -217,16 +246,18 @@ export interface RedeemResult extends SentTransaction {
 
 /**
  * Redeems an operator-signed receipt (`Shop.redeemReceipt`). The receipt is first verified off chain against the
- * shop, the transport's chain id and the latest block time (deadline, chain, shop, signature), so an obviously bad
- * receipt is refused before anything is sent. Anyone may submit; the tokens go to `receipt.customer`.
+ * shop, the transport's chain id and the latest block time (deadline, chain, shop, signature), and its order id
+ * against the ids the shop has used (`isOrderIdUsed`: a receipt redeems once, and an id counts once across
+ * recorded orders, receipts and batch leaves), so an obviously bad or spent receipt is refused before anything is
+ * sent. Anyone may submit; the tokens go to `receipt.customer`.
  *
  * @param transport - A transport with a signer (the customer or a relayer).
  * @param shop - The shop the receipt must be for.
  * @param signed - `{ receipt, signer, signature }` as `signReceipt` returns it (or parsed from JSON).
  * @returns The transaction, the receipt and the tokens minted.
  * @throws `ReceiptExpiredError`, `ReceiptWrongChainError`, `ReceiptWrongShopError`, `ReceiptSignatureError`,
- * validation errors, {@link NotAContractError}, {@link NoSignerError}; `ContractRevertError` if the shop reverts
- * (e.g. the signer is not an operator).
+ * validation errors, `OrderIdUsedError` (already redeemed, or its id used by another order), {@link NotAContractError},
+ * {@link NoSignerError}; `ContractRevertError` if the shop reverts (e.g. the signer is not an operator).
  * @example
  * ```ts
  * const { minted } = await redeemReceipt(transport, shop, JSON.parse(receiptText));
@@ -245,6 +276,9 @@ export async function redeemReceipt(
   const signer = validateAddress("signer", signed.signer);
   await signerOf(transport, "redeemReceipt");
   await requireShop(transport, shopAddress);
+  if (await readContract(transport, shopAddress, shopAbi, "isOrderIdUsed", [receipt.orderId])) {
+    throw new OrderIdUsedError([receipt.orderId], `receipt for ${receipt.orderHash}`);
+  }
   const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "redeemReceipt", [
     receipt,
     signer,
@@ -255,10 +289,12 @@ export async function redeemReceipt(
 
 // ------------------------------------------------------------------ Merkle batches
 
-/** Which entries of a batch file {@link mintFromBatchFile} mints (at most one of the two; neither: the signer's). */
+/** Which entries of a batch file {@link mintFromBatchFile} mints (at most one of these; none: the signer's). */
 export interface BatchEntrySelector {
   /** Leaf index. */
   readonly index?: number | bigint;
+  /** The entry's order id. */
+  readonly orderId?: IntegerLike;
   /** The entry's order hash. */
   readonly orderHash?: string;
 }
@@ -266,6 +302,8 @@ export interface BatchEntrySelector {
 /** One minted batch leaf. */
 export interface MintedLeaf {
   readonly index: number;
+  /** The leaf's order id. */
+  readonly orderId: bigint;
   readonly orderHash: Hex;
   readonly customer: Address;
   /** Order amount in wei. */
@@ -284,18 +322,21 @@ export interface MintFromBatchResult {
 }
 
 /**
- * Mints batch orders from a batch file (`Shop.mintFromBatch`). The file is imported and fully checked with
- * `importBatchFile` against the shop and the transport's chain id (every proof verified), the batch must be
- * anchored on the shop, and the entry is chosen by `index`, by `orderHash`, or else as every entry whose customer is
- * the signer and that has not minted yet (one transaction each). A chosen leaf that already minted is refused.
+ * Mints batch orders from a batch file (`Shop.mintFromBatch`). The file (version 2: leaves with order ids) is
+ * imported and fully checked with `importBatchFile` against the shop and the transport's chain id (every proof
+ * verified), the batch must be anchored on the shop with the file's first order id and order count, and the entry is
+ * chosen by `index`, `orderId` or `orderHash`, or else as every entry whose customer is the signer and that has not
+ * minted yet (one transaction each). Whether a leaf has minted is its order id's bit (`isOrderIdUsed`); a chosen
+ * leaf that already minted is refused.
  *
  * @param transport - A transport with a signer (the leaf's customer, or an operator).
  * @param shop - The shop that anchored the batch.
  * @param file - The batch file as JSON text or object (from `exportBatchFile`).
- * @param select - `index` or `orderHash`; neither to mint all the signer's unminted entries.
+ * @param select - `index`, `orderId` or `orderHash`; none to mint all the signer's unminted entries.
  * @returns The root, the leaves minted and the tokens minted.
- * @throws {@link MerkleBatchError} for a bad file (wrong shop or chain, tampered entry or proof), an unknown entry,
- * or a batch not anchored; {@link LeafAlreadyMintedError}; validation errors; {@link NotAContractError};
+ * @throws {@link MerkleBatchError} for a bad file (wrong shop or chain, tampered entry or proof, version 1), an
+ * unknown entry, or a batch not anchored (or anchored with other ids); {@link LeafAlreadyMintedError}; validation
+ * errors; {@link NotAContractError};
  * {@link NoSignerError}; `ContractRevertError` if the shop reverts.
  * @example
  * ```ts
@@ -312,11 +353,11 @@ export async function mintFromBatchFile(
   if (typeof select !== "object" || select === null) {
     throw new InvalidAmountError("select", select, "expected an object");
   }
-  if (select.index !== undefined && select.orderHash !== undefined) {
-    throw new InvalidAmountError("select", select, "give index or orderHash, not both");
-  }
+  const given = [select.index, select.orderId, select.orderHash].filter((v) => v !== undefined).length;
+  if (given > 1) throw new InvalidAmountError("select", select, "give one of index, orderId or orderHash");
   const index =
     select.index === undefined ? undefined : Number(validateAmount("index", select.index, { max: 1n << 24n }));
+  const orderId = select.orderId === undefined ? undefined : validateOrderId("orderId", select.orderId);
   const orderHash =
     select.orderHash === undefined ? undefined : validateBytes32("orderHash", select.orderHash, { allowZero: false });
   const account = await signerOf(transport, "mintFromBatchFile");
@@ -331,6 +372,10 @@ export async function mintFromBatchFile(
     if (entry === undefined) {
       throw new MerkleBatchError(`no entry ${index}: the batch has ${entries.length}`, undefined, "index");
     }
+    chosen = [entry];
+  } else if (orderId !== undefined) {
+    const entry = entries.find((e) => e.orderId === orderId.toString());
+    if (entry === undefined) throw new MerkleBatchError(`no entry has order id ${orderId}`, undefined, "orderId");
     chosen = [entry];
   } else if (orderHash !== undefined) {
     const entry = entries.find((e) => e.orderHash === orderHash);
@@ -353,20 +398,27 @@ export async function mintFromBatchFile(
       "orderCount",
     );
   }
+  if (anchored.firstOrderId !== imported.batch.firstOrderId) {
+    throw new MerkleBatchError(
+      `the shop anchored this root from order id ${anchored.firstOrderId}, the file says ${imported.batch.firstOrderId}`,
+      undefined,
+      "firstOrderId",
+    );
+  }
   const pending: BatchFileEntry[] = [];
   for (const entry of chosen) {
-    if (!(await readContract(transport, shopAddress, shopAbi, "isLeafMinted", [root, BigInt(entry.index)]))) {
+    if (!(await readContract(transport, shopAddress, shopAbi, "isOrderIdUsed", [BigInt(entry.orderId)]))) {
       pending.push(entry);
     }
   }
-  if (pending.length === 0) throw new LeafAlreadyMintedError(root, chosen[0].index);
+  if (pending.length === 0) throw new LeafAlreadyMintedError(root, chosen[0].index, BigInt(chosen[0].orderId));
 
   const leaves: MintedLeaf[] = [];
   for (const entry of pending) {
     const amount = BigInt(entry.amount);
     const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "mintFromBatch", [
       root,
-      BigInt(entry.index),
+      BigInt(entry.orderId),
       entry.orderHash,
       entry.customer,
       amount,
@@ -375,6 +427,7 @@ export async function mintFromBatchFile(
     ]);
     leaves.push({
       index: entry.index,
+      orderId: BigInt(entry.orderId),
       orderHash: entry.orderHash,
       customer: entry.customer,
       amount,

@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { id } from "ethers";
+import { getCreateAddress, id } from "ethers";
 import { shareMallFactoryAbi, shopAbi } from "./abis.js";
 import {
   ChainCallError,
@@ -28,9 +28,11 @@ import {
   InvalidOrderError,
   MerkleBatchError,
   NotAContractError,
+  OrderIdUsedError,
   ShareMallError,
 } from "./errors.js";
-import type { MerkleBatch } from "./merkle/index.js";
+import { usedOrderIds, usedOrderIdsInRange } from "./internal/order-ids.js";
+import { validateFirstOrderId, type MerkleBatch } from "./merkle/batch.js";
 import {
   classifyRulesChange,
   defineRules,
@@ -57,6 +59,7 @@ import {
   validateAmount,
   validateBytes32,
   validateOptionalAddress,
+  validateOrderId,
   validateWeiAmount,
 } from "./validation.js";
 
@@ -360,7 +363,9 @@ export async function createShop(
 /**
  * Creates a dividend token of the shop. Takes `TokenParams` as the contract does (`noticePeriod` in seconds) or
  * human input for {@link tokenParams}; checks the shop's token limit and that the shop's dividend shares stay
- * within 100 % before sending.
+ * within 100 % (the other tokens' rates now, pending and for today) before sending. The shop deploys the token
+ * itself (since core v2 the factory has no `deployToken`), at the address {@link predictTokenAddress} gives for the
+ * shop and the new index; the address in the `TokenCreated` event is checked against it.
  *
  * @throws {@link InvalidTokenParamsError}, {@link InvalidRulesError}, {@link NotAContractError},
  * {@link MissingRoleError} (not admin), {@link ShareMallError} `"TOO_MANY_TOKENS"` / `"DIVIDEND_TOO_HIGH"`.
@@ -414,17 +419,50 @@ export async function createToken(
   ]);
   const created = eventOf(result, "TokenCreated", address);
   if (created === undefined) throw new ShareMallError("MISSING_EVENT", `No TokenCreated event in ${result.hash}`);
-  return { tokenIndex: created.args.tokenIndex, token: created.args.token as Address, hash: result.hash };
+  const token = created.args.token as Address;
+  const predicted = predictTokenAddress(address, created.args.tokenIndex);
+  if (token !== predicted) {
+    throw new ShareMallError("UNEXPECTED_ADDRESS", `Token created at ${token}, predicted ${predicted}`);
+  }
+  return { tokenIndex: created.args.tokenIndex, token, hash: result.hash };
 }
 
-/** Dividend bps reserved by the tokens other than `except` (a pending change counts at its higher share). */
+/**
+ * The address of token number `tokenIndex` (0 to 7) of `shop`, computed off chain: a shop deploys its tokens
+ * itself, token `i` with its `(i + 1)`-th CREATE, so the address is the CREATE address of the shop at nonce `i + 1`
+ * and depends on nothing else (`ShareMallFactory.predictTokenAddress(shop, i)` gives the same). Known before the
+ * token exists, e.g. to print it on a poster or configure a holder page ahead of `createToken`.
+ *
+ * @param shop - The shop clone.
+ * @param tokenIndex - The token's index in the shop, `0 .. 7`.
+ * @returns The token's checksummed address.
+ * @throws `InvalidAddressError`, `InvalidAmountError` (index outside `0 .. 7`).
+ * @example
+ * ```ts
+ * const firstToken = predictTokenAddress(shop, 0); // where createToken will put the shop's first token
+ * ```
+ */
+export function predictTokenAddress(shop: string, tokenIndex: IntegerLike): Address {
+  const address = validateAddress("shop", shop);
+  const index = validateIndex(tokenIndex);
+  return getCreateAddress({ from: address, nonce: index + 1n }) as Address;
+}
+
+/**
+ * Dividend bps reserved by the tokens other than `except`, as the shop counts them: the highest of each one's rate
+ * now, its pending rate and today's rate (fixed at the day's first order: a lowering that fell due today still counts
+ * at the old rate until midnight).
+ */
 async function reservedBps(transport: Transport, shop: Address, count: bigint, except: bigint): Promise<bigint> {
   let total = 0n;
+  const today = count > 0n ? await readContract(transport, shop, shopAbi, "today", []) : 0n;
   for (let i = 0n; i < count; i++) {
     if (i === except) continue;
     const config = await readContract(transport, shop, shopAbi, "tokenConfig", [i]);
     let bps = BigInt(config.rules.dividendBps);
     if (config.pendingAt !== 0 && BigInt(config.pending.dividendBps) > bps) bps = BigInt(config.pending.dividendBps);
+    const day = await readContract(transport, shop, shopAbi, "tokenDay", [i, today]);
+    if (day.dividendBps > bps) bps = day.dividendBps;
     total += bps;
   }
   return total;
@@ -476,10 +514,12 @@ export async function scheduleRules(
   if (changes.length === 0) throw new RulesChangeError(index, "the rules are the same as the rules in force");
   const count = await shopTokenCount(transport, address);
   const reserved = await reservedBps(transport, address, count, index);
-  if (reserved + next.dividendBps > BPS_DENOMINATOR) {
+  // A scheduled change keeps the token's current share reserved until it applies.
+  const own = atOnce || next.dividendBps > current.dividendBps ? next.dividendBps : current.dividendBps;
+  if (reserved + own > BPS_DENOMINATOR) {
     throw new RulesChangeError(
       index,
-      `dividend shares would total ${reserved + next.dividendBps} bps (other tokens reserve ${reserved}); at most ${BPS_DENOMINATOR}`,
+      `dividend shares would total ${reserved + own} bps (other tokens reserve ${reserved}); at most ${BPS_DENOMINATOR}`,
     );
   }
   const result = await writeContract(transport, address, shopAbi, "changeRules", [index, abiRules(next)]);
@@ -505,7 +545,10 @@ export interface PendingRules {
 }
 
 /**
- * A token's pending rule change, or `null` when none is pending.
+ * A token's pending rule change, or `null` when none is pending (the shop reports all-zero rules and time 0 then;
+ * a cancelled or superseded change is gone). A change whose `effectiveAt` has passed is in force already (the shop's
+ * `currentRules` include it; it is stored at the next order, pool mint or `applyPendingRules`) and is still
+ * returned here until then.
  *
  * @throws {@link UnknownTokenIndexError}, {@link NotAContractError}.
  * @example
@@ -528,9 +571,11 @@ export async function pendingRules(
 }
 
 /**
- * Cancels a token's pending rule change.
+ * Cancels a token's pending rule change. A change whose time has come is in force (the shop applies it at the next
+ * use) and can no longer be cancelled: it is refused before sending.
  *
- * @throws {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link RulesChangeError} (none pending).
+ * @throws {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link RulesChangeError} (none pending, or
+ * already due).
  * @example
  * ```ts
  * await cancelRulesChange(transport, shop, 0);
@@ -546,6 +591,13 @@ export async function cancelRulesChange(
   await requireRole(transport, address, "admin");
   const [, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
   if (effectiveAt === 0n) throw new RulesChangeError(index, "no rule change is pending");
+  // The next block is at least one second after the latest: a change due by then applies before the cancel runs.
+  if (effectiveAt <= (await transport.latestTimestamp()) + 1n) {
+    throw new RulesChangeError(
+      index,
+      `the pending change fell due at ${effectiveAt} and is in force: too late to cancel`,
+    );
+  }
   const result = await writeContract(transport, address, shopAbi, "cancelRulesChange", [index]);
   return { hash: result.hash };
 }
@@ -615,6 +667,11 @@ export function revokeRole(
 
 /** One order for {@link recordOrders}. */
 export interface RecordOrderInput {
+  /**
+   * The merchant's order number, `1 .. 2^64 - 1` (e.g. its database key). Each id counts once per shop, across
+   * recorded orders, receipts and batch leaves: it is what makes a re-sent order count once.
+   */
+  readonly orderId: IntegerLike;
   /** The order's commitment (non-zero bytes32). */
   readonly orderHash: string;
   readonly customer: string;
@@ -636,10 +693,12 @@ export interface GasEstimator {
 export interface RecordProgress {
   readonly chunk: number;
   readonly hash: Hex;
-  /** Orders recorded so far by this call (skipped ones not included). */
+  /** Orders sent so far by this call (those skipped before sending not included). */
   readonly ordersDone: number;
-  /** Orders this call will record (the input less the skipped ones). */
+  /** Orders this call will send (the input less the ones skipped before sending). */
   readonly ordersTotal: number;
+  /** Orders the shop counted so far in this call's transactions (`ordersDone` less what the shop skipped). */
+  readonly ordersCounted: number;
 }
 
 /** Options of {@link recordOrders}. */
@@ -651,9 +710,11 @@ export interface RecordOrdersOptions {
   /** Orders in a first attempt at a chunk (default {@link DEFAULT_ORDERS_PER_TX}); chunks over the gas cap split. */
   readonly maxOrdersPerTx?: number;
   /**
-   * Skip orders the shop has already counted (`isOrderCounted(orderHash, customer)`) instead of failing on them:
-   * what a re-run after a crash or a lost response wants. Default `false` (an already counted order is an error,
-   * {@link OrderAlreadyCountedError}, before anything is sent).
+   * Leave out orders whose order id the shop has already used (read from its `orderIdBitmap`, one read per 256 ids)
+   * instead of failing on them: what a re-run of the same input after a crash or a lost response wants. Default
+   * `false`: an order whose id is used already is an error ({@link OrderAlreadyCountedError}) before anything is
+   * sent, so that an id given twice by mistake (another order under a number already taken) is not silently
+   * dropped. With `skipCounted` the SDK trusts that an id still means the same order as in the earlier run.
    */
   readonly skipCounted?: boolean;
   readonly onProgress?: (progress: RecordProgress) => void;
@@ -662,101 +723,117 @@ export interface RecordOrdersOptions {
 /** One mined chunk of {@link recordOrders}. */
 export interface RecordedChunk {
   readonly hash: Hex;
-  /** Index of the first order of the chunk in the input, and how many. */
+  /** Index of the first order of the chunk in the input, and how many were sent. */
   readonly from: number;
   readonly count: number;
+  /** Orders of the chunk the shop counted (`OrderCounted`). */
+  readonly counted: number;
+  /**
+   * Input indices of the chunk's orders the shop skipped (`OrderSkipped`): their ids were used by another
+   * transaction between the SDK's check and this one (a concurrent run, or a lost answer re-sent).
+   */
+  readonly skipped: readonly number[];
   /** The estimate the chunk was sent under. */
   readonly gasEstimate: bigint;
   readonly gasUsed: bigint;
 }
 
-/** What {@link recordOrders} did. */
+/** What {@link recordOrders} did. Every input order is in exactly one of: counted, `skipped`, `skippedByShop`. */
 export interface RecordOrdersResult {
   /** The mined chunks, in input order. */
   readonly chunks: readonly RecordedChunk[];
-  /** Input indices skipped because the shop had already counted them (only with `skipCounted`). */
+  /** Input indices left out before sending because their order id was already used (only with `skipCounted`). */
   readonly skipped: readonly number[];
+  /** Input indices sent but skipped by the shop (`OrderSkipped`, the chunks' `skipped` together), ascending. */
+  readonly skippedByShop: readonly number[];
+  /** Orders this call counted (`OrderCounted` events of its chunks). */
+  readonly counted: number;
 }
 
-/** An order the shop has already counted, found before sending (see `skipCounted`). */
+/** An order whose order id the shop has already used, found before sending (see `skipCounted`). */
 export class OrderAlreadyCountedError extends ShareMallError {
   constructor(
     /** Position of the order in the input. */
     readonly index: number,
     readonly orderHash: Hex,
     readonly customer: Address,
+    /** The order id that is used. */
+    readonly orderId: bigint,
   ) {
     super(
       "ORDER_ALREADY_COUNTED",
-      `orders[${index}] (${orderHash} for ${customer}) is already counted by the shop; pass skipCounted to skip it`,
+      `orders[${index}] (order id ${orderId}, ${orderHash} for ${customer}): the shop has already counted order id ` +
+        `${orderId}; pass skipCounted to skip it (only if it is the same order, re-sent)`,
     );
   }
 }
 
-type ShopOrder = { orderHash: Hex; customer: Address; amount: bigint; referrer: Address };
+type ShopOrder = { orderId: bigint; orderHash: Hex; customer: Address; amount: bigint; referrer: Address };
 
 /**
  * Validates orders as `recordOrders` would take them, all of them, before anything is sent.
  *
- * @throws {@link InvalidBytes32Error} (zero or malformed hash), {@link InvalidAddressError}, {@link InvalidAmountError}
- * (`1 .. 2^96 - 1`), {@link InvalidOrderError} (empty list, self-referral, a hash repeated for one customer).
+ * @throws {@link InvalidAmountError} (order id outside `1 .. 2^64 - 1`, amount outside `1 .. 2^96 - 1`),
+ * {@link InvalidBytes32Error} (zero or malformed hash), {@link InvalidAddressError}, {@link InvalidOrderError}
+ * (empty list, self-referral, an order id given twice, a hash repeated for one customer).
  * @example
  * ```ts
- * const orders = validateShopOrders([{ orderHash, customer, amount: 10n ** 17n }]);
+ * const orders = validateShopOrders([{ orderId: 1001n, orderHash, customer, amount: 10n ** 17n }]);
  * ```
  */
 export function validateShopOrders(orders: readonly RecordOrderInput[]): ShopOrder[] {
   if (!Array.isArray(orders)) throw new InvalidOrderError("orders", "expected an array");
   if (orders.length === 0) throw new InvalidOrderError("orders", "no orders");
   const seen = new Set<string>();
+  const ids = new Map<bigint, number>();
   return orders.map((o: RecordOrderInput, i) => {
     if (typeof o !== "object" || o === null) throw new InvalidOrderError(`orders[${i}]`, "expected an object");
+    const orderId = validateOrderId(`orders[${i}].orderId`, o.orderId);
     const orderHash = validateBytes32(`orders[${i}].orderHash`, o.orderHash, { allowZero: false });
     const customer = validateAddress(`orders[${i}].customer`, o.customer);
     const amount = validateWeiAmount(`orders[${i}].amount`, o.amount);
     const referrer = validateOptionalAddress(`orders[${i}].referrer`, o.referrer);
     if (referrer === customer) throw new InvalidOrderError(`orders[${i}].referrer`, `self-referral by ${customer}`);
+    const first = ids.get(orderId);
+    if (first !== undefined) {
+      throw new InvalidOrderError(
+        `orders[${i}].orderId`,
+        `order id ${orderId} repeated (also orders[${first}]); each order id counts once`,
+      );
+    }
+    ids.set(orderId, i);
     const key = `${orderHash}:${customer}`;
     if (seen.has(key)) {
       throw new InvalidOrderError(`orders[${i}].orderHash`, `hash ${orderHash} repeated for customer ${customer}`);
     }
     seen.add(key);
-    return { orderHash, customer, amount, referrer };
+    return { orderId, orderHash, customer, amount, referrer };
   });
 }
 
-/** How many `isOrderCounted` reads run at once. */
-const COUNTED_READS_IN_FLIGHT = 16;
-
-/** Input indices of the orders the shop has already counted. */
-async function countedIndices(transport: Transport, shop: Address, orders: readonly ShopOrder[]): Promise<number[]> {
-  const counted: number[] = [];
-  for (let start = 0; start < orders.length; start += COUNTED_READS_IN_FLIGHT) {
-    const slice = orders.slice(start, start + COUNTED_READS_IN_FLIGHT);
-    const flags = await Promise.all(
-      slice.map((o) => readContract(transport, shop, shopAbi, "isOrderCounted", [o.orderHash, o.customer])),
-    );
-    flags.forEach((flag, i) => flag && counted.push(start + i));
-  }
-  return counted;
-}
-
 /**
- * Records orders (path 1) in as few transactions as fit under a gas cap. Every order is validated, and checked
- * against what the shop has already counted, before the first transaction. Chunks of `maxOrdersPerTx` are estimated
- * (`eth_estimateGas`, which also simulates them); a chunk whose estimate exceeds the cap, or that the node refuses
- * to estimate without a contract error (beyond the block gas limit), is split in two. Chunks are
- * sent one after another and each is all-or-nothing, so a call that fails part-way leaves whole chunks recorded: run
- * it again with `skipCounted: true` and it records exactly the rest (the shop never counts an order twice).
+ * Records orders (path 1) in as few transactions as fit under a gas cap. Every order is validated (order ids
+ * included, none twice), and its order id checked against the ids the shop has already used (its `orderIdBitmap`,
+ * one read per 256 ids, a few reads in flight), before the first transaction. Chunks of `maxOrdersPerTx` are
+ * estimated (`eth_estimateGas`, which also simulates them); a chunk whose estimate exceeds the cap, or that the node
+ * refuses to estimate without a contract error (beyond the block gas limit), is split in two. Chunks are sent one
+ * after another and each is all-or-nothing, so a call that fails part-way leaves whole chunks recorded: run it
+ * again with `skipCounted: true` and it records exactly the rest.
  *
- * @returns The mined chunks and the skipped input indices; every other input order is in exactly one chunk.
+ * The shop itself never counts an order id twice: `recordOrders` on chain skips an id already used (`OrderSkipped`)
+ * and counts the rest. What each chunk counted and skipped is read from its events into the result, so an id that
+ * got used between the check and the send (a concurrent run, a lost answer re-sent) shows in `skippedByShop`
+ * instead of being counted twice. Without `skipCounted` an id already used before the call is still refused up
+ * front ({@link OrderAlreadyCountedError}): a re-run must say that it is one.
+ *
+ * @returns The mined chunks, the input indices skipped before sending and by the shop, and how many counted.
  * @throws {@link validateShopOrders}'s errors, {@link NotAContractError}, {@link MissingRoleError} (not operator),
  * {@link InvalidAmountError} (`maxGasPerTx`, `maxOrdersPerTx`), {@link OrderAlreadyCountedError} (without
  * `skipCounted`), {@link ShareMallError} `"ORDER_TOO_LARGE"` for one order over the cap; a {@link ContractRevertError}
- * for a chunk the contract refuses (earlier chunks stay recorded).
+ * for a chunk the contract refuses (earlier chunks stay recorded; `ShopNoTokens` before the shop has a token).
  * @example
  * ```ts
- * const { chunks, skipped } = await recordOrders(transport, shop, orders, {
+ * const { counted, skipped, skippedByShop } = await recordOrders(transport, shop, orders, {
  *   skipCounted: true,
  *   onProgress: (p) => console.log(`${p.ordersDone}/${p.ordersTotal}`),
  * });
@@ -786,11 +863,17 @@ export async function recordOrders(
   };
   const blockLimit = estimator.blockGasLimit ?? (() => transport.blockGasLimit());
   const cap = explicitCap ?? ((await blockLimit()) * 8n) / 10n;
-  const skipped = await countedIndices(transport, address, checked);
+  const used = await usedOrderIds(
+    transport,
+    address,
+    checked.map((o) => o.orderId),
+  );
+  const skipped = checked.flatMap((o, i) => (used.has(o.orderId) ? [i] : []));
   if (skipped.length > 0 && options.skipCounted !== true) {
-    const first = skipped[0];
-    throw new OrderAlreadyCountedError(first, checked[first].orderHash, checked[first].customer);
+    const first = checked[skipped[0]];
+    throw new OrderAlreadyCountedError(skipped[0], first.orderHash, first.customer, first.orderId);
   }
+  const indexOf = new Map(checked.map((o, i) => [o.orderId, i]));
   const skip = new Set(skipped);
   // Runs of consecutive unskipped input indices, cut into first attempts of `perTx` orders: [start, end) pairs.
   const queue: [number, number][] = [];
@@ -810,7 +893,9 @@ export async function recordOrders(
     data: encodeCall(shopAbi, "recordOrders", [chunk]),
   });
   const chunks: RecordedChunk[] = [];
+  const skippedByShop: number[] = [];
   let done = 0;
+  let counted = 0;
   while (queue.length > 0) {
     const [start, end] = queue.shift()!;
     const chunk = checked.slice(start, end);
@@ -836,31 +921,82 @@ export async function recordOrders(
       continue;
     }
     const result = await writeContract(transport, address, shopAbi, "recordOrders", [chunk]);
+    let chunkCounted = 0;
+    const chunkSkipped: number[] = [];
+    for (const e of result.events) {
+      if (e.address !== address) continue;
+      if (e.eventName === "OrderCounted") chunkCounted++;
+      else if (e.eventName === "OrderSkipped") {
+        const index = indexOf.get(e.args.orderId);
+        if (index !== undefined) chunkSkipped.push(index);
+      }
+    }
     done += chunk.length;
-    chunks.push({ hash: result.hash, from: start, count: chunk.length, gasEstimate, gasUsed: result.receipt.gasUsed });
-    options.onProgress?.({ chunk: chunks.length - 1, hash: result.hash, ordersDone: done, ordersTotal: total });
+    counted += chunkCounted;
+    skippedByShop.push(...chunkSkipped);
+    chunks.push({
+      hash: result.hash,
+      from: start,
+      count: chunk.length,
+      counted: chunkCounted,
+      skipped: chunkSkipped,
+      gasEstimate,
+      gasUsed: result.receipt.gasUsed,
+    });
+    options.onProgress?.({
+      chunk: chunks.length - 1,
+      hash: result.hash,
+      ordersDone: done,
+      ordersTotal: total,
+      ordersCounted: counted,
+    });
   }
-  return { chunks, skipped };
+  skippedByShop.sort((a, b) => a - b);
+  return { chunks, skipped, skippedByShop, counted };
 }
 
 // ------------------------------------------------------------------ anchorBatch
 
+/** Options of {@link anchorBatch}. */
+export interface AnchorBatchOptions {
+  /**
+   * Check the batch's order-id range against the ids the shop has already used (one `orderIdBitmap` read per 256
+   * ids) and refuse it if any is: a leaf whose id is used can never mint, though its revenue counts. Default
+   * `true`; `false` skips the reads (about 3,900 for a million orders).
+   */
+  readonly checkOrderIds?: boolean;
+}
+
+/** What {@link anchorBatch} returns. */
+export interface AnchoredBatch extends MerchantTx {
+  /** The shop day the batch's revenue counts on. */
+  readonly day: bigint;
+  readonly root: Hex;
+  /** The order id of leaf 0, and how many leaves (ids `firstOrderId .. firstOrderId + orderCount - 1`). */
+  readonly firstOrderId: bigint;
+  readonly orderCount: number;
+}
+
 /**
- * Anchors a built Merkle batch (path 4): its revenue counts today.
+ * Anchors a built Merkle batch (path 4) with its first order id (`MerkleBatch.firstOrderId`): its revenue counts
+ * today, and its leaves carry the ids `firstOrderId .. firstOrderId + orderCount - 1`. Refuses, before sending, a
+ * root already anchored and (unless `checkOrderIds: false`) a range with an id the shop has already used.
  *
- * @throws {@link MerkleBatchError} (bad root, order count outside `1 .. 2^24`, already anchored),
- * {@link InvalidAmountError} (revenue outside `1 .. 2^96 - 1`), {@link MissingRoleError}, before sending.
+ * @throws {@link MerkleBatchError} (bad root, order count outside `1 .. 2^24`, bad or missing `firstOrderId`,
+ * already anchored), {@link InvalidAmountError} (revenue outside `1 .. 2^96 - 1`), {@link OrderIdUsedError},
+ * {@link MissingRoleError}, before sending; a {@link ContractRevertError} (`ShopNoTokens`) if the shop has no token.
  * @example
  * ```ts
- * const batch = await buildBatch(orders);
+ * const batch = await buildBatch(orders, { firstOrderId: 1001n });
  * const { day } = await anchorBatch(transport, shop, batch);
  * ```
  */
 export async function anchorBatch(
   transport: Transport,
   shop: string,
-  batch: Pick<MerkleBatch, "root" | "orderCount" | "totalRevenue">,
-): Promise<MerchantTx & { day: bigint }> {
+  batch: Pick<MerkleBatch, "root" | "firstOrderId" | "orderCount" | "totalRevenue">,
+  options: AnchorBatchOptions = {},
+): Promise<AnchoredBatch> {
   const address = validateAddress("shop", shop);
   if (typeof batch !== "object" || batch === null) throw new MerkleBatchError("expected a built MerkleBatch");
   let root: Hex;
@@ -878,15 +1014,39 @@ export async function anchorBatch(
       "orderCount",
     );
   }
+  if (batch.firstOrderId === undefined) {
+    throw new MerkleBatchError(
+      "the batch has no firstOrderId: build it with buildBatch(orders, { firstOrderId }) (core v2 leaves carry order ids)",
+      undefined,
+      "firstOrderId",
+    );
+  }
+  const firstOrderId = validateFirstOrderId(batch.firstOrderId, count);
   const revenue = validateAmount("totalRevenue", batch.totalRevenue, { min: 1n, max: UINT96_MAX });
+  const check = options.checkOrderIds ?? true;
+  if (typeof check !== "boolean") {
+    throw new InvalidOrderError("checkOrderIds", `expected a boolean, got ${describeValue(check)}`);
+  }
   await shopTokenCount(transport, address);
   await requireRole(transport, address, "operator");
   const existing = await readContract(transport, address, shopAbi, "batch", [root]);
   if (existing.orderCount !== 0) throw new MerkleBatchError(`root ${root} is already anchored`, undefined, "root");
-  const result = await writeContract(transport, address, shopAbi, "anchorBatch", [root, BigInt(count), revenue]);
+  if (check) {
+    const last = firstOrderId + BigInt(count) - 1n;
+    const used = await usedOrderIdsInRange(transport, address, firstOrderId, BigInt(count), 10);
+    if (used.count > 0n) {
+      throw new OrderIdUsedError(used.ids, `batch order ids ${firstOrderId}..${last}`, used.count);
+    }
+  }
+  const result = await writeContract(transport, address, shopAbi, "anchorBatch", [
+    root,
+    firstOrderId,
+    BigInt(count),
+    revenue,
+  ]);
   const anchored = eventOf(result, "BatchAnchored", address);
   if (anchored === undefined) throw new ShareMallError("MISSING_EVENT", `No BatchAnchored event in ${result.hash}`);
-  return { hash: result.hash, day: anchored.args.day };
+  return { hash: result.hash, day: anchored.args.day, root, firstOrderId, orderCount: count };
 }
 
 // ------------------------------------------------------------------ Funds and settlement
@@ -912,31 +1072,96 @@ export async function deposit(
   return { hash: result.hash, merchantBalance: await readContract(transport, address, shopAbi, "merchantBalance", []) };
 }
 
-/** One settled day. */
+/** A settlement whose merchant balance could not pay the day's debt (`SettlementShortfall`). */
+export interface SettlementShortfall {
+  /** Wei of debt (what recorded, receipt and batch orders owe) the settlement needed beyond the escrow. */
+  readonly required: bigint;
+  /** Merchant balance, with the call's value, at the time. */
+  readonly available: bigint;
+  /** `required - available`: what to deposit (or send) before settling the day again. */
+  readonly missing: bigint;
+}
+
+/**
+ * One `settle(day)` transaction. A settlement always releases the day's checkout escrow to the holders; it pays the
+ * rest (the debt of the day's other orders) from the merchant balance only if the balance covers all of it, and
+ * otherwise leaves it owed (`shortfall`): the day is then partly settled, and a later settlement, once funded, pays
+ * the rest.
+ */
 export interface SettledDay {
   readonly day: bigint;
   readonly hash: Hex;
-  /** Wei paid to the tokens, and the part taken from the merchant balance. */
+  /** Wei this settlement distributed to the tokens: `fromEscrow + fromBalance`. */
   readonly dividends: bigint;
+  /** Wei of checkout escrow released to the holders (`DaySettled.fromEscrow`). */
+  readonly fromEscrow: bigint;
+  /** Wei of debt paid from the merchant balance (`DaySettled.fromBalance`); 0 with a shortfall. */
   readonly fromBalance: bigint;
+  /** Wei the day still owes after this settlement (the unpaid debt); 0 when it is settled in full. */
+  readonly stillOwed: bigint;
+  /** Whether the day is settled in full after this settlement (`stillOwed === 0n`). */
+  readonly settled: boolean;
+  /** Set when the balance could not pay the debt (`SettlementShortfall`): the debt stays owed. */
+  readonly shortfall?: SettlementShortfall;
 }
 
 async function settleSent(transport: Transport, shop: Address, day: bigint, value: bigint): Promise<SettledDay> {
   const result = await writeContract(transport, shop, shopAbi, "settle", [day], value > 0n ? { value } : {});
   const settled = eventOf(result, "DaySettled", shop);
   if (settled === undefined) throw new ShareMallError("MISSING_EVENT", `No DaySettled event in ${result.hash}`);
-  return { day, hash: result.hash, dividends: settled.args.dividends, fromBalance: settled.args.fromBalance };
+  const short = eventOf(result, "SettlementShortfall", shop);
+  const { fromEscrow, fromBalance } = settled.args;
+  const base = { day, hash: result.hash, dividends: fromEscrow + fromBalance, fromEscrow, fromBalance };
+  if (short === undefined) return { ...base, stillOwed: 0n, settled: true };
+  const { required, available } = short.args;
+  return {
+    ...base,
+    stillOwed: required,
+    settled: false,
+    shortfall: { required, available, missing: required - available },
+  };
+}
+
+/** What a day still owes, token by token, as `settle` will see it. */
+interface Outstanding {
+  /** Escrow not released yet. */
+  readonly release: bigint;
+  /** Debt not paid yet. */
+  readonly debt: bigint;
+  /** Whether some token's part of the day is settled. */
+  readonly anySettled: boolean;
+}
+
+async function outstanding(transport: Transport, shop: Address, day: bigint, count: bigint): Promise<Outstanding> {
+  let release = 0n;
+  let debt = 0n;
+  let anySettled = false;
+  for (let i = 0n; i < count; i++) {
+    const entry = await readContract(transport, shop, shopAbi, "tokenDay", [i, day]);
+    if (entry.settled) {
+      anySettled = true;
+      continue;
+    }
+    if (!entry.escrowReleased) release += entry.escrowed;
+    debt += entry.owed - entry.escrowed;
+  }
+  return { release, debt, anySettled };
 }
 
 /**
- * Settles one past day (anyone may). An underfunded day reverts with the contract's typed
- * {@link ContractRevertError} `ShopSettlementUnderfunded` (`args.required`, `available`, `missing`).
+ * Settles one past day (anyone may), with core v2's semantics: the day's checkout escrow always goes out to the
+ * holders; the debt of its other orders is paid from the merchant balance (plus `value`, which is deposited first)
+ * if that covers all of it, and otherwise stays owed — the result then has `settled: false`, `stillOwed` and the
+ * `shortfall`, and settling the day again once funded pays the rest. A day with nothing left to release and too
+ * little funding reverts with the contract's typed {@link ContractRevertError} `ShopSettlementUnderfunded`
+ * (`args.required`, `available`, `missing`) at estimation, before anything is sent.
  *
  * @throws {@link InvalidAmountError} (day, value), {@link NotAContractError}, {@link CannotSettleDayError} (not over,
  * already settled, nothing owed) before sending.
  * @example
  * ```ts
- * await settleDay(transport, shop, 20786n, { value: 10n ** 17n });
+ * const s = await settleDay(transport, shop, 20786n, { value: 10n ** 17n });
+ * if (!s.settled) console.log(`escrow released; ${s.stillOwed} wei still owed, deposit ${s.shortfall!.missing}`);
  * ```
  */
 export async function settleDay(
@@ -951,18 +1176,24 @@ export async function settleDay(
   const count = await shopTokenCount(transport, address);
   const today = await readContract(transport, address, shopAbi, "today", []);
   if (d >= today) throw new CannotSettleDayError(d, "not over", today);
-  const record = await readContract(transport, address, shopAbi, "dayRecord", [d]);
-  if (record.settled) throw new CannotSettleDayError(d, "already settled", today);
-  let owed = 0n;
-  for (let i = 0n; i < count; i++) owed += (await readContract(transport, address, shopAbi, "tokenDay", [i, d]))[0];
-  if (owed === 0n) throw new CannotSettleDayError(d, "nothing owed", today);
+  const left = await outstanding(transport, address, d, count);
+  if (left.release === 0n && left.debt === 0n) {
+    throw new CannotSettleDayError(d, left.anySettled ? "already settled" : "nothing owed", today);
+  }
   return settleSent(transport, address, d, value);
 }
 
+/**
+ * How {@link settleAllUnsettled} funds the days: `"none"` (default) refuses up front when the merchant balance cannot
+ * pay every day's debt; `"deposit-missing"` deposits what it lacks first; `"partial"` settles with the balance as it
+ * is: every day's escrow is released, and each day's debt is paid, oldest first, while the balance covers it.
+ */
+export type SettleFunding = "none" | "deposit-missing" | "partial";
+
 /** Options of {@link settleAllUnsettled}. */
 export interface SettleAllOptions {
-  /** `"deposit-missing"` deposits what the merchant balance lacks first; `"none"` (default) refuses when short. */
-  readonly fund?: "deposit-missing" | "none";
+  /** See {@link SettleFunding}; default `"none"`. */
+  readonly fund?: SettleFunding;
   readonly onProgress?: (progress: {
     readonly settled: SettledDay;
     readonly done: number;
@@ -970,25 +1201,39 @@ export interface SettleAllOptions {
   }) => void;
 }
 
+/** A day still owing after {@link settleAllUnsettled}. */
+export interface OwingDay {
+  readonly day: bigint;
+  /** Wei of debt the merchant balance must still fund for the day. */
+  readonly unfunded: bigint;
+}
+
 /** What {@link settleAllUnsettled} returns. */
 export interface SettleAllResult {
-  /** Settled days, oldest first. */
+  /** One entry per settlement sent, oldest day first (a day partly settled has `settled: false`). */
   readonly settled: readonly SettledDay[];
   /** Wei deposited first (0 if none), and the deposit's hash. */
   readonly deposited: bigint;
   readonly depositHash?: Hex;
+  /** Days that still owe after the run (only with `fund: "partial"`), oldest first: partly settled or not sent. */
+  readonly owing: readonly OwingDay[];
+  /** Sum of `owing[].unfunded`: what the merchant must still deposit and settle. */
+  readonly unpaid: bigint;
 }
 
 /**
  * Settles every unsettled past day, oldest first (from the shop's `unsettledDays`). With `fund: "none"` it refuses up
- * front, sending nothing, when the merchant balance cannot fund them all; with `"deposit-missing"` it deposits the
- * shortfall first.
+ * front, sending nothing, when the merchant balance cannot pay all their debt; with `"deposit-missing"` it deposits
+ * the shortfall first and settles every day in full; with `"partial"` it deposits nothing and settles what the
+ * balance allows (each day's checkout escrow always goes out; a day whose debt the remaining balance cannot cover
+ * is settled for its escrow only, or left alone if it has none), reporting in `owing` what is still owed.
  *
- * @throws {@link InsufficientMerchantBalanceError} (required, available, missing) before sending;
- * {@link InvalidOrderError} for an unknown `fund`; {@link NotAContractError}.
+ * @throws {@link InsufficientMerchantBalanceError} (required, available, missing) before sending with
+ * `fund: "none"`; {@link InvalidOrderError} for an unknown `fund`; {@link NotAContractError}.
  * @example
  * ```ts
  * const { settled, deposited } = await settleAllUnsettled(transport, shop, { fund: "deposit-missing" });
+ * const { owing, unpaid } = await settleAllUnsettled(transport, shop, { fund: "partial" }); // escrow goes out
  * ```
  */
 export async function settleAllUnsettled(
@@ -998,23 +1243,23 @@ export async function settleAllUnsettled(
 ): Promise<SettleAllResult> {
   const address = validateAddress("shop", shop);
   const fund = options.fund ?? "none";
-  if (fund !== "none" && fund !== "deposit-missing") {
-    throw new InvalidOrderError("fund", `expected "deposit-missing" or "none", got ${describeValue(fund)}`);
+  if (fund !== "none" && fund !== "deposit-missing" && fund !== "partial") {
+    throw new InvalidOrderError("fund", `expected "deposit-missing", "partial" or "none", got ${describeValue(fund)}`);
   }
   await shopTokenCount(transport, address);
   const dayCount = await readContract(transport, address, shopAbi, "revenueDayCount", []);
-  const days: { day: bigint; unfunded: bigint }[] = [];
+  const days: { day: bigint; owed: bigint; unfunded: bigint }[] = [];
   for (let start = 0n; start < dayCount; start += 100n) {
     for (const u of await readContract(transport, address, shopAbi, "unsettledDays", [start, 100n])) {
-      if (u.owed > 0n) days.push({ day: u.day, unfunded: u.unfunded });
+      if (u.owed > 0n) days.push({ day: u.day, owed: u.owed, unfunded: u.unfunded });
     }
   }
   days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const required = days.reduce((sum, d) => sum + d.unfunded, 0n);
-  const available = await readContract(transport, address, shopAbi, "merchantBalance", []);
+  let available = await readContract(transport, address, shopAbi, "merchantBalance", []);
   let deposited = 0n;
   let depositHash: Hex | undefined;
-  if (required > available) {
+  if (required > available && fund !== "partial") {
     const missing = required - available;
     if (fund === "none") {
       const what =
@@ -1024,13 +1269,38 @@ export async function settleAllUnsettled(
     const result = await writeContract(transport, address, shopAbi, "deposit", [], { value: missing });
     deposited = missing;
     depositHash = result.hash;
+    available += missing;
   }
   const settled: SettledDay[] = [];
+  const owing: OwingDay[] = [];
+  // Days the run will send a settlement for: all of them, except (with "partial") a day that has no escrow left to
+  // release and a debt the remaining balance cannot pay, which the shop would refuse.
+  const plan: { day: bigint; unfunded: bigint }[] = [];
   for (const d of days) {
-    settled.push(await settleSent(transport, address, d.day, 0n));
-    options.onProgress?.({ settled: settled[settled.length - 1], done: settled.length, total: days.length });
+    const escrow = d.owed - d.unfunded;
+    if (d.unfunded <= available) {
+      available -= d.unfunded;
+      plan.push(d);
+    } else if (escrow > 0n) {
+      plan.push(d);
+    } else {
+      owing.push({ day: d.day, unfunded: d.unfunded });
+    }
   }
-  return { settled, deposited, ...(depositHash !== undefined ? { depositHash } : {}) };
+  for (const d of plan) {
+    const s = await settleSent(transport, address, d.day, 0n);
+    settled.push(s);
+    if (!s.settled) owing.push({ day: d.day, unfunded: s.stillOwed });
+    options.onProgress?.({ settled: s, done: settled.length, total: plan.length });
+  }
+  owing.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
+  return {
+    settled,
+    deposited,
+    ...(depositHash !== undefined ? { depositHash } : {}),
+    owing,
+    unpaid: owing.reduce((sum, d) => sum + d.unfunded, 0n),
+  };
 }
 
 /**
@@ -1112,7 +1382,8 @@ function reasonId(reason: unknown): Hex {
 
 /**
  * Mints tokens from a token's management pool allowance to a service contributor (pool manager only). `reason` is
- * a bytes32 id or text, hashed with keccak-256.
+ * a bytes32 id or text, hashed with keccak-256. The allowance is the shop's `poolAllowance(tokenIndex)`, computed
+ * from the supply the rules minted (`minted × poolNum / poolDen` less what the pool minted, rounded down once).
  *
  * @throws {@link InvalidAddressError}, {@link InvalidAmountError}, {@link InvalidBytes32Error} (reason),
  * {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link PoolAllowanceError}, before sending.
@@ -1136,8 +1407,8 @@ export async function mintFromPool(
   const reasonHash = reasonId(reason);
   const index = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "poolManager");
-  const config = await readContract(transport, address, shopAbi, "tokenConfig", [index]);
-  if (amount > config.poolAllowance) throw new PoolAllowanceError(index, config.poolAllowance, amount);
+  const allowance = await readContract(transport, address, shopAbi, "poolAllowance", [index]);
+  if (amount > allowance) throw new PoolAllowanceError(index, allowance, amount);
   const result = await writeContract(transport, address, shopAbi, "mintFromPool", [
     index,
     recipient,

@@ -1,7 +1,7 @@
 /**
- * Read models: typed views of a shop's days, a holder's tokens and earnings, and a shop's order ledger, built
- * from the contracts' views and events through any {@link Transport}. Amounts are bigint wei (coin) or
- * token-wei (18 decimals).
+ * Read models: typed views of a shop's days, a holder's tokens and earnings, a shop's order ledger and its used
+ * order ids, built from the contracts' views and events through any {@link Transport}. Amounts are bigint wei
+ * (coin) or token-wei (18 decimals).
  *
  * @packageDocumentation
  */
@@ -10,8 +10,9 @@ import { decodeLogs, eventTopic, getLogsPaged, readContract, type LogPageProgres
 import type { Transport } from "./client/transport.js";
 import { probe } from "./internal/probe.js";
 import { InvalidAmountError, ShareMallError } from "./errors.js";
-import type { Address, Hex } from "./types.js";
-import { validateAddress, validateAmount } from "./validation.js";
+import { usedOrderIds } from "./internal/order-ids.js";
+import type { Address, Hex, IntegerLike } from "./types.js";
+import { validateAddress, validateAmount, validateOrderId } from "./validation.js";
 
 /** Days {@link fetchShopDays} reads by default (today and the 29 days before). */
 export const DEFAULT_DAY_RANGE = 30n;
@@ -19,14 +20,26 @@ export const DEFAULT_DAY_RANGE = 30n;
 export const MAX_DAY_RANGE = 366n;
 const PAGE = 100n;
 
-/** What one token of the shop is owed for a day. */
+/** What one token of the shop is owed for a day (the shop's `tokenDay(tokenIndex, day)`). */
 export interface ShopTokenDay {
   readonly tokenIndex: number;
   readonly token: Address;
-  /** Dividends owed to the token's holders for the day, in wei. */
+  /** Revenue the token counted that day, in wei (orders since the token existed). */
+  readonly revenue: bigint;
+  /** The token's dividend rate for the day: its rate at the day's first order, raised by any raise that day. */
+  readonly dividendBps: bigint;
+  /** Dividends owed to the token's holders for the day, in wei: `revenue × dividendBps / 10000`, rounded down. */
   readonly owed: bigint;
   /** Part of `owed` already escrowed in the token by checkouts. */
   readonly escrowed: bigint;
+  /** Whether the escrow has been distributed to the holders (a settlement always releases it). */
+  readonly escrowReleased: boolean;
+  /** Whether the whole of `owed` has been distributed. */
+  readonly settled: boolean;
+  /** Wei of `owed` distributed so far: all of it once settled, else the escrow once released. */
+  readonly distributed: bigint;
+  /** Wei the merchant balance must still fund for this token (`owed - escrowed` until settled, then 0). */
+  readonly unfunded: bigint;
 }
 
 /** One shop day with orders. */
@@ -35,6 +48,7 @@ export interface ShopDay {
   /** Revenue in wei. */
   readonly revenue: bigint;
   readonly orderCount: bigint;
+  /** Whether every token that the day owes has been paid in full. */
   readonly settled: boolean;
   /** Dividends owed for the day, all tokens together, in wei. */
   readonly owed: bigint;
@@ -42,13 +56,19 @@ export interface ShopDay {
   readonly escrowed: bigint;
   /** Part of `owed` the merchant balance must still fund (0 once settled). */
   readonly unfunded: bigint;
+  /** Part of `owed` distributed to the holders so far (a partly settled day: its released escrow). */
+  readonly distributed: bigint;
+  /** Whether a settlement released the day's escrow but left debt owed (funding short): settle again once funded. */
+  readonly partlySettled: boolean;
   readonly tokens: readonly ShopTokenDay[];
 }
 
 /** An unsettled past day, from the shop's `unsettledDays`. */
 export interface UnsettledShopDay {
   readonly day: bigint;
+  /** Wei not distributed yet, all tokens together (escrow not released, and unpaid debt). */
   readonly owed: bigint;
+  /** Part of `owed` the checkout escrow does not cover: what the merchant must fund. */
   readonly unfunded: bigint;
 }
 
@@ -81,8 +101,10 @@ async function pages<T>(count: bigint, read: (start: bigint, limit: bigint) => P
 }
 
 /**
- * A shop's days: revenue, order count and, per token, dividends owed and escrowed, with the settled flag, for the
- * days of a range that had orders; plus every unsettled day (paged through `revenueDayCount`/`unsettledDays`).
+ * A shop's days: revenue, order count and, per token, the day's rate, dividends owed, escrowed and distributed, with
+ * the escrow-released and settled flags, for the days of a range that had orders; plus every unsettled day (paged
+ * through `revenueDayCount`/`unsettledDays`). A day can be partly settled (its escrow released, its debt still owed
+ * because the merchant balance was short): `partlySettled`, with `unfunded` what is still owed.
  *
  * @param transport - Any transport (read only is enough).
  * @param shop - The shop's address.
@@ -114,26 +136,38 @@ export async function fetchShopDays(
   const unsettled = (
     await pages(count, (start, limit) => readContract(transport, address, shopAbi, "unsettledDays", [start, limit]))
   ).map((u) => ({ day: u.day, owed: u.owed, unfunded: u.unfunded }));
-  const unfundedByDay = new Map(unsettled.map((u) => [u.day, u.unfunded]));
   const days: ShopDay[] = [];
   for (let day = fromDay; day <= toDay; day++) {
     const record = await readContract(transport, address, shopAbi, "dayRecord", [day]);
     if (record.orderCount === 0n) continue;
     const perToken: ShopTokenDay[] = [];
     for (let i = 0; i < tokens.length; i++) {
-      const [owed, escrowed] = await readContract(transport, address, shopAbi, "tokenDay", [BigInt(i), day]);
-      perToken.push({ tokenIndex: i, token: tokens[i], owed, escrowed });
+      const t = await readContract(transport, address, shopAbi, "tokenDay", [BigInt(i), day]);
+      perToken.push({
+        tokenIndex: i,
+        token: tokens[i],
+        revenue: t.revenue,
+        dividendBps: t.dividendBps,
+        owed: t.owed,
+        escrowed: t.escrowed,
+        escrowReleased: t.escrowReleased,
+        settled: t.settled,
+        distributed: t.settled ? t.owed : t.escrowReleased ? t.escrowed : 0n,
+        unfunded: t.settled ? 0n : t.owed - t.escrowed,
+      });
     }
-    const owed = perToken.reduce((sum, t) => sum + t.owed, 0n);
-    const escrowed = perToken.reduce((sum, t) => sum + t.escrowed, 0n);
+    const sum = (f: (t: ShopTokenDay) => bigint): bigint => perToken.reduce((total, t) => total + f(t), 0n);
+    const unfunded = sum((t) => t.unfunded);
     days.push({
       day,
       revenue: record.revenue,
       orderCount: record.orderCount,
       settled: record.settled,
-      owed,
-      escrowed,
-      unfunded: record.settled ? 0n : (unfundedByDay.get(day) ?? owed - escrowed),
+      owed: sum((t) => t.owed),
+      escrowed: sum((t) => t.escrowed),
+      unfunded,
+      distributed: sum((t) => t.distributed),
+      partlySettled: unfunded > 0n && perToken.some((t) => !t.settled && t.escrowReleased),
       tokens: perToken,
     });
   }
@@ -307,7 +341,10 @@ function pathName(path: number): OrderPathName {
 export interface LedgerOrder {
   readonly orderHash: Hex;
   readonly customer: Address;
+  /** The shop day its revenue counts on (a batch leaf's: the batch's anchoring day). */
   readonly day: bigint;
+  /** The operator-assigned order id; `0n` for a checkout (which has none). */
+  readonly orderId: bigint;
   readonly path: OrderPathName;
   /** Amount in wei. */
   readonly amount: bigint;
@@ -319,8 +356,33 @@ export interface LedgerOrder {
 export interface LedgerBatch {
   readonly root: Hex;
   readonly day: bigint;
+  /** The order id of the batch's first leaf: its leaves have the ids `firstOrderId .. firstOrderId + orderCount - 1`. */
+  readonly firstOrderId: bigint;
   readonly orderCount: bigint;
   readonly totalRevenue: bigint;
+  readonly blockNumber: bigint;
+  readonly txHash: Hex;
+}
+
+/** A recorded order the shop left out because its order id had counted already (`OrderSkipped`). */
+export interface LedgerSkippedOrder {
+  readonly orderId: bigint;
+  readonly orderHash: Hex;
+  readonly customer: Address;
+  readonly blockNumber: bigint;
+  readonly txHash: Hex;
+}
+
+/**
+ * An order of the operator's paths that named another referrer than the customer's bound one (`ReferrerMismatch`):
+ * it counted with the bound referrer, and `named` got nothing.
+ */
+export interface LedgerReferrerMismatch {
+  readonly customer: Address;
+  /** The referrer the order counted with (the zero address: none). */
+  readonly bound: Address;
+  /** The referrer the order named. */
+  readonly named: Address;
   readonly blockNumber: bigint;
   readonly txHash: Hex;
 }
@@ -329,15 +391,21 @@ export interface LedgerBatch {
 export interface OrderLedger {
   readonly orders: readonly LedgerOrder[];
   readonly batches: readonly LedgerBatch[];
+  /** Orders of `recordOrders` transactions skipped because their id had counted (a re-sent order). */
+  readonly skipped: readonly LedgerSkippedOrder[];
+  /** Orders that counted with another referrer than the one they named. */
+  readonly referrerMismatches: readonly LedgerReferrerMismatch[];
 }
 
 /**
- * A shop's order ledger over a block range: every `OrderCounted` and `BatchAnchored` event, paged.
+ * A shop's order ledger over a block range: every `OrderCounted`, `BatchAnchored`, `OrderSkipped` and
+ * `ReferrerMismatch` event, paged.
  *
  * @example
  * ```ts
- * const { orders, batches } = await fetchOrderLedger(transport, shop, { fromBlock: 123_456n });
+ * const { orders, batches, skipped } = await fetchOrderLedger(transport, shop, { fromBlock: 123_456n });
  * const checkouts = orders.filter((o) => o.path === "Checkout");
+ * const byId = new Map(orders.filter((o) => o.orderId !== 0n).map((o) => [o.orderId, o]));
  * ```
  */
 export async function fetchOrderLedger(
@@ -347,34 +415,85 @@ export async function fetchOrderLedger(
 ): Promise<OrderLedger> {
   const address = validateAddress("shop", shop);
   await probe("shop", address, () => readContract(transport, address, shopAbi, "today", []));
-  const logs = await getLogsPaged(
-    transport,
-    { address, topics: [[eventTopic(shopAbi, "OrderCounted"), eventTopic(shopAbi, "BatchAnchored")]] },
-    await pagedRange(transport, range),
+  const topics = (["OrderCounted", "BatchAnchored", "OrderSkipped", "ReferrerMismatch"] as const).map((name) =>
+    eventTopic(shopAbi, name),
   );
+  const logs = await getLogsPaged(transport, { address, topics: [topics] }, await pagedRange(transport, range));
   const orders: LedgerOrder[] = [];
   const batches: LedgerBatch[] = [];
+  const skipped: LedgerSkippedOrder[] = [];
+  const referrerMismatches: LedgerReferrerMismatch[] = [];
   for (const event of decodeLogs(shopAbi, logs)) {
+    const where = { blockNumber: event.blockNumber, txHash: event.transactionHash };
     if (event.eventName === "OrderCounted") {
       orders.push({
         orderHash: event.args.orderHash,
         customer: event.args.customer,
         day: event.args.day,
+        orderId: event.args.orderId,
         path: pathName(event.args.path),
         amount: event.args.amount,
-        blockNumber: event.blockNumber,
-        txHash: event.transactionHash,
+        ...where,
       });
     } else if (event.eventName === "BatchAnchored") {
       batches.push({
         root: event.args.root,
         day: event.args.day,
+        firstOrderId: event.args.firstOrderId,
         orderCount: event.args.orderCount,
         totalRevenue: event.args.totalRevenue,
-        blockNumber: event.blockNumber,
-        txHash: event.transactionHash,
+        ...where,
+      });
+    } else if (event.eventName === "OrderSkipped") {
+      skipped.push({
+        orderId: event.args.orderId,
+        orderHash: event.args.orderHash,
+        customer: event.args.customer,
+        ...where,
+      });
+    } else if (event.eventName === "ReferrerMismatch") {
+      referrerMismatches.push({
+        customer: event.args.customer,
+        bound: event.args.bound,
+        named: event.args.named,
+        ...where,
       });
     }
   }
-  return { orders, batches };
+  return { orders, batches, skipped, referrerMismatches };
+}
+
+/** Most order ids one {@link fetchUsedOrderIds} call looks up. */
+export const MAX_ORDER_ID_LOOKUP = 1_000_000;
+
+/**
+ * Which of `orderIds` the shop has already used (recorded orders, receipts and minted batch leaves share one
+ * shop-wide bitmap): one `orderIdBitmap` read per 256-id word, a few reads in flight, so consecutive ids are cheap.
+ * What a merchant's system checks before numbering, or resuming, orders.
+ *
+ * @param transport - Any transport (read only is enough).
+ * @param shop - The shop's address.
+ * @param orderIds - Order ids, `1 .. 2^64 - 1` each (duplicates are fine), at most {@link MAX_ORDER_ID_LOOKUP}.
+ * @returns The used ones, ascending and without duplicates.
+ * @throws `InvalidAmountError` for a bad id or too many; {@link NotAContractError} for an address without a shop.
+ * @example
+ * ```ts
+ * const used = await fetchUsedOrderIds(transport, shop, [1001n, 1002n, 1003n]);
+ * const fresh = [1001n, 1002n, 1003n].filter((id) => !used.includes(id));
+ * ```
+ */
+export async function fetchUsedOrderIds(
+  transport: Transport,
+  shop: string,
+  orderIds: readonly IntegerLike[],
+): Promise<bigint[]> {
+  const address = validateAddress("shop", shop);
+  if (!Array.isArray(orderIds)) throw new InvalidAmountError("orderIds", orderIds, "expected an array of order ids");
+  if (orderIds.length > MAX_ORDER_ID_LOOKUP) {
+    throw new InvalidAmountError("orderIds", orderIds, `at most ${MAX_ORDER_ID_LOOKUP} order ids per call`);
+  }
+  const ids = orderIds.map((id, i) => validateOrderId(`orderIds[${i}]`, id));
+  await probe("shop", address, () => readContract(transport, address, shopAbi, "today", []));
+  const used = await usedOrderIds(transport, address, ids);
+  return [...used].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

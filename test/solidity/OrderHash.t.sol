@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
+import {MerkleLeaf} from "../../contracts/libraries/MerkleLeaf.sol";
 import {Base} from "./utils/Vm.sol";
 
 /* solhint-disable func-name-mixedcase, max-line-length, function-max-lines */
@@ -32,9 +33,10 @@ contract OrderHashVectorsTest is Base {
         Item[] items;
     }
 
-    /// @notice A Merkle batch leaf: `Shop.mintFromBatch` arguments besides the root and proof.
+    /// @notice A Merkle batch leaf: `Shop.mintFromBatch` arguments besides the root and proof. Since core v2 a leaf
+    /// carries its order id (`firstOrderId + index`), not its index.
     struct Leaf {
-        uint256 index;
+        uint256 orderId;
         bytes32 orderHash;
         address customer;
         uint256 amount;
@@ -59,7 +61,7 @@ contract OrderHashVectorsTest is Base {
         return
             keccak256(
                 bytes.concat(
-                    keccak256(abi.encode(data.index, data.orderHash, data.customer, data.amount, data.referrer))
+                    keccak256(abi.encode(data.orderId, data.orderHash, data.customer, data.amount, data.referrer))
                 )
             );
     }
@@ -82,6 +84,12 @@ contract OrderHashVectorsTest is Base {
     function _checkLeaf(bytes32 root, Leaf memory data, bytes32 expectedLeaf, bytes32[] memory proof) private pure {
         bytes32 leaf = _leafHash(data);
         assertEq(uint256(leaf), uint256(expectedLeaf), "leaf hash");
+        // The shop's own leaf hash (`MerkleLeaf.hash`, what `mintFromBatch` checks) agrees.
+        assertEq(
+            uint256(MerkleLeaf.hash(data.orderId, data.orderHash, data.customer, data.amount, data.referrer)),
+            uint256(expectedLeaf),
+            "MerkleLeaf.hash"
+        );
         assertTrue(MerkleProof.verify(proof, root, leaf), "proof verifies");
         // A tampered amount is not in the tree.
         data.amount += 1;
@@ -209,119 +217,119 @@ contract OrderHashVectorsTest is Base {
         );
     }
 
-    /// @dev The Merkle batch vector: every leaf hash and proof.
+    /// @dev The Merkle batch vector (order ids from 1001): every leaf hash and proof.
     function test_batchVector_leavesAndProofs() public pure {
-        bytes32 root = 0xbe7ba3cbd8b4044608bec0da508457c810cbb94b92510942631b1d9bc8bb8dd2;
-        bytes32[] memory proof0 = new bytes32[](2);
-        proof0[0] = 0x7acdeaf98be0abafe53fa4217c194e0d5359f87957acf4d85f46a29e76cdc416;
-        proof0[1] = 0x9f4185aeeafae4e1e2c2490f793fd4cbd1f4a3a8f7e75576f7c4c4987b753c2e;
+        bytes32 root = 0xfc725edfa8610148990571c5614ba6ccbe9f81c0ce2027a4e724403c94e940bb;
+        bytes32[] memory proof0 = new bytes32[](3);
+        proof0[0] = 0x1e9f603bf005f0ede642fc91ee2baf4051d9f6babc838661bb9f1fe20d39f7de;
+        proof0[1] = 0xa8abd64eb2e4a6b443b615a9af6a836eddbd21ef989c92aa4080ec0759e5d47e;
+        proof0[2] = 0x7ebea028db2f2813ff88f71aa69f5a841978af894cc3119bcab71aaa3ae55cad;
         _checkLeaf(
             root,
             Leaf({
-                index: 0,
+                orderId: 1001,
                 orderHash: 0xab903eb1aa8f6b9bcc1d3b892e7add3adabd96aa19ccc664a4b572f6ea8dd1bc,
                 customer: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
                 amount: 300000000000000000,
                 referrer: 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
             }),
-            0xd8eb9977a89ddda6c4e319eba85dab60cc6e72e014a0e2159035949f0192c36d,
+            0x6613abc6983a381d8d14f268b9f20aef381e79d81f892b904482a1f8c5854b8e,
             proof0
         );
         bytes32[] memory proof1 = new bytes32[](2);
-        proof1[0] = 0xc0f8e4cfd35ac3919be8bf44687f9aaf9b58b5e194660842d09374d8c1b2eb96;
-        proof1[1] = 0xa9ec7bdb540a846d253303ac549d44151e1a92f4b896ad4a9659339692e23e8d;
+        proof1[0] = 0x8ce404eff59f7c4b44b7c228a17f9e15144fd9dedf3dd93b6f3a045d7174b67d;
+        proof1[1] = 0x7ebea028db2f2813ff88f71aa69f5a841978af894cc3119bcab71aaa3ae55cad;
         _checkLeaf(
             root,
             Leaf({
-                index: 1,
+                orderId: 1002,
                 orderHash: 0x88e289016ff24edf77faf86bd26988f39f9e1f69ee9839a522586dc74b26efc5,
                 customer: 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC,
                 amount: 1,
                 referrer: 0x0000000000000000000000000000000000000000
             }),
-            0xe4654aaa31cd434cd90ff602e75e09e6470e25acd0459a6ecb5d68c69747f157,
+            0xa8abd64eb2e4a6b443b615a9af6a836eddbd21ef989c92aa4080ec0759e5d47e,
             proof1
         );
-        bytes32[] memory proof2 = new bytes32[](3);
-        proof2[0] = 0x3b284ed0d4742b9ec961380d6ee667511ca91667375b44c80229f318310f1c74;
-        proof2[1] = 0xe4654aaa31cd434cd90ff602e75e09e6470e25acd0459a6ecb5d68c69747f157;
-        proof2[2] = 0xa9ec7bdb540a846d253303ac549d44151e1a92f4b896ad4a9659339692e23e8d;
+        bytes32[] memory proof2 = new bytes32[](2);
+        proof2[0] = 0x6b2a584ddf17f3b42fe139655751a742202b3cc7ec7dfac3d30b1aeea8dfb3c1;
+        proof2[1] = 0x5347c9ef5abf1bdba637a8c4e736fdebd9f9879946ebe18531c51f9e764b16be;
         _checkLeaf(
             root,
             Leaf({
-                index: 2,
+                orderId: 1003,
                 orderHash: 0xbecd369fe4790c2f0df4dd11138730d6397e0aacc1715fb2835a69331269b75d,
                 customer: 0x90F79bf6EB2c4f870365E785982E1f101E93b906,
                 amount: 123456789012345678,
                 referrer: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8
             }),
-            0x5b75b3f863306f05aaa0602aa73088018b44e6bc3afe6d8bdbd0477c0064f6d5,
+            0x84747a02d7486a6d427f22df3786fd35568fa46ce82e3a7745c5a1284945de90,
             proof2
         );
-        bytes32[] memory proof3 = new bytes32[](2);
-        proof3[0] = 0xd8eb9977a89ddda6c4e319eba85dab60cc6e72e014a0e2159035949f0192c36d;
-        proof3[1] = 0x9f4185aeeafae4e1e2c2490f793fd4cbd1f4a3a8f7e75576f7c4c4987b753c2e;
+        bytes32[] memory proof3 = new bytes32[](3);
+        proof3[0] = 0x6613abc6983a381d8d14f268b9f20aef381e79d81f892b904482a1f8c5854b8e;
+        proof3[1] = 0xa8abd64eb2e4a6b443b615a9af6a836eddbd21ef989c92aa4080ec0759e5d47e;
+        proof3[2] = 0x7ebea028db2f2813ff88f71aa69f5a841978af894cc3119bcab71aaa3ae55cad;
         _checkLeaf(
             root,
             Leaf({
-                index: 3,
+                orderId: 1004,
                 orderHash: 0xf9daa042cb6b7d63e761a8236f0f4c77d24083b08e28069164aafc439cac63e9,
                 customer: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
                 amount: 39614081257132168796771975167,
                 referrer: 0x0000000000000000000000000000000000000000
             }),
-            0x7acdeaf98be0abafe53fa4217c194e0d5359f87957acf4d85f46a29e76cdc416,
+            0x1e9f603bf005f0ede642fc91ee2baf4051d9f6babc838661bb9f1fe20d39f7de,
             proof3
         );
-        bytes32[] memory proof4 = new bytes32[](3);
-        proof4[0] = 0x5b75b3f863306f05aaa0602aa73088018b44e6bc3afe6d8bdbd0477c0064f6d5;
-        proof4[1] = 0xe4654aaa31cd434cd90ff602e75e09e6470e25acd0459a6ecb5d68c69747f157;
-        proof4[2] = 0xa9ec7bdb540a846d253303ac549d44151e1a92f4b896ad4a9659339692e23e8d;
+        bytes32[] memory proof4 = new bytes32[](2);
+        proof4[0] = 0x84747a02d7486a6d427f22df3786fd35568fa46ce82e3a7745c5a1284945de90;
+        proof4[1] = 0x5347c9ef5abf1bdba637a8c4e736fdebd9f9879946ebe18531c51f9e764b16be;
         _checkLeaf(
             root,
             Leaf({
-                index: 4,
+                orderId: 1005,
                 orderHash: 0x626a68491d7c4575bb247e386ba82154cc97e3eb3becf8548696faf98b93e8fa,
                 customer: 0x90F79bf6EB2c4f870365E785982E1f101E93b906,
                 amount: 500000000000000000,
                 referrer: 0x0000000000000000000000000000000000000000
             }),
-            0x3b284ed0d4742b9ec961380d6ee667511ca91667375b44c80229f318310f1c74,
+            0x6b2a584ddf17f3b42fe139655751a742202b3cc7ec7dfac3d30b1aeea8dfb3c1,
             proof4
         );
     }
 
     /// @dev The Merkle batch vector's multiproof, checked with OpenZeppelin's MerkleProof.multiProofVerify.
     function test_batchVector_multiProof() public pure {
-        bytes32 root = 0xbe7ba3cbd8b4044608bec0da508457c810cbb94b92510942631b1d9bc8bb8dd2;
+        bytes32 root = 0xfc725edfa8610148990571c5614ba6ccbe9f81c0ce2027a4e724403c94e940bb;
         Leaf[] memory leaves = new Leaf[](3);
         leaves[0] = Leaf({
-            index: 4,
-            orderHash: 0x626a68491d7c4575bb247e386ba82154cc97e3eb3becf8548696faf98b93e8fa,
-            customer: 0x90F79bf6EB2c4f870365E785982E1f101E93b906,
-            amount: 500000000000000000,
-            referrer: 0x0000000000000000000000000000000000000000
-        });
-        leaves[1] = Leaf({
-            index: 3,
+            orderId: 1004,
             orderHash: 0xf9daa042cb6b7d63e761a8236f0f4c77d24083b08e28069164aafc439cac63e9,
             customer: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
             amount: 39614081257132168796771975167,
             referrer: 0x0000000000000000000000000000000000000000
         });
-        leaves[2] = Leaf({
-            index: 0,
+        leaves[1] = Leaf({
+            orderId: 1001,
             orderHash: 0xab903eb1aa8f6b9bcc1d3b892e7add3adabd96aa19ccc664a4b572f6ea8dd1bc,
             customer: 0x70997970C51812dc3A010C7d01b50e0d17dc79C8,
             amount: 300000000000000000,
             referrer: 0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC
         });
+        leaves[2] = Leaf({
+            orderId: 1005,
+            orderHash: 0x626a68491d7c4575bb247e386ba82154cc97e3eb3becf8548696faf98b93e8fa,
+            customer: 0x90F79bf6EB2c4f870365E785982E1f101E93b906,
+            amount: 500000000000000000,
+            referrer: 0x0000000000000000000000000000000000000000
+        });
         bytes32[] memory proof = new bytes32[](2);
-        proof[0] = 0x5b75b3f863306f05aaa0602aa73088018b44e6bc3afe6d8bdbd0477c0064f6d5;
-        proof[1] = 0xe4654aaa31cd434cd90ff602e75e09e6470e25acd0459a6ecb5d68c69747f157;
+        proof[0] = 0x84747a02d7486a6d427f22df3786fd35568fa46ce82e3a7745c5a1284945de90;
+        proof[1] = 0xa8abd64eb2e4a6b443b615a9af6a836eddbd21ef989c92aa4080ec0759e5d47e;
         bool[] memory flags = new bool[](4);
-        flags[0] = false;
-        flags[1] = true;
+        flags[0] = true;
+        flags[1] = false;
         flags[2] = false;
         flags[3] = true;
         _checkMultiProof(root, leaves, proof, flags);

@@ -253,7 +253,7 @@ export interface WriteOptions {
  * @example
  * ```ts
  * const { hash, events } = await writeContract(transport, shop, shopAbi, "settle", [day], { value: missing });
- * for (const e of events) if (e.eventName === "DaySettled") console.log(e.args.dividends);
+ * for (const e of events) if (e.eventName === "DaySettled") console.log(e.args.fromEscrow, e.args.fromBalance);
  * ```
  */
 export async function writeContract<const A extends Abi, N extends WriteFunctionName<A>>(

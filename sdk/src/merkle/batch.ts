@@ -11,7 +11,7 @@
  * @packageDocumentation
  */
 import type { IHasher } from "hash-wasm";
-import { InvalidAddressError, InvalidBytes32Error, MerkleBatchError } from "../errors.js";
+import { describeValue, InvalidAddressError, InvalidBytes32Error, MerkleBatchError } from "../errors.js";
 import { NIBBLE, compare32, hexAt, wasmKeccak, writeHex, writeUint96, writeU32 } from "../internal/bytes.js";
 import { sortRecords32 } from "../internal/sort.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
@@ -242,14 +242,17 @@ class FlatBatch implements MerkleBatch {
 }
 
 /**
- * Builds a Merkle batch: validates every order (typed errors naming `orders[i].field`), refuses duplicated order
- * hashes and self-referrals (the shop would revert them at mint time), hashes the leaves, and builds the tree in
- * OpenZeppelin `StandardMerkleTree` layout (same root, proofs and multiproofs).
+ * Builds a Merkle batch: validates every order (typed errors naming `orders[i].field`), refuses self-referrals (the
+ * shop would revert them at mint time) and duplicated order hashes (the same order twice), hashes the leaves, and
+ * builds the tree in OpenZeppelin `StandardMerkleTree` layout (same root, proofs and multiproofs).
  *
  * @param orders - The orders in batch order; order `i` gets leaf index `i` and order id `firstOrderId + i`.
  * 1 .. 2^24 orders.
  * @param options - `firstOrderId`: the order id of the first order, at least 1; the batch takes the ids
- * `firstOrderId .. firstOrderId + orderCount - 1`, which no recorded order or receipt of the shop may use.
+ * `firstOrderId .. firstOrderId + orderCount - 1`, which no recorded order, receipt or other batch of the shop may
+ * use (an id counts once per shop: a leaf whose id is used elsewhere can never mint). `anchorBatch` checks the range
+ * against the ids already used; ids of other anchored batches whose leaves have not minted yet are not on chain
+ * until they mint, so allocate ranges from one sequence.
  * @returns The batch.
  * @throws `InvalidBytes32Error`, `InvalidAddressError`, `InvalidAmountError` for a bad field; {@link MerkleBatchError}
  * for an empty or oversized batch, a duplicated order hash, a self-referral or a bad `firstOrderId`.
@@ -267,7 +270,15 @@ export async function buildBatch(
   orders: readonly BatchOrderInput[],
   options: { readonly firstOrderId: IntegerLike },
 ): Promise<MerkleBatch> {
-  const firstOrderId = validateFirstOrderId(options?.firstOrderId, Array.isArray(orders) ? orders.length : 0);
+  if (typeof options !== "object" || options === null) {
+    throw new MerkleBatchError(
+      "buildBatch(orders, { firstOrderId }) needs the order id of the batch's first order (since core v2 every " +
+        "batch leaf carries an order id)",
+      undefined,
+      "firstOrderId",
+    );
+  }
+  const firstOrderId = validateFirstOrderId(options.firstOrderId, Array.isArray(orders) ? orders.length : 0);
   return buildFlatBatch(orders, "orders", await wasmKeccak(), firstOrderId);
 }
 
@@ -291,8 +302,16 @@ export function validateFirstOrderId(value: unknown, count: number): bigint {
   if (typeof value === "bigint") id = value;
   else if (typeof value === "number" && Number.isSafeInteger(value)) id = BigInt(value);
   else if (typeof value === "string" && /^[0-9]+$/.test(value)) id = BigInt(value);
-  else throw new MerkleBatchError("firstOrderId must be an integer order id of at least 1", undefined, "firstOrderId");
-  if (id < 1n) throw new MerkleBatchError("firstOrderId must be at least 1 (0 is no order id)", undefined, "firstOrderId");
+  else {
+    throw new MerkleBatchError(
+      `firstOrderId must be an integer order id of at least 1, got ${describeValue(value)}`,
+      undefined,
+      "firstOrderId",
+    );
+  }
+  if (id < 1n) {
+    throw new MerkleBatchError("firstOrderId must be at least 1 (0 is no order id)", undefined, "firstOrderId");
+  }
   if (id + BigInt(Math.max(count, 1)) - 1n > MAX_ORDER_ID) {
     throw new MerkleBatchError(`order ids from ${id} for ${count} orders pass 2^64 - 1`, undefined, "firstOrderId");
   }
@@ -310,6 +329,7 @@ const UINT96_LIMIT = 1n << 96n;
  * @param orders - The orders.
  * @param list - `"orders"` or `"entries"`.
  * @param hasher - The hash-wasm Keccak-256 instance.
+ * @param firstOrderId - The order id of the first order, already checked with {@link validateFirstOrderId}.
  * @returns The batch.
  * @example
  * ```ts
@@ -405,14 +425,15 @@ export function buildFlatBatch(
     );
   }
 
-  // Each order hash counts once on chain: a duplicate would make one leaf unmintable.
+  // An order hash commits to one order (its salt and the merchant's order number included): a repeated hash is the
+  // same order twice in the batch, which would count its revenue twice. Refused, as `recordOrders` refuses it.
   const byHash = sortRecords32(hashBytes, n);
   for (let k = 1; k < n; k++) {
     if (compare32(hashBytes, byHash[k - 1] * 32, hashBytes, byHash[k] * 32) === 0) {
       const first = Math.min(byHash[k - 1], byHash[k]);
       const second = Math.max(byHash[k - 1], byHash[k]);
       throw new MerkleBatchError(
-        `duplicated order hash ${orderHashes[second]} (also at ${list}[${first}]); each order hash counts once`,
+        `duplicated order hash ${orderHashes[second]} (also at ${list}[${first}]): the same order twice would count its revenue twice`,
         second,
         `${list}[${second}].orderHash`,
       );

@@ -1,18 +1,22 @@
 /**
  * The batch file: the JSON an operator keeps (and hands out) for an anchored batch — every order's leaf data and
- * proof. Schema (version 1):
+ * proof. Schema (version 2, core v2: leaves keyed by order id):
  *
  * ```json
- * { "version": 1, "shop": "0x…", "chainId": 31337, "batchId": "7", "root": "0x…", "orderCount": 2,
- *   "totalRevenue": "40000000000000000", "leafEncoding": ["uint256","bytes32","address","uint256","address"],
- *   "entries": [{ "index": 0, "orderHash": "0x…", "customer": "0x…", "amount": "10000000000000000",
- *                 "referrer": "0x…", "proof": ["0x…"] }] }
+ * { "version": 2, "shop": "0x…", "chainId": 31337, "batchId": "7", "root": "0x…", "firstOrderId": "1001",
+ *   "orderCount": 2, "totalRevenue": "40000000000000000",
+ *   "leafEncoding": ["uint256","bytes32","address","uint256","address"],
+ *   "entries": [{ "index": 0, "orderId": "1001", "orderHash": "0x…", "customer": "0x…",
+ *                 "amount": "10000000000000000", "referrer": "0x…", "proof": ["0x…"] }] }
  * ```
+ *
+ * Entry `i` has index `i` and order id `firstOrderId + i`, the first word of its leaf. Version 1 files (core v1,
+ * leaves keyed by index) are refused: their leaves cannot mint on a v2 shop.
  *
  * @packageDocumentation
  */
 import type { IHasher } from "hash-wasm";
-import { MerkleBatchError } from "../errors.js";
+import { describeValue, MerkleBatchError } from "../errors.js";
 import { compare32, wasmKeccak, writeHex } from "../internal/bytes.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
 import { validateAddress, validateAmount, validateBytes32, validateChainId } from "../validation.js";
@@ -20,13 +24,17 @@ import {
   BATCH_LEAF_ENCODING,
   MAX_BATCH_ORDERS,
   buildFlatBatch,
+  validateFirstOrderId,
   type BatchOrderInput,
   type MerkleBatch,
 } from "./batch.js";
 
 /** One entry of a batch file: an order's leaf data and its proof. */
 export interface BatchFileEntry {
+  /** Position in the batch. */
   readonly index: number;
+  /** The order id, `firstOrderId + index`, decimal string (the leaf's first word; `mintFromBatch`'s `orderId`). */
+  readonly orderId: string;
   readonly orderHash: Hex;
   readonly customer: Address;
   /** Amount in wei, decimal string. */
@@ -35,15 +43,20 @@ export interface BatchFileEntry {
   readonly proof: readonly Hex[];
 }
 
-/** A batch file, version 1. */
+/** The batch file format version this SDK writes and reads. */
+export const BATCH_FILE_VERSION = 2;
+
+/** A batch file, version 2. */
 export interface BatchFile {
-  readonly version: 1;
+  readonly version: 2;
   readonly shop: Address;
   /** The chain id: a JSON number when it is a safe integer (always in practice), else a decimal string. */
   readonly chainId: number | string;
-  /** The shop's id of the batch once anchored, decimal string (optional). */
+  /** The merchant's label of the batch, decimal string (optional; the shop itself keys batches by root). */
   readonly batchId?: string;
   readonly root: Hex;
+  /** The order id of entry 0, decimal string: the `firstOrderId` the batch is anchored with. */
+  readonly firstOrderId: string;
   readonly orderCount: number;
   /** Sum of the amounts in wei, decimal string. */
   readonly totalRevenue: string;
@@ -79,11 +92,12 @@ export interface ImportedBatch {
 }
 
 interface Header {
-  readonly version: 1;
+  readonly version: 2;
   readonly shop: Address;
   readonly chainId: number | string;
   readonly batchId?: string;
   readonly root: Hex;
+  readonly firstOrderId: string;
   readonly orderCount: number;
   readonly totalRevenue: string;
   readonly leafEncoding: readonly string[];
@@ -94,11 +108,12 @@ function header(batch: MerkleBatch, meta: BatchFileMeta): Header {
   const chainId = validateChainId(meta.chainId);
   const batchId = meta.batchId === undefined ? undefined : validateAmount("batchId", meta.batchId).toString();
   return {
-    version: 1,
+    version: BATCH_FILE_VERSION,
     shop,
     chainId: chainId <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(chainId) : chainId.toString(),
     ...(batchId === undefined ? {} : { batchId }),
     root: batch.root,
+    firstOrderId: batch.firstOrderId.toString(),
     orderCount: batch.orderCount,
     totalRevenue: batch.totalRevenue.toString(),
     leafEncoding: [...BATCH_LEAF_ENCODING],
@@ -109,6 +124,7 @@ function entry(batch: MerkleBatch, index: number): BatchFileEntry {
   const leaf = batch.leaf(index);
   return {
     index,
+    orderId: leaf.orderId.toString(),
     orderHash: leaf.orderHash,
     customer: leaf.customer,
     amount: leaf.amount.toString(),
@@ -173,18 +189,21 @@ const TOP_KEYS = new Set([
   "chainId",
   "batchId",
   "root",
+  "firstOrderId",
   "orderCount",
   "totalRevenue",
   "leafEncoding",
   "entries",
 ]);
 const BYTES32_RE = /^0x[0-9a-fA-F]{64}$/;
-const ENTRY_KEYS = new Set(["index", "orderHash", "customer", "amount", "referrer", "proof"]);
+const ENTRY_KEYS = new Set(["index", "orderId", "orderHash", "customer", "amount", "referrer", "proof"]);
 
 /**
  * Reads and checks a batch file: validates every field (typed errors naming `entries[i].field`), checks that
- * entry `i` has index `i`, that `orderCount` and `totalRevenue` match the entries, rebuilds the tree from the
- * entries and checks its root, and checks every entry's proof against the root. Errors name the entry at fault.
+ * entry `i` has index `i` and order id `firstOrderId + i`, that `orderCount` and `totalRevenue` match the entries,
+ * rebuilds the tree from the entries and checks its root, and checks every entry's proof against the root. Errors
+ * name the entry at fault. A version 1 file (core v1, leaves keyed by index) is refused with a `MerkleBatchError`
+ * on `version` that says so.
  *
  * @param input - The JSON text or the parsed object.
  * @param expected - Optional shop, chain id and root (e.g. read from the chain) the file must match.
@@ -194,7 +213,7 @@ const ENTRY_KEYS = new Set(["index", "orderHash", "customer", "amount", "referre
  * ```ts
  * const { batch, file } = await importBatchFile(await readFile("batch-7.json", "utf8"), { root: anchoredRoot });
  * const e = file.entries[42];
- * await shop.mintFromBatch(batch.root, e.index, e.orderHash, e.customer, e.amount, e.referrer, e.proof);
+ * await shop.mintFromBatch(batch.root, e.orderId, e.orderHash, e.customer, e.amount, e.referrer, e.proof);
  * ```
  */
 export async function importBatchFile(
@@ -216,7 +235,22 @@ export async function importBatchFile(
   for (const key of Object.keys(raw)) {
     if (!TOP_KEYS.has(key)) throw new MerkleBatchError("unknown field", undefined, key);
   }
-  if (raw.version !== 1) throw new MerkleBatchError(`unsupported version ${String(raw.version)}`, undefined, "version");
+  if (raw.version === 1) {
+    throw new MerkleBatchError(
+      "version 1 batch file (core v1: leaves keyed by their index) cannot mint on a core v2 shop, whose leaves carry " +
+        "order ids: rebuild the batch with buildBatch(orders, { firstOrderId }), anchor the new root and hand out " +
+        "the new file",
+      undefined,
+      "version",
+    );
+  }
+  if (raw.version !== BATCH_FILE_VERSION) {
+    throw new MerkleBatchError(
+      `unsupported version ${String(raw.version)} (this SDK reads version ${BATCH_FILE_VERSION})`,
+      undefined,
+      "version",
+    );
+  }
   const shop = validateAddress("shop", raw.shop);
   if (typeof raw.chainId !== "number" && typeof raw.chainId !== "string") {
     throw new MerkleBatchError("expected a number or decimal string", undefined, "chainId");
@@ -244,6 +278,10 @@ export async function importBatchFile(
   ) {
     throw new MerkleBatchError(`expected an integer 1 .. 2^24, got ${String(orderCount)}`, undefined, "orderCount");
   }
+  if (typeof raw.firstOrderId !== "string") {
+    throw new MerkleBatchError("expected a decimal string (the order id of entry 0)", undefined, "firstOrderId");
+  }
+  const firstOrderId = validateFirstOrderId(raw.firstOrderId, orderCount);
   if (typeof raw.totalRevenue !== "string") {
     throw new MerkleBatchError("expected a decimal string", undefined, "totalRevenue");
   }
@@ -294,6 +332,14 @@ export async function importBatchFile(
         `entries[${i}].index`,
       );
     }
+    if (typeof r.orderId !== "string" || r.orderId !== (firstOrderId + BigInt(i)).toString()) {
+      throw new MerkleBatchError(
+        `order id ${describeValue(r.orderId)} at position ${i}; entry i must have order id firstOrderId + i = ` +
+          `"${firstOrderId + BigInt(i)}"`,
+        i,
+        `entries[${i}].orderId`,
+      );
+    }
     if (typeof r.amount !== "string")
       throw new MerkleBatchError("expected a decimal string", i, `entries[${i}].amount`);
     if (typeof r.referrer !== "string") {
@@ -316,7 +362,7 @@ export async function importBatchFile(
   }
 
   const hasher = await wasmKeccak();
-  const batch = buildFlatBatch(orders, "entries", hasher);
+  const batch = buildFlatBatch(orders, "entries", hasher, firstOrderId);
   const rootBytes = new Uint8Array(32);
   writeHex(root, rootBytes, 0, 32);
   if (batch.root !== root) {
@@ -379,6 +425,7 @@ function exportBatchFileWithProofs(
     const leaf = batch.leaf(i);
     entries.push({
       index: i,
+      orderId: leaf.orderId.toString(),
       orderHash: leaf.orderHash,
       customer: leaf.customer,
       amount: leaf.amount.toString(),

@@ -1,13 +1,16 @@
 export {
   BATCH_LEAF_ENCODING,
   MAX_BATCH_ORDERS,
+  MAX_ORDER_ID,
   buildBatch,
+  validateFirstOrderId,
   type BatchLeaf,
   type BatchMultiProof,
   type BatchOrderInput,
   type MerkleBatch,
 } from "./batch.js";
 export {
+  BATCH_FILE_VERSION,
   batchFileChunks,
   exportBatchFile,
   importBatchFile,

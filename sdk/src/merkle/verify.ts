@@ -6,20 +6,25 @@
  */
 import { AbiCoder, concat, keccak256 } from "ethers";
 import { InvalidOrderError, MerkleBatchError } from "../errors.js";
-import type { Hex } from "../types.js";
+import type { Hex, IntegerLike } from "../types.js";
 import {
   validateAddress,
-  validateAmount,
   validateBytes32,
   validateOptionalAddress,
+  validateOrderId,
   validateWeiAmount,
 } from "../validation.js";
-import { BATCH_LEAF_ENCODING, MAX_BATCH_ORDERS, type BatchOrderInput } from "./batch.js";
+import { BATCH_LEAF_ENCODING, type BatchOrderInput } from "./batch.js";
 
-/** A leaf as given to the verify helpers: an order plus its index in the batch. */
+/**
+ * A leaf as given to the verify helpers: an order plus its order id (a {@link BatchLeaf} from `batch.leaf(i)` or a
+ * batch file entry will do). Since core v2 a leaf is keyed by its order id, not by its position in the batch.
+ */
 export interface BatchLeafInput extends BatchOrderInput {
-  /** The leaf index (position in the batch). */
-  readonly index: number | bigint;
+  /** The leaf's order id, `firstOrderId + index`, `1 .. 2^64 - 1`. */
+  readonly orderId: IntegerLike;
+  /** The leaf's position in the batch (not hashed; carried by `BatchLeaf` and batch file entries). */
+  readonly index?: number | bigint;
 }
 
 /** A multiproof to verify: OpenZeppelin's `{ leaves, proof, proofFlags }` with leaf data as leaves. */
@@ -30,26 +35,33 @@ export interface BatchMultiProofInput {
 }
 
 /**
- * The leaf hash of one batch order: `keccak256(bytes.concat(keccak256(abi.encode(index, orderHash, customer,
+ * The leaf hash of one batch order: `keccak256(bytes.concat(keccak256(abi.encode(orderId, orderHash, customer,
  * amount, referrer))))`, as the shop computes it in `mintFromBatch`. Validates the leaf first.
  *
- * @param leaf - The order and its index.
+ * @param leaf - The order and its order id.
  * @returns The leaf hash.
- * @throws Typed validation errors for a malformed field.
+ * @throws Typed validation errors for a malformed field; {@link InvalidOrderError} for a leaf without an `orderId`
+ * (a core v1 leaf, keyed by index).
  * @example
  * ```ts
- * hashBatchLeaf({ index: 0, orderHash, customer: alice, amount: 10n ** 16n }); // "0x..."
+ * hashBatchLeaf({ orderId: 1001n, orderHash, customer: alice, amount: 10n ** 16n }); // "0x..."
  * ```
  */
 export function hashBatchLeaf(leaf: BatchLeafInput): Hex {
   if (typeof leaf !== "object" || leaf === null) throw new InvalidOrderError("leaf", "expected an object");
-  const index = validateAmount("index", leaf.index, { max: BigInt(MAX_BATCH_ORDERS - 1) });
+  if (leaf.orderId === undefined) {
+    throw new InvalidOrderError(
+      "orderId",
+      "a batch leaf is keyed by its order id (firstOrderId + index) since core v2, not by its index",
+    );
+  }
+  const orderId = validateOrderId("orderId", leaf.orderId);
   const orderHash = validateBytes32("orderHash", leaf.orderHash, { allowZero: false });
   const customer = validateAddress("customer", leaf.customer);
   const amount = validateWeiAmount("amount", leaf.amount);
   const referrer = validateOptionalAddress("referrer", leaf.referrer);
   const encoded = AbiCoder.defaultAbiCoder().encode(BATCH_LEAF_ENCODING, [
-    index,
+    orderId,
     orderHash,
     customer,
     amount,
@@ -97,7 +109,7 @@ export function processProof(leafHash: string, proof: readonly string[]): Hex {
  * Verifies that a leaf belongs to the tree with `root` (what `Shop.mintFromBatch` checks).
  *
  * @param root - The anchored root.
- * @param leaf - The order and its index.
+ * @param leaf - The order and its order id.
  * @param proof - Its proof.
  * @returns Whether the proof leads from the leaf to `root`.
  * @throws Typed validation errors for a malformed leaf or root.
@@ -161,7 +173,7 @@ export function processMultiProof(
  * double-hashed leaves).
  *
  * @param root - The anchored root.
- * @param multiproof - `{ leaves, proof, proofFlags }`, leaves as order data with their indices.
+ * @param multiproof - `{ leaves, proof, proofFlags }`, leaves as order data with their order ids.
  * @returns Whether the multiproof leads to `root`; `false` also for a malformed multiproof.
  * @throws Typed validation errors for malformed leaf data.
  * @example

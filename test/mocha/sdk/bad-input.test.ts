@@ -36,6 +36,8 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 interface Refusal {
   /** What is malformed, e.g. "bad address" or "amount over 2^96-1". */
   readonly input: string;
+  /** Chain state the case needs (an order id used, a checkout paid), made before sends are watched. */
+  readonly setup?: (ctx: Ctx) => Promise<unknown>;
   readonly run: (ctx: Ctx) => unknown;
   readonly error: ErrorClass;
   /** A fragment the error message must contain (it names the field or the value). */
@@ -101,6 +103,10 @@ const OVER_96 = 1n << 96n;
 const OVER_256 = 1n << 256n;
 const MAINNET = 1n;
 const ORDER_HASH = hashOf("bad-input order") as Hex;
+/** The order id of `ctx.order()` and `ctx.receipt()`, and the first order id of the shared batch (9101, 9102). */
+const ORDER_ID = 9001n;
+const RECEIPT_ORDER_ID = 9002n;
+const BATCH_FIRST_ORDER_ID = 9101n;
 const NOBODY = getAddress(`0x${"5a".repeat(20)}`) as Address;
 const ZERO_HASH = `0x${"00".repeat(32)}`;
 /** An `Error(string)` revert: not a ShareMall error. */
@@ -108,6 +114,9 @@ const ERROR_STRING_REVERT =
   "0x08c379a0000000000000000000000000000000000000000000000000000000000000002000000000000000000000000000000000000000000000000000000000000000046f6f70730000000000000000000000000000000000000000000000000000000";
 
 const n = <T>(value: unknown): T => value as T;
+/** `buildBatch`'s options for the table's batches. */
+const FIRST = { firstOrderId: 1n } as const;
+const ALICE_V = BASE_ORDER.customer as string;
 
 function rules(over: Partial<Record<keyof TokenRules, unknown>>): TokenRules {
   return n<TokenRules>({ ...WUYOU_RULES, ...over });
@@ -180,6 +189,21 @@ const TABLE: Record<string, Entry> = {
     },
     { input: "negative amount", run: () => sdk.validateWeiAmount("amount", "-5"), error: sdk.InvalidAmountError },
     { input: "zero amount", run: () => sdk.validateWeiAmount("amount", 0n), error: sdk.InvalidAmountError },
+  ],
+  validateOrderId: [
+    {
+      input: "zero order id",
+      run: () => sdk.validateOrderId("orderId", 0n),
+      error: sdk.InvalidAmountError,
+      message: "below the minimum 1",
+    },
+    {
+      input: "order id over 2^64-1",
+      run: () => sdk.validateOrderId("orderId", 1n << 64n),
+      error: sdk.InvalidAmountError,
+      message: "2^64 - 1",
+    },
+    { input: "fractional order id", run: () => sdk.validateOrderId("orderId", 1.5), error: sdk.InvalidAmountError },
   ],
   validateBytes32: [
     {
@@ -339,48 +363,108 @@ const TABLE: Record<string, Entry> = {
   // ---------------------------------------------------------------- merkle/
   buildBatch: [
     {
+      input: "no first order id (a core v1 call)",
+      run: () =>
+        n<(o: unknown) => unknown>(sdk.buildBatch)([{ orderHash: ORDER_HASH, customer: ALICE_V, amount: ONE }]),
+      error: sdk.MerkleBatchError,
+      message: "firstOrderId",
+    },
+    {
+      input: "zero first order id",
+      run: () => sdk.buildBatch([{ orderHash: ORDER_HASH, customer: ALICE_V, amount: ONE }], { firstOrderId: 0n }),
+      error: sdk.MerkleBatchError,
+      message: "(firstOrderId)",
+    },
+    {
+      input: "order ids past 2^64-1",
+      run: () =>
+        sdk.buildBatch(
+          [
+            { orderHash: ORDER_HASH, customer: ALICE_V, amount: ONE },
+            { orderHash: hashOf("2"), customer: ALICE_V, amount: ONE },
+          ],
+          { firstOrderId: sdk.MAX_ORDER_ID },
+        ),
+      error: sdk.MerkleBatchError,
+      message: "2^64 - 1",
+    },
+    {
       input: "negative amount",
-      run: () => sdk.buildBatch([{ orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: -1n }]),
+      run: () => sdk.buildBatch([{ orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: -1n }], FIRST),
       error: sdk.InvalidAmountError,
       message: "orders[0].amount",
     },
     {
       input: "fractional amount",
-      run: () => sdk.buildBatch([{ orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: 0.5 }]),
+      run: () => sdk.buildBatch([{ orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: 0.5 }], FIRST),
       error: sdk.InvalidAmountError,
     },
     {
       input: "amount over 2^96-1",
-      run: () => sdk.buildBatch([{ orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: OVER_96 }]),
+      run: () => sdk.buildBatch([{ orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: OVER_96 }], FIRST),
       error: sdk.InvalidAmountError,
     },
     {
       input: "bad address",
-      run: () => sdk.buildBatch([{ orderHash: ORDER_HASH, customer: BAD_ADDRESS, amount: ONE }]),
+      run: () => sdk.buildBatch([{ orderHash: ORDER_HASH, customer: BAD_ADDRESS, amount: ONE }], FIRST),
       error: sdk.InvalidAddressError,
       message: "orders[0].customer",
     },
     {
       input: "duplicated order hash",
       run: () =>
-        sdk.buildBatch([
-          { orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: ONE },
-          { orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: ONE },
-        ]),
+        sdk.buildBatch(
+          [
+            { orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: ONE },
+            { orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: ONE },
+          ],
+          FIRST,
+        ),
       error: sdk.MerkleBatchError,
       message: "duplicated",
+    },
+  ],
+  validateFirstOrderId: [
+    {
+      input: "zero first order id",
+      run: () => sdk.validateFirstOrderId(0n, 1),
+      error: sdk.MerkleBatchError,
+      message: "at least 1",
+    },
+    {
+      input: "order ids past 2^64-1",
+      run: () => sdk.validateFirstOrderId(sdk.MAX_ORDER_ID - 1n, 3),
+      error: sdk.MerkleBatchError,
+      message: "2^64 - 1",
+    },
+    {
+      input: "fractional first order id",
+      run: () => sdk.validateFirstOrderId(1.5, 1),
+      error: sdk.MerkleBatchError,
     },
   ],
   hashBatchLeaf: [
     {
       input: "negative amount",
-      run: () => sdk.hashBatchLeaf({ index: 0, orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: -1n }),
+      run: () => sdk.hashBatchLeaf({ orderId: 1n, orderHash: ORDER_HASH, customer: BASE_ORDER.customer, amount: -1n }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "bad address",
-      run: () => sdk.hashBatchLeaf({ index: 0, orderHash: ORDER_HASH, customer: BAD_ADDRESS, amount: ONE }),
+      run: () => sdk.hashBatchLeaf({ orderId: 1n, orderHash: ORDER_HASH, customer: BAD_ADDRESS, amount: ONE }),
       error: sdk.InvalidAddressError,
+    },
+    {
+      input: "zero order id",
+      run: () => sdk.hashBatchLeaf({ orderId: 0n, orderHash: ORDER_HASH, customer: ALICE_V, amount: ONE }),
+      error: sdk.InvalidAmountError,
+      message: '"orderId"',
+    },
+    {
+      input: "a core v1 leaf (index, no order id)",
+      run: () => sdk.hashBatchLeaf(n({ index: 0, orderHash: ORDER_HASH, customer: ALICE_V, amount: ONE })),
+      error: sdk.InvalidOrderError,
+      message: "order id",
     },
   ],
   hashPair: [{ input: "short node", run: () => sdk.hashPair("0x12", ORDER_HASH), error: sdk.InvalidBytes32Error }],
@@ -486,6 +570,21 @@ const TABLE: Record<string, Entry> = {
       error: sdk.InvalidAmountError,
       message: "entries[0].amount",
     },
+    {
+      input: "a version 1 file (core v1: leaves by index)",
+      run: (ctx) => sdk.importBatchFile(n({ ...ctx.file(), version: 1 })),
+      error: sdk.MerkleBatchError,
+      message: "version 1",
+    },
+    {
+      input: "an entry's order id changed",
+      run: (ctx) => {
+        const file = ctx.file();
+        return sdk.importBatchFile({ ...file, entries: [file.entries[0], { ...file.entries[1], orderId: "1" }] });
+      },
+      error: sdk.MerkleBatchError,
+      message: "entries[1].orderId",
+    },
   ],
 
   // ---------------------------------------------------------------- receipts/
@@ -515,6 +614,18 @@ const TABLE: Record<string, Entry> = {
       input: "expired receipt",
       run: (ctx) => sdk.buildReceipt(ctx.receipt({ deadline: ctx.now - 1n }), { now: ctx.now }),
       error: sdk.ReceiptExpiredError,
+    },
+    {
+      input: "zero order id",
+      run: (ctx) => sdk.buildReceipt(ctx.receipt({ orderId: 0 })),
+      error: sdk.InvalidAmountError,
+      message: '"orderId"',
+    },
+    {
+      input: "no order id (a core v1 receipt)",
+      run: (ctx) => sdk.buildReceipt(ctx.receipt({ orderId: undefined })),
+      error: sdk.InvalidAmountError,
+      message: '"orderId"',
     },
   ],
   receiptToJson: [
@@ -572,6 +683,12 @@ const TABLE: Record<string, Entry> = {
       input: "negative amount",
       run: (ctx) => sdk.signReceipt(ctx.signer("operator"), ctx.receipt({ amount: -1n }), { now: ctx.now }),
       error: sdk.InvalidAmountError,
+    },
+    {
+      input: "order id over 2^64-1",
+      run: (ctx) => sdk.signReceipt(ctx.signer("operator"), ctx.receipt({ orderId: 1n << 64n }), { now: ctx.now }),
+      error: sdk.InvalidAmountError,
+      message: '"orderId"',
     },
   ],
   verifyReceipt: [
@@ -984,6 +1101,29 @@ const TABLE: Record<string, Entry> = {
       error: sdk.NotAContractError,
     },
   ],
+  fetchUsedOrderIds: [
+    {
+      input: "bad address",
+      run: (ctx) => sdk.fetchUsedOrderIds(ctx.tx("alice"), BAD_ADDRESS, [1n]),
+      error: sdk.InvalidAddressError,
+    },
+    {
+      input: "zero order id",
+      run: (ctx) => sdk.fetchUsedOrderIds(ctx.tx("alice"), ctx.shop, [1n, 0n]),
+      error: sdk.InvalidAmountError,
+      message: "orderIds[1]",
+    },
+    {
+      input: "wrong chain",
+      run: (ctx) => sdk.fetchUsedOrderIds(ctx.wrongChain("alice"), ctx.shop, [1n]),
+      error: sdk.WrongChainError,
+    },
+    {
+      input: "unknown shop (address without code)",
+      run: (ctx) => sdk.fetchUsedOrderIds(ctx.tx("alice"), ctx.nobody, [1n]),
+      error: sdk.NotAContractError,
+    },
+  ],
   fetchOrderLedger: [
     {
       input: "bad address",
@@ -1055,6 +1195,13 @@ const TABLE: Record<string, Entry> = {
       error: sdk.InvalidAddressError,
       message: '"referrer"',
     },
+    {
+      input: "order already paid by this customer",
+      setup: (ctx) => ctx.d.shop.connect(ctx.d.signers[3]).checkout(ORDER_HASH, sdk.ZERO_ADDRESS, { value: ONE }),
+      run: (ctx) => sdk.checkout(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
+      error: sdk.CheckoutAlreadyCountedError,
+      message: ORDER_HASH,
+    },
   ],
   redeemReceipt: [
     {
@@ -1113,6 +1260,21 @@ const TABLE: Record<string, Entry> = {
       },
       error: sdk.InvalidAmountError,
     },
+    {
+      input: "receipt already redeemed (its order id used)",
+      setup: async (ctx) => {
+        const signed = await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now });
+        await ctx.d.shop.connect(ctx.d.signers[4]).redeemReceipt(signed.receipt, signed.signer, signed.signature);
+      },
+      run: async (ctx) =>
+        sdk.redeemReceipt(
+          ctx.tx("alice"),
+          ctx.shop,
+          await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
+        ),
+      error: sdk.OrderIdUsedError,
+      message: `${RECEIPT_ORDER_ID}`,
+    },
   ],
   mintFromBatchFile: [
     {
@@ -1146,6 +1308,26 @@ const TABLE: Record<string, Entry> = {
       run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), ctx.shop, ctx.file(ctx.nobody), { index: 0 }),
       error: sdk.MerkleBatchError,
       message: "(shop)",
+    },
+    {
+      input: "zero order id",
+      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), ctx.shop, ctx.file(), { orderId: 0n }),
+      error: sdk.InvalidAmountError,
+      message: '"orderId"',
+    },
+    {
+      input: "leaf already minted (its order id used)",
+      setup: async (ctx) => {
+        const b = ctx.batch;
+        await ctx.d.shop.connect(ctx.d.operator).anchorBatch(b.root, b.firstOrderId, b.orderCount, b.totalRevenue);
+        const l = b.leaf(0);
+        await ctx.d.shop
+          .connect(ctx.d.signers[3])
+          .mintFromBatch(b.root, l.orderId, l.orderHash, l.customer, l.amount, l.referrer, b.proof(0));
+      },
+      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), ctx.shop, ctx.file(), { index: 0 }),
+      error: sdk.LeafAlreadyMintedError,
+      message: `order id ${BATCH_FIRST_ORDER_ID}`,
     },
   ],
   claimable: [
@@ -1446,6 +1628,18 @@ const TABLE: Record<string, Entry> = {
       error: sdk.InvalidAddressError,
       message: "orders[0].customer",
     },
+    {
+      input: "zero order id",
+      run: (ctx) => sdk.validateShopOrders([ctx.order({ orderId: 0n })]),
+      error: sdk.InvalidAmountError,
+      message: "orders[0].orderId",
+    },
+    {
+      input: "order id given twice",
+      run: (ctx) => sdk.validateShopOrders([ctx.order(), ctx.order({ orderHash: hashOf("another") })]),
+      error: sdk.InvalidOrderError,
+      message: "orders[1].orderId",
+    },
   ],
   recordOrders: [
     {
@@ -1453,7 +1647,7 @@ const TABLE: Record<string, Entry> = {
       run: (ctx) =>
         sdk.recordOrders(ctx.tx("operator"), ctx.shop, [
           ctx.order(),
-          ctx.order({ orderHash: hashOf("2"), amount: -1n }),
+          ctx.order({ orderId: ORDER_ID + 1n, orderHash: hashOf("2"), amount: -1n }),
         ]),
       error: sdk.InvalidAmountError,
       message: "orders[1].amount",
@@ -1489,26 +1683,68 @@ const TABLE: Record<string, Entry> = {
       run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.token, [ctx.order()]),
       error: sdk.NotAContractError,
     },
+    {
+      input: "order id over 2^64-1",
+      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order({ orderId: 1n << 64n })]),
+      error: sdk.InvalidAmountError,
+      message: "orders[0].orderId",
+    },
+    {
+      input: "order id given twice",
+      run: (ctx) =>
+        sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order(), ctx.order({ orderHash: hashOf("twice") })]),
+      error: sdk.InvalidOrderError,
+      message: "orders[1].orderId",
+    },
+    {
+      input: "order id already counted (re-run without skipCounted)",
+      setup: (ctx) =>
+        ctx.d.shop.connect(ctx.d.operator).recordOrder({
+          orderId: ORDER_ID,
+          orderHash: ORDER_HASH,
+          customer: ctx.alice,
+          amount: ONE,
+          referrer: sdk.ZERO_ADDRESS,
+        }),
+      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order()]),
+      error: sdk.OrderAlreadyCountedError,
+      message: `order id ${ORDER_ID}`,
+    },
   ],
   anchorBatch: [
     {
       input: "zero root",
       run: (ctx) =>
-        sdk.anchorBatch(ctx.tx("operator"), ctx.shop, { root: n(ZERO_HASH), orderCount: 1, totalRevenue: ONE }),
+        sdk.anchorBatch(ctx.tx("operator"), ctx.shop, {
+          root: n(ZERO_HASH),
+          firstOrderId: 1n,
+          orderCount: 1,
+          totalRevenue: ONE,
+        }),
       error: sdk.MerkleBatchError,
       message: "(root)",
     },
     {
       input: "revenue over 2^96-1",
       run: (ctx) =>
-        sdk.anchorBatch(ctx.tx("operator"), ctx.shop, { root: ctx.batch.root, orderCount: 2, totalRevenue: OVER_96 }),
+        sdk.anchorBatch(ctx.tx("operator"), ctx.shop, {
+          root: ctx.batch.root,
+          firstOrderId: 1n,
+          orderCount: 2,
+          totalRevenue: OVER_96,
+        }),
       error: sdk.InvalidAmountError,
       message: '"totalRevenue"',
     },
     {
       input: "fractional order count",
       run: (ctx) =>
-        sdk.anchorBatch(ctx.tx("operator"), ctx.shop, { root: ctx.batch.root, orderCount: 1.5, totalRevenue: ONE }),
+        sdk.anchorBatch(ctx.tx("operator"), ctx.shop, {
+          root: ctx.batch.root,
+          firstOrderId: 1n,
+          orderCount: 1.5,
+          totalRevenue: ONE,
+        }),
       error: sdk.MerkleBatchError,
       message: "(orderCount)",
     },
@@ -1521,6 +1757,31 @@ const TABLE: Record<string, Entry> = {
       input: "unknown shop (address without code)",
       run: (ctx) => sdk.anchorBatch(ctx.tx("operator"), ctx.nobody, ctx.batch),
       error: sdk.NotAContractError,
+    },
+    {
+      input: "no first order id (a core v1 batch)",
+      run: (ctx) =>
+        sdk.anchorBatch(
+          ctx.tx("operator"),
+          ctx.shop,
+          n({ root: ctx.batch.root, orderCount: 2, totalRevenue: ctx.batch.totalRevenue }),
+        ),
+      error: sdk.MerkleBatchError,
+      message: "(firstOrderId)",
+    },
+    {
+      input: "an order id of the range already used",
+      setup: (ctx) =>
+        ctx.d.shop.connect(ctx.d.operator).recordOrder({
+          orderId: BATCH_FIRST_ORDER_ID + 1n,
+          orderHash: ORDER_HASH,
+          customer: ctx.alice,
+          amount: ONE,
+          referrer: sdk.ZERO_ADDRESS,
+        }),
+      run: (ctx) => sdk.anchorBatch(ctx.tx("operator"), ctx.shop, ctx.batch),
+      error: sdk.OrderIdUsedError,
+      message: `${BATCH_FIRST_ORDER_ID + 1n}`,
     },
   ],
   deposit: [
@@ -1638,6 +1899,20 @@ const TABLE: Record<string, Entry> = {
       input: "unknown shop (address without code)",
       run: (ctx) => sdk.withdraw(ctx.tx("admin"), ctx.nobody, ctx.admin(), 1n),
       error: sdk.NotAContractError,
+    },
+  ],
+  predictTokenAddress: [
+    {
+      input: "bad address",
+      run: () => sdk.predictTokenAddress(BAD_ADDRESS, 0),
+      error: sdk.InvalidAddressError,
+      message: '"shop"',
+    },
+    {
+      input: "token index past 7",
+      run: (ctx) => sdk.predictTokenAddress(ctx.shop, 8),
+      error: sdk.InvalidAmountError,
+      message: '"tokenIndex"',
     },
   ],
   parseTokenAmount: [
@@ -1775,13 +2050,15 @@ async function makeCtx(d: Deployment, shared: Shared, spy: Spy): Promise<Ctx> {
       n<ReceiptInput>({
         shop,
         chainId,
+        orderId: RECEIPT_ORDER_ID,
         customer: alice,
         amount: ONE,
         orderHash: ORDER_HASH,
         deadline: now + 3600n,
         ...over,
       }),
-    order: (over = {}) => n<RecordOrderInput>({ orderHash: ORDER_HASH, customer: alice, amount: ONE, ...over }),
+    order: (over = {}) =>
+      n<RecordOrderInput>({ orderId: ORDER_ID, orderHash: ORDER_HASH, customer: alice, amount: ONE, ...over }),
     batch: shared.batch,
     file: (forShop = shop) => sdk.exportBatchFile(shared.batch, { shop: forShop, chainId }),
     admin: () => d.admin.address as Address,
@@ -1802,6 +2079,7 @@ async function runCase(c: Case, shared: Shared): Promise<void> {
   const d = await load();
   const spy: Spy = { calls: [] };
   const ctx = await makeCtx(d, shared, spy);
+  if ("setup" in c && c.setup !== undefined) await c.setup(ctx);
   const watched = d.signers.slice(0, 6).map((s) => s.address);
   const nonces = await Promise.all(watched.map((a) => d.ethers.provider.getTransactionCount(a)));
   const block = await d.ethers.provider.getBlockNumber();
@@ -1863,10 +2141,13 @@ describe("SDK bad input: every public function refuses malformed input with its 
 
   before(async function () {
     const d = await load();
-    shared.batch = await sdk.buildBatch([
-      { orderHash: hashOf("bad-input batch 0"), customer: d.signers[3].address, amount: ONE },
-      { orderHash: hashOf("bad-input batch 1"), customer: d.signers[4].address, amount: 2n * ONE },
-    ]);
+    shared.batch = await sdk.buildBatch(
+      [
+        { orderHash: hashOf("bad-input batch 0"), customer: d.signers[3].address, amount: ONE },
+        { orderHash: hashOf("bad-input batch 1"), customer: d.signers[4].address, amount: 2n * ONE },
+      ],
+      { firstOrderId: BATCH_FIRST_ORDER_ID },
+    );
   });
 
   it("every exported function has a bad-input entry, and every entry is an exported function", function () {

@@ -3,6 +3,7 @@ import { id } from "ethers";
 import {
   InvalidAddressError,
   MerkleBatchError,
+  BATCH_FILE_VERSION,
   batchFileChunks,
   buildBatch,
   exportBatchFile,
@@ -14,6 +15,8 @@ import { ALICE, BOB, CAROL, SHOP } from "./helpers.js";
 
 const CUSTOMERS = [ALICE, BOB, CAROL];
 const META = { shop: SHOP, chainId: 31337, batchId: 7n } as const;
+/** The order id of the test batch's first leaf. */
+const FIRST = 5001n;
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] extends object ? Mutable<T[K]> : T[K] };
 
@@ -45,12 +48,15 @@ describe("SDK batch files", () => {
         amount: BigInt(i + 1) * 10n ** 16n,
         referrer: i % 3 === 0 ? BOB : undefined,
       })),
+      { firstOrderId: FIRST },
     );
     file = exportBatchFile(batch, META);
   });
 
-  it("exportBatchFile writes the spec schema: header, decimal strings, one entry with proof per order", () => {
-    expect(file.version).to.equal(1);
+  it("exportBatchFile writes the spec schema (version 2): header with firstOrderId, decimal strings, one entry with order id and proof per order", () => {
+    expect(file.version).to.equal(2);
+    expect(BATCH_FILE_VERSION).to.equal(2);
+    expect(file.firstOrderId).to.equal("5001");
     expect(file.shop).to.equal(SHOP);
     expect(file.chainId).to.equal(31337);
     expect(file.batchId).to.equal("7");
@@ -59,8 +65,21 @@ describe("SDK batch files", () => {
     expect(file.totalRevenue).to.equal(batch.totalRevenue.toString());
     expect(file.leafEncoding).to.deep.equal(["uint256", "bytes32", "address", "uint256", "address"]);
     expect(file.entries).to.have.length(11);
+    expect(Object.keys(file)).to.deep.equal([
+      "version",
+      "shop",
+      "chainId",
+      "batchId",
+      "root",
+      "firstOrderId",
+      "orderCount",
+      "totalRevenue",
+      "leafEncoding",
+      "entries",
+    ]);
     file.entries.forEach((e, i) => {
       expect(e.index).to.equal(i);
+      expect(e.orderId).to.equal((FIRST + BigInt(i)).toString());
       expect(e.amount).to.equal((BigInt(i + 1) * 10n ** 16n).toString());
       expect(e.proof).to.deep.equal(batch.proof(i));
     });
@@ -71,6 +90,8 @@ describe("SDK batch files", () => {
     const imported = await importBatchFile(JSON.stringify(file), { shop: SHOP, chainId: "31337", root: batch.root });
     expect(imported.file).to.deep.equal(file);
     expect(imported.batch.root).to.equal(batch.root);
+    expect(imported.batch.firstOrderId).to.equal(FIRST);
+    expect(imported.batch.leaf(10).orderId).to.equal(FIRST + 10n);
     expect(imported.chainId).to.equal(31337n);
     expect(imported.batchId).to.equal(7n);
     expect(imported.shop).to.equal(SHOP);
@@ -134,8 +155,27 @@ describe("SDK batch files", () => {
       ["totalRevenue", (f) => (f.totalRevenue = (BigInt(f.totalRevenue) + 1n).toString()), "totalRevenue"],
       ["orderCount", (f) => (f.orderCount += 1), "orderCount"],
       ["an entry index", (f) => (f.entries[4].index = 5), "entries[4].index"],
+      ["an entry's order id", (f) => (f.entries[4].orderId = (FIRST + 5n).toString()), "entries[4].orderId"],
+      [
+        "an entry's order id given as a number",
+        (f) => ((f.entries[2] as Record<string, unknown>).orderId = 5003),
+        "entries[2].orderId",
+      ],
+      [
+        "a missing entry order id",
+        (f) => delete (f.entries[0] as Record<string, unknown>).orderId,
+        "entries[0].orderId",
+      ],
+      [
+        "firstOrderId shifted (every entry then has the wrong id)",
+        (f) => (f.firstOrderId = (FIRST + 1n).toString()),
+        "entries[0].orderId",
+      ],
+      ["firstOrderId zero", (f) => (f.firstOrderId = "0"), "firstOrderId"],
+      ["firstOrderId missing", (f) => delete (f as Record<string, unknown>).firstOrderId, "firstOrderId"],
+      ["firstOrderId as a number", (f) => ((f as Record<string, unknown>).firstOrderId = 5001), "firstOrderId"],
       ["the leaf encoding", (f) => (f.leafEncoding[3] = "uint96"), "leafEncoding"],
-      ["the version", (f) => ((f as { version: number }).version = 2), "version"],
+      ["the version", (f) => ((f as { version: number }).version = 3), "version"],
       ["an unknown top-level field", (f) => ((f as Record<string, unknown>).note = "x"), "note"],
       ["an unknown entry field", (f) => ((f.entries[0] as Record<string, unknown>).salt = "x"), "entries[0].salt"],
       [
@@ -179,6 +219,18 @@ describe("SDK batch files", () => {
           expect((error as MerkleBatchError).field).to.equal(field);
         }
       }
+    });
+
+    it("a version 1 file (core v1, leaves keyed by index) is refused with a message saying to rebuild it", async () => {
+      const f = copy(file) as Record<string, unknown>;
+      f.version = 1;
+      delete f.firstOrderId;
+      for (const e of f.entries as Record<string, unknown>[]) delete e.orderId;
+      await refused(f, (e) => {
+        expect(e.field).to.equal("version");
+        expect(e.message).to.include("version 1");
+        expect(e.message).to.include("buildBatch(orders, { firstOrderId })");
+      });
     });
 
     it("text that is not JSON, or not an object", async () => {

@@ -128,7 +128,7 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
         { address: shop, fromBlock: first, toBlock: last },
         { address: [shop], topics: [eventTopic(shopAbi, "OrderCounted")], fromBlock: first, toBlock: last },
         {
-          topics: [[eventTopic(shopAbi, "OrderCounted"), eventTopic(shopAbi, "PoolAccrued")], null],
+          topics: [[eventTopic(shopAbi, "OrderCounted"), eventTopic(shopAbi, "ReferrerBound")], null],
           fromBlock: first,
           toBlock: last,
         },
@@ -196,8 +196,17 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       for (const transport of both(d)) {
         const record = await readContract(transport, shop, shopAbi, "dayRecord", [day]);
         expect(record).to.deep.equal({ revenue: ONE, orderCount: 1n, settled: false });
-        const [owed, escrowed] = await readContract(transport, shop, shopAbi, "tokenDay", [0n, day]);
-        expect([owed, escrowed]).to.deep.equal([...(await d.shop.tokenDay(0n, day))]);
+        const tokenDay = await readContract(transport, shop, shopAbi, "tokenDay", [0n, day]);
+        const onChain = await d.shop.tokenDay(0n, day);
+        expect(tokenDay).to.deep.equal({
+          revenue: onChain.revenue,
+          dividendBps: onChain.dividendBps,
+          owed: onChain.owed,
+          escrowed: onChain.escrowed,
+          escrowReleased: onChain.escrowReleased,
+          settled: onChain.settled,
+        });
+        expect(tokenDay).to.deep.include({ revenue: ONE, dividendBps: 2000n, escrowReleased: false });
         expect(await readContract(transport, shop, shopAbi, "tokens", [])).to.deep.equal([await d.token.getAddress()]);
         const config = await readContract(transport, shop, shopAbi, "tokenConfig", [0n]);
         const expected = await d.shop.tokenConfig(0n);
@@ -242,7 +251,7 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       await nextDay(d.helpers);
       const shop = await addressOf(d.shop);
       const [e] = both(d);
-      const owed = (await d.shop.tokenDay(0n, day))[0];
+      const owed = (await d.shop.tokenDay(0n, day)).owed;
       const result = await writeContract(e, shop, shopAbi, "settle", [day], { value: owed });
       expect(result.receipt.status).to.equal("success");
       expect(result.hash).to.equal(result.receipt.transactionHash);
@@ -252,7 +261,7 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       expect(settled?.eventName === "DaySettled" && settled.args).to.deep.equal({
         day,
         keeper: d.admin.address,
-        dividends: owed,
+        fromEscrow: 0n,
         fromBalance: owed,
       });
       const distributed = result.events.find((x) => x.eventName === "DividendsDistributed");

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AbiCoder, Interface, parseEther, type ParamType } from "ethers";
+import { AbiCoder, Interface, parseEther, ZeroAddress, type ParamType } from "ethers";
 import { createPublicClient, createWalletClient, custom, type Address as ViemAddress, type Hex as ViemHex } from "viem";
 import {
   CONTRACT_ERROR_MESSAGES,
@@ -8,6 +8,7 @@ import {
   dividendTokenAbi,
   shareMallFactoryAbi,
   shopAbi,
+  shopExtraErrorsAbi,
   toContractError,
 } from "../../../sdk/src/index.js";
 import {
@@ -27,9 +28,10 @@ const SOURCES = [
   ["Shop", shopAbi],
   ["DividendToken", dividendTokenAbi],
   ["ShareMallFactory", shareMallFactoryAbi],
+  ["Shop", shopExtraErrorsAbi],
 ] as const;
 
-/** Every custom error of the three ABIs, with the first contract that declares it. */
+/** Every custom error of the ABIs (the shop's extra errors included), with the first contract that declares it. */
 function abiErrors(): { contract: string; iface: Interface; name: string }[] {
   const seen = new Set<string>();
   const errors: { contract: string; iface: Interface; name: string }[] = [];
@@ -90,9 +92,25 @@ const addr = (value: string): ViemAddress => value as ViemAddress;
 
 describe("SDK contract errors (decodeContractError, toContractError)", () => {
   describe("the message table", () => {
-    it("CONTRACT_ERROR_MESSAGES has a template for every custom error of the three ABIs, and no other", () => {
+    it("CONTRACT_ERROR_MESSAGES has a template for every custom error of the ABIs, and no other", () => {
       const names = abiErrors().map((e) => e.name);
       expect(names.length).to.be.greaterThan(60);
+      // Core v2's new errors are among them, and v1's removed ones are gone.
+      for (const name of [
+        "ShopNoTokens",
+        "ShopInvalidOrderId",
+        "ShopOrderIdUsed",
+        "ShopDayCapacityExceeded",
+        "ShopBalanceOverflow",
+        "ShopBatchOrderIdOutOfRange",
+        "FactoryUnexpectedToken",
+        "InvalidInitialization",
+      ]) {
+        expect(names, name).to.include(name);
+      }
+      for (const name of ["ShopBatchIndexOutOfRange", "ShopLeafAlreadyMinted", "InvalidShortString", "StringTooLong"]) {
+        expect(names, name).to.not.include(name);
+      }
       const missing = names.filter((name) => !Object.hasOwn(CONTRACT_ERROR_MESSAGES, name));
       expect(missing, "errors without a message template").to.deep.equal([]);
       expect(Object.keys(CONTRACT_ERROR_MESSAGES).sort()).to.deep.equal([...names].sort());
@@ -144,6 +162,24 @@ describe("SDK contract errors (decodeContractError, toContractError)", () => {
       );
       expect(error.is("ShopSettlementUnderfunded")).to.equal(true);
       expect(error.is("ShopDayNotOver")).to.equal(false);
+    });
+
+    it("formats the order-id errors of core v2 with the ids", () => {
+      const iface = new Interface(shopAbi);
+      const range = decodeContractError(
+        iface.encodeErrorResult("ShopBatchOrderIdOutOfRange", [`0x${"ab".repeat(32)}`, 999n, 1001n, 5n]),
+      )!;
+      expect(range.message).to.equal(
+        "Order id 999 is not in batch 0xabababab…abab, whose 5 orders have the ids 1001 to 1005",
+      );
+      expect(decodeContractError(iface.encodeErrorResult("ShopOrderIdUsed", [42n]))!.message).to.contain(
+        "Order id 42 has already counted",
+      );
+      const extra = decodeContractError(
+        new Interface(shopExtraErrorsAbi).encodeErrorResult("InvalidInitialization", []),
+      )!;
+      expect(extra.errorName).to.equal("InvalidInitialization");
+      expect(extra.contract).to.equal("Shop");
     });
 
     it("returns undefined for unknown selectors, Error(string), Panic, truncated data and non-errors", () => {
@@ -220,7 +256,7 @@ describe("SDK contract errors (decodeContractError, toContractError)", () => {
       );
     });
 
-    it("ShopOrderAlreadyCounted from recording the same order twice", async () => {
+    it("ShopOrderIdUsed from recording the same order id twice", async () => {
       const d = await load();
       const { publicClient } = viemClients(d);
       const [, , , alice] = d.signers;
@@ -235,6 +271,7 @@ describe("SDK contract errors (decodeContractError, toContractError)", () => {
             functionName: "recordOrder",
             args: [
               {
+                orderId: o.orderId as bigint,
                 orderHash: o.orderHash as ViemHex,
                 customer: addr(alice.address),
                 amount: ONE,
@@ -245,9 +282,34 @@ describe("SDK contract errors (decodeContractError, toContractError)", () => {
           }),
         ),
       );
+      expect(error.errorName).to.equal("ShopOrderIdUsed");
+      expect(error.args).to.deep.equal({ orderId: o.orderId });
+      expect(error.message).to.equal(
+        `Order id ${o.orderId} has already counted in this shop (a recorded order, a receipt or a minted batch leaf)`,
+      );
+    });
+
+    it("ShopOrderAlreadyCounted from paying the same checkout twice", async () => {
+      const d = await load();
+      const { publicClient } = viemClients(d);
+      const [, , , alice] = d.signers;
+      const hash = order("checkout twice", alice.address, ONE).orderHash as string;
+      await d.shop.connect(alice).checkout(hash, ZeroAddress, { value: ONE });
+      const error = sameRevert(
+        await caught(() => d.shop.connect(alice).checkout(hash, ZeroAddress, { value: ONE })),
+        await caught(() =>
+          publicClient.simulateContract({
+            address: addr(d.shop.target as string),
+            abi: shopAbi,
+            functionName: "checkout",
+            args: [hash as ViemHex, addr(ZeroAddress)],
+            value: ONE,
+            account: addr(alice.address),
+          }),
+        ),
+      );
       expect(error.errorName).to.equal("ShopOrderAlreadyCounted");
-      expect(error.args).to.deep.equal({ orderHash: o.orderHash });
-      expect(error.message).to.equal(`Order ${o.orderHash} was already counted for this customer`);
+      expect(error.message).to.equal(`Checkout ${hash} was already paid by this customer`);
     });
 
     it("DividendTokenNothingToClaim from claim by a holder with nothing to claim", async () => {
@@ -294,6 +356,7 @@ describe("SDK contract errors (decodeContractError, toContractError)", () => {
             functionName: "recordOrder",
             args: [
               {
+                orderId: o.orderId as bigint,
                 orderHash: o.orderHash as ViemHex,
                 customer: addr(alice.address),
                 amount: ONE,
@@ -335,6 +398,7 @@ describe("SDK contract errors (decodeContractError, toContractError)", () => {
               {
                 shop: addr(receipt.shop as string),
                 chainId: BigInt(receipt.chainId),
+                orderId: BigInt(receipt.orderId),
                 customer: addr(alice.address),
                 amount: ONE,
                 orderHash: receipt.orderHash as ViemHex,

@@ -17,6 +17,7 @@ import {
   createToken,
   fromEthers,
   fromViem,
+  grantRole,
   NothingToClaimError,
   OrderAlreadyCountedError,
   recordOrders,
@@ -29,9 +30,10 @@ import {
 } from "../../../sdk/src/index.js";
 import {
   DividendToken__factory,
+  IShop__factory,
   ShareMallFactory__factory,
   Shop__factory,
-  type Shop,
+  type IShop,
 } from "../../../types/ethers-contracts/index.js";
 import { HARDHAT_NODE_MNEMONIC, rpc, startHardhatNode, type HardhatNode } from "../support/hardhat-node.js";
 import { startFaultProxy, type FaultProxy } from "../support/rpc-fault-proxy.js";
@@ -55,8 +57,14 @@ function providerAt(url: string): JsonRpcProvider {
   });
 }
 
+/** Order ids handed out so far: every call of `ordersFor` gets fresh consecutive ids. */
+let lastOrderId = 1_000n;
+
 function ordersFor(label: string, count: number, amount = ONE / 10n): RecordOrderInput[] {
+  const first = lastOrderId + 1n;
+  lastOrderId += BigInt(count);
   return Array.from({ length: count }, (_, i) => ({
+    orderId: first + BigInt(i),
     orderHash: id(`${label} ${i}`),
     customer: customers[i % customers.length].address,
     amount,
@@ -111,7 +119,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
   });
 
   /** A fresh shop with one token (20 % dividends), made without faults. */
-  async function freshShop(name: string): Promise<{ shop: Shop; address: Address; token: Address }> {
+  async function freshShop(name: string): Promise<{ shop: IShop; address: Address; token: Address }> {
     const t = fromEthers(merchant.connect(direct));
     const { shop } = await createShop(t, factory, {
       admin: merchant.address,
@@ -124,7 +132,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
       symbol: "FLT",
       rules: { spendPerToken: "0.1", dividend: "20%" },
     });
-    return { shop: Shop__factory.connect(shop, direct), address: shop, token };
+    return { shop: IShop__factory.connect(shop, direct), address: shop, token };
   }
 
   async function withProxy<T>(seed: number, run: (proxy: FaultProxy) => Promise<T>): Promise<T> {
@@ -164,7 +172,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
     const record = await shop.dayRecord(await shop.today());
     expect(record.orderCount).to.equal(24n);
     expect(record.revenue).to.equal(24n * (ONE / 10n));
-    for (const o of orders) expect(await shop.isOrderCounted(o.orderHash, o.customer)).to.equal(true);
+    for (const o of orders) expect(await shop.isOrderIdUsed(o.orderId)).to.equal(true);
   });
 
   for (const library of ["ethers", "viem"] as const) {
@@ -216,6 +224,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
         const resumed = await recordOrders(t, address, orders, { maxOrdersPerTx: 5, skipCounted: true });
         expect(resumed.skipped).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         expect(resumed.chunks.map((c) => [c.from, c.count])).to.deep.equal([[10, 5]]);
+        expect([resumed.counted, resumed.skippedByShop]).to.deep.equal([5, []]);
         viaProxy.destroy();
       });
       const record = await shop.dayRecord(await shop.today());
@@ -223,6 +232,43 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
       expect(record.revenue).to.equal(15n * (ONE / 10n));
     });
   }
+
+  it("two operators recording the same orders at once through a slow proxy: the shop skips what the other counted, each order counts once", async function () {
+    const { shop, address } = await freshShop("Two operators");
+    const second = account(7);
+    await grantRole(fromEthers(merchant.connect(direct)), address, "operator", second.address);
+    const orders = ordersFor("twice at once", 30);
+    await withProxy(23, async (proxy) => {
+      proxy.rules = [{ fault: { kind: "delay", ms: 15 } }];
+      const viaProxy = providerAt(proxy.url);
+      const runs = await Promise.all(
+        [operator, second].map((key) =>
+          recordOrders(fromEthers(key.connect(viaProxy)), address, orders, { skipCounted: true, maxOrdersPerTx: 4 }),
+        ),
+      );
+      viaProxy.destroy();
+      // Every order counted by exactly one of the runs; what a run did not count it reports as skipped (before
+      // sending, or by the shop's OrderSkipped).
+      expect(runs[0].counted + runs[1].counted).to.equal(30);
+      for (let i = 0; i < orders.length; i++) {
+        const countedBy = runs.filter((r) => !r.skipped.includes(i) && !r.skippedByShop.includes(i)).length;
+        expect(countedBy, `order ${i}`).to.equal(1);
+      }
+      for (const r of runs) {
+        expect(r.chunks.reduce((sum, c) => sum + c.counted, 0)).to.equal(r.counted);
+        expect(r.chunks.flatMap((c) => c.skipped).sort((a, b) => a - b)).to.deep.equal(r.skippedByShop);
+      }
+      console.log(
+        `      skipped by the shop: ${runs[0].skippedByShop.length} and ${runs[1].skippedByShop.length}; ` +
+          `before sending: ${runs[0].skipped.length} and ${runs[1].skipped.length}`,
+      );
+    });
+    const record = await shop.dayRecord(await shop.today());
+    expect(record.orderCount).to.equal(30n);
+    expect(record.revenue).to.equal(30n * (ONE / 10n));
+    const skippedEvents = await shop.queryFilter(shop.filters.OrderSkipped());
+    expect(skippedEvents.length).to.be.greaterThan(0);
+  });
 
   it("settleAllUnsettled whose second settlement answer is lost: the re-run settles only the remaining day, each day once", async function () {
     const { shop, address } = await freshShop("Lost settlement");

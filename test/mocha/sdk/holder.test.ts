@@ -17,6 +17,8 @@ import {
   InvalidAddressError,
   InvalidAmountError,
   InvalidBytes32Error,
+  CheckoutAlreadyCountedError,
+  OrderIdUsedError,
   LeafAlreadyMintedError,
   MerkleBatchError,
   mintFromBatchFile,
@@ -43,6 +45,7 @@ import {
   hashOf,
   load,
   nextDay,
+  nextOrderIds,
   ONE,
   order,
   tokenParams,
@@ -183,6 +186,22 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
       await checkout(t, shop, ok);
       expect(await d.token.balanceOf(alice.address)).to.equal(consumptionOf(ONE, WUYOU_RULES));
     });
+
+    it("checkout refuses a second payment of the same order hash by the same customer (isCheckoutCounted), not by another", async () => {
+      const d = await load();
+      const { alice, bob } = people(d);
+      const shop = await addressOf(d.shop);
+      const orderHash = hashOf("co twice");
+      await checkout(fromEthers(alice), shop, { orderHash, amountWei: ONE / 10n });
+      expect(await d.shop.isCheckoutCounted(orderHash, alice.address)).to.equal(true);
+      const twice = await refused(d, alice.address, CheckoutAlreadyCountedError, () =>
+        checkout(viemTransport(d, alice.address), shop, { orderHash, amountWei: ONE / 10n }),
+      );
+      expect([twice.orderHash, twice.customer]).to.deep.equal([orderHash, alice.address]);
+      // A checkout counts once per (hash, customer): another customer's order with the same hash is its own.
+      await checkout(fromEthers(bob), shop, { orderHash, amountWei: ONE / 10n });
+      expect(await d.shop.isCheckoutCounted(orderHash, bob.address)).to.equal(true);
+    });
   });
 
   describe("redeemReceipt", () => {
@@ -194,6 +213,7 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
         {
           shop: await addressOf(d.shop),
           chainId: (await d.ethers.provider.getNetwork()).chainId,
+          orderId: nextOrderIds(1),
           customer: alice.address,
           amount: ONE,
           orderHash: hashOf("receipt 1"),
@@ -220,8 +240,31 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
         ]);
         expect((await d.shop.dayRecord(await d.shop.today())).revenue).to.equal(ONE);
         expect(result.events.some((e) => e.eventName === "ReceiptRedeemed")).to.equal(true);
+        expect(await d.shop.isOrderIdUsed(signed.receipt.orderId)).to.equal(true);
       });
     }
+
+    it("redeemReceipt refuses a receipt already redeemed, or whose order id another order used, sending nothing", async () => {
+      const d = await load();
+      const { alice, bob } = people(d);
+      const shop = await addressOf(d.shop);
+      const signed = await sign(d);
+      await redeemReceipt(fromEthers(bob), shop, signed);
+      const again = await refused(d, alice.address, OrderIdUsedError, () =>
+        redeemReceipt(fromEthers(alice), shop, signed),
+      );
+      expect(again.orderIds).to.deep.equal([signed.receipt.orderId]);
+      // A recorded order took the id of a receipt still in the customer's hands: the receipt can no longer count.
+      const taken = await sign(d, { orderHash: hashOf("receipt 2") });
+      await d.shop
+        .connect(d.operator)
+        .recordOrder(order("took the id", bob.address, ONE, undefined, taken.receipt.orderId));
+      const used = await refused(d, alice.address, OrderIdUsedError, () =>
+        redeemReceipt(viemTransport(d, alice.address), shop, taken),
+      );
+      expect(used.message).to.contain(`${taken.receipt.orderId}`);
+      expect(await d.token.balanceOf(alice.address)).to.equal(consumptionOf(ONE, WUYOU_RULES));
+    });
 
     it("redeemReceipt refuses an expired, wrong-chain, wrong-shop or tampered receipt and an unknown shop, sending nothing", async () => {
       const d = await load();
@@ -252,12 +295,17 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
   describe("mintFromBatchFile", () => {
     async function anchored(d: Deployment): Promise<BatchFile> {
       const { alice, bob } = people(d);
-      const batch = await buildBatch([
-        { orderHash: hashOf("b0"), customer: alice.address, amount: ONE },
-        { orderHash: hashOf("b1"), customer: bob.address, amount: ONE / 2n, referrer: alice.address },
-        { orderHash: hashOf("b2"), customer: alice.address, amount: ONE / 4n },
-      ]);
-      await d.shop.connect(d.operator).anchorBatch(batch.root, batch.orderCount, batch.totalRevenue);
+      const batch = await buildBatch(
+        [
+          { orderHash: hashOf("b0"), customer: alice.address, amount: ONE },
+          { orderHash: hashOf("b1"), customer: bob.address, amount: ONE / 2n, referrer: alice.address },
+          { orderHash: hashOf("b2"), customer: alice.address, amount: ONE / 4n },
+        ],
+        { firstOrderId: nextOrderIds(3) },
+      );
+      await d.shop
+        .connect(d.operator)
+        .anchorBatch(batch.root, batch.firstOrderId, batch.orderCount, batch.totalRevenue);
       const chainId = (await d.ethers.provider.getNetwork()).chainId;
       return exportBatchFile(batch, { shop: await addressOf(d.shop), chainId });
     }
@@ -271,32 +319,53 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
       const result = await mintFromBatchFile(t, shop, JSON.stringify(file));
       expect(result.root).to.equal(file.root);
       expect(result.leaves.map((l) => l.index)).to.deep.equal([0, 2]);
+      expect(result.leaves.map((l) => l.orderId)).to.deep.equal([0n, 2n].map((i) => BigInt(file.firstOrderId) + i));
       const expected = consumptionOf(ONE, WUYOU_RULES) + consumptionOf(ONE / 4n, WUYOU_RULES);
       expect(await d.token.balanceOf(alice.address)).to.equal(expected);
       expect(result.minted.reduce((s, m) => s + m.amount, 0n)).to.equal(expected);
-      expect(await d.shop.isLeafMinted(file.root, 0)).to.equal(true);
-      expect(await d.shop.isLeafMinted(file.root, 1)).to.equal(false);
-      expect(await d.shop.isLeafMinted(file.root, 2)).to.equal(true);
+      const ids = file.entries.map((e) => BigInt(e.orderId));
+      expect(await Promise.all(ids.map((orderId) => d.shop.isOrderIdUsed(orderId)))).to.deep.equal([true, false, true]);
       const again = await refused(d, alice.address, LeafAlreadyMintedError, () =>
         mintFromBatchFile(t, shop, file, { index: 2 }),
       );
-      expect(again.index).to.equal(2);
+      expect([again.index, again.orderId]).to.deep.equal([2, ids[2]]);
+      await refused(d, alice.address, LeafAlreadyMintedError, () =>
+        mintFromBatchFile(t, shop, file, { orderId: ids[0] }),
+      );
     });
 
-    it("mintFromBatchFile (viem): mints the entry chosen by order hash with its proof", async () => {
+    it("mintFromBatchFile (viem): mints the entry chosen by order id with its proof", async () => {
       const d = await load();
       const { bob, alice } = people(d);
       const file = await anchored(d);
       const result = await mintFromBatchFile(viemTransport(d, bob.address), await addressOf(d.shop), file, {
-        orderHash: hashOf("b1"),
+        orderId: file.entries[1].orderId,
       });
       expect(result.leaves).to.have.length(1);
       expect(result.leaves[0].index).to.equal(1);
+      expect(result.leaves[0].orderId).to.equal(BigInt(file.entries[1].orderId));
+      expect(result.leaves[0].orderHash).to.equal(hashOf("b1"));
       const consumption = consumptionOf(ONE / 2n, WUYOU_RULES);
       expect(await d.token.balanceOf(bob.address)).to.equal(consumption);
       // Bob's first order binds Alice as his referrer: she gets the referral share.
       expect(await d.token.balanceOf(alice.address)).to.equal((consumption * WUYOU_RULES.referralBps) / 10_000n);
-      expect(await d.shop.isLeafMinted(file.root, 1)).to.equal(true);
+      expect(await d.shop.isOrderIdUsed(BigInt(file.entries[1].orderId))).to.equal(true);
+    });
+
+    it("mintFromBatchFile mints by order hash, and refuses a leaf whose id a recorded order took (it can never mint)", async () => {
+      const d = await load();
+      const { alice, bob } = people(d);
+      const shop = await addressOf(d.shop);
+      const file = await anchored(d);
+      const result = await mintFromBatchFile(fromEthers(alice), shop, file, { orderHash: hashOf("b2") });
+      expect(result.leaves.map((l) => l.index)).to.deep.equal([2]);
+      // The operator reused the id of Bob's leaf for a recorded order: the leaf's bit is set, the SDK says so.
+      const id1 = BigInt(file.entries[1].orderId);
+      await d.shop.connect(d.operator).recordOrder(order("reused leaf id", alice.address, ONE, undefined, id1));
+      const lost = await refused(d, bob.address, LeafAlreadyMintedError, () =>
+        mintFromBatchFile(fromEthers(bob), shop, file),
+      );
+      expect(lost.orderId).to.equal(id1);
     });
 
     it("mintFromBatchFile refuses a file for another shop, a tampered proof, an unknown entry or batch, sending nothing", async () => {
@@ -327,6 +396,16 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
       await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, amountTampered));
       await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, file, { index: 3 }));
       await refused(d, alice.address, InvalidAmountError, () => mintFromBatchFile(t, shop, file, { index: -1 }));
+      await refused(d, alice.address, InvalidAmountError, () => mintFromBatchFile(t, shop, file, { orderId: 0n }));
+      await refused(d, alice.address, MerkleBatchError, () =>
+        mintFromBatchFile(t, shop, file, { orderId: BigInt(file.firstOrderId) + 3n }),
+      );
+      await refused(d, alice.address, InvalidAmountError, () =>
+        mintFromBatchFile(t, shop, file, { index: 0, orderId: file.entries[0].orderId }),
+      );
+      const v1 = { ...file, version: 1 } as unknown as BatchFile;
+      const old = await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, v1));
+      expect(old.field).to.equal("version");
       await refused(d, alice.address, InvalidBytes32Error, () =>
         mintFromBatchFile(t, shop, file, { orderHash: "0xzz" }),
       );
@@ -339,16 +418,26 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
       expect(none.field).to.equal("customer");
       const chainId = (await d.ethers.provider.getNetwork()).chainId;
       const notAnchored = exportBatchFile(
-        await buildBatch([{ orderHash: hashOf("x"), customer: alice.address, amount: 1n }]),
-        {
-          shop,
-          chainId,
-        },
+        await buildBatch([{ orderHash: hashOf("x"), customer: alice.address, amount: 1n }], {
+          firstOrderId: nextOrderIds(1),
+        }),
+        { shop, chainId },
       );
       const unanchored = await refused(d, alice.address, MerkleBatchError, () =>
         mintFromBatchFile(t, shop, notAnchored),
       );
       expect(unanchored.field).to.equal("root");
+      // The same leaves anchored from another first order id are another tree: the file's root is unknown.
+      const shifted = await buildBatch(
+        file.entries.map((e) => ({
+          orderHash: e.orderHash,
+          customer: e.customer,
+          amount: e.amount,
+          referrer: e.referrer,
+        })),
+        { firstOrderId: BigInt(file.firstOrderId) + 1n },
+      );
+      expect(shifted.root).to.not.equal(file.root);
       await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, "{ not json"));
       expect(await d.token.balanceOf(alice.address)).to.equal(0n);
     });
@@ -426,6 +515,11 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
         const result = await claimTo(t, await addressOf(d.token), carol.address);
         expect(result.amount).to.equal(owed);
         expect(result.recipient).to.equal(carol.address);
+        // DividendsClaimed(holder indexed, recipient, amount): the recipient is data since core v2, decoded alike.
+        const claimed = result.events.filter((e) => e.eventName === "DividendsClaimed");
+        expect(claimed.map((e) => e.args)).to.deep.equal([
+          { holder: alice.address, recipient: carol.address, amount: owed },
+        ]);
         expect(await d.ethers.provider.getBalance(carol.address)).to.equal(before + owed);
         expect(await d.token.claimable(alice.address)).to.equal(0n);
       });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { id, Wallet } from "ethers";
+import { id, Interface, Wallet, ZeroAddress, ZeroHash } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import { createPublicClient, createWalletClient, custom, type Address as ViemAddress } from "viem";
 import {
@@ -27,6 +27,7 @@ import {
   mintFromPool,
   MissingRoleError,
   OrderAlreadyCountedError,
+  OrderIdUsedError,
   NotAContractError,
   pendingRules,
   PoolAllowanceError,
@@ -36,9 +37,13 @@ import {
   scheduleRules,
   settleAllUnsettled,
   settleDay,
+  shopAbi,
   UnknownTokenIndexError,
   withdraw,
   ShareMallError,
+  predictTokenAddress,
+  fetchShopDays,
+  fetchUsedOrderIds,
   type Address,
   type GasEstimator,
   type Hex,
@@ -49,9 +54,12 @@ import {
 import {
   consumptionOf,
   dividendOf,
+  hashOf,
   load,
   nextDay,
+  nextOrderIds,
   ONE,
+  order,
   poolShareOf,
   WUYOU_RULES,
   type Deployment,
@@ -120,12 +128,58 @@ async function refuses<E extends Error>(
 /** An address with no code. */
 const NOBODY = Wallet.createRandom().address as Address;
 
+/** `n` orders with consecutive order ids that no other test uses. */
 function orders(label: string, customers: readonly string[], amount: bigint, n: number): RecordOrderInput[] {
+  const first = nextOrderIds(n);
   return Array.from({ length: n }, (_, i) => ({
+    orderId: first + BigInt(i),
     orderHash: id(`${label} ${i}`),
     customer: customers[i % customers.length],
     amount,
   }));
+}
+
+/** `n` orders with order ids `first .. first + n - 1` (to put them in chosen bitmap words). */
+function ordersFrom(first: bigint, label: string, customer: string, amount: bigint, n: number): RecordOrderInput[] {
+  return Array.from({ length: n }, (_, i) => ({
+    orderId: first + BigInt(i),
+    orderHash: id(`${label} ${i}`),
+    customer,
+    amount,
+  }));
+}
+
+const SHOP_INTERFACE = new Interface(shopAbi);
+const BITMAP_SELECTOR = SHOP_INTERFACE.getFunction("orderIdBitmap")!.selector;
+
+/** `transport` with its `orderIdBitmap` reads counted (and the most of them in flight at once). */
+function countingBitmapReads(transport: Transport): {
+  transport: Transport;
+  reads: bigint[];
+  maxInFlight: () => number;
+} {
+  const reads: bigint[] = [];
+  let inFlight = 0;
+  let max = 0;
+  return {
+    reads,
+    maxInFlight: () => max,
+    transport: {
+      ...transport,
+      call: async (call) => {
+        if (!call.data.startsWith(BITMAP_SELECTOR)) return transport.call(call);
+        reads.push(BigInt(`0x${call.data.slice(10)}`));
+        inFlight++;
+        max = Math.max(max, inFlight);
+        try {
+          await new Promise((resolve) => setTimeout(resolve, 2));
+          return await transport.call(call);
+        } finally {
+          inFlight--;
+        }
+      },
+    },
+  };
 }
 
 // ------------------------------------------------------------------ Tests
@@ -145,9 +199,9 @@ describe("SDK merchant entry point", () => {
           name: "Masala Chai",
         });
         expect(await d.factory.isShop(plain.shop)).to.equal(true);
-        const shop = await d.ethers.getContractAt("Shop", plain.shop);
+        const shop = await d.ethers.getContractAt("IShop", plain.shop);
         expect(await shop.utcOffset()).to.equal(19_800n);
-        expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), alice.address)).to.equal(true);
+        expect(await shop.hasRole(ZeroHash, alice.address)).to.equal(true);
         expect(await shop.hasRole(await shop.OPERATOR_ROLE(), d.operator.address)).to.equal(true);
 
         const salt = id(`salt ${name}`);
@@ -159,7 +213,7 @@ describe("SDK merchant entry point", () => {
           salt,
         });
         expect(det.shop).to.equal(predicted);
-        const detShop = await d.ethers.getContractAt("Shop", det.shop);
+        const detShop = await d.ethers.getContractAt("IShop", det.shop);
         expect(await detShop.utcOffset()).to.equal(-3600n);
         expect(await detShop.hasRole(await detShop.OPERATOR_ROLE(), d.operator.address)).to.equal(false);
       });
@@ -197,6 +251,8 @@ describe("SDK merchant entry point", () => {
       });
       expect(tokenIndex).to.equal(1n);
       expect((await d.shop.tokens())[1]).to.equal(token);
+      expect(token).to.equal(predictTokenAddress(shop, 1));
+      expect(token).to.equal(await d.factory.predictTokenAddress(shop, 1));
       const config = await d.shop.tokenConfig(1);
       expect(config.noticePeriod).to.equal(14n * 86_400n);
       expect(config.rules.spendPerToken).to.equal(5n * 10n ** 17n);
@@ -216,6 +272,42 @@ describe("SDK merchant entry point", () => {
       expect(tokenIndex).to.equal(1n);
       expect((await d.shop.tokens())[1]).to.equal(token);
       expect((await d.shop.tokenConfig(1)).rules.dividendBps).to.equal(1000n);
+    });
+
+    it("predictTokenAddress agrees with the factory for every index and refuses a bad shop or index", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      expect(predictTokenAddress(shop, 0)).to.equal(await d.token.getAddress());
+      for (let i = 0; i < 8; i++) {
+        expect(predictTokenAddress(shop.toLowerCase(), i)).to.equal(await d.factory.predictTokenAddress(shop, i));
+      }
+      expect(() => predictTokenAddress(shop, 8)).to.throw(InvalidAmountError);
+      expect(() => predictTokenAddress(shop, -1)).to.throw(InvalidAmountError);
+      expect(() => predictTokenAddress("0x12", 0)).to.throw(InvalidAddressError);
+    });
+
+    it("createToken counts another token's rate for today in the 100 % check, as the shop does", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.admin);
+      // Token 0 lowers its dividend from 20 % to 5 % (scheduled). An order an hour before the change falls due fixes
+      // today's rate at 20 %; once it applies, the stored rate is 5 % but today still owes 20 %: a new token of 85 %
+      // would reach 105 % today.
+      const { effectiveAt } = await scheduleRules(t, shop, 0, { ...WUYOU_RULES, dividendBps: 500n });
+      await d.helpers.time.increaseTo(effectiveAt - 3600n);
+      await recordOrders(fromEthers(d.operator), shop, orders("rate today", [d.signers[4].address], ONE, 1));
+      await d.helpers.time.increaseTo(effectiveAt + 60n);
+      await d.shop.applyPendingRules(0);
+      expect((await d.shop.tokenConfig(0)).rules.dividendBps).to.equal(500n);
+      expect((await d.shop.tokenDay(0, await d.shop.today())).dividendBps).to.equal(2000n);
+      const tooHigh = await refuses(d, d.admin, ShareMallError, () =>
+        createToken(t, shop, { name: "B", symbol: "B", rules: { spendPerToken: "1", dividend: "85%" } }),
+      );
+      expect(tooHigh.code).to.equal("DIVIDEND_TOO_HIGH");
+      expect(
+        (await createToken(t, shop, { name: "B", symbol: "B", rules: { spendPerToken: "1", dividend: "80%" } }))
+          .tokenIndex,
+      ).to.equal(1n);
     });
 
     it("createToken refuses bad params, dividends past 100 %, a non-admin and a shop with no code", async () => {
@@ -271,7 +363,16 @@ describe("SDK merchant entry point", () => {
 
         await cancelRulesChange(transport, shop, 0);
         expect(await pendingRules(transport, shop, 0)).to.equal(null);
-        expect((await d.shop.pendingRules(0)).effectiveAt).to.equal(0n);
+        const zeroed = await d.shop.pendingRules(0);
+        expect(zeroed.effectiveAt).to.equal(0n);
+        expect(zeroed.rules.spendPerToken).to.equal(0n); // v2 zeroes the rules too
+
+        // A change whose time has come is in force: cancelling it is refused before sending.
+        const due = await scheduleRules(transport, shop, 0, { ...WUYOU_RULES, dividendBps: 2500n, referralBps: 500n });
+        await d.helpers.time.increaseTo(due.effectiveAt);
+        const late = await refuses(d, d.admin, RulesChangeError, () => cancelRulesChange(transport, shop, 0));
+        expect(late.reason).to.contain("too late");
+        expect((await d.shop.currentRules(0)).referralBps).to.equal(500n);
       });
     }
 
@@ -307,7 +408,7 @@ describe("SDK merchant entry point", () => {
         const ids: Record<ShopRole, string> = {
           operator: await d.shop.OPERATOR_ROLE(),
           poolManager: await d.shop.POOL_MANAGER_ROLE(),
-          admin: await d.shop.DEFAULT_ADMIN_ROLE(),
+          admin: ZeroHash,
         };
         for (const role of ["operator", "poolManager", "admin"] as const) {
           expect((await grantRole(transport, shop, role, alice.address)).changed).to.equal(true);
@@ -344,15 +445,18 @@ describe("SDK merchant entry point", () => {
         const { transport, gas } = side(d, d.operator);
         const customers = d.signers.slice(3, 9).map((s) => s.address);
         const input = orders("chunked", customers, ONE / 10n, 60);
-        const cap = 1_500_000n;
+        const cap = 400_000n;
         const progress: number[] = [];
-        const { chunks, skipped } = await recordOrders(transport, shop, input, {
+        const { chunks, skipped, skippedByShop, counted } = await recordOrders(transport, shop, input, {
           maxGasPerTx: cap,
           gas,
           onProgress: (p) => progress.push(p.ordersDone),
         });
         expect(chunks.length).to.be.greaterThan(1);
         expect(skipped).to.deep.equal([]);
+        expect(skippedByShop).to.deep.equal([]);
+        expect(counted).to.equal(60);
+        for (const chunk of chunks) expect([chunk.counted, chunk.skipped]).to.deep.equal([chunk.count, []]);
         let next = 0;
         for (const chunk of chunks) {
           expect(chunk.from).to.equal(next);
@@ -366,7 +470,7 @@ describe("SDK merchant entry point", () => {
         const record = await d.shop.dayRecord(await d.shop.today());
         expect(record.orderCount).to.equal(60n);
         expect(record.revenue).to.equal(6n * ONE);
-        for (const o of input) expect(await d.shop.isOrderCounted(o.orderHash, o.customer)).to.equal(true);
+        for (const o of input) expect(await d.shop.isOrderIdUsed(o.orderId)).to.equal(true);
         // Each customer got its 10 orders' consumption tokens, exactly once.
         expect(await d.token.balanceOf(customers[0])).to.equal(10n * consumptionOf(ONE / 10n, WUYOU_RULES));
       });
@@ -418,7 +522,7 @@ describe("SDK merchant entry point", () => {
       // A node that cannot estimate more than 4 orders at once, the way one fails past the block gas limit.
       const gas: GasEstimator = {
         estimateGas: async (call) => {
-          const count = (call.data.length - 138) / 256; // selector, offset, length, then 4 words per order
+          const count = (call.data.length - 138) / 320; // selector, offset, length, then 5 words per order
           sizes.push(count);
           if (count > 4) throw new Error("Transaction reverted and Hardhat couldn't infer the reason");
           return d.ethers.provider.estimateGas({ to: call.to, data: call.data, from: call.from });
@@ -431,7 +535,7 @@ describe("SDK merchant entry point", () => {
       expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(12n);
     });
 
-    it("recordOrders refuses an order the shop already counted, naming it, and sends nothing", async () => {
+    it("recordOrders refuses an order whose id the shop already counted, naming it, and sends nothing", async () => {
       const d = await load();
       const shop = await addr(d.shop);
       const t = fromEthers(d.operator);
@@ -439,8 +543,14 @@ describe("SDK merchant entry point", () => {
       await recordOrders(t, shop, [input[2]]);
       const error = await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, shop, input));
       expect(error.index).to.equal(2);
+      expect(error.orderId).to.equal(input[2].orderId);
       expect(error.orderHash).to.equal(input[2].orderHash);
       expect(error.message).to.contain("skipCounted");
+      // The id is what counts: another order under a used id (a merchant's numbering mistake) is refused as well,
+      // not silently dropped.
+      const reused = { ...input[0], orderId: input[2].orderId, orderHash: id("another order") };
+      const mistake = await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, shop, [reused]));
+      expect(mistake.orderId).to.equal(input[2].orderId);
     });
 
     it("recordOrders with skipCounted resumes a half-done run: records exactly the rest, each order once", async () => {
@@ -451,8 +561,9 @@ describe("SDK merchant entry point", () => {
       const input = orders("resume", customers, ONE / 10n, 20);
       // A first run that got through orders 0..6 and 11 before it stopped.
       await recordOrders(t, shop, [...input.slice(0, 7), input[11]]);
-      const { chunks, skipped } = await recordOrders(t, shop, input, { skipCounted: true, maxOrdersPerTx: 5 });
+      const { chunks, skipped, counted } = await recordOrders(t, shop, input, { skipCounted: true, maxOrdersPerTx: 5 });
       expect(skipped).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 11]);
+      expect(counted).to.equal(12);
       expect(chunks.map((c) => [c.from, c.count])).to.deep.equal([
         [7, 4],
         [12, 5],
@@ -474,9 +585,17 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const t = fromEthers(d.operator);
       const alice = d.signers[3].address;
-      const good: RecordOrderInput = { orderHash: id("good"), customer: alice, amount: ONE };
-      const bad = (o: Partial<RecordOrderInput>) =>
-        recordOrders(t, shop, [good, { ...good, orderHash: id("b"), ...o }]);
+      const ids = nextOrderIds(2);
+      const good: RecordOrderInput = { orderId: ids, orderHash: id("good"), customer: alice, amount: ONE };
+      const bad = (o: Partial<Record<keyof RecordOrderInput, unknown>>) =>
+        recordOrders(t, shop, [good, { ...good, orderId: ids + 1n, orderHash: id("b"), ...o } as RecordOrderInput]);
+      for (const orderId of [0n, -1n, 1n << 64n, 1.5, "0x10", undefined, null]) {
+        const e = await refuses(d, d.operator, InvalidAmountError, () => bad({ orderId }));
+        expect(e.field).to.equal("orders[1].orderId");
+      }
+      const twice = await refuses(d, d.operator, InvalidOrderError, () => bad({ orderId: ids }));
+      expect(twice.field).to.equal("orders[1].orderId");
+      expect(twice.message).to.contain("orders[0]");
       await refuses(d, d.operator, InvalidBytes32Error, () => bad({ orderHash: "0x" + "00".repeat(32) }));
       await refuses(d, d.operator, InvalidBytes32Error, () => bad({ orderHash: "0x1234" }));
       await refuses(d, d.operator, InvalidAddressError, () => bad({ customer: "0xzz" }));
@@ -490,7 +609,72 @@ describe("SDK merchant entry point", () => {
       await refuses(d, d.operator, InvalidOrderError, () => recordOrders(t, shop, []));
       await refuses(d, d.admin, MissingRoleError, () => recordOrders(fromEthers(d.admin), shop, [good]));
       await refuses(d, d.operator, NotAContractError, () => recordOrders(t, NOBODY, [good]));
-      expect(await d.shop.isOrderCounted(id("good"), alice)).to.equal(false);
+      expect(await d.shop.isOrderIdUsed(ids)).to.equal(false);
+    });
+
+    it("recordOrders with skipCounted reads the order-id bitmap once per 256 ids, a few reads at a time", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      // 600 consecutive ids from a word boundary span three bitmap words; the 90 orders of a first run, two words.
+      const first = (nextOrderIds(8192) + 255n) & ~255n;
+      const input = ordersFrom(first, "bitmap", d.signers[4].address, ONE / 100n, 600);
+      const counting = countingBitmapReads(fromEthers(d.operator));
+      await recordOrders(counting.transport, shop, input.slice(250, 340), { maxOrdersPerTx: 90 });
+      expect(counting.reads).to.deep.equal([(first >> 8n) + 0n, (first >> 8n) + 1n]);
+      counting.reads.length = 0;
+      const { skipped, counted } = await recordOrders(counting.transport, shop, input, { skipCounted: true });
+      expect([...counting.reads].sort()).to.deep.equal([0n, 1n, 2n].map((w) => (first >> 8n) + w));
+      expect(counting.maxInFlight()).to.be.within(2, 8);
+      expect(skipped).to.deep.equal(Array.from({ length: 90 }, (_, i) => 250 + i));
+      expect(counted).to.equal(510);
+      expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(600n);
+      // Ids in 20 different words: 20 reads, never more than 8 at once.
+      counting.reads.length = 0;
+      const spread = Array.from({ length: 20 }, (_, k) => first + 256n * BigInt(k) + 7n);
+      const used = await fetchUsedOrderIds(counting.transport, shop, spread);
+      expect(used).to.deep.equal([first + 7n, first + 263n, first + 519n]);
+      expect(counting.reads).to.have.length(20);
+      expect(counting.maxInFlight()).to.equal(8);
+    });
+
+    it("recordOrders reports an order the shop skipped because its id got used after the check (OrderSkipped)", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.operator);
+      const input = orders("race", [d.signers[4].address, d.signers[5].address], ONE / 10n, 6);
+      // Another process records order 3 between the SDK's bitmap check and its transaction (here: at estimation).
+      let raced = false;
+      const gas: GasEstimator = {
+        estimateGas: async (call) => {
+          if (!raced) {
+            raced = true;
+            const o = input[3];
+            await d.shop.connect(d.operator).recordOrder({
+              orderId: o.orderId,
+              orderHash: o.orderHash,
+              customer: o.customer,
+              amount: o.amount,
+              referrer: ZeroAddress,
+            });
+          }
+          return d.ethers.provider.estimateGas({ to: call.to, data: call.data, from: call.from });
+        },
+      };
+      const result = await recordOrders(t, shop, input, { gas });
+      expect(result.skipped).to.deep.equal([]);
+      expect(result.skippedByShop).to.deep.equal([3]);
+      expect(result.counted).to.equal(5);
+      expect(result.chunks.map((c) => [c.count, c.counted, c.skipped])).to.deep.equal([[6, 5, [3]]]);
+      // Counted once: by the other process. The day has the six orders, not seven.
+      const record = await d.shop.dayRecord(await d.shop.today());
+      expect(record.orderCount).to.equal(6n);
+      expect(record.revenue).to.equal(6n * (ONE / 10n));
+      // A plain re-run is refused up front; with skipCounted it finds everything done and sends nothing.
+      await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, shop, input));
+      const nonce = await d.ethers.provider.getTransactionCount(d.operator.address);
+      const again = await recordOrders(t, shop, input, { skipCounted: true });
+      expect([again.chunks.length, again.skipped.length, again.counted]).to.deep.equal([0, 6, 0]);
+      expect(await d.ethers.provider.getTransactionCount(d.operator.address)).to.equal(nonce);
     });
   });
 
@@ -499,11 +683,20 @@ describe("SDK merchant entry point", () => {
       it(`anchorBatch (${name}) anchors a built batch on today's day`, async () => {
         const d = await load();
         const shop = await addr(d.shop);
-        const batch = await buildBatch(orders("batch", [d.signers[4].address, d.signers[5].address], ONE / 2n, 5));
-        const { day } = await anchorBatch(side(d, d.operator).transport, shop, batch);
-        expect(day).to.equal(await d.shop.today());
+        const batch = await buildBatch(orders("batch", [d.signers[4].address, d.signers[5].address], ONE / 2n, 5), {
+          firstOrderId: nextOrderIds(5),
+        });
+        const anchored = await anchorBatch(side(d, d.operator).transport, shop, batch);
+        expect(anchored.day).to.equal(await d.shop.today());
+        expect([anchored.root, anchored.firstOrderId, anchored.orderCount]).to.deep.equal([
+          batch.root,
+          batch.firstOrderId,
+          5,
+        ]);
+        const day = anchored.day;
         const stored = await d.shop.batch(batch.root);
         expect(stored.orderCount).to.equal(5n);
+        expect(stored.firstOrderId).to.equal(batch.firstOrderId);
         expect(stored.unmintedRevenue).to.equal(batch.totalRevenue);
         expect((await d.shop.dayRecord(day)).revenue).to.equal(5n * (ONE / 2n));
       });
@@ -513,8 +706,18 @@ describe("SDK merchant entry point", () => {
       const d = await load();
       const shop = await addr(d.shop);
       const t = fromEthers(d.operator);
-      const batch = await buildBatch(orders("batch", [d.signers[4].address], ONE, 2));
-      const fake = { root: batch.root, orderCount: 2, totalRevenue: 2n * ONE };
+      const batch = await buildBatch(orders("batch", [d.signers[4].address], ONE, 2), {
+        firstOrderId: nextOrderIds(2),
+      });
+      const fake = { root: batch.root, firstOrderId: batch.firstOrderId, orderCount: 2, totalRevenue: 2n * ONE };
+      const noIds = await refuses(d, d.operator, MerkleBatchError, () =>
+        anchorBatch(t, shop, { root: batch.root, orderCount: 2, totalRevenue: 2n * ONE } as typeof fake),
+      );
+      expect(noIds.field).to.equal("firstOrderId");
+      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, firstOrderId: 0n }));
+      await refuses(d, d.operator, MerkleBatchError, () =>
+        anchorBatch(t, shop, { ...fake, firstOrderId: (1n << 64n) - 1n }),
+      );
       await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, root: "0x00" as Hex }));
       await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, orderCount: 0 }));
       await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, orderCount: 2 ** 24 + 1 }));
@@ -526,6 +729,44 @@ describe("SDK merchant entry point", () => {
       await refuses(d, d.operator, NotAContractError, () => anchorBatch(t, NOBODY, batch));
       await anchorBatch(t, shop, batch);
       await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, batch));
+    });
+
+    it("anchorBatch refuses a batch whose id range holds an order id the shop used, unless checkOrderIds is false", async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.operator);
+      const first = nextOrderIds(600);
+      // Ids first + 300 and first + 599 are used by recorded orders.
+      await recordOrders(t, shop, [
+        ...ordersFrom(first + 300n, "used a", d.signers[4].address, ONE, 1),
+        ...ordersFrom(first + 599n, "used b", d.signers[4].address, ONE, 1),
+      ]);
+      const batch = await buildBatch(ordersFrom(first, "range", d.signers[5].address, ONE / 100n, 600), {
+        firstOrderId: first,
+      });
+      const counting = countingBitmapReads(t);
+      const used = await refuses(d, d.operator, OrderIdUsedError, () => anchorBatch(counting.transport, shop, batch));
+      expect(used.orderIds).to.deep.equal([first + 300n, first + 599n]);
+      expect(used.count).to.equal(2n);
+      expect(used.message).to.contain(`${first + 300n}, ${first + 599n}`);
+      // One read per 256-id word of the range.
+      expect(BigInt(counting.reads.length)).to.equal(((first + 599n) >> 8n) - (first >> 8n) + 1n);
+      // A range next to the used ids passes; checkOrderIds: false skips the reads altogether.
+      const clean = await buildBatch(ordersFrom(first, "clean", d.signers[5].address, ONE / 100n, 300), {
+        firstOrderId: first,
+      });
+      counting.reads.length = 0;
+      await anchorBatch(counting.transport, shop, clean);
+      expect(counting.reads.length).to.be.greaterThan(0);
+      const unchecked = await buildBatch(ordersFrom(first + 300n, "unchecked", d.signers[5].address, ONE, 2), {
+        firstOrderId: first + 300n,
+      });
+      counting.reads.length = 0;
+      await anchorBatch(counting.transport, shop, unchecked, { checkOrderIds: false });
+      expect(counting.reads).to.deep.equal([]);
+      await refuses(d, d.operator, InvalidOrderError, () =>
+        anchorBatch(t, shop, clean, { checkOrderIds: "no" as unknown as boolean }),
+      );
     });
   });
 
@@ -579,7 +820,7 @@ describe("SDK merchant entry point", () => {
       const owed: bigint[] = [];
       for (let i = 1n; i <= 3n; i++) {
         days.push(await d.shop.today());
-        await recordOrders(t, shop, [{ orderHash: id(`day ${i}`), customer: d.signers[4].address, amount: i * ONE }]);
+        await recordOrders(t, shop, orders(`day ${i}`, [d.signers[4].address], i * ONE, 1));
         owed.push(dividendOf(i * ONE, WUYOU_RULES));
         await nextDay(d.helpers);
       }
@@ -600,8 +841,15 @@ describe("SDK merchant entry point", () => {
           expect(error.args.missing).to.equal(owed[0]);
         }
         const settled = await settleDay(t, shop, days[0], { value: owed[0] });
-        expect(settled.dividends).to.equal(owed[0]);
-        expect(settled.fromBalance).to.equal(owed[0]);
+        expect(settled).to.deep.include({
+          day: days[0],
+          dividends: owed[0],
+          fromEscrow: 0n,
+          fromBalance: owed[0],
+          stillOwed: 0n,
+          settled: true,
+        });
+        expect(settled.shortfall).to.equal(undefined);
         expect((await d.shop.dayRecord(days[0])).settled).to.equal(true);
         expect(await d.ethers.provider.getBalance(await d.token.getAddress())).to.equal(owed[0]);
       });
@@ -650,12 +898,118 @@ describe("SDK merchant entry point", () => {
         expect(result.deposited).to.equal(total - owed[0]);
         expect(result.settled.map((s) => s.day)).to.deep.equal(days);
         expect(result.settled.map((s) => s.dividends)).to.deep.equal(owed);
+        expect(result.settled.every((s) => s.settled && s.stillOwed === 0n)).to.equal(true);
+        expect([result.owing, result.unpaid]).to.deep.equal([[], 0n]);
         expect(progress).to.deep.equal(days);
         for (const day of days) expect((await d.shop.dayRecord(day)).settled).to.equal(true);
         expect(await d.shop.merchantBalance()).to.equal(0n);
         expect((await settleAllUnsettled(transport, shop)).settled).to.deep.equal([]);
       });
     }
+
+    /**
+     * A day with a checkout (escrowed) and a recorded order (debt) of `amount` each, then the next day: what a
+     * partial settlement is made of. The merchant withdraws the checkout's share (credited to its balance), so the
+     * balance is empty. Returns the day, its escrow and its debt.
+     */
+    async function mixedDay(d: Deployment, amount: bigint): Promise<{ day: bigint; escrow: bigint; debt: bigint }> {
+      const shop = await addr(d.shop);
+      const day = await d.shop.today();
+      await d.shop.connect(d.signers[6]).checkout(hashOf(`mixed checkout ${day}`), ZeroAddress, { value: amount });
+      await recordOrders(fromEthers(d.operator), shop, orders(`mixed ${day}`, [d.signers[4].address], amount, 1));
+      await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
+      await nextDay(d.helpers);
+      const escrow = (await d.shop.tokenDay(0, day)).escrowed;
+      expect(escrow).to.equal(dividendOf(amount, WUYOU_RULES));
+      return { day, escrow, debt: (await d.shop.tokenDay(0, day)).owed - escrow };
+    }
+
+    for (const [name, side] of SIDES) {
+      it(`settleDay (${name}) settles a day in two steps: escrow released with a shortfall, then the rest once funded`, async () => {
+        const d = await load();
+        const shop = await addr(d.shop);
+        const { transport } = side(d, d.admin);
+        const { day, escrow, debt } = await mixedDay(d, ONE);
+        const token = await d.token.getAddress();
+        // No merchant balance: the checkout escrow still goes out to the holders; the debt stays owed.
+        const first = await settleDay(transport, shop, day);
+        expect(first).to.deep.include({
+          day,
+          fromEscrow: escrow,
+          fromBalance: 0n,
+          dividends: escrow,
+          stillOwed: debt,
+          settled: false,
+        });
+        expect(first.shortfall).to.deep.equal({ required: debt, available: 0n, missing: debt });
+        expect(await d.ethers.provider.getBalance(token)).to.equal(escrow); // distributed, claimable by holders
+        const partly = (await fetchShopDays(transport, shop, { fromDay: day, toDay: day })).days[0];
+        expect(partly).to.deep.include({ settled: false, partlySettled: true, unfunded: debt, distributed: escrow });
+        expect(partly.tokens[0]).to.deep.include({ escrowReleased: true, settled: false, dividendBps: 2000n });
+        // Not enough yet: nothing left to release, so the shop refuses with the numbers, and nothing is sent.
+        await deposit(transport, shop, debt - 1n);
+        const short = await refuses(d, d.admin, ContractRevertError, () => settleDay(transport, shop, day));
+        expect(short.is("ShopSettlementUnderfunded") && short.args.missing).to.equal(1n);
+        // Funded: the second settlement pays the rest and the day is settled.
+        const second = await settleDay(transport, shop, day, { value: 1n });
+        expect(second).to.deep.include({
+          fromEscrow: 0n,
+          fromBalance: debt,
+          dividends: debt,
+          stillOwed: 0n,
+          settled: true,
+        });
+        expect((await d.shop.dayRecord(day)).settled).to.equal(true);
+        expect(await d.ethers.provider.getBalance(token)).to.equal(escrow + debt);
+        const reason = (await refuses(d, d.admin, CannotSettleDayError, () => settleDay(transport, shop, day))).reason;
+        expect(reason).to.equal("already settled");
+      });
+    }
+
+    it('settleAllUnsettled with fund: "partial" releases every escrow, pays the debts the balance covers and reports the rest', async () => {
+      const d = await load();
+      const shop = await addr(d.shop);
+      const t = fromEthers(d.admin);
+      const a = await mixedDay(d, ONE); // escrow 0.2, debt 0.2
+      // A day of recorded orders only (no escrow), and another mixed one.
+      const bDay = await d.shop.today();
+      await recordOrders(fromEthers(d.operator), shop, orders("debt only", [d.signers[5].address], 2n * ONE, 1));
+      await nextDay(d.helpers);
+      const bDebt = dividendOf(2n * ONE, WUYOU_RULES); // 0.4
+      const c = await mixedDay(d, ONE / 2n); // escrow 0.1, debt 0.1
+      // 0.25 in the balance: day a's debt (0.2) is paid; day b's (0.4) is not, and b has no escrow: not sent;
+      // day c's debt (0.1) exceeds what is left (0.05): its escrow goes out, its debt stays owed.
+      await deposit(t, shop, (ONE * 25n) / 100n);
+      const refused = await refuses(d, d.admin, InsufficientMerchantBalanceError, () => settleAllUnsettled(t, shop));
+      expect(refused.required).to.equal(a.debt + bDebt + c.debt);
+      const result = await settleAllUnsettled(t, shop, { fund: "partial" });
+      expect(result.deposited).to.equal(0n);
+      expect(result.settled.map((s) => [s.day, s.fromEscrow, s.fromBalance, s.settled])).to.deep.equal([
+        [a.day, a.escrow, a.debt, true],
+        [c.day, c.escrow, 0n, false],
+      ]);
+      expect(result.owing).to.deep.equal([
+        { day: bDay, unfunded: bDebt },
+        { day: c.day, unfunded: c.debt },
+      ]);
+      expect(result.unpaid).to.equal(bDebt + c.debt);
+      expect(await d.shop.merchantBalance()).to.equal((ONE * 5n) / 100n);
+      const report = await fetchShopDays(t, shop, { fromDay: a.day });
+      expect(report.unfundedTotal).to.equal(bDebt + c.debt);
+      expect(report.days.map((x) => [x.day, x.settled, x.partlySettled])).to.deep.equal([
+        [a.day, true, false],
+        [bDay, false, false],
+        [c.day, false, true],
+      ]);
+      // Then the merchant funds the rest: everything settles.
+      const rest = await settleAllUnsettled(t, shop, { fund: "deposit-missing" });
+      expect(rest.deposited).to.equal(bDebt + c.debt - (ONE * 5n) / 100n);
+      expect(rest.settled.map((s) => [s.day, s.fromEscrow, s.fromBalance])).to.deep.equal([
+        [bDay, 0n, bDebt],
+        [c.day, 0n, c.debt],
+      ]);
+      expect((await settleAllUnsettled(t, shop, { fund: "partial" })).settled).to.deep.equal([]);
+    });
 
     it("settleAllUnsettled refuses an unknown fund mode and a shop with no code", async () => {
       const d = await load();
@@ -676,7 +1030,9 @@ describe("SDK merchant entry point", () => {
         orders("pool", [d.signers[4].address], 3n * ONE, 3),
       );
       const allowance = (await d.shop.tokenConfig(0)).poolAllowance;
-      expect(allowance).to.equal(3n * poolShareOf(consumptionOf(3n * ONE, WUYOU_RULES), WUYOU_RULES));
+      // Core v2 computes the allowance from the total minted by the rules, rounded down once.
+      expect(allowance).to.equal(poolShareOf(3n * consumptionOf(3n * ONE, WUYOU_RULES), WUYOU_RULES));
+      expect(await d.shop.poolAllowance(0)).to.equal(allowance);
       return allowance;
     }
 

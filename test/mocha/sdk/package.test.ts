@@ -46,6 +46,7 @@ interface OrderVector {
   readonly orderHash: string;
 }
 interface BatchVectors {
+  readonly firstOrderId: string;
   readonly leaves: readonly { readonly orderHash: string; readonly customer: string; readonly amount: string }[];
   readonly root: string;
 }
@@ -96,13 +97,24 @@ const GOOD_TS = `import {
   type PrivateOrderInput,
   type TokenRules,
 } from "@sharemall/sdk";
-import { Shop__factory, type DividendToken, type Shop } from "@sharemall/sdk/typechain";
+import {
+  IShop__factory,
+  Shop__factory,
+  type DividendToken,
+  type IShop,
+  type Shop,
+  type ShareMallFactory,
+} from "@sharemall/sdk/typechain";
 import { JsonRpcProvider } from "ethers";
 
 const provider = new JsonRpcProvider("http://127.0.0.1:8545");
-const shop: Shop = Shop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3", provider);
+// A shop clone answers the whole IShop interface; the Shop type has the order and settlement functions only.
+const shop: IShop = IShop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3", provider);
 export const today: Promise<bigint> = shop.today();
+export const used: Promise<boolean> = shop.isOrderIdUsed(1001n);
+export const settle: Shop["settle"] = Shop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3").settle;
 export type Claim = DividendToken["claim"];
+export type Predict = ShareMallFactory["predictTokenAddress"];
 
 const order: PrivateOrderInput = {
   orderId: "T-1",
@@ -116,17 +128,20 @@ const order: PrivateOrderInput = {
 };
 const salt: Hex = newSalt();
 const orderHash: Hex = hashOrder(order, { shop: "0x5FbDB2315678afecb367f032d93F642f64180aa3", chainId: 31337n, salt });
-export const batch: Promise<MerkleBatch> = buildBatch([{ orderHash, customer: order.customer, amount: order.amount }]);
+export const batch: Promise<MerkleBatch> = buildBatch([{ orderHash, customer: order.customer, amount: order.amount }], {
+  firstOrderId: 1001n,
+});
 export const rules: TokenRules = defineRules({ spendPerToken: "0.1", dividend: "5%" });
 export const decoded: ContractRevertError | undefined = decodeContractError("0x");
 `;
 
 /** Wrong calls; each must be a type error (were the package's types missing or \`any\`, this would type-check). */
-const BAD_TS = `import { defineRules, hashOrder } from "@sharemall/sdk";
-import { Shop__factory } from "@sharemall/sdk/typechain";
+const BAD_TS = `import { buildBatch, defineRules, hashOrder } from "@sharemall/sdk";
+import { IShop__factory } from "@sharemall/sdk/typechain";
 hashOrder({ orderId: 42 }, { shop: "0x5FbDB2315678afecb367f032d93F642f64180aa3", chainId: 1n, salt: "0x00" });
 export const notANumber: number = defineRules({ spendPerToken: null, dividend: "5%" });
-export const notAString: string = Shop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3").today();
+export const notAString: string = IShop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3").today();
+export const noFirstOrderId = buildBatch([]);
 `;
 
 /** Loads the installed package the way an ESM consumer does and prints what it computes from the vectors. */
@@ -137,7 +152,7 @@ import { Shop__factory } from "@sharemall/sdk/typechain";
 const orders = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const batch = JSON.parse(readFileSync(process.argv[3], "utf8"));
 const orderHashes = orders.vectors.map((v) => hashOrder(v.input, { shop: v.shop, chainId: v.chainId, salt: v.salt }));
-const built = await buildBatch(batch.leaves);
+const built = await buildBatch(batch.leaves, { firstOrderId: batch.firstOrderId });
 let deepImport = "imported";
 try {
   await import("@sharemall/sdk/dist/index.js");
@@ -239,9 +254,12 @@ describe("SDK package (@sharemall/sdk: build, npm pack, install into a clean pro
     }
     for (const entry of entries) expect(paths).to.include(entry.replace(/^\.\//, ""));
     expect(paths).to.include("dist/index.d.ts.map");
-    // TypeChain ships the deployable contracts and their interfaces, never the test mocks.
-    expect(paths).to.include("dist/typechain/factories/Shop__factory.js");
+    // TypeChain ships the deployable contracts and their interfaces (in the contracts' folders), never the test mocks.
+    expect(paths).to.include("dist/typechain/factories/shop/Shop__factory.js");
+    expect(paths).to.include("dist/typechain/factories/factory/ShareMallFactory__factory.js");
+    expect(paths).to.include("dist/typechain/factories/payouts/DividendToken__factory.js");
     expect(paths).to.include("dist/typechain/interfaces/IShop.d.ts");
+    expect(paths).to.include("dist/typechain/factories/interfaces/IShop__factory.js");
     expect(paths.filter((p) => /PlainERC20|RejectingReceiver|Mock/.test(p))).to.deep.equal([]);
   });
 
@@ -268,10 +286,12 @@ describe("SDK package (@sharemall/sdk: build, npm pack, install into a clean pro
     log(`type-checked bad.ts (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
     expect(status).to.not.equal(0);
     // Line 3: orderId is a number and the order lacks required fields; line 4: TokenRules is not a number;
-    // line 5: the TypeChain shop's today() is a Promise<bigint>, not a string.
+    // line 5: the TypeChain shop's today() is a Promise<bigint>, not a string; line 6: buildBatch needs
+    // { firstOrderId } since core v2.
     expect(output).to.match(/bad\.ts\(3,\d+\): error TS2\d{3}:/);
     expect(output).to.match(/bad\.ts\(4,\d+\): error TS2322:/);
     expect(output).to.match(/bad\.ts\(5,\d+\): error TS2322:/);
+    expect(output).to.match(/bad\.ts\(6,\d+\): error TS2554:/);
     expect(output).to.not.include("TS2307"); // "Cannot find module": the failure must come from the types.
     expect(output).to.not.include("TS7016"); // "Could not find a declaration file".
   });

@@ -6,6 +6,7 @@ import {
   fetchHolderTokens,
   fetchOrderLedger,
   fetchShopDays,
+  fetchUsedOrderIds,
   fromEthers,
   fromViem,
   InvalidAmountError,
@@ -13,7 +14,19 @@ import {
   type Address,
   type Transport,
 } from "../../../sdk/src/index.js";
-import { addShop, addToken, load, nextDay, ONE, order, tokenParams, WUYOU_RULES, type Deployment } from "../fixture.js";
+import {
+  addShop,
+  addToken,
+  load,
+  nextDay,
+  nextOrderIds,
+  ONE,
+  order,
+  orderIdOf,
+  tokenParams,
+  WUYOU_RULES,
+  type Deployment,
+} from "../fixture.js";
 
 function viemTransport(d: Deployment): Transport {
   const transport = custom(
@@ -34,6 +47,8 @@ interface Scenario {
   d: Deployment;
   day1: bigint;
   day2: bigint;
+  /** The anchored batch's first order id. */
+  batchFirstId: bigint;
   shop: Address;
   token: Address;
   alice: Address;
@@ -42,7 +57,9 @@ interface Scenario {
 
 /**
  * Day 1: a recorded order (alice, referred by bob) and a checkout (carol); day 1 settled, alice claims. A second
- * shop where alice buys too. Day 2: a recorded order and an anchored batch, left unsettled; day 3: today.
+ * shop where alice buys too. Day 2: a recorded order, a batch of recorded orders re-sending the first one (skipped
+ * by the shop) and naming another referrer for alice (a mismatch), and an anchored batch, left unsettled; day 3:
+ * today.
  */
 async function scenario(): Promise<Scenario> {
   const d = await load();
@@ -57,12 +74,21 @@ async function scenario(): Promise<Scenario> {
   await d.shop.settle(day1, { value: ONE });
   await d.token.connect(alice).claim();
   await d.shop.connect(d.operator).recordOrder(order("a2", alice.address, 3n * ONE));
-  await d.shop.connect(d.operator).anchorBatch(id("root"), 2n, parseEther("0.7"));
+  // The day-1 order sent again (skipped: its id has counted) with, now, carol as alice's referrer.
+  await d.shop
+    .connect(d.operator)
+    .recordOrders([
+      order("a1", alice.address, ONE, carol.address),
+      order("a3", alice.address, ONE / 10n, carol.address),
+    ]);
+  const batchFirstId = nextOrderIds(2);
+  await d.shop.connect(d.operator).anchorBatch(id("root"), batchFirstId, 2n, parseEther("0.7"));
   await nextDay(d.helpers);
   return {
     d,
     day1,
     day2,
+    batchFirstId,
     shop: (await d.shop.getAddress()) as Address,
     token: (await d.token.getAddress()) as Address,
     alice: alice.address as Address,
@@ -83,20 +109,48 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
       expect(result.days.map((x) => x.day)).to.deep.equal([day1, day2]);
       for (const day of result.days) {
         const record = await d.shop.dayRecord(day.day);
-        const [owed, escrowed] = await d.shop.tokenDay(0n, day.day);
+        const t = await d.shop.tokenDay(0n, day.day);
         expect(day).to.deep.include({
           revenue: record.revenue,
           orderCount: record.orderCount,
           settled: record.settled,
-          owed,
-          escrowed,
+          owed: t.owed,
+          escrowed: t.escrowed,
         });
-        expect(day.tokens).to.deep.equal([{ tokenIndex: 0, token, owed, escrowed }]);
+        expect(day.tokens).to.deep.equal([
+          {
+            tokenIndex: 0,
+            token,
+            revenue: t.revenue,
+            dividendBps: t.dividendBps,
+            owed: t.owed,
+            escrowed: t.escrowed,
+            escrowReleased: t.escrowReleased,
+            settled: t.settled,
+            distributed: t.settled ? t.owed : 0n,
+            unfunded: t.settled ? 0n : t.owed - t.escrowed,
+          },
+        ]);
       }
       const [first, second] = result.days;
-      expect(first).to.deep.include({ revenue: parseEther("1.5"), orderCount: 2n, settled: true, unfunded: 0n });
+      expect(first).to.deep.include({
+        revenue: parseEther("1.5"),
+        orderCount: 2n,
+        settled: true,
+        unfunded: 0n,
+        partlySettled: false,
+        distributed: first.owed,
+      });
       expect(first.escrowed).to.equal((parseEther("0.5") * WUYOU_RULES.dividendBps) / 10_000n);
-      expect(second).to.deep.include({ revenue: parseEther("3.7"), orderCount: 3n, settled: false });
+      expect(first.tokens[0]).to.deep.include({ escrowReleased: true, settled: true, dividendBps: 2000n });
+      // 3 + 0.1 recorded (the re-sent order skipped) and 0.7 anchored: 3.8 coin, 4 orders.
+      expect(second).to.deep.include({
+        revenue: parseEther("3.8"),
+        orderCount: 4n,
+        settled: false,
+        partlySettled: false,
+        distributed: 0n,
+      });
       const unsettled = await d.shop.unsettledDays(0n, 100n);
       expect(result.unsettled).to.deep.equal(
         unsettled.map((u) => ({ day: u.day, owed: u.owed, unfunded: u.unfunded })),
@@ -192,10 +246,14 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
   });
 
   it("fetchOrderLedger lists OrderCounted and BatchAnchored events with path names, paged", async () => {
-    const { d, day1, day2, shop, transports } = await scenario();
+    const { d, day1, day2, shop, batchFirstId, transports } = await scenario();
     const counted = await d.shop.queryFilter(d.shop.filters.OrderCounted());
     const anchored = await d.shop.queryFilter(d.shop.filters.BatchAnchored());
-    expect(counted).to.have.length(3);
+    const skippedEvents = await d.shop.queryFilter(d.shop.filters.OrderSkipped());
+    const mismatches = await d.shop.queryFilter(d.shop.filters.ReferrerMismatch());
+    expect(counted).to.have.length(4);
+    expect(skippedEvents).to.have.length(1);
+    expect(mismatches).to.have.length(1);
     const results = [];
     for (const transport of transports) {
       const ledger = await fetchOrderLedger(transport, shop, { pageSize: 4n });
@@ -205,21 +263,43 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
           orderHash: e.args.orderHash,
           customer: e.args.customer,
           day: e.args.day,
+          orderId: e.args.orderId,
           path: ORDER_PATHS[Number(e.args.path)],
           amount: e.args.amount,
           blockNumber: BigInt(e.blockNumber),
           txHash: e.transactionHash,
         })),
       );
-      expect(ledger.orders.map((o) => [o.path, o.day])).to.deep.equal([
-        ["Recorded", day1],
-        ["Checkout", day1],
-        ["Recorded", day2],
+      expect(ledger.orders.map((o) => [o.path, o.day, o.orderId])).to.deep.equal([
+        ["Recorded", day1, orderIdOf("a1")],
+        ["Checkout", day1, 0n],
+        ["Recorded", day2, orderIdOf("a2")],
+        ["Recorded", day2, orderIdOf("a3")],
+      ]);
+      const [alice, bob, carol] = [d.signers[3].address, d.signers[4].address, d.signers[5].address];
+      expect(ledger.skipped).to.deep.equal([
+        {
+          orderId: orderIdOf("a1"),
+          orderHash: id("a1"),
+          customer: alice,
+          blockNumber: BigInt(skippedEvents[0].blockNumber),
+          txHash: skippedEvents[0].transactionHash,
+        },
+      ]);
+      expect(ledger.referrerMismatches).to.deep.equal([
+        {
+          customer: alice,
+          bound: bob,
+          named: carol,
+          blockNumber: BigInt(mismatches[0].blockNumber),
+          txHash: mismatches[0].transactionHash,
+        },
       ]);
       expect(ledger.batches).to.deep.equal([
         {
           root: id("root"),
           day: day2,
+          firstOrderId: batchFirstId,
           orderCount: 2n,
           totalRevenue: parseEther("0.7"),
           blockNumber: BigInt(anchored[0].blockNumber),
@@ -229,7 +309,28 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
       const early = await fetchOrderLedger(transport, shop, { toBlock: BigInt(counted[1].blockNumber) });
       expect(early.orders).to.have.length(2);
       expect(early.batches).to.deep.equal([]);
+      expect([early.skipped, early.referrerMismatches]).to.deep.equal([[], []]);
     }
     expect(results[1]).to.deep.equal(results[0]);
+  });
+
+  it("fetchUsedOrderIds returns the used ones of the ids given (one bitmap read per 256 ids), refusing bad ids", async () => {
+    const { shop, transports } = await scenario();
+    const ids = [orderIdOf("a1"), orderIdOf("a2"), orderIdOf("never"), orderIdOf("a3"), orderIdOf("a1")];
+    const used = [orderIdOf("a1"), orderIdOf("a2"), orderIdOf("a3")].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    for (const transport of transports) {
+      expect(await fetchUsedOrderIds(transport, shop, ids)).to.deep.equal(used);
+      expect(await fetchUsedOrderIds(transport, shop, ids.map(String))).to.deep.equal(used);
+      expect(await fetchUsedOrderIds(transport, shop, [])).to.deep.equal([]);
+      for (const bad of [[0n], [-1n], [1n << 64n], [1.5], "1"]) {
+        let error: unknown;
+        try {
+          await fetchUsedOrderIds(transport, shop, bad as bigint[]);
+        } catch (caught) {
+          error = caught;
+        }
+        expect(error, String(bad)).to.be.instanceOf(InvalidAmountError);
+      }
+    }
   });
 });

@@ -41,6 +41,7 @@ const SECP256K1_N = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0
 const INPUT: ReceiptInput = {
   shop: SHOP,
   chainId: 31337,
+  orderId: 1001n,
   customer: ALICE,
   amount: 300n * 10n ** 15n,
   orderHash: hashOrder(BASE_ORDER, BASE_CONTEXT),
@@ -97,6 +98,10 @@ describe("SDK receipts", () => {
       ["a malformed shop", { shop: "0x1" }, InvalidAddressError, "shop"],
       ["a zero customer", { customer: `0x${"0".repeat(40)}` }, InvalidAddressError, "customer"],
       ["a zero chain id", { chainId: 0 }, InvalidChainIdError],
+      ["a zero order id", { orderId: 0n }, InvalidAmountError, "orderId"],
+      ["an order id of 2^64", { orderId: 2n ** 64n }, InvalidAmountError, "orderId"],
+      ["a fractional order id", { orderId: 1.5 }, InvalidAmountError, "orderId"],
+      ["a missing order id (a core v1 receipt)", { orderId: undefined }, InvalidAmountError, "orderId"],
       ["a zero amount", { amount: 0 }, InvalidAmountError, "amount"],
       ["an amount of 2^96", { amount: 2n ** 96n }, InvalidAmountError, "amount"],
       ["a fractional amount", { amount: "1.5" }, InvalidAmountError, "amount"],
@@ -139,6 +144,7 @@ describe("SDK receipts", () => {
       expect(r).to.deep.equal({
         shop: SHOP,
         chainId: 31337n,
+        orderId: 1001n,
         customer: ALICE,
         amount: 300n * 10n ** 15n,
         orderHash: INPUT.orderHash.toLowerCase(),
@@ -194,8 +200,17 @@ describe("SDK receipts", () => {
         .join(",");
       expect(`Receipt(${fields})`).to.equal(RECEIPT_TYPE);
       expect(RECEIPT_TYPE).to.equal(
-        "Receipt(address shop,uint256 chainId,address customer,uint256 amount,bytes32 orderHash,address referrer,uint256 deadline)",
+        "Receipt(address shop,uint256 chainId,uint256 orderId,address customer,uint256 amount,bytes32 orderHash," +
+          "address referrer,uint256 deadline)",
       );
+      expect(receiptTypedData(INPUT).domain).to.deep.include({ name: "ShareMall Shop", version: "2" });
+    });
+
+    it("the order id is signed: another id is another digest, and the signature no longer recovers", () => {
+      const other = { ...INPUT, orderId: 1002n };
+      expect(receiptDigest(other)).to.not.equal(receiptDigest(INPUT));
+      expect(recoverReceiptSigner(other, signed.signature)).to.not.equal(operator.address);
+      expect(receiptToJson(INPUT).orderId).to.equal("1001");
     });
 
     it("signReceipt refuses a signature that does not recover to the signer, unless contractSigner", async () => {
@@ -214,6 +229,7 @@ describe("SDK receipts", () => {
       const input: ReceiptInput = {
         shop: await d.shop.getAddress(),
         chainId: (await d.ethers.provider.getNetwork()).chainId,
+        orderId: 77n,
         customer: customer.address,
         amount: 300n * 10n ** 15n,
         orderHash: hashOrder(BASE_ORDER, { ...BASE_CONTEXT, shop: await d.shop.getAddress() }),
@@ -225,6 +241,7 @@ describe("SDK receipts", () => {
       await d.shop.connect(customer).redeemReceipt(s.receipt, s.signer, s.signature);
       // WUYOU_RULES: one token per 300 CNY at 10^15 wei per CNY.
       expect(await d.token.balanceOf(customer.address)).to.equal(ONE);
+      expect(await d.shop.isOrderIdUsed(77n)).to.equal(true);
     });
   });
 

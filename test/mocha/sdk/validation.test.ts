@@ -8,6 +8,7 @@ import {
   InvalidSaltError,
   ReceiptExpiredError,
   ShareMallError,
+  UINT64_MAX,
   UINT96_MAX,
   ZERO_ADDRESS,
   validateAddress,
@@ -16,6 +17,7 @@ import {
   validateChainId,
   validateDeadline,
   validateOptionalAddress,
+  validateOrderId,
   validateSalt,
   validateUnixSeconds,
   validateWeiAmount,
@@ -111,6 +113,20 @@ describe("SDK validation", () => {
       expect(validateWeiAmount("amount", 1)).to.equal(1n);
       expect(thrown(InvalidAmountError, () => validateWeiAmount("amount", UINT96_MAX + 1n)).reason).to.match(/2\^96/);
       expect(thrown(InvalidAmountError, () => validateWeiAmount("amount", 0n)).reason).to.match(/minimum 1/);
+    });
+
+    it("validateOrderId enforces 1 .. 2^64 - 1 (the shop's uint64 order ids; 0 is no id)", () => {
+      expect(validateOrderId("orderId", 1)).to.equal(1n);
+      expect(validateOrderId("orderId", "18446744073709551615")).to.equal(UINT64_MAX);
+      expect(validateOrderId("orderId", UINT64_MAX)).to.equal((1n << 64n) - 1n);
+      const zero = thrown(InvalidAmountError, () => validateOrderId("orders[3].orderId", 0));
+      expect([zero.field, zero.reason]).to.deep.equal(["orders[3].orderId", "below the minimum 1"]);
+      expect(thrown(InvalidAmountError, () => validateOrderId("orderId", UINT64_MAX + 1n)).reason).to.match(
+        /2\^64 - 1/,
+      );
+      for (const bad of [-1, 1.5, "0x10", "1e3", "", null, undefined, 2 ** 53]) {
+        expect(thrown(InvalidAmountError, () => validateOrderId("orderId", bad)).field).to.equal("orderId");
+      }
     });
   });
 

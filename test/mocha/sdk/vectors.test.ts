@@ -83,14 +83,22 @@ describe("SDK test vectors", () => {
   it("merkle-batch.json: the SDK reproduces it and @openzeppelin/merkle-tree agrees on root, proofs and multiproof", async () => {
     const committed = JSON.parse(await readFile(BATCH_JSON, "utf8")) as BatchVectorsFile;
     expect(batch).to.deep.equal(committed);
-    const values = committed.leaves.map((l) => [l.index, l.orderHash, l.customer, l.amount, l.referrer]);
+    expect(committed.firstOrderId).to.equal("1001");
+    committed.leaves.forEach((l, i) => {
+      expect(l.index).to.equal(i);
+      expect(BigInt(l.orderId)).to.equal(BigInt(committed.firstOrderId) + BigInt(i));
+    });
+    const values = committed.leaves.map((l) => [l.orderId, l.orderHash, l.customer, l.amount, l.referrer]);
     const tree = StandardMerkleTree.of(values, [...committed.leafEncoding]);
     expect(tree.root).to.equal(committed.root);
     committed.leaves.forEach((l) => expect(tree.getProof(l.index)).to.deep.equal(committed.proofs[l.index]));
     const mp = tree.getMultiProof([...committed.multiProof.indices]);
     expect(mp.proof).to.deep.equal(committed.multiProof.proof);
     expect(mp.proofFlags).to.deep.equal(committed.multiProof.proofFlags);
-    expect(mp.leaves.map((l) => l[0])).to.deep.equal(committed.multiProof.leafIndices);
+    expect(mp.leaves.map((l) => l[0])).to.deep.equal(committed.multiProof.leafOrderIds);
+    expect(committed.multiProof.leafIndices.map((i) => committed.leaves[i].orderId)).to.deep.equal(
+      committed.multiProof.leafOrderIds,
+    );
   });
 
   it("OrderHash.t.sol embeds exactly the committed vectors (rendered from the JSON files)", async () => {

@@ -12,6 +12,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { HDNodeWallet, JsonRpcProvider, Mnemonic } from "ethers";
 import {
   DividendToken__factory,
+  IShop__factory,
   ShareMallFactory__factory,
   Shop__factory,
 } from "../../../types/ethers-contracts/index.js";
@@ -70,7 +71,7 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
   let node: HardhatNode;
   let provider: JsonRpcProvider;
   let factory: Address;
-  let result: { shop: Address; token: Address; teaHash: string };
+  let result: { shop: Address; token: Address; teaHash: string; teaOrderId: bigint };
   const logged: string[] = [];
   const people = {
     platform: account(0),
@@ -87,7 +88,7 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     const blocks = docBlocks(readFileSync(DOC, "utf8"));
     expect(blocks.length, "docs/sdk.md has ts blocks").to.be.greaterThan(5);
     mkdirSync(OUT_DIR, { recursive: true });
-    writeFileSync(OUT, programOf(blocks, ["shop", "token", "teaHash"]));
+    writeFileSync(OUT, programOf(blocks, ["shop", "token", "teaHash", "teaOrderId"]));
     writeFileSync(
       join(OUT_DIR, "tsconfig.json"),
       JSON.stringify({ extends: "../../../../tsconfig.json", include: [], files: ["walkthrough.ts"] }),
@@ -141,7 +142,7 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     console.log = (...args: unknown[]) => void logged.push(args.map(String).join(" "));
     try {
       const module = (await import(pathToFileURL(OUT).href)) as {
-        walkthrough(): Promise<{ shop: Address; token: Address; teaHash: string }>;
+        walkthrough(): Promise<{ shop: Address; token: Address; teaHash: string; teaOrderId: bigint }>;
       };
       result = await module.walkthrough();
     } finally {
@@ -152,22 +153,32 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     const text = logged.join("\n");
     expect(text).to.contain("disclosure verifies: true");
     expect(text).to.match(/recorded 1\/1/);
+    expect(text).to.contain("1 counted in 1 transaction(s), 0 skipped");
     expect(text).to.match(/carol minted 1\.5 YDC/);
     expect(text).to.match(/bob paid 0\.9, escrowed 0\.18 for holders/);
     expect(text).to.match(/alice minted 1 leaf/);
+    expect(text).to.match(/day \d+: 0\.48 to holders \(0\.18 from escrow, 0\.3 from the balance\), settled/);
+    expect(text).to.contain("still owed 0.0");
+    expect(text).to.match(/Recorded +#1001 /);
+    expect(text).to.match(/Checkout +#0 /);
+    expect(text).to.contain("order ids in use: 1001, 1002, 1004");
     expect(text).to.contain("nothing to claim yet");
   });
 
   it("the chain holds what the walkthrough did: one shop, four order paths, one settled day, claims paid", async function () {
     const t = fromEthers(provider);
-    const shop = Shop__factory.connect(result.shop, provider);
-    const token = DividendToken__factory.connect(result.token, provider);
+    const shop = IShop__factory.connect(result.shop, provider);
     expect(await ShareMallFactory__factory.connect(factory, provider).isShop(result.shop)).to.equal(true);
-    expect(await shop.isOrderCounted(result.teaHash, people.alice.address)).to.equal(true);
+    expect(result.teaOrderId).to.equal(1001n);
+    expect(await shop.isOrderIdUsed(result.teaOrderId)).to.equal(true);
 
     const ledger = await fetchOrderLedger(t, result.shop);
     expect(ledger.orders.map((o) => o.path).sort()).to.deep.equal(["Checkout", "MerkleBatch", "Receipt", "Recorded"]);
     expect(ledger.batches).to.have.length(1);
+    expect(ledger.batches[0].firstOrderId).to.equal(1004n);
+    expect(ledger.orders.map((o) => o.orderId).sort()).to.deep.equal([0n, 1001n, 1002n, 1004n]);
+    expect(ledger.orders.find((o) => o.orderId === 1001n)?.orderHash).to.equal(result.teaHash);
+    expect(ledger.skipped).to.deep.equal([]);
     const rate = 10n ** 15n;
     const revenue = ledger.orders.reduce((sum, o) => sum + o.amount, 0n);
     // Recorded 600 + receipt 450 + checkout 900 + Alice's leaf 300; Carol's leaf (150) counted at anchoring.
@@ -216,7 +227,7 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
       expect(after - before).to.equal(c.amount - receipt.gasUsed * receipt.gasPrice);
     }
     // Everything settled is claimed or still claimable in the token, to the wei up to rounding dust.
-    const today = await Shop__factory.connect(result.shop, provider).today();
+    const today = await IShop__factory.connect(result.shop, provider).today();
     const { days } = await fetchShopDays(t, result.shop, { fromDay: today - 7n, toDay: today });
     const settled = days.reduce((sum, d) => sum + (d.settled ? d.owed : 0n), 0n);
     const coin = await provider.getBalance(result.token);
