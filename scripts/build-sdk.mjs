@@ -25,7 +25,15 @@ const CONTRACTS = [
   ["factory", "ShareMallFactory"],
   ["payouts", "DividendToken"],
 ];
-const INTERFACES = ["IShop", "IShopBase", "IShopOrders", "IShopAdmin", "IShareMallFactory", "IDividendToken"];
+const INTERFACES = [
+  "IShop",
+  "IShopBase",
+  "IShopOrders",
+  "IShopAdmin",
+  "IShopViews",
+  "IShareMallFactory",
+  "IDividendToken",
+];
 
 function tsc(project) {
   execFileSync(process.execPath, [TSC, "-p", project], { cwd: ROOT, stdio: "inherit" });

@@ -3,11 +3,11 @@
  * artifacts. Run with `npm run abis` (builds first). test/mocha/sdk/abis.test.ts checks that the committed file equals
  * what {@link generateAbisSource} makes of the current artifacts, so the SDK cannot drift.
  *
- * Since core v2 a shop clone is two implementations behind one address (`Shop`, whose fallback delegates to
- * `ShopAdmin`): the shop's ABI is therefore the interface `IShop`, the whole ABI of a clone, not the artifact of the
- * `Shop` contract (which only has the eight order and settlement functions). The few errors a clone can raise that
- * `IShop` does not declare (OpenZeppelin's `Initializable` and `Clones`, inherited by the implementations) are
- * collected from the `Shop` and `ShopAdmin` artifacts into `shopExtraErrorsAbi`, so that every revert decodes.
+ * Since core v2 a shop clone is three implementations behind one address (`Shop`, whose fallback delegates to
+ * `ShopAdmin`, whose fallback delegates to `ShopLens`): the shop's ABI is therefore the interface `IShop`, the whole
+ * ABI of a clone, not the artifact of the `Shop` contract (which only has the eight order and settlement functions).
+ * The generator refuses to write the file if an implementation can raise an error that `IShop` does not declare
+ * ({@link undeclaredShopErrors}), so that every revert of a shop decodes.
  */
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -41,11 +41,12 @@ export const ABI_CONTRACTS = [
   },
 ] as const;
 
-/** The shop implementations whose extra errors (beyond `IShop`'s) go into {@link EXTRA_ERRORS_CONSTANT}. */
-export const SHOP_IMPLEMENTATIONS = ["shop/Shop.sol/Shop.json", "shop/ShopAdmin.sol/ShopAdmin.json"] as const;
-
-/** The constant of the shop's extra errors. */
-export const EXTRA_ERRORS_CONSTANT = "shopExtraErrorsAbi";
+/** The shop implementations, each of whose errors `IShop` must declare. */
+export const SHOP_IMPLEMENTATIONS = [
+  "shop/Shop.sol/Shop.json",
+  "shop/ShopAdmin.sol/ShopAdmin.json",
+  "shop/ShopLens.sol/ShopLens.json",
+] as const;
 
 /** The repository root (this file lives in scripts/). */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -61,7 +62,7 @@ interface AbiItem {
 
 /** ABIs by contract name, as read from the artifacts, and the shop implementations' ABIs. */
 export type ContractAbis = Record<(typeof ABI_CONTRACTS)[number]["contract"], readonly unknown[]> & {
-  /** The ABIs of `Shop` and `ShopAdmin`, for the errors a clone raises that `IShop` does not declare. */
+  /** The ABIs of `Shop`, `ShopAdmin` and `ShopLens`, whose errors `IShop` must all declare. */
   readonly shopImplementations: readonly (readonly unknown[])[];
 };
 
@@ -87,22 +88,21 @@ export async function readArtifactAbis(root: string = ROOT): Promise<ContractAbi
 }
 
 /**
- * The custom errors of the shop implementations that the shop's ABI (`IShop`) does not declare, deduplicated and
- * sorted by name: what a clone can revert with besides its interface's errors.
+ * The custom errors of the shop implementations that the shop's ABI (`IShop`) does not declare, sorted by name: empty
+ * unless `IShop` fell behind its implementations.
  *
  * @param abis - The ABIs read by {@link readArtifactAbis}.
- * @returns The error items.
+ * @returns The names of the undeclared errors.
  */
-export function shopExtraErrors(abis: ContractAbis): unknown[] {
+export function undeclaredShopErrors(abis: ContractAbis): string[] {
   const declared = new Set((abis.Shop as AbiItem[]).filter((i) => i.type === "error").map((i) => i.name));
-  const extra = new Map<string, unknown>();
+  const missing = new Set<string>();
   for (const abi of abis.shopImplementations) {
     for (const item of abi as AbiItem[]) {
-      if (item.type !== "error" || item.name === undefined || declared.has(item.name)) continue;
-      if (!extra.has(item.name)) extra.set(item.name, item);
+      if (item.type === "error" && item.name !== undefined && !declared.has(item.name)) missing.add(item.name);
     }
   }
-  return [...extra.keys()].sort().map((name) => extra.get(name));
+  return [...missing].sort();
 }
 
 /**
@@ -113,6 +113,10 @@ export function shopExtraErrors(abis: ContractAbis): unknown[] {
  * @returns The TypeScript module text.
  */
 export async function generateAbisSource(abis: ContractAbis): Promise<string> {
+  const missing = undeclaredShopErrors(abis);
+  if (missing.length > 0) {
+    throw new Error(`IShop does not declare errors its implementations can raise: ${missing.join(", ")}`);
+  }
   const parts = [
     "/**",
     " * ABIs of the ShareMall contracts, as `as const` literals for typed clients (viem, abitype) and for",
@@ -126,15 +130,6 @@ export async function generateAbisSource(abis: ContractAbis): Promise<string> {
   for (const { contract, constant, doc } of ABI_CONTRACTS) {
     parts.push(`/** ${doc} */`, `export const ${constant} = ${JSON.stringify(abis[contract])} as const;`, "");
   }
-  parts.push(
-    "/**",
-    " * Custom errors a shop clone can revert with that `shopAbi` (`IShop`) does not declare: those the `Shop` and",
-    " * `ShopAdmin` implementations inherit from OpenZeppelin (`Initializable`: a second `initialize`; `Clones` and",
-    " * `Create`: a failed token deployment). Used to decode reverts; not a callable interface.",
-    " */",
-    `export const ${EXTRA_ERRORS_CONSTANT} = ${JSON.stringify(shopExtraErrors(abis))} as const;`,
-    "",
-  );
   const options = (await resolveConfig(ABIS_FILE)) ?? {};
   return format(parts.join("\n"), { ...options, filepath: ABIS_FILE });
 }

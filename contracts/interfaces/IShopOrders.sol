@@ -13,10 +13,12 @@ interface IShopOrders is IShopBase {
     /// (`ReferrerMismatch`).
     function recordOrder(Order calldata order) external;
 
-    /// @notice Records a batch of orders (path 1). Operator only. An order whose id has already counted is left out
-    /// (`OrderSkipped`) and a referrer conflict counts the order with the bound referrer (`ReferrerMismatch`), so
-    /// that no customer's own actions can make the batch revert, and a batch sent twice counts once. Invalid orders
-    /// (zero hash, id, customer or amount, self-referral) still revert the whole batch.
+    /// @notice Records a batch of orders (path 1). Operator only. An order whose id has already counted (on chain or
+    /// earlier in the batch) is left out before any other check (`OrderSkipped`), and a referrer conflict counts the
+    /// order with the bound referrer (`ReferrerMismatch`), so that no customer's own actions can make the batch
+    /// revert, and a batch sent twice counts once. Any other invalid order (zero hash, id, customer or amount,
+    /// self-referral) reverts the whole batch. Ids are the operator's: an id reused for a different order is left out
+    /// the same way.
     function recordOrders(Order[] calldata orders) external;
 
     /// @notice Pays for an order in native coin (path 3): `msg.value` is the amount, the caller the customer. The

@@ -50,7 +50,9 @@ interface IShopViews is IShopBase {
     /// @notice The rules in force for a token now, with a due pending change applied.
     function currentRules(uint256 tokenIndex) external view returns (TokenRules memory);
 
-    /// @notice A token's pending rule change and when it applies (all zero when none is pending).
+    /// @notice A token's pending rule change and when it applies (all zero when none is pending). A change whose
+    /// `effectiveAt` has passed is in force already (`currentRules` shows it): it is stored at the token's next use,
+    /// and can no longer be cancelled.
     function pendingRules(uint256 tokenIndex) external view returns (TokenRules memory rules, uint256 effectiveAt);
 
     /// @notice Token-wei the pool manager may mint now from token `tokenIndex`'s pool:

@@ -51,7 +51,15 @@ contract ShopLens is IShopViews, IERC5267, RuleLedger {
             uint256[] memory extensions
         )
     {
-        return (hex"0f", ReceiptLib.NAME, ReceiptLib.VERSION, block.chainid, address(this), bytes32(0), new uint256[](0));
+        return (
+            hex"0f",
+            ReceiptLib.NAME,
+            ReceiptLib.VERSION,
+            block.chainid,
+            address(this),
+            bytes32(0),
+            new uint256[](0)
+        );
     }
 
     /// @inheritdoc IShopViews
@@ -132,6 +140,7 @@ contract ShopLens is IShopViews, IERC5267, RuleLedger {
 
     /// @inheritdoc IShopViews
     function tokenDay(uint256 tokenIndex, uint256 day) external view returns (TokenDay memory) {
+        _checkTokenIndex(tokenIndex, _layout().state.tokenCount);
         DayEntry entry = _layout().tokenDays[tokenIndex][day];
         return
             TokenDay({

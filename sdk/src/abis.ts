@@ -17,6 +17,18 @@ export const shopAbi = [
     name: "AccessControlUnauthorizedAccount",
     type: "error",
   },
+  { inputs: [], name: "CloneArgumentsTooLong", type: "error" },
+  { inputs: [], name: "FailedDeployment", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "balance", type: "uint256" },
+      { internalType: "uint256", name: "needed", type: "uint256" },
+    ],
+    name: "InsufficientBalance",
+    type: "error",
+  },
+  { inputs: [], name: "InvalidInitialization", type: "error" },
+  { inputs: [], name: "NotInitializing", type: "error" },
   {
     inputs: [
       { internalType: "uint256", name: "balance", type: "uint256" },
@@ -301,6 +313,12 @@ export const shopAbi = [
   { anonymous: false, inputs: [], name: "EIP712DomainChanged", type: "event" },
   {
     anonymous: false,
+    inputs: [{ indexed: false, internalType: "uint64", name: "version", type: "uint64" }],
+    name: "Initialized",
+    type: "event",
+  },
+  {
+    anonymous: false,
     inputs: [
       { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
       { indexed: true, internalType: "address", name: "customer", type: "address" },
@@ -506,6 +524,13 @@ export const shopAbi = [
   },
   {
     inputs: [],
+    name: "DEFAULT_ADMIN_ROLE",
+    outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "DEFAULT_NOTICE_PERIOD",
     outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
     stateMutability: "view",
@@ -543,13 +568,6 @@ export const shopAbi = [
     inputs: [],
     name: "POOL_MANAGER_ROLE",
     outputs: [{ internalType: "bytes32", name: "", type: "bytes32" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
-    inputs: [],
-    name: "adminModule",
-    outputs: [{ internalType: "address", name: "", type: "address" }],
     stateMutability: "view",
     type: "function",
   },
@@ -835,6 +853,16 @@ export const shopAbi = [
     type: "function",
   },
   {
+    inputs: [],
+    name: "modules",
+    outputs: [
+      { internalType: "address", name: "admin", type: "address" },
+      { internalType: "address", name: "views", type: "address" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "uint256", name: "wordIndex", type: "uint256" }],
     name: "orderIdBitmap",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
@@ -1002,6 +1030,13 @@ export const shopAbi = [
     name: "settle",
     outputs: [],
     stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bytes4", name: "interfaceId", type: "bytes4" }],
+    name: "supportsInterface",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -1354,7 +1389,7 @@ export const dividendTokenAbi = [
       { internalType: "uint256", name: "cap", type: "uint256" },
     ],
     name: "mintBatch",
-    outputs: [{ internalType: "uint256", name: "minted", type: "uint256" }],
+    outputs: [],
     stateMutability: "payable",
     type: "function",
   },
@@ -1367,7 +1402,7 @@ export const dividendTokenAbi = [
       { internalType: "uint256", name: "cap", type: "uint256" },
     ],
     name: "mintOrder",
-    outputs: [{ internalType: "uint256", name: "minted", type: "uint256" }],
+    outputs: [],
     stateMutability: "payable",
     type: "function",
   },
@@ -1647,24 +1682,4 @@ export const shareMallFactoryAbi = [
     stateMutability: "view",
     type: "function",
   },
-] as const;
-
-/**
- * Custom errors a shop clone can revert with that `shopAbi` (`IShop`) does not declare: those the `Shop` and
- * `ShopAdmin` implementations inherit from OpenZeppelin (`Initializable`: a second `initialize`; `Clones` and
- * `Create`: a failed token deployment). Used to decode reverts; not a callable interface.
- */
-export const shopExtraErrorsAbi = [
-  { inputs: [], name: "CloneArgumentsTooLong", type: "error" },
-  { inputs: [], name: "FailedDeployment", type: "error" },
-  {
-    inputs: [
-      { internalType: "uint256", name: "balance", type: "uint256" },
-      { internalType: "uint256", name: "needed", type: "uint256" },
-    ],
-    name: "InsufficientBalance",
-    type: "error",
-  },
-  { inputs: [], name: "InvalidInitialization", type: "error" },
-  { inputs: [], name: "NotInitializing", type: "error" },
 ] as const;

@@ -1,6 +1,6 @@
 /**
- * Decoding of ShareMall contract reverts into typed SDK errors. Every custom error of the shop (`IShop`, plus the
- * OpenZeppelin errors its implementations can raise: `shopExtraErrorsAbi`), DividendToken and ShareMallFactory ABIs
+ * Decoding of ShareMall contract reverts into typed SDK errors. Every custom error of the shop (`IShop`, which also
+ * declares the OpenZeppelin errors its implementations can raise), DividendToken and ShareMallFactory ABIs
  * decodes into a {@link ContractRevertError} with the error's name, its named and decoded arguments, the contract
  * that declares it and a readable English message. {@link toContractError} finds the revert data inside ethers v6 and
  * viem errors.
@@ -8,7 +8,7 @@
  * @packageDocumentation
  */
 import { type ErrorFragment, formatEther, getAddress, Interface, isHexString, type Result } from "ethers";
-import { dividendTokenAbi, shareMallFactoryAbi, shopAbi, shopExtraErrorsAbi } from "./abis.js";
+import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
 import { ShareMallError } from "./errors.js";
 import type { Address, Hex } from "./types.js";
 
@@ -16,10 +16,7 @@ import type { Address, Hex } from "./types.js";
 export type ShareMallContractName = "Shop" | "DividendToken" | "ShareMallFactory";
 
 type ErrorItem = Extract<
-  | (typeof shopAbi)[number]
-  | (typeof shopExtraErrorsAbi)[number]
-  | (typeof dividendTokenAbi)[number]
-  | (typeof shareMallFactoryAbi)[number],
+  (typeof shopAbi)[number] | (typeof dividendTokenAbi)[number] | (typeof shareMallFactoryAbi)[number],
   { type: "error" }
 >;
 
@@ -192,12 +189,10 @@ const SOURCES: ReadonlyArray<readonly [ShareMallContractName, readonly unknown[]
   ["Shop", shopAbi],
   ["DividendToken", dividendTokenAbi],
   ["ShareMallFactory", shareMallFactoryAbi],
-  ["Shop", shopExtraErrorsAbi],
 ];
 
 /**
- * Errors by selector; the first source that declares one names its contract (Shop, DividendToken, ShareMallFactory,
- * then the shop implementations' extra errors).
+ * Errors by selector; the first source that declares one names its contract (Shop, DividendToken, ShareMallFactory).
  */
 const BY_SELECTOR: ReadonlyMap<string, KnownError> = (() => {
   const map = new Map<string, KnownError>();
