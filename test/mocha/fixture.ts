@@ -1,10 +1,15 @@
 import type { TokenRules } from "../../sdk/src/index.js";
 import { network } from "hardhat";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { AbiCoder, id, keccak256, TypedDataEncoder, ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { NetworkConnection } from "hardhat/types/network";
 import type { DividendToken, IShop, ShareMallFactory } from "../../types/ethers-contracts/index.js";
+import type { IShopBase } from "../../types/ethers-contracts/interfaces/IShop.js";
+
+/** The struct types of a shop's ABI (orders, receipts, rules, token params). */
+export type { IShopBase };
 
 /** China Standard Time, the Wuyou Tea shop's clock. */
 export const UTC_PLUS_8 = 8 * 3600;
@@ -160,12 +165,12 @@ export function order(
   amount: bigint,
   referrer: string = ZeroAddress,
   orderId: bigint = orderIdOf(label),
-): IShop.OrderStruct {
+): IShopBase.OrderStruct {
   return { orderId, orderHash: hashOf(label), customer, amount, referrer };
 }
 
 /** Rules as returned by the contract, as plain bigints. */
-export function rulesOf(rules: IShop.TokenRulesStructOutput): Rules {
+export function rulesOf(rules: IShopBase.TokenRulesStructOutput): Rules {
   return {
     spendPerToken: rules.spendPerToken,
     minFirstOrder: rules.minFirstOrder,
@@ -265,15 +270,15 @@ export async function nextDay(
 /** Token params with defaults for the fields a test does not care about. */
 export function tokenParams(
   rules: Rules,
-  overrides: Partial<Omit<IShop.TokenParamsStruct, "rules">> = {},
-): IShop.TokenParamsStruct {
+  overrides: Partial<Omit<IShopBase.TokenParamsStruct, "rules">> = {},
+): IShopBase.TokenParamsStruct {
   return { name: "Mall Token", symbol: "MALL", transferable: false, noticePeriod: 0, ...overrides, rules };
 }
 
 /** Creates token `params` in `shop` (as its admin) and returns it with its index. */
 export async function addToken(
   d: Deployment,
-  params: IShop.TokenParamsStruct,
+  params: IShopBase.TokenParamsStruct,
   shop: IShop = d.shop,
   admin: HardhatEthersSigner = d.admin,
 ): Promise<{ index: bigint; token: DividendToken }> {
@@ -305,14 +310,19 @@ export async function addShop(
 /**
  * The minting rules of one token, applied order by order in TypeScript: consumption, the referrer's share and the
  * one-token-per-N referral bonus (one level only), the `maxSupply` cap, or the 2^96 - 1 supply limit of an uncapped
- * token (consumption first, then promotion), and the management pool allowance: `floor(rule-minted × poolNum /
- * poolDen)` less what the pool minted (computed from the totals, as the shop does). Tests compare the chain with it.
+ * token (consumption first, then promotion), and the management pool allowance as the shop computes it: a
+ * checkpoint (`base` token-wei left at supply `mark`) plus `floor((supply - mark) × poolNum / poolDen)`. A pool mint
+ * and a change of the pool ratio move the checkpoint, so the allowance is floored once per checkpoint segment.
+ * Tests compare the chain with it.
  */
 export class MintModel {
   supply = 0n;
   /** Token-wei minted by the rules (consumption and promotion), and by the pool. */
   ruleMinted = 0n;
   poolMinted = 0n;
+  /** The pool checkpoint: allowance `base` left at supply `mark`. */
+  base = 0n;
+  mark = 0n;
   readonly balances = new Map<string, bigint>();
   readonly referrerOf = new Map<string, string>();
   readonly known = new Set<string>();
@@ -324,9 +334,10 @@ export class MintModel {
     return this.balances.get(holder) ?? 0n;
   }
 
-  /** The pool allowance now (one ratio for the token's whole life). */
+  /** The pool allowance now: the checkpoint plus the ratio of what the rules minted since. */
   get allowance(): bigint {
-    return poolShareOf(this.ruleMinted, this.rules) - this.poolMinted;
+    if (this.rules.poolDen === 0n) return this.base;
+    return this.base + ((this.supply - this.mark) * this.rules.poolNum) / this.rules.poolDen;
   }
 
   /**
@@ -360,11 +371,23 @@ export class MintModel {
     return this.allowance - before;
   }
 
-  /** A pool mint. */
+  /** A pool mint: the checkpoint moves to the supply after it, with the rest of the allowance. */
   poolMint(to: string, amount: bigint): void {
+    const left = this.allowance - amount;
     this.poolMinted += amount;
     this.supply += amount;
     this.credit(to, amount);
+    this.base = left;
+    this.mark = this.supply;
+  }
+
+  /** New rules in force (a change applied): a new pool ratio first checkpoints the allowance of the old one. */
+  setRules(rules: Rules): void {
+    if (rules.poolNum !== this.rules.poolNum || rules.poolDen !== this.rules.poolDen) {
+      this.base = this.allowance;
+      this.mark = this.supply;
+    }
+    this.rules = rules;
   }
 
   private cap(amount: bigint): bigint {
@@ -402,7 +425,7 @@ export async function signedReceipt(
   signer: HardhatEthersSigner,
   fields: { customer: string; amount: bigint; orderHash: string; referrer?: string; orderId?: bigint },
   shop: IShop = d.shop,
-): Promise<{ receipt: IShop.ReceiptStruct; signature: string; digest: string }> {
+): Promise<{ receipt: IShopBase.ReceiptStruct; signature: string; digest: string }> {
   const verifyingContract = await shop.getAddress();
   const chainId = (await d.ethers.provider.getNetwork()).chainId;
   const receipt = {
@@ -434,3 +457,137 @@ export function batchLeaf(
   );
   return keccak256(keccak256(encoded));
 }
+
+/** The leaf encoding of a Merkle batch, as OpenZeppelin's StandardMerkleTree takes it. */
+export const LEAF_ENCODING = ["uint256", "bytes32", "address", "uint256", "address"];
+
+/** One order of a Merkle batch, before it is given its order id. */
+export interface BatchOrder {
+  orderHash: string;
+  customer: string;
+  amount: bigint;
+  referrer?: string;
+}
+
+/** One leaf of an anchored batch: an order with its order id (`firstOrderId + index`). */
+export interface Leaf {
+  orderId: bigint;
+  orderHash: string;
+  customer: string;
+  amount: bigint;
+  referrer: string;
+}
+
+/** A Merkle batch as the operator builds it off chain. */
+export interface Tree {
+  root: string;
+  firstOrderId: bigint;
+  orderCount: bigint;
+  totalRevenue: bigint;
+  leaves: Leaf[];
+  /** The proof of leaf `i`. */
+  proof: (i: number) => string[];
+}
+
+/** The StandardMerkleTree of `orders` with consecutive order ids from `firstOrderId` (fresh ids by default). */
+export function merkleBatch(orders: BatchOrder[], firstOrderId: bigint = nextOrderIds(orders.length)): Tree {
+  const leaves = orders.map((o, i) => ({
+    orderId: firstOrderId + BigInt(i),
+    orderHash: o.orderHash,
+    customer: o.customer,
+    amount: o.amount,
+    referrer: o.referrer ?? ZeroAddress,
+  }));
+  const tree = StandardMerkleTree.of(
+    leaves.map((l) => [l.orderId, l.orderHash, l.customer, l.amount, l.referrer]),
+    LEAF_ENCODING,
+  );
+  return {
+    root: tree.root,
+    firstOrderId,
+    orderCount: BigInt(leaves.length),
+    totalRevenue: leaves.reduce((sum, l) => sum + l.amount, 0n),
+    leaves,
+    proof: (i) => tree.getProof(i),
+  };
+}
+
+/** Anchors `tree` in `shop` as its operator, with the tree's own revenue unless given. */
+export async function anchorTree(
+  d: Deployment,
+  tree: Tree,
+  revenue: bigint = tree.totalRevenue,
+  shop: IShop = d.shop,
+  operator: HardhatEthersSigner = d.operator,
+) {
+  return shop.connect(operator).anchorBatch(tree.root, tree.firstOrderId, tree.orderCount, revenue);
+}
+
+/** Mints leaf `i` of `tree` as `from` (the operator by default, on the customer's behalf). */
+export async function mintLeaf(
+  d: Deployment,
+  tree: Tree,
+  i: number,
+  from: HardhatEthersSigner = d.operator,
+  shop: IShop = d.shop,
+) {
+  const l = tree.leaves[i];
+  return shop
+    .connect(from)
+    .mintFromBatch(tree.root, l.orderId, l.orderHash, l.customer, l.amount, l.referrer, tree.proof(i));
+}
+
+// ------------------------------------------------------------------ Views as plain values
+
+/** `tokenDay(i, day)` as a plain object. */
+export interface TokenDayView {
+  revenue: bigint;
+  dividendBps: bigint;
+  owed: bigint;
+  escrowed: bigint;
+  escrowReleased: boolean;
+  settled: boolean;
+}
+
+/** Token `tokenIndex`'s entry for `day`, as a plain object. */
+export async function tokenDayOf(shop: IShop, tokenIndex: number | bigint, day: bigint): Promise<TokenDayView> {
+  const t = await shop.tokenDay(tokenIndex, day);
+  return {
+    revenue: t.revenue,
+    dividendBps: t.dividendBps,
+    owed: t.owed,
+    escrowed: t.escrowed,
+    escrowReleased: t.escrowReleased,
+    settled: t.settled,
+  };
+}
+
+/** A token-day entry with the fields a test does not name at their empty values. */
+export function tokenDayWith(fields: Partial<TokenDayView>): TokenDayView {
+  return {
+    revenue: 0n,
+    dividendBps: 0n,
+    owed: 0n,
+    escrowed: 0n,
+    escrowReleased: false,
+    settled: false,
+    ...fields,
+  };
+}
+
+/** `unsettledDays(start, limit)` as [day, owed, unfunded] triples. */
+export async function unsettledOf(shop: IShop, start: bigint = 0n, limit: bigint = 1000n): Promise<bigint[][]> {
+  return (await shop.unsettledDays(start, limit)).map((u) => [u.day, u.owed, u.unfunded]);
+}
+
+/** Rules with every field zero, as `pendingRules` returns them when nothing is pending. */
+export const ZERO_RULES: Rules = {
+  spendPerToken: 0n,
+  minFirstOrder: 0n,
+  referralsPerToken: 0n,
+  dividendBps: 0n,
+  referralBps: 0n,
+  maxSupply: 0n,
+  poolNum: 0n,
+  poolDen: 0n,
+};
