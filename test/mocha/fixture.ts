@@ -591,3 +591,79 @@ export const ZERO_RULES: Rules = {
   poolNum: 0n,
   poolDen: 0n,
 };
+
+// ------------------------------------------------------------------ A model of the token's dividend accounting
+
+const MOD_160 = 1n << 160n;
+
+/**
+ * The dividend ledger of one token as `DividendMath` defines it, in exact bigints: the per-share accumulator (wei
+ * per token-wei, scaled by 2^64, modulo 2^160), each holder's balance and correction (modulo 2^160), the rollover
+ * of distributions that found no holders and the rounding carry. A holder's claimable is
+ * `((balance × accumulator − correction) mod 2^160) >> 64`; a balance change of x adds x × accumulator to the
+ * correction, a claim of w adds w × 2^64. Tests replay the chain's mints, transfers, distributions and claims on it.
+ */
+export class DividendModel {
+  accumulator = 0n;
+  epoch = 0n;
+  rollover = 0n;
+  carry = 0n;
+  supply = 0n;
+  readonly balances = new Map<string, bigint>();
+  readonly corrections = new Map<string, bigint>();
+
+  balanceOf(holder: string): bigint {
+    return this.balances.get(holder) ?? 0n;
+  }
+
+  claimable(holder: string): bigint {
+    const c = this.corrections.get(holder) ?? 0n;
+    return ((((this.balanceOf(holder) * this.accumulator - c) % MOD_160) + MOD_160) % MOD_160) >> 64n;
+  }
+
+  /** What `dividendState()` returns: (accumulator, epoch, rollover + carry). */
+  get state(): [bigint, bigint, bigint] {
+    return [this.accumulator, this.epoch, this.rollover + this.carry];
+  }
+
+  mint(holder: string, amount: bigint): void {
+    this.move(holder, amount);
+    this.supply += amount;
+  }
+
+  transfer(from: string, to: string, amount: bigint): void {
+    this.move(from, -amount);
+    this.move(to, amount);
+  }
+
+  /** A claim: returns the wei paid. */
+  claim(holder: string): bigint {
+    const amount = this.claimable(holder);
+    this.corrections.set(holder, ((this.corrections.get(holder) ?? 0n) + (amount << 64n)) % MOD_160);
+    return amount;
+  }
+
+  /** A distribution of `amount` wei: returns the total it paid out with what was carried, and whether it rolled. */
+  distribute(amount: bigint): { total: bigint; rolled: boolean } {
+    const total = amount + this.rollover + this.carry;
+    const delta = this.supply === 0n ? 0n : (total << 64n) / this.supply;
+    if (delta === 0n) {
+      this.rollover = total;
+      this.carry = 0n;
+      return { total, rolled: true };
+    }
+    this.accumulator = (this.accumulator + delta) % MOD_160;
+    const scaled = delta * this.supply;
+    const allotted = (scaled >> 64n) + (scaled % (1n << 64n) === 0n ? 0n : 1n);
+    this.rollover = 0n;
+    this.carry = total - allotted;
+    this.epoch += 1n;
+    return { total, rolled: false };
+  }
+
+  private move(holder: string, amount: bigint): void {
+    this.balances.set(holder, this.balanceOf(holder) + amount);
+    const c = (this.corrections.get(holder) ?? 0n) + amount * this.accumulator;
+    this.corrections.set(holder, ((c % MOD_160) + MOD_160) % MOD_160);
+  }
+}
