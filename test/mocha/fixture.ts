@@ -5,7 +5,7 @@ import { AbiCoder, id, keccak256, TypedDataEncoder, ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { DividendToken, IShop, ShareMallFactory } from "../../types/ethers-contracts/index.js";
+import type { DividendToken, IShop, ShareMallFactory, ShopAdmin } from "../../types/ethers-contracts/index.js";
 import type { IShopBase } from "../../types/ethers-contracts/interfaces/IShop.js";
 
 /** The struct types of a shop's ABI (orders, receipts, rules, token params). */
@@ -126,6 +126,20 @@ export async function load(rules: Rules = WUYOU_RULES, options: DeployOptions = 
     fixtures.set(key, fixture);
   }
   return connection.networkHelpers.loadFixture(fixture);
+}
+
+/**
+ * The admin role (OpenZeppelin's `DEFAULT_ADMIN_ROLE`, 0x00). `IShop`'s ABI does not list the
+ * `DEFAULT_ADMIN_ROLE()` getter (IAccessControl does not declare it), though a clone answers it.
+ */
+export const ADMIN_ROLE = "0x" + "00".repeat(32);
+
+/**
+ * `shop` seen through `ShopAdmin`'s own ABI: for what a clone answers or raises that `IShop`'s ABI does not list
+ * (`DEFAULT_ADMIN_ROLE()`, `supportsInterface`, OpenZeppelin's `InvalidInitialization` and `Initialized`).
+ */
+export async function asShopAdmin(d: Deployment, shop: IShop = d.shop): Promise<ShopAdmin> {
+  return (await d.ethers.getContractAt("ShopAdmin", await shop.getAddress())) as unknown as ShopAdmin;
 }
 
 // ------------------------------------------------------------------ Rules and orders
