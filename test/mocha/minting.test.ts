@@ -418,6 +418,65 @@ describe("Shop minting", () => {
     });
   });
 
+  describe("batches (recordOrders): one mint call per token", () => {
+    it("recordOrders mints within maxSupply in batch order, consumption then promotion of each order, and nothing past the cap", async () => {
+      const capped = rulesWith({ spendPerToken: ONE, maxSupply: 10n * ONE });
+      const d = await load(capped);
+      const [, , , alice, bob, carol] = d.signers;
+      const model = new MintModel(capped);
+      const batch = [
+        order("c1", alice.address, 6n * ONE),
+        order("c2", bob.address, 3n * ONE + ONE / 2n, alice.address),
+        order("c3", carol.address, 2n * ONE, bob.address),
+        order("c4", alice.address, ONE),
+      ];
+      for (const o of batch) model.order(String(o.customer), BigInt(o.amount), String(o.referrer));
+      const tx = d.shop.connect(d.operator).recordOrders(batch);
+      // 6 + 3.5 + 0.35 fill 9.85; carol's 2 tokens mint the 0.15 left; nothing for bob's share or alice's last order.
+      await expect(tx)
+        .to.emit(d.token, "Transfer")
+        .withArgs(ZeroAddress, carol.address, (15n * ONE) / 100n);
+      await expectMatches(d, model, [alice.address, bob.address, carol.address]);
+      expect(await d.token.totalSupply()).to.equal(capped.maxSupply);
+      expect(model.balanceOf(carol.address)).to.equal((15n * ONE) / 100n);
+      expect(model.balanceOf(alice.address)).to.equal(6n * ONE + (35n * ONE) / 100n);
+      // Every order counted.
+      expect(await d.shop.dayRecord(await d.shop.today())).to.deep.equal([12n * ONE + ONE / 2n, 4n, false]);
+    });
+
+    it("a batch order whose consumption passes 2^96 - 1 token-wei mints the supply limit, and the rest of the batch mints nothing", async () => {
+      // One token per wei of spend: a 2^96 - 1 wei order is worth 10^18 times the supply limit.
+      const rules = rulesWith({ spendPerToken: 1n, referralBps: 0n });
+      const d = await load(rules);
+      const [, , , alice, bob] = d.signers;
+      const model = new MintModel(rules);
+      const batch = [order("whale", alice.address, SUPPLY_LIMIT), order("after", bob.address, 5n)];
+      for (const o of batch) model.order(String(o.customer), BigInt(o.amount), String(o.referrer));
+      await d.shop.connect(d.operator).recordOrders(batch);
+      expect(await d.token.balanceOf(alice.address)).to.equal(SUPPLY_LIMIT);
+      expect(await d.token.balanceOf(bob.address)).to.equal(0n);
+      await expectMatches(d, model, [alice.address, bob.address]);
+      expect(await d.shop.poolAllowance(0)).to.equal(SUPPLY_LIMIT / 9n);
+    });
+
+    it("recordOrders makes no mint call to a token whose rules mint nothing for the batch", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      const { index, token: none } = await addToken(
+        d,
+        tokenParams(rulesWith({ spendPerToken: 0n, referralsPerToken: 0n, dividendBps: 0n }), { symbol: "NONE" }),
+      );
+      const tx = d.shop
+        .connect(d.operator)
+        .recordOrders([order("n1", alice.address, ONE, bob.address), order("n2", bob.address, 2n * ONE)]);
+      await expect(tx).to.not.emit(none, "Transfer");
+      await expect(tx).to.emit(d.token, "Transfer");
+      expect(await none.totalSupply()).to.equal(0n);
+      // The token still counts the batch's revenue.
+      expect((await d.shop.tokenDay(index, await d.shop.today())).revenue).to.equal(3n * ONE);
+    });
+  });
+
   describe("the 2^96 - 1 supply limit", () => {
     it("a token filled to 2^96 - 1 mints nothing more, while later orders still count, owe it dividends and mint the other tokens", async () => {
       const d = await load();
