@@ -438,6 +438,35 @@ describe("Shop rules and notice", () => {
     });
   });
 
+  describe("pendingRules once nothing is pending (outside review, finding d)", () => {
+    it("pendingRules returns all-zero rules and effectiveAt 0 after a cancel, after a due change applied, and after an at-once change replaced a pending one (v1 kept returning the old pending rules)", async () => {
+      const d = await load(WUYOU_RULES, { noticePeriod: DAY });
+      const [, , , alice] = d.signers;
+      const stingier = rulesWith({ spendPerToken: WUYOU_RULES.spendPerToken * 2n });
+      // 1. Scheduled, then cancelled.
+      const at = await change(d, stingier);
+      const [pending, effectiveAt] = await d.shop.pendingRules(0);
+      expect([rulesOf(pending), effectiveAt]).to.deep.equal([stingier, BigInt(at + DAY)]);
+      await d.shop.cancelRulesChange(0);
+      await expectNothingPending(d);
+      // 2. Scheduled, due, and applied by the first order after it.
+      const at2 = await change(d, stingier);
+      await d.helpers.time.increaseTo(at2 + DAY);
+      // Due but not applied yet: still shown, with its (past) time.
+      expect((await d.shop.pendingRules(0))[1]).to.equal(BigInt(at2 + DAY));
+      await d.shop.connect(d.operator).recordOrder(order("applies", alice.address, ONE));
+      expect(await storedRules(d)).to.deep.equal(stingier);
+      await expectNothingPending(d);
+      // 3. Scheduled, then replaced by an at-once raise.
+      await change(d, rulesWith({ referralBps: 0n }, stingier));
+      expect((await d.shop.pendingRules(0))[1]).to.not.equal(0n);
+      const raise = rulesWith({ dividendBps: 2500n }, stingier);
+      await expect(d.shop.changeRules(0, raise)).to.emit(d.shop, "RulesChangeCancelled").withArgs(0);
+      expect(await storedRules(d)).to.deep.equal(raise);
+      await expectNothingPending(d);
+    });
+  });
+
   describe("cancelRulesChange", () => {
     it("cancels a pending change, which then never applies", async () => {
       const d = await load(WUYOU_RULES, { noticePeriod: DAY });
