@@ -547,6 +547,29 @@ describe("Shop orders", () => {
     });
   });
 
+  describe("a day's order count", () => {
+    it("a token-day counts up to 2^32 - 1 orders (Merkle batches count all theirs at anchoring); one more reverts ShopDayCapacityExceeded", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const day = await nextDay(d.helpers);
+      const op = d.shop.connect(d.operator);
+      const max = 1n << 24n;
+      // 255 batches of 2^24 orders and one of 2^24 - 1, 1 wei of revenue each: 2^32 - 1 orders.
+      for (let k = 0n; k < 255n; k++) await op.anchorBatch(hashOf(`count-${k}`), 1n + k * max, max, 1n);
+      await op.anchorBatch(hashOf("count-last"), 1n + 255n * max, max - 1n, 1n);
+      expect(await d.shop.dayRecord(day)).to.deep.equal([256n, (1n << 32n) - 1n, false]);
+      await expect(op.recordOrder(order("one more", alice.address, 1n)))
+        .to.be.revertedWithCustomError(d.shop, "ShopDayCapacityExceeded")
+        .withArgs(day);
+      await expect(op.anchorBatch(hashOf("count-more"), 1n << 40n, 1n, 1n))
+        .to.be.revertedWithCustomError(d.shop, "ShopDayCapacityExceeded")
+        .withArgs(day);
+      await nextDay(d.helpers);
+      await op.recordOrder(order("one more", alice.address, 1n));
+      expect((await d.shop.dayRecord(day + 1n)).orderCount).to.equal(1n);
+    });
+  });
+
   describe("checkout (path 3)", () => {
     it("escrows amount * dividendBps / 10000 in each token and credits the rest to the merchant", async () => {
       const d = await load();
