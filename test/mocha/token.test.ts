@@ -315,6 +315,8 @@ describe("DividendToken", () => {
         return seed % n;
       };
       let claimedTotal = 0n;
+      let transfers = 0;
+      let claims = 0;
       for (let round = 0; round < 8; round++) {
         const day = await nextDay(d.helpers);
         const amounts: bigint[] = [];
@@ -343,6 +345,7 @@ describe("DividendToken", () => {
           const claimables = [model.claimable(from.address), model.claimable(to.address)];
           await d.token.connect(from).transfer(to.address, amount);
           model.transfer(from.address, to.address, amount);
+          transfers++;
           expect([await d.token.claimable(from.address), await d.token.claimable(to.address)]).to.deep.equal(
             claimables,
           );
@@ -353,9 +356,13 @@ describe("DividendToken", () => {
           const paid = model.claim(claimer.address);
           await expect(d.token.connect(claimer).claim()).to.changeEtherBalance(d.ethers, claimer, paid);
           claimedTotal += paid;
+          claims++;
         }
         await expectModel(`after the trades of round ${round}`);
       }
+      // The sequence did exercise every operation.
+      expect(transfers).to.be.greaterThanOrEqual(8);
+      expect(claims).to.be.greaterThanOrEqual(4);
       expect(claimedTotal).to.be.greaterThan(0n);
       // The token holds every unclaimed wei, the carry and less than a wei per holder and distribution of dust.
       const held = await d.ethers.provider.getBalance(await d.token.getAddress());
