@@ -297,10 +297,11 @@ describe("Shop receipts (order path 2)", () => {
       const shopB = await addShop(d, d.admin, d.operator);
       await addToken(d, tokenParams(RULES), shopB);
       const shopA = await d.shop.getAddress();
+      const shopBAddress = await shopB.getAddress();
       const forA = await sign(d, d.operator, { customer: alice.address, amount: 10n ** 18n, orderHash: hashOf("ab") });
       await expect(shopB.redeemReceipt(forA.receipt, d.operator.address, forA.signature))
         .to.be.revertedWithCustomError(shopB, "ShopReceiptWrongShop")
-        .withArgs(await shopB.getAddress(), shopA);
+        .withArgs(shopBAddress, shopA);
       // The `shop` field says B, but the signature was made in A's domain: B's digest is another one.
       const crossed = await sign(
         d,

@@ -156,9 +156,10 @@ describe("Roles", () => {
           const caller = signerOf(d, who);
           const expected = entry.expected;
           if ("role" in expected) {
+            const role = await roleId(d, expected.role);
             await expect(entry.call(d, caller))
               .to.be.revertedWithCustomError(d.shop, "AccessControlUnauthorizedAccount")
-              .withArgs(caller.address, await roleId(d, expected.role));
+              .withArgs(caller.address, role);
           } else {
             if (expected.error === "ShopNotLeafCustomer") {
               await expect(entry.call(d, caller))

@@ -33,11 +33,12 @@ describe("Security: initialisation of implementations and clones", () => {
   describe("Shop", () => {
     it("initialize on the shop implementation reverts InvalidInitialization for anyone", async () => {
       const d = await load();
+      const shopAdmin = await asShopAdmin(d);
       const { shopImpl } = await implementations(d);
       const attacker = d.signers[9];
       await expect(
         shopImpl.connect(attacker).initialize(attacker.address, attacker.address, UTC_PLUS_8),
-      ).to.be.revertedWithCustomError(await asShopAdmin(d), "InvalidInitialization");
+      ).to.be.revertedWithCustomError(shopAdmin, "InvalidInitialization");
       // The implementation has no admin: nobody can create tokens, grant roles or withdraw through it.
       expect(await shopImpl.hasRole(ADMIN_ROLE, attacker.address)).to.equal(false);
       await expect(shopImpl.connect(attacker).createToken(tokenParams(WUYOU_RULES))).to.be.revertedWithCustomError(
@@ -51,18 +52,19 @@ describe("Security: initialisation of implementations and clones", () => {
 
     it("initialize on a shop clone reverts InvalidInitialization, for its admin, a stranger and the factory", async () => {
       const d = await load();
+      const shopAdmin = await asShopAdmin(d);
       const stranger = d.signers[9];
       for (const caller of [d.admin, stranger]) {
         await expect(
           d.shop.connect(caller).initialize(stranger.address, stranger.address, 0),
-        ).to.be.revertedWithCustomError(await asShopAdmin(d), "InvalidInitialization");
+        ).to.be.revertedWithCustomError(shopAdmin, "InvalidInitialization");
       }
       const factoryAddress = await d.factory.getAddress();
       await d.helpers.setBalance(factoryAddress, ONE);
       const factory = await d.ethers.getImpersonatedSigner(factoryAddress);
       await expect(
         d.shop.connect(factory).initialize(stranger.address, stranger.address, 0),
-      ).to.be.revertedWithCustomError(await asShopAdmin(d), "InvalidInitialization");
+      ).to.be.revertedWithCustomError(shopAdmin, "InvalidInitialization");
       await d.helpers.stopImpersonatingAccount(factoryAddress);
       expect(await d.shop.hasRole(ADMIN_ROLE, stranger.address)).to.equal(false);
       expect(await d.shop.hasRole(ADMIN_ROLE, d.admin.address)).to.equal(true);
