@@ -1,7 +1,9 @@
 /**
- * Branch check by custom errors: every custom error in the ABIs of the production contracts (the artifacts of
- * `contracts/**\/*.sol`, but not `contracts/test/**` mocks nor the interfaces, whose errors the contracts inherit)
- * must be expected by at least one test:
+ * Branch check by custom errors: every custom error in the ABIs of the deployed production contracts (the artifacts
+ * of `contracts/**\/*.sol` with runtime code: `shop/Shop.sol`, `shop/ShopAdmin.sol`, `payouts/DividendToken.sol`,
+ * `factory/ShareMallFactory.sol` — not `contracts/test/**` mocks, not the interfaces, whose errors the contracts
+ * inherit, and not the abstract building blocks (`intake/`, `ledger/`, `settlement/`) and libraries, which are only
+ * ever deployed as part of those four) must be expected by at least one test:
  * - a mocha test: `.revertedWithCustomError(contract, "Name")` anywhere under `test/mocha/`;
  * - a Solidity test: `X.Name.selector` (e.g. `IShop.ShopNothingToSettle.selector` in `vm.expectRevert`) anywhere
  *   under `test/solidity/`.
@@ -28,23 +30,30 @@ const UNREACHABLE: Readonly<Record<string, string>> = {
     "declared by IERC20Errors; no DividendToken code raises it: approve() sets msg.sender's allowance (never the " +
     "zero address) and transferFrom() lowers the allowance in place",
   "Shop.NotInitializing":
-    "Initializable's onlyInitializing guards only __AccessControl_init, which Shop calls only inside its " +
+    "Initializable's onlyInitializing guards only __AccessControl_init, which runs only in ShopAdmin's " +
+    "initializer (reached through Shop's fallback), where _isInitializing() is true; Shop's own code has no " +
+    "onlyInitializing function",
+  "ShopAdmin.NotInitializing":
+    "Initializable's onlyInitializing guards only __AccessControl_init, which ShopAdmin calls only inside its " +
     "initializer, where _isInitializing() is true",
-  "Shop.InvalidShortString":
-    "ShortStrings: raised only for a stored short string longer than 31 bytes; EIP712's name and version are the " +
-    'constants "ShareMall Shop" and "1"',
-  "Shop.StringTooLong":
-    "ShortStrings.toShortString: raised only by EIP712's constructor for a name or version over 31 bytes; both are " +
-    "short constants",
-  "ShareMallFactory.CloneArgumentsTooLong":
-    "Clones: raised for immutable args over 24,531 bytes; a token's args are at most 20+20+1+1+64+1+16 = 123 " +
-    "bytes (the shop caps name at 64 and symbol at 16 bytes)",
-  "ShareMallFactory.Create2EmptyBytecode":
-    "Create2.deploy is never called (Clones builds the proxy code itself, which is never empty)",
+  "ShopAdmin.CloneArgumentsTooLong":
+    "Clones.cloneWithImmutableArgs: raised for immutable args over 24,531 bytes; a token's args are at most " +
+    "20+20+1+1+64+1+16 = 123 bytes (createToken caps the name at 64 and the symbol at 16 bytes)",
+  "ShopAdmin.InsufficientBalance":
+    "Clones raises it when the cloner's balance is below the value sent to the clone; createToken always clones " +
+    "with value 0",
   "ShareMallFactory.InsufficientBalance":
     "Clones raises it when the factory's balance is below the value sent to the clone; the factory always " +
-    "clones with value 0",
+    "clones shops with value 0",
 };
+
+/** The deployed production contracts: the check fails if one of them has no artifact (a path changed). */
+const DEPLOYED: readonly string[] = [
+  "contracts/shop/Shop.sol:Shop",
+  "contracts/shop/ShopAdmin.sol:ShopAdmin",
+  "contracts/payouts/DividendToken.sol:DividendToken",
+  "contracts/factory/ShareMallFactory.sol:ShareMallFactory",
+];
 
 interface AbiInput {
   type: string;
@@ -111,8 +120,13 @@ async function loadArtifacts(): Promise<Artifact[]> {
   const artifacts: Artifact[] = [];
   for (const file of files) {
     const artifact = JSON.parse(await readFile(file, "utf8")) as Artifact;
-    if (Array.isArray(artifact.abi)) artifacts.push(artifact);
+    // Abstract contracts have no runtime code: their errors are the deployed contracts' that inherit them.
+    const deployed = (artifact.deployedBytecode ?? "0x").length > 2;
+    if (Array.isArray(artifact.abi) && deployed) artifacts.push(artifact);
   }
+  const found = new Set(artifacts.map((a) => `${a.sourceName}:${a.contractName}`));
+  const absent = DEPLOYED.filter((name) => !found.has(name));
+  if (absent.length > 0) throw new Error(`no artifact for ${absent.join(", ")}: update DEPLOYED in this script`);
   return artifacts;
 }
 

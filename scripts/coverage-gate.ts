@@ -12,6 +12,9 @@
  * Statements come from the printed "Coverage Report" table (Hardhat's LCOV has no statement records); it gives
  * percentages only, so a file's figure is the best of its runs, a lower bound of the union.
  *
+ * Every production source file must be in the report: `contracts/**\/*.sol` but `contracts/test/**` and the
+ * interfaces (`contracts/interfaces/**`, which have no executable lines), so a file added in a new folder cannot
+ * slip past the gate by never being instrumented.
  * Prints per-file lines and statements (with the uncovered lines) and the totals. Plain Node (type stripping).
  * Options (environment): COVERAGE_MIN (default 95), COVERAGE_DIR (default `coverage`).
  */
@@ -38,6 +41,17 @@ interface FileStatements {
 function isProduction(file: string): boolean {
   const p = file.split(path.sep).join("/").replace(/^\.\//, "");
   return p.startsWith("contracts/") && !p.startsWith("contracts/test/") && p.endsWith(".sol");
+}
+
+/** Production sources that must be in the report: everything under contracts/ but mocks and interfaces. */
+async function productionSources(): Promise<string[]> {
+  const dir = path.join(ROOT, "contracts");
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries
+    .filter((entry) => entry.isFile() && entry.name.endsWith(".sol"))
+    .map((entry) => path.relative(ROOT, path.join(entry.parentPath, entry.name)))
+    .filter((file) => isProduction(file) && !file.split(path.sep).join("/").startsWith("contracts/interfaces/"))
+    .sort();
 }
 
 /** Line hits per file: file -> line -> hits. */
@@ -167,6 +181,9 @@ async function main(): Promise<void> {
   const files = [...lcov.keys()].filter(isProduction).sort();
   if (files.length === 0) throw new Error("the LCOV report lists no file under contracts/ (outside contracts/test/)");
   const problems: string[] = [...consistency];
+  for (const source of await productionSources()) {
+    if (!lcov.has(source)) problems.push(`${source}: not in the coverage report (never instrumented)`);
+  }
   const width = Math.max(...files.map((f) => f.length), "Total".length) + 2;
   const header = `${"File".padEnd(width)}${"Lines".padStart(18)}${"Statements".padStart(14)}  Uncovered lines`;
   console.log(`Coverage of the production contracts (minimum ${MIN} % of lines and of statements per file):\n`);

@@ -1,6 +1,17 @@
 import { expect } from "chai";
-import { ZeroAddress, id } from "ethers";
-import { addShop, addToken, load, rulesWith, tokenParams, UTC_PLUS_8 } from "./fixture.js";
+import { getCreateAddress, ZeroAddress, id } from "ethers";
+import {
+  addShop,
+  addToken,
+  ADMIN_ROLE,
+  asShopAdmin,
+  load,
+  ONE,
+  rulesWith,
+  tokenParams,
+  UTC_PLUS_8,
+  WUYOU_RULES,
+} from "./fixture.js";
 
 describe("ShareMallFactory", () => {
   describe("constructor", () => {
@@ -41,16 +52,16 @@ describe("ShareMallFactory", () => {
       await expect(d.factory.connect(creator).createShop(params))
         .to.emit(d.factory, "ShopCreated")
         .withArgs(address, admin.address, creator.address, -5 * 3600, "Corner Store");
-      const shop = await d.ethers.getContractAt("Shop", address);
+      const shop = await d.ethers.getContractAt("IShop", address);
       expect(await d.factory.shopCount()).to.equal(countBefore + 1n);
       expect(await d.factory.shopAt(countBefore)).to.equal(address);
       expect(await d.factory.isShop(address)).to.equal(true);
       expect(await shop.factory()).to.equal(await d.factory.getAddress());
       expect(await shop.utcOffset()).to.equal(-5n * 3600n);
       expect(await shop.tokenCount()).to.equal(0n);
-      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
+      expect(await shop.hasRole(ADMIN_ROLE, admin.address)).to.equal(true);
       expect(await shop.hasRole(await shop.OPERATOR_ROLE(), operator.address)).to.equal(true);
-      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), creator.address)).to.equal(false);
+      expect(await shop.hasRole(ADMIN_ROLE, creator.address)).to.equal(false);
       expect(await shop.hasRole(await shop.OPERATOR_ROLE(), admin.address)).to.equal(false);
     });
 
@@ -59,7 +70,7 @@ describe("ShareMallFactory", () => {
       const [, , , admin] = d.signers;
       const params = { admin: admin.address, operator: ZeroAddress, utcOffset: 0, name: "" };
       const address = await d.factory.createShop.staticCall(params);
-      const shop = await d.ethers.getContractAt("Shop", address);
+      const shop = await d.ethers.getContractAt("IShop", address);
       await expect(d.factory.createShop(params))
         .to.emit(shop, "ShopInitialized")
         .withArgs(await d.factory.getAddress(), admin.address, 0);
@@ -71,7 +82,7 @@ describe("ShareMallFactory", () => {
       const params = { admin: admin.address, operator: ZeroAddress, utcOffset: UTC_PLUS_8, name: "No operator" };
       const address = await d.factory.createShop.staticCall(params);
       await d.factory.createShop(params);
-      const shop = await d.ethers.getContractAt("Shop", address);
+      const shop = await d.ethers.getContractAt("IShop", address);
       const role = await shop.OPERATOR_ROLE();
       for (const account of [admin, operator, d.admin, d.operator]) {
         expect(await shop.hasRole(role, account.address)).to.equal(false);
@@ -97,7 +108,7 @@ describe("ShareMallFactory", () => {
       for (const utcOffset of [min, max]) {
         const address = await d.factory.createShop.staticCall({ ...base, utcOffset });
         await d.factory.createShop({ ...base, utcOffset });
-        expect(await (await d.ethers.getContractAt("Shop", address)).utcOffset()).to.equal(BigInt(utcOffset));
+        expect(await (await d.ethers.getContractAt("IShop", address)).utcOffset()).to.equal(BigInt(utcOffset));
       }
       for (const utcOffset of [min - 1, max + 1]) {
         await expect(d.factory.createShop({ ...base, utcOffset }))
@@ -119,8 +130,8 @@ describe("ShareMallFactory", () => {
         .to.emit(d.factory, "ShopCreated")
         .withArgs(predicted, admin.address, creator.address, UTC_PLUS_8, "Branch");
       expect(await d.factory.isShop(predicted)).to.equal(true);
-      const shop = await d.ethers.getContractAt("Shop", predicted);
-      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), admin.address)).to.equal(true);
+      const shop = await d.ethers.getContractAt("IShop", predicted);
+      expect(await shop.hasRole(ADMIN_ROLE, admin.address)).to.equal(true);
     });
 
     it("reverts when the same creator reuses a salt, but another creator may use it", async () => {
@@ -183,29 +194,45 @@ describe("ShareMallFactory", () => {
       expect(await d.factory.shopTokens(tokenAddress)).to.deep.equal([]);
     });
 
-    it("deploys each token at predictTokenAddress and lists it under its shop", async () => {
+    it("deploys each token at predictTokenAddress(shop, i), the address of the shop's (i + 1)-th CREATE, and lists it under its shop", async () => {
       const d = await load();
       const shopAddress = await d.shop.getAddress();
-      expect(await d.token.getAddress()).to.equal(
-        await d.factory.predictTokenAddress(shopAddress, 0, "Wuyou Dividend Coin", "YDC", false),
-      );
+      expect(await d.token.getAddress()).to.equal(await d.factory.predictTokenAddress(shopAddress, 0));
+      expect(await d.token.getAddress()).to.equal(getCreateAddress({ from: shopAddress, nonce: 1 }));
       const params = tokenParams(rulesWith({ dividendBps: 500n }), {
         name: "Mall",
         symbol: "MALL",
         transferable: true,
       });
-      const predicted = await d.factory.predictTokenAddress(shopAddress, 1, "Mall", "MALL", true);
-      // Any other argument gives another address.
-      expect(predicted).to.not.equal(await d.factory.predictTokenAddress(shopAddress, 1, "Mall", "MALL", false));
-      expect(predicted).to.not.equal(await d.factory.predictTokenAddress(shopAddress, 2, "Mall", "MALL", true));
+      const predicted = await d.factory.predictTokenAddress(shopAddress, 1);
+      expect(predicted).to.equal(getCreateAddress({ from: shopAddress, nonce: 2 }));
+      expect(await d.ethers.provider.getCode(predicted)).to.equal("0x");
       await expect(d.shop.createToken(params)).to.emit(d.factory, "TokenDeployed").withArgs(shopAddress, predicted, 1);
       expect(await d.factory.shopOfToken(predicted)).to.equal(shopAddress);
       expect(await d.factory.shopTokens(shopAddress)).to.deep.equal([await d.token.getAddress(), predicted]);
       expect(await d.shop.tokens()).to.deep.equal([await d.token.getAddress(), predicted]);
+      expect((await d.shop.tokenConfig(1)).token).to.equal(predicted);
       const token = await d.ethers.getContractAt("DividendToken", predicted);
       expect(await token.shop()).to.equal(shopAddress);
       expect(await token.factory()).to.equal(await d.factory.getAddress());
       expect(await token.transferable()).to.equal(true);
+      expect(await token.name()).to.equal("Mall");
+    });
+
+    it("predictTokenAddress is pure: it depends on the shop and index only, covers indices 0 to 7, and reverts FactoryIndexOutOfRange from 8", async () => {
+      const d = await load();
+      const shop = d.signers[9].address;
+      for (let i = 0; i < 8; i++) {
+        expect(await d.factory.predictTokenAddress(shop, i)).to.equal(getCreateAddress({ from: shop, nonce: i + 1 }));
+      }
+      for (const i of [8n, 9n, (1n << 256n) - 1n]) {
+        await expect(d.factory.predictTokenAddress(shop, i))
+          .to.be.revertedWithCustomError(d.factory, "FactoryIndexOutOfRange")
+          .withArgs(i, 8n);
+      }
+      // The eighth token of a shop lands where predicted too.
+      for (let i = 1; i < 8; i++) await addToken(d, tokenParams(rulesWith({ dividendBps: 0n }), { symbol: `T${i}` }));
+      expect((await d.shop.tokens())[7]).to.equal(await d.factory.predictTokenAddress(await d.shop.getAddress(), 7));
     });
 
     it("keeps the tokens of two shops apart", async () => {
@@ -219,35 +246,75 @@ describe("ShareMallFactory", () => {
     });
   });
 
-  describe("deployToken", () => {
-    it("reverts FactoryNotShop for any caller that is not a shop, the shop admin included", async () => {
+  describe("registerToken", () => {
+    it("reverts FactoryNotShop for any caller that is not a shop of the factory: the shop's admin, its operator, a token, a stranger", async () => {
       const d = await load();
       const [admin, operator, , stranger] = d.signers;
+      const token = await d.token.getAddress();
       for (const caller of [admin, operator, stranger]) {
-        await expect(d.factory.connect(caller).deployToken(1, "Fake", "FAKE", true))
+        await expect(d.factory.connect(caller).registerToken(0, token))
           .to.be.revertedWithCustomError(d.factory, "FactoryNotShop")
           .withArgs(caller.address);
       }
+      await d.helpers.setBalance(token, ONE);
+      const asToken = await d.ethers.getImpersonatedSigner(token);
+      await expect(d.factory.connect(asToken).registerToken(0, token))
+        .to.be.revertedWithCustomError(d.factory, "FactoryNotShop")
+        .withArgs(token);
+      await d.helpers.stopImpersonatingAccount(token);
+    });
+
+    it("reverts FactoryUnexpectedToken when a shop registers another address than its next CREATE's, or one without code", async () => {
+      const d = await load();
+      const shopAddress = await d.shop.getAddress();
+      await d.helpers.setBalance(shopAddress, ONE);
+      const asShop = await d.ethers.getImpersonatedSigner(shopAddress);
+      const expected0 = await d.factory.predictTokenAddress(shopAddress, 0);
+      const expected1 = await d.factory.predictTokenAddress(shopAddress, 1);
+      const other = await addShop(d, d.admin, d.operator);
+      const { token: foreign } = await addToken(d, tokenParams(WUYOU_RULES), other);
+      const foreignAddress = await foreign.getAddress();
+      // Another shop's token, an account without code, the right address before the token exists.
+      for (const [index, token, expected] of [
+        [0n, foreignAddress, expected0],
+        [1n, d.signers[9].address, expected1],
+        [1n, expected1, expected1],
+        [1n, await d.token.getAddress(), expected1],
+      ] as const) {
+        await expect(d.factory.connect(asShop).registerToken(index, token))
+          .to.be.revertedWithCustomError(d.factory, "FactoryUnexpectedToken")
+          .withArgs(token, expected);
+      }
+      await expect(d.factory.connect(asShop).registerToken(8, expected1))
+        .to.be.revertedWithCustomError(d.factory, "FactoryIndexOutOfRange")
+        .withArgs(8n, 8n);
+      await d.helpers.stopImpersonatingAccount(shopAddress);
+      expect(await d.factory.shopOfToken(foreignAddress)).to.equal(await other.getAddress());
+      expect(await d.factory.shopOfToken(expected1)).to.equal(ZeroAddress);
     });
   });
 
   describe("implementations", () => {
-    it("the shop implementation cannot be initialised", async () => {
+    it("the shop implementation cannot be initialised (its constructor disabled initialisers for both modules' storage)", async () => {
       const d = await load();
-      const impl = await d.ethers.getContractAt("Shop", await d.factory.shopImplementation());
+      const impl = await d.ethers.getContractAt("IShop", await d.factory.shopImplementation());
+      // InvalidInitialization is raised by the admin module and is not in IShop's ABI: decode it with ShopAdmin's.
+      const admin = await asShopAdmin(d);
       await expect(impl.initialize(d.admin.address, d.operator.address, 0)).to.be.revertedWithCustomError(
-        d.shop,
+        admin,
         "InvalidInitialization",
       );
+      expect(await impl.hasRole(ADMIN_ROLE, d.admin.address)).to.equal(false);
     });
 
     it("a shop clone cannot be initialised again", async () => {
       const d = await load();
       const [, , , attacker] = d.signers;
+      const admin = await asShopAdmin(d);
       await expect(
         d.shop.connect(attacker).initialize(attacker.address, attacker.address, 0),
-      ).to.be.revertedWithCustomError(d.shop, "InvalidInitialization");
-      expect(await d.shop.hasRole(await d.shop.DEFAULT_ADMIN_ROLE(), attacker.address)).to.equal(false);
+      ).to.be.revertedWithCustomError(admin, "InvalidInitialization");
+      expect(await d.shop.hasRole(ADMIN_ROLE, attacker.address)).to.equal(false);
     });
 
     it("the token implementation rejects use with DividendTokenNotAClone", async () => {
@@ -257,9 +324,15 @@ describe("ShareMallFactory", () => {
       await expect(impl.factory()).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
       await expect(impl.name()).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
       await expect(impl.transferable()).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
-      await expect(impl.mint(d.admin.address, 1)).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
-      await expect(impl.distribute(0, 1)).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
-      await expect(impl.depositEscrow({ value: 1 })).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
+      await expect(impl.mintOrder(d.admin.address, 1, ZeroAddress, 0, 0)).to.be.revertedWithCustomError(
+        d.token,
+        "DividendTokenNotAClone",
+      );
+      await expect(impl.mintBatch([1n], 0)).to.be.revertedWithCustomError(d.token, "DividendTokenNotAClone");
+      await expect(impl.distribute(0, 1, { value: 1 })).to.be.revertedWithCustomError(
+        d.token,
+        "DividendTokenNotAClone",
+      );
       await expect(impl.claimFor(d.admin.address, d.admin.address)).to.be.revertedWithCustomError(
         d.token,
         "DividendTokenNotAClone",

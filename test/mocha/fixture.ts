@@ -1,10 +1,15 @@
 import type { TokenRules } from "../../sdk/src/index.js";
 import { network } from "hardhat";
+import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { AbiCoder, id, keccak256, TypedDataEncoder, ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { NetworkConnection } from "hardhat/types/network";
-import type { DividendToken, IShop, ShareMallFactory } from "../../types/ethers-contracts/index.js";
+import type { DividendToken, IShop, ShareMallFactory, ShopAdmin } from "../../types/ethers-contracts/index.js";
+import type { IShopBase } from "../../types/ethers-contracts/interfaces/IShop.js";
+
+/** The struct types of a shop's ABI (orders, receipts, rules, token params). */
+export type { IShopBase };
 
 /** China Standard Time, the Wuyou Tea shop's clock. */
 export const UTC_PLUS_8 = 8 * 3600;
@@ -123,6 +128,20 @@ export async function load(rules: Rules = WUYOU_RULES, options: DeployOptions = 
   return connection.networkHelpers.loadFixture(fixture);
 }
 
+/**
+ * The admin role (OpenZeppelin's `DEFAULT_ADMIN_ROLE`, 0x00). `IShop`'s ABI does not list the
+ * `DEFAULT_ADMIN_ROLE()` getter (IAccessControl does not declare it), though a clone answers it.
+ */
+export const ADMIN_ROLE = "0x" + "00".repeat(32);
+
+/**
+ * `shop` seen through `ShopAdmin`'s own ABI: for what a clone answers or raises that `IShop`'s ABI does not list
+ * (`DEFAULT_ADMIN_ROLE()`, `supportsInterface`, OpenZeppelin's `InvalidInitialization` and `Initialized`).
+ */
+export async function asShopAdmin(d: Deployment, shop: IShop = d.shop): Promise<ShopAdmin> {
+  return (await d.ethers.getContractAt("ShopAdmin", await shop.getAddress())) as unknown as ShopAdmin;
+}
+
 // ------------------------------------------------------------------ Rules and orders
 
 /** `WUYOU_RULES` with some fields replaced. */
@@ -160,12 +179,12 @@ export function order(
   amount: bigint,
   referrer: string = ZeroAddress,
   orderId: bigint = orderIdOf(label),
-): IShop.OrderStruct {
+): IShopBase.OrderStruct {
   return { orderId, orderHash: hashOf(label), customer, amount, referrer };
 }
 
 /** Rules as returned by the contract, as plain bigints. */
-export function rulesOf(rules: IShop.TokenRulesStructOutput): Rules {
+export function rulesOf(rules: IShopBase.TokenRulesStructOutput): Rules {
   return {
     spendPerToken: rules.spendPerToken,
     minFirstOrder: rules.minFirstOrder,
@@ -265,15 +284,15 @@ export async function nextDay(
 /** Token params with defaults for the fields a test does not care about. */
 export function tokenParams(
   rules: Rules,
-  overrides: Partial<Omit<IShop.TokenParamsStruct, "rules">> = {},
-): IShop.TokenParamsStruct {
+  overrides: Partial<Omit<IShopBase.TokenParamsStruct, "rules">> = {},
+): IShopBase.TokenParamsStruct {
   return { name: "Mall Token", symbol: "MALL", transferable: false, noticePeriod: 0, ...overrides, rules };
 }
 
 /** Creates token `params` in `shop` (as its admin) and returns it with its index. */
 export async function addToken(
   d: Deployment,
-  params: IShop.TokenParamsStruct,
+  params: IShopBase.TokenParamsStruct,
   shop: IShop = d.shop,
   admin: HardhatEthersSigner = d.admin,
 ): Promise<{ index: bigint; token: DividendToken }> {
@@ -305,14 +324,19 @@ export async function addShop(
 /**
  * The minting rules of one token, applied order by order in TypeScript: consumption, the referrer's share and the
  * one-token-per-N referral bonus (one level only), the `maxSupply` cap, or the 2^96 - 1 supply limit of an uncapped
- * token (consumption first, then promotion), and the management pool allowance: `floor(rule-minted × poolNum /
- * poolDen)` less what the pool minted (computed from the totals, as the shop does). Tests compare the chain with it.
+ * token (consumption first, then promotion), and the management pool allowance as the shop computes it: a
+ * checkpoint (`base` token-wei left at supply `mark`) plus `floor((supply - mark) × poolNum / poolDen)`. A pool mint
+ * and a change of the pool ratio move the checkpoint, so the allowance is floored once per checkpoint segment.
+ * Tests compare the chain with it.
  */
 export class MintModel {
   supply = 0n;
   /** Token-wei minted by the rules (consumption and promotion), and by the pool. */
   ruleMinted = 0n;
   poolMinted = 0n;
+  /** The pool checkpoint: allowance `base` left at supply `mark`. */
+  base = 0n;
+  mark = 0n;
   readonly balances = new Map<string, bigint>();
   readonly referrerOf = new Map<string, string>();
   readonly known = new Set<string>();
@@ -324,9 +348,10 @@ export class MintModel {
     return this.balances.get(holder) ?? 0n;
   }
 
-  /** The pool allowance now (one ratio for the token's whole life). */
+  /** The pool allowance now: the checkpoint plus the ratio of what the rules minted since. */
   get allowance(): bigint {
-    return poolShareOf(this.ruleMinted, this.rules) - this.poolMinted;
+    if (this.rules.poolDen === 0n) return this.base;
+    return this.base + ((this.supply - this.mark) * this.rules.poolNum) / this.rules.poolDen;
   }
 
   /**
@@ -360,11 +385,23 @@ export class MintModel {
     return this.allowance - before;
   }
 
-  /** A pool mint. */
+  /** A pool mint: the checkpoint moves to the supply after it, with the rest of the allowance. */
   poolMint(to: string, amount: bigint): void {
+    const left = this.allowance - amount;
     this.poolMinted += amount;
     this.supply += amount;
     this.credit(to, amount);
+    this.base = left;
+    this.mark = this.supply;
+  }
+
+  /** New rules in force (a change applied): a new pool ratio first checkpoints the allowance of the old one. */
+  setRules(rules: Rules): void {
+    if (rules.poolNum !== this.rules.poolNum || rules.poolDen !== this.rules.poolDen) {
+      this.base = this.allowance;
+      this.mark = this.supply;
+    }
+    this.rules = rules;
   }
 
   private cap(amount: bigint): bigint {
@@ -402,7 +439,7 @@ export async function signedReceipt(
   signer: HardhatEthersSigner,
   fields: { customer: string; amount: bigint; orderHash: string; referrer?: string; orderId?: bigint },
   shop: IShop = d.shop,
-): Promise<{ receipt: IShop.ReceiptStruct; signature: string; digest: string }> {
+): Promise<{ receipt: IShopBase.ReceiptStruct; signature: string; digest: string }> {
   const verifyingContract = await shop.getAddress();
   const chainId = (await d.ethers.provider.getNetwork()).chainId;
   const receipt = {
@@ -433,4 +470,214 @@ export function batchLeaf(
     [orderId, orderHash, customer, amount, referrer],
   );
   return keccak256(keccak256(encoded));
+}
+
+/** The leaf encoding of a Merkle batch, as OpenZeppelin's StandardMerkleTree takes it. */
+export const LEAF_ENCODING = ["uint256", "bytes32", "address", "uint256", "address"];
+
+/** One order of a Merkle batch, before it is given its order id. */
+export interface BatchOrder {
+  orderHash: string;
+  customer: string;
+  amount: bigint;
+  referrer?: string;
+}
+
+/** One leaf of an anchored batch: an order with its order id (`firstOrderId + index`). */
+export interface Leaf {
+  orderId: bigint;
+  orderHash: string;
+  customer: string;
+  amount: bigint;
+  referrer: string;
+}
+
+/** A Merkle batch as the operator builds it off chain. */
+export interface Tree {
+  root: string;
+  firstOrderId: bigint;
+  orderCount: bigint;
+  totalRevenue: bigint;
+  leaves: Leaf[];
+  /** The proof of leaf `i`. */
+  proof: (i: number) => string[];
+}
+
+/** The StandardMerkleTree of `orders` with consecutive order ids from `firstOrderId` (fresh ids by default). */
+export function merkleBatch(orders: BatchOrder[], firstOrderId: bigint = nextOrderIds(orders.length)): Tree {
+  const leaves = orders.map((o, i) => ({
+    orderId: firstOrderId + BigInt(i),
+    orderHash: o.orderHash,
+    customer: o.customer,
+    amount: o.amount,
+    referrer: o.referrer ?? ZeroAddress,
+  }));
+  const tree = StandardMerkleTree.of(
+    leaves.map((l) => [l.orderId, l.orderHash, l.customer, l.amount, l.referrer]),
+    LEAF_ENCODING,
+  );
+  return {
+    root: tree.root,
+    firstOrderId,
+    orderCount: BigInt(leaves.length),
+    totalRevenue: leaves.reduce((sum, l) => sum + l.amount, 0n),
+    leaves,
+    proof: (i) => tree.getProof(i),
+  };
+}
+
+/** Anchors `tree` in `shop` as its operator, with the tree's own revenue unless given. */
+export async function anchorTree(
+  d: Deployment,
+  tree: Tree,
+  revenue: bigint = tree.totalRevenue,
+  shop: IShop = d.shop,
+  operator: HardhatEthersSigner = d.operator,
+) {
+  return shop.connect(operator).anchorBatch(tree.root, tree.firstOrderId, tree.orderCount, revenue);
+}
+
+/** Mints leaf `i` of `tree` as `from` (the operator by default, on the customer's behalf). */
+export async function mintLeaf(
+  d: Deployment,
+  tree: Tree,
+  i: number,
+  from: HardhatEthersSigner = d.operator,
+  shop: IShop = d.shop,
+) {
+  const l = tree.leaves[i];
+  return shop
+    .connect(from)
+    .mintFromBatch(tree.root, l.orderId, l.orderHash, l.customer, l.amount, l.referrer, tree.proof(i));
+}
+
+// ------------------------------------------------------------------ Views as plain values
+
+/** `tokenDay(i, day)` as a plain object. */
+export interface TokenDayView {
+  revenue: bigint;
+  dividendBps: bigint;
+  owed: bigint;
+  escrowed: bigint;
+  escrowReleased: boolean;
+  settled: boolean;
+}
+
+/** Token `tokenIndex`'s entry for `day`, as a plain object. */
+export async function tokenDayOf(shop: IShop, tokenIndex: number | bigint, day: bigint): Promise<TokenDayView> {
+  const t = await shop.tokenDay(tokenIndex, day);
+  return {
+    revenue: t.revenue,
+    dividendBps: t.dividendBps,
+    owed: t.owed,
+    escrowed: t.escrowed,
+    escrowReleased: t.escrowReleased,
+    settled: t.settled,
+  };
+}
+
+/** A token-day entry with the fields a test does not name at their empty values. */
+export function tokenDayWith(fields: Partial<TokenDayView>): TokenDayView {
+  return {
+    revenue: 0n,
+    dividendBps: 0n,
+    owed: 0n,
+    escrowed: 0n,
+    escrowReleased: false,
+    settled: false,
+    ...fields,
+  };
+}
+
+/** `unsettledDays(start, limit)` as [day, owed, unfunded] triples. */
+export async function unsettledOf(shop: IShop, start: bigint = 0n, limit: bigint = 1000n): Promise<bigint[][]> {
+  return (await shop.unsettledDays(start, limit)).map((u) => [u.day, u.owed, u.unfunded]);
+}
+
+/** Rules with every field zero, as `pendingRules` returns them when nothing is pending. */
+export const ZERO_RULES: Rules = {
+  spendPerToken: 0n,
+  minFirstOrder: 0n,
+  referralsPerToken: 0n,
+  dividendBps: 0n,
+  referralBps: 0n,
+  maxSupply: 0n,
+  poolNum: 0n,
+  poolDen: 0n,
+};
+
+// ------------------------------------------------------------------ A model of the token's dividend accounting
+
+const MOD_160 = 1n << 160n;
+
+/**
+ * The dividend ledger of one token as `DividendMath` defines it, in exact bigints: the per-share accumulator (wei
+ * per token-wei, scaled by 2^64, modulo 2^160), each holder's balance and correction (modulo 2^160), the rollover
+ * of distributions that found no holders and the rounding carry. A holder's claimable is
+ * `((balance × accumulator − correction) mod 2^160) >> 64`; a balance change of x adds x × accumulator to the
+ * correction, a claim of w adds w × 2^64. Tests replay the chain's mints, transfers, distributions and claims on it.
+ */
+export class DividendModel {
+  accumulator = 0n;
+  epoch = 0n;
+  rollover = 0n;
+  carry = 0n;
+  supply = 0n;
+  readonly balances = new Map<string, bigint>();
+  readonly corrections = new Map<string, bigint>();
+
+  balanceOf(holder: string): bigint {
+    return this.balances.get(holder) ?? 0n;
+  }
+
+  claimable(holder: string): bigint {
+    const c = this.corrections.get(holder) ?? 0n;
+    return ((((this.balanceOf(holder) * this.accumulator - c) % MOD_160) + MOD_160) % MOD_160) >> 64n;
+  }
+
+  /** What `dividendState()` returns: (accumulator, epoch, rollover + carry). */
+  get state(): [bigint, bigint, bigint] {
+    return [this.accumulator, this.epoch, this.rollover + this.carry];
+  }
+
+  mint(holder: string, amount: bigint): void {
+    this.move(holder, amount);
+    this.supply += amount;
+  }
+
+  transfer(from: string, to: string, amount: bigint): void {
+    this.move(from, -amount);
+    this.move(to, amount);
+  }
+
+  /** A claim: returns the wei paid. */
+  claim(holder: string): bigint {
+    const amount = this.claimable(holder);
+    this.corrections.set(holder, ((this.corrections.get(holder) ?? 0n) + (amount << 64n)) % MOD_160);
+    return amount;
+  }
+
+  /** A distribution of `amount` wei: returns the total it paid out with what was carried, and whether it rolled. */
+  distribute(amount: bigint): { total: bigint; rolled: boolean } {
+    const total = amount + this.rollover + this.carry;
+    const delta = this.supply === 0n ? 0n : (total << 64n) / this.supply;
+    if (delta === 0n) {
+      this.rollover = total;
+      this.carry = 0n;
+      return { total, rolled: true };
+    }
+    this.accumulator = (this.accumulator + delta) % MOD_160;
+    const scaled = delta * this.supply;
+    const allotted = (scaled >> 64n) + (scaled % (1n << 64n) === 0n ? 0n : 1n);
+    this.rollover = 0n;
+    this.carry = total - allotted;
+    this.epoch += 1n;
+    return { total, rolled: false };
+  }
+
+  private move(holder: string, amount: bigint): void {
+    this.balances.set(holder, this.balanceOf(holder) + amount);
+    const c = (this.corrections.get(holder) ?? 0n) + amount * this.accumulator;
+    this.corrections.set(holder, ((c % MOD_160) + MOD_160) % MOD_160);
+  }
 }

@@ -2,20 +2,27 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
+  addShop,
   addToken,
-  batchLeaf,
+  anchorTree,
   consumptionOf,
   dividendOf,
   escrowOf,
   hashOf,
   load,
+  merkleBatch,
+  mintLeaf,
   nextDay,
+  nextOrderIds,
   ONE,
   order,
+  orderIdOf,
   owedOf,
   referralShareOf,
   rulesWith,
   signedReceipt,
+  tokenDayOf,
+  tokenDayWith,
   tokenParams,
   WUYOU_RULES,
   type Deployment,
@@ -26,68 +33,59 @@ const RECORDED = 0;
 const RECEIPT = 1;
 const CHECKOUT = 2;
 const MERKLE_BATCH = 3;
+/** Largest revenue of one token-day: 2^104 - 1 wei. */
+const MAX_DAY_REVENUE = (1n << 104n) - 1n;
+const UINT96_MAX = (1n << 96n) - 1n;
 
 /**
- * One order-intake path, for a given customer. `prepare` runs first (it may count revenue: a Merkle batch counts its
- * revenue when anchored), then `count` counts the order hash for the customer. `path` is the OrderCounted path.
+ * One operator path (recorded, receipt or Merkle batch leaf), counting an order with a given order id. `prepare`
+ * runs first (a Merkle batch anchors its one-leaf tree, which counts the revenue), then `count` counts the order.
  */
-interface Path {
+interface IdPath {
   path: number;
-  prepare?: (d: Deployment, label: string, amount: bigint, customer: HardhatEthersSigner) => Promise<unknown>;
-  count: (d: Deployment, label: string, amount: bigint, customer: HardhatEthersSigner) => Promise<unknown>;
+  prepare?: (
+    d: Deployment,
+    id: bigint,
+    label: string,
+    amount: bigint,
+    customer: HardhatEthersSigner,
+  ) => Promise<unknown>;
+  count: (d: Deployment, id: bigint, label: string, amount: bigint, customer: HardhatEthersSigner) => Promise<unknown>;
 }
-const PATHS: Record<string, Path> = {
+
+/** A one-leaf batch of the order, its root the leaf itself. */
+function oneLeaf(id: bigint, label: string, amount: bigint, customer: HardhatEthersSigner) {
+  return merkleBatch([{ orderHash: hashOf(label), customer: customer.address, amount }], id);
+}
+
+const ID_PATHS: Record<string, IdPath> = {
   recordOrder: {
     path: RECORDED,
-    count: async (d, label, amount, customer) =>
-      d.shop.connect(d.operator).recordOrder(order(label, customer.address, amount)),
-  },
-  recordOrders: {
-    path: RECORDED,
-    count: async (d, label, amount, customer) =>
-      d.shop.connect(d.operator).recordOrders([order(label, customer.address, amount)]),
-  },
-  checkout: {
-    path: CHECKOUT,
-    count: async (d, label, amount, customer) =>
-      d.shop.connect(customer).checkout(hashOf(label), ZeroAddress, { value: amount }),
+    count: async (d, id, label, amount, customer) =>
+      d.shop.connect(d.operator).recordOrder(order(label, customer.address, amount, ZeroAddress, id)),
   },
   redeemReceipt: {
     path: RECEIPT,
-    count: async (d, label, amount, customer) => {
+    count: async (d, id, label, amount, customer) => {
       const { receipt, signature } = await signedReceipt(d, d.operator, {
         customer: customer.address,
         amount,
         orderHash: hashOf(label),
+        orderId: id,
       });
       return d.shop.connect(customer).redeemReceipt(receipt, d.operator.address, signature);
     },
   },
   mintFromBatch: {
     path: MERKLE_BATCH,
-    // A one-leaf tree: its root is the leaf and the proof is empty. The customer mints its own leaf.
-    prepare: async (d, label, amount, customer) =>
-      d.shop
-        .connect(d.operator)
-        .anchorBatch(batchLeaf(0n, hashOf(label), customer.address, amount, ZeroAddress), 1, amount),
-    count: async (d, label, amount, customer) =>
-      d.shop
-        .connect(customer)
-        .mintFromBatch(
-          batchLeaf(0n, hashOf(label), customer.address, amount, ZeroAddress),
-          0,
-          hashOf(label),
-          customer.address,
-          amount,
-          ZeroAddress,
-          [],
-        ),
+    prepare: async (d, id, label, amount, customer) => anchorTree(d, oneLeaf(id, label, amount, customer)),
+    count: async (d, id, label, amount, customer) => mintLeaf(d, oneLeaf(id, label, amount, customer), 0, customer),
   },
 };
 
 describe("Shop orders", () => {
   describe("recordOrder (path 1)", () => {
-    it("counts the amount as the day's revenue and emits OrderCounted", async () => {
+    it("counts the amount as the day's revenue, marks the order id used and emits OrderCounted with the id", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
@@ -97,22 +95,26 @@ describe("Shop orders", () => {
       const daysBefore = await d.shop.revenueDayCount();
       await expect(d.shop.connect(d.operator).recordOrder(order("a1", alice.address, a1)))
         .to.emit(d.shop, "OrderCounted")
-        .withArgs(hashOf("a1"), alice.address, day, RECORDED, a1);
+        .withArgs(hashOf("a1"), alice.address, day, orderIdOf("a1"), RECORDED, a1);
       await d.shop.connect(d.operator).recordOrder(order("a2", bob.address, a2));
       const record = await d.shop.dayRecord(day);
       expect(record.revenue).to.equal(a1 + a2);
       expect(record.orderCount).to.equal(2n);
       expect(record.settled).to.equal(false);
-      expect(await d.shop.isOrderCounted(hashOf("a1"), alice.address)).to.equal(true);
-      expect(await d.shop.isOrderCounted(hashOf("a2"), bob.address)).to.equal(true);
-      expect(await d.shop.isOrderCounted(hashOf("a3"), alice.address)).to.equal(false);
-      // An order hash counts for its customer only.
-      expect(await d.shop.isOrderCounted(hashOf("a1"), bob.address)).to.equal(false);
+      expect(await d.shop.isOrderIdUsed(orderIdOf("a1"))).to.equal(true);
+      expect(await d.shop.isOrderIdUsed(orderIdOf("a2"))).to.equal(true);
+      expect(await d.shop.isOrderIdUsed(orderIdOf("a3"))).to.equal(false);
+      // A recorded order is not a checkout: the checkout view knows nothing of it.
+      expect(await d.shop.isCheckoutCounted(hashOf("a1"), alice.address)).to.equal(false);
       // One revenue day, however many orders.
       expect(await d.shop.revenueDayCount()).to.equal(daysBefore + 1n);
-      const [owed, escrowed] = await d.shop.tokenDay(0, day);
-      expect(owed).to.equal(owedOf([a1, a2], WUYOU_RULES));
-      expect(escrowed).to.equal(0n);
+      expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
+        tokenDayWith({
+          revenue: a1 + a2,
+          dividendBps: WUYOU_RULES.dividendBps,
+          owed: owedOf([a1, a2], WUYOU_RULES),
+        }),
+      );
     });
 
     it("counts orders of another day in that day's record", async () => {
@@ -122,17 +124,22 @@ describe("Shop orders", () => {
       await d.shop.connect(d.operator).recordOrder(order("d1", alice.address, 100n));
       const day2 = await nextDay(d.helpers);
       await d.shop.connect(d.operator).recordOrder(order("d2", alice.address, 250n));
-      expect((await d.shop.dayRecord(day1)).revenue).to.equal(100n);
-      expect((await d.shop.dayRecord(day2)).revenue).to.equal(250n);
-      expect((await d.shop.dayRecord(day2)).orderCount).to.equal(1n);
+      expect(await d.shop.dayRecord(day1)).to.deep.equal([100n, 1n, false]);
+      expect(await d.shop.dayRecord(day2)).to.deep.equal([250n, 1n, false]);
     });
 
-    it("reverts ShopInvalidOrderHash, ShopInvalidCustomer and ShopInvalidAmount", async () => {
+    it("reverts ShopInvalidOrderHash, ShopInvalidCustomer, ShopInvalidAmount and ShopInvalidOrderId(0), marking nothing", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const op = d.shop.connect(d.operator);
       await expect(
-        op.recordOrder({ orderHash: ZeroHash, customer: alice.address, amount: 1n, referrer: ZeroAddress }),
+        op.recordOrder({
+          orderId: 7n,
+          orderHash: ZeroHash,
+          customer: alice.address,
+          amount: 1n,
+          referrer: ZeroAddress,
+        }),
       ).to.be.revertedWithCustomError(d.shop, "ShopInvalidOrderHash");
       await expect(op.recordOrder(order("c", ZeroAddress, 1n)))
         .to.be.revertedWithCustomError(d.shop, "ShopInvalidCustomer")
@@ -140,13 +147,49 @@ describe("Shop orders", () => {
       await expect(op.recordOrder(order("z", alice.address, 0n)))
         .to.be.revertedWithCustomError(d.shop, "ShopInvalidAmount")
         .withArgs(hashOf("z"), 0n);
-      expect(await d.shop.isOrderCounted(hashOf("c"), ZeroAddress)).to.equal(false);
-      expect(await d.shop.isOrderCounted(hashOf("z"), alice.address)).to.equal(false);
+      await expect(op.recordOrder(order("no-id", alice.address, 1n, ZeroAddress, 0n)))
+        .to.be.revertedWithCustomError(d.shop, "ShopInvalidOrderId")
+        .withArgs(0n);
+      for (const id of [7n, orderIdOf("c"), orderIdOf("z"), 0n]) expect(await d.shop.isOrderIdUsed(id)).to.equal(false);
+      expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(0n);
+    });
+
+    it("reverts ShopOrderIdUsed for an order id that counted already, whatever its hash, customer and amount", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      const id = orderIdOf("first");
+      await d.shop.connect(d.operator).recordOrder(order("first", alice.address, ONE));
+      const record = await d.shop.dayRecord(await d.shop.today());
+      const supply = await d.token.totalSupply();
+      for (const again of [
+        order("first", alice.address, ONE),
+        order("another hash", alice.address, 2n * ONE, ZeroAddress, id),
+        order("first", bob.address, 5n, ZeroAddress, id),
+      ]) {
+        await expect(d.shop.connect(d.operator).recordOrder(again))
+          .to.be.revertedWithCustomError(d.shop, "ShopOrderIdUsed")
+          .withArgs(id);
+      }
+      expect(await d.shop.dayRecord(await d.shop.today())).to.deep.equal(record);
+      expect(await d.token.totalSupply()).to.equal(supply);
+      expect(await d.token.balanceOf(bob.address)).to.equal(0n);
+    });
+
+    it("dedupes by order id, not by hash: the same hash and customer under a new id is another order and counts", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const amount = WUYOU_RULES.spendPerToken;
+      const [first, second] = [nextOrderIds(1), nextOrderIds(1)];
+      await d.shop.connect(d.operator).recordOrder(order("reorder", alice.address, amount, ZeroAddress, first));
+      await expect(d.shop.connect(d.operator).recordOrder(order("reorder", alice.address, amount, ZeroAddress, second)))
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("reorder"), alice.address, await d.shop.today(), second, RECORDED, amount);
+      expect(await d.token.balanceOf(alice.address)).to.equal(2n * ONE);
     });
   });
 
   describe("recordOrders (path 1, batch)", () => {
-    it("counts every order of the batch in one day record", async () => {
+    it("counts every order of the batch in one day record, each OrderCounted with its id", async () => {
       const d = await load();
       const [, , , alice, bob, carol] = d.signers;
       const day = await nextDay(d.helpers);
@@ -159,13 +202,16 @@ describe("Shop orders", () => {
       const amounts = batch.map((o) => BigInt(o.amount));
       const tx = d.shop.connect(d.operator).recordOrders(batch);
       for (const o of batch) {
-        await expect(tx).to.emit(d.shop, "OrderCounted").withArgs(o.orderHash, o.customer, day, RECORDED, o.amount);
+        await expect(tx)
+          .to.emit(d.shop, "OrderCounted")
+          .withArgs(o.orderHash, o.customer, day, o.orderId, RECORDED, o.amount);
       }
+      await expect(tx).to.not.emit(d.shop, "OrderSkipped");
       const record = await d.shop.dayRecord(day);
       expect(record.revenue).to.equal(amounts.reduce((a, b) => a + b, 0n));
       expect(record.orderCount).to.equal(BigInt(batch.length));
-      expect((await d.shop.tokenDay(0, day))[0]).to.equal(owedOf(amounts, WUYOU_RULES));
-      for (const o of batch) expect(await d.shop.isOrderCounted(o.orderHash, o.customer)).to.equal(true);
+      expect((await d.shop.tokenDay(0, day)).owed).to.equal(owedOf(amounts, WUYOU_RULES));
+      for (const o of batch) expect(await d.shop.isOrderIdUsed(o.orderId)).to.equal(true);
     });
 
     it("reverts ShopEmptyBatch for an empty batch", async () => {
@@ -173,59 +219,249 @@ describe("Shop orders", () => {
       await expect(d.shop.connect(d.operator).recordOrders([])).to.be.revertedWithCustomError(d.shop, "ShopEmptyBatch");
     });
 
-    it("is all or nothing: a duplicate inside the batch reverts it whole", async () => {
+    it("skips an order whose id counted on chain with OrderSkipped and counts the rest (v1 reverted the whole batch)", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol] = d.signers;
+      const day = await nextDay(d.helpers);
+      await d.shop.connect(d.operator).recordOrder(order("early", alice.address, ONE));
+      const batch = [
+        order("k1", bob.address, 2n * ONE),
+        order("late copy", carol.address, 5n * ONE, ZeroAddress, orderIdOf("early")),
+        order("k3", carol.address, 3n * ONE),
+      ];
+      const tx = d.shop.connect(d.operator).recordOrders(batch);
+      await expect(tx).to.emit(d.shop, "OrderSkipped").withArgs(orderIdOf("early"), hashOf("late copy"), carol.address);
+      await expect(tx)
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("k1"), bob.address, day, orderIdOf("k1"), RECORDED, 2n * ONE);
+      await expect(tx)
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("k3"), carol.address, day, orderIdOf("k3"), RECORDED, 3n * ONE);
+      expect(await d.shop.dayRecord(day)).to.deep.equal([6n * ONE, 3n, false]);
+      expect(await d.token.balanceOf(carol.address)).to.equal(consumptionOf(3n * ONE, WUYOU_RULES));
+    });
+
+    it("skips a repeated id within one batch: the first order with the id counts, the repeat is OrderSkipped", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
+      const id = nextOrderIds(1);
       const batch = [
-        order("x1", bob.address, 10n ** 18n, alice.address),
-        order("x2", alice.address, 10n ** 18n),
-        order("x1", bob.address, 5n),
+        order("x1", bob.address, ONE, alice.address, id),
+        order("x2", alice.address, ONE),
+        order("x1-again", bob.address, 5n, ZeroAddress, id),
       ];
-      await expect(d.shop.connect(d.operator).recordOrders(batch))
-        .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
-        .withArgs(hashOf("x1"));
-      expect(await d.shop.isOrderCounted(hashOf("x1"), bob.address)).to.equal(false);
-      expect(await d.shop.isOrderCounted(hashOf("x2"), alice.address)).to.equal(false);
-      expect((await d.shop.dayRecord(day)).orderCount).to.equal(0n);
-      expect(await d.token.totalSupply()).to.equal(0n);
-      const [referrer, known] = await d.shop.customerOf(bob.address);
-      expect(referrer).to.equal(ZeroAddress);
-      expect(known).to.equal(false);
+      const tx = d.shop.connect(d.operator).recordOrders(batch);
+      await expect(tx).to.emit(d.shop, "OrderSkipped").withArgs(id, hashOf("x1-again"), bob.address);
+      await expect(tx).to.emit(d.shop, "OrderCounted").withArgs(hashOf("x1"), bob.address, day, id, RECORDED, ONE);
+      expect(await d.shop.dayRecord(day)).to.deep.equal([2n * ONE, 2n, false]);
+      expect(await d.token.balanceOf(bob.address)).to.equal(consumptionOf(ONE, WUYOU_RULES));
+      expect(await d.shop.customerOf(bob.address)).to.deep.equal([alice.address, true]);
     });
 
-    it("is all or nothing: an invalid last order reverts the valid ones before it", async () => {
+    it("sent twice, a batch counts once: the second time every order is OrderSkipped and nothing changes (v1 reverted)", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      const day = await nextDay(d.helpers);
+      const batch = [order("t1", alice.address, ONE, bob.address), order("t2", bob.address, 2n * ONE)];
+      await d.shop.connect(d.operator).recordOrders(batch);
+      const record = await d.shop.dayRecord(day);
+      const supply = await d.token.totalSupply();
+      const config = await d.shop.tokenConfig(0);
+      const tx = d.shop.connect(d.operator).recordOrders(batch);
+      for (const o of batch)
+        await expect(tx).to.emit(d.shop, "OrderSkipped").withArgs(o.orderId, o.orderHash, o.customer);
+      await expect(tx).to.not.emit(d.shop, "OrderCounted");
+      await expect(tx).to.not.emit(d.token, "Transfer");
+      expect(await d.shop.dayRecord(day)).to.deep.equal(record);
+      expect(await d.token.totalSupply()).to.equal(supply);
+      expect(await d.shop.tokenConfig(0)).to.deep.equal(config);
+    });
+
+    it("still reverts the whole batch for an invalid order: zero id, hash, customer or amount, or a self-referral", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
-      const batch = [order("v1", alice.address, 10n ** 18n), order("v2", alice.address, 0n)];
-      await expect(d.shop.connect(d.operator).recordOrders(batch))
-        .to.be.revertedWithCustomError(d.shop, "ShopInvalidAmount")
-        .withArgs(hashOf("v2"), 0n);
-      expect(await d.shop.isOrderCounted(hashOf("v1"), alice.address)).to.equal(false);
+      const valid = order("v1", alice.address, ONE);
+      const cases: [ReturnType<typeof order>, string, unknown[]][] = [
+        [order("v2", alice.address, 1n, ZeroAddress, 0n), "ShopInvalidOrderId", [0n]],
+        [{ ...order("v2", alice.address, 1n), orderHash: ZeroHash }, "ShopInvalidOrderHash", []],
+        [order("v2", ZeroAddress, 1n), "ShopInvalidCustomer", [hashOf("v2")]],
+        [order("v2", alice.address, 0n), "ShopInvalidAmount", [hashOf("v2"), 0n]],
+        [order("v2", d.signers[4].address, 1n, d.signers[4].address), "ShopSelfReferral", [d.signers[4].address]],
+      ];
+      for (const [bad, error, args] of cases) {
+        const assertion = expect(d.shop.connect(d.operator).recordOrders([valid, bad])).to.be.revertedWithCustomError(
+          d.shop,
+          error,
+        );
+        if (args.length > 0) await assertion.withArgs(...args);
+        else await assertion;
+      }
+      expect(await d.shop.isOrderIdUsed(valid.orderId)).to.equal(false);
       expect(await d.token.balanceOf(alice.address)).to.equal(0n);
+    });
+
+    it("one customer cannot block the batch: its 1-wei checkout reusing its order hash does not stop the order (v1 reverted ShopOrderAlreadyCounted)", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol] = d.signers;
+      const day = await nextDay(d.helpers);
+      const amount = WUYOU_RULES.spendPerToken;
+      const batch = [
+        order("q1", alice.address, amount),
+        order("q2", bob.address, amount),
+        order("q3", carol.address, amount),
+      ];
+      // Bob saw the operator's queued batch and pays a 1-wei checkout with his order's hash first.
+      await d.shop.connect(bob).checkout(hashOf("q2"), ZeroAddress, { value: 1n });
+      expect(await d.shop.isCheckoutCounted(hashOf("q2"), bob.address)).to.equal(true);
+      const tx = d.shop.connect(d.operator).recordOrders(batch);
+      for (const o of batch) {
+        await expect(tx)
+          .to.emit(d.shop, "OrderCounted")
+          .withArgs(o.orderHash, o.customer, day, o.orderId, RECORDED, amount);
+      }
+      await expect(tx).to.not.emit(d.shop, "OrderSkipped");
+      expect(await d.shop.dayRecord(day)).to.deep.equal([3n * amount + 1n, 4n, false]);
+      for (const c of [alice, carol]) expect(await d.token.balanceOf(c.address)).to.equal(ONE);
+      expect(await d.token.balanceOf(bob.address)).to.equal(ONE + consumptionOf(1n, WUYOU_RULES));
+    });
+
+    it("one customer cannot block the batch: a checkout binding another referrer first makes its order count with the bound referrer, with ReferrerMismatch (v1 reverted ShopReferrerAlreadyBound)", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol, mallory] = d.signers;
+      const day = await nextDay(d.helpers);
+      const amount = 10n * WUYOU_RULES.spendPerToken;
+      // The operator's batch names carol as bob's referrer; bob front-runs it with a 1-wei checkout naming mallory.
+      const batch = [order("r1", alice.address, amount), order("r2", bob.address, amount, carol.address)];
+      await expect(d.shop.connect(bob).checkout(hashOf("bob's own"), mallory.address, { value: 1n }))
+        .to.emit(d.shop, "ReferrerBound")
+        .withArgs(bob.address, mallory.address);
+      const malloryBefore = await d.token.balanceOf(mallory.address);
+      const tx = d.shop.connect(d.operator).recordOrders(batch);
+      await expect(tx).to.emit(d.shop, "ReferrerMismatch").withArgs(bob.address, mallory.address, carol.address);
+      await expect(tx)
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("r2"), bob.address, day, orderIdOf("r2"), RECORDED, amount);
+      await expect(tx)
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("r1"), alice.address, day, orderIdOf("r1"), RECORDED, amount);
+      expect(await d.shop.dayRecord(day)).to.deep.equal([2n * amount + 1n, 3n, false]);
+      // The bound referrer gets the share; the named one nothing.
+      expect(await d.token.balanceOf(carol.address)).to.equal(0n);
+      expect((await d.token.balanceOf(mallory.address)) - malloryBefore).to.equal(
+        referralShareOf(consumptionOf(amount, WUYOU_RULES), WUYOU_RULES),
+      );
+      expect(await d.shop.customerOf(bob.address)).to.deep.equal([mallory.address, true]);
+    });
+
+    it("keeps ids of one batch in any order and across bitmap words exact (ids 255, 256, 1, 511, 512, 2)", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const base = nextOrderIds(1024) & ~255n;
+      const offsets = [255n, 256n, 1n, 511n, 512n, 2n];
+      const batch = offsets.map((k) => order(`w${k}`, alice.address, 10n, ZeroAddress, base + 512n + k));
+      await d.shop.connect(d.operator).recordOrders(batch);
+      const word = (base + 512n) >> 8n;
+      expect(await d.shop.orderIdBitmap(word)).to.equal((1n << 255n) | (1n << 1n) | (1n << 2n));
+      expect(await d.shop.orderIdBitmap(word + 1n)).to.equal((1n << 0n) | (1n << 255n));
+      expect(await d.shop.orderIdBitmap(word + 2n)).to.equal(1n << 0n);
+      expect(await d.shop.orderIdBitmap(word + 3n)).to.equal(0n);
+      for (const k of [0n, 3n, 254n, 257n, 510n, 513n]) {
+        expect(await d.shop.isOrderIdUsed(base + 512n + k)).to.equal(false);
+      }
+      for (const o of batch) expect(await d.shop.isOrderIdUsed(o.orderId)).to.equal(true);
+      expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(6n);
+    });
+  });
+
+  describe("order ids are one shop-wide set for the recorded, receipt and batch-leaf paths", () => {
+    for (const [firstName, first] of Object.entries(ID_PATHS)) {
+      for (const [secondName, second] of Object.entries(ID_PATHS)) {
+        it(`${secondName} reverts ShopOrderIdUsed for an id that ${firstName} counted (another order hash and amount)`, async () => {
+          const d = await load();
+          const customer = d.signers[5];
+          const id = nextOrderIds(1);
+          await first.prepare?.(d, id, "one", 1000n, customer);
+          await first.count(d, id, "one", 1000n, customer);
+          expect(await d.shop.isOrderIdUsed(id)).to.equal(true);
+          await second.prepare?.(d, id, "two", 2000n, customer);
+          const record = await d.shop.dayRecord(await d.shop.today());
+          const supply = await d.token.totalSupply();
+          await expect(second.count(d, id, "two", 2000n, customer))
+            .to.be.revertedWithCustomError(d.shop, "ShopOrderIdUsed")
+            .withArgs(id);
+          expect(await d.shop.dayRecord(await d.shop.today())).to.deep.equal(record);
+          expect(await d.token.totalSupply()).to.equal(supply);
+        });
+      }
+      it(`recordOrders skips (OrderSkipped) an id that ${firstName} counted`, async () => {
+        const d = await load();
+        const customer = d.signers[5];
+        const id = nextOrderIds(1);
+        await first.prepare?.(d, id, "one", 1000n, customer);
+        await first.count(d, id, "one", 1000n, customer);
+        const tx = d.shop.connect(d.operator).recordOrders([order("two", customer.address, 2000n, ZeroAddress, id)]);
+        await expect(tx).to.emit(d.shop, "OrderSkipped").withArgs(id, hashOf("two"), customer.address);
+        await expect(tx).to.not.emit(d.shop, "OrderCounted");
+      });
+    }
+
+    it("a checkout has no order id: it neither uses nor is blocked by an id, and emits OrderCounted with id 0", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const id = orderIdOf("paid");
+      await d.shop.connect(d.operator).recordOrder(order("paid", alice.address, 100n));
+      const bitmap = await d.shop.orderIdBitmap(id >> 8n);
+      await expect(d.shop.connect(alice).checkout(hashOf("paid"), ZeroAddress, { value: 100n }))
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("paid"), alice.address, await d.shop.today(), 0n, CHECKOUT, 100n);
+      expect(await d.shop.orderIdBitmap(id >> 8n)).to.equal(bitmap);
+      expect(await d.shop.isOrderIdUsed(0n)).to.equal(false);
+    });
+
+    it("isOrderIdUsed and orderIdBitmap agree bit by bit: id = word * 256 + bit", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const word = nextOrderIds(512) >> 8n;
+      const ids = [word * 256n, word * 256n + 1n, word * 256n + 255n];
+      for (const id of ids) {
+        await d.shop.connect(d.operator).recordOrder(order(`bit-${id}`, alice.address, 1n, ZeroAddress, id));
+      }
+      expect(await d.shop.orderIdBitmap(word)).to.equal(1n | 2n | (1n << 255n));
+      expect(await d.shop.orderIdBitmap(word + 1n)).to.equal(0n);
+      expect(await d.shop.isOrderIdUsed(word * 256n + 2n)).to.equal(false);
+      expect(await d.shop.isOrderIdUsed(word * 256n + 256n)).to.equal(false);
+      // The largest id a receipt or leaf can carry (uint64) is an id like any other.
+      const max = (1n << 64n) - 1n;
+      await d.shop.connect(d.operator).recordOrder(order("max-id", alice.address, 1n, ZeroAddress, max));
+      expect(await d.shop.isOrderIdUsed(max)).to.equal(true);
+      expect(await d.shop.orderIdBitmap(max >> 8n)).to.equal(1n << 255n);
     });
   });
 
   describe("receipt (path 2) and Merkle batch (path 4)", () => {
-    it("redeemReceipt counts an operator-signed EIP-712 receipt like a recorded order", async () => {
+    it("redeemReceipt counts an operator-signed EIP-712 receipt like a recorded order, with its id", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
       const amount = WUYOU_RULES.spendPerToken * 2n + 1n;
+      const id = nextOrderIds(1);
       const { receipt, signature, digest } = await signedReceipt(d, d.operator, {
         customer: alice.address,
         amount,
         orderHash: hashOf("rc"),
         referrer: bob.address,
+        orderId: id,
       });
       expect(await d.shop.receiptDigest(receipt)).to.equal(digest);
       // Anyone may submit it; the tokens go to the receipt's customer.
       await expect(d.shop.connect(d.signers[9]).redeemReceipt(receipt, d.operator.address, signature))
         .to.emit(d.shop, "OrderCounted")
-        .withArgs(hashOf("rc"), alice.address, day, RECEIPT, amount);
+        .withArgs(hashOf("rc"), alice.address, day, id, RECEIPT, amount);
       expect(await d.token.balanceOf(alice.address)).to.equal(consumptionOf(amount, WUYOU_RULES));
       expect(await d.shop.customerOf(alice.address)).to.deep.equal([bob.address, true]);
       expect(await d.shop.dayRecord(day)).to.deep.equal([amount, 1n, false]);
+      expect(await d.shop.isOrderIdUsed(id)).to.equal(true);
     });
 
     it("anchorBatch counts the batch revenue on the anchoring day; mintFromBatch mints the leaf on that day", async () => {
@@ -233,104 +469,104 @@ describe("Shop orders", () => {
       const [, , , alice] = d.signers;
       const day = await nextDay(d.helpers);
       const amount = WUYOU_RULES.spendPerToken * 3n;
-      const root = batchLeaf(0n, hashOf("leaf"), alice.address, amount, ZeroAddress);
-      await d.shop.connect(d.operator).anchorBatch(root, 1, amount);
+      const tree = merkleBatch([{ orderHash: hashOf("leaf"), customer: alice.address, amount }]);
+      await anchorTree(d, tree);
       expect(await d.shop.dayRecord(day)).to.deep.equal([amount, 1n, false]);
-      expect((await d.shop.tokenDay(0, day))[0]).to.equal(owedOf([amount], WUYOU_RULES));
+      expect((await d.shop.tokenDay(0, day)).owed).to.equal(owedOf([amount], WUYOU_RULES));
       await nextDay(d.helpers);
-      await expect(d.shop.connect(alice).mintFromBatch(root, 0, hashOf("leaf"), alice.address, amount, ZeroAddress, []))
+      await expect(mintLeaf(d, tree, 0, alice))
         .to.emit(d.shop, "OrderCounted")
-        .withArgs(hashOf("leaf"), alice.address, day, MERKLE_BATCH, amount);
-      expect(await d.token.balanceOf(alice.address)).to.equal(3n * 10n ** 18n);
+        .withArgs(hashOf("leaf"), alice.address, day, tree.firstOrderId, MERKLE_BATCH, amount);
+      expect(await d.token.balanceOf(alice.address)).to.equal(3n * ONE);
       // Minting a leaf adds no revenue: it was counted when anchored.
       expect(await d.shop.dayRecord(day)).to.deep.equal([amount, 1n, false]);
       expect((await d.shop.dayRecord(day + 1n)).revenue).to.equal(0n);
-      expect((await d.shop.tokenDay(0, day))[0]).to.equal(owedOf([amount], WUYOU_RULES));
+      expect((await d.shop.tokenDay(0, day)).owed).to.equal(owedOf([amount], WUYOU_RULES));
     });
   });
 
-  describe("duplicate order hashes (the same customer)", () => {
-    for (const [firstName, first] of Object.entries(PATHS)) {
-      for (const [secondName, second] of Object.entries(PATHS)) {
-        it(`${secondName} reverts ShopOrderAlreadyCounted for the customer's order hash already counted by ${firstName}`, async () => {
-          const d = await load();
-          const customer = d.signers[5];
-          await first.prepare?.(d, "dup", 1000n, customer);
-          await first.count(d, "dup", 1000n, customer);
-          expect(await d.shop.isOrderCounted(hashOf("dup"), customer.address)).to.equal(true);
-          await second.prepare?.(d, "dup", 2000n, customer);
-          const record = await d.shop.dayRecord(await d.shop.today());
-          const supply = await d.token.totalSupply();
-          await expect(second.count(d, "dup", 2000n, customer))
-            .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
-            .withArgs(hashOf("dup"));
-          expect(await d.shop.dayRecord(await d.shop.today())).to.deep.equal(record);
-          expect(await d.token.totalSupply()).to.equal(supply);
-        });
-      }
-    }
+  describe("a shop without tokens takes no order", () => {
+    it("recordOrder, recordOrders, checkout, redeemReceipt and anchorBatch revert ShopNoTokens", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const empty = await addShop(d, d.admin, d.operator);
+      expect(await empty.tokenCount()).to.equal(0n);
+      const noTokens = (p: Promise<unknown>) => expect(p).to.be.revertedWithCustomError(empty, "ShopNoTokens");
+      await noTokens(empty.connect(d.operator).recordOrder(order("n1", alice.address, ONE)));
+      await noTokens(empty.connect(d.operator).recordOrders([order("n2", alice.address, ONE)]));
+      await noTokens(empty.connect(alice).checkout(hashOf("n3"), ZeroAddress, { value: ONE }));
+      const { receipt, signature } = await signedReceipt(
+        d,
+        d.operator,
+        { customer: alice.address, amount: ONE, orderHash: hashOf("n4") },
+        empty,
+      );
+      await noTokens(empty.connect(alice).redeemReceipt(receipt, d.operator.address, signature));
+      await noTokens(
+        anchorTree(d, merkleBatch([{ orderHash: hashOf("n5"), customer: alice.address, amount: ONE }]), ONE, empty),
+      );
+      // Nothing was kept: no revenue day, no used id, no paid checkout, no coin.
+      expect(await empty.revenueDayCount()).to.equal(0n);
+      expect(await empty.isOrderIdUsed(orderIdOf("n1"))).to.equal(false);
+      expect(await empty.isCheckoutCounted(hashOf("n3"), alice.address)).to.equal(false);
+      expect(await d.ethers.provider.getBalance(await empty.getAddress())).to.equal(0n);
+      // Once it has a token, the same orders count.
+      await addToken(d, tokenParams(WUYOU_RULES), empty);
+      await empty.connect(d.operator).recordOrder(order("n1", alice.address, ONE));
+      expect((await empty.dayRecord(await empty.today())).orderCount).to.equal(1n);
+    });
   });
 
-  describe("another customer's use of an order hash never blocks the customer's order", () => {
-    // The order hash commits to its customer (docs/order-hashing.md): the same hash for another customer is another
-    // order. Counting it once per hash would let anyone who saw a pending hash block the order for 1 wei.
-    for (const [firstName, first] of Object.entries(PATHS)) {
-      for (const [secondName, second] of Object.entries(PATHS)) {
-        it(`${secondName} counts the customer's order after ${firstName} counted its hash for a stranger (1 wei)`, async () => {
-          const d = await load();
-          const [, , , , , victim, stranger] = d.signers;
-          const amount = WUYOU_RULES.spendPerToken * 2n;
-          await first.prepare?.(d, "pending", 1n, stranger);
-          await first.count(d, "pending", 1n, stranger);
-          expect(await d.shop.isOrderCounted(hashOf("pending"), stranger.address)).to.equal(true);
-          expect(await d.shop.isOrderCounted(hashOf("pending"), victim.address)).to.equal(false);
-          await second.prepare?.(d, "pending", amount, victim);
-          const day = await d.shop.today();
-          await expect(second.count(d, "pending", amount, victim))
-            .to.emit(d.shop, "OrderCounted")
-            .withArgs(hashOf("pending"), victim.address, day, second.path, amount);
-          expect(await d.shop.isOrderCounted(hashOf("pending"), victim.address)).to.equal(true);
-          expect(await d.token.balanceOf(victim.address)).to.equal(consumptionOf(amount, WUYOU_RULES));
-          expect(await d.token.balanceOf(stranger.address)).to.equal(consumptionOf(1n, WUYOU_RULES));
-          expect((await d.shop.dayRecord(day)).orderCount).to.equal(2n);
-        });
-      }
-    }
-
-    it("a stranger's 1-wei checkouts with a victim's pending hashes block none of its receipt, batch leaf or recorded batch", async () => {
-      const d = await load();
-      const [, , , alice, bob, carol, mallory] = d.signers;
+  describe("a day's capacity", () => {
+    it("a token-day holds revenue up to 2^104 - 1 wei; one more wei reverts ShopDayCapacityExceeded on every path", async () => {
+      // One token per 2^95 wei keeps the supply small; no dividends, so the test needs no coin for escrow.
+      const d = await load(rulesWith({ spendPerToken: 1n << 95n, dividendBps: 0n }));
+      const [, , , alice] = d.signers;
       const day = await nextDay(d.helpers);
-      const amount = WUYOU_RULES.spendPerToken;
-      const labels = ["receipt", "leaf", "batch-1", "batch-2"];
-      // The hashes were seen pending (a signed receipt, an anchored batch file, an operator's queued batch).
-      const { receipt, signature } = await signedReceipt(d, d.operator, {
-        customer: alice.address,
-        amount,
-        orderHash: hashOf("receipt"),
-        referrer: bob.address,
-      });
-      const root = batchLeaf(0n, hashOf("leaf"), alice.address, amount, ZeroAddress);
-      await d.shop.connect(d.operator).anchorBatch(root, 1, amount);
-      for (const label of labels) {
-        await d.shop.connect(mallory).checkout(hashOf(label), ZeroAddress, { value: 1n });
-        expect(await d.shop.isOrderCounted(hashOf(label), mallory.address)).to.equal(true);
+      // 256 orders of 2^96 - 1 wei, then 255 wei: exactly 2^104 - 1.
+      for (let k = 0; k < 4; k++) {
+        const batch = Array.from({ length: 64 }, (_, i) => order(`cap-${k}-${i}`, alice.address, UINT96_MAX));
+        await d.shop.connect(d.operator).recordOrders(batch);
       }
-      await expect(d.shop.connect(alice).redeemReceipt(receipt, d.operator.address, signature))
-        .to.emit(d.shop, "OrderCounted")
-        .withArgs(hashOf("receipt"), alice.address, day, RECEIPT, amount);
-      await expect(d.shop.connect(alice).mintFromBatch(root, 0, hashOf("leaf"), alice.address, amount, ZeroAddress, []))
-        .to.emit(d.shop, "OrderCounted")
-        .withArgs(hashOf("leaf"), alice.address, day, MERKLE_BATCH, amount);
-      const batch = [order("batch-1", alice.address, amount), order("batch-2", carol.address, amount)];
-      await d.shop.connect(d.operator).recordOrders(batch);
-      for (const o of [...batch, order("receipt", alice.address, amount), order("leaf", alice.address, amount)]) {
-        expect(await d.shop.isOrderCounted(o.orderHash, o.customer)).to.equal(true);
-      }
-      expect(await d.token.balanceOf(alice.address)).to.equal(3n * ONE);
-      expect(await d.token.balanceOf(carol.address)).to.equal(ONE);
-      expect(await d.token.balanceOf(bob.address)).to.equal(referralShareOf(3n * ONE, WUYOU_RULES));
-      expect(await d.shop.dayRecord(day)).to.deep.equal([4n * amount + 4n, 8n, false]);
+      await d.shop.connect(d.operator).recordOrder(order("cap-last", alice.address, 255n));
+      expect((await d.shop.dayRecord(day)).revenue).to.equal(MAX_DAY_REVENUE);
+      expect((await d.shop.tokenDay(0, day)).revenue).to.equal(MAX_DAY_REVENUE);
+      const full = (p: Promise<unknown>) =>
+        expect(p).to.be.revertedWithCustomError(d.shop, "ShopDayCapacityExceeded").withArgs(day);
+      await full(d.shop.connect(d.operator).recordOrder(order("one more", alice.address, 1n)));
+      await full(d.shop.connect(d.operator).recordOrders([order("one more", alice.address, 1n)]));
+      await full(d.shop.connect(alice).checkout(hashOf("one more"), ZeroAddress, { value: 1n }));
+      const r = await signedReceipt(d, d.operator, { customer: alice.address, amount: 1n, orderHash: hashOf("r") });
+      await full(d.shop.redeemReceipt(r.receipt, d.operator.address, r.signature));
+      await full(anchorTree(d, merkleBatch([{ orderHash: hashOf("b"), customer: alice.address, amount: 1n }])));
+      expect(await d.shop.dayRecord(day)).to.deep.equal([MAX_DAY_REVENUE, 257n, false]);
+      // The next day starts empty.
+      const next = await nextDay(d.helpers);
+      await d.shop.connect(d.operator).recordOrder(order("next day", alice.address, 1n));
+      expect(await d.shop.dayRecord(next)).to.deep.equal([1n, 1n, false]);
+    });
+  });
+
+  describe("a day's order count", () => {
+    it("a token-day counts up to 2^32 - 1 orders (Merkle batches count all theirs at anchoring); one more reverts ShopDayCapacityExceeded", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const day = await nextDay(d.helpers);
+      const op = d.shop.connect(d.operator);
+      const max = 1n << 24n;
+      // 255 batches of 2^24 orders and one of 2^24 - 1, 1 wei of revenue each: 2^32 - 1 orders.
+      for (let k = 0n; k < 255n; k++) await op.anchorBatch(hashOf(`count-${k}`), 1n + k * max, max, 1n);
+      await op.anchorBatch(hashOf("count-last"), 1n + 255n * max, max - 1n, 1n);
+      expect(await d.shop.dayRecord(day)).to.deep.equal([256n, (1n << 32n) - 1n, false]);
+      await expect(op.recordOrder(order("one more", alice.address, 1n)))
+        .to.be.revertedWithCustomError(d.shop, "ShopDayCapacityExceeded")
+        .withArgs(day);
+      await expect(op.anchorBatch(hashOf("count-more"), 1n << 40n, 1n, 1n))
+        .to.be.revertedWithCustomError(d.shop, "ShopDayCapacityExceeded")
+        .withArgs(day);
+      await nextDay(d.helpers);
+      await op.recordOrder(order("one more", alice.address, 1n));
+      expect((await d.shop.dayRecord(day + 1n)).orderCount).to.equal(1n);
     });
   });
 
@@ -349,7 +585,7 @@ describe("Shop orders", () => {
       await expect(tx)
         .to.emit(d.shop, "CheckoutPaid")
         .withArgs(hashOf("co"), escrow0 + escrow1);
-      await expect(tx).to.emit(d.shop, "OrderCounted").withArgs(hashOf("co"), alice.address, day, CHECKOUT, amount);
+      await expect(tx).to.emit(d.shop, "OrderCounted").withArgs(hashOf("co"), alice.address, day, 0n, CHECKOUT, amount);
       await expect(tx).to.changeEtherBalances(
         d.ethers,
         [alice, d.shop, d.token, mall],
@@ -357,11 +593,14 @@ describe("Shop orders", () => {
       );
       expect(await d.shop.merchantBalance()).to.equal(balanceBefore + amount - escrow0 - escrow1);
       expect(await d.ethers.provider.getBalance(await d.shop.getAddress())).to.equal(await d.shop.merchantBalance());
-      expect(await d.shop.tokenDay(0, day)).to.deep.equal([owedOf([amount], WUYOU_RULES), escrow0]);
-      expect(await d.shop.tokenDay(1, day)).to.deep.equal([owedOf([amount], mallRules), escrow1]);
-      const record = await d.shop.dayRecord(day);
-      expect(record.revenue).to.equal(amount);
-      expect(record.orderCount).to.equal(1n);
+      expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
+        tokenDayWith({ revenue: amount, dividendBps: 2000n, owed: owedOf([amount], WUYOU_RULES), escrowed: escrow0 }),
+      );
+      expect(await tokenDayOf(d.shop, 1, day)).to.deep.equal(
+        tokenDayWith({ revenue: amount, dividendBps: 333n, owed: owedOf([amount], mallRules), escrowed: escrow1 }),
+      );
+      expect(await d.shop.dayRecord(day)).to.deep.equal([amount, 1n, false]);
+      expect(await d.shop.isCheckoutCounted(hashOf("co"), alice.address)).to.equal(true);
     });
 
     it("mints to the paying customer and binds its referrer", async () => {
@@ -371,8 +610,74 @@ describe("Shop orders", () => {
       await expect(d.shop.connect(alice).checkout(hashOf("co"), bob.address, { value: amount }))
         .to.emit(d.shop, "ReferrerBound")
         .withArgs(alice.address, bob.address);
-      expect(await d.token.balanceOf(alice.address)).to.equal(3n * 10n ** 18n);
-      expect(await d.token.balanceOf(bob.address)).to.equal((3n * 10n ** 18n * WUYOU_RULES.referralBps) / 10_000n);
+      expect(await d.token.balanceOf(alice.address)).to.equal(3n * ONE);
+      expect(await d.token.balanceOf(bob.address)).to.equal((3n * ONE * WUYOU_RULES.referralBps) / 10_000n);
+    });
+
+    it("reverts ShopOrderAlreadyCounted for a double submission by the same customer; another customer's same hash counts", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      await d.shop.connect(alice).checkout(hashOf("twice"), ZeroAddress, { value: 1000n });
+      const record = await d.shop.dayRecord(await d.shop.today());
+      const balance = await d.shop.merchantBalance();
+      await expect(d.shop.connect(alice).checkout(hashOf("twice"), ZeroAddress, { value: 2000n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
+        .withArgs(hashOf("twice"));
+      expect(await d.shop.dayRecord(await d.shop.today())).to.deep.equal(record);
+      expect(await d.shop.merchantBalance()).to.equal(balance);
+      // The hash commits to its customer: the same hash paid by bob is bob's order.
+      await d.shop.connect(bob).checkout(hashOf("twice"), ZeroAddress, { value: 2000n });
+      expect(await d.shop.isCheckoutCounted(hashOf("twice"), bob.address)).to.equal(true);
+      expect(await d.shop.isCheckoutCounted(hashOf("twice"), d.signers[6].address)).to.equal(false);
+      expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(2n);
+    });
+
+    it("reverts ShopReferrerAlreadyBound when a bound customer's checkout names another referrer (only checkout is strict)", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol] = d.signers;
+      await d.shop.connect(alice).checkout(hashOf("c1"), bob.address, { value: 100n });
+      await expect(d.shop.connect(alice).checkout(hashOf("c2"), carol.address, { value: 100n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopReferrerAlreadyBound")
+        .withArgs(alice.address, bob.address, carol.address);
+      // A checkout without referrer, or naming the bound one, counts.
+      await d.shop.connect(alice).checkout(hashOf("c3"), ZeroAddress, { value: 100n });
+      await d.shop.connect(alice).checkout(hashOf("c4"), bob.address, { value: 100n });
+      expect(await d.shop.isCheckoutCounted(hashOf("c2"), alice.address)).to.equal(false);
+      expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(3n);
+    });
+
+    it("a stranger's 1-wei checkouts with a victim's pending hashes block none of its receipt, batch leaf or recorded batch", async () => {
+      const d = await load();
+      const [, , , alice, bob, carol, mallory] = d.signers;
+      const day = await nextDay(d.helpers);
+      const amount = WUYOU_RULES.spendPerToken;
+      const labels = ["receipt", "leaf", "batch-1", "batch-2"];
+      // The hashes were seen pending (a signed receipt, an anchored batch file, an operator's queued batch).
+      const { receipt, signature } = await signedReceipt(d, d.operator, {
+        customer: alice.address,
+        amount,
+        orderHash: hashOf("receipt"),
+        referrer: bob.address,
+      });
+      const tree = merkleBatch([{ orderHash: hashOf("leaf"), customer: alice.address, amount }]);
+      await anchorTree(d, tree);
+      for (const label of labels) {
+        await d.shop.connect(mallory).checkout(hashOf(label), ZeroAddress, { value: 1n });
+        expect(await d.shop.isCheckoutCounted(hashOf(label), mallory.address)).to.equal(true);
+      }
+      await expect(d.shop.connect(alice).redeemReceipt(receipt, d.operator.address, signature))
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("receipt"), alice.address, day, receipt.orderId, RECEIPT, amount);
+      await expect(mintLeaf(d, tree, 0, alice))
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("leaf"), alice.address, day, tree.firstOrderId, MERKLE_BATCH, amount);
+      const batch = [order("batch-1", alice.address, amount), order("batch-2", carol.address, amount)];
+      await d.shop.connect(d.operator).recordOrders(batch);
+      for (const o of batch) expect(await d.shop.isOrderIdUsed(o.orderId)).to.equal(true);
+      expect(await d.token.balanceOf(alice.address)).to.equal(3n * ONE);
+      expect(await d.token.balanceOf(carol.address)).to.equal(ONE);
+      expect(await d.token.balanceOf(bob.address)).to.equal(referralShareOf(3n * ONE, WUYOU_RULES));
+      expect(await d.shop.dayRecord(day)).to.deep.equal([4n * amount + 4n, 8n, false]);
     });
 
     it("never escrows more than a dust payment, even when two tokens' whole-wei debts both step up", async () => {
@@ -381,15 +686,16 @@ describe("Shop orders", () => {
       const mallRules = rulesWith({ dividendBps: 2000n });
       await addToken(d, tokenParams(mallRules));
       const day = await nextDay(d.helpers);
-      // A recorded order leaves each token 0.9 wei short of a whole wei; a 1-wei checkout then raises both debts
-      // by a whole wei (2 wei in all), more than the payment.
+      // A recorded order leaves each token 0.8 wei short of a whole wei; a 1-wei checkout then raises both debts
+      // by a whole wei (2 wei in all), more than the payment: the first token escrows the wei, the second nothing.
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, 4n));
-      await d.shop.connect(alice).checkout(hashOf("dust"), ZeroAddress, { value: 1n });
-      const [owed0, escrow0] = await d.shop.tokenDay(0, day);
-      const [owed1, escrow1] = await d.shop.tokenDay(1, day);
-      expect([owed0, owed1]).to.deep.equal([owedOf([4n, 1n], WUYOU_RULES), owedOf([4n, 1n], mallRules)]);
-      expect(escrow0 + escrow1).to.equal(1n);
-      expect(escrow0 <= owed0 && escrow1 <= owed1).to.equal(true);
+      await expect(d.shop.connect(alice).checkout(hashOf("dust"), ZeroAddress, { value: 1n }))
+        .to.emit(d.shop, "CheckoutPaid")
+        .withArgs(hashOf("dust"), 1n);
+      const [t0, t1] = [await tokenDayOf(d.shop, 0, day), await tokenDayOf(d.shop, 1, day)];
+      expect([t0.owed, t1.owed]).to.deep.equal([owedOf([4n, 1n], WUYOU_RULES), owedOf([4n, 1n], mallRules)]);
+      expect([t0.escrowed, t1.escrowed]).to.deep.equal([1n, 0n]);
+      expect(await d.shop.merchantBalance()).to.equal(0n);
     });
 
     it("accumulates escrow and revenue over several checkouts of a day", async () => {
@@ -402,13 +708,16 @@ describe("Shop orders", () => {
       await d.shop.connect(alice).checkout(hashOf("c3"), ZeroAddress, { value: amounts[2] });
       const escrow = amounts.reduce((sum, a, k) => sum + escrowOf(amounts.slice(0, k), a, WUYOU_RULES), 0n);
       const owed = owedOf(amounts, WUYOU_RULES);
-      expect(await d.shop.tokenDay(0, day)).to.deep.equal([owed, escrow]);
+      const revenue = amounts.reduce((a, b) => a + b, 0n);
+      expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
+        tokenDayWith({ revenue, dividendBps: 2000n, owed, escrowed: escrow }),
+      );
       // Each checkout escrows the increase of the whole-wei debt: a day of checkouts only is escrowed in full,
       // although each share on its own would round down (floor(2000.8) + floor(2000.8) < floor(4001.6)).
       expect(escrow).to.equal(owed);
       expect(amounts.reduce((sum, a) => sum + dividendOf(a, WUYOU_RULES), 0n)).to.be.lessThan(owed);
       expect(await d.ethers.provider.getBalance(await d.token.getAddress())).to.equal(escrow);
-      expect((await d.shop.dayRecord(day)).revenue).to.equal(amounts.reduce((a, b) => a + b, 0n));
+      expect((await d.shop.dayRecord(day)).revenue).to.equal(revenue);
     });
 
     it("reverts ShopInvalidAmount without value, ShopInvalidOrderHash for a zero hash", async () => {
@@ -421,6 +730,7 @@ describe("Shop orders", () => {
         d.shop,
         "ShopInvalidOrderHash",
       );
+      expect(await d.shop.isCheckoutCounted(ZeroHash, alice.address)).to.equal(false);
     });
 
     it("reverts ShopInvalidAmount for a value that does not fit in 96 bits", async () => {
@@ -434,7 +744,7 @@ describe("Shop orders", () => {
         .withArgs(hashOf("whale"), tooMuch);
       // The largest 96-bit amount is accepted.
       await d.shop.connect(alice).checkout(hashOf("whale"), ZeroAddress, { value: tooMuch - 1n });
-      expect(await d.shop.isOrderCounted(hashOf("whale"), alice.address)).to.equal(true);
+      expect(await d.shop.isCheckoutCounted(hashOf("whale"), alice.address)).to.equal(true);
       expect(await d.token.balanceOf(alice.address)).to.equal(tooMuch - 1n);
     });
   });

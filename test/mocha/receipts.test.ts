@@ -14,7 +14,7 @@ import {
 } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { Signer, TypedDataDomain } from "ethers";
-import type { IShop, MockERC1271Wallet, Shop } from "../../types/ethers-contracts/index.js";
+import type { IShop, MockERC1271Wallet } from "../../types/ethers-contracts/index.js";
 import {
   addShop,
   addToken,
@@ -25,12 +25,15 @@ import {
   load,
   MintModel,
   nextDay,
+  nextOrderIds,
   order,
   owedOf,
   RECEIPT_TYPES,
+  referralShareOf,
   rulesWith,
   tokenParams,
   type Deployment,
+  type IShopBase,
   type Rules,
 } from "./fixture.js";
 
@@ -61,19 +64,21 @@ interface ReceiptFields {
   shop?: string;
   /** The `chainId` field (default: the chain's). */
   chainId?: bigint;
+  /** The order id (default: a fresh one, so that every receipt is another order). */
+  orderId?: bigint;
 }
 
 interface Signed {
-  receipt: IShop.ReceiptStruct;
+  receipt: IShopBase.ReceiptStruct;
   signature: string;
   domain: TypedDataDomain;
 }
 
 /** The receipt domain of `shop` as the spec fixes it. */
-async function domainOf(d: Deployment, shop: Shop = d.shop): Promise<TypedDataDomain> {
+async function domainOf(d: Deployment, shop: IShop = d.shop): Promise<TypedDataDomain> {
   return {
     name: "ShareMall Shop",
-    version: "1",
+    version: "2",
     chainId: (await d.ethers.provider.getNetwork()).chainId,
     verifyingContract: await shop.getAddress(),
   };
@@ -87,13 +92,14 @@ async function sign(
   d: Deployment,
   signer: Signer,
   fields: ReceiptFields,
-  shop: Shop = d.shop,
+  shop: IShop = d.shop,
   domain: Partial<TypedDataDomain> = {},
 ): Promise<Signed> {
   const base = await domainOf(d, shop);
   const receipt = {
     shop: fields.shop ?? (base.verifyingContract as string),
     chainId: fields.chainId ?? BigInt(base.chainId as bigint),
+    orderId: fields.orderId ?? nextOrderIds(1),
     customer: fields.customer,
     amount: fields.amount,
     orderHash: fields.orderHash,
@@ -114,16 +120,18 @@ function malleate(signature: string): string {
 }
 
 /** Everything an order changes in a shop with one token, read back for comparison. */
-async function footprint(shop: Shop, d: Deployment, day: bigint, holders: string[]): Promise<unknown[]> {
+async function footprint(shop: IShop, d: Deployment, day: bigint, holders: string[]): Promise<unknown[]> {
   const token = await d.ethers.getContractAt("DividendToken", (await shop.tokens())[0]);
   const config = await shop.tokenConfig(0);
   const record = await shop.dayRecord(day);
-  const [owed, escrowed] = await shop.tokenDay(0, day);
+  const t = await shop.tokenDay(0, day);
   const out: unknown[] = [
     record.revenue,
     record.orderCount,
-    owed,
-    escrowed,
+    t.revenue,
+    t.dividendBps,
+    t.owed,
+    t.escrowed,
     config.minted,
     config.poolAllowance,
     await shop.merchantBalance(),
@@ -163,7 +171,7 @@ describe("Shop receipts (order path 2)", () => {
         });
         await d.shop.connect(relayer).redeemReceipt(receipt, d.operator.address, signature);
         await twin.connect(d.operator).recordOrder(order(o.label, o.customer, o.amount, o.referrer));
-        model.order(o.customer, o.amount, o.referrer);
+        model.order(o.customer, o.amount, o.referrer, true);
       }
       const holders = [alice.address, bob.address, carol.address, relayer.address];
       const viaReceipts = await footprint(d.shop, d, day, holders);
@@ -176,9 +184,9 @@ describe("Shop receipts (order path 2)", () => {
         BigInt(orders.length),
         false,
       ]);
-      expect((await d.shop.tokenDay(0, day))[0]).to.equal(owedOf(amounts, RULES));
+      expect((await d.shop.tokenDay(0, day)).owed).to.equal(owedOf(amounts, RULES));
       expect(await d.token.totalSupply()).to.equal(model.supply);
-      expect((await d.shop.tokenConfig(0)).poolAllowance).to.equal(model.allowance);
+      expect(await d.shop.poolAllowance(0)).to.equal(model.allowance);
       for (const holder of holders) expect(await d.token.balanceOf(holder)).to.equal(model.balanceOf(holder));
       expect(model.balanceOf(bob.address)).to.be.greaterThan(10n ** 18n); // the bonus did pay
       expect(await d.token.balanceOf(relayer.address)).to.equal(0n);
@@ -192,10 +200,10 @@ describe("Shop receipts (order path 2)", () => {
       const owed = owedOf(amounts, RULES);
       await expect(d.shop.connect(d.admin).settle(day, { value: owed }))
         .to.emit(d.shop, "DaySettled")
-        .withArgs(day, d.admin.address, owed, owed);
+        .withArgs(day, d.admin.address, 0n, owed);
       await expect(twin.connect(d.admin).settle(day, { value: owed }))
         .to.emit(twin, "DaySettled")
-        .withArgs(day, d.admin.address, owed, owed);
+        .withArgs(day, d.admin.address, 0n, owed);
       expect(await d.ethers.provider.getBalance(await d.token.getAddress())).to.equal(owed);
       expect(await d.token.claimable(alice.address)).to.be.greaterThan(0n);
     });
@@ -216,12 +224,12 @@ describe("Shop receipts (order path 2)", () => {
       await expect(tx).to.emit(d.shop, "ReceiptRedeemed").withArgs(hashOf("relay"), d.operator.address);
       await expect(tx)
         .to.emit(d.shop, "OrderCounted")
-        .withArgs(hashOf("relay"), alice.address, day, RECEIPT_PATH, amount);
+        .withArgs(hashOf("relay"), alice.address, day, receipt.orderId, RECEIPT_PATH, amount);
       await expect(tx).to.emit(d.shop, "ReferrerBound").withArgs(alice.address, bob.address);
       const consumption = consumptionOf(amount, RULES);
       expect(await d.token.balanceOf(alice.address)).to.equal(consumption);
       expect(await d.token.balanceOf(relayer.address)).to.equal(0n);
-      expect(await d.shop.isOrderCounted(hashOf("relay"), alice.address)).to.equal(true);
+      expect(await d.shop.isOrderIdUsed(receipt.orderId)).to.equal(true);
       // The relayer paid only gas: nothing was taken from or given to it otherwise.
       expect(await d.ethers.provider.getBalance(relayer.address)).to.be.lessThan(relayerCoin);
       expect(await d.shop.merchantBalance()).to.equal(0n);
@@ -243,9 +251,10 @@ describe("Shop receipts (order path 2)", () => {
       expect(await d.shop.receiptDigest(receipt)).to.equal(digest);
       expect(verifyTypedData(domain, RECEIPT_TYPES, receipt, signature)).to.equal(d.operator.address);
       // Every field is part of the digest.
-      const changed: IShop.ReceiptStruct[] = [
+      const changed: IShopBase.ReceiptStruct[] = [
         { ...receipt, shop: bob.address },
         { ...receipt, chainId: 1n },
+        { ...receipt, orderId: BigInt(receipt.orderId) + 1n },
         { ...receipt, customer: bob.address },
         { ...receipt, amount: 1n },
         { ...receipt, orderHash: hashOf("other") },
@@ -268,7 +277,7 @@ describe("Shop receipts (order path 2)", () => {
         const domain = await shop.eip712Domain();
         expect(domain.fields).to.equal("0x0f");
         expect(domain.name).to.equal("ShareMall Shop");
-        expect(domain.version).to.equal("1");
+        expect(domain.version).to.equal("2");
         expect(domain.chainId).to.equal(chainId);
         expect(domain.verifyingContract).to.equal(await shop.getAddress());
         expect(domain.salt).to.equal(`0x${"00".repeat(32)}`);
@@ -288,10 +297,11 @@ describe("Shop receipts (order path 2)", () => {
       const shopB = await addShop(d, d.admin, d.operator);
       await addToken(d, tokenParams(RULES), shopB);
       const shopA = await d.shop.getAddress();
+      const shopBAddress = await shopB.getAddress();
       const forA = await sign(d, d.operator, { customer: alice.address, amount: 10n ** 18n, orderHash: hashOf("ab") });
       await expect(shopB.redeemReceipt(forA.receipt, d.operator.address, forA.signature))
         .to.be.revertedWithCustomError(shopB, "ShopReceiptWrongShop")
-        .withArgs(await shopB.getAddress(), shopA);
+        .withArgs(shopBAddress, shopA);
       // The `shop` field says B, but the signature was made in A's domain: B's digest is another one.
       const crossed = await sign(
         d,
@@ -304,8 +314,8 @@ describe("Shop receipts (order path 2)", () => {
         .withArgs(d.operator.address);
       // The receipt still redeems where it belongs, once.
       await d.shop.redeemReceipt(forA.receipt, d.operator.address, forA.signature);
-      expect(await d.shop.isOrderCounted(hashOf("ab"), alice.address)).to.equal(true);
-      expect(await shopB.isOrderCounted(hashOf("ab"), alice.address)).to.equal(false);
+      expect(await d.shop.isOrderIdUsed(forA.receipt.orderId)).to.equal(true);
+      expect(await shopB.isOrderIdUsed(forA.receipt.orderId)).to.equal(false);
     });
   });
 
@@ -335,7 +345,7 @@ describe("Shop receipts (order path 2)", () => {
       await expect(d.shop.redeemReceipt(late.receipt, d.operator.address, late.signature, { gasLimit: GAS }))
         .to.be.revertedWithCustomError(d.shop, "ShopReceiptExpired")
         .withArgs(deadline, deadline + 1n);
-      expect(await d.shop.isOrderCounted(hashOf("late"), alice.address)).to.equal(false);
+      expect(await d.shop.isOrderIdUsed(late.receipt.orderId)).to.equal(false);
     });
 
     it("redeemReceipt reverts ShopReceiptWrongChain for a receipt made for another chain", async () => {
@@ -386,7 +396,7 @@ describe("Shop receipts (order path 2)", () => {
       await expect(d.shop.redeemReceipt(signedEarly.receipt, second.address, signedEarly.signature))
         .to.be.revertedWithCustomError(d.shop, "ShopReceiptSignerNotOperator")
         .withArgs(second.address);
-      expect(await d.shop.isOrderCounted(hashOf("op-2"), alice.address)).to.equal(false);
+      expect(await d.shop.isOrderIdUsed(signedEarly.receipt.orderId)).to.equal(false);
     });
 
     it("redeemReceipt reverts ShopReceiptInvalidSignature for a tampered amount, another key, a high-s twin, a 64-byte or an empty signature", async () => {
@@ -396,7 +406,7 @@ describe("Shop receipts (order path 2)", () => {
       const fields = { customer: alice.address, amount: 10n ** 18n, orderHash: hashOf("bad-sig") };
       const good = await sign(d, d.operator, fields);
       const op = d.operator.address;
-      const expectInvalid = async (receipt: IShop.ReceiptStruct, signature: string, signer: string = op) =>
+      const expectInvalid = async (receipt: IShopBase.ReceiptStruct, signature: string, signer: string = op) =>
         expect(d.shop.redeemReceipt(receipt, signer, signature))
           .to.be.revertedWithCustomError(d.shop, "ShopReceiptInvalidSignature")
           .withArgs(signer);
@@ -427,7 +437,7 @@ describe("Shop receipts (order path 2)", () => {
       expect(await d.token.balanceOf(alice.address)).to.equal(consumptionOf(10n ** 18n, RULES));
     });
 
-    it("redeemReceipt reverts ShopOrderAlreadyCounted on replay, by any submitter", async () => {
+    it("redeemReceipt reverts ShopOrderIdUsed on replay, by any submitter, and for a fresh receipt reusing the id", async () => {
       const d = await load(RULES);
       const [, , , alice, bob] = d.signers;
       const r = await sign(d, d.operator, { customer: alice.address, amount: 10n ** 18n, orderHash: hashOf("once") });
@@ -435,50 +445,75 @@ describe("Shop receipts (order path 2)", () => {
       const balance = await d.token.balanceOf(alice.address);
       for (const submitter of [alice, bob, d.operator]) {
         await expect(d.shop.connect(submitter).redeemReceipt(r.receipt, d.operator.address, r.signature))
-          .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
-          .withArgs(hashOf("once"));
+          .to.be.revertedWithCustomError(d.shop, "ShopOrderIdUsed")
+          .withArgs(r.receipt.orderId);
       }
-      // A fresh receipt for the same order hash and customer (another amount) cannot count it again either.
-      const again = await sign(d, d.operator, { customer: alice.address, amount: 5n, orderHash: hashOf("once") });
+      // A fresh receipt with the same id (another amount, hash and customer) cannot count it again either.
+      const again = await sign(d, d.operator, {
+        customer: bob.address,
+        amount: 5n,
+        orderHash: hashOf("again"),
+        orderId: BigInt(r.receipt.orderId),
+      });
       await expect(d.shop.redeemReceipt(again.receipt, d.operator.address, again.signature))
-        .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
-        .withArgs(hashOf("once"));
+        .to.be.revertedWithCustomError(d.shop, "ShopOrderIdUsed")
+        .withArgs(r.receipt.orderId);
       expect(await d.token.balanceOf(alice.address)).to.equal(balance);
+      expect(await d.token.balanceOf(bob.address)).to.equal(0n);
       expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(1n);
-      // The same hash for another customer is another order (the hash commits to its customer): it counts, once.
-      const bobs = await sign(d, d.operator, { customer: bob.address, amount: 5n, orderHash: hashOf("once") });
-      await d.shop.connect(bob).redeemReceipt(bobs.receipt, d.operator.address, bobs.signature);
-      expect(await d.shop.isOrderCounted(hashOf("once"), bob.address)).to.equal(true);
-      await expect(d.shop.connect(bob).redeemReceipt(bobs.receipt, d.operator.address, bobs.signature))
-        .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
-        .withArgs(hashOf("once"));
+      // The same hash and customer under another id is another order (the operator numbers its orders): it counts.
+      const reorder = await sign(d, d.operator, { customer: alice.address, amount: 5n, orderHash: hashOf("once") });
+      await d.shop.redeemReceipt(reorder.receipt, d.operator.address, reorder.signature);
       expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(2n);
     });
 
-    it("redeemReceipt reverts ShopOrderAlreadyCounted for the customer's order hash counted by recordOrder, recordOrders, checkout or a batch leaf", async () => {
+    it("redeemReceipt reverts ShopOrderIdUsed for an id counted by recordOrder, recordOrders or a batch leaf; a checkout of the same hash does not block it", async () => {
       const d = await load(RULES);
       const [, , , alice] = d.signers;
-      await d.shop.connect(d.operator).recordOrder(order("p1", alice.address, 100n));
-      await d.shop.connect(d.operator).recordOrders([order("p1b", alice.address, 100n)]);
+      const [id1, id2, id4] = [nextOrderIds(1), nextOrderIds(1), nextOrderIds(1)];
+      await d.shop.connect(d.operator).recordOrder(order("p1", alice.address, 100n, ZeroAddress, id1));
+      await d.shop.connect(d.operator).recordOrders([order("p1b", alice.address, 100n, ZeroAddress, id2)]);
+      const leaf = batchLeaf(id4, hashOf("p4"), alice.address, 100n, ZeroAddress);
+      await d.shop.connect(d.operator).anchorBatch(leaf, id4, 1, 100n);
+      await d.shop.connect(alice).mintFromBatch(leaf, id4, hashOf("p4"), alice.address, 100n, ZeroAddress, []);
       await d.shop.connect(alice).checkout(hashOf("p3"), ZeroAddress, { value: 100n });
-      const leaf = batchLeaf(0n, hashOf("p4"), alice.address, 100n, ZeroAddress);
-      await d.shop.connect(d.operator).anchorBatch(leaf, 1, 100n);
-      await d.shop.connect(alice).mintFromBatch(leaf, 0, hashOf("p4"), alice.address, 100n, ZeroAddress, []);
       const day = await d.shop.today();
       const before = await d.shop.dayRecord(day);
-      for (const label of ["p1", "p1b", "p3", "p4"]) {
-        const r = await sign(d, d.operator, { customer: alice.address, amount: 200n, orderHash: hashOf(label) });
+      for (const [label, orderId] of [
+        ["p1", id1],
+        ["p1b", id2],
+        ["p4", id4],
+      ] as const) {
+        const r = await sign(d, d.operator, {
+          customer: alice.address,
+          amount: 200n,
+          orderHash: hashOf(label),
+          orderId,
+        });
         await expect(d.shop.redeemReceipt(r.receipt, d.operator.address, r.signature))
-          .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
-          .withArgs(hashOf(label));
+          .to.be.revertedWithCustomError(d.shop, "ShopOrderIdUsed")
+          .withArgs(orderId);
       }
       expect(await d.shop.dayRecord(day)).to.deep.equal(before);
+      // The checkout's hash carries no id: a receipt for it (with its own id) counts.
+      const r = await sign(d, d.operator, { customer: alice.address, amount: 200n, orderHash: hashOf("p3") });
+      await d.shop.redeemReceipt(r.receipt, d.operator.address, r.signature);
+      expect((await d.shop.dayRecord(day)).orderCount).to.equal(before.orderCount + 1n);
     });
 
-    it("redeemReceipt applies the order checks: ShopInvalidAmount, ShopInvalidCustomer, ShopInvalidOrderHash, ShopSelfReferral, ShopReferrerAlreadyBound", async () => {
+    it("redeemReceipt applies the order checks: ShopInvalidOrderId(0), ShopInvalidAmount, ShopInvalidCustomer, ShopInvalidOrderHash, ShopSelfReferral", async () => {
       const d = await load(RULES);
-      const [, , , alice, bob, carol] = d.signers;
+      const [, , , alice] = d.signers;
       const op = d.operator.address;
+      const noId = await sign(d, d.operator, {
+        customer: alice.address,
+        amount: 1n,
+        orderHash: hashOf("i"),
+        orderId: 0n,
+      });
+      await expect(d.shop.redeemReceipt(noId.receipt, op, noId.signature))
+        .to.be.revertedWithCustomError(d.shop, "ShopInvalidOrderId")
+        .withArgs(0n);
       const zero = await sign(d, d.operator, { customer: alice.address, amount: 0n, orderHash: hashOf("z") });
       await expect(d.shop.redeemReceipt(zero.receipt, op, zero.signature))
         .to.be.revertedWithCustomError(d.shop, "ShopInvalidAmount")
@@ -505,23 +540,113 @@ describe("Shop receipts (order path 2)", () => {
       await expect(d.shop.redeemReceipt(self.receipt, op, self.signature))
         .to.be.revertedWithCustomError(d.shop, "ShopSelfReferral")
         .withArgs(alice.address);
+      for (const r of [noId, zero, nobody, noHash, self]) {
+        expect(await d.shop.isOrderIdUsed(r.receipt.orderId)).to.equal(false);
+      }
+      expect(await d.shop.customerOf(alice.address)).to.deep.equal([ZeroAddress, false]);
+    });
+
+    it("a receipt naming another referrer than the bound one counts with the bound referrer and emits ReferrerMismatch (v1 reverted ShopReferrerAlreadyBound)", async () => {
+      const d = await load(RULES);
+      const [, , , alice, bob, carol] = d.signers;
+      const op = d.operator.address;
+      const amount = 2n * RULES.spendPerToken;
       const first = await sign(d, d.operator, {
         customer: alice.address,
-        amount: 1n,
+        amount,
         orderHash: hashOf("f"),
         referrer: bob.address,
       });
       await d.shop.redeemReceipt(first.receipt, op, first.signature);
+      const bobBefore = await d.token.balanceOf(bob.address);
       const rebind = await sign(d, d.operator, {
         customer: alice.address,
-        amount: 1n,
+        amount,
         orderHash: hashOf("r"),
         referrer: carol.address,
       });
-      await expect(d.shop.redeemReceipt(rebind.receipt, op, rebind.signature))
-        .to.be.revertedWithCustomError(d.shop, "ShopReferrerAlreadyBound")
-        .withArgs(alice.address, bob.address, carol.address);
+      const tx = d.shop.redeemReceipt(rebind.receipt, op, rebind.signature);
+      await expect(tx).to.emit(d.shop, "ReferrerMismatch").withArgs(alice.address, bob.address, carol.address);
+      await expect(tx)
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("r"), alice.address, await d.shop.today(), rebind.receipt.orderId, RECEIPT_PATH, amount);
       expect(await d.shop.customerOf(alice.address)).to.deep.equal([bob.address, true]);
+      expect((await d.token.balanceOf(bob.address)) - bobBefore).to.equal(
+        (consumptionOf(amount, RULES) * RULES.referralBps) / 10_000n,
+      );
+      expect(await d.token.balanceOf(carol.address)).to.equal(0n);
+    });
+  });
+
+  describe("redeemReceipt: the order in which a customer's receipts are redeemed does not matter", () => {
+    it("a stranger redeeming the customer's no-referrer receipt first does not stop the receipt naming the referrer from binding it and minting the referral share (v1: ShopReferrerAlreadyBound)", async () => {
+      const d = await load(RULES);
+      const [, , , alice, bob, , mallory] = d.signers;
+      const day = await nextDay(d.helpers);
+      // The operator signed two receipts for alice: her first order, referred by bob, and a second one.
+      const firstAmount = 2n * 10n ** 17n;
+      const secondAmount = 3n * RULES.spendPerToken;
+      const referred = await sign(d, d.operator, {
+        customer: alice.address,
+        amount: firstAmount,
+        orderHash: hashOf("first"),
+        referrer: bob.address,
+      });
+      const plain = await sign(d, d.operator, {
+        customer: alice.address,
+        amount: secondAmount,
+        orderHash: hashOf("second"),
+      });
+      // Mallory, who saw both, relays the one without the referrer first.
+      await expect(d.shop.connect(mallory).redeemReceipt(plain.receipt, d.operator.address, plain.signature))
+        .to.emit(d.shop, "OrderCounted")
+        .withArgs(hashOf("second"), alice.address, day, plain.receipt.orderId, RECEIPT_PATH, secondAmount)
+        .and.to.not.emit(d.shop, "ReferrerBound");
+      expect(await d.shop.customerOf(alice.address)).to.deep.equal([ZeroAddress, false]);
+      // Alice's receipt naming bob still binds him and pays his share (and, at or above minFirstOrder, the bonus).
+      const tx = d.shop.connect(alice).redeemReceipt(referred.receipt, d.operator.address, referred.signature);
+      await expect(tx).to.emit(d.shop, "ReferrerBound").withArgs(alice.address, bob.address);
+      await expect(tx).to.not.emit(d.shop, "ReferrerMismatch");
+      expect(await d.shop.customerOf(alice.address)).to.deep.equal([bob.address, true]);
+      const model = new MintModel(RULES);
+      model.order(alice.address, secondAmount, ZeroAddress, true);
+      model.order(alice.address, firstAmount, bob.address, true);
+      expect(await d.token.balanceOf(bob.address)).to.equal(model.balanceOf(bob.address));
+      expect(model.balanceOf(bob.address)).to.equal(
+        referralShareOf(consumptionOf(firstAmount, RULES), RULES) + 10n ** 18n,
+      );
+      expect(await d.token.balanceOf(alice.address)).to.equal(model.balanceOf(alice.address));
+      expect(await d.shop.qualifiedReferrals(0, bob.address)).to.equal(1n);
+      expect(await d.token.balanceOf(mallory.address)).to.equal(0n);
+    });
+
+    it("a receipt without referrer leaves a new customer unbound, unlike recordOrder, which binds it to none", async () => {
+      const d = await load(RULES);
+      const [, , , alice, bob, carol] = d.signers;
+      const r = await sign(d, d.operator, { customer: alice.address, amount: 1n, orderHash: hashOf("u") });
+      await d.shop.redeemReceipt(r.receipt, d.operator.address, r.signature);
+      expect(await d.shop.customerOf(alice.address)).to.deep.equal([ZeroAddress, false]);
+      await d.shop.connect(d.operator).recordOrder(order("u", bob.address, 1n));
+      expect(await d.shop.customerOf(bob.address)).to.deep.equal([ZeroAddress, true]);
+      // A later referred receipt binds alice, but is a mismatch for bob.
+      const ra = await sign(d, d.operator, {
+        customer: alice.address,
+        amount: 1n,
+        orderHash: hashOf("a"),
+        referrer: carol.address,
+      });
+      await expect(d.shop.redeemReceipt(ra.receipt, d.operator.address, ra.signature))
+        .to.emit(d.shop, "ReferrerBound")
+        .withArgs(alice.address, carol.address);
+      const rb = await sign(d, d.operator, {
+        customer: bob.address,
+        amount: 1n,
+        orderHash: hashOf("b"),
+        referrer: carol.address,
+      });
+      await expect(d.shop.redeemReceipt(rb.receipt, d.operator.address, rb.signature))
+        .to.emit(d.shop, "ReferrerMismatch")
+        .withArgs(bob.address, ZeroAddress, carol.address);
     });
   });
 
@@ -546,7 +671,7 @@ describe("Shop receipts (order path 2)", () => {
       await expect(tx).to.emit(d.shop, "ReceiptRedeemed").withArgs(hashOf("1271"), walletAddress);
       await expect(tx)
         .to.emit(d.shop, "OrderCounted")
-        .withArgs(hashOf("1271"), alice.address, day, RECEIPT_PATH, amount);
+        .withArgs(hashOf("1271"), alice.address, day, r.receipt.orderId, RECEIPT_PATH, amount);
       expect(await d.token.balanceOf(alice.address)).to.equal(2n * 10n ** 18n);
       // The owner EOA itself holds no role: naming it as the signer fails.
       const direct = await sign(d, owner, { customer: alice.address, amount, orderHash: hashOf("1271-b") });
@@ -577,7 +702,7 @@ describe("Shop receipts (order path 2)", () => {
         .withArgs(walletAddress);
       // Once the wallet validates again, the owner's receipt redeems.
       await d.shop.redeemReceipt(r.receipt, walletAddress, r.signature);
-      expect(await d.shop.isOrderCounted(hashOf("refused"), alice.address)).to.equal(true);
+      expect(await d.shop.isOrderIdUsed(r.receipt.orderId)).to.equal(true);
     });
 
     it("redeemReceipt reverts ShopReceiptSignerNotOperator for a wallet without the operator role", async () => {

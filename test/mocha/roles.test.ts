@@ -2,12 +2,18 @@ import { expect } from "chai";
 import { ZeroAddress, ZeroHash, id } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
+  ADMIN_ROLE,
+  anchorTree,
+  asShopAdmin,
   dividendOf,
   hashOf,
   load,
+  merkleBatch,
+  mintLeaf,
   ONE,
   order,
   rulesWith,
+  signedReceipt,
   tokenParams,
   WUYOU_RULES,
   type Deployment,
@@ -17,7 +23,7 @@ import type { RejectingReceiver } from "../../types/ethers-contracts/index.js";
 type Who = "admin" | "operator" | "poolManager" | "stranger";
 type Expected =
   | { role: "admin" | "operator" | "poolManager" }
-  | { error: "DividendTokenNotShop" | "DividendTokenNotFactory" | "FactoryNotShop" };
+  | { error: "DividendTokenNotShop" | "DividendTokenNotFactory" | "FactoryNotShop" | "ShopNotLeafCustomer" };
 
 interface Privileged {
   name: string;
@@ -31,7 +37,7 @@ function signerOf(d: Deployment, who: Who): HardhatEthersSigner {
 }
 
 async function roleId(d: Deployment, role: "admin" | "operator" | "poolManager"): Promise<string> {
-  if (role === "admin") return d.shop.DEFAULT_ADMIN_ROLE();
+  if (role === "admin") return ADMIN_ROLE;
   if (role === "operator") return d.shop.OPERATOR_ROLE();
   return d.shop.POOL_MANAGER_ROLE();
 }
@@ -88,26 +94,42 @@ const PRIVILEGED: Privileged[] = [
     expected: { role: "operator" },
   },
   {
+    name: "shop.anchorBatch",
+    call: (d, c) => d.shop.connect(c).anchorBatch(id("role-root"), 1, 1, ONE),
+    wrong: ["admin", "poolManager", "stranger"],
+    expected: { role: "operator" },
+  },
+  {
+    name: "shop.mintFromBatch (the leaf's customer or an operator)",
+    call: async (d, c) => {
+      const tree = merkleBatch([{ orderHash: hashOf("role-leaf"), customer, amount: ONE }]);
+      await anchorTree(d, tree);
+      return mintLeaf(d, tree, 0, c);
+    },
+    wrong: ["admin", "poolManager", "stranger"],
+    expected: { error: "ShopNotLeafCustomer" },
+  },
+  {
     name: "shop.mintFromPool",
     call: (d, c) => d.shop.connect(c).mintFromPool(0, c.address, 1n, id("reason")),
     wrong: ["admin", "operator", "stranger"],
     expected: { role: "poolManager" },
   },
   {
-    name: "token.mint",
-    call: (d, c) => d.token.connect(c).mint(c.address, ONE),
+    name: "token.mintOrder",
+    call: (d, c) => d.token.connect(c).mintOrder(c.address, ONE, ZeroAddress, 0n, 0n),
+    wrong: ["admin", "operator", "poolManager", "stranger"],
+    expected: { error: "DividendTokenNotShop" },
+  },
+  {
+    name: "token.mintBatch",
+    call: (d, c) => d.token.connect(c).mintBatch([(BigInt(c.address) << 96n) | ONE], 0n),
     wrong: ["admin", "operator", "poolManager", "stranger"],
     expected: { error: "DividendTokenNotShop" },
   },
   {
     name: "token.distribute",
-    call: (d, c) => d.token.connect(c).distribute(0, 0),
-    wrong: ["admin", "operator", "poolManager", "stranger"],
-    expected: { error: "DividendTokenNotShop" },
-  },
-  {
-    name: "token.depositEscrow",
-    call: (d, c) => d.token.connect(c).depositEscrow({ value: 1n }),
+    call: (d, c) => d.token.connect(c).distribute(0, 0, { value: 1n }),
     wrong: ["admin", "operator", "poolManager", "stranger"],
     expected: { error: "DividendTokenNotShop" },
   },
@@ -118,8 +140,8 @@ const PRIVILEGED: Privileged[] = [
     expected: { error: "DividendTokenNotFactory" },
   },
   {
-    name: "factory.deployToken",
-    call: (d, c) => d.factory.connect(c).deployToken(1, "Fake", "FAKE", false),
+    name: "factory.registerToken",
+    call: async (d, c) => d.factory.connect(c).registerToken(0, await d.token.getAddress()),
     wrong: ["admin", "operator", "poolManager", "stranger"],
     expected: { error: "FactoryNotShop" },
   },
@@ -134,10 +156,17 @@ describe("Roles", () => {
           const caller = signerOf(d, who);
           const expected = entry.expected;
           if ("role" in expected) {
+            const role = await roleId(d, expected.role);
             await expect(entry.call(d, caller))
               .to.be.revertedWithCustomError(d.shop, "AccessControlUnauthorizedAccount")
-              .withArgs(caller.address, await roleId(d, expected.role));
+              .withArgs(caller.address, role);
           } else {
+            if (expected.error === "ShopNotLeafCustomer") {
+              await expect(entry.call(d, caller))
+                .to.be.revertedWithCustomError(d.shop, expected.error)
+                .withArgs(caller.address, customer);
+              continue;
+            }
             const contract = expected.error === "FactoryNotShop" ? d.factory : d.token;
             await expect(entry.call(d, caller))
               .to.be.revertedWithCustomError(contract, expected.error)
@@ -151,10 +180,11 @@ describe("Roles", () => {
   describe("granted roles work", () => {
     it("the fixture's roles are held by the admin, operator and pool manager only", async () => {
       const d = await load();
-      const admin = await d.shop.DEFAULT_ADMIN_ROLE();
+      const admin = await (await asShopAdmin(d)).DEFAULT_ADMIN_ROLE();
       const operator = await d.shop.OPERATOR_ROLE();
       const pool = await d.shop.POOL_MANAGER_ROLE();
       expect(admin).to.equal(ZeroHash);
+      expect(admin).to.equal(ADMIN_ROLE);
       expect(operator).to.equal(id("sharemall.role.operator"));
       expect(pool).to.equal(id("sharemall.role.pool-manager"));
       const table: [string, HardhatEthersSigner, boolean[]][] = [
@@ -180,13 +210,9 @@ describe("Roles", () => {
       const params = { admin: d.signers[15].address, operator: ZeroAddress, utcOffset: 0, name: "x" };
       const address = await d.factory.connect(creator).createShop.staticCall(params);
       await d.factory.connect(creator).createShop(params);
-      const other = await d.ethers.getContractAt("Shop", address);
+      const other = await d.ethers.getContractAt("IShop", address);
       for (const shop of [d.shop, other]) {
-        for (const role of [
-          await shop.DEFAULT_ADMIN_ROLE(),
-          await shop.OPERATOR_ROLE(),
-          await shop.POOL_MANAGER_ROLE(),
-        ]) {
+        for (const role of [ADMIN_ROLE, await shop.OPERATOR_ROLE(), await shop.POOL_MANAGER_ROLE()]) {
           expect(await shop.hasRole(role, factory)).to.equal(false);
           expect(await shop.hasRole(role, creator.address)).to.equal(false);
         }
@@ -202,7 +228,7 @@ describe("Roles", () => {
         .withArgs(role, stranger.address, d.admin.address);
       await d.shop.connect(stranger).recordOrder(order("granted", customer, ONE));
       await d.shop.connect(stranger).recordOrders([order("granted-2", customer, ONE)]);
-      expect(await d.shop.isOrderCounted(hashOf("granted"), customer)).to.equal(true);
+      expect(await d.shop.isOrderIdUsed(order("granted", customer, ONE).orderId)).to.equal(true);
       await d.shop.revokeRole(role, stranger.address);
       await expect(d.shop.connect(stranger).recordOrder(order("revoked", customer, ONE)))
         .to.be.revertedWithCustomError(d.shop, "AccessControlUnauthorizedAccount")
@@ -210,6 +236,34 @@ describe("Roles", () => {
       // The original operator can renounce its own role.
       await d.shop.connect(d.operator).renounceRole(role, d.operator.address);
       expect(await d.shop.hasRole(role, d.operator.address)).to.equal(false);
+    });
+
+    it("the order paths read the roles the admin module grants: a granted operator anchors, mints leaves and signs receipts until revoked", async () => {
+      const d = await load();
+      const second = d.signers[9];
+      const role = await d.shop.OPERATOR_ROLE();
+      const tree = merkleBatch([
+        { orderHash: hashOf("g0"), customer, amount: ONE },
+        { orderHash: hashOf("g1"), customer, amount: ONE },
+      ]);
+      const receipt = await signedReceipt(d, second, { customer, amount: ONE, orderHash: hashOf("g2") });
+      await expect(anchorTree(d, tree, tree.totalRevenue, d.shop, second))
+        .to.be.revertedWithCustomError(d.shop, "AccessControlUnauthorizedAccount")
+        .withArgs(second.address, role);
+      await d.shop.grantRole(role, second.address);
+      expect(await d.shop.hasRole(role, second.address)).to.equal(true);
+      await anchorTree(d, tree, tree.totalRevenue, d.shop, second);
+      await mintLeaf(d, tree, 0, second);
+      await d.shop.redeemReceipt(receipt.receipt, second.address, receipt.signature);
+      await d.shop.revokeRole(role, second.address);
+      await expect(mintLeaf(d, tree, 1, second))
+        .to.be.revertedWithCustomError(d.shop, "ShopNotLeafCustomer")
+        .withArgs(second.address, customer);
+      const late = await signedReceipt(d, second, { customer, amount: ONE, orderHash: hashOf("g3") });
+      await expect(d.shop.redeemReceipt(late.receipt, second.address, late.signature))
+        .to.be.revertedWithCustomError(d.shop, "ShopReceiptSignerNotOperator")
+        .withArgs(second.address);
+      expect((await d.shop.batch(tree.root)).mintedCount).to.equal(1n);
     });
 
     it("a granted pool manager mints from the pool", async () => {
@@ -225,7 +279,7 @@ describe("Roles", () => {
     it("a granted admin creates tokens, changes rules and withdraws; the old admin may renounce", async () => {
       const d = await load();
       const next = d.signers[9];
-      const admin = await d.shop.DEFAULT_ADMIN_ROLE();
+      const admin = ADMIN_ROLE;
       await d.shop.grantRole(admin, next.address);
       await d.shop.connect(d.admin).renounceRole(admin, d.admin.address);
       await d.shop.connect(next).createToken(tokenParams(rulesWith({ dividendBps: 0n })));

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { id } from "ethers";
+import { id, ZeroAddress } from "ethers";
 import {
   addToken,
   BPS,
@@ -7,6 +7,8 @@ import {
   DAY,
   DEFAULT_NOTICE,
   earned,
+  escrowOf,
+  hashOf,
   load,
   nextDay,
   ONE,
@@ -16,9 +18,12 @@ import {
   rulesOf,
   rulesTuple,
   rulesWith,
+  tokenDayOf,
   tokenParams,
+  unsettledOf,
   UTC_PLUS_8,
   WUYOU_RULES,
+  ZERO_RULES,
   type Deployment,
   type Rules,
 } from "./fixture.js";
@@ -39,6 +44,16 @@ async function storedRules(d: Deployment, tokenIndex = 0): Promise<Rules> {
   return rulesOf((await d.shop.tokenConfig(tokenIndex)).rules);
 }
 
+/** Checks that token `tokenIndex` has no pending change, in every view that shows one. */
+async function expectNothingPending(d: Deployment, tokenIndex = 0): Promise<void> {
+  const [pending, effectiveAt] = await d.shop.pendingRules(tokenIndex);
+  expect(rulesOf(pending)).to.deep.equal(ZERO_RULES);
+  expect(effectiveAt).to.equal(0n);
+  const config = await d.shop.tokenConfig(tokenIndex);
+  expect(config.pendingAt).to.equal(0n);
+  expect(rulesOf(config.pending)).to.deep.equal(ZERO_RULES);
+}
+
 describe("Shop rules and notice", () => {
   describe("only a raise of dividendBps (or no change) applies at once", () => {
     const atOnce: Record<string, Partial<Rules>> = {
@@ -56,18 +71,129 @@ describe("Shop rules and notice", () => {
           .and.to.not.emit(d.shop, "RulesChangeScheduled");
         expect(await storedRules(d)).to.deep.equal(next);
         expect(rulesOf(await d.shop.currentRules(0))).to.deep.equal(next);
-        expect((await d.shop.pendingRules(0))[1]).to.equal(0n);
+        await expectNothingPending(d);
       });
     }
+  });
 
-    it("a raised dividendBps counts for the very next order", async () => {
+  describe("the day's dividend rate: fixed at the day's first order, raised by a raise, lowered only from the next day", () => {
+    it("a raise made mid-day applies to the whole day, the orders before it included (v1: only to later orders)", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      const day = await nextDay(d.helpers);
+      await d.shop.connect(d.operator).recordOrder(order("before", alice.address, 10_000n));
+      await d.shop.connect(bob).checkout(hashOf("paid before"), ZeroAddress, { value: 20_000n });
+      expect((await tokenDayOf(d.shop, 0, day)).dividendBps).to.equal(2000n);
+      await d.shop.changeRules(0, rulesWith({ dividendBps: 3000n }));
+      expect((await tokenDayOf(d.shop, 0, day)).dividendBps).to.equal(3000n);
+      await d.shop.connect(d.operator).recordOrder(order("after", alice.address, 10_000n));
+      const t = await tokenDayOf(d.shop, 0, day);
+      expect(t.owed).to.equal((40_000n * 3000n) / BPS);
+      // The checkout escrowed at the rate of its time; the raise's extra on it is debt for the merchant.
+      expect(t.escrowed).to.equal(escrowOf([10_000n], 20_000n, WUYOU_RULES));
+      await nextDay(d.helpers);
+      expect(await unsettledOf(d.shop)).to.deep.equal([[day, t.owed, t.owed - t.escrowed]]);
+      // The next day opens at the raised rate too.
+      await d.shop.connect(d.operator).recordOrder(order("next", alice.address, 10_000n));
+      expect((await tokenDayOf(d.shop, 0, day + 1n)).dividendBps).to.equal(3000n);
+    });
+
+    it("a raise made before the day's first order sets the day's rate, and a raise of a day without orders leaves it empty", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const day = await nextDay(d.helpers);
-      await d.shop.connect(d.operator).recordOrder(order("before", alice.address, 10_000n));
-      await d.shop.changeRules(0, rulesWith({ dividendBps: 3000n }));
-      await d.shop.connect(d.operator).recordOrder(order("after", alice.address, 10_000n));
-      expect((await d.shop.tokenDay(0, day))[0]).to.equal((10_000n * 2000n + 10_000n * 3000n) / BPS);
+      await d.shop.changeRules(0, rulesWith({ dividendBps: 2500n }));
+      expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal({
+        revenue: 0n,
+        dividendBps: 0n,
+        owed: 0n,
+        escrowed: 0n,
+        escrowReleased: false,
+        settled: false,
+      });
+      await d.shop.connect(d.operator).recordOrder(order("o", alice.address, 10_000n));
+      expect((await tokenDayOf(d.shop, 0, day)).dividendBps).to.equal(2500n);
+      // A second raise the same day raises the day's rate again.
+      await d.shop.changeRules(0, rulesWith({ dividendBps: 2600n }));
+      expect((await tokenDayOf(d.shop, 0, day)).dividendBps).to.equal(2600n);
+      expect((await tokenDayOf(d.shop, 0, day)).owed).to.equal(2600n);
+    });
+
+    it("a scheduled lowering that falls due mid-day applies from the next day (v1: from the next order)", async () => {
+      const d = await load(WUYOU_RULES, { noticePeriod: DAY });
+      const [, , , alice, bob] = d.signers;
+      // The change falls due at noon of day D; orders at 06:00 and 18:00 of D, and at 06:00 of D + 1.
+      const day = await nextDay(d.helpers, UTC_PLUS_8, 12 * 3600);
+      const lower = rulesWith({ dividendBps: 1000n });
+      const at = await change(d, lower);
+      await nextDay(d.helpers, UTC_PLUS_8, 6 * 3600);
+      await d.shop.connect(d.operator).recordOrder(order("morning", alice.address, 10_000n));
+      await d.helpers.time.increaseTo(at + DAY + 6 * 3600);
+      await expect(d.shop.connect(d.operator).recordOrder(order("evening", bob.address, 10_000n)))
+        .to.emit(d.shop, "RulesChanged")
+        .withArgs(0, rulesTuple(lower));
+      // The rules are lowered, but the day keeps its rate: its holders were promised 20 % of it.
+      expect(await storedRules(d)).to.deep.equal(lower);
+      const t = await tokenDayOf(d.shop, 0, day + 1n);
+      expect([t.dividendBps, t.owed]).to.deep.equal([2000n, (20_000n * 2000n) / BPS]);
+      await nextDay(d.helpers, UTC_PLUS_8, 6 * 3600);
+      await d.shop.connect(d.operator).recordOrder(order("next morning", alice.address, 10_000n));
+      const next = await tokenDayOf(d.shop, 0, day + 2n);
+      expect([next.dividendBps, next.owed]).to.deep.equal([1000n, (10_000n * 1000n) / BPS]);
+    });
+
+    it("a scheduled change that raises dividendBps (with another field) and falls due mid-day also applies from the next day", async () => {
+      const d = await load(WUYOU_RULES, { noticePeriod: DAY });
+      const [, , , alice] = d.signers;
+      await nextDay(d.helpers, UTC_PLUS_8, 12 * 3600);
+      const next = rulesWith({ dividendBps: 3000n, spendPerToken: WUYOU_RULES.spendPerToken * 2n });
+      const at = await change(d, next);
+      const day = await nextDay(d.helpers, UTC_PLUS_8, 6 * 3600);
+      await d.shop.connect(d.operator).recordOrder(order("morning", alice.address, 10_000n));
+      await d.helpers.time.increaseTo(at + DAY + 3600);
+      await d.shop.applyPendingRules(0);
+      expect(await storedRules(d)).to.deep.equal(next);
+      // Only an at-once raise lifts the day's rate; a raise that comes with a scheduled change waits for midnight.
+      await d.shop.connect(d.operator).recordOrder(order("afternoon", alice.address, 10_000n));
+      const t = await tokenDayOf(d.shop, 0, day);
+      expect([t.dividendBps, t.owed]).to.deep.equal([2000n, (20_000n * 2000n) / BPS]);
+      await nextDay(d.helpers);
+      await d.shop.connect(d.operator).recordOrder(order("next day", alice.address, 10_000n));
+      expect((await tokenDayOf(d.shop, 0, day + 1n)).dividendBps).to.equal(3000n);
+    });
+
+    it("a scheduled lowering due before a day's first order applies to that whole day", async () => {
+      const d = await load(WUYOU_RULES, { noticePeriod: DAY });
+      const [, , , alice] = d.signers;
+      await change(d, rulesWith({ dividendBps: 1000n }));
+      const day = await nextDay(d.helpers, UTC_PLUS_8, 20 * 3600);
+      await d.shop.connect(d.operator).recordOrder(order("after due", alice.address, 10_000n));
+      expect((await tokenDayOf(d.shop, 0, day)).dividendBps).to.equal(1000n);
+    });
+
+    it("the 100 % cap counts today's rates: a lowering that fell due today still reserves the old rate until midnight", async () => {
+      const d = await load(WUYOU_RULES, { noticePeriod: DAY });
+      const [, , , alice] = d.signers;
+      await nextDay(d.helpers, UTC_PLUS_8, 12 * 3600);
+      const at = await change(d, rulesWith({ dividendBps: 1000n }));
+      await nextDay(d.helpers, UTC_PLUS_8, 6 * 3600);
+      await d.shop.connect(d.operator).recordOrder(order("morning", alice.address, 10_000n));
+      await d.helpers.time.increaseTo(at + DAY + 3600);
+      await d.shop.applyPendingRules(0);
+      expect((await storedRules(d)).dividendBps).to.equal(1000n);
+      // Today token 0 still owes 20 %: a new token may take 80 %, not 90 %.
+      await expect(d.shop.createToken(tokenParams(rulesWith({ dividendBps: 8001n }))))
+        .to.be.revertedWithCustomError(d.shop, "ShopDividendBpsTooHigh")
+        .withArgs(BPS + 1n);
+      const { index } = await addToken(d, tokenParams(rulesWith({ dividendBps: 8000n })));
+      // Nor may that token rise today past the 20 % token 0 still owes.
+      await expect(d.shop.changeRules(index, rulesWith({ dividendBps: 8001n })))
+        .to.be.revertedWithCustomError(d.shop, "ShopDividendBpsTooHigh")
+        .withArgs(BPS + 1n);
+      // From the next day, token 0's day rate is its new 10 %.
+      await nextDay(d.helpers);
+      await d.shop.changeRules(index, rulesWith({ dividendBps: 9000n }));
+      expect((await storedRules(d, Number(index))).dividendBps).to.equal(9000n);
     });
   });
 
@@ -219,9 +345,11 @@ describe("Shop rules and notice", () => {
         .withArgs(0, rulesTuple(next));
       expect(await d.token.balanceOf(bob.address)).to.equal(consumptionOf(amount, next));
       expect(await storedRules(d)).to.deep.equal(next);
-      expect((await d.shop.pendingRules(0))[1]).to.equal(0n);
-      const [owed] = await d.shop.tokenDay(0, day + 1n);
-      expect(owed).to.equal((amount * WUYOU_RULES.dividendBps + amount * next.dividendBps) / BPS);
+      // A due change applied by an order leaves nothing pending (v1 kept showing the applied change).
+      await expectNothingPending(d);
+      // The lower dividend share applies from the next day: the day keeps its first order's rate.
+      const t = await tokenDayOf(d.shop, 0, day + 1n);
+      expect([t.dividendBps, t.owed]).to.deep.equal([2000n, (2n * amount * WUYOU_RULES.dividendBps) / BPS]);
     });
 
     it("applyPendingRules applies a due change for anyone; ShopRulesNotDue before, ShopNoPendingRules after", async () => {
@@ -241,6 +369,8 @@ describe("Shop rules and notice", () => {
         .to.emit(d.shop, "RulesChanged")
         .withArgs(0, rulesTuple(next));
       expect(await storedRules(d)).to.deep.equal(next);
+      // Nothing is pending once it applied (v1's pendingRules kept returning the applied rules).
+      await expectNothingPending(d);
       await expect(d.shop.connect(stranger).applyPendingRules(0))
         .to.be.revertedWithCustomError(d.shop, "ShopNoPendingRules")
         .withArgs(0);
@@ -270,7 +400,7 @@ describe("Shop rules and notice", () => {
       expect(effectiveAt).to.equal(BigInt(at + DAY));
     });
 
-    it("an at-once change drops a pending stingier change", async () => {
+    it("an at-once change drops a pending stingier change, and pendingRules returns all-zero rules and 0 (v1 kept the dropped rules)", async () => {
       const d = await load();
       await change(d, rulesWith({ dividendBps: 1000n }));
       const raise = rulesWith({ dividendBps: 2500n });
@@ -279,18 +409,17 @@ describe("Shop rules and notice", () => {
         .withArgs(0)
         .and.to.emit(d.shop, "RulesChanged")
         .withArgs(0, rulesTuple(raise));
-      expect((await d.shop.pendingRules(0))[1]).to.equal(0n);
+      await expectNothingPending(d);
       await d.helpers.time.increase(DEFAULT_NOTICE + 1);
       expect(rulesOf(await d.shop.currentRules(0))).to.deep.equal(raise);
     });
   });
 
   describe("a scheduled maxSupply and the supply minted during the notice (PROTOCOL invariant 4)", () => {
-    // Known contract bug: changeRules checks a new maxSupply against the supply when the change is scheduled, but
-    // orders keep minting under the old rules during the notice period, so when the change applies the cap can be
-    // below the supply (invariant 4: supply <= maxSupply). This test fails until applying a due change keeps
-    // maxSupply >= supply (e.g. clamps it, or checks again at apply time).
-    it("applying a scheduled maxSupply never leaves the supply above the cap", async () => {
+    // changeRules checks a new maxSupply against the supply when the change is scheduled, but orders keep minting
+    // under the old rules during the notice period: when the change applies, a cap below the supply reached applies
+    // at that supply (nothing more mints), so the supply never exceeds the cap.
+    it("applying a scheduled maxSupply never leaves the supply above the cap: it applies at the supply reached", async () => {
       const d = await load(WUYOU_RULES, { noticePeriod: DAY });
       const [, , , alice, bob] = d.signers;
       await d.shop.connect(d.operator).recordOrder(order("a", alice.address, WUYOU_RULES.spendPerToken * 10n));
@@ -301,7 +430,40 @@ describe("Shop rules and notice", () => {
       await d.helpers.time.increaseTo(at + DAY);
       await d.shop.applyPendingRules(0);
       const config = await d.shop.tokenConfig(0);
-      expect(config.rules.maxSupply >= config.minted, "supply above maxSupply after the change applied").to.equal(true);
+      expect(config.minted).to.equal(15n * ONE);
+      expect(config.rules.maxSupply).to.equal(config.minted);
+      // Nothing more mints.
+      await d.shop.connect(d.operator).recordOrder(order("c", bob.address, WUYOU_RULES.spendPerToken));
+      expect(await d.token.totalSupply()).to.equal(config.minted);
+    });
+  });
+
+  describe("pendingRules once nothing is pending (outside review, finding d)", () => {
+    it("pendingRules returns all-zero rules and effectiveAt 0 after a cancel, after a due change applied, and after an at-once change replaced a pending one (v1 kept returning the old pending rules)", async () => {
+      const d = await load(WUYOU_RULES, { noticePeriod: DAY });
+      const [, , , alice] = d.signers;
+      const stingier = rulesWith({ spendPerToken: WUYOU_RULES.spendPerToken * 2n });
+      // 1. Scheduled, then cancelled.
+      const at = await change(d, stingier);
+      const [pending, effectiveAt] = await d.shop.pendingRules(0);
+      expect([rulesOf(pending), effectiveAt]).to.deep.equal([stingier, BigInt(at + DAY)]);
+      await d.shop.cancelRulesChange(0);
+      await expectNothingPending(d);
+      // 2. Scheduled, due, and applied by the first order after it.
+      const at2 = await change(d, stingier);
+      await d.helpers.time.increaseTo(at2 + DAY);
+      // Due but not applied yet: still shown, with its (past) time.
+      expect((await d.shop.pendingRules(0))[1]).to.equal(BigInt(at2 + DAY));
+      await d.shop.connect(d.operator).recordOrder(order("applies", alice.address, ONE));
+      expect(await storedRules(d)).to.deep.equal(stingier);
+      await expectNothingPending(d);
+      // 3. Scheduled, then replaced by an at-once raise.
+      await change(d, rulesWith({ referralBps: 0n }, stingier));
+      expect((await d.shop.pendingRules(0))[1]).to.not.equal(0n);
+      const raise = rulesWith({ dividendBps: 2500n }, stingier);
+      await expect(d.shop.changeRules(0, raise)).to.emit(d.shop, "RulesChangeCancelled").withArgs(0);
+      expect(await storedRules(d)).to.deep.equal(raise);
+      await expectNothingPending(d);
     });
   });
 
@@ -311,7 +473,8 @@ describe("Shop rules and notice", () => {
       const [, , , alice] = d.signers;
       const at = await change(d, rulesWith({ spendPerToken: WUYOU_RULES.spendPerToken * 10n }));
       await expect(d.shop.cancelRulesChange(0)).to.emit(d.shop, "RulesChangeCancelled").withArgs(0);
-      expect((await d.shop.pendingRules(0))[1]).to.equal(0n);
+      // pendingRules returns all-zero rules and 0 after a cancel (v1 kept returning the cancelled rules).
+      await expectNothingPending(d);
       await d.helpers.time.increaseTo(at + DAY + 1);
       await expect(
         d.shop.connect(d.operator).recordOrder(order("o", alice.address, WUYOU_RULES.spendPerToken)),
@@ -465,7 +628,7 @@ describe("Shop rules and notice", () => {
       const d = await load();
       const rules = rulesWith({ dividendBps: 100n, maxSupply: 5n * ONE });
       const shopAddress = await d.shop.getAddress();
-      const predicted = await d.factory.predictTokenAddress(shopAddress, 1, "Mall Token", "MALL", true);
+      const predicted = await d.factory.predictTokenAddress(shopAddress, 1);
       await expect(
         d.shop.createToken(
           tokenParams(rules, { name: "Mall Token", symbol: "MALL", transferable: true, noticePeriod: DAY }),
@@ -480,6 +643,7 @@ describe("Shop rules and notice", () => {
       expect(rulesOf(config.rules)).to.deep.equal(rules);
       expect(config.minted).to.equal(0n);
       expect(config.poolAllowance).to.equal(0n);
+      expect(rulesOf(config.pending)).to.deep.equal(ZERO_RULES);
       expect(await d.shop.tokenCount()).to.equal(2n);
     });
 

@@ -16,15 +16,28 @@ import {
   owedOf,
   perShare,
   rulesWith,
+  tokenDayOf,
+  tokenDayWith,
   tokenParams,
+  unsettledOf,
   UTC_PLUS_8,
   WUYOU_RULES,
   type Deployment,
 } from "./fixture.js";
-import type { DividendToken, Shop } from "../../types/ethers-contracts/index.js";
+import type { DividendToken, IShop } from "../../types/ethers-contracts/index.js";
 
-async function coinOf(d: Deployment, contract: Shop | DividendToken): Promise<bigint> {
+const UINT96_MAX = (1n << 96n) - 1n;
+const UINT128_MAX = (1n << 128n) - 1n;
+const MOD_160 = 1n << 160n;
+
+async function coinOf(d: Deployment, contract: IShop | DividendToken): Promise<bigint> {
   return d.ethers.provider.getBalance(await contract.getAddress());
+}
+
+/** The accumulator a distribution of `amount` wei will leave in `token` (with what it carries), at its supply now. */
+async function accumulatorAfter(token: DividendToken, amount: bigint): Promise<bigint> {
+  const [accumulator, , rollover] = await token.dividendState();
+  return (accumulator + perShare(amount + rollover, await token.totalSupply())) % MOD_160;
 }
 
 describe("Shop settlement", () => {
@@ -53,6 +66,8 @@ describe("Shop settlement", () => {
         .to.be.revertedWithCustomError(d.shop, "ShopNothingToSettle")
         .withArgs(day - 1n);
       await expect(d.shop.settle(day)).to.be.revertedWithCustomError(d.shop, "ShopNothingToSettle").withArgs(day);
+      // Nor is such a day listed as unsettled.
+      expect(await unsettledOf(d.shop)).to.deep.equal([]);
     });
 
     it("settle reverts ShopNothingToSettle for a day with revenue when no token has a dividend share", async () => {
@@ -64,7 +79,7 @@ describe("Shop settlement", () => {
       await expect(d.shop.settle(day)).to.be.revertedWithCustomError(d.shop, "ShopNothingToSettle").withArgs(day);
     });
 
-    it("settle reverts ShopDayAlreadySettled the second time", async () => {
+    it("settle reverts ShopDayAlreadySettled the second time, with or without value", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const day = await nextDay(d.helpers);
@@ -81,7 +96,7 @@ describe("Shop settlement", () => {
   });
 
   describe("what a settlement pays", () => {
-    it("pays each token its owed share, from escrow first and the merchant balance for the rest", async () => {
+    it("pays each token its owed share, its escrow and the merchant balance for the rest", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const mallRules = rulesWith({ dividendBps: 500n, spendPerToken: ONE });
@@ -96,18 +111,24 @@ describe("Shop settlement", () => {
       const escrow0 = escrowOf([recorded], paid, WUYOU_RULES);
       const escrow1 = escrowOf([recorded], paid, mallRules);
       const required = owed0 - escrow0 + owed1 - escrow1;
-      expect(await d.shop.tokenDay(0, day)).to.deep.equal([owed0, escrow0]);
-      expect(await d.shop.tokenDay(1, day)).to.deep.equal([owed1, escrow1]);
+      expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
+        tokenDayWith({ revenue: recorded + paid, dividendBps: 2000n, owed: owed0, escrowed: escrow0 }),
+      );
+      expect(await tokenDayOf(d.shop, 1, day)).to.deep.equal(
+        tokenDayWith({ revenue: recorded + paid, dividendBps: 500n, owed: owed1, escrowed: escrow1 }),
+      );
       await nextDay(d.helpers);
       await d.shop.deposit({ value: required });
       const balanceBefore = await d.shop.merchantBalance();
       const keeper = d.signers[9];
+      const [acc0, acc1] = [await accumulatorAfter(d.token, owed0), await accumulatorAfter(mall, owed1)];
       const tx = d.shop.connect(keeper).settle(day);
       await expect(tx)
         .to.emit(d.shop, "DaySettled")
-        .withArgs(day, keeper.address, owed0 + owed1, required);
-      await expect(tx).to.emit(d.token, "DividendsDistributed").withArgs(day, owed0);
-      await expect(tx).to.emit(mall, "DividendsDistributed").withArgs(day, owed1);
+        .withArgs(day, keeper.address, escrow0 + escrow1, required);
+      await expect(tx).to.not.emit(d.shop, "SettlementShortfall");
+      await expect(tx).to.emit(d.token, "DividendsDistributed").withArgs(day, owed0, acc0);
+      await expect(tx).to.emit(mall, "DividendsDistributed").withArgs(day, owed1, acc1);
       await expect(tx).to.changeEtherBalances(
         d.ethers,
         [d.shop, d.token, mall],
@@ -117,6 +138,10 @@ describe("Shop settlement", () => {
       expect(await coinOf(d, d.shop)).to.equal(await d.shop.merchantBalance());
       expect(await coinOf(d, d.token)).to.equal(owed0);
       expect(await coinOf(d, mall)).to.equal(owed1);
+      for (const i of [0, 1]) {
+        const t = await tokenDayOf(d.shop, i, day);
+        expect([t.escrowReleased, t.settled]).to.deep.equal([true, true]);
+      }
       // The holders share it pro rata.
       for (const [token, owed] of [
         [d.token, owed0],
@@ -144,13 +169,31 @@ describe("Shop settlement", () => {
       await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
       expect(await d.shop.merchantBalance()).to.equal(0n);
       await nextDay(d.helpers);
+      const accumulator = await accumulatorAfter(d.token, owed);
       const tx = d.shop.settle(day);
       await expect(tx).to.emit(d.shop, "DaySettled").withArgs(day, d.admin.address, owed, 0n);
-      await expect(tx).to.emit(d.token, "DividendsDistributed").withArgs(day, owed);
+      await expect(tx).to.not.emit(d.shop, "SettlementShortfall");
+      await expect(tx).to.emit(d.token, "DividendsDistributed").withArgs(day, owed, accumulator);
       await expect(tx).to.changeEtherBalances(d.ethers, [d.shop, d.token], [0n, 0n]);
       expect(await d.token.claimable(alice.address)).to.equal(
         earned(await d.token.totalSupply(), perShare(owed, await d.token.totalSupply())),
       );
+      expect((await d.shop.dayRecord(day)).settled).to.equal(true);
+    });
+
+    it("a day of checkouts alone needs no merchant balance even when each escrow on its own would round down", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      const day = await nextDay(d.helpers);
+      await d.shop.connect(alice).checkout(hashOf("c1"), ZeroAddress, { value: 10_004n });
+      await d.shop.connect(bob).checkout(hashOf("c2"), ZeroAddress, { value: 10_004n });
+      await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
+      await nextDay(d.helpers);
+      const t = await tokenDayOf(d.shop, 0, day);
+      expect(t.owed).to.equal(owedOf([10_004n, 10_004n], WUYOU_RULES));
+      expect(t.escrowed).to.equal(t.owed);
+      await expect(d.shop.settle(day)).to.emit(d.shop, "DaySettled").withArgs(day, d.admin.address, t.owed, 0n);
+      expect((await d.shop.dayRecord(day)).settled).to.equal(true);
     });
 
     it("escrows at checkout the whole wei that an earlier recorded order's rounding left", async () => {
@@ -163,41 +206,44 @@ describe("Shop settlement", () => {
       const escrow = escrowOf([10_004n], 10_004n, WUYOU_RULES);
       expect(escrow).to.equal(dividendOf(10_004n, WUYOU_RULES) + 1n);
       const owed = owedOf([10_004n, 10_004n], WUYOU_RULES);
-      expect(await d.shop.tokenDay(0, day)).to.deep.equal([owed, escrow]);
+      expect((await tokenDayOf(d.shop, 0, day)).escrowed).to.equal(escrow);
       const balance = await d.shop.merchantBalance();
       await nextDay(d.helpers);
       await expect(d.shop.settle(day))
         .to.emit(d.shop, "DaySettled")
-        .withArgs(day, d.admin.address, owed, owed - escrow);
+        .withArgs(day, d.admin.address, escrow, owed - escrow);
       expect(await d.shop.merchantBalance()).to.equal(balance - (owed - escrow));
     });
 
-    it("reverts ShopSettlementUnderfunded with the exact required, available and missing amounts", async () => {
+    it("reverts ShopSettlementUnderfunded with the exact required, available and missing amounts when no escrow is left to release", async () => {
       const d = await load();
-      const [, , , alice, bob] = d.signers;
+      const [, , , alice] = d.signers;
       const day = await nextDay(d.helpers);
       const recorded = 3n * ONE + 1234n;
-      const paid = ONE / 2n + 77n;
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, recorded));
-      await d.shop.connect(bob).checkout(hashOf("c"), ZeroAddress, { value: paid });
-      const required = owedOf([recorded, paid], WUYOU_RULES) - escrowOf([recorded], paid, WUYOU_RULES);
-      const fromCheckout = paid - escrowOf([recorded], paid, WUYOU_RULES);
-      expect(await d.shop.merchantBalance()).to.equal(fromCheckout);
+      const required = owedOf([recorded], WUYOU_RULES);
       await nextDay(d.helpers);
       await expect(d.shop.settle(day))
         .to.be.revertedWithCustomError(d.shop, "ShopSettlementUnderfunded")
-        .withArgs(day, required, fromCheckout, required - fromCheckout);
-      // The call's value counts as available.
-      const value = (required - fromCheckout) / 2n;
+        .withArgs(day, required, 0n, required);
+      // The call's value counts as available (and goes back with the revert).
+      const value = required / 2n;
       await expect(d.shop.settle(day, { value }))
         .to.be.revertedWithCustomError(d.shop, "ShopSettlementUnderfunded")
-        .withArgs(day, required, fromCheckout + value, required - fromCheckout - value);
+        .withArgs(day, required, value, required - value);
       // One wei short is short.
-      await d.shop.deposit({ value: required - fromCheckout - 1n });
+      await d.shop.deposit({ value: required - 1n });
       await expect(d.shop.settle(day))
         .to.be.revertedWithCustomError(d.shop, "ShopSettlementUnderfunded")
         .withArgs(day, required, required - 1n, 1n);
+      expect(await d.shop.merchantBalance()).to.equal(required - 1n);
       expect((await d.shop.dayRecord(day)).settled).to.equal(false);
+      expect(await unsettledOf(d.shop)).to.deep.equal([[day, required, required]]);
+      // The last wei, sent with the call, settles it.
+      await expect(d.shop.settle(day, { value: 1n }))
+        .to.emit(d.shop, "DaySettled")
+        .withArgs(day, d.admin.address, 0n, required);
+      expect(await d.shop.merchantBalance()).to.equal(0n);
     });
 
     it("adds the call's value to the merchant balance and takes what is required", async () => {
@@ -214,7 +260,7 @@ describe("Shop settlement", () => {
       const value = required; // more than the missing part: the rest stays in the merchant balance
       const tx = d.shop.connect(keeper).settle(day, { value });
       await expect(tx).to.emit(d.shop, "Deposited").withArgs(keeper.address, value);
-      await expect(tx).to.emit(d.shop, "DaySettled").withArgs(day, keeper.address, required, required);
+      await expect(tx).to.emit(d.shop, "DaySettled").withArgs(day, keeper.address, 0n, required);
       await expect(tx).to.changeEtherBalances(
         d.ethers,
         [keeper, d.shop, d.token],
@@ -234,7 +280,7 @@ describe("Shop settlement", () => {
       const owed = owedOf([ONE], WUYOU_RULES);
       await expect(d.shop.connect(stranger).settle(day))
         .to.emit(d.shop, "DaySettled")
-        .withArgs(day, stranger.address, owed, owed);
+        .withArgs(day, stranger.address, 0n, owed);
       expect(await d.shop.merchantBalance()).to.equal(ONE - owed);
     });
 
@@ -248,33 +294,328 @@ describe("Shop settlement", () => {
       const { token: none } = await addToken(d, tokenParams(rulesWith({ dividendBps: 0n }), { symbol: "N" }));
       await d.shop.deposit({ value: ONE });
       await nextDay(d.helpers);
+      const owed = owedOf([ONE], WUYOU_RULES);
+      const accumulator = await accumulatorAfter(d.token, owed);
       const tx = d.shop.settle(day);
-      await expect(tx)
-        .to.emit(d.token, "DividendsDistributed")
-        .withArgs(day, owedOf([ONE], WUYOU_RULES));
+      await expect(tx).to.emit(d.token, "DividendsDistributed").withArgs(day, owed, accumulator);
       await expect(tx).to.not.emit(later, "DividendsDistributed");
       await expect(tx).to.not.emit(none, "DividendsDistributed");
       await expect(tx).to.changeEtherBalances(d.ethers, [later, none], [0n, 0n]);
+      expect((await d.shop.dayRecord(day)).settled).to.equal(true);
+      expect(await tokenDayOf(d.shop, 1, day)).to.deep.equal(tokenDayWith({}));
     });
   });
 
-  describe("checkout escrow keeps a day funded (PROTOCOL: path 3)", () => {
-    // Known contract bug: each checkout escrows floor(amount * bps / 10000) while the day owes
-    // floor(sum(amount * bps) / 10000), so a day of checkouts alone can owe a few wei more than its escrow. Once the
-    // merchant withdraws its balance, that day cannot be settled without new money, although the brief says checkout
-    // escrow means "that day can never be underfunded". This test fails until the escrow covers the rounding.
-    it("settle of a checkout-only day needs no merchant balance, even when each escrow rounds down", async () => {
+  describe("escrow is never held hostage by the rest of the day (outside review, finding a)", () => {
+    /**
+     * A day with a checkout (escrow in the token) and a recorded order (owed, unfunded): the merchant balance
+     * covers the recorded order's dividends unless `starve` takes it away. In v1 `settle` was all or nothing, so the
+     * checkout's escrow stayed locked in the token until the merchant paid in full.
+     */
+    async function hostageDay(d: Deployment, recorded: bigint) {
+      const [, , , alice, bob] = d.signers;
+      const day = await nextDay(d.helpers);
+      const paid = 3n * ONE + 17n;
+      await d.shop.connect(bob).checkout(hashOf("escrowed"), ZeroAddress, { value: paid });
+      await d.shop.connect(d.operator).recordOrder(order("unfunded", alice.address, recorded));
+      const escrow = escrowOf([], paid, WUYOU_RULES);
+      const owed = owedOf([paid, recorded], WUYOU_RULES);
+      return { day, escrow, owed, debt: owed - escrow, revenue: paid + recorded, alice, bob };
+    }
+
+    async function expectEscrowReleased(
+      d: Deployment,
+      h: Awaited<ReturnType<typeof hostageDay>>,
+      available: bigint,
+    ): Promise<void> {
+      const { day, escrow, owed, debt, revenue, alice, bob } = h;
+      const supply = await d.token.totalSupply();
+      const before = [await d.token.claimable(alice.address), await d.token.claimable(bob.address)];
+      const keeper = d.signers[9];
+      const accumulator = await accumulatorAfter(d.token, escrow);
+      const tx = d.shop.connect(keeper).settle(day);
+      await expect(tx).to.emit(d.shop, "DaySettled").withArgs(day, keeper.address, escrow, 0n);
+      await expect(tx).to.emit(d.shop, "SettlementShortfall").withArgs(day, debt, available);
+      await expect(tx).to.emit(d.token, "DividendsDistributed").withArgs(day, escrow, accumulator);
+      await expect(tx).to.changeEtherBalances(d.ethers, [d.shop, d.token], [0n, 0n]);
+      // Each holder's claimable rose by exactly its share of the escrow (both hold since before any distribution, so
+      // a claimable is floor(balance × accumulator / 2^64)).
+      expect(accumulator).to.equal(perShare(escrow, supply));
+      expect(before).to.deep.equal([0n, 0n]);
+      expect(await d.token.claimable(alice.address)).to.equal(
+        earned(await d.token.balanceOf(alice.address), accumulator),
+      );
+      expect(await d.token.claimable(bob.address)).to.equal(earned(await d.token.balanceOf(bob.address), accumulator));
+      // The rest stays owed, in view.
+      expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
+        tokenDayWith({
+          revenue,
+          dividendBps: 2000n,
+          owed,
+          escrowed: escrow,
+          escrowReleased: true,
+          settled: false,
+        }),
+      );
+      expect(await unsettledOf(d.shop)).to.deep.equal([[day, debt, debt]]);
+      expect((await d.shop.dayRecord(day)).settled).to.equal(false);
+    }
+
+    async function expectRestPaidOnce(d: Deployment, h: Awaited<ReturnType<typeof hostageDay>>): Promise<void> {
+      const { day, debt } = h;
+      await d.shop.deposit({ value: debt });
+      const supply = await d.token.totalSupply();
+      const aliceBefore = await d.token.claimable(h.alice.address);
+      const accumulator = await accumulatorAfter(d.token, debt);
+      const [previous, , carry] = await d.token.dividendState();
+      const tx = d.shop.settle(day);
+      await expect(tx).to.emit(d.shop, "DaySettled").withArgs(day, d.admin.address, 0n, debt);
+      await expect(tx).to.not.emit(d.shop, "SettlementShortfall");
+      await expect(tx)
+        .to.emit(d.token, "DividendsDistributed")
+        .withArgs(day, debt + carry, accumulator);
+      await expect(tx).to.changeEtherBalances(d.ethers, [d.shop, d.token], [-debt, debt]);
+      // The rest on top of the escrow: the accumulator grows by the debt (and the carry) per token-wei.
+      expect(accumulator).to.equal(previous + perShare(debt + carry, supply));
+      const aliceBalance = await d.token.balanceOf(h.alice.address);
+      expect(await d.token.claimable(h.alice.address)).to.equal(earned(aliceBalance, accumulator));
+      expect(await d.token.claimable(h.alice.address)).to.equal(
+        aliceBefore + earned(aliceBalance, accumulator) - earned(aliceBalance, previous),
+      );
+      expect(await d.shop.merchantBalance()).to.equal(0n);
+      const t = await tokenDayOf(d.shop, 0, day);
+      expect([t.escrowReleased, t.settled]).to.deep.equal([true, true]);
+      expect((await d.shop.dayRecord(day)).settled).to.equal(true);
+      expect(await unsettledOf(d.shop)).to.deep.equal([]);
+      // Once.
+      await d.shop.deposit({ value: ONE });
+      await expect(d.shop.settle(day)).to.be.revertedWithCustomError(d.shop, "ShopDayAlreadySettled").withArgs(day);
+      expect(await d.shop.merchantBalance()).to.equal(ONE);
+    }
+
+    it("(i) the merchant withdraws its whole balance: settle still distributes the escrow, emits SettlementShortfall, and a later funded settle pays exactly the rest, once (v1: ShopSettlementUnderfunded, escrow locked)", async () => {
+      const d = await load();
+      const h = await hostageDay(d, 5n * ONE + 3n);
+      await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
+      await nextDay(d.helpers);
+      expect(await unsettledOf(d.shop)).to.deep.equal([[h.day, h.owed, h.debt]]);
+      await expectEscrowReleased(d, h, 0n);
+      // Nothing left to release and still unfunded: now the call can do nothing.
+      await expect(d.shop.settle(h.day))
+        .to.be.revertedWithCustomError(d.shop, "ShopSettlementUnderfunded")
+        .withArgs(h.day, h.debt, 0n, h.debt);
+      await expectRestPaidOnce(d, h);
+    });
+
+    it("(ii) the operator records one order of 2^96 - 1 wei: settle still distributes the escrow, emits SettlementShortfall, and a later funded settle pays exactly the rest, once (v1: ShopSettlementUnderfunded, escrow locked)", async () => {
+      const d = await load();
+      const h = await hostageDay(d, UINT96_MAX);
+      // The merchant's share of the checkout cannot cover a debt of a fifth of 2^96 wei.
+      const balance = await d.shop.merchantBalance();
+      expect(balance < h.debt).to.equal(true);
+      await nextDay(d.helpers);
+      await expectEscrowReleased(d, h, balance);
+      // The merchant funds the rest from a very large wallet.
+      await d.helpers.setBalance(d.admin.address, 1n << 100n);
+      await d.shop.withdraw(d.admin.address, balance);
+      await expectRestPaidOnce(d, h);
+    });
+  });
+
+  describe("partial settlement, token by token and state by state", () => {
+    it("unsettledDays, tokenDay and dayRecord follow a two-token day through owed, escrow released (shortfall) and paid", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      const mallRules = rulesWith({ dividendBps: 1000n });
+      const { token: mall } = await addToken(d, tokenParams(mallRules));
+      const day = await nextDay(d.helpers);
+      const recorded = 4n * ONE + 7n;
+      const paid = 2n * ONE + 10_003n;
+      await d.shop.connect(d.operator).recordOrder(order("r", alice.address, recorded));
+      await d.shop.connect(bob).checkout(hashOf("c"), ZeroAddress, { value: paid });
+      const revenue = recorded + paid;
+      const owed = [owedOf([revenue], WUYOU_RULES), owedOf([revenue], mallRules)];
+      const escrow = [escrowOf([recorded], paid, WUYOU_RULES), escrowOf([recorded], paid, mallRules)];
+      const debt = [owed[0] - escrow[0], owed[1] - escrow[1]];
+      const rates = [2000n, 1000n];
+      const view = async () => [await tokenDayOf(d.shop, 0, day), await tokenDayOf(d.shop, 1, day)];
+      const entries = (released: boolean, settled: boolean) =>
+        [0, 1].map((i) =>
+          tokenDayWith({
+            revenue,
+            dividendBps: rates[i],
+            owed: owed[i],
+            escrowed: escrow[i],
+            escrowReleased: released,
+            settled,
+          }),
+        );
+      // Today: counted, nothing listed yet (the day is not over).
+      expect(await view()).to.deep.equal(entries(false, false));
+      expect(await unsettledOf(d.shop)).to.deep.equal([]);
+      await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
+      await nextDay(d.helpers);
+      // Over: everything owed, the debt unfunded.
+      expect(await unsettledOf(d.shop)).to.deep.equal([[day, owed[0] + owed[1], debt[0] + debt[1]]]);
+      // A keeper sends half the debt: short, so it only lands in the merchant balance; both escrows go out.
+      const keeper = d.signers[9];
+      const half = (debt[0] + debt[1]) / 2n;
+      const tx = d.shop.connect(keeper).settle(day, { value: half });
+      await expect(tx).to.emit(d.shop, "Deposited").withArgs(keeper.address, half);
+      await expect(tx)
+        .to.emit(d.shop, "DaySettled")
+        .withArgs(day, keeper.address, escrow[0] + escrow[1], 0n);
+      await expect(tx)
+        .to.emit(d.shop, "SettlementShortfall")
+        .withArgs(day, debt[0] + debt[1], half);
+      await expect(tx).to.emit(mall, "DividendsDistributed");
+      expect(await d.shop.merchantBalance()).to.equal(half);
+      expect(await view()).to.deep.equal(entries(true, false));
+      expect(await unsettledOf(d.shop)).to.deep.equal([[day, debt[0] + debt[1], debt[0] + debt[1]]]);
+      expect((await d.shop.dayRecord(day)).settled).to.equal(false);
+      // Still short, and no escrow left: the call reverts with what is missing.
+      await expect(d.shop.connect(keeper).settle(day))
+        .to.be.revertedWithCustomError(d.shop, "ShopSettlementUnderfunded")
+        .withArgs(day, debt[0] + debt[1], half, debt[0] + debt[1] - half);
+      // Funded: both tokens are paid their debt at once (all or nothing across tokens).
+      const rest = debt[0] + debt[1] - half;
+      const paidTx = d.shop.connect(keeper).settle(day, { value: rest });
+      await expect(paidTx)
+        .to.emit(d.shop, "DaySettled")
+        .withArgs(day, keeper.address, 0n, debt[0] + debt[1]);
+      await expect(paidTx).to.changeEtherBalances(
+        d.ethers,
+        [keeper, d.shop, d.token, mall],
+        [-rest, -half, debt[0], debt[1]],
+      );
+      expect(await view()).to.deep.equal(entries(true, true));
+      expect(await unsettledOf(d.shop)).to.deep.equal([]);
+      expect((await d.shop.dayRecord(day)).settled).to.equal(true);
+      expect(await coinOf(d, d.token)).to.equal(owed[0]);
+      expect(await coinOf(d, mall)).to.equal(owed[1]);
+    });
+
+    it("a token whose day is all escrow is settled by the shortfall call; the other token stays owed", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      const day = await nextDay(d.helpers);
+      await d.shop.connect(alice).checkout(hashOf("c"), ZeroAddress, { value: 50_000n });
+      // A token created after the checkout counts only the recorded order: its day is all debt.
+      const mallRules = rulesWith({ dividendBps: 1000n });
+      await addToken(d, tokenParams(mallRules));
+      await d.shop.connect(d.operator).recordOrder(order("r", alice.address, 30_000n));
+      await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
+      await nextDay(d.helpers);
+      const owed0 = owedOf([80_000n], WUYOU_RULES);
+      const escrow0 = owedOf([50_000n], WUYOU_RULES);
+      const owed1 = owedOf([30_000n], mallRules);
+      expect(await unsettledOf(d.shop)).to.deep.equal([[day, owed0 + owed1, owed0 - escrow0 + owed1]]);
+      await expect(d.shop.settle(day))
+        .to.emit(d.shop, "SettlementShortfall")
+        .withArgs(day, owed0 - escrow0 + owed1, 0n);
+      // Token 0 still owes the recorded order's share; token 1 all of its own.
+      expect((await tokenDayOf(d.shop, 0, day)).escrowReleased).to.equal(true);
+      expect((await tokenDayOf(d.shop, 1, day)).escrowReleased).to.equal(false);
+      expect(await unsettledOf(d.shop)).to.deep.equal([[day, owed0 - escrow0 + owed1, owed0 - escrow0 + owed1]]);
+      await d.shop.settle(day, { value: owed0 - escrow0 + owed1 });
+      expect(await unsettledOf(d.shop)).to.deep.equal([]);
+    });
+
+    it("the shortfall call settles in full a token whose escrow covers its whole day; the token that owes stays listed", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
-      await d.shop.connect(alice).checkout(hashOf("c1"), ZeroAddress, { value: 10_004n });
-      await d.shop.connect(bob).checkout(hashOf("c2"), ZeroAddress, { value: 10_004n });
+      // Token 0's day is a checkout, and a recorded order of 4 wei whose 20 % share (0.8 wei) adds no whole wei.
+      await d.shop.connect(alice).checkout(hashOf("c"), ZeroAddress, { value: 50_000n });
+      const lateRules = rulesWith({ dividendBps: 8000n });
+      const { token: late } = await addToken(d, tokenParams(lateRules));
+      await d.shop.connect(d.operator).recordOrder(order("r", bob.address, 4n));
       await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
       await nextDay(d.helpers);
-      const [owed, escrowed] = await d.shop.tokenDay(0, day);
-      expect(owed).to.equal(owedOf([10_004n, 10_004n], WUYOU_RULES));
-      expect(escrowed, "checkout escrow should cover what the day owes").to.equal(owed);
-      await expect(d.shop.settle(day)).to.emit(d.shop, "DaySettled");
+      expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
+        tokenDayWith({ revenue: 50_004n, dividendBps: 2000n, owed: 10_000n, escrowed: 10_000n }),
+      );
+      const owed1 = owedOf([4n], lateRules);
+      expect(owed1).to.equal(3n);
+      const tx = d.shop.settle(day);
+      await expect(tx).to.emit(d.shop, "DaySettled").withArgs(day, d.admin.address, 10_000n, 0n);
+      await expect(tx).to.emit(d.shop, "SettlementShortfall").withArgs(day, owed1, 0n);
+      await expect(tx).to.not.emit(late, "DividendsDistributed");
+      expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
+        tokenDayWith({
+          revenue: 50_004n,
+          dividendBps: 2000n,
+          owed: 10_000n,
+          escrowed: 10_000n,
+          escrowReleased: true,
+          settled: true,
+        }),
+      );
+      expect(await tokenDayOf(d.shop, 1, day)).to.deep.equal(
+        tokenDayWith({ revenue: 4n, dividendBps: 8000n, owed: owed1 }),
+      );
+      expect(await unsettledOf(d.shop)).to.deep.equal([[day, owed1, owed1]]);
+      expect((await d.shop.dayRecord(day)).settled).to.equal(false);
+      await expect(d.shop.settle(day, { value: owed1 }))
+        .to.emit(d.shop, "DaySettled")
+        .withArgs(day, d.admin.address, 0n, owed1);
+      expect(await coinOf(d, late)).to.equal(owed1);
+      expect((await d.shop.dayRecord(day)).settled).to.equal(true);
+      expect(await unsettledOf(d.shop)).to.deep.equal([]);
+    });
+  });
+
+  describe("merchant balance: deposits and their 128-bit bound", () => {
+    it("plain coin sent to the shop is a deposit (Deposited); a zero-value plain call reverts ShopZeroValue (v1 reverted any plain transfer)", async () => {
+      const d = await load();
+      const stranger = d.signers[9];
+      const shop = await d.shop.getAddress();
+      const tx = stranger.sendTransaction({ to: shop, value: 12_345n });
+      await expect(tx).to.emit(d.shop, "Deposited").withArgs(stranger.address, 12_345n);
+      await expect(tx).to.changeEtherBalances(d.ethers, [stranger, d.shop], [-12_345n, 12_345n]);
+      expect(await d.shop.merchantBalance()).to.equal(12_345n);
+      await expect(stranger.sendTransaction({ to: shop, value: 0n })).to.be.revertedWithCustomError(
+        d.shop,
+        "ShopZeroValue",
+      );
+      // And it funds settlements like any deposit.
+      const [, , , alice] = d.signers;
+      const day = await nextDay(d.helpers);
+      await d.shop.connect(d.operator).recordOrder(order("o", alice.address, 50_000n));
+      await nextDay(d.helpers);
+      await d.shop.settle(day);
+      expect(await d.shop.merchantBalance()).to.equal(12_345n - owedOf([50_000n], WUYOU_RULES));
+    });
+
+    it("a deposit, a plain transfer, a settle value or a checkout past 2^128 - 1 reverts ShopBalanceOverflow instead of wrapping (v1 wrapped deposits)", async () => {
+      const d = await load();
+      const [, , , alice, whale] = d.signers;
+      await d.helpers.setBalance(whale.address, 1n << 200n);
+      await d.helpers.setBalance(alice.address, 1n << 200n);
+      await d.shop.connect(whale).deposit({ value: UINT128_MAX - 10n });
+      const balance = UINT128_MAX - 10n;
+      expect(await d.shop.merchantBalance()).to.equal(balance);
+      await expect(d.shop.connect(whale).deposit({ value: 11n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopBalanceOverflow")
+        .withArgs(balance, 11n);
+      await expect(whale.sendTransaction({ to: await d.shop.getAddress(), value: 1n << 127n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopBalanceOverflow")
+        .withArgs(balance, 1n << 127n);
+      // A checkout credits the merchant its payment less the escrow: 100 wei less 20 is past the bound.
+      await expect(d.shop.connect(alice).checkout(hashOf("big"), ZeroAddress, { value: 100n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopBalanceOverflow")
+        .withArgs(balance, 80n);
+      // settle adds its value first.
+      const day = await d.shop.today();
+      await d.shop.connect(d.operator).recordOrder(order("o", alice.address, ONE));
+      await nextDay(d.helpers);
+      await expect(d.shop.settle(day, { value: 11n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopBalanceOverflow")
+        .withArgs(balance, 11n);
+      // Exactly the bound is fine.
+      await d.shop.connect(whale).deposit({ value: 10n });
+      expect(await d.shop.merchantBalance()).to.equal(UINT128_MAX);
+      expect(await coinOf(d, d.shop)).to.equal(UINT128_MAX);
     });
   });
 
@@ -292,24 +633,26 @@ describe("Shop settlement", () => {
         const day = await nextDay(d.helpers, offset);
         const midnight = dayStart(day + 1n, offset);
         await d.helpers.time.setNextBlockTimestamp(midnight - 1);
-        await expect(shop.connect(d.operator).recordOrder(order("late", alice.address, ONE)))
+        const late = order("late", alice.address, ONE);
+        await expect(shop.connect(d.operator).recordOrder(late))
           .to.emit(shop, "OrderCounted")
-          .withArgs(hashOf("late"), alice.address, day, 0, ONE);
+          .withArgs(hashOf("late"), alice.address, day, late.orderId, 0, ONE);
         await d.helpers.time.setNextBlockTimestamp(midnight);
-        await expect(shop.connect(d.operator).recordOrder(order("early", bob.address, 2n * ONE)))
+        const early = order("early", bob.address, 2n * ONE);
+        await expect(shop.connect(d.operator).recordOrder(early))
           .to.emit(shop, "OrderCounted")
-          .withArgs(hashOf("early"), bob.address, day + 1n, 0, 2n * ONE);
+          .withArgs(hashOf("early"), bob.address, day + 1n, early.orderId, 0, 2n * ONE);
         expect(await shop.today()).to.equal(day + 1n);
         expect((await shop.dayRecord(day)).revenue).to.equal(ONE);
         expect((await shop.dayRecord(day + 1n)).revenue).to.equal(2n * ONE);
         // The first day is over at midnight; the second only at the next one.
         await shop.deposit({ value: ONE });
         await expect(shop.settle(day)).to.emit(shop, "DaySettled");
-        await d.helpers.time.setNextBlockTimestamp(midnight + 86_400 - 1);
+        await d.helpers.time.setNextBlockTimestamp(midnight + DAY - 1);
         await expect(shop.settle(day + 1n))
           .to.be.revertedWithCustomError(shop, "ShopDayNotOver")
           .withArgs(day + 1n, day + 1n);
-        await d.helpers.time.setNextBlockTimestamp(midnight + 86_400);
+        await d.helpers.time.setNextBlockTimestamp(midnight + DAY);
         await expect(shop.settle(day + 1n)).to.emit(shop, "DaySettled");
       });
     }
@@ -344,11 +687,11 @@ describe("Shop settlement", () => {
       await d.shop.connect(d.operator).recordOrder(order("d2b", bob.address, ONE + 1n));
       const owed2 = owedOf([2n * ONE, ONE + 1n], minting);
       await nextDay(d.helpers);
-      await expect(d.shop.settle(day2))
-        .to.emit(d.token, "DividendsDistributed")
-        .withArgs(day2, owed1 + owed2);
       const supply = await d.token.totalSupply();
       const delta = perShare(owed1 + owed2, supply);
+      await expect(d.shop.settle(day2))
+        .to.emit(d.token, "DividendsDistributed")
+        .withArgs(day2, owed1 + owed2, delta);
       const a = await d.token.claimable(alice.address);
       const b = await d.token.claimable(bob.address);
       expect(a).to.equal(earned(2n * ONE, delta));
@@ -386,9 +729,8 @@ describe("Shop settlement", () => {
       const owed1 = owedOf([r1], WUYOU_RULES) + owedOf([r1], mallRules);
       const owed2 = owedOf([r2, c2], WUYOU_RULES) + owedOf([r2, c2], mallRules);
       const escrow2 = escrowOf([r2], c2, WUYOU_RULES) + escrowOf([r2], c2, mallRules);
-      const all = await d.shop.unsettledDays(countBefore, 10);
       // Today (day 3) is not over, so it is not listed.
-      expect(all.map((u) => [u.day, u.owed, u.unfunded])).to.deep.equal([
+      expect(await unsettledOf(d.shop, countBefore, 10n)).to.deep.equal([
         [day1, owed1, owed1],
         [day2, owed2, owed2 - escrow2],
       ]);
@@ -405,17 +747,23 @@ describe("Shop settlement", () => {
       expect((await d.shop.unsettledDays(countBefore, 10)).map((u) => u.day)).to.deep.equal([day2, day3]);
     });
 
-    it("tokenDay returns what each token is owed for a day and its escrow; dayRecord the revenue", async () => {
+    it("tokenDay returns each token's revenue, day rate, owed, escrow and flags; dayRecord the revenue of token 0", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, 12_345n));
       await d.shop.connect(bob).checkout(hashOf("c"), ZeroAddress, { value: 67_891n });
-      expect(await d.shop.tokenDay(0, day)).to.deep.equal([
-        owedOf([12_345n, 67_891n], WUYOU_RULES),
-        escrowOf([12_345n], 67_891n, WUYOU_RULES),
-      ]);
-      expect(await d.shop.tokenDay(0, day + 1n)).to.deep.equal([0n, 0n]);
+      expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
+        tokenDayWith({
+          revenue: 12_345n + 67_891n,
+          dividendBps: WUYOU_RULES.dividendBps,
+          owed: owedOf([12_345n, 67_891n], WUYOU_RULES),
+          escrowed: escrowOf([12_345n], 67_891n, WUYOU_RULES),
+        }),
+      );
+      expect(await tokenDayOf(d.shop, 0, day + 1n)).to.deep.equal(tokenDayWith({}));
+      // An index the shop does not have is an empty entry, not an error.
+      expect(await tokenDayOf(d.shop, 7, day)).to.deep.equal(tokenDayWith({}));
       expect(await d.shop.dayRecord(day)).to.deep.equal([12_345n + 67_891n, 2n, false]);
     });
   });

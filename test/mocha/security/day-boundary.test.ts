@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { id, ZeroAddress, type ContractTransactionResponse } from "ethers";
-import type { DividendToken, Shop } from "../../../types/ethers-contracts/index.js";
+import type { DividendToken, IShop } from "../../../types/ethers-contracts/index.js";
 import {
   addShop,
   addToken,
@@ -49,7 +49,7 @@ async function mineAt(
 }
 
 /** The error `shop.settle(day)` reverts with at the end of block `block` (at that block's timestamp). */
-async function settleErrorAt(shop: Shop, day: bigint, block: number): Promise<string> {
+async function settleErrorAt(shop: IShop, day: bigint, block: number): Promise<string> {
   try {
     await shop.settle.staticCall(day, { blockTag: block });
     return "ok";
@@ -60,12 +60,12 @@ async function settleErrorAt(shop: Shop, day: bigint, block: number): Promise<st
 }
 
 /** The day of every OrderCounted event in `block`, by order hash. */
-async function countedDays(shop: Shop, block: number): Promise<Map<string, bigint>> {
+async function countedDays(shop: IShop, block: number): Promise<Map<string, bigint>> {
   const events = await shop.queryFilter(shop.filters.OrderCounted(), block, block);
   return new Map(events.map((e) => [e.args.orderHash, e.args.day]));
 }
 
-async function boundaryScenario(d: Deployment, shop: Shop, token: DividendToken, offset: number): Promise<void> {
+async function boundaryScenario(d: Deployment, shop: IShop, token: DividendToken, offset: number): Promise<void> {
   const [, , , alice, bob] = d.signers;
   const keeper = shop.connect(d.signers[9]);
   const keeper2 = shop.connect(d.signers[8]);
@@ -115,11 +115,14 @@ async function boundaryScenario(d: Deployment, shop: Shop, token: DividendToken,
   expect([dMinus1.revenue, dMinus1.orderCount, dMinus1.settled]).to.deep.equal([3n * ONE, 2n, true]);
   const dayD = await shop.dayRecord(D);
   expect([dayD.revenue, dayD.orderCount, dayD.settled]).to.deep.equal([7n * ONE, 2n, false]);
-  const [, escrowed] = await shop.tokenDay(0, D - 1n);
+  const { escrowed, owed, escrowReleased, settled: paid } = await shop.tokenDay(0, D - 1n);
   expect(escrowed).to.equal(escrowOf([2n * ONE], ONE, WUYOU_RULES));
+  expect(owed).to.equal(owedOf([2n * ONE, ONE], WUYOU_RULES));
+  expect([escrowReleased, paid]).to.deep.equal([true, true]);
   const settled = await shop.queryFilter(shop.filters.DaySettled(D - 1n), at.block, at.block);
   expect(settled.length).to.equal(1);
-  expect(settled[0].args.dividends).to.equal(owedOf([2n * ONE, ONE], WUYOU_RULES));
+  expect(settled[0].args.fromEscrow).to.equal(escrowed);
+  expect(settled[0].args.fromBalance).to.equal(owed - escrowed);
   const distributed = await token.queryFilter(token.filters.DividendsDistributed(D - 1n), at.block, at.block);
   expect(distributed.length).to.equal(1);
 }

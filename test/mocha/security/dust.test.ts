@@ -34,7 +34,7 @@ describe("Security: dust orders that try to grief rounding", () => {
         escrowSum += escrowed;
         revenue += value;
       }
-      const [owed, escrowed] = await d.shop.tokenDay(0, day);
+      const { owed, escrowed } = await d.shop.tokenDay(0, day);
       expect(owed).to.equal((revenue * bps) / BPS);
       expect(escrowed).to.equal(escrowSum);
       expect(escrowed <= owed).to.equal(true);
@@ -88,7 +88,7 @@ describe("Security: dust orders that try to grief rounding", () => {
     let owedTotal = 0n;
     let escrowTotal = 0n;
     for (let i = 0; i < tokens.length; i++) {
-      const [owed, escrowed] = await d.shop.tokenDay(i, day);
+      const { owed, escrowed } = await d.shop.tokenDay(i, day);
       expect(owed).to.equal((revenue * bps[i]) / BPS);
       expect(escrowed <= owed).to.equal(true);
       owedTotal += owed;

@@ -5,7 +5,7 @@
  */
 import { expect } from "chai";
 import { Interface } from "ethers";
-import type { DividendToken, Shop } from "../../../types/ethers-contracts/index.js";
+import type { DividendToken, IShop } from "../../../types/ethers-contracts/index.js";
 import { nextDay, ONE, order, type Deployment } from "../fixture.js";
 
 /** Everything an attack on one shop could move, for the tokens and holders a test names. */
@@ -23,7 +23,7 @@ export interface Ledger {
 }
 
 /** Reads the ledger of `shop`'s `tokens` for `holders`. */
-export async function ledger(d: Deployment, shop: Shop, tokens: DividendToken[], holders: string[]): Promise<Ledger> {
+export async function ledger(d: Deployment, shop: IShop, tokens: DividendToken[], holders: string[]): Promise<Ledger> {
   const provider = d.ethers.provider;
   const tokenCoin: bigint[] = [];
   const supply: bigint[] = [];

@@ -1,11 +1,22 @@
 import { expect } from "chai";
+import { readFileSync } from "node:fs";
 import { id, ZeroAddress, type Interface } from "ethers";
-import type { DividendToken, RogueCloner, Shop } from "../../../types/ethers-contracts/index.js";
-import { load, ONE, tokenParams, UTC_PLUS_8, WUYOU_RULES, type Deployment } from "../fixture.js";
+import type { DividendToken, IShop, RogueCloner, ShopAdmin } from "../../../types/ethers-contracts/index.js";
+import {
+  ADMIN_ROLE,
+  asShopAdmin,
+  load,
+  ONE,
+  rulesWith,
+  tokenParams,
+  UTC_PLUS_8,
+  WUYOU_RULES,
+  type Deployment,
+} from "../fixture.js";
 import { expectSolvent, ledger, settledHoldings } from "./helpers.js";
 
-async function implementations(d: Deployment): Promise<{ shopImpl: Shop; tokenImpl: DividendToken }> {
-  const shopImpl = (await d.ethers.getContractAt("Shop", await d.factory.shopImplementation())) as unknown as Shop;
+async function implementations(d: Deployment): Promise<{ shopImpl: IShop; tokenImpl: DividendToken }> {
+  const shopImpl = (await d.ethers.getContractAt("IShop", await d.factory.shopImplementation())) as unknown as IShop;
   const tokenImpl = (await d.ethers.getContractAt(
     "DividendToken",
     await d.factory.tokenImplementation(),
@@ -22,13 +33,14 @@ describe("Security: initialisation of implementations and clones", () => {
   describe("Shop", () => {
     it("initialize on the shop implementation reverts InvalidInitialization for anyone", async () => {
       const d = await load();
+      const shopAdmin = await asShopAdmin(d);
       const { shopImpl } = await implementations(d);
       const attacker = d.signers[9];
       await expect(
         shopImpl.connect(attacker).initialize(attacker.address, attacker.address, UTC_PLUS_8),
-      ).to.be.revertedWithCustomError(shopImpl, "InvalidInitialization");
+      ).to.be.revertedWithCustomError(shopAdmin, "InvalidInitialization");
       // The implementation has no admin: nobody can create tokens, grant roles or withdraw through it.
-      expect(await shopImpl.hasRole(await shopImpl.DEFAULT_ADMIN_ROLE(), attacker.address)).to.equal(false);
+      expect(await shopImpl.hasRole(ADMIN_ROLE, attacker.address)).to.equal(false);
       await expect(shopImpl.connect(attacker).createToken(tokenParams(WUYOU_RULES))).to.be.revertedWithCustomError(
         shopImpl,
         "AccessControlUnauthorizedAccount",
@@ -40,21 +52,22 @@ describe("Security: initialisation of implementations and clones", () => {
 
     it("initialize on a shop clone reverts InvalidInitialization, for its admin, a stranger and the factory", async () => {
       const d = await load();
+      const shopAdmin = await asShopAdmin(d);
       const stranger = d.signers[9];
       for (const caller of [d.admin, stranger]) {
         await expect(
           d.shop.connect(caller).initialize(stranger.address, stranger.address, 0),
-        ).to.be.revertedWithCustomError(d.shop, "InvalidInitialization");
+        ).to.be.revertedWithCustomError(shopAdmin, "InvalidInitialization");
       }
       const factoryAddress = await d.factory.getAddress();
       await d.helpers.setBalance(factoryAddress, ONE);
       const factory = await d.ethers.getImpersonatedSigner(factoryAddress);
       await expect(
         d.shop.connect(factory).initialize(stranger.address, stranger.address, 0),
-      ).to.be.revertedWithCustomError(d.shop, "InvalidInitialization");
+      ).to.be.revertedWithCustomError(shopAdmin, "InvalidInitialization");
       await d.helpers.stopImpersonatingAccount(factoryAddress);
-      expect(await d.shop.hasRole(await d.shop.DEFAULT_ADMIN_ROLE(), stranger.address)).to.equal(false);
-      expect(await d.shop.hasRole(await d.shop.DEFAULT_ADMIN_ROLE(), d.admin.address)).to.equal(true);
+      expect(await d.shop.hasRole(ADMIN_ROLE, stranger.address)).to.equal(false);
+      expect(await d.shop.hasRole(ADMIN_ROLE, d.admin.address)).to.equal(true);
     });
 
     it("a rogue clone of the shop implementation, made outside the factory, cannot deploy factory tokens", async () => {
@@ -66,13 +79,16 @@ describe("Security: initialisation of implementations and clones", () => {
       expect(await d.factory.isShop(rogueShop)).to.equal(false);
       // Only the factory's own initialize call makes a shop whose factory is the real one; the rogue clone's
       // "factory" is whoever initialised it, so its createToken never reaches the real factory.
-      const rogueContract = (await d.ethers.getContractAt("Shop", rogueShop)) as unknown as Shop;
+      const rogueContract = (await d.ethers.getContractAt("IShop", rogueShop)) as unknown as IShop;
       expect(await rogueContract.factory()).to.equal(address);
+      // Its createToken asks its "factory" (the cloner, which has no token implementation) and fails.
       await expect(cloner.createRogueToken(rogueShop, tokenParams(WUYOU_RULES))).to.be.revert(d.ethers);
-      // Asked directly, the real factory refuses a caller that is not one of its shops.
-      await expect(cloner.deployDirect(await d.factory.getAddress()))
+      expect(await rogueContract.tokenCount()).to.equal(0n);
+      // Asked directly, the real factory refuses a caller that is not one of its shops, even naming a real token.
+      await expect(cloner.registerDirect(await d.factory.getAddress(), await d.token.getAddress()))
         .to.be.revertedWithCustomError(d.factory, "FactoryNotShop")
         .withArgs(address);
+      expect(await d.factory.shopOfToken(await d.token.getAddress())).to.equal(await d.shop.getAddress());
       expect(await d.factory.shopCount()).to.equal(1n);
     });
 
@@ -88,9 +104,86 @@ describe("Security: initialisation of implementations and clones", () => {
       expect(squatted).to.not.equal(predicted);
       const own = { admin: merchant.address, operator: ZeroAddress, utcOffset: UTC_PLUS_8, name: "Wuyou 2" };
       await d.factory.connect(merchant).createShopDeterministic(own, salt);
-      const shop = (await d.ethers.getContractAt("Shop", predicted)) as unknown as Shop;
-      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), merchant.address)).to.equal(true);
-      expect(await shop.hasRole(await shop.DEFAULT_ADMIN_ROLE(), attacker.address)).to.equal(false);
+      const shop = (await d.ethers.getContractAt("IShop", predicted)) as unknown as IShop;
+      expect(await shop.hasRole(ADMIN_ROLE, merchant.address)).to.equal(true);
+      expect(await shop.hasRole(ADMIN_ROLE, attacker.address)).to.equal(false);
+    });
+  });
+
+  describe("ShopAdmin (the admin module, called directly)", () => {
+    /** What every state-changing function of the module does when called on the module itself, by anyone. */
+    const DIRECT: Record<
+      string,
+      { call: (admin: ShopAdmin, caller: string) => Promise<unknown>; error: string | null }
+    > = {
+      initialize: { call: (m, c) => m.initialize(c, c, 0), error: "InvalidInitialization" },
+      createToken: { call: (m) => m.createToken(tokenParams(WUYOU_RULES)), error: "AccessControlUnauthorizedAccount" },
+      changeRules: { call: (m) => m.changeRules(0, WUYOU_RULES), error: "AccessControlUnauthorizedAccount" },
+      cancelRulesChange: { call: (m) => m.cancelRulesChange(0), error: "AccessControlUnauthorizedAccount" },
+      applyPendingRules: { call: (m) => m.applyPendingRules(0), error: "ShopUnknownToken" },
+      mintFromPool: { call: (m, c) => m.mintFromPool(0, c, 1n, id("r")), error: "AccessControlUnauthorizedAccount" },
+      withdraw: { call: (m, c) => m.withdraw(c, 1n), error: "AccessControlUnauthorizedAccount" },
+      grantRole: { call: (m, c) => m.grantRole(ADMIN_ROLE, c), error: "AccessControlUnauthorizedAccount" },
+      revokeRole: { call: (m, c) => m.revokeRole(ADMIN_ROLE, c), error: "AccessControlUnauthorizedAccount" },
+      // Renouncing a role one does not hold changes nothing.
+      renounceRole: { call: (m, c) => m.renounceRole(ADMIN_ROLE, c), error: null },
+    };
+
+    it("every clone and the implementation forward to one admin module, which reports itself", async () => {
+      const d = await load();
+      const { shopImpl } = await implementations(d);
+      const module = await d.shop.adminModule();
+      expect(await shopImpl.adminModule()).to.equal(module);
+      const admin = (await d.ethers.getContractAt("ShopAdmin", module)) as unknown as ShopAdmin;
+      expect(await admin.adminModule()).to.equal(module);
+      expect(await d.ethers.provider.getCode(module)).to.not.equal("0x");
+      expect(module).to.not.equal(await d.shop.getAddress());
+    });
+
+    it("called directly, the module cannot be initialised and holds nothing: every state-changing function fails or changes nothing, for anyone", async () => {
+      const d = await load();
+      const module = await d.shop.adminModule();
+      const admin = (await d.ethers.getContractAt("ShopAdmin", module)) as unknown as ShopAdmin;
+      // Every state-changing function of its ABI has an entry here.
+      const abi = JSON.parse(
+        readFileSync(
+          new URL("../../../artifacts/contracts/shop/ShopAdmin.sol/ShopAdmin.json", import.meta.url),
+          "utf8",
+        ),
+      ) as { abi: { type: string; name?: string; stateMutability?: string }[] };
+      const functions = abi.abi
+        .filter((f) => f.type === "function" && (f.stateMutability === "nonpayable" || f.stateMutability === "payable"))
+        .map((f) => f.name ?? "");
+      expect(functions.sort()).to.deep.equal(Object.keys(DIRECT).sort());
+      for (const caller of [d.admin, d.operator, d.poolManager, d.signers[9]]) {
+        for (const [name, entry] of Object.entries(DIRECT)) {
+          const call = entry.call(admin.connect(caller), caller.address);
+          if (entry.error === null) await expect(call, name).to.not.be.revert(d.ethers);
+          else await expect(call, name).to.be.revertedWithCustomError(admin, entry.error);
+        }
+      }
+      // Its own storage was never initialised: no roles, no tokens, no factory, no balance.
+      expect(await admin.hasRole(ADMIN_ROLE, d.admin.address)).to.equal(false);
+      expect(await admin.tokenCount()).to.equal(0n);
+      expect(await admin.factory()).to.equal(ZeroAddress);
+      expect(await admin.merchantBalance()).to.equal(0n);
+      // It takes no coin: it has no receive function, and its functions are not payable.
+      await expect(d.signers[9].sendTransaction({ to: module, value: 1n })).to.be.revert(d.ethers);
+      expect(await d.ethers.provider.getBalance(module)).to.equal(0n);
+    });
+
+    it("a clone's admin calls run in the clone's storage: a grant through the clone is not a grant on the module", async () => {
+      const d = await load();
+      const module = await d.shop.adminModule();
+      const admin = (await d.ethers.getContractAt("ShopAdmin", module)) as unknown as ShopAdmin;
+      const stranger = d.signers[9];
+      await d.shop.grantRole(await d.shop.OPERATOR_ROLE(), stranger.address);
+      expect(await d.shop.hasRole(await d.shop.OPERATOR_ROLE(), stranger.address)).to.equal(true);
+      expect(await admin.hasRole(await d.shop.OPERATOR_ROLE(), stranger.address)).to.equal(false);
+      await d.shop.createToken(tokenParams(rulesWith({ dividendBps: 0n }), { symbol: "X" }));
+      expect(await d.shop.tokenCount()).to.equal(2n);
+      expect(await admin.tokenCount()).to.equal(0n);
+      expect(await (await asShopAdmin(d)).supportsInterface("0x7965db0b")).to.equal(true); // IAccessControl
     });
   });
 
@@ -100,12 +193,13 @@ describe("Security: initialisation of implementations and clones", () => {
       const { tokenImpl } = await implementations(d);
       const attacker = d.signers[9];
       const notAClone = "DividendTokenNotAClone";
-      await expect(tokenImpl.connect(attacker).mint(attacker.address, ONE)).to.be.revertedWithCustomError(
-        tokenImpl,
-        notAClone,
-      );
-      await expect(tokenImpl.connect(attacker).distribute(0, ONE)).to.be.revertedWithCustomError(tokenImpl, notAClone);
-      await expect(tokenImpl.connect(attacker).depositEscrow({ value: 1n })).to.be.revertedWithCustomError(
+      await expect(
+        tokenImpl.connect(attacker).mintOrder(attacker.address, ONE, ZeroAddress, 0n, 0n),
+      ).to.be.revertedWithCustomError(tokenImpl, notAClone);
+      await expect(
+        tokenImpl.connect(attacker).mintBatch([(BigInt(attacker.address) << 96n) | ONE], 0n, { value: 1n }),
+      ).to.be.revertedWithCustomError(tokenImpl, notAClone);
+      await expect(tokenImpl.connect(attacker).distribute(0, ONE, { value: 1n })).to.be.revertedWithCustomError(
         tokenImpl,
         notAClone,
       );
@@ -134,7 +228,7 @@ describe("Security: initialisation of implementations and clones", () => {
       expect(tokenAbi.getFunction("initialize")).to.equal(null);
       expect(await d.token.shop()).to.equal(await d.shop.getAddress());
       expect(await d.token.factory()).to.equal(await d.factory.getAddress());
-      await expect(d.token.connect(attacker).mint(attacker.address, ONE))
+      await expect(d.token.connect(attacker).mintOrder(attacker.address, ONE, ZeroAddress, 0n, 0n))
         .to.be.revertedWithCustomError(d.token, "DividendTokenNotShop")
         .withArgs(attacker.address);
       await expect(d.token.connect(d.admin).distribute(0, ONE))

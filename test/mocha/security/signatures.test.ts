@@ -1,8 +1,7 @@
 import { expect } from "chai";
-import { concat, id, Signature, toBeHex, zeroPadValue } from "ethers";
-import { signReceipt, type SignedReceipt } from "../../../sdk/src/index.js";
-import type { Shop } from "../../../types/ethers-contracts/index.js";
-import { addShop, DAY, load, ONE, type Deployment } from "../fixture.js";
+import { concat, id, Signature, toBeHex, TypedDataEncoder, zeroPadValue } from "ethers";
+import type { IShop } from "../../../types/ethers-contracts/index.js";
+import { addShop, DAY, load, nextOrderIds, ONE, RECEIPT_TYPES, type Deployment, type IShopBase } from "../fixture.js";
 import { ledger } from "./helpers.js";
 
 /** Order of the secp256k1 group: (r, s, v) and (r, N - s, v ^ 1) recover the same address. */
@@ -36,28 +35,43 @@ async function ecrecover(d: Deployment, digest: string, p: Parts): Promise<strin
   return out === "0x" ? "0x" : "0x" + out.slice(26);
 }
 
+interface SignedReceipt {
+  receipt: IShopBase.ReceiptStruct & { orderHash: string; amount: bigint; orderId: bigint };
+  signer: string;
+  signature: string;
+}
+
+/**
+ * A receipt for `shop` (the fixture's by default) signed by the operator in the domain of `overrides.shop` and
+ * `overrides.chainId`: the receipt's `shop` and `chainId` fields name the same shop and chain, so a receipt signed
+ * for another shop or chain is a genuine receipt of that shop or chain.
+ */
 async function receiptFor(
   d: Deployment,
   label: string,
-  overrides: { shop?: Shop; chainId?: bigint } = {},
+  overrides: { shop?: IShop; chainId?: bigint } = {},
 ): Promise<SignedReceipt> {
   const now = await d.helpers.time.latest();
-  return signReceipt(
-    d.operator,
-    {
-      shop: await (overrides.shop ?? d.shop).getAddress(),
-      chainId: overrides.chainId ?? (await d.ethers.provider.getNetwork()).chainId,
-      customer: d.signers[3].address,
-      amount: ONE,
-      orderHash: id(label),
-      deadline: now + DAY,
-    },
-    { now },
-  );
+  const shop = await (overrides.shop ?? d.shop).getAddress();
+  const chainId = overrides.chainId ?? (await d.ethers.provider.getNetwork()).chainId;
+  const receipt = {
+    shop,
+    chainId,
+    orderId: nextOrderIds(1),
+    customer: d.signers[3].address,
+    amount: ONE,
+    orderHash: id(label),
+    referrer: "0x" + "00".repeat(20),
+    deadline: BigInt(now + DAY),
+  };
+  const domain = { name: "ShareMall Shop", version: "2", chainId, verifyingContract: shop };
+  const signature = await d.operator.signTypedData(domain, RECEIPT_TYPES, receipt);
+  expect(TypedDataEncoder.hash(domain, RECEIPT_TYPES, receipt)).to.have.length(66);
+  return { receipt, signer: d.operator.address, signature };
 }
 
 /** The state a replayed or forged receipt could change. */
-async function orderState(d: Deployment, shop: Shop = d.shop) {
+async function orderState(d: Deployment, shop: IShop = d.shop) {
   const today = await shop.today();
   const record = await shop.dayRecord(today);
   return {
@@ -103,8 +117,8 @@ describe("Security: receipt signatures (malleability, replay across shops and ch
     const after = await orderState(d);
     expect(after.orderCount).to.equal(before.orderCount + 1n);
     await expect(d.shop.redeemReceipt(signed.receipt, signed.signer, signed.signature))
-      .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
-      .withArgs(signed.receipt.orderHash);
+      .to.be.revertedWithCustomError(d.shop, "ShopOrderIdUsed")
+      .withArgs(signed.receipt.orderId);
     expect(await orderState(d)).to.deep.equal(after);
   });
 
