@@ -127,5 +127,4 @@ contract ShareMallFactory is IShareMallFactory {
     function _shopSalt(address creator, bytes32 salt) private pure returns (bytes32) {
         return keccak256(abi.encode(creator, salt));
     }
-
 }

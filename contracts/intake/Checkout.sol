@@ -21,7 +21,15 @@ abstract contract Checkout is IShopOrders, OrderLedger {
         (address bound, bool firstOrder) = _checkOne(orderHash, msg.sender, amount, referrer, Binding.Strict);
         uint256 day = _today(s.utcOffset);
         emit OrderCounted(orderHash, msg.sender, day, 0, OrderPath.Checkout, amount);
-        (Mint[] memory mints, uint256 escrowTotal) = _mintsOfOne(s.tokenCount, day, amount, bound, firstOrder, true, true);
+        (Mint[] memory mints, uint256 escrowTotal) = _mintsOfOne(
+            s.tokenCount,
+            day,
+            amount,
+            bound,
+            firstOrder,
+            true,
+            true
+        );
         uint256 balance = s.merchantBalance + (amount - escrowTotal);
         if (balance > type(uint128).max) revert ShopBalanceOverflow(s.merchantBalance, amount - escrowTotal);
         // Safe cast: checked just above.

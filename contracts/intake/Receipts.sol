@@ -43,7 +43,9 @@ abstract contract Receipts is IShopOrders, OrderLedger {
     function _checkSignature(bytes32 digest, address signer, bytes calldata signature) private view {
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(digest, signature);
         if (err == ECDSA.RecoverError.NoError && recovered == signer) return;
-        if (signer.code.length == 0 || !SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature)) {
+        if (
+            signer.code.length == 0 || !SignatureChecker.isValidERC1271SignatureNowCalldata(signer, digest, signature)
+        ) {
             revert ShopReceiptInvalidSignature(signer);
         }
     }

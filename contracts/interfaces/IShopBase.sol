@@ -199,7 +199,8 @@ interface IShopBase {
     error ShopReferrerAlreadyBound(address customer, address bound, address given);
     /// @notice Thrown when an empty batch is recorded.
     error ShopEmptyBatch();
-    /// @notice Thrown when a day's revenue (2^104 - 1 wei) or order count (2^32 - 1) would overflow.
+    /// @notice Thrown when a token-day's revenue (2^104 - 1 wei), checkout escrow (2^96 - 1 wei) or order count
+    /// (2^32 - 1) would overflow.
     error ShopDayCapacityExceeded(uint256 day);
     /// @notice Thrown when settling `day` before it is over (`today` is the shop's current day).
     error ShopDayNotOver(uint256 day, uint256 today);
@@ -222,6 +223,8 @@ interface IShopBase {
     error ShopInsufficientBalance(uint256 balance, uint256 amount);
     /// @notice Thrown when the merchant balance would pass 2^128 - 1 wei.
     error ShopBalanceOverflow(uint256 balance, uint256 amount);
+    /// @notice Thrown when coin is deposited into a shop implementation rather than a shop clone (it would be locked).
+    error ShopNotAClone();
     /// @notice Thrown when the zero address is given where an account is required.
     error ShopZeroAddress();
     /// @notice Thrown when zero is given where an amount is required.

@@ -316,8 +316,9 @@ abstract contract OrderLedger is RuleLedger, NativeAsset {
             // escrow never takes more than what is left of the payment.
             uint256 increase = (newRevenue * dividendBps) / _BPS - (dayRevenue * dividendBps) / _BPS;
             escrow = increase < payment ? increase : payment;
-            // The day's escrow is at most what its checkouts paid in: real coin, far below 2^96.
             escrowed += escrow;
+            // A token-day keeps at most 2^96 - 1 wei of escrow (79 billion coins of checkouts in a day).
+            if (escrowed > DayEntryLib.MAX_ESCROW) revert ShopDayCapacityExceeded(day);
         }
         days_[day] = DayEntryLib.pack(newRevenue, escrowed, dividendBps, newCount, entry.flags());
     }

@@ -36,9 +36,12 @@ abstract contract RuleLedger is ShopStorage {
 
     /// @dev Stores `rules` for token `tokenIndex` with pending time `pendingAt` (its notice period stays). A new pool
     /// ratio first checkpoints the allowance accrued under the old one.
-    function _setRules(StoredToken storage stored, uint256 tokenIndex, TokenRules memory rules, uint256 pendingAt)
-        internal
-    {
+    function _setRules(
+        StoredToken storage stored,
+        uint256 tokenIndex,
+        TokenRules memory rules,
+        uint256 pendingAt
+    ) internal {
         TokenCold memory cold = stored.cold;
         if (cold.poolNum != rules.poolNum || cold.poolDen != rules.poolDen) {
             uint256 supply = IDividendToken(_tokenAt(tokenIndex)).totalSupply();

@@ -15,17 +15,17 @@ library ReceiptLib {
     /// @notice The domain's version (2: receipts carry an order id since core v2).
     string internal constant VERSION = "2";
 
-    bytes32 private constant _DOMAIN_TYPEHASH =
-        keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)");
+    bytes32 private constant _DOMAIN_TYPEHASH = keccak256(
+        "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
+    );
     bytes32 private constant _NAME_HASH = keccak256(bytes(NAME));
     bytes32 private constant _VERSION_HASH = keccak256(bytes(VERSION));
-    bytes32 private constant _RECEIPT_TYPEHASH =
-        keccak256(
-            abi.encodePacked(
-                "Receipt(address shop,uint256 chainId,uint256 orderId,address customer,uint256 amount,",
-                "bytes32 orderHash,address referrer,uint256 deadline)"
-            )
-        );
+    bytes32 private constant _RECEIPT_TYPEHASH = keccak256(
+        abi.encodePacked(
+            "Receipt(address shop,uint256 chainId,uint256 orderId,address customer,uint256 amount,",
+            "bytes32 orderHash,address referrer,uint256 deadline)"
+        )
+    );
 
     /// @notice The digest an operator signs for `receipt` in the calling shop's domain.
     function digest(IShopBase.Receipt calldata receipt) internal view returns (bytes32) {

@@ -15,7 +15,8 @@ library RulesLib {
         if (rules.referralBps > _BPS) revert IShopBase.ShopInvalidRules("referralBps above 10000");
         if (rules.poolDen == 0 && rules.poolNum != 0) revert IShopBase.ShopInvalidRules("poolNum without poolDen");
         if (rules.poolNum > rules.poolDen) revert IShopBase.ShopInvalidRules("poolNum above poolDen");
-        if (rules.maxSupply != 0 && rules.maxSupply < minted) revert IShopBase.ShopInvalidRules("maxSupply below supply");
+        if (rules.maxSupply != 0 && rules.maxSupply < minted)
+            revert IShopBase.ShopInvalidRules("maxSupply below supply");
         // Dividends of a token nobody can earn would only roll over until the first minter took them all.
         if (rules.dividendBps != 0 && rules.spendPerToken == 0 && rules.referralsPerToken == 0) {
             revert IShopBase.ShopInvalidRules("dividends without a minting rule");
@@ -26,7 +27,10 @@ library RulesLib {
     /// change) does. Every minting rule waits for the notice period in either direction: a more generous rule
     /// dilutes the holders (applied at once, it would let a merchant mint to an insider just before settling an
     /// unsettled day), a stingier one short-changes contributors; the pool ratio and `maxSupply` likewise.
-    function isAtOnce(IShopBase.TokenRules memory current, IShopBase.TokenRules memory next) internal pure returns (bool) {
+    function isAtOnce(
+        IShopBase.TokenRules memory current,
+        IShopBase.TokenRules memory next
+    ) internal pure returns (bool) {
         return
             next.dividendBps >= current.dividendBps &&
             next.referralBps == current.referralBps &&

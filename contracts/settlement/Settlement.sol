@@ -85,11 +85,7 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
     function _outstanding(
         uint256 day,
         uint256 count
-    )
-        private
-        view
-        returns (uint256[] memory release, uint256[] memory debt, uint256 releaseTotal, uint256 debtTotal)
-    {
+    ) private view returns (uint256[] memory release, uint256[] memory debt, uint256 releaseTotal, uint256 debtTotal) {
         mapping(uint256 => mapping(uint256 => DayEntry)) storage tokenDays = _layout().tokenDays;
         release = new uint256[](count);
         debt = new uint256[](count);
@@ -117,6 +113,8 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
     }
 
     function _deposit() private {
+        // Coin sent to the implementation itself could never be withdrawn: it has no admin.
+        if (address(this) == _SELF) revert ShopNotAClone();
         uint256 amount = _assetReceived();
         if (amount == 0) revert ShopZeroValue();
         ShopState storage state = _layout().state;

@@ -23,6 +23,8 @@ library DayEntryLib {
     uint256 internal constant SETTLED = 2;
     /// @notice Largest revenue of one token-day (2^104 - 1 wei).
     uint256 internal constant MAX_REVENUE = (1 << 104) - 1;
+    /// @notice Largest checkout escrow of one token-day (2^96 - 1 wei).
+    uint256 internal constant MAX_ESCROW = (1 << 96) - 1;
     /// @notice Largest order count of one token-day.
     uint256 internal constant MAX_ORDERS = (1 << 32) - 1;
 
@@ -44,7 +46,7 @@ library DayEntryLib {
     }
 
     function escrowed(DayEntry self) internal pure returns (uint256) {
-        return (DayEntry.unwrap(self) >> 104) & ((1 << 96) - 1);
+        return (DayEntry.unwrap(self) >> 104) & MAX_ESCROW;
     }
 
     function dividendBps(DayEntry self) internal pure returns (uint256) {

@@ -325,16 +325,17 @@ export async function addShop(
  * The minting rules of one token, applied order by order in TypeScript: consumption, the referrer's share and the
  * one-token-per-N referral bonus (one level only), the `maxSupply` cap, or the 2^96 - 1 supply limit of an uncapped
  * token (consumption first, then promotion), and the management pool allowance as the shop computes it: a
- * checkpoint (`base` token-wei left at supply `mark`) plus `floor((supply - mark) × poolNum / poolDen)`. A pool mint
- * and a change of the pool ratio move the checkpoint, so the allowance is floored once per checkpoint segment.
- * Tests compare the chain with it.
+ * checkpoint (`base`, `mark`) plus `floor((supply - mark) × poolNum / poolDen)`. A pool mint of `x` lowers `base` and
+ * raises `mark` by `x` (so with one ratio the allowance is exactly `floor(rule-minted × poolNum / poolDen) -
+ * pool-minted`); a change of the pool ratio moves the checkpoint to the supply reached. Tests compare the chain with
+ * it.
  */
 export class MintModel {
   supply = 0n;
   /** Token-wei minted by the rules (consumption and promotion), and by the pool. */
   ruleMinted = 0n;
   poolMinted = 0n;
-  /** The pool checkpoint: allowance `base` left at supply `mark`. */
+  /** The pool checkpoint (`base` may go negative while `mark` is ahead). */
   base = 0n;
   mark = 0n;
   readonly balances = new Map<string, bigint>();
@@ -350,8 +351,10 @@ export class MintModel {
 
   /** The pool allowance now: the checkpoint plus the ratio of what the rules minted since. */
   get allowance(): bigint {
-    if (this.rules.poolDen === 0n) return this.base;
-    return this.base + ((this.supply - this.mark) * this.rules.poolNum) / this.rules.poolDen;
+    const accrued =
+      this.rules.poolDen === 0n ? 0n : ((this.supply - this.mark) * this.rules.poolNum) / this.rules.poolDen;
+    const allowance = this.base + accrued;
+    return allowance > 0n ? allowance : 0n;
   }
 
   /**
@@ -385,14 +388,13 @@ export class MintModel {
     return this.allowance - before;
   }
 
-  /** A pool mint: the checkpoint moves to the supply after it, with the rest of the allowance. */
+  /** A pool mint of `amount`: `base` down and `mark` up by it, so no rounding is lost. */
   poolMint(to: string, amount: bigint): void {
-    const left = this.allowance - amount;
     this.poolMinted += amount;
     this.supply += amount;
     this.credit(to, amount);
-    this.base = left;
-    this.mark = this.supply;
+    this.base -= amount;
+    this.mark += amount;
   }
 
   /** New rules in force (a change applied): a new pool ratio first checkpoints the allowance of the old one. */

@@ -252,7 +252,7 @@ describe("Shop minting", () => {
         .withArgs(0, 0n, 1n);
     });
 
-    it("a pool mint checkpoints the allowance: what the rules mint afterwards is floored on its own", async () => {
+    it("a pool mint keeps the allowance exact: floor(rule-minted / 9) - pool-minted, no rounding lost at the mint", async () => {
       // One token-wei per wei of spend, so the figures are tiny and exact.
       const rules = rulesWith({ spendPerToken: ONE, referralBps: 0n });
       const d = await load(rules);
@@ -262,21 +262,22 @@ describe("Shop minting", () => {
       expect(await d.shop.poolAllowance(0)).to.equal(1n); // floor(10 / 9)
       await d.shop.connect(d.poolManager).mintFromPool(0, host.address, 1n, id("first"));
       model.poolMint(host.address, 1n);
-      expect([model.base, model.mark]).to.deep.equal([0n, 11n]);
+      expect([model.base, model.mark]).to.deep.equal([-1n, 1n]);
       await expectMatches(d, model, [alice.address, host.address]);
-      // Eight more token-wei by the rules: floor(8 / 9) = 0 on top of the checkpoint (the 1/9 of a token-wei the
-      // first ten left over is not carried: floor(18 / 9) - 1 would be 1).
+      // Eight more token-wei by the rules: 18 by the rules in all, floor(18 / 9) - 1 = 1 (the 1/9 of a token-wei the
+      // first ten left over is carried; a re-rounding checkpoint at the pool mint would give floor(8 / 9) = 0).
       await record(d, model, [order("eight", alice.address, 8n)]);
-      expect(await d.shop.poolAllowance(0)).to.equal(0n);
-      await record(d, model, [order("one", alice.address, 1n)]);
       expect(await d.shop.poolAllowance(0)).to.equal(1n);
+      await record(d, model, [order("one", alice.address, 1n)]);
+      expect(await d.shop.poolAllowance(0)).to.equal(1n); // floor(19 / 9) - 1
       await expectMatches(d, model, [alice.address, host.address]);
       // A partial pool mint leaves the rest in the checkpoint.
       await record(d, model, [order("many", alice.address, 90n)]);
-      expect(await d.shop.poolAllowance(0)).to.equal(11n);
+      expect(await d.shop.poolAllowance(0)).to.equal(11n); // floor(109 / 9) - 1
       await d.shop.connect(d.poolManager).mintFromPool(0, host.address, 4n, id("second"));
       model.poolMint(host.address, 4n);
       expect(await d.shop.poolAllowance(0)).to.equal(7n);
+      expect(model.allowance).to.equal((model.ruleMinted * 1n) / 9n - model.poolMinted);
       await expectMatches(d, model, [alice.address, host.address]);
     });
 

@@ -617,6 +617,43 @@ describe("Shop settlement", () => {
       expect(await d.shop.merchantBalance()).to.equal(UINT128_MAX);
       expect(await coinOf(d, d.shop)).to.equal(UINT128_MAX);
     });
+
+    it("coin deposited into the Shop implementation itself (deposit or a plain transfer) reverts ShopNotAClone: it has no admin to withdraw it", async () => {
+      const d = await load();
+      const implementation = await d.factory.shopImplementation();
+      const stranger = d.signers[9];
+      const shop = await d.ethers.getContractAt("IShop", implementation);
+      await expect(shop.connect(stranger).deposit({ value: 1n })).to.be.revertedWithCustomError(
+        d.shop,
+        "ShopNotAClone",
+      );
+      await expect(stranger.sendTransaction({ to: implementation, value: 1n })).to.be.revertedWithCustomError(
+        d.shop,
+        "ShopNotAClone",
+      );
+      expect(await d.ethers.provider.getBalance(implementation)).to.equal(0n);
+    });
+
+    it("a token-day's checkout escrow past 2^96 - 1 wei reverts ShopDayCapacityExceeded instead of overflowing into the day's rate", async () => {
+      // One token at 100 %: each checkout escrows all of its payment.
+      const d = await load(rulesWith({ dividendBps: 10_000n, spendPerToken: 1n << 95n, referralBps: 0n }));
+      const [, , , alice] = d.signers;
+      await d.helpers.setBalance(alice.address, 1n << 100n);
+      const day = await nextDay(d.helpers);
+      await d.shop.connect(alice).checkout(hashOf("big-1"), ZeroAddress, { value: UINT96_MAX });
+      await expect(d.shop.connect(alice).checkout(hashOf("big-2"), ZeroAddress, { value: 1n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopDayCapacityExceeded")
+        .withArgs(day);
+      // The day's books are untouched by the refused checkout and settle exactly.
+      const t = await tokenDayOf(d.shop, 0, day);
+      expect(t.escrowed, "escrow").to.equal(UINT96_MAX);
+      expect(t.dividendBps, "day rate").to.equal(10_000n);
+      expect(t.owed, "owed").to.equal(UINT96_MAX);
+      await nextDay(d.helpers);
+      await d.shop.settle(day);
+      expect((await d.shop.dayRecord(day)).settled).to.equal(true);
+      expect(await coinOf(d, d.token)).to.equal(UINT96_MAX);
+    });
   });
 
   describe("day boundaries at the shop's local midnight", () => {
@@ -762,8 +799,8 @@ describe("Shop settlement", () => {
         }),
       );
       expect(await tokenDayOf(d.shop, 0, day + 1n)).to.deep.equal(tokenDayWith({}));
-      // An index the shop does not have is an empty entry, not an error.
-      expect(await tokenDayOf(d.shop, 7, day)).to.deep.equal(tokenDayWith({}));
+      // An index the shop does not have is an error naming the count, as for tokenConfig.
+      await expect(d.shop.tokenDay(7, day)).to.be.revertedWithCustomError(d.shop, "ShopUnknownToken").withArgs(7n, 1n);
       expect(await d.shop.dayRecord(day)).to.deep.equal([12_345n + 67_891n, 2n, false]);
     });
   });
