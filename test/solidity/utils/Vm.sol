@@ -38,6 +38,9 @@ interface Vm {
     /// @notice The address of `privateKey`.
     function addr(uint256 privateKey) external pure returns (address);
 
+    /// @notice Expects the next call to emit the event emitted next by the test (all topics and data checked).
+    function expectEmit() external;
+
     /// @notice Takes a snapshot of the whole chain state and returns its id.
     function snapshotState() external returns (uint256 snapshotId);
 
