@@ -194,49 +194,14 @@ contract ShopSettlementTest is Fixture {
         vm.prank(keeper);
         shop.settle(day);
 
-        DividendToken[2] memory both = [brand, mall];
-        for (uint256 i; i < 2; ++i) {
-            IShopBase.TokenDay memory d = shop.tokenDay(i, day);
-            assertTrue(d.escrowReleased, "escrow released");
-            assertFalse(d.settled, "debt still owed");
-            assertEq(address(both[i]).balance, coin[i], "the escrow was already in the token");
-            // Distributed to the holders, or (too small to move the accumulator over a large supply) carried.
-            (, uint256 epoch, uint256 rollover) = both[i].dividendState();
-            assertTrue(epoch == 1 || rollover >= d.escrowed, "the escrow was distributed or rolled over");
-        }
-        address[] memory holders = new address[](2);
-        (holders[0], holders[1]) = (alice, bob);
-        uint256 distributed = _sumClaimable(brand, holders) + _sumClaimable(mall, holders);
-        distributed += _rollover(brand) + _rollover(mall);
-        assertLe(distributed, escrow, "holders can claim (or the tokens carry) at most the escrow");
-        assertLe(escrow - distributed, 6, "and all of it but rounding dust (holders + 1 per token)");
-        IShopBase.UnsettledDay[] memory open = shop.unsettledDays(0, 10);
-        assertEq(open.length, 1, "the day is still listed");
-        assertEq(open[0].owed, debt, "owed: the debt");
-        assertEq(open[0].unfunded, debt, "unfunded: the debt");
-        assertFalse(shop.dayRecord(day).settled, "the day is not settled");
+        _assertEscrowOutDebtOwed(mall, day, escrow, debt, coin);
 
         // Nothing left to release and nothing to pay with: the call can do nothing.
         vm.prank(keeper);
         vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopSettlementUnderfunded.selector, day, debt, 0, debt));
         shop.settle(day);
 
-        // Funded, a later call pays the rest and only that.
-        vm.deal(admin, debt);
-        vm.prank(admin);
-        shop.deposit{value: debt}();
-        vm.expectEmit();
-        emit IShopBase.DaySettled(day, keeper, 0, debt);
-        vm.prank(keeper);
-        shop.settle(day);
-        assertEq(shop.merchantBalance(), 0, "the debt came from the balance");
-        assertTrue(shop.tokenDay(0, day).settled, "token 0 settled");
-        assertTrue(shop.tokenDay(1, day).settled, "token 1 settled");
-        assertTrue(shop.dayRecord(day).settled, "the day is settled");
-        assertEq(shop.unsettledDays(0, 10).length, 0, "no day left to settle");
-        vm.prank(keeper);
-        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopDayAlreadySettled.selector, day));
-        shop.settle(day);
+        _assertPaidOnceFunded(day, debt);
     }
 
     /// @notice The day's debt is paid for all tokens or for none: a balance that covers one token's share only pays
@@ -369,6 +334,28 @@ contract ShopSettlementTest is Fixture {
         shop.deposit();
     }
 
+    /// @notice The merchant balance is kept in 128 bits: a deposit, or a settlement's value, past 2^128 - 1 wei
+    /// reverts with the balance and the amount.
+    function test_deposit_balanceOverflowReverts() public {
+        uint256 most = type(uint128).max;
+        vm.deal(alice, most);
+        vm.prank(alice);
+        shop.deposit{value: most}();
+        vm.deal(alice, 1);
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopBalanceOverflow.selector, most, 1));
+        shop.deposit{value: 1}();
+        // The same through a settlement's value.
+        uint256 day = shop.today();
+        _recordOrder(keccak256("recorded"), alice, 1 ether, address(0));
+        vm.warp(block.timestamp + 1 days);
+        vm.deal(keeper, 1);
+        vm.prank(keeper);
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopBalanceOverflow.selector, most, 1));
+        shop.settle{value: 1}(day);
+        assertEq(shop.merchantBalance(), most, "balance unchanged");
+    }
+
     function test_withdraw_guards() public {
         vm.deal(alice, 2 ether);
         vm.prank(alice);
@@ -423,6 +410,58 @@ contract ShopSettlementTest is Fixture {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /// @dev After a settlement that found no funding: both tokens' escrow is out (distributed, or carried when too
+    /// small to move the accumulator), the debt still owed and listed.
+    function _assertEscrowOutDebtOwed(
+        DividendToken mall,
+        uint256 day,
+        uint256 escrow,
+        uint256 debt,
+        uint256[2] memory coin
+    ) private view {
+        DividendToken[2] memory both = [brand, mall];
+        for (uint256 i; i < 2; ++i) {
+            IShopBase.TokenDay memory d = shop.tokenDay(i, day);
+            assertTrue(d.escrowReleased, "escrow released");
+            assertFalse(d.settled, "debt still owed");
+            assertEq(address(both[i]).balance, coin[i], "the escrow was already in the token");
+            // Distributed to the holders, or (too small to move the accumulator over a large supply) carried.
+            (, uint256 epoch, uint256 rollover) = both[i].dividendState();
+            assertTrue(epoch == 1 || rollover >= d.escrowed, "the escrow was distributed or rolled over");
+        }
+        address[] memory holders = new address[](2);
+        (holders[0], holders[1]) = (alice, bob);
+        uint256 distributed = _sumClaimable(brand, holders) + _sumClaimable(mall, holders);
+        distributed += _rollover(brand) + _rollover(mall);
+        assertLe(distributed, escrow, "holders can claim (or the tokens carry) at most the escrow");
+        assertLe(escrow - distributed, 6, "and all of it but rounding dust (holders + 1 per token)");
+        IShopBase.UnsettledDay[] memory open = shop.unsettledDays(0, 10);
+        assertEq(open.length, 1, "the day is still listed");
+        assertEq(open[0].owed, debt, "owed: the debt");
+        assertEq(open[0].unfunded, debt, "unfunded: the debt");
+        assertFalse(shop.dayRecord(day).settled, "the day is not settled");
+    }
+
+    /// @dev Funds `day`'s debt, settles it (the debt only), and checks it is settled for good.
+    function _assertPaidOnceFunded(uint256 day, uint256 debt) private {
+        // Funded, a later call pays the rest and only that.
+        vm.deal(admin, debt);
+        vm.prank(admin);
+        shop.deposit{value: debt}();
+        vm.expectEmit();
+        emit IShopBase.DaySettled(day, keeper, 0, debt);
+        vm.prank(keeper);
+        shop.settle(day);
+        assertEq(shop.merchantBalance(), 0, "the debt came from the balance");
+        assertTrue(shop.tokenDay(0, day).settled, "token 0 settled");
+        assertTrue(shop.tokenDay(1, day).settled, "token 1 settled");
+        assertTrue(shop.dayRecord(day).settled, "the day is settled");
+        assertEq(shop.unsettledDays(0, 10).length, 0, "no day left to settle");
+        vm.prank(keeper);
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopDayAlreadySettled.selector, day));
+        shop.settle(day);
+    }
 
     /// @dev Mall: one token per coin, 5 % referral share, 15 % dividends, pool 1/4, no cap.
     function _mallRules() internal pure returns (IShopBase.TokenRules memory) {
