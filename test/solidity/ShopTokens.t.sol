@@ -5,6 +5,7 @@ import {IAccessControl} from "@openzeppelin/contracts/access/IAccessControl.sol"
 import {Initializable} from "@openzeppelin/contracts-upgradeable/proxy/utils/Initializable.sol";
 import {Fixture} from "./utils/Fixture.sol";
 import {DividendToken} from "../../contracts/payouts/DividendToken.sol";
+import {ShareMallFactory} from "../../contracts/factory/ShareMallFactory.sol";
 import {IShareMallFactory} from "../../contracts/interfaces/IShareMallFactory.sol";
 import {IShopAdmin} from "../../contracts/interfaces/IShopAdmin.sol";
 import {IShopBase} from "../../contracts/interfaces/IShopBase.sol";
@@ -76,6 +77,67 @@ contract ShopTokensTest is Fixture {
         vm.prank(address(shop));
         vm.expectRevert(abi.encodeWithSelector(IShareMallFactory.FactoryUnexpectedToken.selector, expected, expected));
         factory.registerToken(1, expected);
+    }
+
+    function test_createToken_invalidParamsRevert() public {
+        IShopBase.TokenRules memory rules = _wuyouRules();
+        IShopBase.TokenParams memory params = IShopBase.TokenParams("", "TKN", false, 0, rules);
+        vm.startPrank(admin);
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopInvalidTokenMetadata.selector, "", "TKN"));
+        shop.createToken(params);
+        params.name = string(new bytes(65));
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopInvalidTokenMetadata.selector, params.name, "TKN"));
+        shop.createToken(params);
+        params.name = "Token";
+        params.symbol = "SEVENTEEN-LETTERS";
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopInvalidTokenMetadata.selector, "Token", params.symbol));
+        shop.createToken(params);
+        params.symbol = "TKN";
+        params.noticePeriod = 1 days - 1;
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopNoticePeriodTooShort.selector, 1 days - 1, 1 days));
+        shop.createToken(params);
+        params.noticePeriod = 0;
+        (uint256 index, ) = shop.createToken(params);
+        vm.stopPrank();
+        assertEq(shop.tokenConfig(index).noticePeriod, 7 days, "notice 0 means the default of seven days");
+    }
+
+    function test_factory_guards() public {
+        address shopImpl = factory.shopImplementation();
+        address tokenImpl = factory.tokenImplementation();
+        vm.expectRevert(abi.encodeWithSelector(IShareMallFactory.FactoryInvalidImplementation.selector, alice));
+        new ShareMallFactory(alice, tokenImpl);
+        vm.expectRevert(abi.encodeWithSelector(IShareMallFactory.FactoryInvalidImplementation.selector, alice));
+        new ShareMallFactory(shopImpl, alice);
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopInvalidAdmin.selector, address(0)));
+        factory.createShop(IShareMallFactory.ShopParams(address(0), operator, 0, "Nobody's"));
+        vm.prank(alice);
+        vm.expectRevert(IShareMallFactory.FactoryNoTokens.selector);
+        factory.claimMany(new address[](0), alice);
+        address[] memory unknown = new address[](1);
+        unknown[0] = bob;
+        vm.prank(alice);
+        vm.expectRevert(abi.encodeWithSelector(IShareMallFactory.FactoryUnknownToken.selector, bob));
+        factory.claimMany(unknown, alice);
+    }
+
+    /// @notice A token-day holds at most 2^32 - 1 orders: 256 full batches of 2^24 orders in one day are one too
+    /// many (`ShopDayCapacityExceeded`); the next day has room again.
+    function test_anchorBatch_dayCapacityExceededReverts() public {
+        _createToken("Brand", "BRD", false, _wuyouRules());
+        uint256 full = shop.MAX_BATCH_ORDERS();
+        vm.startPrank(operator);
+        for (uint256 k; k < 255; ++k) {
+            shop.anchorBatch(keccak256(abi.encode("batch", k)), uint64(1 + k * full), full, 1 ether);
+        }
+        uint256 day = shop.today();
+        assertEq(shop.dayRecord(day).orderCount, 255 * full, "255 full batches");
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopDayCapacityExceeded.selector, day));
+        shop.anchorBatch(keccak256("one too many"), uint64(1 + 255 * full), full, 1 ether);
+        vm.warp(block.timestamp + 1 days);
+        shop.anchorBatch(keccak256("next day"), uint64(1 + 255 * full), full, 1 ether);
+        vm.stopPrank();
+        assertEq(shop.dayRecord(day + 1).orderCount, full, "the next day has room");
     }
 
     // ---------------------------------------------------------------- the pool allowance
