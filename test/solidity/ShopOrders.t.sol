@@ -508,7 +508,7 @@ contract ShopOrdersTest is Fixture {
 
     /// @notice On the operator paths, an order naming another referrer than the customer's bound one counts with the
     /// bound referrer (`ReferrerMismatch`): the named one gets nothing, the bound one its share.
-    function testFuzz_referrerMismatch_countsWithTheBoundReferrer(
+    function testFuzz_recordOrder_referrerMismatchCountsWithTheBoundReferrer(
         uint256 path,
         uint256 amount,
         bool boundToNone
@@ -555,7 +555,7 @@ contract ShopOrdersTest is Fixture {
     /// @notice A receipt or leaf without a referrer leaves a new customer unbound, so that its first-order receipt or
     /// leaf naming the referrer, submitted later, still binds it (with the qualifying referral). A recorded order or
     /// a checkout without a referrer binds the customer to none.
-    function testFuzz_deferredBinding_unreferredReceiptOrLeafLeavesCustomerUnbound(
+    function testFuzz_redeemReceipt_unreferredReceiptOrLeafLeavesANewCustomerUnbound(
         uint256 firstPath,
         uint256 secondPath
     ) public {
@@ -578,7 +578,7 @@ contract ShopOrdersTest is Fixture {
         assertEq(token.balanceOf(bob), bonus, "the referrer's bonus and share");
     }
 
-    function testFuzz_selfReferral_revertsOnEveryPath(uint256 path) public {
+    function testFuzz_recordOrder_selfReferralRevertsOnEveryPath(uint256 path) public {
         path = bound(path, 0, _OPERATOR_PATHS);
         _createToken("Brand", "BRD", false, _wuyouRules());
         bytes memory expected = abi.encodeWithSelector(IShopBase.ShopSelfReferral.selector, alice);
@@ -704,7 +704,7 @@ contract ShopOrdersTest is Fixture {
 
     // ---------------------------------------------------------------- before the first token
 
-    function test_orders_revertBeforeTheShopHasATokenOnEveryPath() public {
+    function test_recordOrder_noTokenYetRevertsOnEveryPath() public {
         for (uint256 path; path < _LEAF; ++path) {
             (bool ok, bytes memory reason) = _countVia(path, _order(keccak256("early"), alice, 1 ether, address(0)));
             assertFalse(ok, "no order before the first token");

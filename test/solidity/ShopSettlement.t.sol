@@ -34,7 +34,7 @@ contract ShopSettlementTest is Fixture {
     /// @notice A scheduled change of the dividend rate (lower, or higher together with another rule, so that it
     /// waits) that falls due during a day whose first order fixed its rate leaves that day's rate alone: the day
     /// owes its whole revenue at the old rate, and the next day opens at the new one.
-    function testFuzz_dayRate_changeFallingDueDuringTheDayAppliesFromTheNext(
+    function testFuzz_tokenDay_changeFallingDueDuringTheDayAppliesFromTheNext(
         uint256 amount1,
         uint256 amount2,
         uint256 amount3,
@@ -77,7 +77,7 @@ contract ShopSettlementTest is Fixture {
     /// @notice A raise at once applies to the whole current day: the orders counted before it owe the new rate too
     /// (and a checkout's escrow, taken at the old rate, leaves the difference to the merchant); earlier days keep
     /// theirs. A raise on a day without orders yet only changes the rules, and the day opens at them.
-    function testFuzz_dayRate_raiseAtOnceAppliesToTheWholeDay(
+    function testFuzz_changeRules_raiseAtOnceAppliesToTheWholeDay(
         uint256 amount1,
         uint256 amount2,
         uint256 raisedBps,
@@ -126,7 +126,7 @@ contract ShopSettlementTest is Fixture {
 
     /// @notice A lowering never applies at once, and the shop's total share counts today's rate of the other tokens
     /// too: a second token cannot take what the first still owes today at its old rate.
-    function test_dayRate_reservedShareCountsTodaysRate() public {
+    function test_createToken_reservedShareCountsTodaysRate() public {
         // A lowering to 10 % scheduled at 02:00, due at 02:00 the next day, whose first order came at 01:00.
         uint256 day = shop.today() + 2;
         vm.warp(_midnight(day - 1, UTC_PLUS_8) + 2 hours);

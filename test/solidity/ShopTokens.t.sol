@@ -102,7 +102,7 @@ contract ShopTokensTest is Fixture {
         assertEq(shop.tokenConfig(index).noticePeriod, 7 days, "notice 0 means the default of seven days");
     }
 
-    function test_factory_guards() public {
+    function test_createShop_factoryGuardsRevert() public {
         address shopImpl = factory.shopImplementation();
         address tokenImpl = factory.tokenImplementation();
         vm.expectRevert(abi.encodeWithSelector(IShareMallFactory.FactoryInvalidImplementation.selector, alice));
@@ -342,7 +342,7 @@ contract ShopTokensTest is Fixture {
 
     /// @notice The order paths (`Shop`) read the roles that the admin module (`ShopAdmin`, OpenZeppelin's
     /// AccessControl) grants and revokes: both see one role storage.
-    function test_roles_grantedByTheAdminModuleAreSeenByTheOrderPaths() public {
+    function test_grantRole_seenByTheOrderPaths() public {
         _createToken("Brand", "BRD", false, _wuyouRules());
         bytes32 role = shop.OPERATOR_ROLE();
         IShopBase.Order memory order = _order(keccak256("order"), alice, 1 ether, address(0));

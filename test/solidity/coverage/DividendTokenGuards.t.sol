@@ -88,7 +88,7 @@ contract DividendTokenGuardsTest is Fixture {
         assertEq(brand.balanceOf(bob), 0, "the whole batch reverted");
     }
 
-    function test_shopFunctions_revertForAnyCallerButTheShop() public {
+    function test_mintOrder_shopOnlyFunctionsRevertForOthers() public {
         uint256[] memory credits = new uint256[](1);
         credits[0] = (uint256(uint160(alice)) << 96) | ONE;
         bytes memory notShop = abi.encodeWithSelector(IDividendToken.DividendTokenNotShop.selector, alice);
@@ -125,7 +125,7 @@ contract DividendTokenGuardsTest is Fixture {
         assertEq(brand.claimable(alice), shown, "claimable kept");
     }
 
-    function test_implementation_isNoToken() public {
+    function test_name_implementationIsNoToken() public {
         DividendToken implementation = DividendToken(factory.tokenImplementation());
         vm.expectRevert(IDividendToken.DividendTokenNotAClone.selector);
         implementation.name();
