@@ -3,17 +3,18 @@ pragma solidity 0.8.30;
 
 import {Fixture} from "./utils/Fixture.sol";
 import {GasBurningRecipient, RejectingRecipient} from "./utils/Recipients.sol";
-import {DividendToken} from "../../contracts/DividendToken.sol";
+import {DividendToken} from "../../contracts/payouts/DividendToken.sol";
 import {DividendMath} from "../../contracts/libraries/DividendMath.sol";
 import {IDividendToken} from "../../contracts/interfaces/IDividendToken.sol";
 import {IShareMallFactory} from "../../contracts/interfaces/IShareMallFactory.sol";
-import {IShop} from "../../contracts/interfaces/IShop.sol";
+import {IShopBase} from "../../contracts/interfaces/IShopBase.sol";
 
 /* solhint-disable func-name-mixedcase */
 
 /// @title DividendTokenTest
 /// @notice Fuzz tests of the token's dividend accounting: distributions over fuzzed holders and supplies, rollover,
-/// transfers, and claims whose recipient rejects the coin or burns the gas.
+/// transfers, the shop-only mints (`mintOrder`, `mintBatch`) within a cap and the 2^96 - 1 supply limit, an
+/// accumulator that wraps past 2^160, and claims whose recipient rejects the coin or burns the gas.
 /// @dev Most tests drive the token directly as its shop (`prank(shop)`) so that only the token's maths is under test;
 /// the rollover test goes through the shop's settlement.
 contract DividendTokenTest is Fixture {
@@ -32,7 +33,7 @@ contract DividendTokenTest is Fixture {
 
     // ---------------------------------------------------------------- distribute + claim
 
-    function test_distribute_claimablesWithinDustOfDistributed(
+    function testFuzz_distribute_claimablesWithinDustOfDistributed(
         uint96[8] memory balances,
         uint256 holderCount,
         uint256 amount
@@ -68,7 +69,7 @@ contract DividendTokenTest is Fixture {
         assertEq(address(brand).balance, amount - sum, "token keeps exactly the unclaimed rest");
     }
 
-    function test_distribute_manyRoundsStayWithinDust(uint256 seed, uint256 rounds) public {
+    function testFuzz_distribute_manyRoundsStayWithinDust(uint256 seed, uint256 rounds) public {
         rounds = bound(rounds, 1, 6);
         uint256 distributed;
         uint256 claimed;
@@ -96,7 +97,7 @@ contract DividendTokenTest is Fixture {
         assertEq(address(brand).balance, distributed - claimed, "token holds distributed - claimed");
     }
 
-    function test_distribute_zeroSupplyRollsIntoNextDistribution(
+    function testFuzz_distribute_zeroSupplyRollsIntoNextDistribution(
         uint256 amount1,
         uint256 amount2,
         uint256 balance
@@ -122,12 +123,12 @@ contract DividendTokenTest is Fixture {
         assertLe(amount1 + amount2 - paid - left, 1, "single holder dust <= 1 wei");
     }
 
-    function test_settle_zeroSupplyRolloverPaidAtNextSettlement(uint256 amount1, uint256 amount2) public {
+    function testFuzz_settle_zeroSupplyRolloverPaidAtNextSettlement(uint256 amount1, uint256 amount2) public {
         amount1 = bound(amount1, 1e9, 1e24);
         amount2 = bound(amount2, 1e9, 1e24);
         // A token that at first mints only a referral bonus (consumption disabled) and whose first day's customer
         // names no referrer, so its first settled day finds no holders.
-        IShop.TokenRules memory rules = _wuyouRules();
+        IShopBase.TokenRules memory rules = _wuyouRules();
         rules.spendPerToken = 0;
         rules.referralsPerToken = 1;
         rules.dividendBps = 1000;
@@ -162,7 +163,7 @@ contract DividendTokenTest is Fixture {
 
     // ---------------------------------------------------------------- transfers
 
-    function test_transfer_neverChangesClaimable(
+    function testFuzz_transfer_neverChangesClaimable(
         uint256 balanceA,
         uint256 balanceB,
         uint256 amount1,
@@ -202,13 +203,13 @@ contract DividendTokenTest is Fixture {
 
         // Future dividends follow the new balances.
         _distributeAsShop(brand, 2, amount2);
-        uint256 delta = _accumulator(brand) - accumulator1;
+        uint256 delta = (_accumulator(brand) + (uint256(1) << 160) - accumulator1) % (uint256(1) << 160);
         _assertEarnedSince(a, before[0], delta, "sender earns on its new balance");
         _assertEarnedSince(b, before[1], delta, "holder earns on its new balance");
         _assertEarnedSince(c, before[2], delta, "newcomer earns from now on");
     }
 
-    function test_transfer_nonTransferableReverts(uint256 balance, uint256 moved) public {
+    function testFuzz_transfer_nonTransferableReverts(uint256 balance, uint256 moved) public {
         balance = bound(balance, 1, 1e27);
         moved = bound(moved, 0, balance);
         _mintAsShop(mall, holders[0], balance);
@@ -225,7 +226,7 @@ contract DividendTokenTest is Fixture {
         assertEq(mall.balanceOf(holders[0]), balance, "balance unchanged");
     }
 
-    function test_transferFrom_nonTransferableRevertsWithoutAllowance(uint256 balance, uint256 moved) public {
+    function testFuzz_transferFrom_nonTransferableRevertsWithoutAllowance(uint256 balance, uint256 moved) public {
         balance = bound(balance, 1, 1e27);
         moved = bound(moved, 1, balance);
         _mintAsShop(mall, holders[0], balance);
@@ -237,9 +238,9 @@ contract DividendTokenTest is Fixture {
         assertEq(mall.balanceOf(holders[0]), balance, "balance unchanged");
     }
 
-    // ---------------------------------------------------------------- the 2^96 - 1 supply limit
+    // ---------------------------------------------------------------- mints within the cap and the 2^96 - 1 limit
 
-    function test_mint_capsAtSupplyLimitAndReturnsMinted(uint256 first, uint256 second, uint256 third) public {
+    function testFuzz_mintOrder_capsAtSupplyLimitAndReturnsMinted(uint256 first, uint256 second, uint256 third) public {
         uint256 limit = type(uint96).max;
         first = bound(first, 0, limit);
         second = bound(second, 0, type(uint160).max);
@@ -247,9 +248,9 @@ contract DividendTokenTest is Fixture {
         address tokenShop = brand.shop();
 
         vm.prank(tokenShop);
-        assertEq(brand.mint(holders[0], first), first, "a mint within the limit mints all");
+        assertEq(brand.mintOrder(holders[0], first, address(0), 0, 0), first, "a mint within the limit mints all");
         vm.prank(tokenShop);
-        uint256 minted = brand.mint(holders[1], second);
+        uint256 minted = brand.mintOrder(holders[1], second, address(0), 0, 0);
         uint256 room = limit - first;
         assertEq(minted, second < room ? second : room, "a mint past the limit mints what is left");
         assertEq(brand.totalSupply(), first + minted, "supply <= 2^96 - 1");
@@ -258,15 +259,138 @@ contract DividendTokenTest is Fixture {
         // Once full, a mint returns 0 instead of reverting (so the shop keeps taking orders).
         if (brand.totalSupply() == limit) {
             vm.prank(tokenShop);
-            assertEq(brand.mint(holders[2], third), 0, "a full token mints nothing");
+            assertEq(brand.mintOrder(holders[2], third, holders[3], third, 0), 0, "a full token mints nothing");
             assertEq(brand.totalSupply(), limit, "supply stays at the limit");
             assertEq(brand.balanceOf(holders[2]), 0, "nothing credited");
         }
     }
 
+    /// @notice One order's mints within a cap: consumption first, then the referrer's promotion, each within what
+    /// the cap leaves (a cap above 2^96 - 1 counts as the supply limit).
+    function testFuzz_mintOrder_consumptionFirstThenPromotionWithinTheCap(
+        uint256 supply,
+        uint256 consumption,
+        uint256 promotion,
+        uint256 cap
+    ) public {
+        supply = bound(supply, 0, 1e24);
+        consumption = bound(consumption, 0, 1e24);
+        promotion = bound(promotion, 0, 1e24);
+        // Below the supply, between, or above the 2^96 - 1 limit; 0 means no cap.
+        cap = cap % 4 == 0 ? 0 : bound(cap, 1, type(uint128).max);
+        if (supply != 0) _mintAsShop(brand, holders[0], supply);
+        uint256 limit = cap == 0 || cap > type(uint96).max ? type(uint96).max : cap;
+        uint256 room = limit > supply ? limit - supply : 0;
+        uint256 toCustomer = consumption < room ? consumption : room;
+        uint256 toReferrer = promotion < room - toCustomer ? promotion : room - toCustomer;
+
+        vm.prank(brand.shop());
+        uint256 minted = brand.mintOrder(holders[1], consumption, holders[2], promotion, cap);
+        assertEq(minted, toCustomer + toReferrer, "minted = what the cap leaves, consumption first");
+        assertEq(brand.balanceOf(holders[1]), toCustomer, "customer: consumption within the room");
+        assertEq(brand.balanceOf(holders[2]), toReferrer, "referrer: promotion within what is left");
+        assertEq(brand.totalSupply(), supply + minted, "supply grows by what was minted");
+        if (cap != 0 && supply <= cap) assertLe(brand.totalSupply(), cap, "supply <= cap");
+    }
+
+    /// @notice A batch of packed credits (`account << 96 | amount`) mints in order, each within what the cap leaves,
+    /// and the coin sent with it stays in the token as escrow, claimable by nobody yet.
+    function testFuzz_mintBatch_creditsInOrderWithinTheCap(
+        uint96[5] memory amounts,
+        uint256 cap,
+        uint256 escrow
+    ) public {
+        cap = cap % 3 == 0 ? 0 : bound(cap, 1, 5e24);
+        escrow = bound(escrow, 0, 1e24);
+        uint256[] memory credits = new uint256[](amounts.length);
+        uint256[] memory expected = new uint256[](holders.length);
+        uint256 room = cap == 0 ? type(uint96).max : cap;
+        uint256 total;
+        for (uint256 k; k < amounts.length; ++k) {
+            uint256 amount = bound(amounts[k], 0, 2e24);
+            address to = holders[k % 3];
+            credits[k] = (uint256(uint160(to)) << 96) | amount;
+            uint256 mints = amount < room ? amount : room;
+            room -= mints;
+            expected[k % 3] += mints;
+            total += mints;
+        }
+        address tokenShop = brand.shop();
+        vm.deal(tokenShop, escrow);
+        vm.prank(tokenShop);
+        assertEq(brand.mintBatch{value: escrow}(credits, cap), total, "minted in all");
+        for (uint256 h; h < 3; ++h) assertEq(brand.balanceOf(holders[h]), expected[h], "holder's credits, in order");
+        assertEq(brand.totalSupply(), total, "supply = the credits within the cap");
+        assertEq(address(brand).balance, escrow, "escrow held by the token");
+        assertEq(_sumClaimable(brand, holders), 0, "escrow is nobody's until its day is distributed");
+        assertEq(_rollover(brand), 0, "escrow is not rollover either");
+    }
+
+    // ---------------------------------------------------------------- the accumulator wraps
+
+    /// @notice The accumulator is kept modulo 2^160: a distribution of almost 2^96 wei over one token-wei brings it
+    /// just below 2^160, the next one wraps it, and claims (old and new holders') stay exact.
+    function test_distribute_accumulatorWrapsWithoutChangingClaims() public {
+        address early = holders[0];
+        address late = holders[1];
+        _mintAsShop(brand, early, 1);
+        uint256 big = type(uint96).max;
+        _distributeAsShop(brand, 1, big);
+        assertEq(_accumulator(brand), big << 64, "accumulator = amount * 2^64 over one token-wei");
+        assertEq(brand.claimable(early), big, "the single holder can claim it all (2^96 - 1 wei)");
+        vm.prank(early);
+        assertEq(brand.claim(), big, "claimed at the exactness limit");
+
+        // The next distribution carries the accumulator past 2^160.
+        _mintAsShop(brand, late, 3);
+        uint256 before = _accumulator(brand);
+        _distributeAsShop(brand, 2, 8);
+        uint256 after_ = _accumulator(brand);
+        assertLt(after_, before, "the accumulator wrapped");
+        assertEq(after_, (before + (uint256(8) << 64) / 4) % (uint256(1) << 160), "wrapped modulo 2^160");
+        assertEq(brand.claimable(early), 2, "early holder: 1 of 4 token-wei of 8 wei");
+        assertEq(brand.claimable(late), 6, "late holder: 3 of 4 token-wei of 8 wei, nothing of the first day");
+        vm.prank(late);
+        assertEq(brand.claim(), 6, "late holder claims after the wrap");
+        vm.prank(early);
+        assertEq(brand.claim(), 2, "early holder claims after the wrap");
+        assertEq(address(brand).balance, 0, "every wei distributed was claimed");
+    }
+
+    // ---------------------------------------------------------------- events
+
+    function testFuzz_distribute_emitsTheAccumulator(uint256 balance, uint256 amount) public {
+        balance = bound(balance, 1, 1e27);
+        amount = bound(amount, 1e9, 1e27);
+        _mintAsShop(brand, holders[0], balance);
+        // At least 10^9 wei over at most 10^27 token-wei: the accumulator moves (by 18 or more).
+        uint256 delta = DividendMath.perShare(amount, balance);
+        address tokenShop = brand.shop();
+        vm.deal(tokenShop, amount);
+        vm.expectEmit();
+        emit IDividendToken.DividendsDistributed(7, amount, delta);
+        vm.prank(tokenShop);
+        brand.distribute{value: amount}(7, amount);
+        (uint256 accumulator, uint256 epoch, uint256 rollover) = brand.dividendState();
+        assertEq(accumulator, delta, "accumulator after one distribution");
+        assertEq(epoch, 1, "one distribution");
+        assertEq(rollover, amount - DividendMath.allotted(delta, balance), "the floor's remainder is carried");
+    }
+
+    function test_claimTo_emitsHolderAndRecipient() public {
+        _mintAsShop(brand, holders[0], ONE);
+        _distributeAsShop(brand, 1, 1 ether);
+        address sink = makeAddr("sink");
+        vm.expectEmit();
+        emit IDividendToken.DividendsClaimed(holders[0], sink, 1 ether);
+        vm.prank(holders[0]);
+        brand.claimTo(sink);
+        assertEq(sink.balance, 1 ether, "recipient paid");
+    }
+
     // ---------------------------------------------------------------- bad recipients
 
-    function test_claim_badRecipientOnlyFailsItsOwnClaim(
+    function testFuzz_claim_badRecipientOnlyFailsItsOwnClaim(
         uint256 balanceBad,
         uint256 balanceGood,
         uint256 amount,
@@ -304,7 +428,11 @@ contract DividendTokenTest is Fixture {
         assertEq(sink.balance, badClaimable, "sink received the bad holder's dividends");
     }
 
-    function test_claimMany_skipsFailedPaymentsAndPaysTheRest(uint256 amount1, uint256 amount2, bool burnsGas) public {
+    function testFuzz_claimMany_skipsFailedPaymentsAndPaysTheRest(
+        uint256 amount1,
+        uint256 amount2,
+        bool burnsGas
+    ) public {
         amount1 = bound(amount1, 1e12, 1e24);
         amount2 = bound(amount2, 1e12, 1e24);
         address bad = burnsGas ? address(new GasBurningRecipient()) : address(new RejectingRecipient());
@@ -343,7 +471,7 @@ contract DividendTokenTest is Fixture {
     /// @dev `holder`'s claimable is what it had plus its current balance's share of `delta`. A holder whose account
     /// was not touched since an earlier distribution is credited both at once, rounded once: up to one wei more.
     function _assertEarnedSince(address holder, uint256 before, uint256 delta, string memory label) private view {
-        uint256 expected = before + DividendMath.earned(brand.balanceOf(holder), delta);
+        uint256 expected = before + ((brand.balanceOf(holder) * delta) >> DividendMath.PRECISION_BITS);
         uint256 actual = brand.claimable(holder);
         assertLe(expected, actual, label);
         assertLe(actual, expected + 1, label);

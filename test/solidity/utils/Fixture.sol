@@ -3,16 +3,20 @@ pragma solidity 0.8.30;
 
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {Base} from "./Vm.sol";
-import {Shop} from "../../../contracts/Shop.sol";
-import {DividendToken} from "../../../contracts/DividendToken.sol";
-import {ShareMallFactory} from "../../../contracts/ShareMallFactory.sol";
+import {Shop} from "../../../contracts/shop/Shop.sol";
+import {DividendToken} from "../../../contracts/payouts/DividendToken.sol";
+import {ShareMallFactory} from "../../../contracts/factory/ShareMallFactory.sol";
 import {IShop} from "../../../contracts/interfaces/IShop.sol";
+import {IShopBase} from "../../../contracts/interfaces/IShopBase.sol";
 import {IShareMallFactory} from "../../../contracts/interfaces/IShareMallFactory.sol";
 
 /// @title Fixture
 /// @notice Deploys the implementations, the factory and a shop with named roles, and offers the order, settlement and
 /// claim steps the tests share.
-/// @dev Roles are named addresses (`admin`, `operator`, `poolManager`) that the helpers impersonate with `prank`.
+/// @dev Roles are named addresses (`admin`, `operator`, `poolManager`) that the helpers impersonate with `prank`. A
+/// shop clone is typed `IShop`: `Shop` itself only has the order and settlement functions, everything else reaches the
+/// admin module through its fallback. Order ids of the operator paths come from `_newOrderId` (consecutive, from 1),
+/// so helpers never reuse one by accident.
 abstract contract Fixture is Base {
     /// @dev China Standard Time, the Wuyou Tea shop's clock.
     int32 internal constant UTC_PLUS_8 = 8 hours;
@@ -20,12 +24,16 @@ abstract contract Fixture is Base {
     uint256 internal constant BPS = 10_000;
     /// @dev 2025-06-15 15:06:40 UTC: tests start at a realistic time so that day indexes look like real ones.
     uint256 internal constant START = 1_750_000_000;
+    /// @dev The largest order amount (2^96 - 1 wei).
+    uint256 internal constant MAX_AMOUNT = type(uint96).max;
 
     address internal admin;
     address internal operator;
     address internal poolManager;
     ShareMallFactory internal factory;
-    Shop internal shop;
+    IShop internal shop;
+    /// @dev The next order id `_newOrderId` hands out.
+    uint64 internal nextOrderId = 1;
 
     /// @dev Deploys the implementations and the factory, and a shop at `offset` with the named roles.
     function _deployShareMall(int32 offset) internal {
@@ -42,8 +50,8 @@ abstract contract Fixture is Base {
     }
 
     /// @dev A further shop of the same factory, with the same named roles.
-    function _createShop(int32 offset) internal returns (Shop created) {
-        created = Shop(
+    function _createShop(int32 offset) internal returns (IShop created) {
+        created = IShop(
             factory.createShop(
                 IShareMallFactory.ShopParams({admin: admin, operator: operator, utcOffset: offset, name: "Wuyou Tea"})
             )
@@ -58,22 +66,24 @@ abstract contract Fixture is Base {
         string memory name,
         string memory symbol,
         bool transferable,
-        IShop.TokenRules memory rules
+        IShopBase.TokenRules memory rules
     ) internal returns (DividendToken token) {
         return _createTokenWithNotice(name, symbol, transferable, 0, rules);
     }
 
-    /// @dev Creates a token of `shop` with a notice period (0: the default) and returns it.
+    /// @dev Creates a token of `shop` with a notice period (0: the default) and returns it; it must land at the
+    /// address the factory predicts for its shop and index.
     function _createTokenWithNotice(
         string memory name,
         string memory symbol,
         bool transferable,
         uint32 noticePeriod,
-        IShop.TokenRules memory rules
+        IShopBase.TokenRules memory rules
     ) internal returns (DividendToken token) {
+        uint256 expectedIndex = shop.tokenCount();
         vm.prank(admin);
-        (, address created) = shop.createToken(
-            IShop.TokenParams({
+        (uint256 tokenIndex, address created) = shop.createToken(
+            IShopBase.TokenParams({
                 name: name,
                 symbol: symbol,
                 transferable: transferable,
@@ -81,15 +91,17 @@ abstract contract Fixture is Base {
                 rules: rules
             })
         );
+        assertEq(tokenIndex, expectedIndex, "token index: the next one");
+        assertEq(created, factory.predictTokenAddress(address(shop), tokenIndex), "token at its predicted address");
         token = DividendToken(created);
         vm.label(created, symbol);
     }
 
     /// @dev Wuyou Tea's brand token with a demo rate of 1 CNY = 10^15 wei: one token per 300 CNY, 20 % dividends,
     /// 10 % referral, pool 1/9.
-    function _wuyouRules() internal pure returns (IShop.TokenRules memory) {
+    function _wuyouRules() internal pure returns (IShopBase.TokenRules memory) {
         return
-            IShop.TokenRules({
+            IShopBase.TokenRules({
                 spendPerToken: 300e15,
                 minFirstOrder: 0,
                 referralsPerToken: 0,
@@ -109,12 +121,39 @@ abstract contract Fixture is Base {
         }
     }
 
-    /// @dev Records one order as the operator.
-    function _recordOrder(bytes32 orderHash, address customer, uint256 amount, address referrer) internal {
+    /// @dev A fresh order id (never handed out before in this test).
+    function _newOrderId() internal returns (uint64) {
+        return nextOrderId++;
+    }
+
+    /// @dev A recorded-path order with a fresh order id.
+    function _order(
+        bytes32 orderHash,
+        address customer,
+        uint256 amount,
+        address referrer
+    ) internal returns (IShopBase.Order memory) {
+        return
+            IShopBase.Order({
+                orderId: _newOrderId(),
+                orderHash: orderHash,
+                customer: customer,
+                amount: uint96(amount),
+                referrer: referrer
+            });
+    }
+
+    /// @dev Records one order with a fresh order id as the operator, and returns the id.
+    function _recordOrder(
+        bytes32 orderHash,
+        address customer,
+        uint256 amount,
+        address referrer
+    ) internal returns (uint64 orderId) {
+        IShopBase.Order memory order = _order(orderHash, customer, amount, referrer);
         vm.prank(operator);
-        shop.recordOrder(
-            IShop.Order({orderHash: orderHash, customer: customer, amount: uint96(amount), referrer: referrer})
-        );
+        shop.recordOrder(order);
+        return order.orderId;
     }
 
     /// @dev Pays an order by checkout as `customer`, which is funded first.
@@ -124,10 +163,10 @@ abstract contract Fixture is Base {
         shop.checkout{value: amount}(orderHash, referrer);
     }
 
-    /// @dev Mints `amount` of `token` to `to` as its shop (token-level tests).
+    /// @dev Mints `amount` of `token` to `to` as its shop (token-level tests): one order's consumption, no cap.
     function _mintAsShop(DividendToken token, address to, uint256 amount) internal {
         vm.prank(token.shop());
-        token.mint(to, amount);
+        token.mintOrder(to, amount, address(0), 0, 0);
     }
 
     /// @dev Sends `amount` wei into `token` and distributes it as the token's shop, as if settling `day`.
@@ -138,20 +177,30 @@ abstract contract Fixture is Base {
         token.distribute{value: amount}(day, amount);
     }
 
+    /// @dev What `day` still needs from the merchant: the debt (owed beyond the checkout escrow) of every token not
+    /// settled yet.
+    function _unfunded(uint256 day) internal view returns (uint256 required) {
+        uint256 count = shop.tokenCount();
+        for (uint256 i; i < count; ++i) {
+            IShopBase.TokenDay memory d = shop.tokenDay(i, day);
+            if (!d.settled) required += d.owed - d.escrowed;
+        }
+    }
+
     /// @dev Moves past `day` if needed and settles it as the admin, sending exactly what the merchant balance lacks.
     function _settleFunded(uint256 day) internal {
         if (shop.today() <= day) vm.warp(block.timestamp + 1 days);
-        uint256 required;
-        uint256 count = shop.tokenCount();
-        for (uint256 i; i < count; ++i) {
-            (uint256 owed, uint256 escrowed) = shop.tokenDay(i, day);
-            required += owed - escrowed;
-        }
+        uint256 required = _unfunded(day);
         uint256 balance = shop.merchantBalance();
         uint256 value = required > balance ? required - balance : 0;
         vm.deal(admin, admin.balance + value);
         vm.prank(admin);
         shop.settle{value: value}(day);
+    }
+
+    /// @dev The UTC timestamp of the local midnight that starts `day` at `offset`.
+    function _midnight(uint256 day, int32 offset) internal pure returns (uint256) {
+        return uint256(int256(day * 1 days) - offset);
     }
 
     function _sumClaimable(DividendToken token, address[] memory holders) internal view returns (uint256 sum) {

@@ -37,6 +37,28 @@ interface Vm {
 
     /// @notice The address of `privateKey`.
     function addr(uint256 privateKey) external pure returns (address);
+
+    /// @notice Expects the next call to emit the event emitted next by the test (all topics and data checked).
+    function expectEmit() external;
+
+    /// @notice Takes a snapshot of the whole chain state and returns its id.
+    function snapshotState() external returns (uint256 snapshotId);
+
+    /// @notice Restores the chain state of snapshot `snapshotId` (cheatcode state such as pranks is not restored).
+    function revertToState(uint256 snapshotId) external returns (bool success);
+
+    /// @notice One log recorded since `recordLogs`.
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
+    /// @notice Starts recording every log emitted.
+    function recordLogs() external;
+
+    /// @notice The logs recorded since `recordLogs` (or the previous call), which it then forgets.
+    function getRecordedLogs() external returns (Log[] memory logs);
 }
 
 /// @title Base
@@ -54,6 +76,8 @@ abstract contract Base {
     error AssertLeFailed(string label, uint256 left, uint256 right);
     /// @notice Thrown when `left < right` was expected.
     error AssertLtFailed(string label, uint256 left, uint256 right);
+    /// @notice Thrown when `left >= right` was expected.
+    error AssertGeFailed(string label, uint256 left, uint256 right);
     /// @notice Thrown when `condition` was expected to hold.
     error AssertTrueFailed(string label);
 
@@ -97,6 +121,10 @@ abstract contract Base {
 
     function assertLt(uint256 left, uint256 right, string memory label) internal pure {
         if (left >= right) revert AssertLtFailed(label, left, right);
+    }
+
+    function assertGe(uint256 left, uint256 right, string memory label) internal pure {
+        if (left < right) revert AssertGeFailed(label, left, right);
     }
 
     function assertTrue(bool condition, string memory label) internal pure {
