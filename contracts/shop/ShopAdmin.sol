@@ -10,7 +10,7 @@ import {DayMath} from "../libraries/DayMath.sol";
 import {RulesLib} from "../libraries/RulesLib.sol";
 import {RuleLedger} from "../ledger/RuleLedger.sol";
 import {NativeAsset} from "../payouts/NativeAsset.sol";
-import {DayEntry, DayEntryLib} from "../types/DayEntry.sol";
+import {DayEntry} from "../types/DayEntry.sol";
 import {TokenTerms} from "../types/TokenTerms.sol";
 import {ShopLens} from "./ShopLens.sol";
 
@@ -178,6 +178,7 @@ contract ShopAdmin is IShopAdmin, RuleLedger, AccessControlUpgradeable, NativeAs
 
     /// @notice Every selector this module does not have is a view: the view module serves it, in the clone's storage.
     /// Not payable: a call with value that reaches it reverts.
+    // solhint-disable-next-line payable-fallback
     fallback() external {
         _delegate(_LENS);
     }

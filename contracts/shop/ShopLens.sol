@@ -8,7 +8,6 @@ import {ReceiptLib} from "../libraries/ReceiptLib.sol";
 import {RuleLedger} from "../ledger/RuleLedger.sol";
 import {BatchEntry} from "../types/BatchEntry.sol";
 import {DayEntry, DayEntryLib} from "../types/DayEntry.sol";
-import {TokenTerms} from "../types/TokenTerms.sol";
 
 /// @title ShopLens
 /// @notice The shop's view module: every view of the shop's state and its EIP-712 domain. See `IShopViews`.

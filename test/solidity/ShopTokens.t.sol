@@ -140,6 +140,26 @@ contract ShopTokensTest is Fixture {
         assertEq(shop.dayRecord(day + 1).orderCount, full, "the next day has room");
     }
 
+    /// @notice A token-day holds at most 2^96 - 1 wei of checkout escrow: at a 100 % rate a second checkout of that day
+    /// past it reverts `ShopDayCapacityExceeded` instead of carrying into the day's rate, and the day stays exact.
+    function test_checkout_dayEscrowCapacityExceededReverts() public {
+        IShopBase.TokenRules memory rules = _wuyouRules();
+        rules.dividendBps = 10_000;
+        DividendToken token = _createToken("All", "ALL", false, rules);
+        uint256 day = shop.today();
+        _checkout(makeAddr("a"), keccak256("a"), MAX_AMOUNT, address(0));
+        address b = makeAddr("b");
+        vm.deal(b, 1);
+        vm.prank(b);
+        vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopDayCapacityExceeded.selector, day));
+        shop.checkout{value: 1}(keccak256("b"), address(0));
+        IShopBase.TokenDay memory d = shop.tokenDay(0, day);
+        assertEq(address(token).balance, MAX_AMOUNT, "the token holds the first escrow");
+        assertEq(d.dividendBps, 10_000, "the day's rate is untouched");
+        assertEq(d.escrowed, MAX_AMOUNT, "the day's escrow");
+        assertEq(d.owed, MAX_AMOUNT, "owed");
+    }
+
     // ---------------------------------------------------------------- the pool allowance
 
     /// @notice Without pool mints the allowance is exactly `floor(minted by the rules × poolNum / poolDen)`, rounded
@@ -362,9 +382,10 @@ contract ShopTokensTest is Fixture {
         assertEq(shop.dayRecord(shop.today()).orderCount, 1, "only the order recorded while bob had the role");
     }
 
-    function test_adminModule_servesTheCloneAndCannotBeInitialised() public {
-        address module = shop.adminModule();
-        assertTrue(module != address(shop) && module.code.length != 0, "a separate module with code");
+    function test_modules_serveTheCloneAndCannotBeInitialised() public {
+        (address module, address lens) = shop.modules();
+        assertTrue(module != address(shop) && module.code.length != 0, "a separate admin module with code");
+        assertTrue(lens != module && lens != address(shop) && lens.code.length != 0, "a separate lens with code");
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         shop.initialize(alice, alice, 0);
         vm.expectRevert(Initializable.InvalidInitialization.selector);

@@ -166,9 +166,8 @@ contract ShareMallInvariantTest is Fixture {
             assertEq(config.poolAllowance, allowance, "4: tokenConfig's allowance == poolAllowance");
             (uint256 num, uint256 den) = handler.poolRatio(i);
             if (!g.ratioChanged && den != 0) {
-                uint256 exact = (g.ruleMinted * num) / den;
-                assertLe(allowance + g.poolMinted, exact, "4: the pool never exceeds its ratio of the rules' mints");
-                assertLe(exact - allowance - g.poolMinted, g.poolMints, "4: within a token-wei per pool mint");
+                // One ratio all along: exactly floor(minted by the rules x num / den) - minted by the pool.
+                assertEq(allowance + g.poolMinted, (g.ruleMinted * num) / den, "4: allowance = the exact formula");
             }
         }
     }

@@ -41,8 +41,9 @@ contract ShareMallHandler is Base {
     /// @param escrowPending Checkout escrow not released yet.
     /// @param ruleMinted Token-wei minted by orders, per the handler's model of the rules and the cap.
     /// @param poolMinted Token-wei minted from the pool.
-    /// @param poolBase The pool allowance at the last checkpoint (a pool mint or a change of the pool ratio).
-    /// @param poolMark The supply at the last checkpoint.
+    /// @param poolBase The pool checkpoint's base: the allowance at the last change of the pool ratio, less what the
+    /// pool minted since (it may go negative).
+    /// @param poolMark The supply at the last change of the pool ratio, plus what the pool minted since.
     /// @param poolMints Pool mints so far.
     /// @param ratioChanged Whether the pool ratio ever changed.
     /// @param dustBound Sum over distributions of (holders with a balance + 1): the most rounding may lose.
@@ -53,7 +54,7 @@ contract ShareMallHandler is Base {
         uint256 escrowPending;
         uint256 ruleMinted;
         uint256 poolMinted;
-        uint256 poolBase;
+        int256 poolBase;
         uint256 poolMark;
         uint256 poolMints;
         bool ratioChanged;
@@ -423,10 +424,10 @@ contract ShareMallHandler is Base {
         if (ok && expected.length != 0) ++_violations.capBreaches;
         if (!_judge(ok, reason, expected)) return;
         TokenGhost storage g = _ghost[i];
-        // The shop checkpoints the allowance at every pool mint.
-        g.poolBase = allowance - amount;
+        // A pool mint lowers the base and raises the mark by its amount: no rounding is lost.
+        g.poolBase -= int256(amount);
         g.poolMinted += amount;
-        g.poolMark = g.ruleMinted + g.poolMinted;
+        g.poolMark += amount;
         ++g.poolMints;
         ++_coverage.poolMints;
     }
@@ -778,8 +779,12 @@ contract ShareMallHandler is Base {
     function poolAllowance(uint256 i) public view returns (uint256) {
         TokenGhost storage g = _ghost[i];
         IShopBase.TokenRules memory rules = _rules[i];
-        if (rules.poolDen == 0) return g.poolBase;
-        return g.poolBase + ((g.ruleMinted + g.poolMinted - g.poolMark) * rules.poolNum) / rules.poolDen;
+        int256 accrued =
+            rules.poolDen == 0
+                ? int256(0)
+                : int256(((g.ruleMinted + g.poolMinted - g.poolMark) * rules.poolNum) / rules.poolDen);
+        int256 allowance = g.poolBase + accrued;
+        return allowance > 0 ? uint256(allowance) : 0;
     }
 
     /// @notice The pool ratio the shop has stored for token `i` (a due change applies it at the next use).
@@ -1247,7 +1252,7 @@ contract ShareMallHandler is Base {
         IShopBase.TokenRules memory old = _rules[i];
         if (next.poolNum != old.poolNum || next.poolDen != old.poolDen) {
             TokenGhost storage g = _ghost[i];
-            g.poolBase = poolAllowance(i);
+            g.poolBase = int256(poolAllowance(i));
             g.poolMark = g.ruleMinted + g.poolMinted;
             g.ratioChanged = true;
         }
