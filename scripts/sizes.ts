@@ -53,7 +53,9 @@ if (process.argv.slice(1).some((arg) => path.resolve(arg) === self)) {
   const rows = await measureSizes();
   const fmt = (n: number): string => n.toLocaleString("en-US");
   const width = Math.max(...rows.map((row) => row.name.length));
-  console.log(`Runtime size of each implementation (limit ${fmt(SIZE_LIMIT)} bytes, headroom required ${fmt(MIN_HEADROOM)})`);
+  console.log(
+    `Runtime size of each implementation (limit ${fmt(SIZE_LIMIT)} bytes, headroom required ${fmt(MIN_HEADROOM)})`,
+  );
   for (const row of rows) {
     console.log(
       `  ${row.name.padEnd(width)}  ${fmt(row.bytes).padStart(6)} bytes  headroom ${fmt(row.headroom).padStart(6)}` +
