@@ -155,6 +155,7 @@ export const shopAbi = [
     type: "error",
   },
   { inputs: [], name: "ShopNoTokens", type: "error" },
+  { inputs: [], name: "ShopNotAClone", type: "error" },
   {
     inputs: [
       { internalType: "address", name: "caller", type: "address" },

@@ -100,7 +100,8 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
     `Customer ${customer} is already bound to referrer ${bound}; referrer ${given} cannot replace it`,
   ShopEmptyBatch: () => "The batch of orders is empty",
   ShopDayCapacityExceeded: ({ day }) =>
-    `Day ${day} is full: a token-day holds at most 2^104 - 1 wei of revenue and 2^32 - 1 orders`,
+    `Day ${day} is full: a token-day holds at most 2^104 - 1 wei of revenue, 2^96 - 1 wei of checkout escrow ` +
+    "and 2^32 - 1 orders",
   ShopDayNotOver: ({ day, today }) =>
     `Day ${day} is not over yet (today is day ${today}): settle it from the next day on`,
   ShopDayAlreadySettled: ({ day }) => `Day ${day} is already settled`,
@@ -119,6 +120,8 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
     `Adding ${coin(amount)} to the merchant balance of ${coin(balance)} would pass 2^128 - 1 wei`,
   ShopZeroAddress: () => "The zero address was given where an account is required",
   ShopZeroValue: () => "Zero was given where an amount is required",
+  ShopNotAClone: () =>
+    "This is the shop implementation, not a shop: coin sent to it would be locked — send it to a shop clone",
   ShopWithdrawalFailed: ({ to, amount }) => `Withdrawal of ${coin(amount)} failed: ${to} rejected the payment`,
   ShopReceiptExpired: ({ deadline, timestamp }) =>
     `Receipt expired: its deadline ${deadline} is before the block time ${timestamp} — ask for a new receipt`,
