@@ -223,7 +223,8 @@ interface IShopBase {
     error ShopInsufficientBalance(uint256 balance, uint256 amount);
     /// @notice Thrown when the merchant balance would pass 2^128 - 1 wei.
     error ShopBalanceOverflow(uint256 balance, uint256 amount);
-    /// @notice Thrown when coin is deposited into a shop implementation rather than a shop clone (it would be locked).
+    /// @notice Thrown when coin is deposited into anything but a shop clone, e.g. into the shop implementation itself,
+    /// where it would be locked.
     error ShopNotAClone();
     /// @notice Thrown when the zero address is given where an account is required.
     error ShopZeroAddress();

@@ -94,8 +94,6 @@ abstract contract ShopStorage is IShopBase, Initializable {
     uint32 internal constant _MIN_NOTICE_PERIOD = 1 days;
     /// @dev Largest Merkle batch.
     uint256 internal constant _MAX_BATCH_ORDERS = 1 << 24;
-    /// @dev The contract's own address, to tell a call to an implementation from a call to a clone.
-    address internal immutable _SELF = address(this);
     /// @dev OpenZeppelin `AccessControlUpgradeable`'s ERC-7201 namespace (`openzeppelin.storage.AccessControl`).
     bytes32 private constant _ACCESS_CONTROL_SLOT = 0x02dd7bc7dec4dceedda775e58dd541e08a116c6c53815c0bd028192f7b626800;
 

@@ -23,6 +23,7 @@ import {ShopLens} from "./ShopLens.sol";
 /// the clone's storage, with the clone's caller); called directly it acts on its own storage, which is never
 /// initialised, and holds nothing.
 contract ShopAdmin is IShopAdmin, RuleLedger, AccessControlUpgradeable, NativeAsset {
+    address private immutable _SELF = address(this);
     /// @dev The view module, deployed with this one; every shop shares it.
     address private immutable _LENS;
 
