@@ -33,6 +33,9 @@ const UNREACHABLE: Readonly<Record<string, string>> = {
     "Initializable's onlyInitializing guards only __AccessControl_init, which runs only in ShopAdmin's " +
     "initializer (reached through Shop's fallback), where _isInitializing() is true; Shop's own code has no " +
     "onlyInitializing function",
+  "ShopLens.NotInitializing":
+    "declared by Initializable, which ShopLens inherits through the shared storage layout; ShopLens has no " +
+    "onlyInitializing function (it only reads)",
   "ShopAdmin.NotInitializing":
     "Initializable's onlyInitializing guards only __AccessControl_init, which ShopAdmin calls only inside its " +
     "initializer, where _isInitializing() is true",
@@ -51,6 +54,7 @@ const UNREACHABLE: Readonly<Record<string, string>> = {
 const DEPLOYED: readonly string[] = [
   "contracts/shop/Shop.sol:Shop",
   "contracts/shop/ShopAdmin.sol:ShopAdmin",
+  "contracts/shop/ShopLens.sol:ShopLens",
   "contracts/payouts/DividendToken.sol:DividendToken",
   "contracts/factory/ShareMallFactory.sol:ShareMallFactory",
 ];
