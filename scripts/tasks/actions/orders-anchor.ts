@@ -68,6 +68,7 @@ export default taskAction(
       kind: "anchor",
       ...(firstOrderIdArg !== undefined ? { firstOrderId: firstOrderIdArg } : {}),
       block: await t.blockNumber(),
+      file: args.file,
     });
     const hashed = prepared.orders;
     const firstOrderId = prepared.firstOrderId;

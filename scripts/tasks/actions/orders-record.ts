@@ -110,6 +110,7 @@ export default taskAction(
       kind: "record",
       ...(firstOrderId !== undefined ? { firstOrderId } : {}),
       block: await t.blockNumber(),
+      file: args.file,
     });
     const hashed = prepared.orders;
     const resumed = hashed.filter((o) => o.resumed).length;

@@ -109,7 +109,6 @@ export default taskAction(
       });
     }
     const merchantBalance = await readContract(t, shop, shopAbi, "merchantBalance", []);
-    const symbols = tokenReports.map((tk) => tk.symbol);
     return {
       shop,
       chainId: chain.chainId,
@@ -128,7 +127,6 @@ export default taskAction(
       partlySettled: days.days.filter((d) => d.partlySettled).map((d) => d.day),
       unfundedTotal: days.unfundedTotal,
       merchantBalance,
-      symbols,
       tokens: tokenReports,
     };
   },
@@ -145,7 +143,7 @@ export default taskAction(
       if (d.tokens.length > 1) {
         for (const tk of d.tokens) {
           lines.push(
-            `    ${(r.symbols[tk.tokenIndex] ?? `token ${tk.tokenIndex}`).padEnd(8)} revenue ${formatEther(tk.revenue)}, ` +
+            `    ${(r.tokens[tk.tokenIndex]?.symbol ?? `token ${tk.tokenIndex}`).padEnd(8)} revenue ${formatEther(tk.revenue)}, ` +
               `${(Number(tk.dividendBps) / 100).toFixed(2)} %: ${formatEther(tk.owed)} owed, ` +
               `${formatEther(tk.distributed)} distributed` +
               (tk.settled ? "" : tk.unfunded > 0n ? `, ${formatEther(tk.unfunded)} unfunded` : ""),

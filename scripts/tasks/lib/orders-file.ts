@@ -348,9 +348,12 @@ export async function prepareOrders(
     firstOrderId?: bigint;
     /** The latest block now (the state's `startBlock` on a first run). */
     block: bigint;
+    /** The order file, to name it in messages. */
+    file?: string;
   },
 ): Promise<PreparedOrders> {
   const { shop, chainId, statePath, kind } = context;
+  const prefix = context.file !== undefined ? `${path.basename(context.file)} ` : "";
   const state = await readState(statePath);
   if (state !== undefined) {
     if (state.kind !== kind || state.shop !== shop || state.chainId !== chainId.toString()) {
@@ -396,7 +399,7 @@ export async function prepareOrders(
       orders.forEach((o, i) => {
         if (o.chainOrderId !== first + BigInt(i)) {
           throw new InputError(
-            `${o.where}: chainOrderId ${o.chainOrderId} breaks the batch's sequence (expected ${first + BigInt(i)}: ` +
+            `${prefix}${o.where}: chainOrderId ${o.chainOrderId} breaks the batch's sequence (expected ${first + BigInt(i)}: ` +
               `a batch takes consecutive order ids from its first order's, in file order)`,
           );
         }
@@ -419,7 +422,7 @@ export async function prepareOrders(
       const was = savedIds[i];
       if (was !== undefined && was !== id) {
         throw new InputError(
-          `${o.where}: order ${JSON.stringify(o.order.orderId)} had chain order id ${was} in ${statePath}, now ` +
+          `${prefix}${o.where}: order ${JSON.stringify(o.order.orderId)} had chain order id ${was} in ${statePath}, now ` +
             `${id}; a batch that may be anchored must not change (restore the file's order, or pass another --state)`,
         );
       }
@@ -435,7 +438,7 @@ export async function prepareOrders(
       if (o.chainOrderId !== undefined) {
         if (was !== undefined && was !== o.chainOrderId) {
           throw new InputError(
-            `${o.where}: order ${JSON.stringify(ref)} had chain order id ${was} in ${statePath}, now ` +
+            `${prefix}${o.where}: order ${JSON.stringify(ref)} had chain order id ${was} in ${statePath}, now ` +
               `${o.chainOrderId}; an order that may have been sent must keep its id (restore it, or give it a new orderId)`,
           );
         }
@@ -452,9 +455,9 @@ export async function prepareOrders(
         id = next;
         next++;
         numbered++;
-        if (id > MAX_CHAIN_ORDER_ID) throw new InputError(`${o.where}: chain order id ${id} passes 2^64 - 1`);
+        if (id > MAX_CHAIN_ORDER_ID) throw new InputError(`${prefix}${o.where}: chain order id ${id} passes 2^64 - 1`);
       }
-      idInUse(taken, id, ref, o.where);
+      idInUse(taken, id, ref, `${prefix}${o.where}`);
       ids.push(id);
     }
   }
@@ -467,7 +470,7 @@ export async function prepareOrders(
     const orderHash = hashOrder(o.order, { shop, chainId, salt });
     if (entry !== undefined && validateBytes32("orderHash", entry.orderHash) !== orderHash) {
       throw new InputError(
-        `${o.where}: order ${JSON.stringify(o.order.orderId)} changed since its hash ${entry.orderHash} was saved in ` +
+        `${prefix}${o.where}: order ${JSON.stringify(o.order.orderId)} changed since its hash ${entry.orderHash} was saved in ` +
           `${statePath}; an order that may have been sent must not change (restore it, or give it a new orderId)`,
       );
     }

@@ -654,6 +654,28 @@ describe("merchant tasks against a hardhat node", function () {
     }
   });
 
+  it("shop:report shows each token's part of a day when the shop has several tokens", async () => {
+    const tokenFile = path.join(dir, "wym.json");
+    await writeFile(
+      tokenFile,
+      JSON.stringify({ name: "Wuyou Mall", symbol: "WYM", rules: { spendPerToken: "1", dividend: "5%" } }),
+    );
+    const created = await runJson<{ tokenIndex: string }>(node, "token:create", ["--shop", shop, "--file", tokenFile]);
+    expect(created.tokenIndex).to.equal("1");
+    const file = path.join(dir, "two-tokens.csv");
+    await writeFile(file, `chainOrderId,${ORDERS_HEADER}\n9001,T-1,${CAROL},${10n ** 18n},,1764036000,,,,\n`);
+    await runJson(node, "orders:record", ["--shop", shop, "--file", file]);
+    const run = await runCli(node, ["shop:report", "--network", "custom", "--shop", shop]);
+    expect(run.code, run.stderr).to.equal(0);
+    expect(run.stdout, run.stdout).to.match(
+      /^ {4}YDC +revenue 1\.0, 20\.00 %: 0\.2 owed, 0\.0 distributed, 0\.2 unfunded$/m,
+    );
+    expect(run.stdout, run.stdout).to.match(
+      /^ {4}WYM +revenue 1\.0, 5\.00 %: 0\.05 owed, 0\.0 distributed, 0\.05 unfunded$/m,
+    );
+    expect(run.stdout).to.match(/open \(today\)/);
+  });
+
   it("every task has --help from its descriptions, and a missing RPC variable is a one-line error", async () => {
     const [help, settleHelp, noUrl] = await Promise.all([
       runCli(node, ["orders:record", "--help"]),
