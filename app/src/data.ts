@@ -61,8 +61,10 @@ export interface HolderView {
 /** Days in the chart. */
 export const CHART_DAYS = 30;
 
+/** Fractional bits of the token's per-share accumulator (`DividendMath.PRECISION_BITS`). */
 const PRECISION_BITS = 64n;
-const ZERO = "0x0000000000000000000000000000000000000000";
+/** The accumulator lives modulo 2^160 (`DividendMath`). */
+const ACCUMULATOR_MASK = (1n << 160n) - 1n;
 
 /** Shop names by shop address, from the factory's `ShopCreated` events. */
 async function shopNames(transport: Transport, config: AppConfig, toBlock: bigint): Promise<Map<Address, string>> {
@@ -80,9 +82,13 @@ async function shopNames(transport: Transport, config: AppConfig, toBlock: bigin
 
 /**
  * The holder's dividends per shop day on `tokens`, replayed from the tokens' `Transfer` and `DividendsDistributed`
- * events with the token's own arithmetic: each distribution adds `floor(amount * 2^64 / supply)` to the per-share
- * accumulator, and the holder earns `floor(balance * delta / 2^64)` of it (so each day is exact to within 1 wei of
- * what the token credits; the token floors once per claim instead of once per day).
+ * events with the token's own one-slot accounting (contracts/libraries/DividendMath.sol): each distribution moves
+ * the per-share accumulator to the event's `accumulator` (kept modulo 2^160; its amount may include dividends
+ * carried over from earlier days, which the accumulator already accounts for), and a holder's dividends scaled by
+ * 2^64 grow by `balance × (accumulator increase)`. What the token lets the holder claim in all is
+ * `floor(Σ balance × increase / 2^64)`, so each day gets the growth of that floor: the days add up exactly to what
+ * the holder earned (claimed + claimable), with no rounding per day. Needs the tokens' whole history from
+ * `fromBlock` (the factory's deployment block), as the balances do.
  */
 async function dailyEarnings(
   transport: Transport,
@@ -104,23 +110,27 @@ async function dailyEarnings(
   const events = decodeLogs(dividendTokenAbi, logs).sort((a, b) =>
     a.blockNumber !== b.blockNumber ? (a.blockNumber < b.blockNumber ? -1 : 1) : a.logIndex - b.logIndex,
   );
-  const supply = new Map<Address, bigint>();
+  const accumulator = new Map<Address, bigint>();
   const balance = new Map<Address, bigint>();
+  // The holder's dividends scaled by 2^64, per token, since fromBlock.
+  const scaled = new Map<Address, bigint>();
   for (const event of events) {
     const token = event.address;
     if (event.eventName === "Transfer") {
       const { from, to, value } = event.args;
-      if (from === ZERO) supply.set(token, (supply.get(token) ?? 0n) + value);
-      if (to === ZERO) supply.set(token, (supply.get(token) ?? 0n) - value);
       if (from === holder) balance.set(token, (balance.get(token) ?? 0n) - value);
       if (to === holder) balance.set(token, (balance.get(token) ?? 0n) + value);
     } else if (event.eventName === "DividendsDistributed") {
-      const total = supply.get(token) ?? 0n;
+      const next = event.args.accumulator & ACCUMULATOR_MASK;
+      const increase = (next - (accumulator.get(token) ?? 0n)) & ACCUMULATOR_MASK;
+      accumulator.set(token, next);
       const held = balance.get(token) ?? 0n;
-      if (total === 0n || held === 0n) continue;
-      const delta = (event.args.amount << PRECISION_BITS) / total;
-      const earned = (held * delta) >> PRECISION_BITS;
-      perDay.set(event.args.day, (perDay.get(event.args.day) ?? 0n) + earned);
+      if (held === 0n || increase === 0n) continue;
+      const before = scaled.get(token) ?? 0n;
+      const after = before + held * increase;
+      scaled.set(token, after);
+      const earned = (after >> PRECISION_BITS) - (before >> PRECISION_BITS);
+      if (earned > 0n) perDay.set(event.args.day, (perDay.get(event.args.day) ?? 0n) + earned);
     }
   }
   return perDay;

@@ -8,6 +8,11 @@
  * Spec, as the `MerchantShop` entry of an Ignition parameters file (see deploy/parameters/wuyou-tea.json):
  * `{ factory, name, utcOffsetHours, operator?, salt?, noticeDays?, tokens: [{ name, symbol, transferable?,
  * noticeDays?, rules }] }`. The deployer (account 0) becomes the shop's admin; `operator` defaults to it too.
+ *
+ * A shop clone answers the whole `IShop` ABI (its order paths in `Shop`, everything else — `createToken`, roles,
+ * views — in the `ShopAdmin`/`ShopLens` modules behind its fallback), so the module talks to it as `IShop`. Each
+ * token is deployed by the shop itself, at `factory.predictTokenAddress(shop, i)`; the module reads the address
+ * from the shop's `TokenCreated` event.
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -155,7 +160,11 @@ export function merchantShopModule(spec: MerchantShopSpec) {
       [{ admin: deployer, operator: spec.operator ?? deployer, utcOffset: spec.utcOffset, name: spec.name }, spec.salt],
       { id: "createShop" },
     );
-    const shop = m.contractAt("Shop", m.readEventArgument(created, "ShopCreated", "shop", { emitter: factory }));
+    // The clone's ABI is IShop: the `Shop` artifact only has the eight order and settlement functions.
+    // Future id "Shop": the deployment's addresses keep the key MerchantShop#Shop.
+    const shop = m.contractAt("IShop", m.readEventArgument(created, "ShopCreated", "shop", { emitter: factory }), {
+      id: "Shop",
+    });
     const tokens: Record<`token${number}`, NamedArtifactContractAtFuture<"DividendToken">> = {};
     let previous: ReturnType<typeof m.call> | undefined;
     spec.tokens.forEach((params, i) => {

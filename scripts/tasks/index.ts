@@ -12,6 +12,14 @@ const text = <const N extends string>(name: N, description: string) =>
 
 const json = { name: "json", description: "Print the result as JSON on stdout" } as const;
 const shop = text("shop", "The shop's address (default: the SHAREMALL_SHOP variable)");
+const fromBlock = text(
+  "fromBlock",
+  "First block scanned for the shop's events: its creation block on a long chain (default: SHAREMALL_FROM_BLOCK, else 0)",
+);
+const firstOrderId = text(
+  "firstOrderId",
+  "Chain order id of the file's first order, the others following, for a file without a chainOrderId column",
+);
 
 export const shareMallTasks = [
   task("shop:create", "Create a merchant's shop through the ShareMall factory")
@@ -55,7 +63,9 @@ export const shareMallTasks = [
   task("orders:record", "Record orders from a CSV or JSON file, resumably, in chunks under the block gas limit")
     .addOption(shop)
     .addOption(text("file", "Orders file (.csv or .json; see docs/cli.md)"))
-    .addOption(text("state", "State file keeping the salts (default: <file>.record-state.json)"))
+    .addOption(firstOrderId)
+    .addOption(fromBlock)
+    .addOption(text("state", "State file keeping the salts and order ids (default: <file>.record-state.json)"))
     .addOption(text("out", "Receipt file: every order's hash, salt and transaction (default: <file>.receipt.json)"))
     .addOption({
       name: "chunkSize",
@@ -71,17 +81,23 @@ export const shareMallTasks = [
   task("orders:anchor", "Anchor a CSV or JSON file of orders as one Merkle batch and write the customers' proofs")
     .addOption(shop)
     .addOption(text("file", "Orders file (.csv or .json; see docs/cli.md)"))
-    .addOption(text("state", "State file keeping the salts (default: <file>.anchor-state.json)"))
+    .addOption(firstOrderId)
+    .addOption(fromBlock)
+    .addOption(text("state", "State file keeping the salts and first order id (default: <file>.anchor-state.json)"))
     .addOption(text("out", "Output prefix: <out>.batch.json, <out>.salts.json, <out>.customers/ (default: <file>)"))
     .addFlag(json)
     .setAction(() => import("./actions/orders-anchor.js"))
     .build(),
 
-  task("days:settle", "Settle every unsettled past day of a shop, oldest first")
+  task("days:settle", "Settle every unsettled past day of a shop, oldest first (escrow always, debt when funded)")
     .addOption(shop)
     .addFlag({
       name: "fund",
       description: "Deposit what the merchant balance lacks first (else refuse when it is short)",
+    })
+    .addFlag({
+      name: "partial",
+      description: "Settle what the balance allows: release every day's escrow, pay the debt while it lasts",
     })
     .addFlag(json)
     .setAction(() => import("./actions/days-settle.js"))
@@ -92,11 +108,7 @@ export const shareMallTasks = [
     .addOption(text("fromDay", "First shop day (default: 29 days before --to-day)"))
     .addOption(text("toDay", "Last shop day (default: today)"))
     .addOption({ name: "top", description: "Holders listed per token", type: ArgumentType.INT, defaultValue: 5 })
-    .addOption({
-      name: "fromBlock",
-      description: "First block scanned for holders (set it to the shop's creation block on a long chain)",
-      defaultValue: "0",
-    })
+    .addOption(fromBlock)
     .addFlag(json)
     .setAction(() => import("./actions/shop-report.js"))
     .build(),

@@ -9,11 +9,15 @@ describe("Ignition module deploy/modules/ShareMall", () => {
     expect(await factory.shopImplementation()).to.equal(await shopImplementation.getAddress());
     expect(await factory.tokenImplementation()).to.equal(await tokenImplementation.getAddress());
     const [admin] = await ethers.getSigners();
-    const shop = await ethers.getContractAt("Shop", await shopImplementation.getAddress());
+    // The implementation answers the whole IShop ABI through its fallback (ShopAdmin, ShopLens), and is locked.
+    const shop = await ethers.getContractAt("IShop", await shopImplementation.getAddress());
     await expect(shop.initialize(admin.address, admin.address, 0)).to.be.revertedWithCustomError(
       shop,
       "InvalidInitialization",
     );
+    const [adminModule, lensModule] = await shop.modules();
+    expect(await ethers.provider.getCode(adminModule)).to.not.equal("0x");
+    expect(await ethers.provider.getCode(lensModule)).to.not.equal("0x");
     expect(await factory.shopCount()).to.equal(0n);
   });
 
@@ -26,7 +30,14 @@ describe("Ignition module deploy/modules/ShareMall", () => {
         strategy: "create2",
         defaultSender: from.address,
       });
-      addresses.push(await Promise.all([factory, shopImplementation, tokenImplementation].map((c) => c.getAddress())));
+      const shop = await ethers.getContractAt("IShop", await shopImplementation.getAddress());
+      // The modules the Shop implementation deploys in its constructor follow from its address.
+      const [adminModule, lensModule] = await shop.modules();
+      addresses.push([
+        ...(await Promise.all([factory, shopImplementation, tokenImplementation].map((c) => c.getAddress()))),
+        adminModule,
+        lensModule,
+      ]);
       expect(await factory.shopImplementation()).to.equal(addresses[addresses.length - 1][1]);
     }
     expect(addresses[1]).to.deep.equal(addresses[0]);

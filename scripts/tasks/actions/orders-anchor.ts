@@ -1,8 +1,13 @@
 /**
- * `orders:anchor`: hashes the orders of a CSV/JSON file (SDK `hashOrder`, salts kept in a state file), builds the
- * Merkle batch (SDK `buildBatch`), writes the batch file (SDK `batchFileChunks`), the salts and one file per customer
- * (its leaves, proofs and order disclosures, SDK `createDisclosure`) — all before sending — and anchors the root
- * (SDK `anchorBatch`). Resumable: a re-run recomputes the same root and does not anchor it twice.
+ * `orders:anchor`: hashes the orders of a CSV/JSON file (SDK `hashOrder`, salts and the batch's first order id kept
+ * in a state file), builds the Merkle batch (SDK `buildBatch` with its `firstOrderId`), checks that its order-id
+ * range is free (no id used, no overlap with another anchored batch), writes the batch file (SDK
+ * `batchFileChunks`), the salts and one file per customer (its leaves, proofs and order disclosures, SDK
+ * `createDisclosure`) — all before sending — and anchors the root (SDK `anchorBatch`). Resumable: a re-run
+ * recomputes the same root and does not anchor it twice.
+ *
+ * Test hook: SHAREMALL_CRASH_BEFORE_ANCHOR=1 kills the process (SIGKILL) after the files are written, before the
+ * root is sent.
  */
 import { createWriteStream } from "node:fs";
 import { mkdir, rename } from "node:fs/promises";
@@ -17,21 +22,22 @@ import {
   createDisclosure,
   readContract,
   shopAbi,
-  ShareMallError,
   type Address,
   type Hex,
 } from "../../../sdk/src/index.js";
-import { connect, shopAddress, waitForPending } from "../lib/chain.js";
+import { connect, firstOrderIdOption, fromBlockOption, shopAddress, waitForPending } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
 import { note, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
-import { defaultStatePath, hashWithState, readOrderFile, type HashedOrder } from "../lib/orders-file.js";
-import { countedOnChain, requireShop } from "../lib/shop-check.js";
+import { defaultStatePath, prepareOrders, readOrderFile, saveState, type HashedOrder } from "../lib/orders-file.js";
+import { anchoredBatches, requireShop, usedOrderIds } from "../lib/shop-check.js";
 
 interface Args {
   shop: string;
   file: string;
   state: string;
   out: string;
+  firstOrderId: string;
+  fromBlock: string;
   json: boolean;
 }
 
@@ -45,14 +51,28 @@ export default taskAction(
   async (args: Args, hre) => {
     const shop = shopAddress(args.shop);
     if (args.file === "") throw new InputError("missing --file");
+    const firstOrderIdArg = firstOrderIdOption(args.firstOrderId);
+    const fromBlock = fromBlockOption(args.fromBlock);
     const orders = await readOrderFile(args.file);
     const statePath = args.state !== "" ? args.state : defaultStatePath(args.file, "anchor");
     const prefix = args.out !== "" ? args.out : args.file;
 
     const chain = await connect(hre);
-    await requireShop(chain.transport, shop);
+    const t = chain.transport;
+    await requireShop(t, shop);
     await waitForPending(chain, 120_000, (n) => note(`waiting for ${n} pending transaction(s) of ${chain.account}`));
-    const hashed = await hashWithState(orders, { shop, chainId: chain.chainId, statePath, kind: "anchor" });
+    const prepared = await prepareOrders(orders, {
+      shop,
+      chainId: chain.chainId,
+      statePath,
+      kind: "anchor",
+      ...(firstOrderIdArg !== undefined ? { firstOrderId: firstOrderIdArg } : {}),
+      block: await t.blockNumber(),
+      file: args.file,
+    });
+    const hashed = prepared.orders;
+    const firstOrderId = prepared.firstOrderId;
+    const lastOrderId = firstOrderId + BigInt(hashed.length) - 1n;
     const batch = await buildBatch(
       hashed.map((o) => ({
         orderHash: o.orderHash,
@@ -60,20 +80,42 @@ export default taskAction(
         amount: o.order.amount,
         referrer: o.order.referrer,
       })),
+      { firstOrderId },
     );
-    const existing = await readContract(chain.transport, shop, shopAbi, "batch", [batch.root]);
+    const existing = await readContract(t, shop, shopAbi, "batch", [batch.root]);
     const alreadyAnchored = existing.orderCount !== 0;
     if (!alreadyAnchored) {
-      const counted = await countedOnChain(chain.transport, shop, hashed, "orders:anchor");
-      const first = counted.findIndex((c) => c);
-      if (first >= 0) {
-        throw new ShareMallError(
-          "ORDERS_ALREADY_COUNTED",
-          `${counted.filter((c) => c).length} order(s) already count on chain (first: ${hashed[first].where}, ` +
-            `orderId ${JSON.stringify(hashed[first].order.orderId)}): their leaves could never mint; remove them`,
+      // The batch's ids must be free: none used by a recorded order, a receipt or a minted leaf (the bitmap) ...
+      const used = await usedOrderIds(
+        t,
+        shop,
+        hashed.map((o) => o.chainOrderId),
+        "orders:anchor",
+      );
+      if (used.size > 0) {
+        const first = hashed.find((o) => used.has(o.chainOrderId))!;
+        throw new InputError(
+          `${used.size} of the batch's order ids ${firstOrderId}..${lastOrderId} are used in the shop already ` +
+            `(first: ${first.where}, chain order id ${first.chainOrderId}): their leaves could never mint; anchor ` +
+            `the batch at ids nobody uses (--first-order-id, or the chainOrderId column)`,
+        );
+      }
+      // ... nor held by another anchored batch, whose unminted leaves the bitmap does not show.
+      const overlap = (await anchoredBatches(t, shop, fromBlock, "orders:anchor")).find(
+        (b) => b.firstOrderId <= lastOrderId && firstOrderId <= b.lastOrderId,
+      );
+      if (overlap !== undefined) {
+        throw new InputError(
+          `the batch's order ids ${firstOrderId}..${lastOrderId} overlap those of batch ${overlap.root} ` +
+            `(${overlap.firstOrderId}..${overlap.lastOrderId}, anchored on day ${overlap.day}): a leaf of either ` +
+            `would be unmintable once the other's minted; anchor at ids after ${overlap.lastOrderId}` +
+            (prepared.orders.some((o) => o.resumed)
+              ? ` (the state file ${statePath} fixes the first id: pass another --state)`
+              : ""),
         );
       }
     }
+    await saveState(prepared);
 
     // Files first: the customers' proofs exist before the root is on chain.
     const meta = { shop, chainId: chain.chainId };
@@ -84,15 +126,17 @@ export default taskAction(
     await writeFileAtomic(
       saltsPath,
       `${toJson({
-        version: 1,
+        version: 2,
         kind: "orders:anchor",
         shop,
         chainId: chain.chainId.toString(),
         root: batch.root,
+        firstOrderId: firstOrderId.toString(),
         orders: hashed.map((o, index) => ({
           at: o.where,
           index,
           orderId: o.order.orderId,
+          chainOrderId: o.chainOrderId.toString(),
           customer: o.order.customer,
           orderHash: o.orderHash,
           salt: o.salt,
@@ -106,15 +150,17 @@ export default taskAction(
       await writeFileAtomic(
         path.join(customersDir, `${customer}.json`),
         `${toJson({
-          version: 1,
+          version: 2,
           shop,
           chainId: chain.chainId.toString(),
           root: batch.root,
+          firstOrderId: firstOrderId.toString(),
           customer,
           leaves: indices.map((index) => {
             const o: HashedOrder = hashed[index];
             return {
               index,
+              orderId: o.chainOrderId.toString(),
               orderHash: o.orderHash,
               amount: o.order.amount.toString(),
               referrer: o.order.referrer,
@@ -131,7 +177,11 @@ export default taskAction(
     if (alreadyAnchored) {
       note(`orders:anchor: root ${batch.root} is already anchored (day ${existing.day}); not sent again`);
     } else {
-      const anchored = await anchorBatch(chain.transport, shop, batch);
+      if (process.env.SHAREMALL_CRASH_BEFORE_ANCHOR === "1") {
+        note("orders:anchor: SHAREMALL_CRASH_BEFORE_ANCHOR=1: crashing on purpose");
+        process.kill(process.pid, "SIGKILL");
+      }
+      const anchored = await anchorBatch(t, shop, batch);
       transaction = anchored.hash;
       day = anchored.day;
     }
@@ -139,6 +189,8 @@ export default taskAction(
       shop,
       chainId: chain.chainId,
       root: batch.root,
+      firstOrderId,
+      lastOrderId,
       orderCount: batch.orderCount,
       totalRevenue: batch.totalRevenue,
       day,
@@ -152,7 +204,8 @@ export default taskAction(
     };
   },
   (r) =>
-    `${r.alreadyAnchored ? "Already anchored" : "Anchored"} batch ${r.root}: ${r.orderCount} order(s), ` +
-    `${r.totalRevenue} wei, day ${r.day}${r.transaction !== null ? ` (transaction ${r.transaction})` : ""}\n` +
+    `${r.alreadyAnchored ? "Already anchored" : "Anchored"} batch ${r.root}: ${r.orderCount} order(s) with order ` +
+    `ids ${r.firstOrderId}..${r.lastOrderId}, ${r.totalRevenue} wei, day ${r.day}` +
+    `${r.transaction !== null ? ` (transaction ${r.transaction})` : ""}\n` +
     `  batch file: ${r.batchFile}\n  salts: ${r.saltsFile}\n  per-customer proofs: ${r.customersDir}/ (${r.customers} customers)`,
 );

@@ -1,30 +1,42 @@
 /**
- * `orders:record`: records the orders of a CSV/JSON file (SDK `hashOrder` with salts kept in a state file, SDK
- * `recordOrders` in chunks under the gas cap). Resumable: the salts are saved before anything is sent, and a re-run
- * skips every order `Shop.isOrderCounted` already reports, so no order counts twice.
+ * `orders:record`: records the orders of a CSV/JSON file (SDK `hashOrder` with salts and chain order ids kept in a
+ * state file, SDK `recordOrders` in chunks under the gas cap). Resumable: the salts and ids are saved before anything
+ * is sent, and a re-run leaves out every order whose id the shop has used for this very order (its `OrderCounted`
+ * event since the state file's first block), so no order counts twice; an id used by another order, or reserved by
+ * an anchored batch, is refused before anything is sent.
  *
  * Test hook: SHAREMALL_CRASH_AFTER_CHUNKS=n kills the process (SIGKILL) right after its n-th mined transaction.
  */
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { recordOrders, validateAmount, type Hex } from "../../../sdk/src/index.js";
-import { connect, shopAddress, waitForPending } from "../lib/chain.js";
+import { connect, firstOrderIdOption, fromBlockOption, shopAddress, waitForPending } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
 import { formatDuration, note, Progress, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
-import { defaultStatePath, hashWithState, readOrderFile, type HashedOrder } from "../lib/orders-file.js";
-import { countedOnChain, requireShop } from "../lib/shop-check.js";
+import { defaultStatePath, prepareOrders, readOrderFile, saveState, type HashedOrder } from "../lib/orders-file.js";
+import {
+  anchoredBatches,
+  countedSince,
+  refuseBatchIds,
+  requireShop,
+  usedOrderIds,
+  type CountedOrder,
+} from "../lib/shop-check.js";
 
 interface Args {
   shop: string;
   file: string;
   state: string;
   out: string;
+  firstOrderId: string;
+  fromBlock: string;
   chunkSize: number;
   maxGasPerTx: string;
   json: boolean;
 }
 
-type Status = "recorded" | "already counted" | "not sent";
+/** What became of an order: counted by this run, counted earlier (same order), not counted (its id was taken). */
+type Status = "recorded" | "already counted" | "id taken" | "not sent";
 
 interface Tx {
   hash: Hex;
@@ -43,7 +55,7 @@ function receipt(
   transactions: readonly Tx[],
 ) {
   return {
-    version: 1,
+    version: 2,
     kind: "orders:record",
     shop,
     chainId: chainId.toString(),
@@ -51,6 +63,7 @@ function receipt(
     orders: hashed.map((o, i) => ({
       at: o.where,
       orderId: o.order.orderId,
+      chainOrderId: o.chainOrderId.toString(),
       customer: o.order.customer,
       amount: o.order.amount.toString(),
       referrer: o.order.referrer,
@@ -63,6 +76,12 @@ function receipt(
   };
 }
 
+/** Whether the shop counted `o` itself under its id (and not another order under the same id). */
+function isOurs(counted: ReadonlyMap<bigint, CountedOrder>, o: HashedOrder): boolean {
+  const c = counted.get(o.chainOrderId);
+  return c !== undefined && c.orderHash === o.orderHash && c.customer === o.order.customer;
+}
+
 export default taskAction(
   async (args: Args, hre) => {
     const started = Date.now();
@@ -73,38 +92,91 @@ export default taskAction(
     }
     const maxGasPerTx =
       args.maxGasPerTx === "" ? undefined : validateAmount("maxGasPerTx", args.maxGasPerTx, { min: 21_000n });
+    const firstOrderId = firstOrderIdOption(args.firstOrderId);
+    const fromBlock = fromBlockOption(args.fromBlock);
     const crashAfter = Number(process.env.SHAREMALL_CRASH_AFTER_CHUNKS ?? "0");
     const orders = await readOrderFile(args.file);
     const statePath = args.state !== "" ? args.state : defaultStatePath(args.file, "record");
     const outPath = args.out !== "" ? args.out : `${args.file}.receipt.json`;
 
     const chain = await connect(hre);
-    await requireShop(chain.transport, shop);
+    const t = chain.transport;
+    await requireShop(t, shop);
     await waitForPending(chain, 120_000, (n) => note(`waiting for ${n} pending transaction(s) of ${chain.account}`));
-    const hashed = await hashWithState(orders, { shop, chainId: chain.chainId, statePath, kind: "record" });
+    const prepared = await prepareOrders(orders, {
+      shop,
+      chainId: chain.chainId,
+      statePath,
+      kind: "record",
+      ...(firstOrderId !== undefined ? { firstOrderId } : {}),
+      block: await t.blockNumber(),
+      file: args.file,
+    });
+    const hashed = prepared.orders;
     const resumed = hashed.filter((o) => o.resumed).length;
-    if (resumed > 0) note(`orders:record: resuming with ${resumed} salt(s) from ${statePath}`);
-    const counted = await countedOnChain(chain.transport, shop, hashed, "orders:record");
-    const status: Status[] = counted.map((c) => (c ? "already counted" : "not sent"));
+
+    // Which ids are used already, and by whom: this run's own orders (counted by an earlier run) are skipped; an id
+    // another order took is refused, before anything is sent.
+    const used = await usedOrderIds(
+      t,
+      shop,
+      hashed.map((o) => o.chainOrderId),
+      "orders:record",
+    );
+    const status: Status[] = hashed.map(() => "not sent");
+    if (used.size > 0) {
+      const counted = resumed > 0 ? await countedSince(t, shop, prepared.startBlock, "orders:record") : new Map();
+      const taken: HashedOrder[] = [];
+      hashed.forEach((o, i) => {
+        if (!used.has(o.chainOrderId)) return;
+        if (o.resumed && isOurs(counted, o)) status[i] = "already counted";
+        else taken.push(o);
+      });
+      if (taken.length > 0) {
+        const first = taken[0];
+        throw new InputError(
+          `${taken.length} order(s) have a chain order id that another order already used in the shop (first: ` +
+            `${first.where}, order ${JSON.stringify(first.order.orderId)}, chain order id ${first.chainOrderId}); ` +
+            `give them unused ids (each order id counts once, across recorded orders, receipts and batch leaves)`,
+        );
+      }
+    }
+    const todo = hashed.map((_, i) => i).filter((i) => status[i] === "not sent");
+    // Ids of anchored batches are not in the bitmap until their leaves mint: refuse them too.
+    if (todo.length > 0) {
+      refuseBatchIds(
+        todo.map((i) => hashed[i]),
+        await anchoredBatches(t, shop, fromBlock, "orders:record"),
+      );
+    }
+    await saveState(prepared);
+    if (resumed > 0) note(`orders:record: resuming with ${resumed} salt(s) and order id(s) from ${statePath}`);
+    if (prepared.numbered > 0) {
+      const first = hashed.find((o) => !o.resumed)!.chainOrderId;
+      note(`orders:record: numbered ${prepared.numbered} order(s) from chain order id ${first}, saved in ${statePath}`);
+    }
+
     const txOf: (Hex | undefined)[] = new Array<Hex | undefined>(hashed.length);
-    const todo = hashed.map((_, i) => i).filter((i) => !counted[i]);
     const transactions: Tx[] = [];
     const progress = new Progress("orders:record", todo.length);
-    if (counted.some((c) => c)) note(`orders:record: ${hashed.length - todo.length} order(s) already counted, skipped`);
+    if (todo.length < hashed.length) {
+      note(`orders:record: ${hashed.length - todo.length} order(s) already counted, skipped`);
+    }
 
     let sent = 0;
     let minedTxs = 0;
+    let lateSkipped: number[] = [];
     try {
       // Every order not yet recorded, in file order. The SDK splits a chunk that is over the gas cap or that the
-      // node refuses to estimate (beyond the block gas limit), and skips what was counted since the check above (a
-      // transaction of a crashed run mined late): never twice.
-      const batch = todo.filter((i) => status[i] === "not sent");
-      if (batch.length > 0) {
+      // node refuses to estimate (beyond the block gas limit); an id used since the check above (a transaction of
+      // a crashed run mined late) is left out by the SDK or skipped by the shop itself: never counted twice.
+      if (todo.length > 0) {
         let callDone = 0;
         const result = await recordOrders(
-          chain.transport,
+          t,
           shop,
-          batch.map((i) => ({
+          todo.map((i) => ({
+            orderId: hashed[i].chainOrderId,
             orderHash: hashed[i].orderHash,
             customer: hashed[i].order.customer,
             amount: hashed[i].order.amount,
@@ -116,10 +188,6 @@ export default taskAction(
             skipCounted: true,
             // After each mined transaction; the SDK sends in input order.
             onProgress: (p) => {
-              for (let k = callDone; k < p.ordersDone; k++) {
-                status[batch[k]] = "recorded";
-                txOf[batch[k]] = p.hash;
-              }
               transactions.push({ hash: p.hash, orders: p.ordersDone - callDone, gasUsed: null });
               sent += p.ordersDone - callDone;
               callDone = p.ordersDone;
@@ -132,16 +200,26 @@ export default taskAction(
             },
           },
         );
-        // The authoritative account: each chunk's input range, and what the SDK skipped.
+        // The authoritative account: each chunk's input range, and what the SDK and the shop skipped.
         for (const c of result.chunks) {
-          const tx = transactions.find((t) => t.hash === c.hash);
+          const tx = transactions.find((x) => x.hash === c.hash);
           if (tx !== undefined) tx.gasUsed = c.gasUsed;
           for (let k = c.from; k < c.from + c.count; k++) {
-            status[batch[k]] = "recorded";
-            txOf[batch[k]] = c.hash;
+            status[todo[k]] = "recorded";
+            txOf[todo[k]] = c.hash;
           }
         }
-        for (const k of result.skipped) status[batch[k]] = "already counted";
+        lateSkipped = [...result.skipped, ...result.skippedByShop].map((k) => todo[k]);
+        for (const i of lateSkipped) status[i] = "id taken";
+      }
+      if (lateSkipped.length > 0) {
+        // Skipped because the id got used meanwhile: by this very order (a late transaction of a crashed run), or
+        // by another one.
+        const counted = await countedSince(t, shop, prepared.startBlock, "orders:record");
+        for (const i of lateSkipped) {
+          status[i] = isOurs(counted, hashed[i]) ? "already counted" : "id taken";
+          if (status[i] === "already counted") txOf[i] = undefined;
+        }
       }
     } catch (error) {
       await writeFileAtomic(
@@ -155,6 +233,15 @@ export default taskAction(
       outPath,
       `${toJson(receipt(shop, chain.chainId, args.file, hashed, status, txOf, transactions))}\n`,
     );
+    const takenIdx = hashed.map((_, i) => i).filter((i) => status[i] === "id taken");
+    if (takenIdx.length > 0) {
+      const first = hashed[takenIdx[0]];
+      throw new Error(
+        `${takenIdx.length} order(s) did not count: another order used their chain order id while this run sent ` +
+          `(first: ${first.where}, chain order id ${first.chainOrderId}); the others are recorded (see ${outPath}): ` +
+          `give these orders unused ids and re-run`,
+      );
+    }
     const recordedIdx = hashed.map((_, i) => i).filter((i) => status[i] === "recorded");
     const revenue = recordedIdx.reduce((sum, i) => sum + hashed[i].order.amount, 0n);
     return {
@@ -162,10 +249,12 @@ export default taskAction(
       chainId: chain.chainId,
       orders: hashed.length,
       recorded: recordedIdx.length,
-      alreadyCounted: hashed.length - recordedIdx.length,
+      alreadyCounted: hashed.filter((_, i) => status[i] === "already counted").length,
       revenueRecorded: revenue,
+      firstChainOrderId: hashed[0].chainOrderId,
+      numbered: prepared.numbered,
       transactions: transactions.length,
-      gasUsed: transactions.reduce((sum, t) => sum + (t.gasUsed ?? 0n), 0n),
+      gasUsed: transactions.reduce((sum, x) => sum + (x.gasUsed ?? 0n), 0n),
       seconds: (Date.now() - started) / 1000,
       receipt: outPath,
       state: statePath,
@@ -174,5 +263,5 @@ export default taskAction(
   (r) =>
     `Recorded ${r.recorded} order(s) (${r.revenueRecorded} wei) in ${r.transactions} transaction(s), ` +
     `${r.alreadyCounted} already counted; ${r.gasUsed} gas, ${formatDuration(r.seconds)}\n` +
-    `  receipt (hashes, salts, transactions): ${r.receipt}\n  salts: ${r.state}`,
+    `  receipt (hashes, salts, chain order ids, transactions): ${r.receipt}\n  salts and ids: ${r.state}`,
 );

@@ -41,8 +41,11 @@ export default taskAction(
       name: args.name,
       ...(salt !== undefined ? { salt } : {}),
     });
+    // The creation block: where the order tasks and shop:report start reading the shop's events (--from-block).
+    const { blockNumber } = await chain.transport.waitForReceipt(hash);
     return {
       shop,
+      block: blockNumber,
       factory,
       admin,
       operator: operator ?? null,
@@ -57,6 +60,6 @@ export default taskAction(
     `Created shop "${args.name}" at ${r.shop}${r.deterministic ? " (deterministic address)" : ""}\n` +
     `  factory ${r.factory}, chain ${r.chainId}, admin ${r.admin}, operator ${r.operator ?? "none"}, UTC${
       r.utcOffsetHours >= 0 ? "+" : ""
-    }${r.utcOffsetHours}\n  transaction ${r.transaction}\n` +
-    `  next: export SHAREMALL_SHOP=${r.shop}`,
+    }${r.utcOffsetHours}\n  transaction ${r.transaction} (block ${r.block})\n` +
+    `  next: export SHAREMALL_SHOP=${r.shop} SHAREMALL_FROM_BLOCK=${r.block}`,
 );

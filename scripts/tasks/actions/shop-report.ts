@@ -1,6 +1,8 @@
 /**
- * `shop:report`: a shop's days (SDK `fetchShopDays`: revenue, dividends owed, settlement status, unfunded debt) and,
- * per token, its supply and top holders (holders found from the token's Transfer events with SDK `getLogsPaged`).
+ * `shop:report`: a shop's days (SDK `fetchShopDays`: revenue, dividends owed and distributed, settlement status —
+ * settled, partly settled (escrow released, debt still owed), unsettled or open — and the unfunded debt, per day and
+ * per token) and, per token, its supply and top holders (holders found from the token's Transfer events with SDK
+ * `getLogsPaged`).
  */
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { formatEther } from "ethers";
@@ -14,11 +16,29 @@ import {
   shopAbi,
   validateAmount,
   type Address,
+  type ShopDay,
 } from "../../../sdk/src/index.js";
-import { connect, shopAddress } from "../lib/chain.js";
+import { connect, fromBlockOption, shopAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
 import { mapLimit, note, taskAction } from "../lib/io.js";
 import { requireShop } from "../lib/shop-check.js";
+
+/** Where a day stands: settled in full, partly settled (escrow out, debt owed), unsettled, or still open. */
+type DayStatus = "settled" | "partly settled" | "unsettled" | "open" | "nothing owed";
+
+function dayStatus(d: ShopDay, today: bigint): DayStatus {
+  if (d.settled) return "settled";
+  if (d.owed === 0n) return d.day < today ? "nothing owed" : "open";
+  if (d.partlySettled) return "partly settled";
+  return d.day < today ? "unsettled" : "open";
+}
+
+function describeStatus(status: DayStatus, unfunded: bigint): string {
+  if (status === "partly settled") return `partly settled (escrow released; ${formatEther(unfunded)} still owed)`;
+  if (status === "unsettled") return `unsettled (unfunded ${formatEther(unfunded)})`;
+  if (status === "open") return "open (today)";
+  return status;
+}
 
 interface Args {
   shop: string;
@@ -35,7 +55,7 @@ export default taskAction(
     if (!Number.isSafeInteger(args.top) || args.top < 0) throw new InputError(`--top ${args.top}: expected 0 or more`);
     const fromDay = args.fromDay === "" ? undefined : validateAmount("fromDay", args.fromDay);
     const toDay = args.toDay === "" ? undefined : validateAmount("toDay", args.toDay);
-    const fromBlock = validateAmount("fromBlock", args.fromBlock);
+    const fromBlock = fromBlockOption(args.fromBlock);
     const chain = await connect(hre);
     const t = chain.transport;
     await requireShop(t, shop);
@@ -95,13 +115,16 @@ export default taskAction(
       today: days.today,
       fromDay: days.fromDay,
       toDay: days.toDay,
-      days: days.days,
+      days: days.days.map((d) => ({ ...d, status: dayStatus(d, days.today) })),
       totals: {
         revenue: days.days.reduce((s, d) => s + d.revenue, 0n),
         orders: days.days.reduce((s, d) => s + d.orderCount, 0n),
         dividends: days.days.reduce((s, d) => s + d.owed, 0n),
+        distributed: days.days.reduce((s, d) => s + d.distributed, 0n),
+        stillOwed: days.days.reduce((s, d) => s + (d.owed - d.distributed), 0n),
       },
       unsettled: days.unsettled,
+      partlySettled: days.days.filter((d) => d.partlySettled).map((d) => d.day),
       unfundedTotal: days.unfundedTotal,
       merchantBalance,
       tokens: tokenReports,
@@ -110,18 +133,36 @@ export default taskAction(
   (r) => {
     const lines = [
       `Shop ${r.shop} on chain ${r.chainId}, days ${r.fromDay}..${r.toDay} (today ${r.today})`,
-      `  day        orders  revenue                  dividends                status`,
+      `  day        orders  revenue                  dividends                distributed              status`,
     ];
     for (const d of r.days) {
       lines.push(
         `  ${String(d.day).padEnd(10)} ${String(d.orderCount).padStart(6)}  ${formatEther(d.revenue).padEnd(24)} ` +
-          `${formatEther(d.owed).padEnd(24)} ${d.settled ? "settled" : d.day < r.today ? `unsettled (unfunded ${formatEther(d.unfunded)})` : "open (today)"}`,
+          `${formatEther(d.owed).padEnd(24)} ${formatEther(d.distributed).padEnd(24)} ${describeStatus(d.status, d.unfunded)}`,
       );
+      if (d.tokens.length > 1) {
+        for (const tk of d.tokens) {
+          lines.push(
+            `    ${(r.tokens[tk.tokenIndex]?.symbol ?? `token ${tk.tokenIndex}`).padEnd(8)} revenue ${formatEther(tk.revenue)}, ` +
+              `${(Number(tk.dividendBps) / 100).toFixed(2)} %: ${formatEther(tk.owed)} owed, ` +
+              `${formatEther(tk.distributed)} distributed` +
+              (tk.settled ? "" : tk.unfunded > 0n ? `, ${formatEther(tk.unfunded)} unfunded` : ""),
+          );
+        }
+      }
     }
     if (r.days.length === 0) lines.push("  (no orders in this range)");
     lines.push(
-      `  total: ${r.totals.orders} order(s), revenue ${formatEther(r.totals.revenue)}, dividends ${formatEther(r.totals.dividends)}`,
-      `  unsettled past days: ${r.unsettled.length}, unfunded ${formatEther(r.unfundedTotal)}; merchant balance ${formatEther(r.merchantBalance)}`,
+      `  total: ${r.totals.orders} order(s), revenue ${formatEther(r.totals.revenue)}, dividends ` +
+        `${formatEther(r.totals.dividends)}, distributed ${formatEther(r.totals.distributed)}`,
+      `  unsettled past days: ${r.unsettled.length}` +
+        (r.partlySettled.length > 0 ? ` (partly settled: ${r.partlySettled.join(", ")})` : "") +
+        `, still owed by the merchant ${formatEther(r.unfundedTotal)}; merchant balance ${formatEther(r.merchantBalance)}` +
+        (r.unfundedTotal > r.merchantBalance
+          ? ` (deposit ${formatEther(r.unfundedTotal - r.merchantBalance)} more, or days:settle --fund)`
+          : r.unsettled.length > 0
+            ? " (days:settle pays it)"
+            : ""),
     );
     for (const tk of r.tokens) {
       lines.push(

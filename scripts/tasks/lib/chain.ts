@@ -6,7 +6,15 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import type { JsonRpcProvider, Provider, Signer } from "ethers";
-import { fromEthers, validateAddress, type Address, type Transport } from "../../../sdk/src/index.js";
+import {
+  fromEthers,
+  ShareMallError,
+  validateAddress,
+  validateAmount,
+  validateOrderId,
+  type Address,
+  type Transport,
+} from "../../../sdk/src/index.js";
 import { InputError } from "./errors.js";
 
 /** A connected task: the SDK transport, the ethers signer and provider, the chain id and the sending account. */
@@ -65,6 +73,35 @@ export async function waitForPending(chain: Chain, timeoutMs: number, onWait: (n
 export function addressOption(what: string, value: string): Address {
   if (value === "") throw new InputError(`missing --${what}`);
   return validateAddress(what, value);
+}
+
+/** `--first-order-id`: a chain order id, `1 .. 2^64 - 1`, or undefined when not given. */
+export function firstOrderIdOption(value: string): bigint | undefined {
+  if (value === "") return undefined;
+  if (!/^[0-9]+$/.test(value.trim())) {
+    throw new InputError(
+      `--first-order-id ${JSON.stringify(value)}: expected an order id (a whole number 1 .. 2^64 - 1)`,
+    );
+  }
+  try {
+    return validateOrderId("firstOrderId", value.trim());
+  } catch (error) {
+    if (error instanceof ShareMallError) throw new InputError(`--first-order-id: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * `--from-block`, else the SHAREMALL_FROM_BLOCK variable, else 0: the first block scanned for the shop's events
+ * (its creation block on a long chain).
+ */
+export function fromBlockOption(value: string): bigint {
+  const text = value !== "" ? value : (process.env.SHAREMALL_FROM_BLOCK ?? "");
+  if (text === "") return 0n;
+  if (!/^[0-9]+$/.test(text.trim())) {
+    throw new InputError(`--from-block ${JSON.stringify(text)}: expected a block number`);
+  }
+  return validateAmount("fromBlock", text.trim());
 }
 
 /**

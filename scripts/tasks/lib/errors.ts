@@ -20,9 +20,18 @@ export const EXIT_FAILED = 1;
 /** Exit code of bad input refused before anything was sent. */
 export const EXIT_BAD_INPUT = 2;
 
-/** SDK error codes that mean "your input is wrong" (thrown before any transaction). */
+/**
+ * SDK error codes that mean "your input is wrong" (thrown before any transaction): validation, and order ids the
+ * shop has used already (`ORDER_ID_USED`, `ORDER_ALREADY_COUNTED`: the file's numbering collides with the chain's).
+ */
 function isInputCode(code: string): boolean {
-  return code.startsWith("INVALID_") || code === "MERKLE_BATCH" || code === "UNKNOWN_TOKEN_INDEX";
+  return (
+    code.startsWith("INVALID_") ||
+    code === "MERKLE_BATCH" ||
+    code === "UNKNOWN_TOKEN_INDEX" ||
+    code === "ORDER_ID_USED" ||
+    code === "ORDER_ALREADY_COUNTED"
+  );
 }
 
 /** The exit code, a stable error code and a one-line message for any thrown value. */

@@ -32,9 +32,14 @@ describe("Ignition module deploy/lib/merchant-shop (MerchantShop)", () => {
     });
     const deployed = await ignition.deploy(merchantShopModule(validated));
     const [deployer] = await ethers.getSigners();
-    const shop = await ethers.getContractAt("Shop", await deployed.shop.getAddress());
+    const shop = await ethers.getContractAt("IShop", await deployed.shop.getAddress());
     expect(await shop.getAddress()).to.equal(await factory.predictShopAddress(deployer.address, id(spec.salt!)));
     expect(await shop.tokens()).to.deep.equal([await deployed.token0.getAddress(), await deployed.token1.getAddress()]);
+    // The shop deployed its tokens itself, where the factory predicts them.
+    for (const [i, token] of [deployed.token0, deployed.token1].entries()) {
+      expect(await token.getAddress()).to.equal(await factory.predictTokenAddress(await shop.getAddress(), i));
+      expect(await token.shop()).to.equal(await shop.getAddress());
+    }
     expect(await shop.utcOffset()).to.equal(8n * 3600n);
     expect(await shop.hasRole(await shop.OPERATOR_ROLE(), deployer.address)).to.equal(true);
     expect((await shop.currentRules(0)).spendPerToken).to.equal(

@@ -5,7 +5,7 @@ import path from "node:path";
 import { hashOrder, type Address } from "../../../sdk/src/index.js";
 import { parseCsv, parseCsvRows } from "../../../scripts/tasks/lib/csv.js";
 import { InputError } from "../../../scripts/tasks/lib/errors.js";
-import { hashWithState, readOrderFile } from "../../../scripts/tasks/lib/orders-file.js";
+import { prepareOrders, readOrderFile, saveState } from "../../../scripts/tasks/lib/orders-file.js";
 
 const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
 const BOB = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC";
@@ -121,29 +121,159 @@ describe("order files and the state file (scripts/tasks/lib/orders-file)", () =>
     expect((error as Error).message).to.match(/^bad\.json orders\[0\]: Invalid order field "tip"/);
   });
 
-  it("hashWithState reuses saved salts on a re-run and refuses an order edited since its salt was saved", async () => {
-    const file = await write("state.csv", `${HEADER}\nS-1,${ALICE},100,,1764036000,,,,\n`);
+  it("readOrderFile reads chainOrderId (CSV column or JSON field) and refuses a bad, empty, repeated or missing one", async () => {
+    const numbered = await write(
+      "numbered.csv",
+      `chainOrderId,${HEADER}\n1001,A-1,${ALICE},100,,1764036000,,,,\n18446744073709551615,A-2,${BOB},5,,1764036000,,,,\n`,
+    );
+    expect((await readOrderFile(numbered)).map((o) => o.chainOrderId)).to.deep.equal([1001n, (1n << 64n) - 1n]);
+    const json = await write(
+      "numbered.json",
+      JSON.stringify([{ chainOrderId: 7, orderId: "J-1", customer: ALICE, amount: "7", createdAt: 1 }]),
+    );
+    const [fromJson] = await readOrderFile(json);
+    expect(fromJson.chainOrderId).to.equal(7n);
+    expect(fromJson.order.orderId).to.equal("J-1");
+    const cases: [string, string, RegExp][] = [
+      ["zero.csv", `chainOrderId,${HEADER}\n0,A-1,${ALICE},1,,1764036000,,,,\n`, /line 2: .*"chainOrderId".*0/],
+      [
+        "big.csv",
+        `chainOrderId,${HEADER}\n18446744073709551616,A-1,${ALICE},1,,1764036000,,,,\n`,
+        /line 2: .*"chainOrderId"/,
+      ],
+      [
+        "text.csv",
+        `chainOrderId,${HEADER}\nWY-1,A-1,${ALICE},1,,1764036000,,,,\n`,
+        /line 2: chainOrderId "WY-1" is not/,
+      ],
+      [
+        "empty.csv",
+        `chainOrderId,${HEADER}\n1,A-1,${ALICE},1,,1764036000,,,,\n,A-2,${BOB},1,,1764036000,,,,\n`,
+        /line 3: empty chainOrderId/,
+      ],
+      [
+        "repeated.csv",
+        `chainOrderId,${HEADER}\n5,A-1,${ALICE},1,,1764036000,,,,\n5,A-2,${BOB},1,,1764036000,,,,\n`,
+        /line 3: duplicate chainOrderId 5 \(first at line 2\)/,
+      ],
+      [
+        "some.json",
+        JSON.stringify([
+          { chainOrderId: "1", orderId: "J-1", customer: ALICE, amount: "7", createdAt: 1 },
+          { orderId: "J-2", customer: BOB, amount: "7", createdAt: 1 },
+        ]),
+        /orders\[1\]: no chainOrderId, though other orders have one/,
+      ],
+    ];
+    for (const [name, body, message] of cases) {
+      const error = await readOrderFile(await write(name, body)).catch((e: unknown) => e as Error);
+      expect(error, name).to.be.instanceOf(InputError);
+      expect((error as Error).message, name).to.match(message);
+    }
+  });
+
+  it("prepareOrders reuses saved salts and ids on a re-run and refuses an order edited since its salt was saved", async () => {
+    const file = await write("state.csv", `chainOrderId,${HEADER}\n41,S-1,${ALICE},100,,1764036000,,,,\n`);
     const statePath = `${file}.record-state.json`;
-    const context = { shop: SHOP, chainId: 31337n, statePath, kind: "record" as const };
-    const first = await hashWithState(await readOrderFile(file), context);
-    expect(first[0].resumed).to.equal(false);
+    const context = { shop: SHOP, chainId: 31337n, statePath, kind: "record" as const, block: 12n };
+    const prepared = await prepareOrders(await readOrderFile(file), context);
+    const first = prepared.orders;
+    expect(first[0]).to.deep.include({ resumed: false, chainOrderId: 41n });
     expect(first[0].orderHash).to.equal(
       hashOrder(first[0].order, { shop: SHOP, chainId: 31337n, salt: first[0].salt }),
     );
-    const saved = JSON.parse(await readFile(statePath, "utf8")) as { orders: Record<string, { salt: string }> };
-    expect(saved.orders["S-1"].salt).to.equal(first[0].salt);
+    // Nothing is written until the caller saves (after its checks, before it sends).
+    expect(await readFile(statePath, "utf8").catch(() => "absent")).to.equal("absent");
+    await saveState(prepared);
+    const saved = JSON.parse(await readFile(statePath, "utf8")) as {
+      version: number;
+      startBlock: string;
+      orders: Record<string, { salt: string; chainOrderId: string }>;
+    };
+    expect(saved).to.deep.include({ version: 2, startBlock: "12" });
+    expect(saved.orders["S-1"]).to.deep.include({ salt: first[0].salt, chainOrderId: "41" });
 
-    const second = await hashWithState(await readOrderFile(file), context);
-    expect(second[0]).to.deep.include({ resumed: true, salt: first[0].salt, orderHash: first[0].orderHash });
+    const second = await prepareOrders(await readOrderFile(file), { ...context, block: 99n });
+    expect(second.startBlock).to.equal(12n);
+    expect(second.orders[0]).to.deep.include({ resumed: true, salt: first[0].salt, orderHash: first[0].orderHash });
 
-    await writeFile(file, `${HEADER}\nS-1,${ALICE},101,,1764036000,,,,\n`);
-    const error = await hashWithState(await readOrderFile(file), context).catch((e: unknown) => e as Error);
+    await writeFile(file, `chainOrderId,${HEADER}\n41,S-1,${ALICE},101,,1764036000,,,,\n`);
+    const error = await prepareOrders(await readOrderFile(file), context).catch((e: unknown) => e as Error);
     expect((error as Error).message).to.match(/line 2: order "S-1" changed since its hash/);
-    const otherShop = await hashWithState(await readOrderFile(file), { ...context, chainId: 1n }).catch(
+    await writeFile(file, `chainOrderId,${HEADER}\n42,S-1,${ALICE},100,,1764036000,,,,\n`);
+    const renumbered = await prepareOrders(await readOrderFile(file), context).catch((e: unknown) => e as Error);
+    expect((renumbered as Error).message).to.match(/line 2: order "S-1" had chain order id 41 in .*, now 42/);
+    const otherShop = await prepareOrders(await readOrderFile(file), { ...context, chainId: 1n }).catch(
       (e: unknown) => e as Error,
     );
     expect((otherShop as Error).message).to.match(
       /is for record on shop .*, chain 31337; this run is record on shop .*, chain 1/,
     );
+    const v1 = await write("v1-state.json", JSON.stringify({ version: 1, kind: "record", orders: {} }));
+    const old = await prepareOrders(await readOrderFile(file), { ...context, statePath: v1 }).catch(
+      (e: unknown) => e as Error,
+    );
+    expect((old as Error).message).to.match(/version-1 state file \(core v1/);
+  });
+
+  it("prepareOrders numbers a file without chainOrderId from --first-order-id and continues the saved sequence", async () => {
+    const rows = (n: number) =>
+      Array.from({ length: n }, (_, i) => `N-${i + 1},${i % 2 ? BOB : ALICE},${i + 1},,1764036000,,,,`).join("\n");
+    const file = await write("sequence.csv", `${HEADER}\n${rows(3)}\n`);
+    const statePath = `${file}.record-state.json`;
+    const context = { shop: SHOP, chainId: 31337n, statePath, kind: "record" as const, block: 5n };
+    const missing = await prepareOrders(await readOrderFile(file), context).catch((e: unknown) => e as Error);
+    expect(missing).to.be.instanceOf(InputError);
+    expect((missing as Error).message).to.match(/no chainOrderId column: give --first-order-id/);
+
+    const first = await prepareOrders(await readOrderFile(file), { ...context, firstOrderId: 500n });
+    expect(first.orders.map((o) => o.chainOrderId)).to.deep.equal([500n, 501n, 502n]);
+    expect(first.numbered).to.equal(3);
+    await saveState(first);
+    // Two more orders: the saved ones keep their ids, the new ones continue the sequence (no option needed).
+    await writeFile(file, `${HEADER}\n${rows(5)}\n`);
+    const more = await prepareOrders(await readOrderFile(file), context);
+    expect(more.orders.map((o) => o.chainOrderId)).to.deep.equal([500n, 501n, 502n, 503n, 504n]);
+    expect(more.numbered).to.equal(2);
+    const other = await prepareOrders(await readOrderFile(file), { ...context, firstOrderId: 900n }).catch(
+      (e: unknown) => e as Error,
+    );
+    expect((other as Error).message).to.match(/--first-order-id 900: state file .* numbers these orders from 500/);
+    const both = await write("both.csv", `chainOrderId,${HEADER}\n1,B-1,${ALICE},1,,1764036000,,,,\n`);
+    const twice = await prepareOrders(await readOrderFile(both), {
+      ...context,
+      statePath: `${both}.state`,
+      firstOrderId: 1n,
+    }).catch((e: unknown) => e as Error);
+    expect((twice as Error).message).to.match(/gives every order its chainOrderId already/);
+  });
+
+  it("prepareOrders gives a batch consecutive ids from its first order's and keeps its firstOrderId on a re-run", async () => {
+    const file = await write(
+      "batch.csv",
+      `${HEADER}\nB-1,${ALICE},1,,1764036000,,,,\nB-2,${BOB},2,,1764036000,,,,\nB-3,${ALICE},3,,1764036000,,,,\n`,
+    );
+    const statePath = `${file}.anchor-state.json`;
+    const context = { shop: SHOP, chainId: 31337n, statePath, kind: "anchor" as const, block: 1n };
+    const prepared = await prepareOrders(await readOrderFile(file), { ...context, firstOrderId: 7000n });
+    expect(prepared.firstOrderId).to.equal(7000n);
+    expect(prepared.orders.map((o) => o.chainOrderId)).to.deep.equal([7000n, 7001n, 7002n]);
+    await saveState(prepared);
+    const again = await prepareOrders(await readOrderFile(file), context);
+    expect(again.firstOrderId).to.equal(7000n);
+    expect(again.orders.map((o) => o.salt)).to.deep.equal(prepared.orders.map((o) => o.salt));
+    const moved = await prepareOrders(await readOrderFile(file), { ...context, firstOrderId: 8000n }).catch(
+      (e: unknown) => e as Error,
+    );
+    expect((moved as Error).message).to.match(/numbers these orders from 7000/);
+
+    const gap = await write(
+      "gap.csv",
+      `chainOrderId,${HEADER}\n10,G-1,${ALICE},1,,1764036000,,,,\n11,G-2,${BOB},1,,1764036000,,,,\n13,G-3,${ALICE},1,,1764036000,,,,\n`,
+    );
+    const broken = await prepareOrders(await readOrderFile(gap), { ...context, statePath: `${gap}.state` }).catch(
+      (e: unknown) => e as Error,
+    );
+    expect((broken as Error).message).to.match(/line 4: chainOrderId 13 breaks the batch's sequence \(expected 12/);
   });
 });

@@ -3,13 +3,15 @@
  * account 0, so its address is always the same on a fresh node), two shops with three tokens, a few holders with
  * several settled days of dividends, one claim already made, and a pending (less favourable) rule change. Used by
  * `npm run app` (scripts/app-dev.ts), the browser tests and the screenshots. Everything goes through the SDK's
- * merchant and holder functions over an ethers transport.
+ * merchant and holder functions over an ethers transport (the shops through their whole ABI, `IShop`), on core v2:
+ * recorded orders carry order ids, and one day's settlement waits for funding (partly settled, then paid in full),
+ * so that holders see a day paid in two distributions.
  */
 import { readFile } from "node:fs/promises";
 import { ContractFactory, HDNodeWallet, id, JsonRpcProvider, Mnemonic, parseEther, type Signer } from "ethers";
 import { fromEthers } from "../../../../sdk/src/client/ethers.js";
 import type { Transport } from "../../../../sdk/src/client/transport.js";
-import { claim } from "../../../../sdk/src/holder.js";
+import { checkout, claim } from "../../../../sdk/src/holder.js";
 import {
   createShop,
   createToken,
@@ -107,9 +109,13 @@ export async function seedDemo(
     throw new Error(`seedDemo needs a fresh node: account 0 has already sent transactions on ${rpcUrl}`);
   }
   log("Deploying the Shop and DividendToken implementations and the factory…");
-  const shopImpl = await deployArtifact(admin, "Shop.sol", "Shop");
-  const tokenImpl = await deployArtifact(admin, "DividendToken.sol", "DividendToken");
-  const factory = await deployArtifact(admin, "ShareMallFactory.sol", "ShareMallFactory", [shopImpl, tokenImpl]);
+  // The Shop implementation deploys its ShopAdmin and ShopLens modules itself (from its own nonces).
+  const shopImpl = await deployArtifact(admin, "shop/Shop.sol", "Shop");
+  const tokenImpl = await deployArtifact(admin, "payouts/DividendToken.sol", "DividendToken");
+  const factory = await deployArtifact(admin, "factory/ShareMallFactory.sol", "ShareMallFactory", [
+    shopImpl,
+    tokenImpl,
+  ]);
   if (factory !== DEMO_FACTORY) throw new Error(`factory deployed at ${factory}, expected ${DEMO_FACTORY}`);
 
   const merchant: Transport = fromEthers(admin);
@@ -149,10 +155,12 @@ export async function seedDemo(
   });
   log(`Factory ${factory}; shops ${tea} (YDC ${YDC}, WYM ${WYM}) and ${bakery} (LTB ${LTB})`);
 
-  // A deterministic month-like pattern of orders (amounts in ETH, as the demo's native coin).
+  // A deterministic month-like pattern of orders (amounts in ETH, as the demo's native coin), numbered like a
+  // backend's orders: each recorded order carries its order id (1, 2, ...; each id counts once per shop).
   let n = 0;
   const order = (customer: Address, ether: string, referrer?: Address): RecordOrderInput => ({
-    orderHash: id(`sharemall demo order ${n++}`),
+    orderId: BigInt(++n),
+    orderHash: id(`sharemall demo order ${n}`),
     customer,
     amount: wei(ether),
     ...(referrer !== undefined ? { referrer } : {}),
@@ -174,9 +182,18 @@ export async function seedDemo(
       order(accounts.carol, wave(day + 5, 0.3, 0.4)),
       order(accounts.admin, wave(day + 3, 0.5, 1.0)),
     ]);
+    // Bob also pays at the tea counter every other day: the dividend share of a checkout is escrowed at once.
+    if (day % 2 === 1) {
+      await checkout(fromEthers(signer(DEMO_ACCOUNTS.bob)), tea, {
+        orderHash: id(`sharemall demo checkout ${day}`),
+        amountWei: wei(wave(day + 3, 0.2, 0.4)),
+      });
+    }
     await send(rpcUrl, "evm_increaseTime", [86_400]);
     await send(rpcUrl, "evm_mine");
-    await settleAllUnsettled(merchant, tea, { fund: "deposit-missing" });
+    // Day 1's tea settlement is left short (the merchant balance holds only the checkout's revenue): its escrow goes
+    // out at once and its debt the next day, so holders get that day's dividends in two distributions.
+    await settleAllUnsettled(merchant, tea, { fund: day === 1 && days > 2 ? "partial" : "deposit-missing" });
     await settleAllUnsettled(merchant, bakery, { fund: "deposit-missing" });
     if (day === Math.floor(days / 2)) await claim(fromEthers(signer(DEMO_ACCOUNTS.alice)), LTB);
     log(`Day ${day + 1}/${days}: orders recorded and settled`);
