@@ -1215,7 +1215,11 @@ export interface SettleAllResult {
   /** Wei deposited first (0 if none), and the deposit's hash. */
   readonly deposited: bigint;
   readonly depositHash?: Hex;
-  /** Days that still owe after the run (only with `fund: "partial"`), oldest first: partly settled or not sent. */
+  /**
+   * Days that still owe after the run, oldest first: partly settled or not sent. With `fund: "none"` or
+   * `"deposit-missing"` it is empty unless the balance fell during the run (e.g. a withdrawal between the reads and
+   * a settlement), which leaves the days the shop settled short here.
+   */
   readonly owing: readonly OwingDay[];
   /** Sum of `owing[].unfunded`: what the merchant must still deposit and settle. */
   readonly unpaid: bigint;

@@ -618,7 +618,7 @@ describe("Shop settlement", () => {
       expect(await coinOf(d, d.shop)).to.equal(UINT128_MAX);
     });
 
-    it("coin deposited into the Shop implementation itself (deposit or a plain transfer) reverts ShopNotAClone: it has no admin to withdraw it", async () => {
+    it("coin sent to the Shop implementation itself reverts on every path: deposit and plain transfers ShopNotAClone, checkout ShopNoTokens, settle ShopNothingToSettle, admin and view selectors as non-payable", async () => {
       const d = await load();
       const implementation = await d.factory.shopImplementation();
       const stranger = d.signers[9];
@@ -631,6 +631,28 @@ describe("Shop settlement", () => {
         d.shop,
         "ShopNotAClone",
       );
+      await expect(
+        shop.connect(stranger).checkout(hashOf("to the implementation"), ZeroAddress, { value: 1n }),
+      ).to.be.revertedWithCustomError(d.shop, "ShopNoTokens");
+      await expect(shop.connect(stranger).settle(0n, { value: 1n }))
+        .to.be.revertedWithCustomError(d.shop, "ShopNothingToSettle")
+        .withArgs(0n);
+      // Selectors served by ShopAdmin (through Shop's fallback) and ShopLens (through ShopAdmin's) take no coin.
+      for (const data of [
+        shop.interface.encodeFunctionData("withdraw", [stranger.address, 1n]),
+        shop.interface.encodeFunctionData("tokenCount"),
+      ]) {
+        await expect(stranger.sendTransaction({ to: implementation, data, value: 1n })).to.be.revertedWithoutReason(
+          d.ethers,
+        );
+        // The same call without coin gets past the value check (to the role check or the view's answer).
+        const plain = stranger.call({ to: implementation, data });
+        if (data.startsWith(shop.interface.getFunction("tokenCount").selector)) {
+          expect(BigInt(await plain)).to.equal(0n);
+        } else {
+          await expect(plain).to.be.revertedWithCustomError(d.shop, "AccessControlUnauthorizedAccount");
+        }
+      }
       expect(await d.ethers.provider.getBalance(implementation)).to.equal(0n);
     });
 
