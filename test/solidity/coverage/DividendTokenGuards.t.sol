@@ -109,6 +109,17 @@ contract DividendTokenGuardsTest is Fixture {
         brand.claimFor(alice, bob);
     }
 
+    function test_claimFor_revertsForTheZeroRecipientEvenFromTheFactory() public {
+        // The factory's claimMany turns a zero recipient into the caller; the token refuses one anyway.
+        _distributeAsShop(brand, 1, 1 ether);
+        uint256 shown = brand.claimable(alice);
+        assertLt(0, shown, "alice has something to claim");
+        vm.prank(address(factory));
+        vm.expectRevert(abi.encodeWithSelector(IDividendToken.DividendTokenInvalidRecipient.selector, address(0)));
+        brand.claimFor(alice, address(0));
+        assertEq(brand.claimable(alice), shown, "claimable kept");
+    }
+
     function test_claim_revertsWithNothingToClaim() public {
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IDividendToken.DividendTokenNothingToClaim.selector, alice));
