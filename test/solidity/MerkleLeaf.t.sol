@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {MerkleProof} from "@openzeppelin/contracts/utils/cryptography/MerkleProof.sol";
 import {Base} from "./utils/Vm.sol";
+import {SortedPairTree} from "./utils/SortedPairTree.sol";
 import {MerkleLeaf} from "../../contracts/libraries/MerkleLeaf.sol";
 
 /* solhint-disable func-name-mixedcase */
@@ -151,7 +152,7 @@ contract MerkleLeafTest is Base {
         index = bound(index, 0, size - 1);
         bytes32[] memory leaves = new bytes32[](size);
         for (uint256 k; k < size; ++k) leaves[k] = keccak256(abi.encode("leaf", seed, k));
-        (bytes32 root, bytes32[] memory proof) = _rootAndProof(leaves, index);
+        (bytes32 root, bytes32[] memory proof) = SortedPairTree.rootAndProof(leaves, index, 8);
 
         (bool ours, bool oz) = this.verifyBoth(proof, root, leaves[index]);
         assertTrue(oz, "OpenZeppelin accepts the proof");
@@ -227,33 +228,5 @@ contract MerkleLeafTest is Base {
     function _three(bytes32 a, bytes32 b, bytes32 c) private pure returns (bytes32[] memory list) {
         list = new bytes32[](3);
         (list[0], list[1], list[2]) = (a, b, c);
-    }
-
-    /// @dev Root of the sorted-pair tree over `level` (an odd last node moves up unchanged) and the proof of leaf
-    /// `index`.
-    function _rootAndProof(
-        bytes32[] memory level,
-        uint256 index
-    ) private pure returns (bytes32 root, bytes32[] memory proof) {
-        proof = new bytes32[](8);
-        uint256 depth;
-        while (level.length > 1) {
-            uint256 sibling = index ^ 1;
-            if (sibling < level.length) proof[depth++] = level[sibling];
-            bytes32[] memory next = new bytes32[]((level.length + 1) / 2);
-            for (uint256 k; k < next.length; ++k) {
-                next[k] = 2 * k + 1 < level.length ? _hashPair(level[2 * k], level[2 * k + 1]) : level[2 * k];
-            }
-            level = next;
-            index >>= 1;
-        }
-        root = level[0];
-        assembly ("memory-safe") {
-            mstore(proof, depth)
-        }
-    }
-
-    function _hashPair(bytes32 a, bytes32 b) private pure returns (bytes32) {
-        return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
     }
 }

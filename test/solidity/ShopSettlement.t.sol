@@ -463,21 +463,6 @@ contract ShopSettlementTest is Fixture {
         shop.settle(day);
     }
 
-    /// @dev Mall: one token per coin, 5 % referral share, 15 % dividends, pool 1/4, no cap.
-    function _mallRules() internal pure returns (IShopBase.TokenRules memory) {
-        return
-            IShopBase.TokenRules({
-                spendPerToken: 1 ether,
-                minFirstOrder: 0,
-                referralsPerToken: 0,
-                dividendBps: 1500,
-                referralBps: 500,
-                maxSupply: 0,
-                poolNum: 1,
-                poolDen: 4
-            });
-    }
-
     /// @dev Escrow of `day` not released yet, all tokens.
     function _escrowOf(uint256 day) internal view returns (uint256 escrow) {
         uint256 count = shop.tokenCount();

@@ -32,16 +32,7 @@ contract OrderPathsInvariantTest is Fixture {
         brand.referralsPerToken = 2;
         brand.minFirstOrder = 0.5 ether;
         // Mall: one token per coin, 5 % referral share, 15 % dividends, pool 1/4.
-        IShopBase.TokenRules memory mall = IShopBase.TokenRules({
-            spendPerToken: 1 ether,
-            minFirstOrder: 0,
-            referralsPerToken: 0,
-            dividendBps: 1500,
-            referralBps: 500,
-            maxSupply: 0,
-            poolNum: 1,
-            poolDen: 4
-        });
+        IShopBase.TokenRules memory mall = _mallRules();
         _createToken("Wuyou Dividend Coin", "YDC", true, brand);
         _createToken("Wuyou Mall Token", "WMT", false, mall);
         handler = new OrderPathsHandler(shop, admin, operator);

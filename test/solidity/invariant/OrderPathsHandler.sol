@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Base, Vm} from "../utils/Vm.sol";
+import {SortedPairTree} from "../utils/SortedPairTree.sol";
 import {DividendToken} from "../../../contracts/payouts/DividendToken.sol";
 import {IShop} from "../../../contracts/interfaces/IShop.sol";
 import {IShopBase} from "../../../contracts/interfaces/IShopBase.sol";
@@ -349,7 +350,7 @@ contract OrderPathsHandler is Base {
             revenue += o.amount;
         }
         if (mode % 4 == 0 && revenue > 1) --revenue;
-        (bytes32 root, ) = _rootAndProof(hashes, 0);
+        (bytes32 root, ) = SortedPairTree.rootAndProof(hashes, 0, 3);
         bytes memory expected;
         if (firstId == 0) {
             expected = abi.encodeWithSelector(IShopBase.ShopInvalidBatch.selector, 0, size, revenue);
@@ -873,35 +874,6 @@ contract OrderPathsHandler is Base {
     function _proofOf(BatchModel storage b, uint256 index) internal view returns (bytes32[] memory proof) {
         bytes32[] memory hashes = new bytes32[](b.count);
         for (uint256 i; i < b.count; ++i) hashes[i] = _leafHash(b.leaves[i]);
-        (, proof) = _rootAndProof(hashes, index);
-    }
-
-    /// @dev Root of the sorted-pair tree over `level` (an odd last node moves up unchanged) and the proof of leaf
-    /// `index`.
-    function _rootAndProof(
-        bytes32[] memory level,
-        uint256 index
-    ) internal pure returns (bytes32 root, bytes32[] memory proof) {
-        proof = new bytes32[](3);
-        uint256 depth;
-        while (level.length > 1) {
-            uint256 sibling = index ^ 1;
-            if (sibling < level.length) proof[depth++] = level[sibling];
-            bytes32[] memory next = new bytes32[]((level.length + 1) / 2);
-            for (uint256 k; k < next.length; ++k) {
-                next[k] = 2 * k + 1 < level.length ? _hashPair(level[2 * k], level[2 * k + 1]) : level[2 * k];
-            }
-            level = next;
-            index >>= 1;
-        }
-        root = level[0];
-        assembly ("memory-safe") {
-            // Shrink the proof to the siblings found.
-            mstore(proof, depth)
-        }
-    }
-
-    function _hashPair(bytes32 a, bytes32 b) internal pure returns (bytes32) {
-        return a < b ? keccak256(abi.encode(a, b)) : keccak256(abi.encode(b, a));
+        (, proof) = SortedPairTree.rootAndProof(hashes, index, 3);
     }
 }

@@ -38,17 +38,7 @@ contract ShareMallInvariantTest is Fixture {
         brand.referralsPerToken = 3;
         brand.minFirstOrder = 0.5 ether;
         brand.maxSupply = 150e18;
-        // Mall: one token per coin, 5 % referral share, 15 % dividends, pool 1/4, no cap.
-        IShopBase.TokenRules memory mall = IShopBase.TokenRules({
-            spendPerToken: 1 ether,
-            minFirstOrder: 0,
-            referralsPerToken: 0,
-            dividendBps: 1500,
-            referralBps: 500,
-            maxSupply: 0,
-            poolNum: 1,
-            poolDen: 4
-        });
+        IShopBase.TokenRules memory mall = _mallRules();
         // One-day notice periods (the minimum), so that scheduled rule changes fall due within a run.
         tokens[0] = _createTokenWithNotice("Wuyou Dividend Coin", "YDC", true, 1 days, brand);
         tokens[1] = _createTokenWithNotice("Wuyou Mall Token", "WMT", false, 1 days, mall);

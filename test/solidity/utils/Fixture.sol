@@ -113,6 +113,21 @@ abstract contract Fixture is Base {
             });
     }
 
+    /// @dev Mall: one token per coin, 5 % referral share, 15 % dividends, pool 1/4, no cap.
+    function _mallRules() internal pure returns (IShopBase.TokenRules memory) {
+        return
+            IShopBase.TokenRules({
+                spendPerToken: 1 ether,
+                minFirstOrder: 0,
+                referralsPerToken: 0,
+                dividendBps: 1500,
+                referralBps: 500,
+                maxSupply: 0,
+                poolNum: 1,
+                poolDen: 4
+            });
+    }
+
     /// @dev `count` distinct labelled holder addresses (accounts without code, so they accept the coin).
     function _holders(uint256 count) internal returns (address[] memory list) {
         list = new address[](count);
