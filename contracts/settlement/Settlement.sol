@@ -36,8 +36,9 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
         if (day >= current) revert ShopDayNotOver(day, current);
         uint256 count = s.tokenCount;
 
-        // What the day still owes, per token and in all: escrow not yet released, and debt not yet paid.
-        (uint256[] memory release, uint256[] memory debt, uint256 releaseTotal, uint256 debtTotal) = _outstanding(
+        // Each token's record of the day (read once: `_settleToken` writes its flags from it) and what the day still
+        // owes: escrow not yet released, and debt not yet paid.
+        (DayEntry[] memory entries, uint256[] memory debt, uint256 releaseTotal, uint256 debtTotal) = _outstanding(
             day,
             count
         );
@@ -56,15 +57,16 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
         emit DaySettled(day, msg.sender, releaseTotal, fromBalance);
         if (!funded) emit SettlementShortfall(day, debtTotal, available);
 
-        for (uint256 i; i < count; ++i) _settleToken(i, day, release[i], funded ? debt[i] : 0, debt[i]);
+        for (uint256 i; i < count; ++i) _settleToken(i, day, entries[i], funded ? debt[i] : 0, debt[i]);
     }
 
-    /// @dev Marks token `tokenIndex`'s part of `day` and hands it `release` wei of its escrow (already there) and
-    /// `paid` wei of its debt `debt` (with the call).
-    function _settleToken(uint256 tokenIndex, uint256 day, uint256 release, uint256 paid, uint256 debt) private {
+    /// @dev Marks token `tokenIndex`'s part of `day`, whose record is `entry`, and hands it the escrow it has not
+    /// released yet (already there) and `paid` wei of its debt `debt` (with the call).
+    function _settleToken(uint256 tokenIndex, uint256 day, DayEntry entry, uint256 paid, uint256 debt) private {
+        uint256 flags = entry.flags();
+        uint256 release = flags & DayEntryLib.ESCROW_RELEASED == 0 ? entry.escrowed() : 0;
         if (release == 0 && paid == 0) return;
-        mapping(uint256 => DayEntry) storage days_ = _layout().tokenDays[tokenIndex];
-        days_[day] = days_[day].withFlags(
+        _layout().tokenDays[tokenIndex][day] = entry.withFlags(
             paid == debt ? DayEntryLib.SETTLED | DayEntryLib.ESCROW_RELEASED : DayEntryLib.ESCROW_RELEASED
         );
         uint256 amount = release + paid;
@@ -83,14 +85,15 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
         }
     }
 
-    /// @dev What `day` still owes its `count` tokens, per token and in all: escrow not yet released and debt not yet
-    /// paid. Reverts when it owes nothing (`ShopDayAlreadySettled` if it has been settled, else `ShopNothingToSettle`).
+    /// @dev `day`'s record of each of its `count` tokens (left zero for a token it has settled, which `_settleToken`
+    /// then skips) and what it still owes them: escrow not yet released in all, debt not yet paid per token and in
+    /// all. Reverts when it owes nothing (`ShopDayAlreadySettled` if it has been settled, else `ShopNothingToSettle`).
     function _outstanding(
         uint256 day,
         uint256 count
-    ) private view returns (uint256[] memory release, uint256[] memory debt, uint256 releaseTotal, uint256 debtTotal) {
+    ) private view returns (DayEntry[] memory entries, uint256[] memory debt, uint256 releaseTotal, uint256 debtTotal) {
         mapping(uint256 => mapping(uint256 => DayEntry)) storage tokenDays = _layout().tokenDays;
-        release = new uint256[](count);
+        entries = new DayEntry[](count);
         debt = new uint256[](count);
         bool anySettled;
         for (uint256 i; i < count; ++i) {
@@ -102,10 +105,8 @@ abstract contract Settlement is IShopOrders, ShopStorage, NativeAsset {
             }
             // Escrow never exceeds what is owed: it is the increase of the whole-wei debt (see `_addTokenRevenue`).
             uint256 escrowed = entry.escrowed();
-            if (flags & DayEntryLib.ESCROW_RELEASED == 0) {
-                release[i] = escrowed;
-                releaseTotal += escrowed;
-            }
+            entries[i] = entry;
+            if (flags & DayEntryLib.ESCROW_RELEASED == 0) releaseTotal += escrowed;
             debt[i] = entry.owed() - escrowed;
             debtTotal += debt[i];
         }
