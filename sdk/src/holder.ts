@@ -9,13 +9,7 @@
  * @packageDocumentation
  */
 import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
-import {
-  ChainCallError,
-  readContract,
-  writeContract,
-  type DecodedEvent,
-  type shareMallAbi,
-} from "./client/contract.js";
+import { readContract, writeContract, type DecodedEvent, type shareMallAbi } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
 import { usedOrderIds } from "./internal/order-ids.js";
 import { probe } from "./internal/probe.js";

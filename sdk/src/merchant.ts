@@ -9,7 +9,6 @@
 import { getCreateAddress, id } from "ethers";
 import { shareMallFactoryAbi, shopAbi } from "./abis.js";
 import {
-  ChainCallError,
   encodeCall,
   readContract,
   writeContract,
