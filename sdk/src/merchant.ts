@@ -18,6 +18,7 @@ import {
 } from "./client/contract.js";
 import type { RawCall, Transport } from "./client/transport.js";
 import { isTransientError } from "./client/retry.js";
+import { readUnsettledDays } from "./internal/pages.js";
 import { probe } from "./internal/probe.js";
 import { toContractError } from "./contract-errors.js";
 import {
@@ -1240,13 +1241,7 @@ export async function settleAllUnsettled(
     throw new InvalidOrderError("fund", `expected "deposit-missing", "partial" or "none", got ${describeValue(fund)}`);
   }
   await shopTokenCount(transport, address);
-  const dayCount = await readContract(transport, address, shopAbi, "revenueDayCount", []);
-  const days: { day: bigint; owed: bigint; unfunded: bigint }[] = [];
-  for (let start = 0n; start < dayCount; start += 100n) {
-    for (const u of await readContract(transport, address, shopAbi, "unsettledDays", [start, 100n])) {
-      if (u.owed > 0n) days.push({ day: u.day, owed: u.owed, unfunded: u.unfunded });
-    }
-  }
+  const days = (await readUnsettledDays(transport, address)).filter((u) => u.owed > 0n);
   days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const required = days.reduce((sum, d) => sum + d.unfunded, 0n);
   let available = await readContract(transport, address, shopAbi, "merchantBalance", []);
