@@ -9,14 +9,9 @@
  * @packageDocumentation
  */
 import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
-import {
-  ChainCallError,
-  readContract,
-  writeContract,
-  type DecodedEvent,
-  type shareMallAbi,
-} from "./client/contract.js";
+import { readContract, writeContract, type DecodedEvent, type shareMallAbi } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
+import { usedOrderIds } from "./internal/order-ids.js";
 import { probe } from "./internal/probe.js";
 import {
   InvalidAddressError,
@@ -326,8 +321,8 @@ export interface MintFromBatchResult {
  * imported and fully checked with `importBatchFile` against the shop and the transport's chain id (every proof
  * verified), the batch must be anchored on the shop with the file's first order id and order count, and the entry is
  * chosen by `index`, `orderId` or `orderHash`, or else as every entry whose customer is the signer and that has not
- * minted yet (one transaction each). Whether a leaf has minted is its order id's bit (`isOrderIdUsed`); a chosen
- * leaf that already minted is refused.
+ * minted yet (one transaction each). Whether a leaf has minted is its order id's bit in the shop's order-id bitmap
+ * (one `orderIdBitmap` read per 256 ids); a chosen leaf that already minted is refused.
  *
  * @param transport - A transport with a signer (the leaf's customer, or an operator).
  * @param shop - The shop that anchored the batch.
@@ -405,12 +400,12 @@ export async function mintFromBatchFile(
       "firstOrderId",
     );
   }
-  const pending: BatchFileEntry[] = [];
-  for (const entry of chosen) {
-    if (!(await readContract(transport, shopAddress, shopAbi, "isOrderIdUsed", [BigInt(entry.orderId)]))) {
-      pending.push(entry);
-    }
-  }
+  const used = await usedOrderIds(
+    transport,
+    shopAddress,
+    chosen.map((e) => BigInt(e.orderId)),
+  );
+  const pending = chosen.filter((e) => !used.has(BigInt(e.orderId)));
   if (pending.length === 0) throw new LeafAlreadyMintedError(root, chosen[0].index, BigInt(chosen[0].orderId));
 
   const leaves: MintedLeaf[] = [];

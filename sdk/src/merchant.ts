@@ -9,7 +9,6 @@
 import { getCreateAddress, id } from "ethers";
 import { shareMallFactoryAbi, shopAbi } from "./abis.js";
 import {
-  ChainCallError,
   encodeCall,
   readContract,
   writeContract,
@@ -19,7 +18,8 @@ import {
 } from "./client/contract.js";
 import type { RawCall, Transport } from "./client/transport.js";
 import { isTransientError } from "./client/retry.js";
-import { isNotThatContract } from "./internal/probe.js";
+import { readUnsettledDays } from "./internal/pages.js";
+import { probe } from "./internal/probe.js";
 import { toContractError } from "./contract-errors.js";
 import {
   describeValue,
@@ -207,14 +207,8 @@ function eventOf<N extends AnyEvent["eventName"]>(
 }
 
 /** Checks that `address` is a shop (answers `tokenCount`) and returns its token count. */
-async function shopTokenCount(transport: Transport, shop: Address): Promise<bigint> {
-  try {
-    return await readContract(transport, shop, shopAbi, "tokenCount", []);
-  } catch (error) {
-    if (isNotThatContract(error)) throw new NotAContractError("shop", shop);
-    throw error;
-  }
-}
+const shopTokenCount = (transport: Transport, shop: Address): Promise<bigint> =>
+  probe("shop", shop, () => readContract(transport, shop, shopAbi, "tokenCount", []));
 
 async function roleId(transport: Transport, shop: Address, role: ShopRole): Promise<Hex> {
   if (role === "admin") return ZERO_BYTES32;
@@ -233,11 +227,16 @@ function validateIndex(value: unknown): bigint {
   return validateAmount("tokenIndex", value, { max: MAX_SHOP_TOKENS - 1n });
 }
 
-async function requireToken(transport: Transport, shop: Address, value: unknown): Promise<bigint> {
+/** Checks that `value` names a token of the shop; returns its index and the shop's token count. */
+async function requireToken(
+  transport: Transport,
+  shop: Address,
+  value: unknown,
+): Promise<{ index: bigint; count: bigint }> {
   const index = validateIndex(value);
   const count = await shopTokenCount(transport, shop);
   if (index >= count) throw new UnknownTokenIndexError(value, count);
-  return index;
+  return { index, count };
 }
 
 function toRules(value: unknown): TokenRules {
@@ -330,21 +329,13 @@ export async function createShop(
   }
   const salt = input.salt === undefined ? undefined : validateBytes32("salt", input.salt);
   const params = { admin, operator, utcOffset, name: input.name };
-  let predicted: Address | undefined;
-  try {
+  const predicted = await probe("factory", factoryAddress, async () => {
     await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []);
-    if (salt !== undefined) {
-      const creator = await transport.account();
-      if (creator === undefined) throw new ShareMallError("NO_SIGNER", "Creating a shop needs a signer");
-      predicted = await readContract(transport, factoryAddress, shareMallFactoryAbi, "predictShopAddress", [
-        creator,
-        salt,
-      ]);
-    }
-  } catch (error) {
-    if (isNotThatContract(error)) throw new NotAContractError("factory", factoryAddress);
-    throw error;
-  }
+    if (salt === undefined) return undefined;
+    const creator = await transport.account();
+    if (creator === undefined) throw new ShareMallError("NO_SIGNER", "Creating a shop needs a signer");
+    return readContract(transport, factoryAddress, shareMallFactoryAbi, "predictShopAddress", [creator, salt]);
+  });
   const result =
     salt === undefined
       ? await writeContract(transport, factoryAddress, shareMallFactoryAbi, "createShop", [params])
@@ -506,13 +497,12 @@ export async function scheduleRules(
   const address = validateAddress("shop", shop);
   validateIndex(tokenIndex);
   const next = toRules(rules);
-  const index = await requireToken(transport, address, tokenIndex);
+  const { index, count } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "admin");
   const current = validateTokenRules(await readContract(transport, address, shopAbi, "currentRules", [index]));
   const config = await readContract(transport, address, shopAbi, "tokenConfig", [index]);
   const { atOnce, changes } = classifyRulesChange(current, next, config.minted);
   if (changes.length === 0) throw new RulesChangeError(index, "the rules are the same as the rules in force");
-  const count = await shopTokenCount(transport, address);
   const reserved = await reservedBps(transport, address, count, index);
   // A scheduled change keeps the token's current share reserved until it applies.
   const own = atOnce || next.dividendBps > current.dividendBps ? next.dividendBps : current.dividendBps;
@@ -563,7 +553,7 @@ export async function pendingRules(
   tokenIndex: IntegerLike,
 ): Promise<PendingRules | null> {
   const address = validateAddress("shop", shop);
-  const index = await requireToken(transport, address, tokenIndex);
+  const { index } = await requireToken(transport, address, tokenIndex);
   const [rules, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
   if (effectiveAt === 0n) return null;
   const raw = validateTokenRules(rules);
@@ -587,7 +577,7 @@ export async function cancelRulesChange(
   tokenIndex: IntegerLike,
 ): Promise<MerchantTx> {
   const address = validateAddress("shop", shop);
-  const index = await requireToken(transport, address, tokenIndex);
+  const { index } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "admin");
   const [, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
   if (effectiveAt === 0n) throw new RulesChangeError(index, "no rule change is pending");
@@ -1251,13 +1241,7 @@ export async function settleAllUnsettled(
     throw new InvalidOrderError("fund", `expected "deposit-missing", "partial" or "none", got ${describeValue(fund)}`);
   }
   await shopTokenCount(transport, address);
-  const dayCount = await readContract(transport, address, shopAbi, "revenueDayCount", []);
-  const days: { day: bigint; owed: bigint; unfunded: bigint }[] = [];
-  for (let start = 0n; start < dayCount; start += 100n) {
-    for (const u of await readContract(transport, address, shopAbi, "unsettledDays", [start, 100n])) {
-      if (u.owed > 0n) days.push({ day: u.day, owed: u.owed, unfunded: u.unfunded });
-    }
-  }
+  const days = (await readUnsettledDays(transport, address)).filter((u) => u.owed > 0n);
   days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const required = days.reduce((sum, d) => sum + d.unfunded, 0n);
   let available = await readContract(transport, address, shopAbi, "merchantBalance", []);
@@ -1409,7 +1393,7 @@ export async function mintFromPool(
   const recipient = validateAddress("to", to);
   const amount = parseTokenAmount("amountTokens", amountTokens);
   const reasonHash = reasonId(reason);
-  const index = await requireToken(transport, address, tokenIndex);
+  const { index } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "poolManager");
   const allowance = await readContract(transport, address, shopAbi, "poolAllowance", [index]);
   if (amount > allowance) throw new PoolAllowanceError(index, allowance, amount);

@@ -8,6 +8,7 @@
 import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
 import { decodeLogs, eventTopic, getLogsPaged, readContract, type LogPageProgress } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
+import { readPages, readUnsettledDays } from "./internal/pages.js";
 import { probe } from "./internal/probe.js";
 import { InvalidAmountError, ShareMallError } from "./errors.js";
 import { usedOrderIds } from "./internal/order-ids.js";
@@ -18,7 +19,6 @@ import { validateAddress, validateAmount, validateOrderId } from "./validation.j
 export const DEFAULT_DAY_RANGE = 30n;
 /** The most days one {@link fetchShopDays} call reads. */
 export const MAX_DAY_RANGE = 366n;
-const PAGE = 100n;
 
 /** What one token of the shop is owed for a day (the shop's `tokenDay(tokenIndex, day)`). */
 export interface ShopTokenDay {
@@ -94,12 +94,6 @@ export interface ShopDaysOptions {
   readonly toDay?: bigint;
 }
 
-async function pages<T>(count: bigint, read: (start: bigint, limit: bigint) => Promise<readonly T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let start = 0n; start < count; start += PAGE) out.push(...(await read(start, PAGE)));
-  return out;
-}
-
 /**
  * A shop's days: revenue, order count and, per token, the day's rate, dividends owed, escrowed and distributed, with
  * the escrow-released and settled flags, for the days of a range that had orders; plus every unsettled day (paged
@@ -132,10 +126,7 @@ export async function fetchShopDays(
     throw new InvalidAmountError("toDay", toDay, `at most ${MAX_DAY_RANGE} days per call (from day ${fromDay})`);
   }
   const tokens = await readContract(transport, address, shopAbi, "tokens", []);
-  const count = await readContract(transport, address, shopAbi, "revenueDayCount", []);
-  const unsettled = (
-    await pages(count, (start, limit) => readContract(transport, address, shopAbi, "unsettledDays", [start, limit]))
-  ).map((u) => ({ day: u.day, owed: u.owed, unfunded: u.unfunded }));
+  const unsettled = await readUnsettledDays(transport, address);
   const days: ShopDay[] = [];
   for (let day = fromDay; day <= toDay; day++) {
     const record = await readContract(transport, address, shopAbi, "dayRecord", [day]);
@@ -213,7 +204,7 @@ export async function fetchHolderTokens(transport: Transport, factory: string, h
   const shopCount = await probe("factory", factoryAddress, () =>
     readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []),
   );
-  const shops = await pages(shopCount, (start, limit) =>
+  const shops = await readPages(shopCount, (start, limit) =>
     readContract(transport, factoryAddress, shareMallFactoryAbi, "shops", [start, limit]),
   );
   const out: HolderToken[] = [];

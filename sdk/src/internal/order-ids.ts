@@ -1,7 +1,7 @@
 /**
  * Reads of a shop's used-order-id bitmap (`orderIdBitmap(wordIndex)`: bit `b` of word `w` is order id `w × 256 + b`)
  * with one read per 256-id word and a bounded number of reads in flight. Internal: the public entry points are
- * `fetchUsedOrderIds` (read.ts), `recordOrders` and `anchorBatch` (merchant.ts).
+ * `fetchUsedOrderIds` (read.ts), `recordOrders` and `anchorBatch` (merchant.ts) and `mintFromBatchFile` (holder.ts).
  *
  * The bitmap only ever gains bits (an id, once used, stays used), so words read at slightly different blocks never
  * contradict each other: a bit seen set is set for good, and one seen clear may only be set later, which the shop

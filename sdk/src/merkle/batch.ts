@@ -11,11 +11,17 @@
  * @packageDocumentation
  */
 import type { IHasher } from "hash-wasm";
-import { describeValue, InvalidAddressError, InvalidBytes32Error, MerkleBatchError } from "../errors.js";
+import {
+  describeValue,
+  InvalidAddressError,
+  InvalidAmountError,
+  InvalidBytes32Error,
+  MerkleBatchError,
+} from "../errors.js";
 import { NIBBLE, compare32, hexAt, wasmKeccak, writeHex, writeUint96, writeU32 } from "../internal/bytes.js";
 import { sortRecords32 } from "../internal/sort.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
-import { validateWeiAmount } from "../validation.js";
+import { UINT64_MAX, validateOrderId, validateWeiAmount } from "../validation.js";
 
 /** The leaf encoding of ShareMall batches, as OpenZeppelin's `StandardMerkleTree` names it. */
 export const BATCH_LEAF_ENCODING: readonly ["uint256", "bytes32", "address", "uint256", "address"] = [
@@ -283,10 +289,11 @@ export async function buildBatch(
 }
 
 /** Largest order id (the shop stores ids as `uint64`). */
-export const MAX_ORDER_ID = (1n << 64n) - 1n;
+export const MAX_ORDER_ID = UINT64_MAX;
 
 /**
- * Checks a batch's first order id: an integer of at least 1 such that all `count` ids fit in 64 bits.
+ * Checks a batch's first order id: an order id (`validateOrderId`: an integer `1 .. 2^64 - 1`) such that all `count`
+ * ids fit in 64 bits.
  *
  * @param value - The first order id.
  * @param count - Orders in the batch.
@@ -299,18 +306,17 @@ export const MAX_ORDER_ID = (1n << 64n) - 1n;
  */
 export function validateFirstOrderId(value: unknown, count: number): bigint {
   let id: bigint;
-  if (typeof value === "bigint") id = value;
-  else if (typeof value === "number" && Number.isSafeInteger(value)) id = BigInt(value);
-  else if (typeof value === "string" && /^[0-9]+$/.test(value)) id = BigInt(value);
-  else {
-    throw new MerkleBatchError(
-      `firstOrderId must be an integer order id of at least 1, got ${describeValue(value)}`,
-      undefined,
-      "firstOrderId",
-    );
-  }
-  if (id < 1n) {
-    throw new MerkleBatchError("firstOrderId must be at least 1 (0 is no order id)", undefined, "firstOrderId");
+  try {
+    id = validateOrderId("firstOrderId", value);
+  } catch (error) {
+    if (error instanceof InvalidAmountError) {
+      throw new MerkleBatchError(
+        `expected an order id of at least 1 and at most 2^64 - 1, got ${describeValue(value)} (${error.reason})`,
+        undefined,
+        "firstOrderId",
+      );
+    }
+    throw error;
   }
   if (id + BigInt(Math.max(count, 1)) - 1n > MAX_ORDER_ID) {
     throw new MerkleBatchError(`order ids from ${id} for ${count} orders pass 2^64 - 1`, undefined, "firstOrderId");
