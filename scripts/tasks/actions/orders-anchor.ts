@@ -27,7 +27,7 @@ import {
 } from "../../../sdk/src/index.js";
 import { connect, firstOrderIdOption, fromBlockOption, shopAddress, waitForPending } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
-import { note, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
+import { note, Progress, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
 import { defaultStatePath, prepareOrders, readOrderFile, saveState, type HashedOrder } from "../lib/orders-file.js";
 import { anchoredBatches, requireShop, usedOrderIds } from "../lib/shop-check.js";
 
@@ -145,7 +145,14 @@ export default taskAction(
     );
     await mkdir(customersDir, { recursive: true });
     const byCustomer = new Map<Address, number[]>();
-    hashed.forEach((o, i) => byCustomer.set(o.order.customer, [...(byCustomer.get(o.order.customer) ?? []), i]));
+    hashed.forEach((o, i) => {
+      const indices = byCustomer.get(o.order.customer);
+      if (indices === undefined) byCustomer.set(o.order.customer, [i]);
+      else indices.push(i);
+    });
+    const progress =
+      byCustomer.size >= 1000 ? new Progress("orders:anchor: writing customer files", byCustomer.size) : undefined;
+    let written = 0;
     for (const [customer, indices] of byCustomer) {
       await writeFileAtomic(
         path.join(customersDir, `${customer}.json`),
@@ -170,6 +177,7 @@ export default taskAction(
           }),
         })}\n`,
       );
+      progress?.update(++written);
     }
 
     let transaction: Hex | null = null;
