@@ -9,11 +9,8 @@
  * Test hook: SHAREMALL_CRASH_BEFORE_ANCHOR=1 kills the process (SIGKILL) after the files are written, before the
  * root is sent.
  */
-import { createWriteStream } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import {
   anchorBatch,
@@ -39,12 +36,6 @@ interface Args {
   firstOrderId: string;
   fromBlock: string;
   json: boolean;
-}
-
-async function writeChunksAtomic(file: string, chunks: Iterable<string>): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  await pipeline(Readable.from(chunks), createWriteStream(tmp));
-  await rename(tmp, file);
 }
 
 export default taskAction(
@@ -122,7 +113,7 @@ export default taskAction(
     const batchPath = `${prefix}.batch.json`;
     const saltsPath = `${prefix}.salts.json`;
     const customersDir = `${prefix}.customers`;
-    await writeChunksAtomic(batchPath, batchFileChunks(batch, meta));
+    await writeFileAtomic(batchPath, batchFileChunks(batch, meta));
     await writeFileAtomic(
       saltsPath,
       `${toJson({
