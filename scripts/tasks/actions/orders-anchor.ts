@@ -22,11 +22,12 @@ import {
   type Address,
   type Hex,
 } from "../../../sdk/src/index.js";
-import { connect, firstOrderIdOption, fromBlockOption, shopAddress, waitForPending } from "../lib/chain.js";
+import { firstOrderIdOption, fromBlockOption, shopAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
 import { note, Progress, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
-import { defaultStatePath, prepareOrders, readOrderFile, saveState, type HashedOrder } from "../lib/orders-file.js";
-import { anchoredBatches, requireShop, usedOrderIds } from "../lib/shop-check.js";
+import { startOrderRun } from "../lib/order-run.js";
+import { defaultStatePath, saveState, type HashedOrder } from "../lib/orders-file.js";
+import { anchoredBatches, usedOrderIds } from "../lib/shop-check.js";
 
 interface Args {
   shop: string;
@@ -44,23 +45,17 @@ export default taskAction(
     if (args.file === "") throw new InputError("missing --file");
     const firstOrderIdArg = firstOrderIdOption(args.firstOrderId);
     const fromBlock = fromBlockOption(args.fromBlock);
-    const orders = await readOrderFile(args.file);
     const statePath = args.state !== "" ? args.state : defaultStatePath(args.file, "anchor");
     const prefix = args.out !== "" ? args.out : args.file;
 
-    const chain = await connect(hre);
-    const t = chain.transport;
-    await requireShop(t, shop);
-    await waitForPending(chain, 120_000, (n) => note(`waiting for ${n} pending transaction(s) of ${chain.account}`));
-    const prepared = await prepareOrders(orders, {
+    const { chain, prepared } = await startOrderRun(hre, {
       shop,
-      chainId: chain.chainId,
+      file: args.file,
       statePath,
       kind: "anchor",
-      ...(firstOrderIdArg !== undefined ? { firstOrderId: firstOrderIdArg } : {}),
-      block: await t.blockNumber(),
-      file: args.file,
+      firstOrderId: firstOrderIdArg,
     });
+    const t = chain.transport;
     const hashed = prepared.orders;
     const firstOrderId = prepared.firstOrderId;
     const lastOrderId = firstOrderId + BigInt(hashed.length) - 1n;
