@@ -11,7 +11,6 @@
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import {
   anchorBatch,
   batchFileChunks,

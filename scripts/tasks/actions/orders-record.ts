@@ -8,7 +8,6 @@
  * Test hook: SHAREMALL_CRASH_AFTER_CHUNKS=n kills the process (SIGKILL) right after its n-th mined transaction.
  */
 import path from "node:path";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { recordOrders, validateAmount, type Hex } from "../../../sdk/src/index.js";
 import { firstOrderIdOption, fromBlockOption, shopAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
