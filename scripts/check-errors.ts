@@ -1,9 +1,10 @@
 /**
  * Branch check by custom errors: every custom error in the ABIs of the deployed production contracts (the artifacts
- * of `contracts/**\/*.sol` with runtime code: `shop/Shop.sol`, `shop/ShopAdmin.sol`, `payouts/DividendToken.sol`,
- * `factory/ShareMallFactory.sol` — not `contracts/test/**` mocks, not the interfaces, whose errors the contracts
- * inherit, and not the abstract building blocks (`intake/`, `ledger/`, `settlement/`) and libraries, which are only
- * ever deployed as part of those four) must be expected by at least one test:
+ * of `contracts/**\/*.sol` with runtime code: the five of `DEPLOYED` below, `shop/Shop.sol`, `shop/ShopAdmin.sol`,
+ * `shop/ShopLens.sol`, `payouts/DividendToken.sol`, `factory/ShareMallFactory.sol` — not `contracts/test/**` mocks,
+ * not the interfaces, whose errors the contracts inherit, and not the abstract building blocks (`intake/`,
+ * `ledger/`, `settlement/`) and libraries, which are only ever deployed as part of those five) must be expected by
+ * at least one test:
  * - a mocha test: `.revertedWithCustomError(contract, "Name")` anywhere under `test/mocha/`;
  * - a Solidity test: `X.Name.selector` (e.g. `IShop.ShopNothingToSettle.selector` in `vm.expectRevert`) anywhere
  *   under `test/solidity/`.

@@ -5,7 +5,6 @@
  * short; `--fund` deposits what it lacks first; `--partial` settles what the balance allows (every escrow goes out,
  * each day's debt is paid oldest first while the balance lasts) and reports what is still owed.
  */
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { formatEther } from "ethers";
 import {
   InsufficientMerchantBalanceError,

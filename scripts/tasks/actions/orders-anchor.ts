@@ -9,12 +9,8 @@
  * Test hook: SHAREMALL_CRASH_BEFORE_ANCHOR=1 kills the process (SIGKILL) after the files are written, before the
  * root is sent.
  */
-import { createWriteStream } from "node:fs";
-import { mkdir, rename } from "node:fs/promises";
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
-import { Readable } from "node:stream";
-import { pipeline } from "node:stream/promises";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import {
   anchorBatch,
   batchFileChunks,
@@ -25,11 +21,12 @@ import {
   type Address,
   type Hex,
 } from "../../../sdk/src/index.js";
-import { connect, firstOrderIdOption, fromBlockOption, shopAddress, waitForPending } from "../lib/chain.js";
+import { firstOrderIdOption, fromBlockOption, shopAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
-import { note, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
-import { defaultStatePath, prepareOrders, readOrderFile, saveState, type HashedOrder } from "../lib/orders-file.js";
-import { anchoredBatches, requireShop, usedOrderIds } from "../lib/shop-check.js";
+import { note, Progress, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
+import { startOrderRun } from "../lib/order-run.js";
+import { defaultStatePath, saveState, type HashedOrder } from "../lib/orders-file.js";
+import { anchoredBatches, usedOrderIds } from "../lib/shop-check.js";
 
 interface Args {
   shop: string;
@@ -41,35 +38,23 @@ interface Args {
   json: boolean;
 }
 
-async function writeChunksAtomic(file: string, chunks: Iterable<string>): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  await pipeline(Readable.from(chunks), createWriteStream(tmp));
-  await rename(tmp, file);
-}
-
 export default taskAction(
   async (args: Args, hre) => {
     const shop = shopAddress(args.shop);
     if (args.file === "") throw new InputError("missing --file");
     const firstOrderIdArg = firstOrderIdOption(args.firstOrderId);
     const fromBlock = fromBlockOption(args.fromBlock);
-    const orders = await readOrderFile(args.file);
     const statePath = args.state !== "" ? args.state : defaultStatePath(args.file, "anchor");
     const prefix = args.out !== "" ? args.out : args.file;
 
-    const chain = await connect(hre);
-    const t = chain.transport;
-    await requireShop(t, shop);
-    await waitForPending(chain, 120_000, (n) => note(`waiting for ${n} pending transaction(s) of ${chain.account}`));
-    const prepared = await prepareOrders(orders, {
+    const { chain, prepared } = await startOrderRun(hre, {
       shop,
-      chainId: chain.chainId,
+      file: args.file,
       statePath,
       kind: "anchor",
-      ...(firstOrderIdArg !== undefined ? { firstOrderId: firstOrderIdArg } : {}),
-      block: await t.blockNumber(),
-      file: args.file,
+      firstOrderId: firstOrderIdArg,
     });
+    const t = chain.transport;
     const hashed = prepared.orders;
     const firstOrderId = prepared.firstOrderId;
     const lastOrderId = firstOrderId + BigInt(hashed.length) - 1n;
@@ -122,7 +107,7 @@ export default taskAction(
     const batchPath = `${prefix}.batch.json`;
     const saltsPath = `${prefix}.salts.json`;
     const customersDir = `${prefix}.customers`;
-    await writeChunksAtomic(batchPath, batchFileChunks(batch, meta));
+    await writeFileAtomic(batchPath, batchFileChunks(batch, meta));
     await writeFileAtomic(
       saltsPath,
       `${toJson({
@@ -145,7 +130,14 @@ export default taskAction(
     );
     await mkdir(customersDir, { recursive: true });
     const byCustomer = new Map<Address, number[]>();
-    hashed.forEach((o, i) => byCustomer.set(o.order.customer, [...(byCustomer.get(o.order.customer) ?? []), i]));
+    hashed.forEach((o, i) => {
+      const indices = byCustomer.get(o.order.customer);
+      if (indices === undefined) byCustomer.set(o.order.customer, [i]);
+      else indices.push(i);
+    });
+    const progress =
+      byCustomer.size >= 1000 ? new Progress("orders:anchor: writing customer files", byCustomer.size) : undefined;
+    let written = 0;
     for (const [customer, indices] of byCustomer) {
       await writeFileAtomic(
         path.join(customersDir, `${customer}.json`),
@@ -170,6 +162,7 @@ export default taskAction(
           }),
         })}\n`,
       );
+      progress?.update(++written);
     }
 
     let transaction: Hex | null = null;

@@ -8,20 +8,13 @@
  * Test hook: SHAREMALL_CRASH_AFTER_CHUNKS=n kills the process (SIGKILL) right after its n-th mined transaction.
  */
 import path from "node:path";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { recordOrders, validateAmount, type Hex } from "../../../sdk/src/index.js";
-import { connect, firstOrderIdOption, fromBlockOption, shopAddress, waitForPending } from "../lib/chain.js";
+import { firstOrderIdOption, fromBlockOption, shopAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
 import { formatDuration, note, Progress, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
-import { defaultStatePath, prepareOrders, readOrderFile, saveState, type HashedOrder } from "../lib/orders-file.js";
-import {
-  anchoredBatches,
-  countedSince,
-  refuseBatchIds,
-  requireShop,
-  usedOrderIds,
-  type CountedOrder,
-} from "../lib/shop-check.js";
+import { startOrderRun } from "../lib/order-run.js";
+import { defaultStatePath, saveState, type HashedOrder } from "../lib/orders-file.js";
+import { anchoredBatches, countedSince, refuseBatchIds, usedOrderIds, type CountedOrder } from "../lib/shop-check.js";
 
 interface Args {
   shop: string;
@@ -95,23 +88,17 @@ export default taskAction(
     const firstOrderId = firstOrderIdOption(args.firstOrderId);
     const fromBlock = fromBlockOption(args.fromBlock);
     const crashAfter = Number(process.env.SHAREMALL_CRASH_AFTER_CHUNKS ?? "0");
-    const orders = await readOrderFile(args.file);
     const statePath = args.state !== "" ? args.state : defaultStatePath(args.file, "record");
     const outPath = args.out !== "" ? args.out : `${args.file}.receipt.json`;
 
-    const chain = await connect(hre);
-    const t = chain.transport;
-    await requireShop(t, shop);
-    await waitForPending(chain, 120_000, (n) => note(`waiting for ${n} pending transaction(s) of ${chain.account}`));
-    const prepared = await prepareOrders(orders, {
+    const { chain, prepared } = await startOrderRun(hre, {
       shop,
-      chainId: chain.chainId,
+      file: args.file,
       statePath,
       kind: "record",
-      ...(firstOrderId !== undefined ? { firstOrderId } : {}),
-      block: await t.blockNumber(),
-      file: args.file,
+      firstOrderId,
     });
+    const t = chain.transport;
     const hashed = prepared.orders;
     const resumed = hashed.filter((o) => o.resumed).length;
 

@@ -1,5 +1,4 @@
 /** `roles:grant`: SDK `grantRole` (or `revokeRole` with `--revoke`). */
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { grantRole, revokeRole, InvalidRoleError, type ShopRole } from "../../../sdk/src/index.js";
 import { addressOption, connect, shopAddress } from "../lib/chain.js";
 import { taskAction } from "../lib/io.js";

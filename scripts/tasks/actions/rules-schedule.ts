@@ -1,5 +1,4 @@
 /** `rules:schedule`: SDK `scheduleRules` (or `cancelRulesChange` with `--cancel`). */
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { cancelRulesChange, formatRules, scheduleRules } from "../../../sdk/src/index.js";
 import { connect, shopAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";

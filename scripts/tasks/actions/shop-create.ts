@@ -1,6 +1,5 @@
 /** `shop:create`: SDK `createShop` (deterministic with `--salt`). */
 import { id } from "ethers";
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { createShop, type Address } from "../../../sdk/src/index.js";
 import { connect, factoryAddress, addressOption } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";

@@ -4,7 +4,6 @@
  * per token) and, per token, its supply and top holders (holders found from the token's Transfer events with SDK
  * `getLogsPaged`).
  */
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { formatEther } from "ethers";
 import {
   decodeLogs,

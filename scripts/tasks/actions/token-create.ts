@@ -1,5 +1,4 @@
 /** `token:create`: a token file validated by the SDK (`tokenParams`/`defineRules`), then SDK `createToken`. */
-import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { createToken, describeRules, formatRules } from "../../../sdk/src/index.js";
 import { connect, shopAddress } from "../lib/chain.js";
 import { taskAction } from "../lib/io.js";

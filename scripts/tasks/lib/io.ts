@@ -2,8 +2,11 @@
  * Output of the merchant tasks: human text (or, with `--json`, one JSON document) on stdout, progress and warnings on
  * stderr, and {@link runTask}, which turns any failure into `error: <message>` and an exit code.
  */
+import { createWriteStream } from "node:fs";
 import { rename, writeFile, open } from "node:fs/promises";
 import path from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 import { classifyError } from "./errors.js";
 
@@ -69,11 +72,13 @@ export function taskAction<Args extends CommonArgs, T extends object>(
 
 /**
  * Writes a file atomically: a temporary file in the same directory, flushed to disk, then renamed over the target,
- * so a crash leaves either the old or the new content, never half of it.
+ * so a crash leaves either the old or the new content, never half of it. `content` is the text, or its pieces in
+ * order (streamed, e.g. a large batch file from SDK `batchFileChunks`).
  */
-export async function writeFileAtomic(file: string, content: string): Promise<void> {
+export async function writeFileAtomic(file: string, content: string | Iterable<string>): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
-  await writeFile(tmp, content);
+  if (typeof content === "string") await writeFile(tmp, content);
+  else await pipeline(Readable.from(content), createWriteStream(tmp));
   const handle = await open(tmp, "r+");
   try {
     await handle.sync();

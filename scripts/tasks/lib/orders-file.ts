@@ -9,6 +9,7 @@ import { readFile } from "node:fs/promises";
 import path from "node:path";
 import {
   hashOrder,
+  MAX_ORDER_ID,
   newSalt,
   normalizeOrder,
   ShareMallError,
@@ -30,8 +31,6 @@ export const REQUIRED_COLUMNS = ["orderId", "customer", "amount", "createdAt"] a
 /** CSV columns an order file may have (defaults in docs/cli.md). */
 export const OPTIONAL_COLUMNS = ["chainOrderId", "referrer", "currency", "fiatAmount", "quotedRate", "items"] as const;
 const ALL_COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
-/** Largest order id the shop accepts (`uint64`). */
-export const MAX_CHAIN_ORDER_ID = (1n << 64n) - 1n;
 
 /** One order of a file: where it is, and its validated private details. */
 export interface FileOrder {
@@ -414,7 +413,7 @@ export async function prepareOrders(
           'batch takes N .. N + count - 1; see docs/cli.md, "Order ids")',
       );
     }
-    if (first + BigInt(orders.length) - 1n > MAX_CHAIN_ORDER_ID) {
+    if (first + BigInt(orders.length) - 1n > MAX_ORDER_ID) {
       throw new InputError(`order ids from ${first} for ${orders.length} orders pass 2^64 - 1`);
     }
     orders.forEach((o, i) => {
@@ -455,7 +454,7 @@ export async function prepareOrders(
         id = next;
         next++;
         numbered++;
-        if (id > MAX_CHAIN_ORDER_ID) throw new InputError(`${prefix}${o.where}: chain order id ${id} passes 2^64 - 1`);
+        if (id > MAX_ORDER_ID) throw new InputError(`${prefix}${o.where}: chain order id ${id} passes 2^64 - 1`);
       }
       idInUse(taken, id, ref, `${prefix}${o.where}`);
       ids.push(id);
