@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { concat, getBytes, id, keccak256, ZeroAddress, ZeroHash } from "ethers";
+import { getBytes, id, keccak256, ZeroAddress, ZeroHash } from "ethers";
 import {
   addShop,
   addToken,
@@ -9,6 +9,7 @@ import {
   consumptionOf,
   DAY,
   hashOf,
+  hashPair,
   LEAF_ENCODING,
   load,
   merkleBatch,
@@ -18,6 +19,7 @@ import {
   nextOrderIds,
   order,
   owedOf,
+  processProof,
   referralShareOf,
   rulesWith,
   signedReceipt,
@@ -44,16 +46,6 @@ function valueOf(l: Leaf): [bigint, string, string, bigint, string] {
 
 function sum(list: BatchOrder[]): bigint {
   return list.reduce((total, e) => total + e.amount, 0n);
-}
-
-/** Sorted-pair node hash, as OpenZeppelin's MerkleProof. */
-function nodeHash(a: string, b: string): string {
-  return BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a]));
-}
-
-/** OpenZeppelin MerkleProof.processProof. */
-function processProof(leaf: string, proof: string[]): string {
-  return proof.reduce((node, sibling) => nodeHash(node, sibling), leaf);
 }
 
 /** Mints `leaf` (possibly tampered) of `tree` with `proof`, as `from` (the operator by default). */
@@ -90,7 +82,7 @@ describe("Shop Merkle batches (order path 4)", () => {
       for (const l of tree.leaves) {
         expect(st.leafHash(valueOf(l))).to.equal(batchLeaf(l.orderId, l.orderHash, l.customer, l.amount, l.referrer));
       }
-      expect(tree.root).to.equal(nodeHash(st.leafHash(valueOf(tree.leaves[0])), st.leafHash(valueOf(tree.leaves[1]))));
+      expect(tree.root).to.equal(hashPair(st.leafHash(valueOf(tree.leaves[0])), st.leafHash(valueOf(tree.leaves[1]))));
       const single = merkleBatch([{ orderHash: hashOf("t0"), customer, amount: 5n, referrer }], 41n);
       expect(single.root).to.equal(batchLeaf(41n, hashOf("t0"), customer, 5n, referrer));
       expect(single.proof(0)).to.deep.equal([]);
@@ -362,7 +354,7 @@ describe("Shop Merkle batches (order path 4)", () => {
       await anchorTree(d, tree);
       // The parent of leaf 0 and its sibling, and the proof of that inner node (the rest of leaf 0's proof).
       const full = tree.proof(0);
-      const inner = nodeHash(st.leafHash(valueOf(tree.leaves[0])), full[0]);
+      const inner = hashPair(st.leafHash(valueOf(tree.leaves[0])), full[0]);
       const upper = full.slice(1);
       // A verifier that took the node as given would accept it.
       expect(processProof(inner, upper)).to.equal(root);

@@ -1,7 +1,7 @@
 import type { TokenRules } from "../../sdk/src/index.js";
 import { network } from "hardhat";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
-import { AbiCoder, id, keccak256, TypedDataEncoder, ZeroAddress } from "ethers";
+import { AbiCoder, concat, id, keccak256, TypedDataEncoder, ZeroAddress } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -472,6 +472,16 @@ export function batchLeaf(
     [orderId, orderHash, customer, amount, referrer],
   );
   return keccak256(keccak256(encoded));
+}
+
+/** The parent of two nodes of a sorted-pair Merkle tree (OpenZeppelin's `MerkleProof`): the smaller one first. */
+export function hashPair(a: string, b: string): string {
+  return BigInt(a) < BigInt(b) ? keccak256(concat([a, b])) : keccak256(concat([b, a]));
+}
+
+/** The root `proof` folds `leaf` into, as OpenZeppelin's `MerkleProof.processProof` (it takes any node as given). */
+export function processProof(leaf: string, proof: string[]): string {
+  return proof.reduce((node, sibling) => hashPair(node, sibling), leaf);
 }
 
 /** The leaf encoding of a Merkle batch, as OpenZeppelin's StandardMerkleTree takes it. */

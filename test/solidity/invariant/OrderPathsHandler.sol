@@ -2,6 +2,7 @@
 pragma solidity 0.8.30;
 
 import {Base, Vm} from "../utils/Vm.sol";
+import {OrderModel} from "../utils/OrderModel.sol";
 import {SortedPairTree} from "../utils/SortedPairTree.sol";
 import {DividendToken} from "../../../contracts/payouts/DividendToken.sol";
 import {IShop} from "../../../contracts/interfaces/IShop.sol";
@@ -561,45 +562,21 @@ contract OrderPathsHandler is Base {
     /// @dev What binding `referrer` reverts with ("" if the order counts): a self-referral on a first order; at
     /// checkout (`strict`), another referrer than the bound one.
     function _bindError(address customer, address referrer, bool strict) internal view returns (bytes memory) {
-        if (!_known[customer]) {
-            if (referrer == customer) return abi.encodeWithSelector(IShopBase.ShopSelfReferral.selector, customer);
-        } else if (strict && referrer != address(0) && referrer != _referrerOf[customer]) {
-            return
-                abi.encodeWithSelector(
-                    IShopBase.ShopReferrerAlreadyBound.selector,
-                    customer,
-                    _referrerOf[customer],
-                    referrer
-                );
-        }
-        return "";
+        return OrderModel.bindError(_known[customer], _referrerOf[customer], customer, referrer, strict);
     }
 
-    /// @dev Walks a `recordOrders` batch as the shop does: id 0 reverts; a used id (before, or earlier in the batch)
-    /// is skipped; a self-referral on a customer's first counted order reverts. Returns which orders count and the
-    /// revert data ("" if the batch goes through).
+    /// @dev Walks a `recordOrders` batch as the shop does (`OrderModel.walkBatch`), from the model's used ids and
+    /// known customers. Returns which orders count and the revert data ("" if the batch goes through).
     function _walkBatch(
         IShopBase.Order[] memory orders
     ) internal view returns (bool[] memory counts, bytes memory err) {
-        uint256 size = orders.length;
-        counts = new bool[](size);
-        for (uint256 k; k < size; ++k) {
-            IShopBase.Order memory o = orders[k];
-            if (o.orderId == 0) return (counts, abi.encodeWithSelector(IShopBase.ShopInvalidOrderId.selector, 0));
-            bool used = _idUses[o.orderId] != 0;
-            bool known = _known[o.customer];
-            for (uint256 j; j < k; ++j) {
-                if (!counts[j]) continue;
-                if (orders[j].orderId == o.orderId) used = true;
-                if (orders[j].customer == o.customer) known = true;
-            }
-            if (used) continue;
-            if (!known && o.referrer == o.customer) {
-                return (counts, abi.encodeWithSelector(IShopBase.ShopSelfReferral.selector, o.customer));
-            }
-            counts[k] = true;
+        bool[] memory used = new bool[](orders.length);
+        bool[] memory known = new bool[](orders.length);
+        for (uint256 k; k < orders.length; ++k) {
+            used[k] = _idUses[orders[k].orderId] != 0;
+            known[k] = _known[orders[k].customer];
         }
-        return (counts, "");
+        return OrderModel.walkBatch(orders, used, known);
     }
 
     /// @dev What `mintFromBatch` reverts with, in the shop's order of checks: caller, id range, proof, revenue,

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {IERC20Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {Base} from "../utils/Vm.sol";
+import {OrderModel} from "../utils/OrderModel.sol";
 import {GasBurningRecipient, RejectingRecipient} from "../utils/Recipients.sol";
 import {DividendToken} from "../../../contracts/payouts/DividendToken.sol";
 import {ShareMallFactory} from "../../../contracts/factory/ShareMallFactory.sol";
@@ -948,10 +949,7 @@ contract ShareMallHandler is Base {
     function _recordError(IShopBase.Order memory o) internal view returns (bytes memory) {
         if (o.orderId == 0) return abi.encodeWithSelector(IShopBase.ShopInvalidOrderId.selector, 0);
         if (_idUsed[o.orderId]) return abi.encodeWithSelector(IShopBase.ShopOrderIdUsed.selector, o.orderId);
-        if (!_known[o.customer] && o.referrer == o.customer) {
-            return abi.encodeWithSelector(IShopBase.ShopSelfReferral.selector, o.customer);
-        }
-        return "";
+        return _bindError(o.customer, o.referrer, false);
     }
 
     /// @dev What `checkout` must revert with ("" if it counts).
@@ -963,49 +961,27 @@ contract ShareMallHandler is Base {
         if (_checkoutCounted[_key(orderHash, customer)]) {
             return abi.encodeWithSelector(IShopBase.ShopOrderAlreadyCounted.selector, orderHash);
         }
-        if (!_known[customer]) {
-            if (referrer == customer) return abi.encodeWithSelector(IShopBase.ShopSelfReferral.selector, customer);
-        } else if (referrer != address(0) && referrer != _referrerOf[customer]) {
-            return
-                abi.encodeWithSelector(
-                    IShopBase.ShopReferrerAlreadyBound.selector,
-                    customer,
-                    _referrerOf[customer],
-                    referrer
-                );
-        }
-        return "";
+        return _bindError(customer, referrer, true);
     }
 
-    /// @dev Walks a `recordOrders` batch as the shop does: id 0 reverts; a used id (before, or earlier in the batch)
-    /// is skipped before anything else is checked; an invalid order reverts; a customer's first counted order binds.
-    /// Returns which orders count and the revert data ("" if the batch goes through).
+    /// @dev What binding `referrer` reverts with ("" if the order counts): a self-referral on a first order; at
+    /// checkout (`strict`), another referrer than the bound one.
+    function _bindError(address customer, address referrer, bool strict) internal view returns (bytes memory) {
+        return OrderModel.bindError(_known[customer], _referrerOf[customer], customer, referrer, strict);
+    }
+
+    /// @dev Walks a `recordOrders` batch as the shop does (`OrderModel.walkBatch`), from the model's used ids and
+    /// known customers. Returns which orders count and the revert data ("" if the batch goes through).
     function _walkBatch(
         IShopBase.Order[] memory orders
     ) internal view returns (bool[] memory counts, bytes memory err) {
-        uint256 size = orders.length;
-        counts = new bool[](size);
-        bool[] memory known = new bool[](_actors.length);
-        for (uint256 a; a < _actors.length; ++a) known[a] = _known[_actors[a]];
-        for (uint256 k; k < size; ++k) {
-            IShopBase.Order memory o = orders[k];
-            if (o.orderId == 0) return (counts, abi.encodeWithSelector(IShopBase.ShopInvalidOrderId.selector, 0));
-            bool used = _idUsed[o.orderId];
-            for (uint256 j; j < k && !used; ++j) used = counts[j] && orders[j].orderId == o.orderId;
-            if (used) continue;
-            if (o.amount == 0) {
-                return (counts, abi.encodeWithSelector(IShopBase.ShopInvalidAmount.selector, o.orderHash, 0));
-            }
-            uint256 a = _actorIndex(o.customer);
-            if (!known[a]) {
-                if (o.referrer == o.customer) {
-                    return (counts, abi.encodeWithSelector(IShopBase.ShopSelfReferral.selector, o.customer));
-                }
-                known[a] = true;
-            }
-            counts[k] = true;
+        bool[] memory used = new bool[](orders.length);
+        bool[] memory known = new bool[](orders.length);
+        for (uint256 k; k < orders.length; ++k) {
+            used[k] = _idUsed[orders[k].orderId];
+            known[k] = _known[orders[k].customer];
         }
-        return (counts, "");
+        return OrderModel.walkBatch(orders, used, known);
     }
 
     /// @dev Applies a counted order to the model: binding, day ledger (the day's rate at its first order), escrow,
@@ -1296,13 +1272,6 @@ contract ShareMallHandler is Base {
 
     function _actor(uint256 seed) internal view returns (address) {
         return _actors[seed % _actors.length];
-    }
-
-    function _actorIndex(address account) internal view returns (uint256) {
-        for (uint256 a; a < _actors.length; ++a) {
-            if (_actors[a] == account) return a;
-        }
-        revert AssertTrueFailed("an actor");
     }
 
     /// @dev A claim recipient: the sink, a customer, the rejecting or the gas-burning account.

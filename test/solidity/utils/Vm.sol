@@ -41,12 +41,6 @@ interface Vm {
     /// @notice Expects the next call to emit the event emitted next by the test (all topics and data checked).
     function expectEmit() external;
 
-    /// @notice Takes a snapshot of the whole chain state and returns its id.
-    function snapshotState() external returns (uint256 snapshotId);
-
-    /// @notice Restores the chain state of snapshot `snapshotId` (cheatcode state such as pranks is not restored).
-    function revertToState(uint256 snapshotId) external returns (bool success);
-
     /// @notice One log recorded since `recordLogs`.
     struct Log {
         bytes32[] topics;
