@@ -13,7 +13,7 @@
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { network } from "hardhat";
-import type { ContractTransactionResponse, TransactionReceipt } from "ethers";
+import type { ContractTransactionResponse, Result, TransactionReceipt } from "ethers";
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type {
   DividendToken,
@@ -23,6 +23,7 @@ import type {
   ReferenceMerkleDistributor,
   ShareMallFactory,
 } from "../types/ethers-contracts/index.js";
+import type { IShopBase } from "../types/ethers-contracts/interfaces/IShop.js";
 import { buildBatch, signReceipt, type BatchOrderInput } from "../sdk/src/index.js";
 import { gasBreakdown, type Breakdown } from "./lib/gas-trace.js";
 import {
@@ -211,8 +212,62 @@ async function recordReturning(shop: IShop, tag: string, indexes: number[], amou
   await mined(shop.connect(operator).recordOrders(orders));
 }
 
-function checkoutAs(shop: IShop, customer: HardhatEthersSigner, tag: string, amount: bigint) {
-  return shop.connect(customer).checkout(ethers.id(`sharemall-bench/${tag}`), ethers.ZeroAddress, { value: amount });
+function chargeAs(shop: IShop, customer: HardhatEthersSigner, tag: string, amount: bigint) {
+  return shop.connect(customer).charge(ethers.id(`sharemall-bench/${tag}`), ethers.ZeroAddress, { value: amount });
+}
+
+type PaymentTerms = IShopBase.PaymentStruct;
+type CaptureTerms = IShopBase.CaptureStruct;
+
+/** The terms of the payment authorized (or captured) in `result`, from its event. */
+function eventArgs(shop: IShop, result: Measured, name: "PaymentAuthorized" | "PaymentCaptured"): Result {
+  for (const log of result.receipt.logs) {
+    const parsed = shop.interface.parseLog(log);
+    if (parsed?.name === name) return parsed.args;
+  }
+  throw new Error(`no ${name} in ${result.response.hash}`);
+}
+
+function paymentOf(shop: IShop, result: Measured): PaymentTerms {
+  const a = eventArgs(shop, result, "PaymentAuthorized");
+  return {
+    orderHash: a.orderHash,
+    customer: a.customer,
+    referrer: a.referrer,
+    amount: a.amount,
+    autoCaptureAt: a.autoCaptureAt,
+    expiry: a.expiry,
+  };
+}
+
+function captureOf(shop: IShop, result: Measured): CaptureTerms {
+  const a = eventArgs(shop, result, "PaymentCaptured");
+  return {
+    orderHash: a.orderHash,
+    customer: a.customer,
+    referrer: a.referrer,
+    amount: a.amount,
+    refundDeadline: a.refundDeadline,
+    minted: [...a.minted],
+  };
+}
+
+/** `customer` authorizes `amount` for order `tag`, expiring `expiresIn` seconds from now. */
+async function authorizeAs(
+  shop: IShop,
+  customer: HardhatEthersSigner,
+  tag: string,
+  amount: bigint,
+  expiresIn: number,
+  id?: string,
+): Promise<PaymentTerms> {
+  const expiry = (await networkHelpers.time.latest()) + expiresIn;
+  const tx = shop.connect(customer).authorize(ethers.id(`sharemall-bench/${tag}`), ethers.ZeroAddress, expiry, {
+    value: amount,
+  });
+  if (id !== undefined) await measure(id, tx);
+  const result = id !== undefined ? measured.get(id)! : await mined(tx);
+  return paymentOf(shop, result);
 }
 
 const bothShops = (): [{ shop: IShop; token: DividendToken }, string][] => [
@@ -223,7 +278,8 @@ const bothShops = (): [{ shop: IShop; token: DividendToken }, string][] => [
 // ---------------------------------------------------------------- Deployment and holders (day 0)
 
 log(`in-process network, hardfork ${hardfork}, genesis ${GENESIS}`);
-const shopImpl = await ethers.deployContract("Shop");
+const paymentsModule = await ethers.deployContract("ShopPayments");
+const shopImpl = await ethers.deployContract("Shop", [await paymentsModule.getAddress()]);
 const tokenImpl = await ethers.deployContract("DividendToken");
 const factory = (await ethers.deployContract("ShareMallFactory", [
   await shopImpl.getAddress(),
@@ -298,15 +354,15 @@ await mined(large.shop.settle(b1 - 1n));
 await measure("claim.first", small.token.connect(c[2]).claim());
 for (const [s, tag] of bothShops()) {
   await recordReturning(s.shop, `${tag}/b1`, [2, 3, 4, 5, 6], [1500n, 900n, 2400n, 600n, 3000n]);
-  await mined(checkoutAs(s.shop, c[0], `${tag}/b1/checkout`, 1200n * FINNEY));
+  await mined(chargeAs(s.shop, c[0], `${tag}/b1/charge`, 1200n * FINNEY));
 }
 const [boundReferrer, known] = await small.shop.customerOf(c[0].address);
 check(known && boundReferrer === c[1].address, "c0 is a returning customer with a bound referrer");
 
-// ---------------------------------------------------------------- Day B2: settle (escrow + balance), checkouts
+// ---------------------------------------------------------------- Day B2: settle (escrow + balance), payments
 
 await goToDay(b1 + 1n);
-log("day B2: settle day B1 (escrow + balance), checkouts");
+log("day B2: settle day B1 (escrow + balance), charges and held payments");
 const owedB1 = await small.shop.tokenDay(0, b1);
 check(owedB1.escrowed > 0n && owedB1.owed > owedB1.escrowed, "day B1 is funded by escrow and the merchant balance");
 await measure("settle.10", small.shop.settle(b1));
@@ -315,17 +371,31 @@ await measure("settle.10k", large.shop.settle(b1));
 await mined(factory.connect(c[4]).claimMany([await small.token.getAddress(), await large.token.getAddress()], c[4]));
 for (const [s, tag] of bothShops()) {
   // c[9] (referred by c[8]) opens the day; then c[0] (referred by c[1]), whose last order was on day B1.
-  const first = checkoutAs(s.shop, c[9], `${tag}/b2/checkout/0`, 900n * FINNEY);
-  if (tag === "small") await measure("checkout.firstOfDay", first);
+  const first = chargeAs(s.shop, c[9], `${tag}/b2/charge/0`, 900n * FINNEY);
+  if (tag === "small") await measure("payments.charge.firstOfDay", first);
   else await mined(first);
-  const returningCheckout = checkoutAs(s.shop, c[0], `${tag}/b2/checkout/1`, 1500n * FINNEY);
-  if (tag === "small") await measure("checkout.returning", returningCheckout);
-  else await mined(returningCheckout);
+  const returningCharge = chargeAs(s.shop, c[0], `${tag}/b2/charge/1`, 1500n * FINNEY);
+  if (tag === "small") await measure("payments.charge.referred", returningCharge);
+  else await mined(returningCharge);
   // c[3] has no referrer and last ordered on day B1: one mint.
-  const plainCheckout = checkoutAs(s.shop, c[3], `${tag}/b2/checkout/2`, 1500n * FINNEY);
-  if (tag === "small") await measure("checkout.returning.noReferrer", plainCheckout);
-  else await mined(plainCheckout);
+  const plainCharge = chargeAs(s.shop, c[3], `${tag}/b2/charge/2`, 1500n * FINNEY);
+  if (tag === "small") await measure("payments.charge", plainCharge);
+  else await mined(plainCharge);
 }
+// Held payments (small shop, default 7-day return window), returning customers without a referrer like the charge:
+// c[5] authorizes and the operator captures it in full; c[6] authorizes twice, one captured in part (the rest goes
+// back) and one voided; c[7]'s payment is reclaimed at the end of the run, after its expiry.
+const WEEK = 7 * 24 * 3600;
+const held = await authorizeAs(small.shop, c[5], "small/b2/held/5", 1500n * FINNEY, WEEK + 3600, "payments.authorize");
+await measure("payments.capture", small.shop.connect(operator).capture(held, held.amount));
+const captured = captureOf(small.shop, measured.get("payments.capture")!);
+const partial = await authorizeAs(small.shop, c[6], "small/b2/held/6a", 1500n * FINNEY, WEEK + 3600);
+await measure("payments.capture.partial", small.shop.connect(operator).capture(partial, 1000n * FINNEY));
+const voided = await authorizeAs(small.shop, c[6], "small/b2/held/6b", 900n * FINNEY, WEEK + 3600);
+await measure("payments.void", small.shop.connect(operator).void(voided));
+const expiring = await authorizeAs(small.shop, c[7], "small/b2/held/7", 600n * FINNEY, WEEK + 3600);
+// The operator refunds a third of c[5]'s capture: a third of its tokens go back with it.
+await measure("payments.refund", small.shop.connect(operator).refund(captured, 500n * FINNEY));
 
 // ---------------------------------------------------------------- Day B3: settle (escrow only), recorded orders
 
@@ -540,6 +610,12 @@ await measure(
   ),
 );
 
+// ---------------------------------------------------------------- Reclaim, after its expiry (last: moves the clock)
+
+log("reclaim: c[7]'s held payment, past its expiry");
+await networkHelpers.time.increaseTo(Number(expiring.expiry));
+await measure("payments.reclaim", small.shop.connect(c[7]).reclaim(expiring));
+
 // ---------------------------------------------------------------- Results
 
 const fmt = (id: string): string => gasOf(id).toLocaleString("en-US");
@@ -588,10 +664,22 @@ const rows: Row[] = [
     target: 8_000,
     anchor: ANCHOR_TRANSFER,
   },
-  txRow("checkout.returning.noReferrer", "checkout, one order incl. mint, returning customer", {
+  txRow("payments.charge", "charge (pay and count at once), one order incl. mint, returning customer", {
     target: 110_000,
     anchor: "Base Commerce Payments charge 178,936",
   }),
+  txRow("payments.authorize", "authorize: hold a payment, returning customer", {
+    target: 75_000,
+    anchor: "Base Commerce Payments authorize ~150k",
+  }),
+  txRow("payments.capture", "capture a held payment in full, incl. mint, returning customer", {
+    target: 110_000,
+    anchor: "Base Commerce Payments capture 98,688",
+  }),
+  txRow("payments.void", "void a held payment (all back to the customer)", { target: 45_000 }),
+  txRow("payments.reclaim", "reclaim a held payment after its expiry", { target: 45_000 }),
+  txRow("payments.refund", "refund a third of a capture, its tokens taken back in proportion"),
+  txRow("payments.capture.partial", "capture part of a held payment, the rest back to the customer"),
   txRow(
     "recordOrders.100",
     "recordOrders, 100 returning customers, per order",
@@ -624,8 +712,8 @@ const rows: Row[] = [
     {},
     ORDERS_PER_BATCH_MEASURED,
   ),
-  txRow("checkout.returning", "checkout, returning customer with a bound referrer (two mints)"),
-  txRow("checkout.firstOfDay", "checkout, first order of the day (new day slots, first mint since settle)"),
+  txRow("payments.charge.referred", "charge, returning customer with a bound referrer (two mints)"),
+  txRow("payments.charge.firstOfDay", "charge, first order of the day (new day slots, first mint since settle)"),
   txRow("mintFromPool", "mintFromPool to an existing holder"),
   txRow("claimMany.2", "claimMany over 2 tokens (factory), returning claimer"),
   txRow("claim.first", "claim, one token, first-time claimer"),
@@ -685,8 +773,11 @@ const TRACED_FOR_DOCS: [string, string][] = [
   ["settle.escrow.10k", "settle, 10,000 holders, escrow only"],
   ["transfer.token", "transfer, dividend token"],
   ["transfer.plain", "transfer, PlainERC20"],
-  ["checkout.returning.noReferrer", "checkout, returning customer"],
-  ["checkout.returning", "checkout, returning customer with referrer"],
+  ["payments.charge", "charge, returning customer"],
+  ["payments.charge.referred", "charge, returning customer with referrer"],
+  ["payments.authorize", "authorize, returning customer"],
+  ["payments.capture", "capture in full, returning customer"],
+  ["payments.void", "void"],
   ["recordOrders.100", "recordOrders, 100 returning customers (whole batch)"],
   ["createShop", "createShop"],
   ["createToken", "createToken, first token of a shop"],

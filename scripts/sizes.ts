@@ -17,6 +17,7 @@ export const MIN_HEADROOM = 4_096;
 /** The contracts that are deployed as implementations (every shop and token is a clone of one of them). */
 export const IMPLEMENTATIONS = [
   { source: "contracts/shop/Shop.sol", name: "Shop", role: "shop: order intake and settlement (clone target)" },
+  { source: "contracts/shop/ShopPayments.sol", name: "ShopPayments", role: "shop: held payments, refunds (module)" },
   { source: "contracts/shop/ShopAdmin.sol", name: "ShopAdmin", role: "shop: tokens, rules, roles, pool (module)" },
   { source: "contracts/shop/ShopLens.sol", name: "ShopLens", role: "shop: every view (module)" },
   { source: "contracts/payouts/DividendToken.sol", name: "DividendToken", role: "token: ERC-20 and dividends" },

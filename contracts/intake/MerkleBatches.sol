@@ -68,7 +68,7 @@ abstract contract MerkleBatches is IShopOrders, OrderLedger {
         (address bound, bool firstOrder) = _checkOne(orderHash, customer, amount, referrer, Binding.Deferred);
         emit OrderCounted(orderHash, customer, entry.day(), orderId, OrderPath.MerkleBatch, amount);
         (Mint[] memory mints, ) = _mintsOfOne(entry.tokenCount(), entry.day(), amount, bound, firstOrder, false, false);
-        _sendMints(mints, customer, bound);
+        _sendMints(mints, customer, bound, false);
     }
 
     /// @dev Checks a leaf against its batch and marks its order id used; returns the batch as it was.

@@ -35,7 +35,7 @@ abstract contract Receipts is IShopOrders, OrderLedger {
         uint256 day = _today(s.utcOffset);
         emit OrderCounted(receipt.orderHash, receipt.customer, day, receipt.orderId, OrderPath.Receipt, receipt.amount);
         (Mint[] memory mints, ) = _mintsOfOne(s.tokenCount, day, receipt.amount, bound, firstOrder, true, false);
-        _sendMints(mints, receipt.customer, bound);
+        _sendMints(mints, receipt.customer, bound, false);
     }
 
     /// @dev Reverts unless `signature` is `signer`'s signature of `digest`: ECDSA first (an EOA signer needs no code

@@ -21,7 +21,7 @@ abstract contract RecordedOrders is IShopOrders, OrderLedger {
         uint256 day = _today(s.utcOffset);
         emit OrderCounted(order.orderHash, order.customer, day, order.orderId, OrderPath.Recorded, order.amount);
         (Mint[] memory mints, ) = _mintsOfOne(s.tokenCount, day, order.amount, bound, firstOrder, true, false);
-        _sendMints(mints, order.customer, bound);
+        _sendMints(mints, order.customer, bound, false);
     }
 
     /// @inheritdoc IShopOrders

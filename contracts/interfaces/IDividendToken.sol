@@ -77,15 +77,26 @@ interface IDividendToken is IERC20Metadata {
     /// @notice Mints one order's tokens within `cap` (consumption to `customer` first, then promotion to `referrer`)
     /// and takes the escrow of its dividends. Shop only.
     /// @param cap Largest supply the mints may reach (the token's `maxSupply`; 0 for none). A mint past it (or past
-    /// the 2^96 - 1 supply limit) mints what is left. `msg.value` is checkout escrow, as for `mintBatch`. The
-    /// `Transfer` events say what was minted.
+    /// the 2^96 - 1 supply limit) mints what is left. `msg.value` is checkout escrow, as for `mintBatch`.
+    /// @return minted What was minted: consumption in the low 96 bits, promotion in the next 96.
     function mintOrder(
         address customer,
         uint256 consumption,
         address referrer,
         uint256 promotion,
         uint256 cap
-    ) external payable;
+    ) external payable returns (uint256 minted);
+
+    /// @notice Takes back a refunded order's tokens: up to `consumption` from `customer` and up to `promotion` from
+    /// `referrer`, each at most what it holds. Their dividends earned so far stay claimable; the supply shrinks. Shop
+    /// only.
+    /// @return taken What was taken: from the customer in the low 96 bits, from the referrer in the next 96.
+    function clawBack(
+        address customer,
+        uint256 consumption,
+        address referrer,
+        uint256 promotion
+    ) external returns (uint256 taken);
 
     /// @notice Mints the tokens of one or more orders, in order, each within `cap`, and takes the escrow of their
     /// dividends. Shop only.

@@ -38,7 +38,4 @@ interface IShopAdmin is IShopBase {
 
     /// @notice Withdraws `amount` wei of the merchant balance to `to`. Admin only.
     function withdraw(address to, uint256 amount) external;
-
-    /// @notice The shop's modules: this admin module and the view module it forwards the views to.
-    function modules() external view returns (address admin, address views);
 }

@@ -10,7 +10,8 @@ pragma solidity 0.8.30;
 /// - A day is `floor((timestamp + utcOffset) / 1 days)` (see `DayMath`); revenue counts on the day it is counted
 ///   (a Merkle batch's on its anchoring day).
 /// - Orders of the operator's paths (recorded, receipt, Merkle batch) carry an operator-assigned order id: each id
-///   counts once across those three paths. A checkout counts once per `(orderHash, customer)`.
+///   counts once across those three paths. An on-chain payment (the checkout path: `charge`, or `authorize` then a
+///   capture) counts once per `(orderHash, customer)`.
 /// - A day owes each token `revenue × dividendBps / 10000`, at the token's rate for that day: the rate in force at
 ///   the day's first order, raised by any raise made during the day (a scheduled lowering applies from the next day).
 /// - Only a raise of `dividendBps` applies at once; every other rule change waits for the token's notice period
@@ -153,6 +154,63 @@ interface IShopBase {
         uint8 tokenCount;
     }
 
+    /// @notice The terms of a payment held for its customer (`authorize`), fixed at authorization and passed back to
+    /// every later step (`capture`, `confirm`, `autoCapture`, `void`, `reclaim`, `requestReturn`), which checks them
+    /// against the payment's record. `PaymentAuthorized` carries them all.
+    /// @param orderHash The order's commitment (see docs/order-hashing.md).
+    /// @param customer Who paid, and to whom every returned wei goes.
+    /// @param referrer The referrer the customer named (the order counts with the customer's bound one, if any).
+    /// @param amount Wei held.
+    /// @param autoCaptureAt From this time anyone may capture the payment in full (`autoCapture`), unless the customer
+    /// asked to return the goods: the authorization time plus the shop's return window then in force.
+    /// @param expiry The authorization expiry, chosen by the customer: no capture at or after it, and from it the
+    /// customer may take a payment still held back (`reclaim`). Later than `autoCaptureAt`.
+    struct Payment {
+        bytes32 orderHash;
+        address customer;
+        address referrer;
+        uint96 amount;
+        uint40 autoCaptureAt;
+        uint40 expiry;
+    }
+
+    /// @notice What a refund of a captured payment needs, fixed at capture and passed back to `refund`, which checks it
+    /// against the payment's record. `PaymentCaptured` carries it all. The referrer whose promotion tokens a refund
+    /// takes back is the customer's bound referrer (`customerOf`), which a capture fixes for good.
+    /// @param orderHash The order's commitment.
+    /// @param customer Who paid; receives the refund.
+    /// @param amount Wei captured.
+    /// @param refundDeadline The last second at which a refund is accepted: the capture time plus the shop's return
+    /// window then in force.
+    /// @param minted What the order minted of each token (index = token index): consumption tokens to the customer in
+    /// the low 96 bits, promotion tokens to the referrer in the next 96.
+    struct Capture {
+        bytes32 orderHash;
+        address customer;
+        uint96 amount;
+        uint40 refundDeadline;
+        uint256[] minted;
+    }
+
+    /// @notice Where a payment stands, as returned by `payment`. A voided or reclaimed payment leaves no record
+    /// (`None`): its events say what became of it.
+    enum PaymentStatus {
+        None,
+        Held,
+        ReturnRequested,
+        Captured
+    }
+
+    /// @notice Who made a payment count.
+    /// - `Operator`: `capture`, in full or in part; `Customer`: `confirm`; `Auto`: `autoCapture`, by anyone after the
+    ///   return window; `Charge`: `charge`, authorized and captured in one call by the customer.
+    enum CaptureKind {
+        Operator,
+        Customer,
+        Auto,
+        Charge
+    }
+
     /// @notice The path an order came in by.
     enum OrderPath {
         Recorded,
@@ -189,13 +247,13 @@ interface IShopBase {
     error ShopInvalidAmount(bytes32 orderHash, uint256 amount);
     /// @notice Thrown when a token name (1 to 64 bytes) or symbol (1 to 16 bytes) has a bad length.
     error ShopInvalidTokenMetadata(string name, string symbol);
-    /// @notice Thrown when a checkout reuses an order hash its customer already paid (a double submission).
+    /// @notice Thrown when a customer pays again for an order hash whose payment already counted (a double submission).
     error ShopOrderAlreadyCounted(bytes32 orderHash);
     /// @notice Thrown when an order id of the operator's paths has already counted (or its batch leaf minted).
     error ShopOrderIdUsed(uint256 orderId);
     /// @notice Thrown when a customer names itself as referrer.
     error ShopSelfReferral(address customer);
-    /// @notice Thrown when a checkout names a referrer for a customer already bound to `bound` (possibly to none).
+    /// @notice Thrown when a charge names a referrer for a customer already bound to `bound` (possibly to none).
     error ShopReferrerAlreadyBound(address customer, address bound, address given);
     /// @notice Thrown when an empty batch is recorded.
     error ShopEmptyBatch();
@@ -226,6 +284,8 @@ interface IShopBase {
     /// @notice Thrown when coin is deposited into anything but a shop clone, e.g. into the shop implementation itself,
     /// where it would be locked.
     error ShopNotAClone();
+    /// @notice Thrown when the `Shop` implementation is deployed with a payments module that has no code.
+    error ShopInvalidModule(address module);
     /// @notice Thrown when the zero address is given where an account is required.
     error ShopZeroAddress();
     /// @notice Thrown when zero is given where an amount is required.
@@ -260,6 +320,43 @@ interface IShopBase {
     /// @notice Thrown when applying a pending change before its time.
     error ShopRulesNotDue(uint256 tokenIndex, uint256 pendingAt);
 
+    /// @notice Thrown when the customer authorizes or charges an order it already has a payment held for.
+    error ShopPaymentExists(bytes32 orderHash, address customer);
+    /// @notice Thrown when a step needs a held payment and `customer` has none for `orderHash` (never authorized,
+    /// voided, reclaimed or captured already).
+    error ShopPaymentNotHeld(bytes32 orderHash, address customer);
+    /// @notice Thrown when a refund names a payment that was not captured.
+    error ShopPaymentNotCaptured(bytes32 orderHash, address customer);
+    /// @notice Thrown when the terms passed (`Payment` or `Capture`) are not the ones the payment's record committed to.
+    error ShopPaymentTermsMismatch(bytes32 orderHash, address customer);
+    /// @notice Thrown when a payment is captured at or after its authorization expiry.
+    error ShopPaymentExpired(uint256 expiry, uint256 timestamp);
+    /// @notice Thrown when a payment is reclaimed before its authorization expiry.
+    error ShopPaymentNotExpired(uint256 expiry, uint256 timestamp);
+    /// @notice Thrown when an authorization expiry is not later than the auto-capture time (`earliest` is the first
+    /// expiry accepted).
+    error ShopInvalidExpiry(uint256 expiry, uint256 earliest);
+    /// @notice Thrown when a capture takes nothing or more than the payment holds.
+    error ShopInvalidCaptureAmount(uint256 amount, uint256 held);
+    /// @notice Thrown when `caller` takes a step that only the payment's customer may take.
+    error ShopNotPaymentCustomer(address caller, address customer);
+    /// @notice Thrown when a payment is auto-captured before its return window is over.
+    error ShopAutoCaptureNotDue(uint256 autoCaptureAt, uint256 timestamp);
+    /// @notice Thrown when a payment whose customer asked to return the goods is auto-captured, or asked again.
+    error ShopReturnRequested(bytes32 orderHash, address customer);
+    /// @notice Thrown when the customer asks to return the goods after the return window.
+    error ShopReturnWindowClosed(uint256 autoCaptureAt, uint256 timestamp);
+    /// @notice Thrown when a refund takes nothing or more than the capture has left to refund.
+    error ShopInvalidRefundAmount(uint256 amount, uint256 refundable);
+    /// @notice Thrown when a refund comes after the capture's refund deadline.
+    error ShopRefundDeadlinePassed(uint256 refundDeadline, uint256 timestamp);
+    /// @notice Thrown when a return window is outside `[minimum, maximum]` seconds.
+    error ShopInvalidReturnWindow(uint256 window, uint256 minimum, uint256 maximum);
+    /// @notice Thrown when `customer` withdraws returned coin and none is owed to it.
+    error ShopNoReturnsOwed(address customer);
+    /// @notice Thrown when the recipient of a withdrawal of returned coin rejects it.
+    error ShopReturnWithdrawalFailed(address to, uint256 amount);
+
     /// @notice Emitted once, when the factory initialises the shop.
     event ShopInitialized(address indexed factory, address indexed admin, int32 utcOffset);
     /// @notice Emitted when a token is created.
@@ -282,7 +379,7 @@ interface IShopBase {
     event RulesChangeCancelled(uint256 indexed tokenIndex);
     /// @notice Emitted for every order that counts, whatever its path: the shop's order ledger.
     /// @param day The shop day the order's revenue counts on (for a batch leaf, the batch's anchoring day).
-    /// @param orderId The operator-assigned id (0 for a checkout, which the customer keys by its hash).
+    /// @param orderId The operator-assigned id (0 for an on-chain payment, which the customer keys by its hash).
     event OrderCounted(
         bytes32 indexed orderHash,
         address indexed customer,
@@ -301,9 +398,56 @@ interface IShopBase {
     event ReferrerMismatch(address indexed customer, address bound, address named);
     /// @notice Emitted when the pool manager mints pool tokens to a service contributor.
     event PoolMinted(uint256 indexed tokenIndex, address indexed to, uint256 amount, bytes32 indexed reason);
-    /// @notice Emitted when a checkout escrows `escrowed` wei of its payment in the tokens and credits the rest to the
-    /// merchant balance (the order's customer and amount are in its `OrderCounted`).
-    event CheckoutPaid(bytes32 indexed orderHash, uint256 escrowed);
+    /// @notice Emitted when the customer authorizes a payment: `amount` wei are held for it, not revenue, until the
+    /// payment is captured, voided or reclaimed. The fields are the payment's terms (`Payment`).
+    event PaymentAuthorized(
+        bytes32 indexed orderHash,
+        address indexed customer,
+        address referrer,
+        uint256 amount,
+        uint256 autoCaptureAt,
+        uint256 expiry
+    );
+    /// @notice Emitted when a payment counts as an order (with its `OrderCounted`, path `Checkout`): `amount` wei of it
+    /// are captured (their dividend share escrowed in the tokens, the rest credited to the merchant balance); what a
+    /// partial capture leaves of a held payment goes back to the customer. `amount`, `refundDeadline` and `minted` are
+    /// the capture's terms (`Capture`), which a refund passes back.
+    event PaymentCaptured(
+        bytes32 indexed orderHash,
+        address indexed customer,
+        CaptureKind kind,
+        uint256 amount,
+        uint256 refundDeadline,
+        uint256[] minted
+    );
+    /// @notice Emitted when the operator voids a held payment: all `amount` wei go back to the customer.
+    event PaymentVoided(bytes32 indexed orderHash, address indexed customer, uint256 amount);
+    /// @notice Emitted when the customer takes back a payment still held after its expiry.
+    event PaymentReclaimed(bytes32 indexed orderHash, address indexed customer, uint256 amount);
+    /// @notice Emitted when the customer asks to return the goods of a held payment: auto-capture is off, and the
+    /// operator captures what it keeps (or voids it); if it does neither, the customer reclaims after the expiry.
+    event ReturnRequested(bytes32 indexed orderHash, address indexed customer);
+    /// @notice Emitted when the operator refunds `amount` wei of a captured payment from the merchant balance;
+    /// `refundable` wei of the capture are left to refund. Per token (index = token index, packed as in
+    /// `Capture.minted`): `clawedBack` is what was taken back from the customer and the referrer, `unrecovered` what
+    /// the proportion asked for but they no longer held.
+    event PaymentRefunded(
+        bytes32 indexed orderHash,
+        address indexed customer,
+        uint256 amount,
+        uint256 refundable,
+        uint256[] clawedBack,
+        uint256[] unrecovered
+    );
+    /// @notice Emitted when returned coin could not be pushed to `customer` (it rejected it, or ran out of its gas):
+    /// the `amount` is owed to it, to withdraw with `withdrawReturns`.
+    event ReturnOwed(address indexed customer, uint256 amount);
+    /// @notice Emitted when `customer` withdraws `amount` wei of returned coin owed to it, to `to`.
+    event ReturnsWithdrawn(address indexed customer, address to, uint256 amount);
+    /// @notice Emitted when a new return window applies (at once for a longer one, or when a shorter one falls due).
+    event ReturnWindowChanged(uint256 window);
+    /// @notice Emitted when a shorter return window is scheduled to apply at `effectiveAt`.
+    event ReturnWindowChangeScheduled(uint256 window, uint256 effectiveAt);
     /// @notice Emitted when an operator anchors a Merkle batch; its revenue counts on `day`.
     event BatchAnchored(
         bytes32 indexed root,

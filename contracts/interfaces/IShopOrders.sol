@@ -4,9 +4,10 @@ pragma solidity 0.8.30;
 import {IShopBase} from "./IShopBase.sol";
 
 /// @title IShopOrders
-/// @notice What a shop's main implementation (`Shop`) does: it takes orders on the four paths and settles days. Every
-/// other function of a shop clone (`IShopAdmin`, and OpenZeppelin's `IAccessControl`) is forwarded to the shop's admin
-/// module.
+/// @notice What a shop's main implementation (`Shop`) does: it takes orders on the four paths (on-chain payments by
+/// `charge`) and settles days. Every other function of a shop clone is forwarded to the shop's modules: the held
+/// payments' steps (`IShopPayments`), then the admin functions (`IShopAdmin`, and OpenZeppelin's `IAccessControl`),
+/// then the views (`IShopViews`).
 interface IShopOrders is IShopBase {
     /// @notice Records one order (path 1). Operator only. Reverts `ShopOrderIdUsed` if its id has counted already.
     /// A referrer other than the customer's bound one is not an error: the order counts with the bound referrer
@@ -21,10 +22,12 @@ interface IShopOrders is IShopBase {
     /// the same way.
     function recordOrders(Order[] calldata orders) external;
 
-    /// @notice Pays for an order in native coin (path 3): `msg.value` is the amount, the caller the customer. The
-    /// dividend share is escrowed in the tokens at once and the rest credited to the merchant balance. Counts once
-    /// per `(orderHash, customer)`; naming a referrer other than the bound one reverts `ShopReferrerAlreadyBound`.
-    function checkout(bytes32 orderHash, address referrer) external payable;
+    /// @notice Pays for an order in native coin and counts it at once (path 3, authorize and capture in one call):
+    /// `msg.value` is the amount, the caller the customer. The dividend share is escrowed in the tokens at once and the
+    /// rest credited to the merchant balance. For shops that take no returns on chain; the operator may still refund
+    /// it until the refund deadline (`PaymentCaptured`). Counts once per `(orderHash, customer)`; naming a referrer
+    /// other than the bound one reverts `ShopReferrerAlreadyBound`.
+    function charge(bytes32 orderHash, address referrer) external payable;
 
     /// @notice Redeems an operator-signed receipt (path 2): the order counts exactly as a recorded order would.
     /// Anyone may submit it (the customer, or a relayer); tokens go to `receipt.customer`. A receipt without a

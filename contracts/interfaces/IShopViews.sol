@@ -22,6 +22,12 @@ interface IShopViews is IShopBase {
     /// @notice Shortest notice period: 1 day.
     function MIN_NOTICE_PERIOD() external view returns (uint32);
 
+    /// @notice Return window of a new shop: 7 days.
+    function DEFAULT_RETURN_WINDOW() external view returns (uint32);
+    /// @notice Shortest return window: 1 day.
+    function MIN_RETURN_WINDOW() external view returns (uint32);
+    /// @notice Longest return window: 90 days.
+    function MAX_RETURN_WINDOW() external view returns (uint32);
     /// @notice Largest Merkle batch: 2^24 orders.
     function MAX_BATCH_ORDERS() external view returns (uint256);
 
@@ -71,8 +77,13 @@ interface IShopViews is IShopBase {
     /// @notice The used-order-id bitmap word `wordIndex`: bit `b` is order id `wordIndex × 256 + b` (256 ids a read).
     function orderIdBitmap(uint256 wordIndex) external view returns (uint256);
 
-    /// @notice Whether `customer` has paid a checkout for `orderHash` (a checkout counts once per customer and hash).
-    function isCheckoutCounted(bytes32 orderHash, address customer) external view returns (bool);
+    /// @notice Where `customer`'s payment for `orderHash` stands: held (`amount` = wei held), return requested (the
+    /// same), captured (`amount` = wei still refundable) or none (never made, voided or reclaimed).
+    function payment(bytes32 orderHash, address customer) external view returns (PaymentStatus status, uint256 amount);
+    /// @notice The return window in force now, and a pending shorter one with the time it applies (0, 0 if none).
+    function returnWindow() external view returns (uint256 window, uint256 pendingWindow, uint256 pendingAt);
+    /// @notice Returned coin owed to `customer` (returns that could not be pushed to it), to withdraw.
+    function returnsOwed(address customer) external view returns (uint256);
 
     /// @notice A customer's bound referrer and whether it has counted an order that binds (any order of the recorded
     /// or checkout paths, or a receipt or leaf naming a referrer).

@@ -12,7 +12,7 @@ import {RuleLedger} from "./RuleLedger.sol";
 /// amount into mints, the day's revenue grows, and `OrderCounted` records it. The intake paths (`contracts/intake/`)
 /// check what is particular to them (order ids, signatures, proofs, payments) and call these steps.
 /// @dev Two engines, one set of rules:
-/// - one order (`_checkOne`, `OrderCounted`, `_mintsOfOne`, then `_sendMints`): a recorded order, a checkout, a receipt
+/// - one order (`_checkOne`, `OrderCounted`, `_mintsOfOne`, then `_sendMints`): a recorded order, a payment, a receipt
 ///   or a batch leaf. Every effect first (binding, referral counts, the day's revenue and escrow), then one call per
 ///   token.
 /// - a batch of recorded orders (`_loadWork`, `_count` per order, `_addRevenue`, `_mintBatches`): every token's
@@ -103,20 +103,29 @@ abstract contract OrderLedger is RuleLedger, NativeAsset {
         }
     }
 
-    /// @dev Sends each token one order's mints (and escrow): one call per token, after every effect.
-    function _sendMints(Mint[] memory mints, address customer, address referrer) internal {
+    /// @dev Sends each token one order's mints (and escrow): one call per token, after every effect. With `record`
+    /// (a payment, which a refund may take back) returns what each token minted, packed as in `Capture.minted`
+    /// (consumption in the low 96 bits, promotion above); otherwise an empty list.
+    function _sendMints(
+        Mint[] memory mints,
+        address customer,
+        address referrer,
+        bool record
+    ) internal returns (uint256[] memory minted) {
         uint256 count = mints.length;
+        if (record) minted = new uint256[](count);
         for (uint256 i; i < count; ++i) {
             Mint memory m = mints[i];
             if (m.consumption == 0 && m.promotion == 0 && m.escrow == 0) continue;
             address token = _tokenAt(i);
-            IDividendToken(token).mintOrder{value: _assetForCall(token, m.escrow)}(
+            uint256 made = IDividendToken(token).mintOrder{value: _assetForCall(token, m.escrow)}(
                 customer,
                 m.consumption,
                 referrer,
                 m.promotion,
                 m.cap
             );
+            if (record) minted[i] = made;
         }
     }
 

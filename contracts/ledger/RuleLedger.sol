@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {IDividendToken} from "../interfaces/IDividendToken.sol";
 import {TokenTerms, TokenTermsLib} from "../types/TokenTerms.sol";
 import {ShopStorage} from "./ShopStorage.sol";
@@ -45,7 +46,7 @@ abstract contract RuleLedger is ShopStorage {
         TokenCold memory cold = stored.cold;
         if (cold.poolNum != rules.poolNum || cold.poolDen != rules.poolDen) {
             uint256 supply = IDividendToken(_tokenAt(tokenIndex)).totalSupply();
-            _checkpointPool(stored, supply, _poolAllowance(stored, supply));
+            _checkpointPool(stored, supply, _poolBalance(stored, supply));
         }
         stored.terms = TokenTermsLib.pack(
             rules.spendPerToken,
@@ -62,20 +63,33 @@ abstract contract RuleLedger is ShopStorage {
     }
 
     /// @dev Token-wei the pool may mint at `supply`: the checkpoint plus the ratio of what the rules minted since.
+    /// Never negative: a deficit (see `_poolBalance`) allows nothing.
     function _poolAllowance(StoredToken storage stored, uint256 supply) internal view returns (uint256) {
-        TokenPool memory pool = stored.pool;
-        TokenCold memory cold = stored.cold;
-        int256 accrued = cold.poolDen == 0 ? int256(0) : int256(((supply - pool.mark) * cold.poolNum) / cold.poolDen);
-        int256 allowance = pool.base + accrued;
-        // Never negative (each pool mint is at most the allowance); the guard only keeps a view from reverting.
+        int256 balance = _poolBalance(stored, supply);
         // Safe cast: checked to be positive.
-        return allowance > 0 ? uint256(allowance) : 0;
+        return balance > 0 ? uint256(balance) : 0;
     }
 
-    /// @dev Moves the pool checkpoint to `supply` with `allowance` left (a change of the pool ratio).
-    function _checkpointPool(StoredToken storage stored, uint256 supply, uint256 allowance) internal {
-        // Safe casts: the allowance is at most the supply (poolNum <= poolDen), which the token caps at 2^96 - 1.
-        stored.pool = TokenPool({base: int104(int256(allowance)), mark: uint96(supply)});
+    /// @dev The pool's balance at `supply`: `base + floor((supply - mark) × poolNum / poolDen)`. It is negative when
+    /// refunds took back tokens whose pool allowance the pool had already minted: later mints by the rules fill the
+    /// deficit before the pool may mint again.
+    function _poolBalance(StoredToken storage stored, uint256 supply) internal view returns (int256) {
+        TokenPool memory pool = stored.pool;
+        TokenCold memory cold = stored.cold;
+        if (cold.poolDen == 0) return pool.base;
+        // Safe casts: the supply and the mark are below 2^96.
+        int256 grown = int256(supply) - int256(uint256(pool.mark));
+        if (grown >= 0) return pool.base + (grown * int256(uint256(cold.poolNum))) / int256(uint256(cold.poolDen));
+        // Rounded down (away from zero) for a shrunk supply too, so that a take-back never leaves the pool more.
+        uint256 shrunk = uint256(-grown) * cold.poolNum;
+        return pool.base - int256(Math.ceilDiv(shrunk, cold.poolDen));
+    }
+
+    /// @dev Moves the pool checkpoint to `supply` with `balance` left (a change of the pool ratio), a deficit included.
+    function _checkpointPool(StoredToken storage stored, uint256 supply, int256 balance) internal {
+        // Safe casts: the balance is within +-2^96 (at most the supply, poolNum <= poolDen, and a deficit at most what
+        // the pool minted), and the token caps the supply at 2^96 - 1.
+        stored.pool = TokenPool({base: int104(balance), mark: uint96(supply)});
     }
 
     /// @dev Takes a pool mint of `amount` (at most the allowance) out of the allowance, keeping its rounding exact.

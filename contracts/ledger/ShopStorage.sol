@@ -7,6 +7,7 @@ import {IShopBase} from "../interfaces/IShopBase.sol";
 import {DayMath} from "../libraries/DayMath.sol";
 import {BatchEntry} from "../types/BatchEntry.sol";
 import {DayEntry} from "../types/DayEntry.sol";
+import {PaymentRecord} from "../types/PaymentRecord.sol";
 import {TokenTerms} from "../types/TokenTerms.sol";
 
 /// @title ShopStorage
@@ -16,7 +17,7 @@ import {TokenTerms} from "../types/TokenTerms.sol";
 /// implementation inherits (OpenZeppelin's roles and initializer live at their own namespaces). Roles are
 /// OpenZeppelin's `AccessControlUpgradeable`, which `ShopAdmin` runs; `Shop` only reads them (`_hasRole`), so that
 /// the contract every order runs through carries none of the role-management functions. Slots, by what reads them:
-/// - `state`: UTC offset, token count and merchant balance. Every order and settlement.
+/// - `state`: UTC offset, token count, merchant balance and the return window. Every order and settlement.
 /// - `tokens[i]`: `terms` (`TokenTerms`: spend per token, supply cap, pending change time, dividend and referral
 ///   shares) is read by every order; `cold` (referral bonus, minimum first order, notice period, pool ratio) only by
 ///   referred first orders and rule changes; `pool` (the pool allowance's checkpoint) only by pool reads and mints:
@@ -26,16 +27,22 @@ import {TokenTerms} from "../types/TokenTerms.sol";
 /// - `tokenDays[i][day]` (`DayEntry`): what token i counted that day (revenue, escrow, the day's dividend rate, order
 ///   count, settlement flags): the one slot per token that an order writes and a settlement reads and writes.
 /// - `orderIds`: the bitmap of used order ids of the operator's paths, 256 ids a slot, so that consecutive ids share
-///   a slot; `checkouts`: the `(orderHash, customer)` keys of paid checkouts.
+///   a slot; `payments` (`PaymentRecord`): one slot per on-chain payment, keyed by `(orderHash, customer)`, and
+///   `returnsOwed`: returned coin that could not be pushed to its customer.
 /// - `customers`, `qualified`: referrer bindings and qualifying referral counts.
 /// - `revenueDays`: the days that had revenue, in order, for `unsettledDays`; `batches` (`BatchEntry`): one slot per
 ///   Merkle root.
 /// Nothing is deployed on a public chain yet: this layout replaced v1's without a migration (docs/architecture.md).
 abstract contract ShopStorage is IShopBase, Initializable {
+    /// @dev The return window is in force from `returnWindowPendingAt` at `pendingReturnWindow` once that time has
+    /// passed (a shorter window waits for its notice period; see `_returnWindowNow`).
     struct ShopState {
         int32 utcOffset;
         uint8 tokenCount;
         uint128 merchantBalance;
+        uint24 returnWindow;
+        uint24 pendingReturnWindow;
+        uint40 returnWindowPendingAt;
     }
 
     struct TokenCold {
@@ -75,13 +82,16 @@ abstract contract ShopStorage is IShopBase, Initializable {
         mapping(uint256 tokenIndex => TokenRules) pending;
         mapping(uint256 tokenIndex => mapping(uint256 day => DayEntry)) tokenDays;
         mapping(uint256 wordIndex => uint256 bits) orderIds;
-        mapping(bytes32 checkoutKey => bool) checkouts;
+        mapping(bytes32 paymentKey => PaymentRecord) payments;
         mapping(address customer => Customer) customers;
         mapping(uint256 tokenIndex => mapping(address referrer => uint256)) qualified;
         uint256[] revenueDays;
         mapping(bytes32 root => BatchEntry) batches;
+        mapping(address customer => uint256) returnsOwed;
     }
 
+    /// @dev OpenZeppelin's admin role, which grants the other roles.
+    bytes32 internal constant _DEFAULT_ADMIN_ROLE = 0x00;
     /// @dev The role that records orders, anchors batches and signs receipts.
     bytes32 internal constant _OPERATOR_ROLE = keccak256("sharemall.role.operator");
     /// @dev The role that mints from the management pool.
@@ -92,6 +102,12 @@ abstract contract ShopStorage is IShopBase, Initializable {
     uint32 internal constant _DEFAULT_NOTICE_PERIOD = 7 days;
     /// @dev Shortest notice period.
     uint32 internal constant _MIN_NOTICE_PERIOD = 1 days;
+    /// @dev Return window of a new shop.
+    uint32 internal constant _DEFAULT_RETURN_WINDOW = 7 days;
+    /// @dev Shortest return window.
+    uint32 internal constant _MIN_RETURN_WINDOW = 1 days;
+    /// @dev Longest return window (fits the 24 bits it is stored in).
+    uint32 internal constant _MAX_RETURN_WINDOW = 90 days;
     /// @dev Largest Merkle batch.
     uint256 internal constant _MAX_BATCH_ORDERS = 1 << 24;
     /// @dev OpenZeppelin `AccessControlUpgradeable`'s ERC-7201 namespace (`openzeppelin.storage.AccessControl`).
@@ -113,6 +129,13 @@ abstract contract ShopStorage is IShopBase, Initializable {
     /// @custom:storage-location erc7201:openzeppelin.storage.AccessControl
     struct RoleBook {
         mapping(bytes32 role => RoleRecord) roles;
+    }
+
+    modifier onlyAdmin() {
+        if (!_hasRole(_DEFAULT_ADMIN_ROLE, msg.sender)) {
+            revert IAccessControl.AccessControlUnauthorizedAccount(msg.sender, _DEFAULT_ADMIN_ROLE);
+        }
+        _;
     }
 
     modifier onlyOperator() {
@@ -189,8 +212,8 @@ abstract contract ShopStorage is IShopBase, Initializable {
             });
     }
 
-    /// @dev The key under which a checkout counts: its hash for its customer (the hash commits to the customer).
-    function _checkoutKey(bytes32 orderHash, address customer) internal pure returns (bytes32 key) {
+    /// @dev The key of an on-chain payment: its order hash for its customer (the hash commits to the customer).
+    function _paymentKey(bytes32 orderHash, address customer) internal pure returns (bytes32 key) {
         // Inline assembly: hashes two words in scratch space without allocating memory.
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {

@@ -174,7 +174,7 @@ contract DividendToken is IDividendToken, IERC20Errors, NativeAsset {
         address referrer,
         uint256 promotion,
         uint256 cap
-    ) external payable onlyShop {
+    ) external payable onlyShop returns (uint256 minted) {
         // The coin that came with the call is checkout escrow: holding it is all it needs until its day settles.
         _assetReceived();
         uint256 d = _dividends;
@@ -186,9 +186,27 @@ contract DividendToken is IDividendToken, IERC20Errors, NativeAsset {
         room -= consumption;
         if (promotion > room) promotion = room;
         if (promotion != 0) _mintTo(referrer, promotion, accumulator);
-        uint256 minted = consumption + promotion;
-        // minted <= room, so the new supply stays at or below the 2^96 - 1 limit and cannot carry out of the word.
-        if (minted != 0) _dividends = d + (minted << 160);
+        uint256 total = consumption + promotion;
+        // total <= room, so the new supply stays at or below the 2^96 - 1 limit and cannot carry out of the word.
+        if (total != 0) _dividends = d + (total << 160);
+        // Both are within the 2^96 - 1 supply limit.
+        return consumption | (promotion << 96);
+    }
+
+    /// @inheritdoc IDividendToken
+    function clawBack(
+        address customer,
+        uint256 consumption,
+        address referrer,
+        uint256 promotion
+    ) external onlyShop returns (uint256 taken) {
+        uint256 d = _dividends;
+        uint256 accumulator = uint160(d);
+        consumption = _burnFrom(customer, consumption, accumulator);
+        promotion = _burnFrom(referrer, promotion, accumulator);
+        // Each is at most a balance, and the balances add up to the supply: the supply cannot underflow.
+        _dividends = d - ((consumption + promotion) << 160);
+        return consumption | (promotion << 96);
     }
 
     /// @inheritdoc IDividendToken
@@ -288,6 +306,22 @@ contract DividendToken is IDividendToken, IERC20Errors, NativeAsset {
         }
         _storeAccount(slot, balance, DividendMath.afterCredit(correction, amount, accumulator));
         emit Transfer(address(0), to, amount);
+    }
+
+    /// @dev Takes up to `amount` from `holder`'s balance (what it holds, if less) at `accumulator`, leaving its earned
+    /// dividends claimable, and returns what it took. The caller lowers the supply.
+    function _burnFrom(address holder, uint256 amount, uint256 accumulator) private returns (uint256) {
+        if (amount == 0) return 0;
+        (bytes32 slot, uint256 balance, uint256 correction) = _loadAccount(holder);
+        if (amount > balance) amount = balance;
+        if (amount == 0) return 0;
+        unchecked {
+            // Safe: amount <= balance.
+            balance -= amount;
+        }
+        _storeAccount(slot, balance, DividendMath.afterDebit(correction, amount, accumulator));
+        emit Transfer(holder, address(0), amount);
+        return amount;
     }
 
     /// @dev Token-wei that may still be minted at `supply` under `cap` (0: none) and the 2^96 - 1 limit.

@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 /// @title NativeAsset
 /// @notice The one seam between ShareMall's accounting and the dividend asset, the chain's native coin. The shop and
-/// the tokens never touch `msg.value` or send coin except through these three functions, so that another asset (an
+/// the tokens never touch `msg.value` or send coin except through these four functions, so that another asset (an
 /// ERC-20 stablecoin, say) can be added by writing a second implementation of this seam, without touching the
 /// accounting.
 /// @dev What an ERC-20 version would do instead: `_assetReceived` would pull `amount` with `transferFrom` (and the
@@ -22,6 +22,17 @@ abstract contract NativeAsset {
         // solhint-disable-next-line no-inline-assembly
         assembly ("memory-safe") {
             paid := call(gas(), to, amount, 0, 0, 0, 0)
+        }
+    }
+
+    /// @dev Pays `amount` to `to` with at most `gasLimit` gas for the recipient, copying no return data: for payments
+    /// back to a customer that the shop makes as part of another step, so that the recipient can neither block the
+    /// step nor spend its gas. Returns whether it was paid.
+    function _assetSendCapped(address to, uint256 amount, uint256 gasLimit) internal returns (bool paid) {
+        // Inline assembly: a call with a gas limit that copies no return data.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            paid := call(gasLimit, to, amount, 0, 0, 0, 0)
         }
     }
 

@@ -19,11 +19,10 @@ import {ShopLens} from "./ShopLens.sol";
 /// (OpenZeppelin's `AccessControlUpgradeable`), the management pool and the merchant's withdrawals. See `IShopAdmin`.
 /// Every other selector (the views, `IShopViews`) falls through to `ShopLens`, which this module deploys in its
 /// constructor.
-/// @dev Deployed by the `Shop` implementation's constructor and only ever run by delegatecall from a shop clone (in
-/// the clone's storage, with the clone's caller); called directly it acts on its own storage, which is never
-/// initialised, and holds nothing.
+/// @dev Deployed by the `ShopPayments` module's constructor and only ever run by delegatecall from a shop clone
+/// (in the clone's storage, with the clone's caller, through `Shop`'s and `ShopPayments`' fallbacks); called
+/// directly it acts on its own storage, which is never initialised, and holds nothing.
 contract ShopAdmin is IShopAdmin, RuleLedger, AccessControlUpgradeable, NativeAsset {
-    address private immutable _SELF = address(this);
     /// @dev The view module, deployed with this one; every shop shares it.
     address private immutable _LENS;
 
@@ -38,7 +37,15 @@ contract ShopAdmin is IShopAdmin, RuleLedger, AccessControlUpgradeable, NativeAs
         if (!DayMath.isValidOffset(offset)) revert ShopInvalidUtcOffset(offset);
         __AccessControl_init();
         Layout storage $ = _layout();
-        $.state = ShopState({utcOffset: offset, tokenCount: 0, merchantBalance: 0});
+        $.state = ShopState({
+            utcOffset: offset,
+            tokenCount: 0,
+            merchantBalance: 0,
+            // Safe cast: 7 days fits 24 bits.
+            returnWindow: uint24(_DEFAULT_RETURN_WINDOW),
+            pendingReturnWindow: 0,
+            returnWindowPendingAt: 0
+        });
         $.factory = msg.sender;
         _grantRole(DEFAULT_ADMIN_ROLE, admin);
         if (operator != address(0)) _grantRole(_OPERATOR_ROLE, operator);
@@ -170,11 +177,6 @@ contract ShopAdmin is IShopAdmin, RuleLedger, AccessControlUpgradeable, NativeAs
         state.merchantBalance = uint128(balance - amount);
         emit Withdrawn(to, amount);
         if (!_assetSend(to, amount)) revert ShopWithdrawalFailed(to, amount);
-    }
-
-    /// @inheritdoc IShopAdmin
-    function modules() external view returns (address admin, address views) {
-        return (_SELF, _LENS);
     }
 
     /// @notice Every selector this module does not have is a view: the view module serves it, in the clone's storage.

@@ -8,6 +8,7 @@ import {ReceiptLib} from "../libraries/ReceiptLib.sol";
 import {RuleLedger} from "../ledger/RuleLedger.sol";
 import {BatchEntry} from "../types/BatchEntry.sol";
 import {DayEntry, DayEntryLib} from "../types/DayEntry.sol";
+import {PaymentRecord} from "../types/PaymentRecord.sol";
 
 /// @title ShopLens
 /// @notice The shop's view module: every view of the shop's state and its EIP-712 domain. See `IShopViews`.
@@ -26,6 +27,12 @@ contract ShopLens is IShopViews, IERC5267, RuleLedger {
     uint32 public constant DEFAULT_NOTICE_PERIOD = _DEFAULT_NOTICE_PERIOD;
     /// @inheritdoc IShopViews
     uint32 public constant MIN_NOTICE_PERIOD = _MIN_NOTICE_PERIOD;
+    /// @inheritdoc IShopViews
+    uint32 public constant DEFAULT_RETURN_WINDOW = _DEFAULT_RETURN_WINDOW;
+    /// @inheritdoc IShopViews
+    uint32 public constant MIN_RETURN_WINDOW = _MIN_RETURN_WINDOW;
+    /// @inheritdoc IShopViews
+    uint32 public constant MAX_RETURN_WINDOW = _MAX_RETURN_WINDOW;
     /// @inheritdoc IShopViews
     uint256 public constant MAX_BATCH_ORDERS = _MAX_BATCH_ORDERS;
 
@@ -163,8 +170,22 @@ contract ShopLens is IShopViews, IERC5267, RuleLedger {
     }
 
     /// @inheritdoc IShopViews
-    function isCheckoutCounted(bytes32 orderHash, address customer) external view returns (bool) {
-        return _layout().checkouts[_checkoutKey(orderHash, customer)];
+    function payment(bytes32 orderHash, address customer) external view returns (PaymentStatus status, uint256 amount) {
+        PaymentRecord record = _layout().payments[_paymentKey(orderHash, customer)];
+        // The stored states are the enum's values.
+        return (PaymentStatus(record.status()), record.amount());
+    }
+
+    /// @inheritdoc IShopViews
+    function returnWindow() external view returns (uint256 window, uint256 pendingWindow, uint256 pendingAt) {
+        ShopState memory s = _layout().state;
+        if (_isDue(s.returnWindowPendingAt)) return (s.pendingReturnWindow, 0, 0);
+        return (s.returnWindow, s.pendingReturnWindow, s.returnWindowPendingAt);
+    }
+
+    /// @inheritdoc IShopViews
+    function returnsOwed(address customer) external view returns (uint256) {
+        return _layout().returnsOwed[customer];
     }
 
     /// @inheritdoc IShopViews

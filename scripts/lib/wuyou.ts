@@ -923,7 +923,8 @@ export async function runWuyou(
   };
 
   // Deployment: implementations, factory, shop, YDC.
-  const shopImpl = await ethers.deployContract("Shop");
+  const paymentsModule = await ethers.deployContract("ShopPayments");
+  const shopImpl = await ethers.deployContract("Shop", [await paymentsModule.getAddress()]);
   const tokenImpl = await ethers.deployContract("DividendToken");
   const factory = (await ethers.deployContract("ShareMallFactory", [
     await shopImpl.getAddress(),

@@ -62,7 +62,8 @@ async function deployOn(
 ): Promise<Deployment> {
   const signers = await ethers.getSigners();
   const [admin, operator, poolManager] = signers;
-  const shopImpl = await ethers.deployContract("Shop");
+  const paymentsModule = await ethers.deployContract("ShopPayments");
+  const shopImpl = await ethers.deployContract("Shop", [await paymentsModule.getAddress()]);
   const tokenImpl = await ethers.deployContract("DividendToken");
   const factory = (await ethers.deployContract("ShareMallFactory", [
     await shopImpl.getAddress(),

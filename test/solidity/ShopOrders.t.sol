@@ -289,7 +289,7 @@ contract ShopOrdersTest is Fixture {
         assertEq(token.balanceOf(alice), 2 * each, "both orders minted");
         assertEq(shop.dayRecord(shop.today()).orderCount, 2, "two orders counted");
         assertEq(shop.dayRecord(shop.today()).revenue, 2 * amount, "revenue of both");
-        assertFalse(shop.isCheckoutCounted(orderHash, alice), "operator orders are no checkouts");
+        assertFalse(_charged(shop, orderHash, alice), "operator orders are no checkouts");
     }
 
     function test_orderId_zeroIsInvalidOnEveryOperatorPath() public {
@@ -450,14 +450,14 @@ contract ShopOrdersTest is Fixture {
         DividendToken token = _createToken("Brand", "BRD", false, _wuyouRules());
 
         _checkout(alice, orderHash, amount1, address(0));
-        assertTrue(shop.isCheckoutCounted(orderHash, alice), "checkout counted for its customer");
-        assertFalse(shop.isCheckoutCounted(orderHash, bob), "not for another customer");
+        assertTrue(_charged(shop, orderHash, alice), "checkout counted for its customer");
+        assertFalse(_charged(shop, orderHash, bob), "not for another customer");
         uint256 supply = token.totalSupply();
 
         vm.deal(alice, amount2);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopOrderAlreadyCounted.selector, orderHash));
-        shop.checkout{value: amount2}(orderHash, address(0));
+        shop.charge{value: amount2}(orderHash, address(0));
         assertEq(token.totalSupply(), supply, "the double submission minted nothing");
         assertEq(alice.balance, amount2, "and kept the coin");
 
@@ -501,7 +501,7 @@ contract ShopOrdersTest is Fixture {
         vm.deal(alice, amount);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopInvalidAmount.selector, keccak256("o"), amount));
-        shop.checkout{value: amount}(keccak256("o"), address(0));
+        shop.charge{value: amount}(keccak256("o"), address(0));
     }
 
     // ---------------------------------------------------------------- referrers
@@ -545,7 +545,7 @@ contract ShopOrdersTest is Fixture {
         vm.deal(alice, 1 ether);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopReferrerAlreadyBound.selector, alice, bound_, carol));
-        shop.checkout{value: 1 ether}(keccak256("second"), carol);
+        shop.charge{value: 1 ether}(keccak256("second"), carol);
         // Naming the bound referrer (or none) is fine.
         _checkout(alice, keccak256("third"), 1 ether, bound_);
         _checkout(alice, keccak256("fourth"), 1 ether, address(0));
@@ -586,7 +586,7 @@ contract ShopOrdersTest is Fixture {
             vm.deal(alice, 1 ether);
             vm.prank(alice);
             vm.expectRevert(expected);
-            shop.checkout{value: 1 ether}(keccak256("self"), alice);
+            shop.charge{value: 1 ether}(keccak256("self"), alice);
             return;
         }
         (bool ok, bytes memory reason) = _countVia(path, _order(keccak256("self"), alice, 1 ether, alice));
@@ -716,7 +716,7 @@ contract ShopOrdersTest is Fixture {
         vm.deal(alice, 1 ether);
         vm.prank(alice);
         vm.expectRevert(IShopBase.ShopNoTokens.selector);
-        shop.checkout{value: 1 ether}(keccak256("early"), address(0));
+        shop.charge{value: 1 ether}(keccak256("early"), address(0));
         assertEq(shop.revenueDayCount(), 0, "no revenue day");
     }
 

@@ -152,7 +152,7 @@ contract ShopTokensTest is Fixture {
         vm.deal(b, 1);
         vm.prank(b);
         vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopDayCapacityExceeded.selector, day));
-        shop.checkout{value: 1}(keccak256("b"), address(0));
+        shop.charge{value: 1}(keccak256("b"), address(0));
         IShopBase.TokenDay memory d = shop.tokenDay(0, day);
         assertEq(address(token).balance, MAX_AMOUNT, "the token holds the first escrow");
         assertEq(d.dividendBps, 10_000, "the day's rate is untouched");
@@ -383,8 +383,9 @@ contract ShopTokensTest is Fixture {
     }
 
     function test_modules_serveTheCloneAndCannotBeInitialised() public {
-        (address module, address lens) = shop.modules();
-        assertTrue(module != address(shop) && module.code.length != 0, "a separate admin module with code");
+        (address payments, address module, address lens) = shop.modules();
+        assertTrue(payments != address(shop) && payments.code.length != 0, "a separate payments module with code");
+        assertTrue(module != address(shop) && module != payments && module.code.length != 0, "a separate admin module");
         assertTrue(lens != module && lens != address(shop) && lens.code.length != 0, "a separate lens with code");
         vm.expectRevert(Initializable.InvalidInitialization.selector);
         shop.initialize(alice, alice, 0);

@@ -263,7 +263,7 @@ contract OrderPathsHandler is Base {
         vm.deal(o.customer, o.customer.balance + o.amount);
         vm.prank(o.customer);
         (bool ok, bytes memory reason) = address(shop).call{value: o.amount}(
-            abi.encodeCall(IShopOrders.checkout, (o.orderHash, o.referrer))
+            abi.encodeCall(IShopOrders.charge, (o.orderHash, o.referrer))
         );
         if (!_judge("checkout", ok, reason, expected)) return;
         if (_checkoutTimes[key]++ != 0) ++_violations.duplicatesAccepted;

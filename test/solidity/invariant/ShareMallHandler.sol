@@ -368,7 +368,7 @@ contract ShareMallHandler is Base {
         vm.deal(customer, customer.balance + amount);
         vm.prank(customer);
         (bool ok, bytes memory reason) = address(shop).call{value: amount}(
-            abi.encodeCall(IShopOrders.checkout, (orderHash, referrer))
+            abi.encodeCall(IShopOrders.charge, (orderHash, referrer))
         );
         if (!_judge(ok, reason, expected)) {
             if (!ok && !_checkoutCounted[_key(orderHash, customer)]) {

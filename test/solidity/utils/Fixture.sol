@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Strings} from "@openzeppelin/contracts/utils/Strings.sol";
 import {Base} from "./Vm.sol";
 import {Shop} from "../../../contracts/shop/Shop.sol";
+import {ShopPayments} from "../../../contracts/shop/ShopPayments.sol";
 import {DividendToken} from "../../../contracts/payouts/DividendToken.sol";
 import {ShareMallFactory} from "../../../contracts/factory/ShareMallFactory.sol";
 import {IShop} from "../../../contracts/interfaces/IShop.sol";
@@ -41,7 +42,7 @@ abstract contract Fixture is Base {
         admin = makeAddr("admin");
         operator = makeAddr("operator");
         poolManager = makeAddr("poolManager");
-        Shop shopImpl = new Shop();
+        Shop shopImpl = new Shop(address(new ShopPayments()));
         DividendToken tokenImpl = new DividendToken();
         factory = new ShareMallFactory(address(shopImpl), address(tokenImpl));
         shop = _createShop(offset);
@@ -171,11 +172,17 @@ abstract contract Fixture is Base {
         return order.orderId;
     }
 
-    /// @dev Pays an order by checkout as `customer`, which is funded first.
+    /// @dev Whether `customer`'s on-chain payment for `orderHash` counted (was charged or captured).
+    function _charged(IShop target, bytes32 orderHash, address customer) internal view returns (bool) {
+        (IShopBase.PaymentStatus status, ) = target.payment(orderHash, customer);
+        return status == IShopBase.PaymentStatus.Captured;
+    }
+
+    /// @dev Pays an order by `charge` as `customer`, which is funded first.
     function _checkout(address customer, bytes32 orderHash, uint256 amount, address referrer) internal {
         vm.deal(customer, customer.balance + amount);
         vm.prank(customer);
-        shop.checkout{value: amount}(orderHash, referrer);
+        shop.charge{value: amount}(orderHash, referrer);
     }
 
     /// @dev Mints `amount` of `token` to `to` as its shop (token-level tests): one order's consumption, no cap.

@@ -108,9 +108,11 @@ export async function seedDemo(
   if ((await provider.getTransactionCount(accounts.admin)) !== 0) {
     throw new Error(`seedDemo needs a fresh node: account 0 has already sent transactions on ${rpcUrl}`);
   }
-  log("Deploying the Shop and DividendToken implementations and the factory…");
-  // The Shop implementation deploys its ShopAdmin and ShopLens modules itself (from its own nonces).
-  const shopImpl = await deployArtifact(admin, "shop/Shop.sol", "Shop");
+  log("Deploying the shop modules, the Shop and DividendToken implementations and the factory…");
+  // The payments module deploys the ShopAdmin and ShopLens modules itself (from its own nonces); the Shop
+  // implementation is given the payments module.
+  const paymentsModule = await deployArtifact(admin, "shop/ShopPayments.sol", "ShopPayments");
+  const shopImpl = await deployArtifact(admin, "shop/Shop.sol", "Shop", [paymentsModule]);
   const tokenImpl = await deployArtifact(admin, "payouts/DividendToken.sol", "DividendToken");
   const factory = await deployArtifact(admin, "factory/ShareMallFactory.sol", "ShareMallFactory", [
     shopImpl,
