@@ -327,7 +327,7 @@ interface IShopBase {
     error ShopPaymentNotHeld(bytes32 orderHash, address customer);
     /// @notice Thrown when a refund names a payment that was not captured.
     error ShopPaymentNotCaptured(bytes32 orderHash, address customer);
-    /// @notice Thrown when the terms passed (`Payment` or `Capture`) are not the ones the payment's record committed to.
+    /// @notice Thrown when the terms passed (`Payment` or `Capture`) are not those the payment's record committed to.
     error ShopPaymentTermsMismatch(bytes32 orderHash, address customer);
     /// @notice Thrown when a payment is captured at or after its authorization expiry.
     error ShopPaymentExpired(uint256 expiry, uint256 timestamp);

@@ -12,7 +12,6 @@ abstract contract Charge is IShopOrders, PaymentCapture {
     function charge(bytes32 orderHash, address referrer) external payable {
         uint256 amount = _assetReceived();
         if (amount == 0 || amount > type(uint96).max) revert ShopInvalidAmount(orderHash, amount);
-        _newPayment(orderHash, msg.sender);
-        _count(orderHash, msg.sender, amount, referrer, CaptureKind.Charge, 0);
+        _count(_newPayment(orderHash, msg.sender), orderHash, msg.sender, amount, referrer, CaptureKind.Charge);
     }
 }

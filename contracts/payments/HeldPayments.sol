@@ -89,13 +89,15 @@ abstract contract HeldPayments is IShopPayments, PaymentCapture {
     /// @dev Captures `amount` (checked: 0 < amount <= held) of the held payment `payment`, before its expiry. An
     /// auto-capture also needs the customer not to have asked for a return.
     function _captureHeld(Payment calldata payment, uint256 amount, CaptureKind kind) private {
-        (, PaymentRecord record) = _heldPayment(payment);
+        (bytes32 key, PaymentRecord record) = _heldPayment(payment);
         // Time use: the expiry is at least a return window away; seconds of leeway do not matter.
         // solhint-disable-next-line not-rely-on-time
         if (block.timestamp >= payment.expiry) revert ShopPaymentExpired(payment.expiry, block.timestamp);
         if (kind == CaptureKind.Auto && record.status() == PaymentRecordLib.RETURN_REQUESTED) {
             revert ShopReturnRequested(payment.orderHash, payment.customer);
         }
-        _count(payment.orderHash, payment.customer, amount, payment.referrer, kind, payment.amount - amount);
+        _count(key, payment.orderHash, payment.customer, amount, payment.referrer, kind);
+        uint256 returned = payment.amount - amount;
+        if (returned != 0) _returnTo(payment.customer, returned);
     }
 }
