@@ -19,6 +19,8 @@ import {
   nextOrderIds,
   order,
   owedOf,
+  PaymentStatus,
+  paymentStatus,
   processProof,
   referralShareOf,
   rulesWith,
@@ -477,7 +479,7 @@ describe("Shop Merkle batches (order path 4)", () => {
       await d.shop.connect(d.operator).recordOrders([order("y1b", mallory.address, 1n)]);
       const r = await signedReceipt(d, d.operator, { customer: mallory.address, amount: 1n, orderHash: hashOf("y2") });
       await d.shop.connect(mallory).redeemReceipt(r.receipt, d.operator.address, r.signature);
-      await d.shop.connect(mallory).checkout(hashOf("y3"), ZeroAddress, { value: 1n });
+      await d.shop.connect(mallory).charge(hashOf("y3"), ZeroAddress, { value: 1n });
       await mintLeaf(d, tree, 4, mallory);
       const today = await d.shop.today();
       for (const i of [0, 1, 2, 3, 5]) {
@@ -491,7 +493,7 @@ describe("Shop Merkle batches (order path 4)", () => {
       expect((await d.shop.batch(tree.root)).mintedCount).to.equal(6n);
     });
 
-    it("after mintFromBatch the leaf's id cannot count on path 1 or 2 nor in another batch; a checkout of its hash is another order", async () => {
+    it("after mintFromBatch the leaf's id cannot count on path 1 or 2 nor in another batch; a charge of its hash is another order", async () => {
       const d = await load(RULES);
       const [, , , alice] = d.signers;
       const tree = merkleBatch([{ orderHash: hashOf("first"), customer: alice.address, amount: COIN }]);
@@ -512,9 +514,9 @@ describe("Shop Merkle batches (order path 4)", () => {
       const again = merkleBatch([{ orderHash: hashOf("first"), customer: alice.address, amount: 2n * COIN }], orderId);
       await anchorTree(d, again);
       await used(mintLeaf(d, again, 0));
-      // Checkouts carry no id: the customer's checkout with the same hash is its own order.
-      await d.shop.connect(alice).checkout(hashOf("first"), ZeroAddress, { value: 1n });
-      expect(await d.shop.isCheckoutCounted(hashOf("first"), alice.address)).to.equal(true);
+      // Charges carry no id: the customer's charge with the same hash is its own order.
+      await d.shop.connect(alice).charge(hashOf("first"), ZeroAddress, { value: 1n });
+      expect(await paymentStatus(d.shop, hashOf("first"), alice.address)).to.equal(PaymentStatus.Captured);
     });
 
     it("mintFromBatch reverts ShopNotLeafCustomer for any caller but the leaf's customer or an operator", async () => {

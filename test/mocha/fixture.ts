@@ -2,6 +2,7 @@ import type { TokenRules } from "../../sdk/src/index.js";
 import { network } from "hardhat";
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { AbiCoder, concat, id, keccak256, TypedDataEncoder, ZeroAddress } from "ethers";
+import type { ContractTransactionResponse, Result } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { NetworkConnection } from "hardhat/types/network";
@@ -184,6 +185,82 @@ export function order(
   return { orderId, orderHash: hashOf(label), customer, amount, referrer };
 }
 
+/** A payment's status as `payment(orderHash, customer)` returns it (the `PaymentStatus` enum). */
+export const PaymentStatus = { None: 0n, Held: 1n, ReturnRequested: 2n, Captured: 3n } as const;
+
+/** Who made a payment count, as `PaymentCaptured` reports it (the `CaptureKind` enum). */
+export const CaptureKind = { Operator: 0n, Customer: 1n, Auto: 2n, Charge: 3n } as const;
+
+/** The status of `customer`'s on-chain payment for `orderHash`: `PaymentStatus.Captured` once it counted. */
+export async function paymentStatus(shop: IShop, orderHash: string, customer: string): Promise<bigint> {
+  const [status] = await shop.payment(orderHash, customer);
+  return status;
+}
+
+/** The refund deadline of a capture mined by `tx`: the time of its block plus the shop's return window in force. */
+export async function refundDeadlineOf(
+  shop: IShop,
+  tx: ContractTransactionResponse | Promise<ContractTransactionResponse>,
+): Promise<bigint> {
+  const receipt = await (await tx).wait();
+  if (receipt === null) throw new Error("the capture was not mined");
+  const block = await receipt.getBlock();
+  const [window] = await shop.returnWindow({ blockTag: receipt.blockNumber });
+  return BigInt(block.timestamp) + window;
+}
+
+/** The arguments of the shop event `name` that `tx` emitted (the first one). */
+async function shopEventOf(
+  shop: IShop,
+  tx: ContractTransactionResponse | Promise<ContractTransactionResponse>,
+  name: string,
+): Promise<Result> {
+  const receipt = await (await tx).wait();
+  const shopAddress = await shop.getAddress();
+  for (const log of receipt?.logs ?? []) {
+    if (log.address !== shopAddress) continue;
+    const parsed = shop.interface.parseLog(log);
+    if (parsed?.name === name) return parsed.args;
+  }
+  throw new Error(`no ${name} event`);
+}
+
+/** The terms of the payment an `authorize` transaction held (its `PaymentAuthorized` event), for the later steps. */
+export async function paymentOf(
+  shop: IShop,
+  tx: ContractTransactionResponse | Promise<ContractTransactionResponse>,
+): Promise<IShopBase.PaymentStruct> {
+  const e = await shopEventOf(shop, tx, "PaymentAuthorized");
+  return {
+    orderHash: e.orderHash as string,
+    customer: e.customer as string,
+    referrer: e.referrer as string,
+    amount: e.amount as bigint,
+    autoCaptureAt: e.autoCaptureAt as bigint,
+    expiry: e.expiry as bigint,
+  };
+}
+
+/** The terms of the capture a transaction made (its `PaymentCaptured` event), for a refund. */
+export async function captureOf(
+  shop: IShop,
+  tx: ContractTransactionResponse | Promise<ContractTransactionResponse>,
+): Promise<IShopBase.CaptureStruct> {
+  const e = await shopEventOf(shop, tx, "PaymentCaptured");
+  return {
+    orderHash: e.orderHash as string,
+    customer: e.customer as string,
+    amount: e.amount as bigint,
+    refundDeadline: e.refundDeadline as bigint,
+    minted: [...(e.minted as bigint[])],
+  };
+}
+
+/** One token's entry of `PaymentCaptured.minted`: consumption in the low 96 bits, promotion in the next 96. */
+export function packMinted(consumption: bigint, promotion: bigint = 0n): bigint {
+  return consumption | (promotion << 96n);
+}
+
 /** Rules as returned by the contract, as plain bigints. */
 export function rulesOf(rules: IShopBase.TokenRulesStructOutput): Rules {
   return {
@@ -229,14 +306,14 @@ export function poolShareOf(minted: bigint, rules: Rules): bigint {
   return rules.poolDen === 0n ? 0n : (minted * rules.poolNum) / rules.poolDen;
 }
 
-/** The dividend share of one amount, rounded down (what one checkout escrows). */
+/** The dividend share of one amount, rounded down (what one charge escrows). */
 export function dividendOf(amount: bigint, rules: Rules): bigint {
   return (amount * rules.dividendBps) / BPS;
 }
 
 /**
- * What a checkout of `amount` escrows after the day's earlier orders `before`: the increase of the day's whole-wei
- * debt, so a day of checkouts only is escrowed in full.
+ * What a charge of `amount` escrows after the day's earlier orders `before`: the increase of the day's whole-wei
+ * debt, so a day of charges only is escrowed in full.
  */
 export function escrowOf(before: bigint[], amount: bigint, rules: Rules): bigint {
   return owedOf([...before, amount], rules) - owedOf(before, rules);

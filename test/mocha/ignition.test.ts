@@ -3,19 +3,26 @@ import { network } from "hardhat";
 import ShareMall from "../../deploy/modules/ShareMall.js";
 
 describe("Ignition module deploy/modules/ShareMall", () => {
-  it("deploys a factory wired to locked implementations", async () => {
+  it("deploys the payments module, then a Shop given it, and a factory wired to locked implementations", async () => {
     const { ethers, ignition } = await network.create();
-    const { factory, shopImplementation, tokenImplementation } = await ignition.deploy(ShareMall);
+    const { factory, shopImplementation, tokenImplementation, paymentsModule } = await ignition.deploy(ShareMall);
     expect(await factory.shopImplementation()).to.equal(await shopImplementation.getAddress());
     expect(await factory.tokenImplementation()).to.equal(await tokenImplementation.getAddress());
     const [admin] = await ethers.getSigners();
-    // The implementation answers the whole IShop ABI through its fallback (ShopAdmin, ShopLens), and is locked.
+    // The implementation answers the whole IShop ABI through its fallback (ShopPayments, ShopAdmin, ShopLens), and
+    // is locked.
     const shop = await ethers.getContractAt("IShop", await shopImplementation.getAddress());
     await expect(shop.initialize(admin.address, admin.address, 0)).to.be.revertedWithCustomError(
       shop,
       "InvalidInitialization",
     );
-    const [adminModule, lensModule] = await shop.modules();
+    // The Shop was given the payments module deployed with it, which reports the same modules itself.
+    const modules = [...(await shop.modules())];
+    const [payments, adminModule, lensModule] = modules;
+    expect(payments).to.equal(await paymentsModule.getAddress());
+    expect([...(await paymentsModule.modules())]).to.deep.equal(modules);
+    expect(new Set([...modules, await shopImplementation.getAddress()]).size).to.equal(4);
+    for (const module of modules) expect(await ethers.provider.getCode(module)).to.not.equal("0x");
     expect(await ethers.provider.getCode(adminModule)).to.not.equal("0x");
     expect(await ethers.provider.getCode(lensModule)).to.not.equal("0x");
     expect(await factory.shopCount()).to.equal(0n);
@@ -26,15 +33,17 @@ describe("Ignition module deploy/modules/ShareMall", () => {
     for (const deployer of [0, 5]) {
       const { ethers, ignition } = await network.create();
       const from = (await ethers.getSigners())[deployer];
-      const { factory, shopImplementation, tokenImplementation } = await ignition.deploy(ShareMall, {
+      const { factory, shopImplementation, tokenImplementation, paymentsModule } = await ignition.deploy(ShareMall, {
         strategy: "create2",
         defaultSender: from.address,
       });
       const shop = await ethers.getContractAt("IShop", await shopImplementation.getAddress());
-      // The modules the Shop implementation deploys in its constructor follow from its address.
-      const [adminModule, lensModule] = await shop.modules();
+      // The modules the payments module deploys in its constructor follow from its address.
+      const [payments, adminModule, lensModule] = await shop.modules();
+      expect(payments).to.equal(await paymentsModule.getAddress());
       addresses.push([
         ...(await Promise.all([factory, shopImplementation, tokenImplementation].map((c) => c.getAddress()))),
+        payments,
         adminModule,
         lensModule,
       ]);

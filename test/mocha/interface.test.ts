@@ -1,6 +1,7 @@
 /**
  * IShop is the ABI of a shop clone (docs: "SDK ABI for a shop = IShop's ABI"): these tests compare it with what the
- * clone really answers and emits, the union of its three implementations' ABIs (`Shop`, `ShopAdmin`, `ShopLens`).
+ * clone really answers and emits, the union of its four implementations' ABIs (`Shop`, `ShopPayments`, `ShopAdmin`,
+ * `ShopLens`).
  */
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
@@ -30,12 +31,13 @@ describe("IShop, the ABI of a shop clone", () => {
   const ishop = abiOf("interfaces/IShop.sol/IShop.json");
   const modules = [
     ...abiOf("shop/Shop.sol/Shop.json"),
+    ...abiOf("shop/ShopPayments.sol/ShopPayments.json"),
     ...abiOf("shop/ShopAdmin.sol/ShopAdmin.json"),
     ...abiOf("shop/ShopLens.sol/ShopLens.json"),
   ];
   const listed = new Set(ishop.map(signature));
 
-  it("lists every function, event and error of Shop, ShopAdmin and ShopLens, OpenZeppelin's included", () => {
+  it("lists every function, event and error of Shop, ShopPayments, ShopAdmin and ShopLens, OpenZeppelin's included", () => {
     const missing = [
       ...new Set(
         modules

@@ -126,13 +126,13 @@ describe("Shop minting", () => {
       await expect(d.shop.connect(d.operator).recordOrder(order("self", alice.address, 100n, alice.address)))
         .to.be.revertedWithCustomError(d.shop, "ShopSelfReferral")
         .withArgs(alice.address);
-      await expect(d.shop.connect(alice).checkout(hashOf("self"), alice.address, { value: 100n }))
+      await expect(d.shop.connect(alice).charge(hashOf("self"), alice.address, { value: 100n }))
         .to.be.revertedWithCustomError(d.shop, "ShopSelfReferral")
         .withArgs(alice.address);
       expect((await d.shop.customerOf(alice.address))[1]).to.equal(false);
     });
 
-    it("a recorded order naming another referrer than the bound one counts with the bound referrer (ReferrerMismatch); a checkout reverts ShopReferrerAlreadyBound", async () => {
+    it("a recorded order naming another referrer than the bound one counts with the bound referrer (ReferrerMismatch); a charge reverts ShopReferrerAlreadyBound", async () => {
       const d = await load();
       const [, , , alice, bob, carol] = d.signers;
       const amount = 2n * WUYOU_RULES.spendPerToken;
@@ -151,14 +151,14 @@ describe("Shop minting", () => {
       expect(await d.token.balanceOf(bob.address)).to.equal(4n * share);
       expect(await d.token.balanceOf(carol.address)).to.equal(0n);
       expect(await d.token.balanceOf(alice.address)).to.equal(4n * consumptionOf(amount, WUYOU_RULES));
-      // The customer's own checkout is strict: it names its referrer itself.
-      await expect(d.shop.connect(alice).checkout(hashOf("5"), carol.address, { value: 100n }))
+      // The customer's own charge is strict: it names its referrer itself.
+      await expect(d.shop.connect(alice).charge(hashOf("5"), carol.address, { value: 100n }))
         .to.be.revertedWithCustomError(d.shop, "ShopReferrerAlreadyBound")
         .withArgs(alice.address, bob.address, carol.address);
       expect(await d.shop.customerOf(alice.address)).to.deep.equal([bob.address, true]);
     });
 
-    it("a customer whose first recorded order named no referrer is bound to none: a later referrer is a mismatch (recorded) or reverts (checkout)", async () => {
+    it("a customer whose first recorded order named no referrer is bound to none: a later referrer is a mismatch (recorded) or reverts (charge)", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       await expect(d.shop.connect(d.operator).recordOrder(order("1", alice.address, 100n))).to.not.emit(
@@ -173,7 +173,7 @@ describe("Shop minting", () => {
         .withArgs(alice.address, ZeroAddress, bob.address)
         .and.to.not.emit(d.shop, "ReferrerBound");
       expect(await d.token.balanceOf(bob.address)).to.equal(0n);
-      await expect(d.shop.connect(alice).checkout(hashOf("3"), bob.address, { value: 100n }))
+      await expect(d.shop.connect(alice).charge(hashOf("3"), bob.address, { value: 100n }))
         .to.be.revertedWithCustomError(d.shop, "ShopReferrerAlreadyBound")
         .withArgs(alice.address, ZeroAddress, bob.address);
     });
@@ -527,9 +527,9 @@ describe("Shop minting", () => {
       expect(full.supply).to.equal(SUPPLY_LIMIT);
       await expectModels();
 
-      // A full token halts nothing: carol's checkout counts, escrows both tokens' dividends and mints the brand.
+      // A full token halts nothing: carol's charge counts, escrows both tokens' dividends and mints the brand.
       const paid = 10n * ONE;
-      await expect(d.shop.connect(carol).checkout(hashOf("after"), dave.address, { value: paid }))
+      await expect(d.shop.connect(carol).charge(hashOf("after"), dave.address, { value: paid }))
         .to.emit(d.shop, "OrderCounted")
         .withArgs(hashOf("after"), carol.address, day, 0n, 2, paid);
       brand.order(carol.address, paid, dave.address);

@@ -4,6 +4,7 @@ import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types"
 import {
   addShop,
   addToken,
+  CaptureKind,
   anchorTree,
   consumptionOf,
   dividendOf,
@@ -18,14 +19,18 @@ import {
   order,
   orderIdOf,
   owedOf,
+  packMinted,
+  PaymentStatus,
+  paymentStatus,
+  refundDeadlineOf,
   referralShareOf,
   rulesWith,
   signedReceipt,
   tokenDayOf,
   tokenDayWith,
   tokenParams,
-  WUYOU_RULES,
   type Deployment,
+  WUYOU_RULES,
 } from "./fixture.js";
 
 /** OrderPath enum of IShop. */
@@ -104,8 +109,8 @@ describe("Shop orders", () => {
       expect(await d.shop.isOrderIdUsed(orderIdOf("a1"))).to.equal(true);
       expect(await d.shop.isOrderIdUsed(orderIdOf("a2"))).to.equal(true);
       expect(await d.shop.isOrderIdUsed(orderIdOf("a3"))).to.equal(false);
-      // A recorded order is not a checkout: the checkout view knows nothing of it.
-      expect(await d.shop.isCheckoutCounted(hashOf("a1"), alice.address)).to.equal(false);
+      // A recorded order is not an on-chain payment: the customer has no payment record for its hash.
+      expect(await paymentStatus(d.shop, hashOf("a1"), alice.address)).to.equal(PaymentStatus.None);
       // One revenue day, however many orders.
       expect(await d.shop.revenueDayCount()).to.equal(daysBefore + 1n);
       expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
@@ -301,7 +306,7 @@ describe("Shop orders", () => {
       expect(await d.token.balanceOf(alice.address)).to.equal(0n);
     });
 
-    it("one customer cannot block the batch: its 1-wei checkout reusing its order hash does not stop the order (v1 reverted ShopOrderAlreadyCounted)", async () => {
+    it("one customer cannot block the batch: its 1-wei charge reusing its order hash does not stop the order (v1 reverted ShopOrderAlreadyCounted)", async () => {
       const d = await load();
       const [, , , alice, bob, carol] = d.signers;
       const day = await nextDay(d.helpers);
@@ -311,9 +316,9 @@ describe("Shop orders", () => {
         order("q2", bob.address, amount),
         order("q3", carol.address, amount),
       ];
-      // Bob saw the operator's queued batch and pays a 1-wei checkout with his order's hash first.
-      await d.shop.connect(bob).checkout(hashOf("q2"), ZeroAddress, { value: 1n });
-      expect(await d.shop.isCheckoutCounted(hashOf("q2"), bob.address)).to.equal(true);
+      // Bob saw the operator's queued batch and pays a 1-wei charge with his order's hash first.
+      await d.shop.connect(bob).charge(hashOf("q2"), ZeroAddress, { value: 1n });
+      expect(await paymentStatus(d.shop, hashOf("q2"), bob.address)).to.equal(PaymentStatus.Captured);
       const tx = d.shop.connect(d.operator).recordOrders(batch);
       for (const o of batch) {
         await expect(tx)
@@ -326,14 +331,14 @@ describe("Shop orders", () => {
       expect(await d.token.balanceOf(bob.address)).to.equal(ONE + consumptionOf(1n, WUYOU_RULES));
     });
 
-    it("one customer cannot block the batch: a checkout binding another referrer first makes its order count with the bound referrer, with ReferrerMismatch (v1 reverted ShopReferrerAlreadyBound)", async () => {
+    it("one customer cannot block the batch: a charge binding another referrer first makes its order count with the bound referrer, with ReferrerMismatch (v1 reverted ShopReferrerAlreadyBound)", async () => {
       const d = await load();
       const [, , , alice, bob, carol, mallory] = d.signers;
       const day = await nextDay(d.helpers);
       const amount = 10n * WUYOU_RULES.spendPerToken;
-      // The operator's batch names carol as bob's referrer; bob front-runs it with a 1-wei checkout naming mallory.
+      // The operator's batch names carol as bob's referrer; bob front-runs it with a 1-wei charge naming mallory.
       const batch = [order("r1", alice.address, amount), order("r2", bob.address, amount, carol.address)];
-      await expect(d.shop.connect(bob).checkout(hashOf("bob's own"), mallory.address, { value: 1n }))
+      await expect(d.shop.connect(bob).charge(hashOf("bob's own"), mallory.address, { value: 1n }))
         .to.emit(d.shop, "ReferrerBound")
         .withArgs(bob.address, mallory.address);
       const malloryBefore = await d.token.balanceOf(mallory.address);
@@ -406,13 +411,13 @@ describe("Shop orders", () => {
       });
     }
 
-    it("a checkout has no order id: it neither uses nor is blocked by an id, and emits OrderCounted with id 0", async () => {
+    it("a charge has no order id: it neither uses nor is blocked by an id, and emits OrderCounted with id 0", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const id = orderIdOf("paid");
       await d.shop.connect(d.operator).recordOrder(order("paid", alice.address, 100n));
       const bitmap = await d.shop.orderIdBitmap(id >> 8n);
-      await expect(d.shop.connect(alice).checkout(hashOf("paid"), ZeroAddress, { value: 100n }))
+      await expect(d.shop.connect(alice).charge(hashOf("paid"), ZeroAddress, { value: 100n }))
         .to.emit(d.shop, "OrderCounted")
         .withArgs(hashOf("paid"), alice.address, await d.shop.today(), 0n, CHECKOUT, 100n);
       expect(await d.shop.orderIdBitmap(id >> 8n)).to.equal(bitmap);
@@ -486,7 +491,7 @@ describe("Shop orders", () => {
   });
 
   describe("a shop without tokens takes no order", () => {
-    it("recordOrder, recordOrders, checkout, redeemReceipt and anchorBatch revert ShopNoTokens", async () => {
+    it("recordOrder, recordOrders, charge, redeemReceipt and anchorBatch revert ShopNoTokens", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const empty = await addShop(d, d.admin, d.operator);
@@ -494,7 +499,7 @@ describe("Shop orders", () => {
       const noTokens = (p: Promise<unknown>) => expect(p).to.be.revertedWithCustomError(empty, "ShopNoTokens");
       await noTokens(empty.connect(d.operator).recordOrder(order("n1", alice.address, ONE)));
       await noTokens(empty.connect(d.operator).recordOrders([order("n2", alice.address, ONE)]));
-      await noTokens(empty.connect(alice).checkout(hashOf("n3"), ZeroAddress, { value: ONE }));
+      await noTokens(empty.connect(alice).charge(hashOf("n3"), ZeroAddress, { value: ONE }));
       const { receipt, signature } = await signedReceipt(
         d,
         d.operator,
@@ -505,10 +510,10 @@ describe("Shop orders", () => {
       await noTokens(
         anchorTree(d, merkleBatch([{ orderHash: hashOf("n5"), customer: alice.address, amount: ONE }]), ONE, empty),
       );
-      // Nothing was kept: no revenue day, no used id, no paid checkout, no coin.
+      // Nothing was kept: no revenue day, no used id, no paid charge, no coin.
       expect(await empty.revenueDayCount()).to.equal(0n);
       expect(await empty.isOrderIdUsed(orderIdOf("n1"))).to.equal(false);
-      expect(await empty.isCheckoutCounted(hashOf("n3"), alice.address)).to.equal(false);
+      expect(await paymentStatus(empty, hashOf("n3"), alice.address)).to.equal(PaymentStatus.None);
       expect(await d.ethers.provider.getBalance(await empty.getAddress())).to.equal(0n);
       // Once it has a token, the same orders count.
       await addToken(d, tokenParams(WUYOU_RULES), empty);
@@ -535,7 +540,7 @@ describe("Shop orders", () => {
         expect(p).to.be.revertedWithCustomError(d.shop, "ShopDayCapacityExceeded").withArgs(day);
       await full(d.shop.connect(d.operator).recordOrder(order("one more", alice.address, 1n)));
       await full(d.shop.connect(d.operator).recordOrders([order("one more", alice.address, 1n)]));
-      await full(d.shop.connect(alice).checkout(hashOf("one more"), ZeroAddress, { value: 1n }));
+      await full(d.shop.connect(alice).charge(hashOf("one more"), ZeroAddress, { value: 1n }));
       const r = await signedReceipt(d, d.operator, { customer: alice.address, amount: 1n, orderHash: hashOf("r") });
       await full(d.shop.redeemReceipt(r.receipt, d.operator.address, r.signature));
       await full(anchorTree(d, merkleBatch([{ orderHash: hashOf("b"), customer: alice.address, amount: 1n }])));
@@ -570,7 +575,7 @@ describe("Shop orders", () => {
     });
   });
 
-  describe("checkout (path 3)", () => {
+  describe("charge (path 3, checkout)", () => {
     it("escrows amount * dividendBps / 10000 in each token and credits the rest to the merchant", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
@@ -581,10 +586,14 @@ describe("Shop orders", () => {
       const escrow0 = dividendOf(amount, WUYOU_RULES);
       const escrow1 = dividendOf(amount, mallRules);
       const balanceBefore = await d.shop.merchantBalance();
-      const tx = d.shop.connect(alice).checkout(hashOf("co"), ZeroAddress, { value: amount });
+      const tx = d.shop.connect(alice).charge(hashOf("co"), ZeroAddress, { value: amount });
+      // The event carries the capture's terms; the escrow shows in the token-days and the tokens' coin below.
       await expect(tx)
-        .to.emit(d.shop, "CheckoutPaid")
-        .withArgs(hashOf("co"), escrow0 + escrow1);
+        .to.emit(d.shop, "PaymentCaptured")
+        .withArgs(hashOf("co"), alice.address, CaptureKind.Charge, amount, await refundDeadlineOf(d.shop, tx), [
+          packMinted(consumptionOf(amount, WUYOU_RULES)),
+          packMinted(consumptionOf(amount, mallRules)),
+        ]);
       await expect(tx).to.emit(d.shop, "OrderCounted").withArgs(hashOf("co"), alice.address, day, 0n, CHECKOUT, amount);
       await expect(tx).to.changeEtherBalances(
         d.ethers,
@@ -600,14 +609,14 @@ describe("Shop orders", () => {
         tokenDayWith({ revenue: amount, dividendBps: 333n, owed: owedOf([amount], mallRules), escrowed: escrow1 }),
       );
       expect(await d.shop.dayRecord(day)).to.deep.equal([amount, 1n, false]);
-      expect(await d.shop.isCheckoutCounted(hashOf("co"), alice.address)).to.equal(true);
+      expect(await d.shop.payment(hashOf("co"), alice.address)).to.deep.equal([PaymentStatus.Captured, amount]);
     });
 
     it("mints to the paying customer and binds its referrer", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const amount = 3n * WUYOU_RULES.spendPerToken;
-      await expect(d.shop.connect(alice).checkout(hashOf("co"), bob.address, { value: amount }))
+      await expect(d.shop.connect(alice).charge(hashOf("co"), bob.address, { value: amount }))
         .to.emit(d.shop, "ReferrerBound")
         .withArgs(alice.address, bob.address);
       expect(await d.token.balanceOf(alice.address)).to.equal(3n * ONE);
@@ -617,36 +626,36 @@ describe("Shop orders", () => {
     it("reverts ShopOrderAlreadyCounted for a double submission by the same customer; another customer's same hash counts", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
-      await d.shop.connect(alice).checkout(hashOf("twice"), ZeroAddress, { value: 1000n });
+      await d.shop.connect(alice).charge(hashOf("twice"), ZeroAddress, { value: 1000n });
       const record = await d.shop.dayRecord(await d.shop.today());
       const balance = await d.shop.merchantBalance();
-      await expect(d.shop.connect(alice).checkout(hashOf("twice"), ZeroAddress, { value: 2000n }))
+      await expect(d.shop.connect(alice).charge(hashOf("twice"), ZeroAddress, { value: 2000n }))
         .to.be.revertedWithCustomError(d.shop, "ShopOrderAlreadyCounted")
         .withArgs(hashOf("twice"));
       expect(await d.shop.dayRecord(await d.shop.today())).to.deep.equal(record);
       expect(await d.shop.merchantBalance()).to.equal(balance);
       // The hash commits to its customer: the same hash paid by bob is bob's order.
-      await d.shop.connect(bob).checkout(hashOf("twice"), ZeroAddress, { value: 2000n });
-      expect(await d.shop.isCheckoutCounted(hashOf("twice"), bob.address)).to.equal(true);
-      expect(await d.shop.isCheckoutCounted(hashOf("twice"), d.signers[6].address)).to.equal(false);
+      await d.shop.connect(bob).charge(hashOf("twice"), ZeroAddress, { value: 2000n });
+      expect(await paymentStatus(d.shop, hashOf("twice"), bob.address)).to.equal(PaymentStatus.Captured);
+      expect(await paymentStatus(d.shop, hashOf("twice"), d.signers[6].address)).to.equal(PaymentStatus.None);
       expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(2n);
     });
 
-    it("reverts ShopReferrerAlreadyBound when a bound customer's checkout names another referrer (only checkout is strict)", async () => {
+    it("reverts ShopReferrerAlreadyBound when a bound customer's charge names another referrer (only charge is strict)", async () => {
       const d = await load();
       const [, , , alice, bob, carol] = d.signers;
-      await d.shop.connect(alice).checkout(hashOf("c1"), bob.address, { value: 100n });
-      await expect(d.shop.connect(alice).checkout(hashOf("c2"), carol.address, { value: 100n }))
+      await d.shop.connect(alice).charge(hashOf("c1"), bob.address, { value: 100n });
+      await expect(d.shop.connect(alice).charge(hashOf("c2"), carol.address, { value: 100n }))
         .to.be.revertedWithCustomError(d.shop, "ShopReferrerAlreadyBound")
         .withArgs(alice.address, bob.address, carol.address);
-      // A checkout without referrer, or naming the bound one, counts.
-      await d.shop.connect(alice).checkout(hashOf("c3"), ZeroAddress, { value: 100n });
-      await d.shop.connect(alice).checkout(hashOf("c4"), bob.address, { value: 100n });
-      expect(await d.shop.isCheckoutCounted(hashOf("c2"), alice.address)).to.equal(false);
+      // A charge without referrer, or naming the bound one, counts.
+      await d.shop.connect(alice).charge(hashOf("c3"), ZeroAddress, { value: 100n });
+      await d.shop.connect(alice).charge(hashOf("c4"), bob.address, { value: 100n });
+      expect(await paymentStatus(d.shop, hashOf("c2"), alice.address)).to.equal(PaymentStatus.None);
       expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(3n);
     });
 
-    it("a stranger's 1-wei checkouts with a victim's pending hashes block none of its receipt, batch leaf or recorded batch", async () => {
+    it("a stranger's 1-wei charges with a victim's pending hashes block none of its receipt, batch leaf or recorded batch", async () => {
       const d = await load();
       const [, , , alice, bob, carol, mallory] = d.signers;
       const day = await nextDay(d.helpers);
@@ -662,8 +671,8 @@ describe("Shop orders", () => {
       const tree = merkleBatch([{ orderHash: hashOf("leaf"), customer: alice.address, amount }]);
       await anchorTree(d, tree);
       for (const label of labels) {
-        await d.shop.connect(mallory).checkout(hashOf(label), ZeroAddress, { value: 1n });
-        expect(await d.shop.isCheckoutCounted(hashOf(label), mallory.address)).to.equal(true);
+        await d.shop.connect(mallory).charge(hashOf(label), ZeroAddress, { value: 1n });
+        expect(await paymentStatus(d.shop, hashOf(label), mallory.address)).to.equal(PaymentStatus.Captured);
       }
       await expect(d.shop.connect(alice).redeemReceipt(receipt, d.operator.address, signature))
         .to.emit(d.shop, "OrderCounted")
@@ -684,35 +693,40 @@ describe("Shop orders", () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const mallRules = rulesWith({ dividendBps: 2000n });
-      await addToken(d, tokenParams(mallRules));
+      const { token: mall } = await addToken(d, tokenParams(mallRules));
       const day = await nextDay(d.helpers);
-      // A recorded order leaves each token 0.8 wei short of a whole wei; a 1-wei checkout then raises both debts
+      // A recorded order leaves each token 0.8 wei short of a whole wei; a 1-wei charge then raises both debts
       // by a whole wei (2 wei in all), more than the payment: the first token escrows the wei, the second nothing.
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, 4n));
-      await expect(d.shop.connect(alice).checkout(hashOf("dust"), ZeroAddress, { value: 1n }))
-        .to.emit(d.shop, "CheckoutPaid")
-        .withArgs(hashOf("dust"), 1n);
+      const tx = d.shop.connect(alice).charge(hashOf("dust"), ZeroAddress, { value: 1n });
+      await expect(tx)
+        .to.emit(d.shop, "PaymentCaptured")
+        .withArgs(hashOf("dust"), alice.address, CaptureKind.Charge, 1n, await refundDeadlineOf(d.shop, tx), [
+          packMinted(consumptionOf(1n, WUYOU_RULES)),
+          packMinted(consumptionOf(1n, mallRules)),
+        ]);
+      await expect(tx).to.changeEtherBalances(d.ethers, [alice, d.token, mall, d.shop], [-1n, 1n, 0n, 0n]);
       const [t0, t1] = [await tokenDayOf(d.shop, 0, day), await tokenDayOf(d.shop, 1, day)];
       expect([t0.owed, t1.owed]).to.deep.equal([owedOf([4n, 1n], WUYOU_RULES), owedOf([4n, 1n], mallRules)]);
       expect([t0.escrowed, t1.escrowed]).to.deep.equal([1n, 0n]);
       expect(await d.shop.merchantBalance()).to.equal(0n);
     });
 
-    it("accumulates escrow and revenue over several checkouts of a day", async () => {
+    it("accumulates escrow and revenue over several charges of a day", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
       const amounts = [10_004n, 10_004n, 999_999n];
-      await d.shop.connect(alice).checkout(hashOf("c1"), ZeroAddress, { value: amounts[0] });
-      await d.shop.connect(bob).checkout(hashOf("c2"), ZeroAddress, { value: amounts[1] });
-      await d.shop.connect(alice).checkout(hashOf("c3"), ZeroAddress, { value: amounts[2] });
+      await d.shop.connect(alice).charge(hashOf("c1"), ZeroAddress, { value: amounts[0] });
+      await d.shop.connect(bob).charge(hashOf("c2"), ZeroAddress, { value: amounts[1] });
+      await d.shop.connect(alice).charge(hashOf("c3"), ZeroAddress, { value: amounts[2] });
       const escrow = amounts.reduce((sum, a, k) => sum + escrowOf(amounts.slice(0, k), a, WUYOU_RULES), 0n);
       const owed = owedOf(amounts, WUYOU_RULES);
       const revenue = amounts.reduce((a, b) => a + b, 0n);
       expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
         tokenDayWith({ revenue, dividendBps: 2000n, owed, escrowed: escrow }),
       );
-      // Each checkout escrows the increase of the whole-wei debt: a day of checkouts only is escrowed in full,
+      // Each charge escrows the increase of the whole-wei debt: a day of charges only is escrowed in full,
       // although each share on its own would round down (floor(2000.8) + floor(2000.8) < floor(4001.6)).
       expect(escrow).to.equal(owed);
       expect(amounts.reduce((sum, a) => sum + dividendOf(a, WUYOU_RULES), 0n)).to.be.lessThan(owed);
@@ -723,14 +737,14 @@ describe("Shop orders", () => {
     it("reverts ShopInvalidAmount without value, ShopInvalidOrderHash for a zero hash", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
-      await expect(d.shop.connect(alice).checkout(hashOf("free"), ZeroAddress))
+      await expect(d.shop.connect(alice).charge(hashOf("free"), ZeroAddress))
         .to.be.revertedWithCustomError(d.shop, "ShopInvalidAmount")
         .withArgs(hashOf("free"), 0n);
-      await expect(d.shop.connect(alice).checkout(ZeroHash, ZeroAddress, { value: 1n })).to.be.revertedWithCustomError(
+      await expect(d.shop.connect(alice).charge(ZeroHash, ZeroAddress, { value: 1n })).to.be.revertedWithCustomError(
         d.shop,
         "ShopInvalidOrderHash",
       );
-      expect(await d.shop.isCheckoutCounted(ZeroHash, alice.address)).to.equal(false);
+      expect(await paymentStatus(d.shop, ZeroHash, alice.address)).to.equal(PaymentStatus.None);
     });
 
     it("reverts ShopInvalidAmount for a value that does not fit in 96 bits", async () => {
@@ -739,12 +753,12 @@ describe("Shop orders", () => {
       const [, , , alice] = d.signers;
       const tooMuch = 1n << 96n;
       await d.helpers.setBalance(alice.address, tooMuch * 2n);
-      await expect(d.shop.connect(alice).checkout(hashOf("whale"), ZeroAddress, { value: tooMuch }))
+      await expect(d.shop.connect(alice).charge(hashOf("whale"), ZeroAddress, { value: tooMuch }))
         .to.be.revertedWithCustomError(d.shop, "ShopInvalidAmount")
         .withArgs(hashOf("whale"), tooMuch);
       // The largest 96-bit amount is accepted.
-      await d.shop.connect(alice).checkout(hashOf("whale"), ZeroAddress, { value: tooMuch - 1n });
-      expect(await d.shop.isCheckoutCounted(hashOf("whale"), alice.address)).to.equal(true);
+      await d.shop.connect(alice).charge(hashOf("whale"), ZeroAddress, { value: tooMuch - 1n });
+      expect(await paymentStatus(d.shop, hashOf("whale"), alice.address)).to.equal(PaymentStatus.Captured);
       expect(await d.token.balanceOf(alice.address)).to.equal(tooMuch - 1n);
     });
   });

@@ -467,7 +467,7 @@ describe("Shop receipts (order path 2)", () => {
       expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(2n);
     });
 
-    it("redeemReceipt reverts ShopOrderIdUsed for an id counted by recordOrder, recordOrders or a batch leaf; a checkout of the same hash does not block it", async () => {
+    it("redeemReceipt reverts ShopOrderIdUsed for an id counted by recordOrder, recordOrders or a batch leaf; a charge of the same hash does not block it", async () => {
       const d = await load(RULES);
       const [, , , alice] = d.signers;
       const [id1, id2, id4] = [nextOrderIds(1), nextOrderIds(1), nextOrderIds(1)];
@@ -476,7 +476,7 @@ describe("Shop receipts (order path 2)", () => {
       const leaf = batchLeaf(id4, hashOf("p4"), alice.address, 100n, ZeroAddress);
       await d.shop.connect(d.operator).anchorBatch(leaf, id4, 1, 100n);
       await d.shop.connect(alice).mintFromBatch(leaf, id4, hashOf("p4"), alice.address, 100n, ZeroAddress, []);
-      await d.shop.connect(alice).checkout(hashOf("p3"), ZeroAddress, { value: 100n });
+      await d.shop.connect(alice).charge(hashOf("p3"), ZeroAddress, { value: 100n });
       const day = await d.shop.today();
       const before = await d.shop.dayRecord(day);
       for (const [label, orderId] of [
@@ -495,7 +495,7 @@ describe("Shop receipts (order path 2)", () => {
           .withArgs(orderId);
       }
       expect(await d.shop.dayRecord(day)).to.deep.equal(before);
-      // The checkout's hash carries no id: a receipt for it (with its own id) counts.
+      // The charge's hash carries no id: a receipt for it (with its own id) counts.
       const r = await sign(d, d.operator, { customer: alice.address, amount: 200n, orderHash: hashOf("p3") });
       await d.shop.redeemReceipt(r.receipt, d.operator.address, r.signature);
       expect((await d.shop.dayRecord(day)).orderCount).to.equal(before.orderCount + 1n);

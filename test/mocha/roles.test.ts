@@ -308,7 +308,7 @@ describe("Roles", () => {
       const [, , , alice] = d.signers;
       const wallet = d.signers[13];
       const amount = 5n * ONE + 3n;
-      await d.shop.connect(alice).checkout(hashOf("c"), ZeroAddress, { value: amount });
+      await d.shop.connect(alice).charge(hashOf("c"), ZeroAddress, { value: amount });
       const balance = amount - dividendOf(amount, WUYOU_RULES);
       expect(await d.shop.merchantBalance()).to.equal(balance);
       await expect(d.shop.withdraw(wallet.address, balance + 1n))

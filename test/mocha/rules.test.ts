@@ -82,7 +82,7 @@ describe("Shop rules and notice", () => {
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
       await d.shop.connect(d.operator).recordOrder(order("before", alice.address, 10_000n));
-      await d.shop.connect(bob).checkout(hashOf("paid before"), ZeroAddress, { value: 20_000n });
+      await d.shop.connect(bob).charge(hashOf("paid before"), ZeroAddress, { value: 20_000n });
       expect((await tokenDayOf(d.shop, 0, day)).dividendBps).to.equal(2000n);
       await d.shop.changeRules(0, rulesWith({ dividendBps: 3000n }));
       expect((await tokenDayOf(d.shop, 0, day)).dividendBps).to.equal(3000n);

@@ -105,7 +105,7 @@ describe("Shop settlement", () => {
       const recorded = 7n * ONE + 3n;
       const paid = 2n * ONE + 9_999n;
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, recorded));
-      await d.shop.connect(bob).checkout(hashOf("c"), ZeroAddress, { value: paid });
+      await d.shop.connect(bob).charge(hashOf("c"), ZeroAddress, { value: paid });
       const owed0 = owedOf([recorded, paid], WUYOU_RULES);
       const owed1 = owedOf([recorded, paid], mallRules);
       const escrow0 = escrowOf([recorded], paid, WUYOU_RULES);
@@ -158,13 +158,13 @@ describe("Shop settlement", () => {
       }
     });
 
-    it("a day of checkouts alone is paid from escrow, even with an empty merchant balance", async () => {
+    it("a day of charges alone is paid from escrow, even with an empty merchant balance", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const day = await nextDay(d.helpers);
       // Multiples of 10000 wei: the escrow is exactly what the day owes.
-      await d.shop.connect(alice).checkout(hashOf("c1"), ZeroAddress, { value: 10_000n * 7n });
-      await d.shop.connect(alice).checkout(hashOf("c2"), ZeroAddress, { value: 10_000n * 3n });
+      await d.shop.connect(alice).charge(hashOf("c1"), ZeroAddress, { value: 10_000n * 7n });
+      await d.shop.connect(alice).charge(hashOf("c2"), ZeroAddress, { value: 10_000n * 3n });
       const owed = owedOf([70_000n, 30_000n], WUYOU_RULES);
       await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
       expect(await d.shop.merchantBalance()).to.equal(0n);
@@ -181,12 +181,12 @@ describe("Shop settlement", () => {
       expect((await d.shop.dayRecord(day)).settled).to.equal(true);
     });
 
-    it("a day of checkouts alone needs no merchant balance even when each escrow on its own would round down", async () => {
+    it("a day of charges alone needs no merchant balance even when each escrow on its own would round down", async () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
-      await d.shop.connect(alice).checkout(hashOf("c1"), ZeroAddress, { value: 10_004n });
-      await d.shop.connect(bob).checkout(hashOf("c2"), ZeroAddress, { value: 10_004n });
+      await d.shop.connect(alice).charge(hashOf("c1"), ZeroAddress, { value: 10_004n });
+      await d.shop.connect(bob).charge(hashOf("c2"), ZeroAddress, { value: 10_004n });
       await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
       await nextDay(d.helpers);
       const t = await tokenDayOf(d.shop, 0, day);
@@ -196,13 +196,13 @@ describe("Shop settlement", () => {
       expect((await d.shop.dayRecord(day)).settled).to.equal(true);
     });
 
-    it("escrows at checkout the whole wei that an earlier recorded order's rounding left", async () => {
+    it("a charge escrows the whole wei that an earlier recorded order's rounding left", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const day = await nextDay(d.helpers);
-      // The recorded order owes 2000.8 wei (2000 whole); the checkout brings the day to 4001.6 (4001 whole).
+      // The recorded order owes 2000.8 wei (2000 whole); the charge brings the day to 4001.6 (4001 whole).
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, 10_004n));
-      await d.shop.connect(alice).checkout(hashOf("c"), ZeroAddress, { value: 10_004n });
+      await d.shop.connect(alice).charge(hashOf("c"), ZeroAddress, { value: 10_004n });
       const escrow = escrowOf([10_004n], 10_004n, WUYOU_RULES);
       expect(escrow).to.equal(dividendOf(10_004n, WUYOU_RULES) + 1n);
       const owed = owedOf([10_004n, 10_004n], WUYOU_RULES);
@@ -308,15 +308,15 @@ describe("Shop settlement", () => {
 
   describe("escrow is never held hostage by the rest of the day (outside review, finding a)", () => {
     /**
-     * A day with a checkout (escrow in the token) and a recorded order (owed, unfunded): the merchant balance
+     * A day with a charge (escrow in the token) and a recorded order (owed, unfunded): the merchant balance
      * covers the recorded order's dividends unless `starve` takes it away. In v1 `settle` was all or nothing, so the
-     * checkout's escrow stayed locked in the token until the merchant paid in full.
+     * charge's escrow stayed locked in the token until the merchant paid in full.
      */
     async function hostageDay(d: Deployment, recorded: bigint) {
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
       const paid = 3n * ONE + 17n;
-      await d.shop.connect(bob).checkout(hashOf("escrowed"), ZeroAddress, { value: paid });
+      await d.shop.connect(bob).charge(hashOf("escrowed"), ZeroAddress, { value: paid });
       await d.shop.connect(d.operator).recordOrder(order("unfunded", alice.address, recorded));
       const escrow = escrowOf([], paid, WUYOU_RULES);
       const owed = owedOf([paid, recorded], WUYOU_RULES);
@@ -410,7 +410,7 @@ describe("Shop settlement", () => {
     it("(ii) the operator records one order of 2^96 - 1 wei: settle still distributes the escrow, emits SettlementShortfall, and a later funded settle pays exactly the rest, once (v1: ShopSettlementUnderfunded, escrow locked)", async () => {
       const d = await load();
       const h = await hostageDay(d, UINT96_MAX);
-      // The merchant's share of the checkout cannot cover a debt of a fifth of 2^96 wei.
+      // The merchant's share of the charge cannot cover a debt of a fifth of 2^96 wei.
       const balance = await d.shop.merchantBalance();
       expect(balance < h.debt).to.equal(true);
       await nextDay(d.helpers);
@@ -432,7 +432,7 @@ describe("Shop settlement", () => {
       const recorded = 4n * ONE + 7n;
       const paid = 2n * ONE + 10_003n;
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, recorded));
-      await d.shop.connect(bob).checkout(hashOf("c"), ZeroAddress, { value: paid });
+      await d.shop.connect(bob).charge(hashOf("c"), ZeroAddress, { value: paid });
       const revenue = recorded + paid;
       const owed = [owedOf([revenue], WUYOU_RULES), owedOf([revenue], mallRules)];
       const escrow = [escrowOf([recorded], paid, WUYOU_RULES), escrowOf([recorded], paid, mallRules)];
@@ -499,8 +499,8 @@ describe("Shop settlement", () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const day = await nextDay(d.helpers);
-      await d.shop.connect(alice).checkout(hashOf("c"), ZeroAddress, { value: 50_000n });
-      // A token created after the checkout counts only the recorded order: its day is all debt.
+      await d.shop.connect(alice).charge(hashOf("c"), ZeroAddress, { value: 50_000n });
+      // A token created after the charge counts only the recorded order: its day is all debt.
       const mallRules = rulesWith({ dividendBps: 1000n });
       await addToken(d, tokenParams(mallRules));
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, 30_000n));
@@ -525,8 +525,8 @@ describe("Shop settlement", () => {
       const d = await load();
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
-      // Token 0's day is a checkout, and a recorded order of 4 wei whose 20 % share (0.8 wei) adds no whole wei.
-      await d.shop.connect(alice).checkout(hashOf("c"), ZeroAddress, { value: 50_000n });
+      // Token 0's day is a charge, and a recorded order of 4 wei whose 20 % share (0.8 wei) adds no whole wei.
+      await d.shop.connect(alice).charge(hashOf("c"), ZeroAddress, { value: 50_000n });
       const lateRules = rulesWith({ dividendBps: 8000n });
       const { token: late } = await addToken(d, tokenParams(lateRules));
       await d.shop.connect(d.operator).recordOrder(order("r", bob.address, 4n));
@@ -587,7 +587,7 @@ describe("Shop settlement", () => {
       expect(await d.shop.merchantBalance()).to.equal(12_345n - owedOf([50_000n], WUYOU_RULES));
     });
 
-    it("a deposit, a plain transfer, a settle value or a checkout past 2^128 - 1 reverts ShopBalanceOverflow instead of wrapping (v1 wrapped deposits)", async () => {
+    it("a deposit, a plain transfer, a settle value or a charge past 2^128 - 1 reverts ShopBalanceOverflow instead of wrapping (v1 wrapped deposits)", async () => {
       const d = await load();
       const [, , , alice, whale] = d.signers;
       await d.helpers.setBalance(whale.address, 1n << 200n);
@@ -601,8 +601,8 @@ describe("Shop settlement", () => {
       await expect(whale.sendTransaction({ to: await d.shop.getAddress(), value: 1n << 127n }))
         .to.be.revertedWithCustomError(d.shop, "ShopBalanceOverflow")
         .withArgs(balance, 1n << 127n);
-      // A checkout credits the merchant its payment less the escrow: 100 wei less 20 is past the bound.
-      await expect(d.shop.connect(alice).checkout(hashOf("big"), ZeroAddress, { value: 100n }))
+      // A charge credits the merchant its payment less the escrow: 100 wei less 20 is past the bound.
+      await expect(d.shop.connect(alice).charge(hashOf("big"), ZeroAddress, { value: 100n }))
         .to.be.revertedWithCustomError(d.shop, "ShopBalanceOverflow")
         .withArgs(balance, 80n);
       // settle adds its value first.
@@ -618,7 +618,7 @@ describe("Shop settlement", () => {
       expect(await coinOf(d, d.shop)).to.equal(UINT128_MAX);
     });
 
-    it("coin sent to the Shop implementation itself reverts on every path: deposit and plain transfers ShopNotAClone, checkout ShopNoTokens, settle ShopNothingToSettle, admin and view selectors as non-payable", async () => {
+    it("coin sent to the Shop implementation itself reverts on every path: deposit and plain transfers ShopNotAClone, charge ShopNoTokens, settle ShopNothingToSettle, admin and view selectors as non-payable", async () => {
       const d = await load();
       const implementation = await d.factory.shopImplementation();
       const stranger = d.signers[9];
@@ -632,7 +632,7 @@ describe("Shop settlement", () => {
         "ShopNotAClone",
       );
       await expect(
-        shop.connect(stranger).checkout(hashOf("to the implementation"), ZeroAddress, { value: 1n }),
+        shop.connect(stranger).charge(hashOf("to the implementation"), ZeroAddress, { value: 1n }),
       ).to.be.revertedWithCustomError(d.shop, "ShopNoTokens");
       await expect(shop.connect(stranger).settle(0n, { value: 1n }))
         .to.be.revertedWithCustomError(d.shop, "ShopNothingToSettle")
@@ -657,16 +657,16 @@ describe("Shop settlement", () => {
     });
 
     it("a token-day's checkout escrow past 2^96 - 1 wei reverts ShopDayCapacityExceeded instead of overflowing into the day's rate", async () => {
-      // One token at 100 %: each checkout escrows all of its payment.
+      // One token at 100 %: each charge escrows all of its payment.
       const d = await load(rulesWith({ dividendBps: 10_000n, spendPerToken: 1n << 95n, referralBps: 0n }));
       const [, , , alice] = d.signers;
       await d.helpers.setBalance(alice.address, 1n << 100n);
       const day = await nextDay(d.helpers);
-      await d.shop.connect(alice).checkout(hashOf("big-1"), ZeroAddress, { value: UINT96_MAX });
-      await expect(d.shop.connect(alice).checkout(hashOf("big-2"), ZeroAddress, { value: 1n }))
+      await d.shop.connect(alice).charge(hashOf("big-1"), ZeroAddress, { value: UINT96_MAX });
+      await expect(d.shop.connect(alice).charge(hashOf("big-2"), ZeroAddress, { value: 1n }))
         .to.be.revertedWithCustomError(d.shop, "ShopDayCapacityExceeded")
         .withArgs(day);
-      // The day's books are untouched by the refused checkout and settle exactly.
+      // The day's books are untouched by the refused charge and settle exactly.
       const t = await tokenDayOf(d.shop, 0, day);
       expect(t.escrowed, "escrow").to.equal(UINT96_MAX);
       expect(t.dividendBps, "day rate").to.equal(10_000n);
@@ -780,7 +780,7 @@ describe("Shop settlement", () => {
       const r2 = ONE + 3n;
       const c2 = 3n * ONE + 10_007n;
       await d.shop.connect(d.operator).recordOrder(order("r2", alice.address, r2));
-      await d.shop.connect(bob).checkout(hashOf("c2"), ZeroAddress, { value: c2 });
+      await d.shop.connect(bob).charge(hashOf("c2"), ZeroAddress, { value: c2 });
       const day3 = await nextDay(d.helpers);
       await d.shop.connect(d.operator).recordOrder(order("r3", alice.address, ONE));
       expect(await d.shop.revenueDayCount()).to.equal(countBefore + 3n);
@@ -811,7 +811,7 @@ describe("Shop settlement", () => {
       const [, , , alice, bob] = d.signers;
       const day = await nextDay(d.helpers);
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, 12_345n));
-      await d.shop.connect(bob).checkout(hashOf("c"), ZeroAddress, { value: 67_891n });
+      await d.shop.connect(bob).charge(hashOf("c"), ZeroAddress, { value: 67_891n });
       expect(await tokenDayOf(d.shop, 0, day)).to.deep.equal(
         tokenDayWith({
           revenue: 12_345n + 67_891n,

@@ -62,9 +62,9 @@ contract ShopOrdersTest is Fixture {
 
         // Any of the five ways in: the four operator paths, or a checkout.
         path = bound(path, 0, _OPERATOR_PATHS);
-        bool viaCheckout = path == _OPERATOR_PATHS;
+        bool viaCharge = path == _OPERATOR_PATHS;
         IShopBase.Order memory order = _order(keccak256(abi.encode("order", amount)), alice, amount, bob);
-        if (viaCheckout) _checkout(alice, order.orderHash, amount, bob);
+        if (viaCharge) _charge(alice, order.orderHash, amount, bob);
         else _mustCount(path, order);
 
         uint256 consumption = (amount * ONE) / rules.spendPerToken;
@@ -76,7 +76,7 @@ contract ShopOrdersTest is Fixture {
         assertEq(shop.poolAllowance(0), pool, "pool allowance: (consumption + promotion) * num / den");
         assertEq(shop.tokenConfig(0).poolAllowance, pool, "tokenConfig shows the same allowance");
         assertEq(shop.dayRecord(shop.today()).revenue, amount, "revenue counts the order");
-        _assertFunds(token, amount, (amount * rules.dividendBps) / BPS, viaCheckout);
+        _assertFunds(token, amount, (amount * rules.dividendBps) / BPS, viaCharge);
     }
 
     function testFuzz_recordOrders_referralBonusPerQualifyingReferees(
@@ -289,7 +289,7 @@ contract ShopOrdersTest is Fixture {
         assertEq(token.balanceOf(alice), 2 * each, "both orders minted");
         assertEq(shop.dayRecord(shop.today()).orderCount, 2, "two orders counted");
         assertEq(shop.dayRecord(shop.today()).revenue, 2 * amount, "revenue of both");
-        assertFalse(_charged(shop, orderHash, alice), "operator orders are no checkouts");
+        assertFalse(_charged(shop, orderHash, alice), "operator orders are no charges");
     }
 
     function test_orderId_zeroIsInvalidOnEveryOperatorPath() public {
@@ -436,7 +436,7 @@ contract ShopOrdersTest is Fixture {
 
     /// @notice A checkout counts once per (hash, customer): paying the same hash again reverts
     /// `ShopOrderAlreadyCounted`, while another customer's checkout of the hash, and any operator order of it, count.
-    function testFuzz_checkout_countsOncePerHashAndCustomer(
+    function testFuzz_charge_countsOncePerHashAndCustomer(
         bytes32 orderHash,
         uint256 amount1,
         uint256 amount2,
@@ -449,8 +449,8 @@ contract ShopOrdersTest is Fixture {
         if (orderHash == bytes32(0)) orderHash = keccak256("order");
         DividendToken token = _createToken("Brand", "BRD", false, _wuyouRules());
 
-        _checkout(alice, orderHash, amount1, address(0));
-        assertTrue(_charged(shop, orderHash, alice), "checkout counted for its customer");
+        _charge(alice, orderHash, amount1, address(0));
+        assertTrue(_charged(shop, orderHash, alice), "charge counted for its customer");
         assertFalse(_charged(shop, orderHash, bob), "not for another customer");
         uint256 supply = token.totalSupply();
 
@@ -462,7 +462,7 @@ contract ShopOrdersTest is Fixture {
         assertEq(alice.balance, amount2, "and kept the coin");
 
         // Another customer's checkout of the same hash, and an operator order of it, are other orders.
-        _checkout(bob, orderHash, amount2, address(0));
+        _charge(bob, orderHash, amount2, address(0));
         _mustCount(operatorPath, _order(orderHash, alice, amount2, address(0)));
         assertEq(shop.dayRecord(shop.today()).orderCount, 3, "three orders counted");
         assertEq(shop.dayRecord(shop.today()).revenue, amount1 + 2 * amount2, "revenue of the three");
@@ -470,7 +470,7 @@ contract ShopOrdersTest is Fixture {
 
     /// @notice A stranger who pays a checkout with a victim's order hash first (front-running it with 1 wei, say)
     /// blocks nothing: the victim's checkout is keyed by its own address, and operator orders by their ids.
-    function testFuzz_orderHash_anotherCustomersCheckoutNeverBlocks(
+    function testFuzz_orderHash_anotherCustomersChargeNeverBlocks(
         bytes32 orderHash,
         uint256 victimPath,
         uint256 strangerAmount,
@@ -484,8 +484,8 @@ contract ShopOrdersTest is Fixture {
         IShopBase.TokenRules memory rules = _wuyouRules();
         DividendToken token = _createToken("Brand", "BRD", false, rules);
 
-        _checkout(bob, orderHash, strangerAmount, address(0));
-        if (victimPath == _OPERATOR_PATHS) _checkout(alice, orderHash, amount, address(0));
+        _charge(bob, orderHash, strangerAmount, address(0));
+        if (victimPath == _OPERATOR_PATHS) _charge(alice, orderHash, amount, address(0));
         else _mustCount(victimPath, _order(orderHash, alice, amount, address(0)));
         IShopBase.DayRecord memory record = shop.dayRecord(shop.today());
         assertEq(record.orderCount, 2, "both orders counted");
@@ -494,7 +494,7 @@ contract ShopOrdersTest is Fixture {
         assertEq(token.balanceOf(bob), (strangerAmount * ONE) / rules.spendPerToken, "stranger minted");
     }
 
-    function testFuzz_checkout_invalidAmountReverts(uint256 amount) public {
+    function testFuzz_charge_invalidAmountReverts(uint256 amount) public {
         _createToken("Brand", "BRD", false, _wuyouRules());
         // Zero, or more than 2^96 - 1 wei.
         amount = amount % 2 == 0 ? 0 : bound(amount, MAX_AMOUNT + 1, MAX_AMOUNT * 4);
@@ -538,18 +538,18 @@ contract ShopOrdersTest is Fixture {
     }
 
     /// @notice At checkout the customer names its own referrer: another one than the bound one reverts.
-    function testFuzz_checkout_otherReferrerReverts(bool boundToNone) public {
+    function testFuzz_charge_otherReferrerReverts(bool boundToNone) public {
         _createToken("Brand", "BRD", false, _wuyouRules());
         address bound_ = boundToNone ? address(0) : bob;
-        _checkout(alice, keccak256("first"), 1 ether, bound_);
+        _charge(alice, keccak256("first"), 1 ether, bound_);
         vm.deal(alice, 1 ether);
         vm.prank(alice);
         vm.expectRevert(abi.encodeWithSelector(IShopBase.ShopReferrerAlreadyBound.selector, alice, bound_, carol));
         shop.charge{value: 1 ether}(keccak256("second"), carol);
         // Naming the bound referrer (or none) is fine.
-        _checkout(alice, keccak256("third"), 1 ether, bound_);
-        _checkout(alice, keccak256("fourth"), 1 ether, address(0));
-        assertEq(shop.dayRecord(shop.today()).orderCount, 3, "the other checkouts counted");
+        _charge(alice, keccak256("third"), 1 ether, bound_);
+        _charge(alice, keccak256("fourth"), 1 ether, address(0));
+        assertEq(shop.dayRecord(shop.today()).orderCount, 3, "the other charges counted");
     }
 
     /// @notice A receipt or leaf without a referrer leaves a new customer unbound, so that its first-order receipt or
@@ -564,7 +564,7 @@ contract ShopOrdersTest is Fixture {
         IShopBase.TokenRules memory rules = _wuyouRules();
         rules.referralsPerToken = 1;
         DividendToken token = _createToken("Brand", "BRD", false, rules);
-        if (firstPath == _OPERATOR_PATHS) _checkout(alice, keccak256("unreferred"), 1 ether, address(0));
+        if (firstPath == _OPERATOR_PATHS) _charge(alice, keccak256("unreferred"), 1 ether, address(0));
         else _mustCount(firstPath, _order(keccak256("unreferred"), alice, 1 ether, address(0)));
         bool deferred = firstPath == _RECEIPT || firstPath == _LEAF;
         (, bool known) = shop.customerOf(alice);
@@ -724,11 +724,11 @@ contract ShopOrdersTest is Fixture {
 
     /// @dev After one order of `amount` owing `owed`: a checkout escrowed `owed` in the token and credited the rest to
     /// the merchant; a recorded order moved no coin.
-    function _assertFunds(DividendToken token, uint256 amount, uint256 owed, bool viaCheckout) private view {
-        uint256 escrow = viaCheckout ? owed : 0;
-        assertEq(address(token).balance, escrow, "checkout escrows the dividend share in the token");
+    function _assertFunds(DividendToken token, uint256 amount, uint256 owed, bool viaCharge) private view {
+        uint256 escrow = viaCharge ? owed : 0;
+        assertEq(address(token).balance, escrow, "a charge escrows the dividend share in the token");
         assertEq(address(shop).balance, shop.merchantBalance(), "shop holds exactly the merchant balance");
-        assertEq(shop.merchantBalance(), viaCheckout ? amount - escrow : 0, "merchant is credited the rest");
+        assertEq(shop.merchantBalance(), viaCharge ? amount - escrow : 0, "merchant is credited the rest");
         IShopBase.TokenDay memory day = shop.tokenDay(0, shop.today());
         assertEq(day.owed, owed, "owed = amount * dividendBps / 10000");
         assertEq(day.escrowed, escrow, "escrow recorded for the day");

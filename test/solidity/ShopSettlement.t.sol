@@ -81,7 +81,7 @@ contract ShopSettlementTest is Fixture {
         uint256 amount1,
         uint256 amount2,
         uint256 raisedBps,
-        bool firstIsCheckout
+        bool firstIsCharge
     ) public {
         amount1 = bound(amount1, 1, 100 ether);
         amount2 = bound(amount2, 1, 100 ether);
@@ -90,9 +90,9 @@ contract ShopSettlementTest is Fixture {
         _recordOrder(keccak256("yesterday"), bob, 1 ether, address(0));
         vm.warp(_midnight(yesterday + 1, UTC_PLUS_8) + 1 hours);
         uint256 day = shop.today();
-        if (firstIsCheckout) _checkout(alice, keccak256("first"), amount1, address(0));
+        if (firstIsCharge) _charge(alice, keccak256("first"), amount1, address(0));
         else _recordOrder(keccak256("first"), alice, amount1, address(0));
-        uint256 escrow = firstIsCheckout ? (amount1 * 2000) / BPS : 0;
+        uint256 escrow = firstIsCharge ? (amount1 * 2000) / BPS : 0;
 
         IShopBase.TokenRules memory raised = _wuyouRules();
         raised.dividendBps = uint16(raisedBps);
@@ -101,7 +101,7 @@ contract ShopSettlementTest is Fixture {
         IShopBase.TokenDay memory today_ = shop.tokenDay(0, day);
         assertEq(today_.dividendBps, raisedBps, "today's rate raised");
         assertEq(today_.owed, (amount1 * raisedBps) / BPS, "the orders before the raise owe the new rate");
-        assertEq(today_.escrowed, escrow, "the escrow stays what the checkout paid in");
+        assertEq(today_.escrowed, escrow, "the escrow stays what the charge paid in");
 
         _recordOrder(keccak256("second"), alice, amount2, address(0));
         today_ = shop.tokenDay(0, day);
@@ -173,12 +173,12 @@ contract ShopSettlementTest is Fixture {
         recorded = bound(recorded, 1e6, MAX_AMOUNT);
         DividendToken mall = _createToken("Mall", "MALL", false, _mallRules());
         uint256 day = shop.today();
-        _checkout(alice, keccak256("paid 1"), paid1, address(0));
-        _checkout(bob, keccak256("paid 2"), paid2, address(0));
+        _charge(alice, keccak256("paid 1"), paid1, address(0));
+        _charge(bob, keccak256("paid 2"), paid2, address(0));
         _recordOrder(keccak256("recorded"), bob, recorded, address(0));
         uint256 escrow = _escrowOf(day);
         uint256 debt = _unfunded(day);
-        assertGe(escrow, 1, "the checkouts escrowed");
+        assertGe(escrow, 1, "the charges escrowed");
         assertGe(debt, 1, "the recorded order owes");
 
         // The merchant withdraws everything; the keeper sends nothing.
@@ -228,7 +228,7 @@ contract ShopSettlementTest is Fixture {
         // a balance that covers one token's debt only.
         uint256 next = shop.today();
         _recordOrder(keccak256("recorded 2"), alice, amount, address(0));
-        _checkout(bob, keccak256("paid"), 1 ether, address(0));
+        _charge(bob, keccak256("paid"), 1 ether, address(0));
         uint256 everything = shop.merchantBalance();
         vm.prank(admin);
         shop.withdraw(admin, everything);
@@ -253,7 +253,7 @@ contract ShopSettlementTest is Fixture {
         amount = bound(amount, 1 ether, 100 ether);
         uint256 day = shop.today();
         _recordOrder(keccak256("recorded"), alice, amount, address(0));
-        if (withEscrow) _checkout(bob, keccak256("paid"), 1 ether, address(0));
+        if (withEscrow) _charge(bob, keccak256("paid"), 1 ether, address(0));
         uint256 balance = shop.merchantBalance();
         uint256 debt = _unfunded(day);
         value = bound(value, 1, 2 * debt);
@@ -285,11 +285,11 @@ contract ShopSettlementTest is Fixture {
     }
 
     /// @notice A day fully escrowed by checkouts settles with no funding at all, whatever the merchant balance.
-    function testFuzz_settle_checkoutDayNeedsNoFunding(uint256[3] memory amounts) public {
+    function testFuzz_settle_chargeDayNeedsNoFunding(uint256[3] memory amounts) public {
         _createToken("Mall", "MALL", false, _mallRules());
         uint256 day = shop.today();
         for (uint256 k; k < amounts.length; ++k) {
-            _checkout(alice, keccak256(abi.encode("paid", k)), bound(amounts[k], 1e6, 100 ether), address(0));
+            _charge(alice, keccak256(abi.encode("paid", k)), bound(amounts[k], 1e6, 100 ether), address(0));
         }
         uint256 everything = shop.merchantBalance();
         vm.prank(admin);
@@ -300,7 +300,7 @@ contract ShopSettlementTest is Fixture {
         emit IShopBase.DaySettled(day, keeper, escrow, 0);
         vm.prank(keeper);
         shop.settle(day);
-        assertTrue(shop.dayRecord(day).settled, "a checkout-only day settles from its escrow");
+        assertTrue(shop.dayRecord(day).settled, "a charge-only day settles from its escrow");
     }
 
     function test_settle_revertsWhenItCanDoNothing() public {
@@ -384,7 +384,7 @@ contract ShopSettlementTest is Fixture {
         uint256 day0 = shop.today();
         _recordOrder(keccak256("day 0"), alice, 10 ether, address(0));
         vm.warp(block.timestamp + 1 days);
-        _checkout(alice, keccak256("day 1"), 5 ether, address(0));
+        _charge(alice, keccak256("day 1"), 5 ether, address(0));
         vm.warp(block.timestamp + 1 days);
         _recordOrder(keccak256("day 2 dust"), alice, 4, address(0));
         vm.warp(block.timestamp + 1 days);
@@ -398,7 +398,7 @@ contract ShopSettlementTest is Fixture {
         assertEq(open[0].unfunded, 2 ether, "all of it unfunded");
         assertEq(open[1].day, day0 + 1, "then day 1");
         assertEq(open[1].owed, 1 ether, "day 1 owes 20 % of 5 coin");
-        assertEq(open[1].unfunded, 0, "escrowed by its checkout");
+        assertEq(open[1].unfunded, 0, "escrowed by its charge");
         assertEq(shop.unsettledDays(1, 1).length, 1, "a window of one day");
         assertEq(shop.unsettledDays(9, 5).length, 0, "a window past the list");
 

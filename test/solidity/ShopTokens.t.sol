@@ -142,12 +142,12 @@ contract ShopTokensTest is Fixture {
 
     /// @notice A token-day holds at most 2^96 - 1 wei of checkout escrow: at a 100 % rate a second checkout of that day
     /// past it reverts `ShopDayCapacityExceeded` instead of carrying into the day's rate, and the day stays exact.
-    function test_checkout_dayEscrowCapacityExceededReverts() public {
+    function test_charge_dayEscrowCapacityExceededReverts() public {
         IShopBase.TokenRules memory rules = _wuyouRules();
         rules.dividendBps = 10_000;
         DividendToken token = _createToken("All", "ALL", false, rules);
         uint256 day = shop.today();
-        _checkout(makeAddr("a"), keccak256("a"), MAX_AMOUNT, address(0));
+        _charge(makeAddr("a"), keccak256("a"), MAX_AMOUNT, address(0));
         address b = makeAddr("b");
         vm.deal(b, 1);
         vm.prank(b);

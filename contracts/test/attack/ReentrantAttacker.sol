@@ -3,7 +3,7 @@ pragma solidity 0.8.30;
 
 /// @title ReentrantAttacker
 /// @notice Test mock: an account (holder, customer or merchant admin) whose `receive` re-enters a configured call
-/// each time it is paid, to check that claims, `claimMany`, checkouts, settlements and withdrawals stay consistent
+/// each time it is paid, to check that claims, `claimMany`, charges, settlements and withdrawals stay consistent
 /// when their recipient calls back into the protocol before they return.
 /// @dev The re-entrant call never reverts `receive`: its outcome is recorded (`lastReentryOk`, `lastReentryReturn`)
 /// so that the outer call completes and the test can inspect both.

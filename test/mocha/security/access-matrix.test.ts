@@ -1,20 +1,22 @@
 /**
  * Access-control matrix generated from the compiled ABIs: every state-changing (nonpayable or payable) function of a
- * shop clone (its whole ABI, `IShop`: the order functions `Shop` serves and the admin functions `ShopAdmin` serves
- * through `Shop`'s fallback, and plain coin sent to it), of DividendToken and of ShareMallFactory is called by every
+ * shop clone (its whole ABI, `IShop`: the order functions `Shop` serves, the payment steps `ShopPayments` serves
+ * through `Shop`'s fallback and the admin functions `ShopAdmin` serves through `ShopPayments`' fallback, and plain
+ * coin sent to it), of DividendToken and of ShareMallFactory is called by every
  * kind of caller with valid-looking arguments (as a static call on one prepared state, so no call interferes with
  * another), and the outcome — success or the custom error — is compared with the one table below. A function in the
- * ABI without a table entry fails its test, and so does a state-changing function of `Shop` or `ShopAdmin` that
- * `IShop` does not list.
+ * ABI without a table entry fails its test, and so does a state-changing function of `Shop`, `ShopPayments` or
+ * `ShopAdmin` that `IShop` does not list.
  */
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
-import { id, Interface, ZeroAddress, type BaseContract, type Signer } from "ethers";
+import { id, Interface, ZeroAddress, type BaseContract, type FunctionFragment, type Signer } from "ethers";
 import type { DividendToken } from "../../../types/ethers-contracts/index.js";
 import {
   addToken,
   anchorTree,
   asShopAdmin,
+  captureOf,
   DAY,
   dayOf,
   deploy,
@@ -22,6 +24,7 @@ import {
   nextDay,
   ONE,
   order,
+  paymentOf,
   rulesWith,
   signedReceipt,
   tokenParams,
@@ -44,11 +47,20 @@ const ARTIFACTS: Record<ContractName, string> = {
   DividendToken: "../../../artifacts/contracts/payouts/DividendToken.sol/DividendToken.json",
   ShareMallFactory: "../../../artifacts/contracts/factory/ShareMallFactory.sol/ShareMallFactory.json",
 };
-/** The two implementations behind a shop clone. */
+/** The implementations behind a shop clone that have state-changing functions. */
 const SHOP_MODULES = {
   Shop: "../../../artifacts/contracts/shop/Shop.sol/Shop.json",
+  ShopPayments: "../../../artifacts/contracts/shop/ShopPayments.sol/ShopPayments.json",
   ShopAdmin: "../../../artifacts/contracts/shop/ShopAdmin.sol/ShopAdmin.json",
 };
+/** The interface of each module, whose every function that module (and no module before it) must serve. */
+const MODULE_INTERFACES = {
+  Shop: "../../../artifacts/contracts/interfaces/IShopOrders.sol/IShopOrders.json",
+  ShopPayments: "../../../artifacts/contracts/interfaces/IShopPayments.sol/IShopPayments.json",
+  ShopAdmin: "../../../artifacts/contracts/interfaces/IShopAdmin.sol/IShopAdmin.json",
+};
+/** The order a clone's call falls through the modules. */
+const FALL_THROUGH = ["Shop", "ShopPayments", "ShopAdmin"] as const;
 /** Plain coin sent with no call data: not an ABI function, but it changes state (a deposit). */
 const RECEIVE = "(plain transfer)";
 
@@ -62,6 +74,14 @@ interface World {
   unsettledDay: bigint;
   batch: Tree;
   receipt: { receipt: IShopBase.ReceiptStruct; signature: string };
+  /** The holder's held payments: one in its return window, one past it (auto-capturable), one expired. */
+  held: IShopBase.PaymentStruct;
+  dueHeld: IShopBase.PaymentStruct;
+  expiredHeld: IShopBase.PaymentStruct;
+  /** The holder's captured charge, refundable. */
+  captured: IShopBase.CaptureStruct;
+  /** An authorization expiry far enough away for a new payment. */
+  expiry: bigint;
 }
 
 interface Call {
@@ -127,9 +147,52 @@ const MATRIX: Record<ContractName, Record<string, Entry>> = {
       outcome: { operator: OK, others: UNAUTHORIZED },
       call: (_, c) => ({ args: [[freshOrder(c, "batch-a"), freshOrder(c, "batch-b")]] }),
     },
-    checkout: {
+    charge: {
       outcome: { others: OK },
-      call: (_, c) => ({ args: [id(`matrix-checkout-${c}`), ZeroAddress], value: ONE }),
+      call: (_, c) => ({ args: [id(`matrix-charge-${c}`), ZeroAddress], value: ONE }),
+    },
+    authorize: {
+      // Anyone may hold a payment of its own.
+      outcome: { others: OK },
+      call: (w, c) => ({ args: [id(`matrix-authorize-${c}`), ZeroAddress, w.expiry], value: ONE }),
+    },
+    capture: {
+      outcome: { operator: OK, others: UNAUTHORIZED },
+      call: (w) => ({ args: [w.held, 1n] }),
+    },
+    confirm: {
+      outcome: { holder: OK, others: "ShopNotPaymentCustomer" },
+      call: (w) => ({ args: [w.held] }),
+    },
+    autoCapture: {
+      // Anyone, once the return window is over.
+      outcome: { others: OK },
+      call: (w) => ({ args: [w.dueHeld] }),
+    },
+    void: {
+      outcome: { operator: OK, others: UNAUTHORIZED },
+      call: (w) => ({ args: [w.held] }),
+    },
+    reclaim: {
+      outcome: { holder: OK, others: "ShopNotPaymentCustomer" },
+      call: (w) => ({ args: [w.expiredHeld] }),
+    },
+    requestReturn: {
+      outcome: { holder: OK, others: "ShopNotPaymentCustomer" },
+      call: (w) => ({ args: [w.held] }),
+    },
+    refund: {
+      outcome: { operator: OK, others: UNAUTHORIZED },
+      call: (w) => ({ args: [w.captured, 1n] }),
+    },
+    withdrawReturns: {
+      // Only an account owed returned coin: the factory, which takes no coin, had a voided payment pushed back.
+      outcome: { factory: OK, others: "ShopNoReturnsOwed" },
+      call: (w) => ({ args: [w.address.stranger] }),
+    },
+    setReturnWindow: {
+      outcome: { admin: OK, others: UNAUTHORIZED },
+      call: () => ({ args: [14 * DAY] }),
     },
     redeemReceipt: {
       // Anyone may relay a receipt; the operator's signature is what authorises it.
@@ -199,6 +262,10 @@ const MATRIX: Record<ContractName, Record<string, Entry>> = {
       outcome: { shop: OK, others: "DividendTokenNotShop" },
       call: (w) => ({ args: [w.address.stranger, ONE, w.address.holder, ONE, 0n], value: 1n }),
     },
+    clawBack: {
+      outcome: { shop: OK, others: "DividendTokenNotShop" },
+      call: (w) => ({ args: [w.address.holder, 1n, ZeroAddress, 0n] }),
+    },
     mintBatch: {
       outcome: { shop: OK, others: "DividendTokenNotShop" },
       call: (w) => ({ args: [[(BigInt(w.address.stranger) << 96n) | ONE], 0n], value: 1n }),
@@ -231,12 +298,17 @@ const MATRIX: Record<ContractName, Record<string, Entry>> = {
   },
 };
 
-/** The state-changing functions of a compiled ABI, by name, and `RECEIVE` if it takes plain coin. */
-function stateChangingOf(file: string): string[] {
+/** The ABI of a compiled artifact. */
+function abiOf(file: string): { type: string; name?: string; stateMutability?: string }[] {
   const artifact = JSON.parse(readFileSync(new URL(file, import.meta.url), "utf8")) as {
     abi: { type: string; name?: string; stateMutability?: string }[];
   };
-  return artifact.abi
+  return artifact.abi;
+}
+
+/** The state-changing functions of a compiled ABI, by name, and `RECEIVE` if it takes plain coin. */
+function stateChangingOf(file: string): string[] {
+  return abiOf(file)
     .filter(
       (f) =>
         (f.type === "function" && (f.stateMutability === "nonpayable" || f.stateMutability === "payable")) ||
@@ -274,28 +346,74 @@ async function build(): Promise<World> {
   const day2 = dayOf(await d.helpers.time.latest());
   await d.shop.connect(d.operator).recordOrder(order("matrix-holder-2", holder.address, ONE));
   await d.shop.changeRules(0, rulesWith({ spendPerToken: WUYOU_RULES.spendPerToken * 2n }));
+  // Held payments of the holder that the week below takes past their return window (7 days): one still valid, one
+  // expired; and one of the factory, which takes no coin, so that the void's return is owed to it.
+  const factoryAddress = await d.factory.getAddress();
+  await d.helpers.setBalance(factoryAddress, 10n * ONE);
+  const factorySigner = await d.ethers.getImpersonatedSigner(factoryAddress);
+  const now = BigInt(await d.helpers.time.latest());
+  const farExpiry = now + 60n * BigInt(DAY);
+  const dueHeld = await paymentOf(
+    d.shop,
+    d.shop.connect(holder).authorize(id("matrix-held-due"), ZeroAddress, farExpiry, { value: ONE }),
+  );
+  const expiredHeld = await paymentOf(
+    d.shop,
+    d.shop.connect(holder).authorize(id("matrix-held-expired"), ZeroAddress, now + 7n * BigInt(DAY) + 100n, {
+      value: ONE,
+    }),
+  );
+  const factoryHeld = await paymentOf(
+    d.shop,
+    d.shop.connect(factorySigner).authorize(id("matrix-held-factory"), ZeroAddress, farExpiry, { value: ONE }),
+  );
+  await expect(d.shop.connect(d.operator).void(factoryHeld))
+    .to.emit(d.shop, "ReturnOwed")
+    .withArgs(factoryAddress, ONE);
+  // A longer return window applies at once: the holder's charge stays refundable past the week (and the held
+  // payment authorized after it can still be returned).
+  await d.shop.setReturnWindow(30 * DAY);
+  const captured = await captureOf(
+    d.shop,
+    d.shop.connect(holder).charge(id("matrix-charged"), ZeroAddress, { value: ONE }),
+  );
   await d.helpers.time.increase(8 * DAY);
+  const held = await paymentOf(
+    d.shop,
+    d.shop.connect(holder).authorize(id("matrix-held"), ZeroAddress, farExpiry, { value: ONE }),
+  );
   await d.shop.changeRules(1, rulesWith({ dividendBps: 1000n, spendPerToken: WUYOU_RULES.spendPerToken * 2n }));
   const receipt = await signedReceipt(d, d.operator, {
     customer: holder.address,
     amount: ONE,
     orderHash: id("matrix-receipt"),
   });
-  const factoryAddress = await d.factory.getAddress();
   const shopAddress = await d.shop.getAddress();
-  await d.helpers.setBalance(factoryAddress, 10n * ONE);
   const signers: Record<Caller, Signer> = {
     admin: d.admin,
     operator: d.operator,
     poolManager: d.poolManager,
     holder,
     stranger,
-    factory: await d.ethers.getImpersonatedSigner(factoryAddress),
+    factory: factorySigner,
     shop: await d.ethers.getImpersonatedSigner(shopAddress),
   };
   const address = {} as Record<Caller, string>;
   for (const caller of CALLERS) address[caller] = await signers[caller].getAddress();
-  return { d, signers, address, mall, unsettledDay: day2, batch, receipt };
+  return {
+    d,
+    signers,
+    address,
+    mall,
+    unsettledDay: day2,
+    batch,
+    receipt,
+    held,
+    dueHeld,
+    expiredHeld,
+    captured,
+    expiry: farExpiry,
+  };
 }
 
 function contractOf(w: World, name: ContractName): BaseContract {
@@ -330,10 +448,35 @@ function describeOutcome(entry: Entry): string {
 }
 
 describe("Security: access-control matrix (from the ABIs)", () => {
-  it("IShop lists every state-changing function of Shop and ShopAdmin, and nothing else: the matrix below covers the whole clone", () => {
-    const modules = new Set([...stateChangingOf(SHOP_MODULES.Shop), ...stateChangingOf(SHOP_MODULES.ShopAdmin)]);
+  it("IShop lists every state-changing function of Shop, ShopPayments and ShopAdmin, and nothing else: the matrix below covers the whole clone", () => {
+    const modules = new Set(FALL_THROUGH.flatMap((module) => stateChangingOf(SHOP_MODULES[module])));
     expect([...modules].sort()).to.deep.equal([...stateChanging("Shop")].sort());
   });
+
+  for (const [index, module] of FALL_THROUGH.entries()) {
+    it(`every function of ${module}'s interface is served by ${module}: it has the selector and no module a call reaches first has`, () => {
+      const selectors = (file: string) =>
+        new Set(
+          Interface.from(abiOf(file))
+            .fragments.filter((f) => f.type === "function")
+            .map((f) => (f as FunctionFragment).selector),
+        );
+      const own = selectors(SHOP_MODULES[module]);
+      const before = FALL_THROUGH.slice(0, index).map((m) => selectors(SHOP_MODULES[m]));
+      const expected = [...selectors(MODULE_INTERFACES[module])];
+      expect(expected.length, `${module}'s interface`).to.be.greaterThan(0);
+      expect(
+        expected.filter((s) => !own.has(s)),
+        `missing from ${module}`,
+      ).to.deep.equal([]);
+      for (const [k, earlier] of before.entries()) {
+        expect(
+          expected.filter((s) => earlier.has(s)),
+          `served by ${FALL_THROUGH[k]} first`,
+        ).to.deep.equal([]);
+      }
+    });
+  }
 
   for (const name of Object.keys(ARTIFACTS) as ContractName[]) {
     const functions = stateChanging(name);

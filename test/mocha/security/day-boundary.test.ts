@@ -81,7 +81,7 @@ async function boundaryScenario(d: Deployment, shop: IShop, token: DividendToken
   // One second before midnight: still day D-1.
   const before = await mineAt(d, boundary - 1, [
     () => operator.recordOrder(order(`${label}-1`, alice.address, 2n * ONE), { gasLimit: GAS }),
-    () => shop.connect(bob).checkout(id(`${label}-c`), ZeroAddress, { value: ONE, gasLimit: GAS }),
+    () => shop.connect(bob).charge(id(`${label}-c`), ZeroAddress, { value: ONE, gasLimit: GAS }),
     () => keeper.settle(D - 1n, { gasLimit: GAS }),
     () => keeper2.settle(D - 2n, { gasLimit: GAS }),
   ]);

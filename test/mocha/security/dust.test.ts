@@ -15,21 +15,27 @@ describe("Security: dust orders that try to grief rounding", () => {
     let settlements = 0n;
     for (let round = 0; round < 3; round++) {
       const day = await nextDay(d.helpers);
-      // A batch of 60 one-wei orders, and one- and two-wei checkouts.
+      // A batch of 60 one-wei orders, and one- and two-wei charges.
       const batch = Array.from({ length: 60 }, (_, k) => order(`dust-${round}-${k}`, holders[k % holders.length], 1n));
       await d.shop.connect(d.operator).recordOrders(batch);
       let revenue = 60n;
       let escrowSum = 0n;
+      const tokenAddress = await d.token.getAddress();
       for (let k = 0; k < 8; k++) {
         const value = BigInt(1 + (k % 2));
-        const tx = d.shop.connect(customers[k % customers.length]).checkout(id(`dust-c-${round}-${k}`), ZeroAddress, {
+        const escrowBefore = (await d.shop.tokenDay(0, day)).escrowed;
+        const coinBefore = await d.ethers.provider.getBalance(tokenAddress);
+        const tx = d.shop.connect(customers[k % customers.length]).charge(id(`dust-c-${round}-${k}`), ZeroAddress, {
           value,
         });
         const receipt = await (await tx).wait();
-        const paid = receipt?.logs
+        const captured = receipt?.logs
           .map((log) => d.shop.interface.parseLog(log))
-          .find((log) => log?.name === "CheckoutPaid");
-        const escrowed: bigint = paid?.args.escrowed ?? -1n;
+          .find((log) => log?.name === "PaymentCaptured");
+        expect(captured?.args.amount).to.equal(value);
+        // The charge's escrow: what the token-day's escrow grew by, all of it in the token's coin.
+        const escrowed = (await d.shop.tokenDay(0, day)).escrowed - escrowBefore;
+        expect(await d.ethers.provider.getBalance(tokenAddress)).to.equal(coinBefore + escrowed);
         expect(escrowed >= 0n && escrowed <= value).to.equal(true);
         escrowSum += escrowed;
         revenue += value;
@@ -70,7 +76,7 @@ describe("Security: dust orders that try to grief rounding", () => {
     expect(stuck <= settlements * (BigInt(holders.length) + 1n)).to.equal(true);
   });
 
-  it("1-wei checkouts to a shop with three tokens: escrow never exceeds the payment nor a token's debt; settle works", async () => {
+  it("1-wei charges to a shop with three tokens: escrow never exceeds the payment nor a token's debt; settle works", async () => {
     const d = await load();
     const second = await addToken(d, tokenParams(rulesWith({ dividendBps: 3333n }), { symbol: "T2" }));
     const third = await addToken(d, tokenParams(rulesWith({ dividendBps: 3333n }), { symbol: "T3" }));
@@ -82,7 +88,7 @@ describe("Security: dust orders that try to grief rounding", () => {
     let revenue = 0n;
     for (let k = 0; k < 24; k++) {
       const value = BigInt(1 + (k % 3));
-      await d.shop.connect(customers[k % customers.length]).checkout(id(`multi-dust-${k}`), ZeroAddress, { value });
+      await d.shop.connect(customers[k % customers.length]).charge(id(`multi-dust-${k}`), ZeroAddress, { value });
       revenue += value;
     }
     let owedTotal = 0n;
@@ -98,11 +104,11 @@ describe("Security: dust orders that try to grief rounding", () => {
     expect(owedTotal <= (revenue * sumBps) / BPS).to.equal(true);
     const balance = await d.shop.merchantBalance();
     expect(balance).to.equal(revenue - escrowTotal);
-    // The escrow leaves a few wei of dust unfunded; the checkouts' merchant share covers it.
+    // The escrow leaves a few wei of dust unfunded; the charges' merchant share covers it.
     const unfunded = owedTotal - escrowTotal;
     expect(unfunded <= balance).to.equal(true);
     console.log(
-      `      ${revenue} wei of dust checkouts, 3 tokens: owed ${owedTotal}, escrowed ${escrowTotal}, unfunded ${unfunded}`,
+      `      ${revenue} wei of dust charges, 3 tokens: owed ${owedTotal}, escrowed ${escrowTotal}, unfunded ${unfunded}`,
     );
     await nextDay(d.helpers);
     await d.shop.connect(d.signers[9]).settle(day);

@@ -1,18 +1,28 @@
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
-import { id, ZeroAddress, type Interface } from "ethers";
-import type { DividendToken, IShop, RogueCloner, ShopAdmin } from "../../../types/ethers-contracts/index.js";
+import { id, ZeroAddress, ZeroHash, type Interface } from "ethers";
+import { anyValue } from "@nomicfoundation/hardhat-ethers-chai-matchers/withArgs";
+import type {
+  DividendToken,
+  IShop,
+  RogueCloner,
+  ShopAdmin,
+  ShopPayments,
+} from "../../../types/ethers-contracts/index.js";
 import {
   ADMIN_ROLE,
   addShop,
   asShopAdmin,
+  DAY,
   load,
   ONE,
+  paymentOf,
   rulesWith,
   tokenParams,
   UTC_PLUS_8,
   WUYOU_RULES,
   type Deployment,
+  type IShopBase,
 } from "../fixture.js";
 import { expectSolvent, ledger, settledHoldings } from "./helpers.js";
 
@@ -111,6 +121,140 @@ describe("Security: initialisation of implementations and clones", () => {
     });
   });
 
+  describe("ShopPayments (the payments module, called directly)", () => {
+    /** A payment's terms, for the module's own (empty) storage. */
+    function terms(customer: string, expiry = 0n): IShopBase.PaymentStruct {
+      return { orderHash: id("direct"), customer, referrer: ZeroAddress, amount: ONE, autoCaptureAt: 0n, expiry };
+    }
+    const capture = (customer: string): IShopBase.CaptureStruct => ({
+      orderHash: id("direct"),
+      customer,
+      amount: ONE,
+      refundDeadline: 0n,
+      minted: [],
+    });
+    /** What every state-changing function of the module does when called on the module itself, by `caller`. */
+    const DIRECT: Record<string, { call: (m: ShopPayments, caller: string) => Promise<unknown>; error: string }> = {
+      capture: { call: (m, c) => m.capture(terms(c), 1n), error: "AccessControlUnauthorizedAccount" },
+      void: { call: (m, c) => m.void(terms(c)), error: "AccessControlUnauthorizedAccount" },
+      refund: { call: (m, c) => m.refund(capture(c), 1n), error: "AccessControlUnauthorizedAccount" },
+      setReturnWindow: { call: (m) => m.setReturnWindow(14 * DAY), error: "AccessControlUnauthorizedAccount" },
+      // Someone else's payment: only its customer may take these steps.
+      confirm: { call: (m) => m.confirm(terms(ZeroAddress)), error: "ShopNotPaymentCustomer" },
+      reclaim: { call: (m) => m.reclaim(terms(ZeroAddress)), error: "ShopNotPaymentCustomer" },
+      requestReturn: { call: (m) => m.requestReturn(terms(ZeroAddress)), error: "ShopNotPaymentCustomer" },
+      // Its own: none is held there.
+      autoCapture: { call: (m, c) => m.autoCapture(terms(c)), error: "ShopPaymentNotHeld" },
+      withdrawReturns: { call: (m, c) => m.withdrawReturns(c), error: "ShopNoReturnsOwed" },
+      // A customer may hold a payment there (checked below): it can only ever take it back itself.
+      authorize: { call: (m) => m.authorize(ZeroHash, ZeroAddress, 0n, { value: ONE }), error: "ShopInvalidOrderHash" },
+    };
+
+    it("every state-changing function of the module refuses anyone, on the module's own storage, which has no roles", async () => {
+      const d = await load();
+      const [payments] = await d.shop.modules();
+      const module = (await d.ethers.getContractAt("ShopPayments", payments)) as unknown as ShopPayments;
+      const abi = JSON.parse(
+        readFileSync(
+          new URL("../../../artifacts/contracts/shop/ShopPayments.sol/ShopPayments.json", import.meta.url),
+          "utf8",
+        ),
+      ) as { abi: { type: string; name?: string; stateMutability?: string }[] };
+      const functions = abi.abi
+        .filter((f) => f.type === "function" && (f.stateMutability === "nonpayable" || f.stateMutability === "payable"))
+        .map((f) => f.name ?? "");
+      expect(functions.sort()).to.deep.equal(Object.keys(DIRECT).sort());
+      for (const caller of [d.admin, d.operator, d.poolManager, d.signers[9]]) {
+        for (const [name, entry] of Object.entries(DIRECT)) {
+          await expect(entry.call(module.connect(caller), caller.address), name).to.be.revertedWithCustomError(
+            module,
+            entry.error,
+          );
+        }
+        // The clone's admin is no admin of the module.
+        await expect(module.connect(caller).setReturnWindow(14 * DAY))
+          .to.be.revertedWithCustomError(module, "AccessControlUnauthorizedAccount")
+          .withArgs(caller.address, ADMIN_ROLE);
+      }
+      // Nor can it be initialised: the initializer (the admin module's, reached through its fallback) is disabled.
+      const asShop = (await d.ethers.getContractAt("IShop", payments)) as unknown as IShop;
+      const shopAdmin = await asShopAdmin(d);
+      await expect(asShop.initialize(d.admin.address, d.admin.address, 0)).to.be.revertedWithCustomError(
+        shopAdmin,
+        "InvalidInitialization",
+      );
+      expect(await asShop.hasRole(ADMIN_ROLE, d.admin.address)).to.equal(false);
+      expect(await asShop.tokenCount()).to.equal(0n);
+      expect(await d.ethers.provider.getBalance(payments)).to.equal(0n);
+    });
+
+    it("its own receive reverts ShopNotAClone: coin sent to the module is refused", async () => {
+      const d = await load();
+      const [payments] = await d.shop.modules();
+      const module = (await d.ethers.getContractAt("ShopPayments", payments)) as unknown as ShopPayments;
+      for (const sender of [d.admin, d.signers[9]]) {
+        await expect(sender.sendTransaction({ to: payments, value: 1n })).to.be.revertedWithCustomError(
+          module,
+          "ShopNotAClone",
+        );
+      }
+      expect(await d.ethers.provider.getBalance(payments)).to.equal(0n);
+      // A clone takes the same transfer as a deposit.
+      await expect(d.signers[9].sendTransaction({ to: await d.shop.getAddress(), value: 1n }))
+        .to.emit(d.shop, "Deposited")
+        .withArgs(d.signers[9].address, 1n);
+    });
+
+    it("a payment held on the module itself can be moved by nobody but its customer, who reclaims it after the expiry", async () => {
+      const d = await load();
+      const [payments] = await d.shop.modules();
+      const module = (await d.ethers.getContractAt("ShopPayments", payments)) as unknown as ShopPayments;
+      const [, , , alice] = d.signers;
+      const expiry = BigInt(await d.helpers.time.latest()) + BigInt(DAY);
+      const tx = module.connect(alice).authorize(id("on the module"), ZeroAddress, expiry, { value: ONE });
+      const held = await paymentOf(module as unknown as IShop, tx);
+      expect(await d.ethers.provider.getBalance(payments)).to.equal(ONE);
+      // No operator there: no capture, no void; the module has no tokens, so a confirm cannot count it.
+      for (const caller of [d.admin, d.operator]) {
+        await expect(module.connect(caller).capture(held, ONE)).to.be.revertedWithCustomError(
+          module,
+          "AccessControlUnauthorizedAccount",
+        );
+        await expect(module.connect(caller).void(held)).to.be.revertedWithCustomError(
+          module,
+          "AccessControlUnauthorizedAccount",
+        );
+      }
+      await expect(module.connect(alice).confirm(held)).to.be.revertedWithCustomError(module, "ShopNoTokens");
+      await expect(module.connect(alice).reclaim(held))
+        .to.be.revertedWithCustomError(module, "ShopPaymentNotExpired")
+        .withArgs(expiry, anyValue);
+      await d.helpers.time.increaseTo(expiry);
+      await expect(module.connect(d.signers[9]).reclaim(held))
+        .to.be.revertedWithCustomError(module, "ShopNotPaymentCustomer")
+        .withArgs(d.signers[9].address, alice.address);
+      const reclaim = module.connect(alice).reclaim(held);
+      await expect(reclaim).to.emit(module, "PaymentReclaimed").withArgs(id("on the module"), alice.address, ONE);
+      await expect(reclaim).to.changeEtherBalances(d.ethers, [alice, payments], [ONE, -ONE]);
+    });
+
+    it("the Shop implementation refuses a payments module without code: its constructor reverts ShopInvalidModule", async () => {
+      const d = await load();
+      const { shopImpl } = await implementations(d);
+      const factory = await d.ethers.getContractFactory("Shop");
+      for (const address of [ZeroAddress, d.signers[9].address, "0x000000000000000000000000000000000000dEaD"]) {
+        await expect(factory.deploy(address))
+          .to.be.revertedWithCustomError(shopImpl, "ShopInvalidModule")
+          .withArgs(address);
+      }
+      // With a module that has code it deploys, and serves that module's functions through it.
+      const [payments] = await d.shop.modules();
+      const another = await factory.deploy(payments);
+      const asShop = (await d.ethers.getContractAt("IShop", await another.getAddress())) as unknown as IShop;
+      expect((await asShop.modules())[0]).to.equal(payments);
+    });
+  });
+
   describe("ShopAdmin (the admin module, called directly)", () => {
     /** What every state-changing function of the module does when called on the module itself, by anyone. */
     const DIRECT: Record<
@@ -130,25 +274,30 @@ describe("Security: initialisation of implementations and clones", () => {
       renounceRole: { call: (m, c) => m.renounceRole(ADMIN_ROLE, c), error: null },
     };
 
-    it("every clone and the implementation forward to one admin module and one view module, which report themselves", async () => {
+    it("every clone and the implementation forward to one payments, one admin and one view module, which report themselves", async () => {
       const d = await load();
       const { shopImpl } = await implementations(d);
-      const [module, lens] = await d.shop.modules();
+      const [payments, module, lens] = await d.shop.modules();
       const fromImpl = await (await d.ethers.getContractAt("IShop", await shopImpl.getAddress())).modules();
-      expect([...fromImpl]).to.deep.equal([module, lens]);
-      const admin = (await d.ethers.getContractAt("ShopAdmin", module)) as unknown as ShopAdmin;
-      expect([...(await admin.modules())]).to.deep.equal([module, lens]);
-      for (const code of [module, lens]) expect(await d.ethers.provider.getCode(code)).to.not.equal("0x");
-      expect(module).to.not.equal(await d.shop.getAddress());
-      expect(lens).to.not.equal(module);
-      // A second shop of the factory shares both modules.
+      expect([...fromImpl]).to.deep.equal([payments, module, lens]);
+      // The payments module answers it itself, from its own code.
+      const paymentsModule = (await d.ethers.getContractAt("ShopPayments", payments)) as unknown as ShopPayments;
+      expect([...(await paymentsModule.modules())]).to.deep.equal([payments, module, lens]);
+      for (const code of [payments, module, lens]) expect(await d.ethers.provider.getCode(code)).to.not.equal("0x");
+      expect(new Set([await d.shop.getAddress(), await shopImpl.getAddress(), payments, module, lens]).size).to.equal(
+        5,
+      );
+      // The admin module no longer reports modules: the selector falls through to the views, which do not have it.
+      const adminAsPayments = (await d.ethers.getContractAt("ShopPayments", module)) as unknown as ShopPayments;
+      await expect(adminAsPayments.modules()).to.be.revert(d.ethers);
+      // A second shop of the factory shares all three.
       const other = await addShop(d, d.admin, d.operator);
-      expect([...(await other.modules())]).to.deep.equal([module, lens]);
+      expect([...(await other.modules())]).to.deep.equal([payments, module, lens]);
     });
 
     it("called directly, the module cannot be initialised and holds nothing: every state-changing function fails or changes nothing, for anyone", async () => {
       const d = await load();
-      const [module] = await d.shop.modules();
+      const [, module] = await d.shop.modules();
       const admin = (await d.ethers.getContractAt("ShopAdmin", module)) as unknown as ShopAdmin;
       // Every state-changing function of its ABI has an entry here.
       const abi = JSON.parse(
@@ -182,7 +331,7 @@ describe("Security: initialisation of implementations and clones", () => {
 
     it("a clone's admin calls run in the clone's storage: a grant through the clone is not a grant on the module", async () => {
       const d = await load();
-      const [module] = await d.shop.modules();
+      const [, module] = await d.shop.modules();
       const admin = (await d.ethers.getContractAt("ShopAdmin", module)) as unknown as ShopAdmin;
       const stranger = d.signers[9];
       await d.shop.grantRole(await d.shop.OPERATOR_ROLE(), stranger.address);

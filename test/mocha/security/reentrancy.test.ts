@@ -13,11 +13,13 @@ import {
   ONE,
   order,
   owedOf,
+  PaymentStatus,
+  paymentStatus,
   perShare,
   rulesWith,
   tokenParams,
-  WUYOU_RULES,
   type Deployment,
+  WUYOU_RULES,
 } from "../fixture.js";
 import { claimableOf, errorName, expectSolvent, ledger, settledHoldings } from "./helpers.js";
 
@@ -125,7 +127,7 @@ describe("Security: re-entrancy (the attacker's receive() calls back in)", () =>
       expectSolvent(after);
     });
 
-    it("claim re-entering checkout counts the order once and gives the new tokens no past dividends", async () => {
+    it("claim re-entering charge counts the order once and gives the new tokens no past dividends", async () => {
       const d = await load();
       const [, , , alice] = d.signers;
       const { attacker, address } = await attackerOf(d);
@@ -135,7 +137,7 @@ describe("Security: re-entrancy (the attacker's receive() calls back in)", () =>
       await d.ethers.provider.send("hardhat_setBalance", [address, "0x" + (5n * ONE).toString(16)]);
       const hash = id("re-checkout-order");
       const shop = await d.shop.getAddress();
-      await attacker.arm(shop, pay, d.shop.interface.encodeFunctionData("checkout", [hash, ZeroAddress]), 1n);
+      await attacker.arm(shop, pay, d.shop.interface.encodeFunctionData("charge", [hash, ZeroAddress]), 1n);
 
       const before = await ledger(d, d.shop, [d.token], holders);
       const today = await d.shop.today();
@@ -144,7 +146,7 @@ describe("Security: re-entrancy (the attacker's receive() calls back in)", () =>
       const after = await ledger(d, d.shop, [d.token], holders);
 
       expect(await attacker.lastReentryOk()).to.equal(true);
-      expect(await d.shop.isCheckoutCounted(hash, address)).to.equal(true);
+      expect(await paymentStatus(d.shop, hash, address)).to.equal(PaymentStatus.Captured);
       const dayAfter = await d.shop.dayRecord(today);
       expect(dayAfter.orderCount).to.equal(dayBefore.orderCount + 1n);
       expect(dayAfter.revenue).to.equal(dayBefore.revenue + pay);
@@ -155,9 +157,9 @@ describe("Security: re-entrancy (the attacker's receive() calls back in)", () =>
       expect(after.tokenCoin[0]).to.equal(before.tokenCoin[0] - before.claimable[0][0] + escrow);
       expect(after.merchantBalance).to.equal(before.merchantBalance + pay - escrow);
       expectSolvent(after);
-      // The same checkout again is refused: an order hash counts once per customer.
+      // The same charge again is refused: an order hash counts once per customer.
       await expect(
-        attacker.execute(shop, d.shop.interface.encodeFunctionData("checkout", [hash, ZeroAddress]), { value: pay }),
+        attacker.execute(shop, d.shop.interface.encodeFunctionData("charge", [hash, ZeroAddress]), { value: pay }),
       ).to.be.revertedWithCustomError(attacker, "ReentrantAttackerCallFailed");
     });
 

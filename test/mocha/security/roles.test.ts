@@ -98,8 +98,8 @@ describe("Security: role escalation", () => {
     const [, , , alice, bob] = d.signers;
     const holders = [alice.address, bob.address];
     await settledHoldings(d, holders, [ONE, ONE], "no-take");
-    // A checkout escrows today's share in the token.
-    await d.shop.connect(alice).checkout(id("no-take-checkout"), ZeroAddress, { value: ONE });
+    // A charge escrows today's share in the token.
+    await d.shop.connect(alice).charge(id("no-take-checkout"), ZeroAddress, { value: ONE });
     await d.shop.deposit({ value: ONE });
     const before = await ledger(d, d.shop, [d.token], holders);
     for (const caller of [d.admin, d.operator, d.poolManager]) {

@@ -126,8 +126,8 @@ describe("Security: holding tokens only across a settlement (transferable tokens
     await d.shop.deposit({ value: 10n * ONE });
     const supplyBefore = await d.token.totalSupply();
 
-    // The day is funded but nobody has settled it yet: bob buys (non-transferable tokens, earned by a checkout).
-    await d.shop.connect(bob).checkout(id("late-b"), ZeroAddress, { value: 4n * ONE });
+    // The day is funded but nobody has settled it yet: bob buys (non-transferable tokens, earned by a charge).
+    await d.shop.connect(bob).charge(id("late-b"), ZeroAddress, { value: 4n * ONE });
     const c = await d.token.balanceOf(bob.address);
     const supply = supplyBefore + c;
     await d.shop.connect(d.signers[9]).settle(day);
@@ -152,7 +152,7 @@ describe("Security: holding tokens only across a settlement (transferable tokens
     const owed = owedOf([4n * ONE], WUYOU_RULES);
     await nextDay(d.helpers, undefined, 1);
     await d.shop.connect(d.signers[9]).settle(day, { value: owed });
-    await d.shop.connect(bob).checkout(id("prompt-b"), ZeroAddress, { value: 4n * ONE });
+    await d.shop.connect(bob).charge(id("prompt-b"), ZeroAddress, { value: 4n * ONE });
     expect(await d.token.claimable(bob.address)).to.equal(0n);
     const claimable = await d.token.claimable(alice.address);
     expect(claimable <= owed && owed - claimable <= 1n).to.equal(true);

@@ -69,7 +69,7 @@ contract OrderPathsInvariantTest is Fixture {
     /// the shop's bitmap is exactly the ids some call counted; each checkout at most once per (hash, customer), and
     /// the shop's counted checkouts are exactly those some call counted.
     function invariant_orderHashCountsAtMostOnce() public view {
-        assertEq(handler.violations().duplicatesAccepted, 0, "3: a counted order id or checkout counted again");
+        assertEq(handler.violations().duplicatesAccepted, 0, "3: a counted order id or charge counted again");
         uint64[] memory ids = handler.idsSeen();
         for (uint256 k; k < ids.length; ++k) {
             (uint256 uses, ) = handler.idUses(ids[k]);
@@ -83,8 +83,8 @@ contract OrderPathsInvariantTest is Fixture {
             bytes32 orderHash = handler.hashAt(k);
             for (uint256 a; a < customers.length; ++a) {
                 uint256 times = handler.checkoutTimes(orderHash, customers[a]);
-                assertLe(times, 1, "3: times a (hash, customer) checkout counted");
-                assertEq(_charged(shop, orderHash, customers[a]), times == 1, "3: isCheckoutCounted == paid by a call");
+                assertLe(times, 1, "3: times a (hash, customer) charge counted");
+                assertEq(_charged(shop, orderHash, customers[a]), times == 1, "3: payment captured == paid by a call");
             }
         }
     }
@@ -165,7 +165,7 @@ contract OrderPathsInvariantTest is Fixture {
                 IShopBase.TokenDay memory d = shop.tokenDay(i, days_[k]);
                 assertEq(d.revenue, tokenRevenue, "4: token-day revenue (from the token's creation)");
                 assertEq(d.owed, (tokenRevenue * handler.dividendBps(i)) / BPS, "4: token-day owed");
-                assertEq(d.escrowed, escrow, "4: token-day escrow of the checkouts");
+                assertEq(d.escrowed, escrow, "4: token-day escrow of the charges");
             }
         }
         assertEq(shop.revenueDayCount(), days_.length, "4: revenue days");

@@ -85,7 +85,7 @@ contract ShareMallInvariantTest is Fixture {
     /// settlement flags, what `unsettledDays` lists) is the model's.
     function invariant_orderHashCountsOnce() public view {
         ShareMallHandler.Violations memory v = handler.violations();
-        assertEq(v.duplicateOrdersAccepted, 0, "3: a used order id or a counted checkout counted again");
+        assertEq(v.duplicateOrdersAccepted, 0, "3: a used order id or a counted charge counted again");
         assertEq(v.invalidReferralsAccepted, 0, "3: invalid referrals accepted");
         assertEq(v.validStepsRefused, 0, "3: a step ended other than predicted (refused, or the wrong error)");
         uint64[] memory used = handler.usedIds();
@@ -95,12 +95,12 @@ contract ShareMallInvariantTest is Fixture {
         assertFalse(shop.isOrderIdUsed(handler.nextId()), "3: an id never handed out is unused");
         ShareMallHandler.OrderKey[] memory counted = handler.countedCheckouts();
         for (uint256 k; k < counted.length; ++k) {
-            assertTrue(_charged(shop, counted[k].orderHash, counted[k].customer), "3: checkout counted");
+            assertTrue(_charged(shop, counted[k].orderHash, counted[k].customer), "3: charge counted");
         }
         ShareMallHandler.OrderKey[] memory refusedCheckouts = handler.refusedCheckouts();
         for (uint256 k; k < refusedCheckouts.length; ++k) {
             ShareMallHandler.OrderKey memory r = refusedCheckouts[k];
-            assertFalse(_charged(shop, r.orderHash, r.customer), "3: refused checkout counted");
+            assertFalse(_charged(shop, r.orderHash, r.customer), "3: refused charge counted");
         }
         uint256[] memory days_ = handler.revenueDays();
         uint256 orders;
@@ -119,7 +119,7 @@ contract ShareMallInvariantTest is Fixture {
             bool anySettled = shop.tokenDay(0, days_[k]).settled || shop.tokenDay(1, days_[k]).settled;
             assertEq(record.settled, settled && anySettled, "3: day settled iff every token that owes is paid");
         }
-        assertEq(orders, used.length + counted.length, "3: one order per used id and per counted checkout");
+        assertEq(orders, used.length + counted.length, "3: one order per used id and per counted charge");
         assertEq(shop.revenueDayCount(), days_.length, "3: revenue days");
         assertEq(
             abi.encode(shop.unsettledDays(0, days_.length)),

@@ -179,7 +179,7 @@ abstract contract Fixture is Base {
     }
 
     /// @dev Pays an order by `charge` as `customer`, which is funded first.
-    function _checkout(address customer, bytes32 orderHash, uint256 amount, address referrer) internal {
+    function _charge(address customer, bytes32 orderHash, uint256 amount, address referrer) internal {
         vm.deal(customer, customer.balance + amount);
         vm.prank(customer);
         shop.charge{value: amount}(orderHash, referrer);
