@@ -104,7 +104,7 @@ interface IDividendToken is IERC20Metadata {
     /// @param cap Largest supply the mints may reach (the token's `maxSupply`; 0 for none). A mint past it (or past
     /// the 2^96 - 1 supply limit) mints what is left, so orders at the cap still count and mint nothing.
     /// `msg.value` is checkout escrow: dividends of a day not settled yet, held here until the shop's settlement
-    /// of that day distributes them (the shop's `CheckoutPaid` event records each escrow). The `Transfer` events say
+    /// of that day distributes them (the shop's `tokenDay(i, day).escrowed` records it). The `Transfer` events say
     /// what was minted.
     function mintBatch(uint256[] calldata credits, uint256 cap) external payable;
 

@@ -9,7 +9,8 @@ import {PaymentLedger} from "./PaymentLedger.sol";
 /// @title Refunds
 /// @notice The payment steps that do not count an order: refunds of captured payments (with the proportional
 /// take-back of the order's tokens), the customer's return request, withdrawals of returns that could not be pushed,
-/// and the return window under notice. The steps that count a payment are in `Payments`.
+/// and the return window under notice. The steps that count a payment are in `HeldPayments` and
+/// `PaymentCapture`.
 abstract contract Refunds is IShopPayments, PaymentLedger {
     uint256 private constant _MASK_96 = type(uint96).max;
 
