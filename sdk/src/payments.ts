@@ -81,8 +81,6 @@ export const MIN_RETURN_WINDOW_SECONDS = DAY;
 export const MAX_RETURN_WINDOW_SECONDS = 90n * DAY;
 /** What {@link authorizePayment}'s default expiry adds after the return window: 7 days for the operator to capture. */
 export const DEFAULT_EXPIRY_MARGIN_SECONDS = 7n * DAY;
-/** Largest `uint40`: the largest expiry, auto-capture time or refund deadline. */
-export const UINT40_MAX = (1n << 40n) - 1n;
 /** Default gas margin of {@link authorizePayment} (0.001 coin), as for `charge`. */
 const GAS_MARGIN_WEI = 10n ** 15n;
 
@@ -185,10 +183,9 @@ function requireObject(field: string, value: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/** A payment time (unix seconds): below `MILLISECONDS_THRESHOLD` (10^11), so it fits the contract's `uint40`. */
 function validateUint40Time(field: string, value: unknown): bigint {
-  const t = validateUnixSeconds(field, value);
-  if (t > UINT40_MAX) throw new InvalidAmountError(field, value, "above the maximum 2^40 - 1");
-  return t;
+  return validateUnixSeconds(field, value);
 }
 
 /**
