@@ -1134,13 +1134,11 @@ async function paymentLogs(
   transport: Transport,
   shop: Address,
   filter: { orderHash?: Hex; customer?: Address },
-  range: { fromBlock?: bigint; pageSize?: bigint },
+  range: { fromBlock: bigint; toBlock: bigint; pageSize?: bigint },
 ): Promise<RawLog[]> {
-  if (range.fromBlock !== undefined) validateAmount("fromBlock", range.fromBlock);
-  const toBlock = await transport.blockNumber();
   const paging = {
-    fromBlock: range.fromBlock ?? 0n,
-    toBlock,
+    fromBlock: range.fromBlock,
+    toBlock: range.toBlock,
     ...(range.pageSize !== undefined ? { pageSize: range.pageSize } : {}),
   };
   const who = filter.customer === undefined ? null : topicOf(filter.customer);
@@ -1161,9 +1159,49 @@ async function paymentLogs(
     { address: shop, topics: [RETURN_EVENTS.map((n) => eventTopic(shopAbi, n)), who] },
     paging,
   );
-  return [...payments, ...returns].sort((a, b) =>
-    a.blockNumber !== b.blockNumber ? (a.blockNumber < b.blockNumber ? -1 : 1) : a.logIndex - b.logIndex,
-  );
+  return [...payments, ...returns];
+}
+
+const byPosition = (a: RawLog, b: RawLog): number =>
+  a.blockNumber !== b.blockNumber ? (a.blockNumber < b.blockNumber ? -1 : 1) : a.logIndex - b.logIndex;
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Extra reads when `payment()` is ahead of the logs read (a step mined meanwhile, or a node's cached block number). */
+const CATCH_UP_ATTEMPTS = 4;
+
+/**
+ * Reads the payment logs from `fromBlock` to the latest block and hands the drafts to `finish`; when `finish` finds
+ * the chain ahead of the logs, reads the blocks mined since and tries again (a few times, waiting a little longer
+ * each time), so that a step mined while reading, or a node answering a cached block number, does not fail the read.
+ */
+async function readChecked<T>(
+  transport: Transport,
+  shop: Address,
+  filter: { orderHash?: Hex; customer?: Address },
+  range: { fromBlock?: bigint; pageSize?: bigint },
+  finishDrafts: (drafts: Draft[]) => Promise<T>,
+): Promise<T> {
+  if (range.fromBlock !== undefined) validateAmount("fromBlock", range.fromBlock);
+  const logs: RawLog[] = [];
+  let next = range.fromBlock ?? 0n;
+  for (let attempt = 0; ; attempt++) {
+    const toBlock = await transport.blockNumber();
+    if (toBlock >= next) {
+      logs.push(
+        ...(await paymentLogs(transport, shop, filter, {
+          fromBlock: next,
+          toBlock,
+          ...(range.pageSize !== undefined ? { pageSize: range.pageSize } : {}),
+        })),
+      );
+      next = toBlock + 1n;
+    }
+    try {
+      return await finishDrafts(build([...logs].sort(byPosition)));
+    } catch (error) {
+      if (!(error instanceof PaymentHistoryMismatchError) || attempt >= CATCH_UP_ATTEMPTS) throw error;
+      await sleep(250 * (attempt + 1));
+    }
+  }
 }
 
 function build(logs: readonly RawLog[]): Draft[] {
@@ -1324,8 +1362,9 @@ async function finishAll(transport: Transport, shop: Address, drafts: readonly D
  * @param shop - The shop's address.
  * @param options - `customer` (only its payments), `fromBlock` (default 0), `pageSize`.
  * @returns The payments, in the order they started.
- * @throws `InvalidAddressError`, `InvalidAmountError`; `NotAContractError`; {@link PaymentHistoryMismatchError} when a
- * step was mined while reading (read again).
+ * @throws `InvalidAddressError`, `InvalidAmountError`; `NotAContractError`; {@link PaymentHistoryMismatchError} when
+ * `payment()` still disagrees with the events after a few catch-up reads (a chain reorganisation, or a node whose
+ * logs lag far behind its state).
  * @example
  * ```ts
  * const payments = await fetchShopPayments(transport, shop, { fromBlock: deployBlock });
@@ -1341,11 +1380,16 @@ export async function fetchShopPayments(
   const o = requireObject("options", options);
   const customer = o.customer === undefined ? undefined : validateAddress("customer", o.customer);
   await requireShop(transport, address);
-  const logs = await paymentLogs(transport, address, customer === undefined ? {} : { customer }, {
-    ...(options.fromBlock !== undefined ? { fromBlock: options.fromBlock } : {}),
-    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
-  });
-  return finishAll(transport, address, build(logs));
+  return readChecked(
+    transport,
+    address,
+    customer === undefined ? {} : { customer },
+    {
+      ...(options.fromBlock !== undefined ? { fromBlock: options.fromBlock } : {}),
+      ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+    },
+    (drafts) => finishAll(transport, address, drafts),
+  );
 }
 
 /**
@@ -1375,11 +1419,15 @@ export async function fetchPayment(
   const hash = validateBytes32("orderHash", orderHash, { allowZero: false });
   const who = validateAddress("customer", customer);
   await requireShop(transport, address);
-  const logs = await paymentLogs(transport, address, { orderHash: hash, customer: who }, options);
-  const drafts = build(logs);
-  const last = drafts[drafts.length - 1];
-  if (last === undefined) return undefined;
-  return finish(last, await readStatus(transport, address, hash, who));
+  return readChecked(transport, address, { orderHash: hash, customer: who }, options, async (drafts) => {
+    const chain = await readStatus(transport, address, hash, who);
+    const last = drafts[drafts.length - 1];
+    if (last === undefined) {
+      if (chain.status !== "none") throw new PaymentHistoryMismatchError(hash, who, "absent", chain.status);
+      return undefined;
+    }
+    return finish(last, chain);
+  });
 }
 
 async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
@@ -1395,17 +1443,32 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
   const who = validateAddress("customer", customer);
   if (fromBlock !== undefined) validateAmount("fromBlock", fromBlock);
   await requireShop(transport, address);
-  const logs = await getLogsPaged(
-    transport,
-    { address, topics: [eventTopic(shopAbi, name), hash, topicOf(who)] },
-    { fromBlock: fromBlock ?? 0n, toBlock: await transport.blockNumber() },
-  );
-  const events = decodeLogs(shopAbi, logs).filter(
-    (e): e is Extract<AnyEvent, { eventName: N }> => e.eventName === name,
-  );
-  const last = events[events.length - 1];
-  if (last === undefined) throw new PaymentNotFoundError(hash, who, name);
-  return last;
+  const logs: RawLog[] = [];
+  let next = fromBlock ?? 0n;
+  // The payment's state says whether the event must exist: if the logs lag behind it, read the new blocks again.
+  const expected: readonly PaymentChainStatus[] =
+    name === "PaymentCaptured" ? ["captured"] : ["held", "returnRequested"];
+  for (let attempt = 0; ; attempt++) {
+    const toBlock = await transport.blockNumber();
+    if (toBlock >= next) {
+      logs.push(
+        ...(await getLogsPaged(
+          transport,
+          { address, topics: [eventTopic(shopAbi, name), hash, topicOf(who)] },
+          { fromBlock: next, toBlock },
+        )),
+      );
+      next = toBlock + 1n;
+    }
+    const events = decodeLogs(shopAbi, [...logs].sort(byPosition)).filter(
+      (e): e is Extract<AnyEvent, { eventName: N }> => e.eventName === name,
+    );
+    const last = events[events.length - 1];
+    if (last !== undefined) return last;
+    const { status } = await readStatus(transport, address, hash, who);
+    if (!expected.includes(status) || attempt >= CATCH_UP_ATTEMPTS) throw new PaymentNotFoundError(hash, who, name);
+    await sleep(250 * (attempt + 1));
+  }
 }
 
 /**
