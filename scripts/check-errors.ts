@@ -1,10 +1,10 @@
 /**
  * Branch check by custom errors: every custom error in the ABIs of the deployed production contracts (the artifacts
- * of `contracts/**\/*.sol` with runtime code: the five of `DEPLOYED` below, `shop/Shop.sol`, `shop/ShopAdmin.sol`,
- * `shop/ShopLens.sol`, `payouts/DividendToken.sol`, `factory/ShareMallFactory.sol` — not `contracts/test/**` mocks,
- * not the interfaces, whose errors the contracts inherit, and not the abstract building blocks (`intake/`,
- * `ledger/`, `settlement/`) and libraries, which are only ever deployed as part of those five) must be expected by
- * at least one test:
+ * of `contracts/**\/*.sol` with runtime code: the six of `DEPLOYED` below, `shop/Shop.sol`,
+ * `shop/ShopPayments.sol`, `shop/ShopAdmin.sol`, `shop/ShopLens.sol`, `payouts/DividendToken.sol`,
+ * `factory/ShareMallFactory.sol` — not `contracts/test/**` mocks, not the interfaces, whose errors the contracts
+ * inherit, and not the abstract building blocks (`intake/`, `ledger/`, `settlement/`, `payments/`) and libraries,
+ * which are only ever deployed as part of those six) must be expected by at least one test:
  * - a mocha test: `.revertedWithCustomError(contract, "Name")` anywhere under `test/mocha/`;
  * - a Solidity test: `X.Name.selector` (e.g. `IShop.ShopNothingToSettle.selector` in `vm.expectRevert`) anywhere
  *   under `test/solidity/`.
@@ -37,6 +37,9 @@ const UNREACHABLE: Readonly<Record<string, string>> = {
   "ShopLens.NotInitializing":
     "declared by Initializable, which ShopLens inherits through the shared storage layout; ShopLens has no " +
     "onlyInitializing function (it only reads)",
+  "ShopPayments.NotInitializing":
+    "declared by Initializable, which ShopPayments inherits through the shared storage layout; ShopPayments has no " +
+    "onlyInitializing function (its constructor disables initializers; a clone's initializer runs in ShopAdmin)",
   "ShopAdmin.NotInitializing":
     "Initializable's onlyInitializing guards only __AccessControl_init, which ShopAdmin calls only inside its " +
     "initializer, where _isInitializing() is true",
@@ -54,6 +57,7 @@ const UNREACHABLE: Readonly<Record<string, string>> = {
 /** The deployed production contracts: the check fails if one of them has no artifact (a path changed). */
 const DEPLOYED: readonly string[] = [
   "contracts/shop/Shop.sol:Shop",
+  "contracts/shop/ShopPayments.sol:ShopPayments",
   "contracts/shop/ShopAdmin.sol:ShopAdmin",
   "contracts/shop/ShopLens.sol:ShopLens",
   "contracts/payouts/DividendToken.sol:DividendToken",

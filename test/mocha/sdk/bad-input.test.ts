@@ -36,7 +36,7 @@ type ErrorClass = abstract new (...args: never[]) => Error;
 interface Refusal {
   /** What is malformed, e.g. "bad address" or "amount over 2^96-1". */
   readonly input: string;
-  /** Chain state the case needs (an order id used, a checkout paid), made before sends are watched. */
+  /** Chain state the case needs (an order id used, a payment made), made before sends are watched. */
   readonly setup?: (ctx: Ctx) => Promise<unknown>;
   readonly run: (ctx: Ctx) => unknown;
   readonly error: ErrorClass;
@@ -120,6 +120,29 @@ const ALICE_V = BASE_ORDER.customer as string;
 
 function rules(over: Partial<Record<keyof TokenRules, unknown>>): TokenRules {
   return n<TokenRules>({ ...WUYOU_RULES, ...over });
+}
+
+/** Payment terms for Alice that the shop holds no payment for (authorized in a week, expiring in three). */
+function payment(ctx: Ctx): sdk.PaymentTerms {
+  return {
+    orderHash: ORDER_HASH,
+    customer: ctx.alice,
+    referrer: sdk.ZERO_ADDRESS,
+    amountWei: ONE,
+    autoCaptureAt: ctx.now + 7n * 86_400n,
+    expiry: ctx.now + 21n * 86_400n,
+  };
+}
+
+/** Capture terms for Alice that the shop never captured (refundable for a week). */
+function captureTerms(ctx: Ctx): sdk.CaptureTerms {
+  return {
+    orderHash: ORDER_HASH,
+    customer: ctx.alice,
+    amountWei: ONE,
+    refundDeadline: ctx.now + 7n * 86_400n,
+    minted: [0n],
+  };
 }
 
 function tamperProof(file: BatchFile): BatchFile {
@@ -1148,59 +1171,362 @@ const TABLE: Record<string, Entry> = {
   ],
 
   // ---------------------------------------------------------------- holder.ts
-  checkout: [
+  charge: [
     {
       input: "bad address",
-      run: (ctx) => sdk.checkout(ctx.tx("alice"), BAD_ADDRESS, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), BAD_ADDRESS, { orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.InvalidAddressError,
       message: '"shop"',
     },
     {
       input: "negative amount",
-      run: (ctx) => sdk.checkout(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: -1n }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: -1n }),
       error: sdk.InvalidAmountError,
       message: '"amountWei"',
     },
     {
       input: "fractional amount",
-      run: (ctx) => sdk.checkout(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: "0.3" }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: "0.3" }),
       error: sdk.InvalidAmountError,
       message: "fraction",
     },
     {
       input: "amount over 2^96-1",
-      run: (ctx) => sdk.checkout(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: OVER_96 }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: OVER_96 }),
       error: sdk.InvalidAmountError,
       message: "2^96 - 1",
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.checkout(ctx.wrongChain("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.wrongChain("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.checkout(ctx.tx("alice"), ctx.nobody, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.nobody, { orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.NotAContractError,
     },
     {
       input: "unknown shop (a non-shop contract: the token)",
-      run: (ctx) => sdk.checkout(ctx.tx("alice"), ctx.token, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.token, { orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.NotAContractError,
     },
     {
       input: "self-referral",
       run: (ctx) =>
-        sdk.checkout(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE, referrer: ctx.alice }),
+        sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE, referrer: ctx.alice }),
       error: sdk.InvalidAddressError,
       message: '"referrer"',
     },
     {
       input: "order already paid by this customer",
-      setup: (ctx) => ctx.d.shop.connect(ctx.d.signers[3]).checkout(ORDER_HASH, sdk.ZERO_ADDRESS, { value: ONE }),
-      run: (ctx) => sdk.checkout(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
-      error: sdk.CheckoutAlreadyCountedError,
+      setup: (ctx) => ctx.d.shop.connect(ctx.d.signers[3]).charge(ORDER_HASH, sdk.ZERO_ADDRESS, { value: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
+      error: sdk.PaymentAlreadyCountedError,
       message: ORDER_HASH,
+    },
+    {
+      input: "order held for this customer (authorized, not captured)",
+      setup: async (ctx) =>
+        ctx.d.shop
+          .connect(ctx.d.signers[3])
+          .authorize(ORDER_HASH, sdk.ZERO_ADDRESS, ctx.now + 30n * 86_400n, { value: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
+      error: sdk.PaymentExistsError,
+      message: ORDER_HASH,
+    },
+  ],
+  // ---------------------------------------------------------------- payments.ts
+  authorizePayment: [
+    {
+      input: "fractional amount",
+      run: (ctx) => sdk.authorizePayment(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: "0.3" }),
+      error: sdk.InvalidAmountError,
+      message: '"amountWei"',
+    },
+    {
+      input: "expiry in milliseconds",
+      run: (ctx) =>
+        sdk.authorizePayment(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE, expiry: Date.now() }),
+      error: sdk.InvalidDeadlineError,
+      message: '"expiry"',
+    },
+    {
+      input: "expiry within the return window",
+      run: (ctx) =>
+        sdk.authorizePayment(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE, expiry: ctx.now }),
+      error: sdk.InvalidExpiryError,
+    },
+    {
+      input: "self-referral",
+      run: (ctx) =>
+        sdk.authorizePayment(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE, referrer: ctx.alice }),
+      error: sdk.InvalidAddressError,
+      message: '"referrer"',
+    },
+    {
+      input: "wrong chain",
+      run: (ctx) => sdk.authorizePayment(ctx.wrongChain("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
+      error: sdk.WrongChainError,
+    },
+  ],
+  capturePayment: [
+    {
+      input: "zero amount",
+      run: (ctx) => sdk.capturePayment(ctx.tx("operator"), ctx.shop, payment(ctx), 0n),
+      error: sdk.InvalidCaptureAmountError,
+      message: '"amountWei"',
+    },
+    {
+      input: "terms with a bad customer",
+      run: (ctx) => sdk.capturePayment(ctx.tx("operator"), ctx.shop, { ...payment(ctx), customer: BAD_ADDRESS }),
+      error: sdk.InvalidAddressError,
+      message: '"payment.customer"',
+    },
+    {
+      input: "payment never authorized",
+      run: (ctx) => sdk.capturePayment(ctx.tx("operator"), ctx.shop, payment(ctx)),
+      error: sdk.PaymentNotHeldError,
+    },
+  ],
+  confirmPayment: [
+    {
+      input: "signer is not the customer",
+      run: (ctx) => sdk.confirmPayment(ctx.tx("bob"), ctx.shop, payment(ctx)),
+      error: sdk.NotPaymentCustomerError,
+    },
+    {
+      input: "terms with a zero order hash",
+      run: (ctx) => sdk.confirmPayment(ctx.tx("alice"), ctx.shop, { ...payment(ctx), orderHash: sdk.ZERO_BYTES32 }),
+      error: sdk.InvalidBytes32Error,
+      message: '"payment.orderHash"',
+    },
+  ],
+  autoCapturePayment: [
+    {
+      input: "before autoCaptureAt",
+      run: (ctx) => sdk.autoCapturePayment(ctx.tx("bob"), ctx.shop, payment(ctx)),
+      error: sdk.AutoCaptureNotDueError,
+    },
+    {
+      input: "expiry above 2^40 - 1 (taken for milliseconds)",
+      run: (ctx) => sdk.autoCapturePayment(ctx.tx("bob"), ctx.shop, { ...payment(ctx), expiry: 1n << 40n }),
+      error: sdk.InvalidDeadlineError,
+      message: '"payment.expiry"',
+    },
+  ],
+  voidPayment: [
+    {
+      input: "signer without the operator role",
+      run: (ctx) => sdk.voidPayment(ctx.tx("bob"), ctx.shop, payment(ctx)),
+      error: sdk.MissingRoleError,
+    },
+    {
+      input: "terms not an object",
+      run: (ctx) => sdk.voidPayment(ctx.tx("operator"), ctx.shop, "terms" as never),
+      error: sdk.InvalidAmountError,
+      message: '"payment"',
+    },
+  ],
+  reclaimPayment: [
+    {
+      input: "before the expiry",
+      run: (ctx) => sdk.reclaimPayment(ctx.tx("alice"), ctx.shop, payment(ctx)),
+      error: sdk.PaymentNotExpiredError,
+    },
+    {
+      input: "unknown shop",
+      run: (ctx) => sdk.reclaimPayment(ctx.tx("alice"), ctx.nobody, payment(ctx)),
+      error: sdk.NotAContractError,
+    },
+  ],
+  requestReturn: [
+    {
+      input: "after the return window",
+      run: (ctx) => sdk.requestReturn(ctx.tx("alice"), ctx.shop, { ...payment(ctx), autoCaptureAt: ctx.now - 1n }),
+      error: sdk.ReturnWindowClosedError,
+    },
+    {
+      input: "signer is not the customer",
+      run: (ctx) => sdk.requestReturn(ctx.tx("bob"), ctx.shop, payment(ctx)),
+      error: sdk.NotPaymentCustomerError,
+    },
+  ],
+  refundPayment: [
+    {
+      input: "amount above the captured amount",
+      run: (ctx) => sdk.refundPayment(ctx.tx("operator"), ctx.shop, captureTerms(ctx), 2n * ONE),
+      error: sdk.InvalidRefundAmountError,
+      message: '"amountWei"',
+    },
+    {
+      input: "after the refund deadline",
+      run: (ctx) =>
+        sdk.refundPayment(ctx.tx("operator"), ctx.shop, { ...captureTerms(ctx), refundDeadline: ctx.now - 1n }, 1n),
+      error: sdk.RefundDeadlinePassedError,
+    },
+    {
+      input: "minted not an array",
+      run: (ctx) => sdk.refundPayment(ctx.tx("operator"), ctx.shop, { ...captureTerms(ctx), minted: 5n as never }, 1n),
+      error: sdk.InvalidAmountError,
+      message: '"capture.minted"',
+    },
+    {
+      input: "payment never captured",
+      run: (ctx) => sdk.refundPayment(ctx.tx("operator"), ctx.shop, captureTerms(ctx), 1n),
+      error: sdk.PaymentNotCapturedError,
+    },
+  ],
+  withdrawReturns: [
+    {
+      input: "bad recipient",
+      run: (ctx) => sdk.withdrawReturns(ctx.tx("alice"), ctx.shop, BAD_ADDRESS),
+      error: sdk.InvalidAddressError,
+      message: '"to"',
+    },
+    {
+      input: "nothing owed",
+      run: (ctx) => sdk.withdrawReturns(ctx.tx("alice"), ctx.shop),
+      error: sdk.NoReturnsOwedError,
+    },
+  ],
+  fetchReturnsOwed: [
+    {
+      input: "bad customer",
+      run: (ctx) => sdk.fetchReturnsOwed(ctx.tx("alice"), ctx.shop, BAD_CHECKSUM),
+      error: sdk.InvalidAddressError,
+      message: '"customer"',
+    },
+  ],
+  setReturnWindow: [
+    {
+      input: "below one day",
+      run: (ctx) => sdk.setReturnWindow(ctx.tx("admin"), ctx.shop, 3600),
+      error: sdk.InvalidReturnWindowError,
+    },
+    {
+      input: "signer without the admin role",
+      run: (ctx) => sdk.setReturnWindow(ctx.tx("operator"), ctx.shop, 86_400),
+      error: sdk.MissingRoleError,
+    },
+  ],
+  fetchReturnWindow: [
+    {
+      input: "unknown shop",
+      run: (ctx) => sdk.fetchReturnWindow(ctx.tx("alice"), ctx.nobody),
+      error: sdk.NotAContractError,
+    },
+  ],
+  fetchPaymentStatus: [
+    {
+      input: "bad order hash",
+      run: (ctx) => sdk.fetchPaymentStatus(ctx.tx("alice"), ctx.shop, "0x12", ctx.alice),
+      error: sdk.InvalidBytes32Error,
+      message: '"orderHash"',
+    },
+  ],
+  fetchPayment: [
+    {
+      input: "bad customer",
+      run: (ctx) => sdk.fetchPayment(ctx.tx("alice"), ctx.shop, ORDER_HASH, BAD_ADDRESS),
+      error: sdk.InvalidAddressError,
+      message: '"customer"',
+    },
+    {
+      input: "no payment",
+      run: (ctx) => sdk.fetchPayment(ctx.tx("alice"), ctx.shop, ORDER_HASH, ctx.alice),
+      returns: undefined,
+    },
+  ],
+  fetchShopPayments: [
+    {
+      input: "negative fromBlock",
+      run: (ctx) => sdk.fetchShopPayments(ctx.tx("alice"), ctx.shop, { fromBlock: -1n }),
+      error: sdk.InvalidAmountError,
+      message: '"fromBlock"',
+    },
+    {
+      input: "bad customer",
+      run: (ctx) => sdk.fetchShopPayments(ctx.tx("alice"), ctx.shop, { customer: BAD_ADDRESS }),
+      error: sdk.InvalidAddressError,
+    },
+  ],
+  findPaymentTerms: [
+    {
+      input: "never authorized",
+      run: (ctx) => sdk.findPaymentTerms(ctx.tx("alice"), ctx.shop, ORDER_HASH, ctx.alice),
+      error: sdk.PaymentNotFoundError,
+    },
+  ],
+  findCaptureTerms: [
+    {
+      input: "zero order hash",
+      run: (ctx) => sdk.findCaptureTerms(ctx.tx("alice"), ctx.shop, sdk.ZERO_BYTES32, ctx.alice),
+      error: sdk.InvalidBytes32Error,
+    },
+  ],
+  summarizePayments: [
+    {
+      input: "not an array",
+      run: () => sdk.summarizePayments({} as never),
+      error: sdk.InvalidAmountError,
+      message: '"payments"',
+    },
+  ],
+  validatePaymentTerms: [
+    {
+      input: "negative amount",
+      run: (ctx) => sdk.validatePaymentTerms({ ...payment(ctx), amountWei: -1n }),
+      error: sdk.InvalidAmountError,
+      message: '"payment.amountWei"',
+    },
+  ],
+  validateCaptureTerms: [
+    {
+      input: "minted word over 192 bits",
+      run: (ctx) => sdk.validateCaptureTerms({ ...captureTerms(ctx), minted: [1n << 192n] }),
+      error: sdk.InvalidAmountError,
+      message: '"capture.minted[0]"',
+    },
+  ],
+  toPaymentStruct: [
+    {
+      input: "autoCaptureAt in milliseconds",
+      run: (ctx) => sdk.toPaymentStruct({ ...payment(ctx), autoCaptureAt: Date.now() }),
+      error: sdk.InvalidDeadlineError,
+      message: '"payment.autoCaptureAt"',
+    },
+  ],
+  toCaptureStruct: [
+    {
+      input: "bad customer",
+      run: (ctx) => sdk.toCaptureStruct({ ...captureTerms(ctx), customer: BAD_ADDRESS }),
+      error: sdk.InvalidAddressError,
+      message: '"capture.customer"',
+    },
+  ],
+  unpackTokenAmounts: [
+    {
+      input: "negative word",
+      run: () => sdk.unpackTokenAmounts([-1n]),
+      error: sdk.InvalidAmountError,
+      message: '"packed[0]"',
+    },
+  ],
+  isFinal: [
+    {
+      input: "paidAt in milliseconds",
+      run: () => sdk.isFinal(Date.now(), 86_400, 1_767_225_600),
+      error: sdk.InvalidDeadlineError,
+      message: '"paidAt"',
+    },
+  ],
+  finalOrders: [
+    {
+      input: "an order without paidAt",
+      run: () => sdk.finalOrders([{} as never], 86_400, 1_767_225_600),
+      error: sdk.InvalidDeadlineError,
+      message: '"orders[0].paidAt"',
     },
   ],
   redeemReceipt: [

@@ -14,6 +14,7 @@ import {
   DividendToken__factory,
   IShop__factory,
   ShareMallFactory__factory,
+  ShopPayments__factory,
   Shop__factory,
 } from "../../../types/ethers-contracts/index.js";
 import {
@@ -97,7 +98,8 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     node = await startHardhatNode();
     provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
     const deployer = people.platform.connect(provider);
-    const shopImpl = await new Shop__factory(deployer).deploy();
+    const paymentsModule = await new ShopPayments__factory(deployer).deploy();
+    const shopImpl = await new Shop__factory(deployer).deploy(await paymentsModule.getAddress());
     const tokenImpl = await new DividendToken__factory(deployer).deploy();
     const deployed = await new ShareMallFactory__factory(deployer).deploy(
       await shopImpl.getAddress(),
@@ -155,7 +157,7 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     expect(text).to.match(/recorded 1\/1/);
     expect(text).to.contain("1 counted in 1 transaction(s), 0 skipped");
     expect(text).to.match(/carol minted 1\.5 YDC/);
-    expect(text).to.match(/bob paid 0\.9, escrowed 0\.18 for holders/);
+    expect(text).to.match(/bob paid 0\.9, escrowed 0\.18 for holders, refundable until \d+/);
     expect(text).to.match(/alice minted 1 leaf/);
     expect(text).to.match(/day \d+: 0\.48 to holders \(0\.18 from escrow, 0\.3 from the balance\), settled/);
     expect(text).to.contain("still owed 0.0");
@@ -163,9 +165,13 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     expect(text).to.match(/Checkout +#0 /);
     expect(text).to.contain("order ids in use: 1001, 1002, 1004");
     expect(text).to.contain("nothing to claim yet");
+    expect(text).to.contain("carol kept 0.3, 0.2 went back");
+    expect(text).to.contain("refunded 0.1, 0.2 still refundable");
+    expect(text).to.contain("payments: 2 captured, 1 voided; 1.1 captured net of 0.1 refunded");
+    expect(text).to.contain("final off-chain orders: 2001");
   });
 
-  it("the chain holds what the walkthrough did: one shop, four order paths, one settled day, claims paid", async function () {
+  it("the chain holds what the walkthrough did: one shop, four order paths, one settled day, a held payment captured in part and refunded, claims paid", async function () {
     const t = fromEthers(provider);
     const shop = IShop__factory.connect(result.shop, provider);
     expect(await ShareMallFactory__factory.connect(factory, provider).isShop(result.shop)).to.equal(true);
@@ -173,20 +179,30 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     expect(await shop.isOrderIdUsed(result.teaOrderId)).to.equal(true);
 
     const ledger = await fetchOrderLedger(t, result.shop);
-    expect(ledger.orders.map((o) => o.path).sort()).to.deep.equal(["Checkout", "MerkleBatch", "Receipt", "Recorded"]);
+    expect(ledger.orders.map((o) => o.path).sort()).to.deep.equal([
+      "Checkout",
+      "Checkout",
+      "MerkleBatch",
+      "Receipt",
+      "Recorded",
+    ]);
     expect(ledger.batches).to.have.length(1);
     expect(ledger.batches[0].firstOrderId).to.equal(1004n);
-    expect(ledger.orders.map((o) => o.orderId).sort()).to.deep.equal([0n, 1001n, 1002n, 1004n]);
+    expect(ledger.orders.map((o) => o.orderId).sort()).to.deep.equal([0n, 0n, 1001n, 1002n, 1004n]);
     expect(ledger.orders.find((o) => o.orderId === 1001n)?.orderHash).to.equal(result.teaHash);
     expect(ledger.skipped).to.deep.equal([]);
     const rate = 10n ** 15n;
     const revenue = ledger.orders.reduce((sum, o) => sum + o.amount, 0n);
-    // Recorded 600 + receipt 450 + checkout 900 + Alice's leaf 300; Carol's leaf (150) counted at anchoring.
-    expect(revenue).to.equal(2250n * rate);
+    // Recorded 600 + receipt 450 + charge 900 + Alice's leaf 300 + Carol's capture 300 (of 500 held); Carol's leaf
+    // (150) counted at anchoring.
+    expect(revenue).to.equal(2550n * rate);
 
     const days = await fetchShopDays(t, result.shop, { fromDay: (await shop.today()) - 1n });
-    expect(days.days).to.have.length(1);
-    const [day] = days.days;
+    expect(days.days).to.have.length(2);
+    const [day, today] = days.days;
+    // The day after the settled one: Carol's capture, unsettled (a refund does not change the day's revenue).
+    expect(today.revenue).to.equal(300n * rate);
+    expect(today.settled).to.equal(false);
     expect(day.revenue).to.equal(2400n * rate);
     expect(day.owed).to.equal((2400n * rate * 2000n) / 10_000n);
     expect(day.settled).to.equal(true);
@@ -230,7 +246,10 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     const today = await IShop__factory.connect(result.shop, provider).today();
     const { days } = await fetchShopDays(t, result.shop, { fromDay: today - 7n, toDay: today });
     const settled = days.reduce((sum, d) => sum + (d.settled ? d.owed : 0n), 0n);
-    const coin = await provider.getBalance(result.token);
+    // Escrow of days not settled yet (Carol's capture) is in the token too, not claimable before the settlement.
+    const escrowed = days.reduce((sum, d) => sum + (d.settled ? 0n : d.escrowed), 0n);
+    expect(escrowed > 0n).to.equal(true);
+    const coin = (await provider.getBalance(result.token)) - escrowed;
     expect(coin).to.equal(settled - claimedTotal);
     expect(coin - claimableTotal >= 0n && coin - claimableTotal <= 4n, `dust ${coin - claimableTotal}`).to.equal(true);
   });
