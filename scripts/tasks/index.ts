@@ -16,6 +16,16 @@ const fromBlock = text(
   "fromBlock",
   "First block scanned for the shop's events: its creation block on a long chain (default: SHAREMALL_FROM_BLOCK, else 0)",
 );
+const progressEvery = {
+  name: "progressEvery",
+  description: "Print progress every this many rows",
+  type: ArgumentType.INT,
+  defaultValue: 25,
+} as const;
+const paymentsFromBlock = text(
+  "fromBlock",
+  "First block scanned for the payments' events: the shop's creation block on a long chain (default: SHAREMALL_FROM_BLOCK, else 0)",
+);
 const firstOrderId = text(
   "firstOrderId",
   "Chain order id of the file's first order, the others following, for a file without a chainOrderId column",
@@ -74,6 +84,11 @@ export const shareMallTasks = [
       defaultValue: 200,
     })
     .addOption(text("maxGasPerTx", "Gas cap per transaction (default: 80 % of the block gas limit)"))
+    .addFlag({
+      name: "finalOnly",
+      description: "Record only orders whose return window (the shop's) is over since their paidAt; hold back the rest",
+    })
+    .addOption(text("hold", "Like --final-only, with this many days as the window instead of the shop's (e.g. 14)"))
     .addFlag(json)
     .setAction(() => import("./actions/orders-record.js"))
     .build(),
@@ -101,6 +116,35 @@ export const shareMallTasks = [
     })
     .addFlag(json)
     .setAction(() => import("./actions/days-settle.js"))
+    .build(),
+
+  task("payments:capture", "Capture the held payments of a CSV file (orderHash,customer[,amount]), resumably")
+    .addOption(shop)
+    .addOption(text("file", "CSV file: orderHash,customer and optionally amount (wei; blank: all of it)"))
+    .addOption(paymentsFromBlock)
+    .addOption(progressEvery)
+    .addFlag(json)
+    .setAction(() => import("./actions/payments-capture.js"))
+    .build(),
+
+  task("payments:void", "Void the held payments of a CSV file (orderHash,customer): all back to the customers")
+    .addOption(shop)
+    .addOption(text("file", "CSV file: orderHash,customer"))
+    .addOption(paymentsFromBlock)
+    .addOption(progressEvery)
+    .addFlag(json)
+    .setAction(() => import("./actions/payments-void.js"))
+    .build(),
+
+  task("payments:refund", "Refund captured payments from a CSV file (orderHash,customer,amount), journaled")
+    .addOption(shop)
+    .addOption(text("file", "CSV file: orderHash,customer,amount (wei to refund)"))
+    .addOption(text("journal", "Journal of the refunds sent (default: <file>.refund-journal.json)"))
+    .addOption(paymentsFromBlock)
+    .addOption(progressEvery)
+    .addFlag({ name: "fund", description: "Deposit what the merchant balance lacks for the file first" })
+    .addFlag(json)
+    .setAction(() => import("./actions/payments-refund.js"))
     .build(),
 
   task("shop:report", "Report a shop's days (revenue, dividends, settlement) and its top holders")

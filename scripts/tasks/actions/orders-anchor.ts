@@ -54,6 +54,8 @@ export default taskAction(
       kind: "anchor",
       firstOrderId: firstOrderIdArg,
     });
+    // Only --final-only (orders:record) can leave no orders to prepare.
+    if (prepared === undefined) throw new InputError(`${args.file}: no orders`);
     const t = chain.transport;
     const hashed = prepared.orders;
     const firstOrderId = prepared.firstOrderId;

@@ -5,6 +5,10 @@
  * event since the state file's first block), so no order counts twice; an id used by another order, or reserved by
  * an anchored batch, is refused before anything is sent.
  *
+ * `--final-only` (or `--hold <days>`): records only the orders whose return window is over — paid (`paidAt`, else
+ * `createdAt`) at least the shop's return window (or `--hold` days) ago by the chain's clock — and holds the others
+ * back for a later run, so an order paid off chain counts only once it can no longer be returned.
+ *
  * Test hook: SHAREMALL_CRASH_AFTER_CHUNKS=n kills the process (SIGKILL) right after its n-th mined transaction.
  */
 import path from "node:path";
@@ -25,7 +29,23 @@ interface Args {
   fromBlock: string;
   chunkSize: number;
   maxGasPerTx: string;
+  finalOnly: boolean;
+  hold: string;
   json: boolean;
+}
+
+/** `--hold <days>`: a non-negative number of days (decimals allowed), in seconds; undefined when not given. */
+function holdOption(value: string): bigint | undefined {
+  if (value === "") return undefined;
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(value.trim())) {
+    throw new InputError(`--hold ${JSON.stringify(value)}: expected a number of days, e.g. 7 or 0.5`);
+  }
+  return BigInt(Math.round(Number(value.trim()) * 86_400));
+}
+
+/** `2026-11-25T10:00:00Z` of unix seconds. */
+function iso(seconds: bigint): string {
+  return new Date(Number(seconds) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /** What became of an order: counted by this run, counted earlier (same order), not counted (its id was taken). */
@@ -90,15 +110,55 @@ export default taskAction(
     const crashAfter = Number(process.env.SHAREMALL_CRASH_AFTER_CHUNKS ?? "0");
     const statePath = args.state !== "" ? args.state : defaultStatePath(args.file, "record");
     const outPath = args.out !== "" ? args.out : `${args.file}.receipt.json`;
+    const holdSeconds = holdOption(args.hold);
+    const finalOnly = args.finalOnly || holdSeconds !== undefined;
 
-    const { chain, prepared } = await startOrderRun(hre, {
+    const { chain, prepared, final } = await startOrderRun(hre, {
       shop,
       file: args.file,
       statePath,
       kind: "record",
       firstOrderId,
+      ...(finalOnly ? { finalOnly: holdSeconds !== undefined ? { holdSeconds } : {} } : {}),
     });
     const t = chain.transport;
+    const heldBack = final?.heldBack ?? [];
+    const nextFinalAt = heldBack.reduce<bigint | undefined>(
+      (min, h) => (min === undefined || h.finalAt < min ? h.finalAt : min),
+      undefined,
+    );
+    const held = {
+      finalOnly,
+      ...(final !== undefined ? { holdSeconds: final.holdSeconds } : {}),
+      heldBack: heldBack.length,
+      ...(nextFinalAt !== undefined ? { nextFinalAt, nextFinalAtIso: iso(nextFinalAt) } : {}),
+      heldBackOrders: heldBack.map((h) => ({ at: h.order.where, orderId: h.order.order.orderId, finalAt: h.finalAt })),
+    };
+    if (heldBack.length > 0) {
+      note(
+        `orders:record: ${heldBack.length} order(s) held back until their return window is over ` +
+          `(${final!.holdSeconds} s; the next is final at ${iso(nextFinalAt!)}): run again then`,
+      );
+    }
+    if (prepared === undefined) {
+      // Every order of the file was held back: nothing prepared, saved or sent.
+      return {
+        shop,
+        chainId: chain.chainId,
+        orders: 0,
+        recorded: 0,
+        alreadyCounted: 0,
+        revenueRecorded: 0n,
+        firstChainOrderId: null,
+        numbered: 0,
+        transactions: 0,
+        gasUsed: 0n,
+        seconds: (Date.now() - started) / 1000,
+        receipt: null,
+        state: statePath,
+        ...held,
+      };
+    }
     const hashed = prepared.orders;
     const resumed = hashed.filter((o) => o.resumed).length;
 
@@ -245,10 +305,16 @@ export default taskAction(
       seconds: (Date.now() - started) / 1000,
       receipt: outPath,
       state: statePath,
+      ...held,
     };
   },
   (r) =>
     `Recorded ${r.recorded} order(s) (${r.revenueRecorded} wei) in ${r.transactions} transaction(s), ` +
-    `${r.alreadyCounted} already counted; ${r.gasUsed} gas, ${formatDuration(r.seconds)}\n` +
-    `  receipt (hashes, salts, chain order ids, transactions): ${r.receipt}\n  salts and ids: ${r.state}`,
+    `${r.alreadyCounted} already counted; ${r.gasUsed} gas, ${formatDuration(r.seconds)}` +
+    (r.finalOnly
+      ? `\n  held back (return window not over): ${r.heldBack}` +
+        (r.nextFinalAtIso !== undefined ? `, the next final at ${r.nextFinalAtIso}: run again then` : "")
+      : "") +
+    (r.receipt !== null ? `\n  receipt (hashes, salts, chain order ids, transactions): ${r.receipt}` : "") +
+    `\n  salts and ids: ${r.state}`,
 );

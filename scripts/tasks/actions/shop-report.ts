@@ -2,20 +2,29 @@
  * `shop:report`: a shop's days (SDK `fetchShopDays`: revenue, dividends owed and distributed, settlement status —
  * settled, partly settled (escrow released, debt still owed), unsettled or open — and the unfunded debt, per day and
  * per token) and, per token, its supply and top holders (holders found from the token's Transfer events with SDK
- * `getLogsPaged`).
+ * `getLogsPaged`). Then the payments (SDK `fetchShopPayments`, `summarizePayments`): money held (held and
+ * return-requested payments), captured payments, returns within the window (voided, reclaimed, the rest of partial
+ * captures), refunds after capture (with the tokens taken back), returns owed to customers, and the return window
+ * (`fetchReturnWindow`, with a pending change).
  */
 import { formatEther } from "ethers";
 import {
   decodeLogs,
   dividendTokenAbi,
   eventTopic,
+  fetchReturnWindow,
+  fetchShopPayments,
   fetchShopDays,
   getLogsPaged,
+  PaymentHistoryMismatchError,
+  summarizePayments,
   readContract,
   shopAbi,
   validateAmount,
   type Address,
   type ShopDay,
+  type ShopPayment,
+  type Transport,
 } from "../../../sdk/src/index.js";
 import { connect, fromBlockOption, shopAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
@@ -37,6 +46,87 @@ function describeStatus(status: DayStatus, unfunded: bigint): string {
   if (status === "unsettled") return `unsettled (unfunded ${formatEther(unfunded)})`;
   if (status === "open") return "open (today)";
   return status;
+}
+
+/** `604800` -> `"7 days"`, `5400` -> `"1.5 hours"`. */
+function describeWindow(seconds: bigint): string {
+  const s = Number(seconds);
+  if (s % 86_400 === 0) return `${s / 86_400} day(s)`;
+  if (s >= 86_400) return `${(s / 86_400).toFixed(2)} day(s)`;
+  return `${(s / 3600).toFixed(2)} hour(s)`;
+}
+
+/** The shop's payments, read again if a step was mined while reading. */
+async function readPayments(t: Transport, shop: Address, fromBlock: bigint): Promise<ShopPayment[]> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fetchShopPayments(t, shop, { fromBlock });
+    } catch (error) {
+      if (!(error instanceof PaymentHistoryMismatchError) || attempt >= 2) throw error;
+    }
+  }
+}
+
+/** The payments part of the report. */
+async function paymentsReport(t: Transport, shop: Address, fromBlock: bigint) {
+  const payments = await readPayments(t, shop, fromBlock);
+  const s = summarizePayments(payments);
+  const captured = payments.filter((p) => p.status === "captured" || p.status === "refunded");
+  const byKind = { operator: 0, customer: 0, auto: 0, charge: 0 };
+  for (const p of captured) if (p.kind !== undefined) byKind[p.kind] += 1;
+  const requested = payments.filter((p) => p.status === "returnRequested");
+  const tokens = new Map<number, { tokenIndex: number; clawedBack: bigint; unrecovered: bigint }>();
+  let refundCount = 0;
+  for (const p of payments) {
+    for (const r of p.refunds) {
+      refundCount++;
+      for (const c of r.clawedBack) {
+        const tk = tokens.get(c.tokenIndex) ?? { tokenIndex: c.tokenIndex, clawedBack: 0n, unrecovered: 0n };
+        tk.clawedBack += c.customer + c.referrer;
+        tokens.set(c.tokenIndex, tk);
+      }
+      for (const u of r.unrecovered) {
+        const tk = tokens.get(u.tokenIndex) ?? { tokenIndex: u.tokenIndex, clawedBack: 0n, unrecovered: 0n };
+        tk.unrecovered += u.customer + u.referrer;
+        tokens.set(u.tokenIndex, tk);
+      }
+    }
+  }
+  // Returns owed: to the customers whose address rejected a return or refund (less what they withdrew since).
+  const owedTo = [...new Set(payments.filter((p) => p.owedWei > 0n).map((p) => p.customer))];
+  const owed = await mapLimit(owedTo, 8, async (customer) => ({
+    customer,
+    owedWei: await readContract(t, shop, shopAbi, "returnsOwed", [customer]),
+  }));
+  const window = await fetchReturnWindow(t, shop);
+  return {
+    count: s.count,
+    held: { count: s.counts.held + s.counts.returnRequested, wei: s.heldWei },
+    returnRequested: { count: requested.length, wei: requested.reduce((sum, p) => sum + p.heldWei, 0n) },
+    captured: { count: captured.length, wei: s.capturedWei, byKind },
+    returned: {
+      voided: { count: s.counts.voided, wei: s.voidedWei },
+      reclaimed: { count: s.counts.reclaimed, wei: s.reclaimedWei },
+      partialCaptureWei: s.partialReturnWei,
+    },
+    refunds: {
+      count: refundCount,
+      wei: s.refundedWei,
+      refundedInFull: s.counts.refunded,
+      tokens: [...tokens.values()].sort((a, b) => a.tokenIndex - b.tokenIndex),
+    },
+    netCapturedWei: s.netCapturedWei,
+    returnsOwed: {
+      customers: owed.filter((o) => o.owedWei > 0n).length,
+      wei: owed.reduce((sum, o) => sum + o.owedWei, 0n),
+      owed: owed.filter((o) => o.owedWei > 0n),
+    },
+    returnWindow: {
+      seconds: window.windowSeconds,
+      pendingSeconds: window.pendingSeconds,
+      pendingAt: window.pendingAt,
+    },
+  };
 }
 
 interface Args {
@@ -108,6 +198,7 @@ export default taskAction(
       });
     }
     const merchantBalance = await readContract(t, shop, shopAbi, "merchantBalance", []);
+    const payments = await paymentsReport(t, shop, fromBlock);
     return {
       shop,
       chainId: chain.chainId,
@@ -127,6 +218,7 @@ export default taskAction(
       unfundedTotal: days.unfundedTotal,
       merchantBalance,
       tokens: tokenReports,
+      payments,
     };
   },
   (r) => {
@@ -162,6 +254,37 @@ export default taskAction(
           : r.unsettled.length > 0
             ? " (days:settle pays it)"
             : ""),
+    );
+    const p = r.payments;
+    const symbol = (i: number) => r.tokens[i]?.symbol ?? `token ${i}`;
+    const kinds = Object.entries(p.captured.byKind)
+      .filter(([, n]) => n > 0)
+      .map(([kind, n]) => `${n} ${kind}`);
+    const w = p.returnWindow;
+    lines.push(
+      `Payments: ${p.held.count} held (${formatEther(p.held.wei)}), of which ${p.returnRequested.count} return ` +
+        `requested (${formatEther(p.returnRequested.wei)}); ${p.captured.count} captured ` +
+        `(${formatEther(p.captured.wei)}${kinds.length > 0 ? `: ${kinds.join(", ")}` : ""})`,
+      `  returns within the window: ${p.returned.voided.count} voided (${formatEther(p.returned.voided.wei)}), ` +
+        `${p.returned.reclaimed.count} reclaimed (${formatEther(p.returned.reclaimed.wei)}), ` +
+        `${formatEther(p.returned.partialCaptureWei)} returned by partial captures`,
+      `  refunds after capture: ${p.refunds.count} (${formatEther(p.refunds.wei)}; ${p.refunds.refundedInFull} ` +
+        `payment(s) refunded in full)` +
+        (p.refunds.tokens.length > 0
+          ? `, tokens taken back: ${p.refunds.tokens
+              .map(
+                (tk) =>
+                  `${symbol(tk.tokenIndex)} ${formatEther(tk.clawedBack)}` +
+                  (tk.unrecovered > 0n ? ` (${formatEther(tk.unrecovered)} no longer held)` : ""),
+              )
+              .join(", ")}`
+          : ""),
+      `  returns owed to customers: ${formatEther(p.returnsOwed.wei)} (${p.returnsOwed.customers} customer(s); ` +
+        `they withdraw with withdrawReturns)`,
+      `  return window: ${describeWindow(w.seconds)}` +
+        (w.pendingAt !== 0n
+          ? ` (${describeWindow(w.pendingSeconds)} from ${new Date(Number(w.pendingAt) * 1000).toISOString()})`
+          : ""),
     );
     for (const tk of r.tokens) {
       lines.push(

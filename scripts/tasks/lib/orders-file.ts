@@ -29,7 +29,15 @@ import { Progress, toJson, writeFileAtomic } from "./io.js";
 /** CSV columns an order file must have. */
 export const REQUIRED_COLUMNS = ["orderId", "customer", "amount", "createdAt"] as const;
 /** CSV columns an order file may have (defaults in docs/cli.md). */
-export const OPTIONAL_COLUMNS = ["chainOrderId", "referrer", "currency", "fiatAmount", "quotedRate", "items"] as const;
+export const OPTIONAL_COLUMNS = [
+  "chainOrderId",
+  "referrer",
+  "currency",
+  "fiatAmount",
+  "quotedRate",
+  "items",
+  "paidAt",
+] as const;
 const ALL_COLUMNS: readonly string[] = [...REQUIRED_COLUMNS, ...OPTIONAL_COLUMNS];
 
 /** One order of a file: where it is, and its validated private details. */
@@ -42,18 +50,45 @@ export interface FileOrder {
   readonly order: PrivateOrder;
   /** The order's id on chain (`chainOrderId` column), when the file gives it. */
   readonly chainOrderId?: bigint;
+  /**
+   * When the order was paid off chain (`paidAt` column, unix seconds), when the file gives it; not part of the
+   * private order (the hash does not commit to it). `--final-only` counts an order once its return window is over.
+   */
+  readonly paidAt?: bigint;
+}
+
+/** When an order was paid: its `paidAt`, else its `createdAt`. */
+export function paidAtOf(o: FileOrder): bigint {
+  return o.paidAt ?? o.order.createdAt;
 }
 
 /** `2026-11-25T10:00:00+08:00` or unix seconds -> unix seconds (as digits, for the SDK to validate). */
-function parseTime(value: string): string {
+function parseTime(value: string, field = "createdAt"): string {
   const text = value.trim();
   if (/^[0-9]+$/.test(text)) return text;
   if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
     const ms = Date.parse(text);
     if (Number.isFinite(ms) && ms % 1000 === 0) return String(ms / 1000);
-    if (Number.isFinite(ms)) throw new InputError(`createdAt ${JSON.stringify(value)} has a fraction of a second`);
+    if (Number.isFinite(ms)) throw new InputError(`${field} ${JSON.stringify(value)} has a fraction of a second`);
   }
-  throw new InputError(`createdAt ${JSON.stringify(value)}: expected unix seconds or an ISO 8601 date-time`);
+  throw new InputError(`${field} ${JSON.stringify(value)}: expected unix seconds or an ISO 8601 date-time`);
+}
+
+/** A `paidAt` field (CSV text or a JSON number or string), or undefined when blank or absent. */
+function parsePaidAt(file: string, where: string, value: unknown): bigint | undefined {
+  if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) return undefined;
+  if (typeof value === "number" && Number.isSafeInteger(value) && value >= 0) return BigInt(value);
+  if (typeof value !== "string") {
+    throw new InputError(
+      `${file} ${where}: paidAt ${JSON.stringify(value)}: expected unix seconds or an ISO 8601 date-time`,
+    );
+  }
+  try {
+    return BigInt(parseTime(value, "paidAt"));
+  } catch (error) {
+    if (error instanceof InputError) throw new InputError(`${file} ${where}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** `SKU:quantity:unitPrice;SKU:quantity:unitPrice` (the SKU may itself hold colons: the last two fields are numbers). */
@@ -133,14 +168,16 @@ function fromCsv(file: string, text: string): FileOrder[] {
       throw error;
     }
     const order = validateOrder(file, where, input);
-    if (!numbered) return { line: record.line, where, order };
+    const paidAt = parsePaidAt(file, where, f.paidAt);
+    const paid = paidAt !== undefined ? { paidAt } : {};
+    if (!numbered) return { line: record.line, where, order, ...paid };
     if (f.chainOrderId.trim() === "") {
       throw new InputError(
         `${file} ${where}: empty chainOrderId (give every order its chain order id, or drop the column and number ` +
           `the orders from --first-order-id)`,
       );
     }
-    return { line: record.line, where, order, chainOrderId: parseChainOrderId(file, where, f.chainOrderId) };
+    return { line: record.line, where, order, chainOrderId: parseChainOrderId(file, where, f.chainOrderId), ...paid };
   });
 }
 
@@ -158,7 +195,9 @@ function fromJson(file: string, text: string): FileOrder[] {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       throw new InputError(`${file} ${where}: expected an object`);
     }
-    const { chainOrderId, ...o } = raw as Record<string, unknown>;
+    const { chainOrderId, paidAt: paidAtRaw, ...o } = raw as Record<string, unknown>;
+    const paidAt = parsePaidAt(file, where, paidAtRaw);
+    const paid = paidAt !== undefined ? { paidAt } : {};
     let createdAt: unknown = o.createdAt;
     if (typeof createdAt === "string") {
       try {
@@ -177,8 +216,8 @@ function fromJson(file: string, text: string): FileOrder[] {
       createdAt,
     } as unknown as PrivateOrderInput;
     const order = validateOrder(file, where, input);
-    if (chainOrderId === undefined || chainOrderId === null) return { line: i + 1, where, order };
-    return { line: i + 1, where, order, chainOrderId: parseChainOrderId(file, where, chainOrderId) };
+    if (chainOrderId === undefined || chainOrderId === null) return { line: i + 1, where, order, ...paid };
+    return { line: i + 1, where, order, chainOrderId: parseChainOrderId(file, where, chainOrderId), ...paid };
   });
   const withIds = orders.filter((o) => o.chainOrderId !== undefined).length;
   if (withIds > 0 && withIds < orders.length) {

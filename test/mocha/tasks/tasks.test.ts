@@ -4,7 +4,7 @@ import { access, mkdtemp, readFile, rm, rmdir, writeFile } from "node:fs/promise
 import { tmpdir } from "node:os";
 import path from "node:path";
 import {
-  checkout,
+  charge,
   defineRules,
   dividendTokenAbi,
   fetchUsedOrderIds,
@@ -558,12 +558,16 @@ describe("merchant tasks against a hardhat node", function () {
   });
 
   it("days:settle refuses a short balance, --partial releases the escrow and reports the debt still owed, --fund settles the rest; shop:report shows each state", async () => {
-    // Dave pays 1 coin at checkout: 20 % of it (0.2) is escrowed in the token at once.
+    // Dave pays 1 coin with a charge: 20 % of it (0.2) is escrowed in the token at once (the day's `escrowed`).
     const checkoutAmount = 10n ** 18n;
-    const paid = await checkout(await client.signer(DAVE), shop, {
+    const charged = await charge(await client.signer(DAVE), shop, {
       orderHash: id("task checkout"),
       amountWei: checkoutAmount,
     });
+    expect(charged.capture.amountWei).to.equal(checkoutAmount);
+    const today = await readContract(client.reader, shop, shopAbi, "today", []);
+    const day = await readContract(client.reader, shop, shopAbi, "tokenDay", [0n, today]);
+    const paid = { escrowed: BigInt(day.escrowed) };
     expect(paid.escrowed).to.equal(2n * 10n ** 17n);
     // The rest of the payment (0.8) is the merchant's: it lands in the merchant balance.
     const balance = checkoutAmount - paid.escrowed;
