@@ -1,9 +1,9 @@
 /**
  * Branch check by custom errors: every custom error in the ABIs of the deployed production contracts (the artifacts
- * of `contracts/**\/*.sol` with runtime code: the five of `DEPLOYED` below, `shop/Shop.sol`, `shop/ShopAdmin.sol`,
- * `shop/ShopLens.sol`, `payouts/DividendToken.sol`, `factory/ShareMallFactory.sol` — not `contracts/test/**` mocks,
+ * of `contracts/**\/*.sol` with runtime code: the six of `DEPLOYED` below, `shop/Shop.sol`, `shop/ShopPayments.sol`,
+ * `shop/ShopAdmin.sol`, `shop/ShopLens.sol`, `payouts/DividendToken.sol`, `factory/ShareMallFactory.sol` — not `contracts/test/**` mocks,
  * not the interfaces, whose errors the contracts inherit, and not the abstract building blocks (`intake/`,
- * `ledger/`, `settlement/`) and libraries, which are only ever deployed as part of those five) must be expected by
+ * `ledger/`, `settlement/`) and libraries, which are only ever deployed as part of those six) must be expected by
  * at least one test:
  * - a mocha test: `.revertedWithCustomError(contract, "Name")` anywhere under `test/mocha/`;
  * - a Solidity test: `X.Name.selector` (e.g. `IShop.ShopNothingToSettle.selector` in `vm.expectRevert`) anywhere
@@ -54,6 +54,7 @@ const UNREACHABLE: Readonly<Record<string, string>> = {
 /** The deployed production contracts: the check fails if one of them has no artifact (a path changed). */
 const DEPLOYED: readonly string[] = [
   "contracts/shop/Shop.sol:Shop",
+  "contracts/shop/ShopPayments.sol:ShopPayments",
   "contracts/shop/ShopAdmin.sol:ShopAdmin",
   "contracts/shop/ShopLens.sol:ShopLens",
   "contracts/payouts/DividendToken.sol:DividendToken",

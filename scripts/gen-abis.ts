@@ -3,9 +3,10 @@
  * artifacts. Run with `npm run abis` (builds first). test/mocha/sdk/abis.test.ts checks that the committed file equals
  * what {@link generateAbisSource} makes of the current artifacts, so the SDK cannot drift.
  *
- * Since core v2 a shop clone is three implementations behind one address (`Shop`, whose fallback delegates to
- * `ShopAdmin`, whose fallback delegates to `ShopLens`): the shop's ABI is therefore the interface `IShop`, the whole
- * ABI of a clone, not the artifact of the `Shop` contract (which only has the eight order and settlement functions).
+ * A shop clone is four implementations behind one address (`Shop`, whose fallback delegates to `ShopPayments`,
+ * whose fallback delegates to `ShopAdmin`, whose fallback delegates to `ShopLens`): the shop's ABI is therefore the
+ * interface `IShop`, the whole ABI of a clone, not the artifact of the `Shop` contract (which only has the order and
+ * settlement functions).
  * The generator refuses to write the file if an implementation can raise an error that `IShop` does not declare
  * ({@link undeclaredShopErrors}), so that every revert of a shop decodes.
  */
@@ -21,9 +22,9 @@ export const ABI_CONTRACTS = [
     artifact: "interfaces/IShop.sol/IShop.json",
     constant: "shopAbi",
     doc:
-      "ABI of a ShareMall shop clone: the interface `IShop` (orders, receipts, batches, settlement, tokens, rules, " +
-      "pool, roles, withdrawals and every view), served by the `Shop` and `ShopAdmin` implementations behind one " +
-      "address.",
+      "ABI of a ShareMall shop clone: the interface `IShop` (orders, payments and refunds, receipts, batches, " +
+      "settlement, tokens, rules, pool, roles, withdrawals and every view), served by the `Shop`, `ShopPayments`, " +
+      "`ShopAdmin` and `ShopLens` implementations behind one address.",
   },
   {
     contract: "DividendToken",
@@ -44,6 +45,7 @@ export const ABI_CONTRACTS = [
 /** The shop implementations, each of whose errors `IShop` must declare. */
 export const SHOP_IMPLEMENTATIONS = [
   "shop/Shop.sol/Shop.json",
+  "shop/ShopPayments.sol/ShopPayments.json",
   "shop/ShopAdmin.sol/ShopAdmin.json",
   "shop/ShopLens.sol/ShopLens.json",
 ] as const;
@@ -62,7 +64,7 @@ interface AbiItem {
 
 /** ABIs by contract name, as read from the artifacts, and the shop implementations' ABIs. */
 export type ContractAbis = Record<(typeof ABI_CONTRACTS)[number]["contract"], readonly unknown[]> & {
-  /** The ABIs of `Shop`, `ShopAdmin` and `ShopLens`, whose errors `IShop` must all declare. */
+  /** The ABIs of `Shop`, `ShopPayments`, `ShopAdmin` and `ShopLens`, whose errors `IShop` must all declare. */
   readonly shopImplementations: readonly (readonly unknown[])[];
 };
 

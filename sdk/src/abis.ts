@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 
-/** ABI of a ShareMall shop clone: the interface `IShop` (orders, receipts, batches, settlement, tokens, rules, pool, roles, withdrawals and every view), served by the `Shop` and `ShopAdmin` implementations behind one address. */
+/** ABI of a ShareMall shop clone: the interface `IShop` (orders, payments and refunds, receipts, batches, settlement, tokens, rules, pool, roles, withdrawals and every view), served by the `Shop`, `ShopPayments`, `ShopAdmin` and `ShopLens` implementations behind one address. */
 export const shopAbi = [
   { inputs: [], name: "AccessControlBadConfirmation", type: "error" },
   {
@@ -29,6 +29,14 @@ export const shopAbi = [
   },
   { inputs: [], name: "InvalidInitialization", type: "error" },
   { inputs: [], name: "NotInitializing", type: "error" },
+  {
+    inputs: [
+      { internalType: "uint256", name: "autoCaptureAt", type: "uint256" },
+      { internalType: "uint256", name: "timestamp", type: "uint256" },
+    ],
+    name: "ShopAutoCaptureNotDue",
+    type: "error",
+  },
   {
     inputs: [
       { internalType: "uint256", name: "balance", type: "uint256" },
@@ -108,10 +116,27 @@ export const shopAbi = [
     type: "error",
   },
   {
+    inputs: [
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "held", type: "uint256" },
+    ],
+    name: "ShopInvalidCaptureAmount",
+    type: "error",
+  },
+  {
     inputs: [{ internalType: "bytes32", name: "orderHash", type: "bytes32" }],
     name: "ShopInvalidCustomer",
     type: "error",
   },
+  {
+    inputs: [
+      { internalType: "uint256", name: "expiry", type: "uint256" },
+      { internalType: "uint256", name: "earliest", type: "uint256" },
+    ],
+    name: "ShopInvalidExpiry",
+    type: "error",
+  },
+  { inputs: [{ internalType: "address", name: "module", type: "address" }], name: "ShopInvalidModule", type: "error" },
   { inputs: [], name: "ShopInvalidOrderHash", type: "error" },
   {
     inputs: [{ internalType: "uint256", name: "orderId", type: "uint256" }],
@@ -124,6 +149,23 @@ export const shopAbi = [
       { internalType: "uint256", name: "orderId", type: "uint256" },
     ],
     name: "ShopInvalidProof",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "amount", type: "uint256" },
+      { internalType: "uint256", name: "refundable", type: "uint256" },
+    ],
+    name: "ShopInvalidRefundAmount",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "window", type: "uint256" },
+      { internalType: "uint256", name: "minimum", type: "uint256" },
+      { internalType: "uint256", name: "maximum", type: "uint256" },
+    ],
+    name: "ShopInvalidReturnWindow",
     type: "error",
   },
   { inputs: [{ internalType: "string", name: "reason", type: "string" }], name: "ShopInvalidRules", type: "error" },
@@ -154,6 +196,11 @@ export const shopAbi = [
     name: "ShopNoPendingRules",
     type: "error",
   },
+  {
+    inputs: [{ internalType: "address", name: "customer", type: "address" }],
+    name: "ShopNoReturnsOwed",
+    type: "error",
+  },
   { inputs: [], name: "ShopNoTokens", type: "error" },
   { inputs: [], name: "ShopNotAClone", type: "error" },
   {
@@ -162,6 +209,14 @@ export const shopAbi = [
       { internalType: "address", name: "customer", type: "address" },
     ],
     name: "ShopNotLeafCustomer",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "caller", type: "address" },
+      { internalType: "address", name: "customer", type: "address" },
+    ],
+    name: "ShopNotPaymentCustomer",
     type: "error",
   },
   { inputs: [{ internalType: "uint256", name: "day", type: "uint256" }], name: "ShopNothingToSettle", type: "error" },
@@ -179,6 +234,54 @@ export const shopAbi = [
     type: "error",
   },
   { inputs: [{ internalType: "uint256", name: "orderId", type: "uint256" }], name: "ShopOrderIdUsed", type: "error" },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "address", name: "customer", type: "address" },
+    ],
+    name: "ShopPaymentExists",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "expiry", type: "uint256" },
+      { internalType: "uint256", name: "timestamp", type: "uint256" },
+    ],
+    name: "ShopPaymentExpired",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "address", name: "customer", type: "address" },
+    ],
+    name: "ShopPaymentNotCaptured",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "expiry", type: "uint256" },
+      { internalType: "uint256", name: "timestamp", type: "uint256" },
+    ],
+    name: "ShopPaymentNotExpired",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "address", name: "customer", type: "address" },
+    ],
+    name: "ShopPaymentNotHeld",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "address", name: "customer", type: "address" },
+    ],
+    name: "ShopPaymentTermsMismatch",
+    type: "error",
+  },
   {
     inputs: [
       { internalType: "uint256", name: "tokenIndex", type: "uint256" },
@@ -229,6 +332,38 @@ export const shopAbi = [
       { internalType: "address", name: "given", type: "address" },
     ],
     name: "ShopReferrerAlreadyBound",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "refundDeadline", type: "uint256" },
+      { internalType: "uint256", name: "timestamp", type: "uint256" },
+    ],
+    name: "ShopRefundDeadlinePassed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "address", name: "customer", type: "address" },
+    ],
+    name: "ShopReturnRequested",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "uint256", name: "autoCaptureAt", type: "uint256" },
+      { internalType: "uint256", name: "timestamp", type: "uint256" },
+    ],
+    name: "ShopReturnWindowClosed",
+    type: "error",
+  },
+  {
+    inputs: [
+      { internalType: "address", name: "to", type: "address" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "ShopReturnWithdrawalFailed",
     type: "error",
   },
   {
@@ -285,15 +420,6 @@ export const shopAbi = [
   {
     anonymous: false,
     inputs: [
-      { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
-      { indexed: false, internalType: "uint256", name: "escrowed", type: "uint256" },
-    ],
-    name: "CheckoutPaid",
-    type: "event",
-  },
-  {
-    anonymous: false,
-    inputs: [
       { indexed: true, internalType: "uint256", name: "day", type: "uint256" },
       { indexed: true, internalType: "address", name: "keeper", type: "address" },
       { indexed: false, internalType: "uint256", name: "fromEscrow", type: "uint256" },
@@ -344,6 +470,65 @@ export const shopAbi = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "customer", type: "address" },
+      { indexed: false, internalType: "address", name: "referrer", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "autoCaptureAt", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "expiry", type: "uint256" },
+    ],
+    name: "PaymentAuthorized",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "customer", type: "address" },
+      { indexed: false, internalType: "enum IShopBase.CaptureKind", name: "kind", type: "uint8" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "refundDeadline", type: "uint256" },
+      { indexed: false, internalType: "uint256[]", name: "minted", type: "uint256[]" },
+    ],
+    name: "PaymentCaptured",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "customer", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "PaymentReclaimed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "customer", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "refundable", type: "uint256" },
+      { indexed: false, internalType: "uint256[]", name: "clawedBack", type: "uint256[]" },
+      { indexed: false, internalType: "uint256[]", name: "unrecovered", type: "uint256[]" },
+    ],
+    name: "PaymentRefunded",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "customer", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "PaymentVoided",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "uint256", name: "tokenIndex", type: "uint256" },
       { indexed: true, internalType: "address", name: "to", type: "address" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
@@ -378,6 +563,49 @@ export const shopAbi = [
       { indexed: false, internalType: "address", name: "named", type: "address" },
     ],
     name: "ReferrerMismatch",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "customer", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "ReturnOwed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { indexed: true, internalType: "address", name: "customer", type: "address" },
+    ],
+    name: "ReturnRequested",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: false, internalType: "uint256", name: "window", type: "uint256" },
+      { indexed: false, internalType: "uint256", name: "effectiveAt", type: "uint256" },
+    ],
+    name: "ReturnWindowChangeScheduled",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [{ indexed: false, internalType: "uint256", name: "window", type: "uint256" }],
+    name: "ReturnWindowChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "customer", type: "address" },
+      { indexed: false, internalType: "address", name: "to", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "ReturnsWithdrawn",
     type: "event",
   },
   {
@@ -539,8 +767,22 @@ export const shopAbi = [
   },
   {
     inputs: [],
+    name: "DEFAULT_RETURN_WINDOW",
+    outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
     name: "MAX_BATCH_ORDERS",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MAX_RETURN_WINDOW",
+    outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
     stateMutability: "view",
     type: "function",
   },
@@ -554,6 +796,13 @@ export const shopAbi = [
   {
     inputs: [],
     name: "MIN_NOTICE_PERIOD",
+    outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "MIN_RETURN_WINDOW",
     outputs: [{ internalType: "uint32", name: "", type: "uint32" }],
     stateMutability: "view",
     type: "function",
@@ -592,6 +841,38 @@ export const shopAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "address", name: "referrer", type: "address" },
+      { internalType: "uint40", name: "expiry", type: "uint40" },
+    ],
+    name: "authorize",
+    outputs: [],
+    stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+          { internalType: "address", name: "customer", type: "address" },
+          { internalType: "address", name: "referrer", type: "address" },
+          { internalType: "uint96", name: "amount", type: "uint96" },
+          { internalType: "uint40", name: "autoCaptureAt", type: "uint40" },
+          { internalType: "uint40", name: "expiry", type: "uint40" },
+        ],
+        internalType: "struct IShopBase.Payment",
+        name: "payment",
+        type: "tuple",
+      },
+    ],
+    name: "autoCapture",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [{ internalType: "bytes32", name: "root", type: "bytes32" }],
     name: "batch",
     outputs: [
@@ -615,6 +896,28 @@ export const shopAbi = [
   {
     inputs: [{ internalType: "uint256", name: "tokenIndex", type: "uint256" }],
     name: "cancelRulesChange",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+          { internalType: "address", name: "customer", type: "address" },
+          { internalType: "address", name: "referrer", type: "address" },
+          { internalType: "uint96", name: "amount", type: "uint96" },
+          { internalType: "uint40", name: "autoCaptureAt", type: "uint40" },
+          { internalType: "uint40", name: "expiry", type: "uint40" },
+        ],
+        internalType: "struct IShopBase.Payment",
+        name: "payment",
+        type: "tuple",
+      },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "capture",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -648,9 +951,30 @@ export const shopAbi = [
       { internalType: "bytes32", name: "orderHash", type: "bytes32" },
       { internalType: "address", name: "referrer", type: "address" },
     ],
-    name: "checkout",
+    name: "charge",
     outputs: [],
     stateMutability: "payable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+          { internalType: "address", name: "customer", type: "address" },
+          { internalType: "address", name: "referrer", type: "address" },
+          { internalType: "uint96", name: "amount", type: "uint96" },
+          { internalType: "uint40", name: "autoCaptureAt", type: "uint40" },
+          { internalType: "uint40", name: "expiry", type: "uint40" },
+        ],
+        internalType: "struct IShopBase.Payment",
+        name: "payment",
+        type: "tuple",
+      },
+    ],
+    name: "confirm",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {
@@ -803,16 +1127,6 @@ export const shopAbi = [
     type: "function",
   },
   {
-    inputs: [
-      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
-      { internalType: "address", name: "customer", type: "address" },
-    ],
-    name: "isCheckoutCounted",
-    outputs: [{ internalType: "bool", name: "", type: "bool" }],
-    stateMutability: "view",
-    type: "function",
-  },
-  {
     inputs: [{ internalType: "uint256", name: "orderId", type: "uint256" }],
     name: "isOrderIdUsed",
     outputs: [{ internalType: "bool", name: "", type: "bool" }],
@@ -857,6 +1171,7 @@ export const shopAbi = [
     inputs: [],
     name: "modules",
     outputs: [
+      { internalType: "address", name: "payments", type: "address" },
       { internalType: "address", name: "admin", type: "address" },
       { internalType: "address", name: "views", type: "address" },
     ],
@@ -867,6 +1182,19 @@ export const shopAbi = [
     inputs: [{ internalType: "uint256", name: "wordIndex", type: "uint256" }],
     name: "orderIdBitmap",
     outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [
+      { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+      { internalType: "address", name: "customer", type: "address" },
+    ],
+    name: "payment",
+    outputs: [
+      { internalType: "enum IShopBase.PaymentStatus", name: "status", type: "uint8" },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
     stateMutability: "view",
     type: "function",
   },
@@ -938,6 +1266,27 @@ export const shopAbi = [
     inputs: [
       {
         components: [
+          { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+          { internalType: "address", name: "customer", type: "address" },
+          { internalType: "address", name: "referrer", type: "address" },
+          { internalType: "uint96", name: "amount", type: "uint96" },
+          { internalType: "uint40", name: "autoCaptureAt", type: "uint40" },
+          { internalType: "uint40", name: "expiry", type: "uint40" },
+        ],
+        internalType: "struct IShopBase.Payment",
+        name: "payment",
+        type: "tuple",
+      },
+    ],
+    name: "reclaim",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
           { internalType: "uint64", name: "orderId", type: "uint64" },
           { internalType: "bytes32", name: "orderHash", type: "bytes32" },
           { internalType: "address", name: "customer", type: "address" },
@@ -1001,12 +1350,72 @@ export const shopAbi = [
   },
   {
     inputs: [
+      {
+        components: [
+          { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+          { internalType: "address", name: "customer", type: "address" },
+          { internalType: "uint96", name: "amount", type: "uint96" },
+          { internalType: "uint40", name: "refundDeadline", type: "uint40" },
+          { internalType: "uint256[]", name: "minted", type: "uint256[]" },
+        ],
+        internalType: "struct IShopBase.Capture",
+        name: "capture",
+        type: "tuple",
+      },
+      { internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "refund",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
       { internalType: "bytes32", name: "role", type: "bytes32" },
       { internalType: "address", name: "callerConfirmation", type: "address" },
     ],
     name: "renounceRole",
     outputs: [],
     stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
+      {
+        components: [
+          { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+          { internalType: "address", name: "customer", type: "address" },
+          { internalType: "address", name: "referrer", type: "address" },
+          { internalType: "uint96", name: "amount", type: "uint96" },
+          { internalType: "uint40", name: "autoCaptureAt", type: "uint40" },
+          { internalType: "uint40", name: "expiry", type: "uint40" },
+        ],
+        internalType: "struct IShopBase.Payment",
+        name: "payment",
+        type: "tuple",
+      },
+    ],
+    name: "requestReturn",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [],
+    name: "returnWindow",
+    outputs: [
+      { internalType: "uint256", name: "window", type: "uint256" },
+      { internalType: "uint256", name: "pendingWindow", type: "uint256" },
+      { internalType: "uint256", name: "pendingAt", type: "uint256" },
+    ],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "customer", type: "address" }],
+    name: "returnsOwed",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
     type: "function",
   },
   {
@@ -1023,6 +1432,13 @@ export const shopAbi = [
     ],
     name: "revokeRole",
     outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "uint256", name: "window", type: "uint256" }],
+    name: "setReturnWindow",
+    outputs: [{ internalType: "uint256", name: "effectiveAt", type: "uint256" }],
     stateMutability: "nonpayable",
     type: "function",
   },
@@ -1165,10 +1581,38 @@ export const shopAbi = [
   },
   {
     inputs: [
+      {
+        components: [
+          { internalType: "bytes32", name: "orderHash", type: "bytes32" },
+          { internalType: "address", name: "customer", type: "address" },
+          { internalType: "address", name: "referrer", type: "address" },
+          { internalType: "uint96", name: "amount", type: "uint96" },
+          { internalType: "uint40", name: "autoCaptureAt", type: "uint40" },
+          { internalType: "uint40", name: "expiry", type: "uint40" },
+        ],
+        internalType: "struct IShopBase.Payment",
+        name: "payment",
+        type: "tuple",
+      },
+    ],
+    name: "void",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "to", type: "address" },
       { internalType: "uint256", name: "amount", type: "uint256" },
     ],
     name: "withdraw",
+    outputs: [],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "to", type: "address" }],
+    name: "withdrawReturns",
     outputs: [],
     stateMutability: "nonpayable",
     type: "function",
@@ -1350,6 +1794,18 @@ export const dividendTokenAbi = [
     type: "function",
   },
   {
+    inputs: [
+      { internalType: "address", name: "customer", type: "address" },
+      { internalType: "uint256", name: "consumption", type: "uint256" },
+      { internalType: "address", name: "referrer", type: "address" },
+      { internalType: "uint256", name: "promotion", type: "uint256" },
+    ],
+    name: "clawBack",
+    outputs: [{ internalType: "uint256", name: "taken", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
     inputs: [],
     name: "decimals",
     outputs: [{ internalType: "uint8", name: "", type: "uint8" }],
@@ -1403,7 +1859,7 @@ export const dividendTokenAbi = [
       { internalType: "uint256", name: "cap", type: "uint256" },
     ],
     name: "mintOrder",
-    outputs: [],
+    outputs: [{ internalType: "uint256", name: "minted", type: "uint256" }],
     stateMutability: "payable",
     type: "function",
   },

@@ -92,7 +92,8 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
   ShopInvalidTokenMetadata: ({ name, symbol }) =>
     `Invalid token metadata ${JSON.stringify(name)} / ${JSON.stringify(symbol)}: ` +
     "the name must have 1 to 64 bytes and the symbol 1 to 16",
-  ShopOrderAlreadyCounted: ({ orderHash }) => `Checkout ${orderHash} was already paid by this customer`,
+  ShopOrderAlreadyCounted: ({ orderHash }) =>
+    `The payment for order ${orderHash} by this customer has already counted (captured): it counts once`,
   ShopOrderIdUsed: ({ orderId }) =>
     `Order id ${orderId} has already counted in this shop (a recorded order, a receipt or a minted batch leaf)`,
   ShopSelfReferral: ({ customer }) => `Customer ${customer} cannot refer itself`,
@@ -115,7 +116,7 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
     `Pool mint on token ${tokenIndex} would raise the supply to ${tokens(supplyAfter)}, ` +
     `above its max supply of ${tokens(maxSupply)}`,
   ShopInsufficientBalance: ({ balance, amount }) =>
-    `Withdrawal of ${coin(amount)} exceeds the merchant balance of ${coin(balance)}`,
+    `${coin(amount)} (a withdrawal or refund) exceeds the merchant balance of ${coin(balance)}`,
   ShopBalanceOverflow: ({ balance, amount }) =>
     `Adding ${coin(amount)} to the merchant balance of ${coin(balance)} would pass 2^128 - 1 wei`,
   ShopZeroAddress: () => "The zero address was given where an account is required",
@@ -145,6 +146,44 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
   ShopNoPendingRules: ({ tokenIndex }) => `Token ${tokenIndex} has no pending rule change`,
   ShopRulesNotDue: ({ tokenIndex, pendingAt }) =>
     `The pending rule change of token ${tokenIndex} is not due before ${pendingAt} (unix time)`,
+  ShopInvalidModule: ({ module }) => `Invalid shop module ${module}: it has no code`,
+  // ------------------------------------------------------------------ Shop: payments with returns
+  ShopPaymentExists: ({ orderHash, customer }) =>
+    `${customer} already has a payment held for order ${shortHash(orderHash)}: capture, void or reclaim it first`,
+  ShopPaymentNotHeld: ({ orderHash, customer }) =>
+    `${customer} has no payment held for order ${shortHash(orderHash)} ` +
+    "(never authorized, or already captured, voided or reclaimed)",
+  ShopPaymentNotCaptured: ({ orderHash, customer }) =>
+    `The payment of ${customer} for order ${shortHash(orderHash)} was not captured: there is nothing to refund`,
+  ShopPaymentTermsMismatch: ({ orderHash, customer }) =>
+    `The payment terms given for order ${shortHash(orderHash)} of ${customer} are not the ones recorded: ` +
+    "pass the terms of its PaymentAuthorized (or PaymentCaptured) event unchanged",
+  ShopPaymentExpired: ({ expiry, timestamp }) =>
+    `The payment authorization expired at ${expiry} (block time ${timestamp}): it can no longer be captured`,
+  ShopPaymentNotExpired: ({ expiry, timestamp }) =>
+    `The payment authorization expires at ${expiry} (block time ${timestamp}): it cannot be reclaimed before`,
+  ShopInvalidExpiry: ({ expiry, earliest }) =>
+    `Invalid authorization expiry ${expiry}: it must be at least ${earliest} (after the return window)`,
+  ShopInvalidCaptureAmount: ({ amount, held }) =>
+    `Invalid capture of ${coin(amount)}: it must be more than 0 and at most the ${coin(held)} held`,
+  ShopNotPaymentCustomer: ({ caller, customer }) =>
+    `${caller} is not the payment's customer ${customer}: only the customer may take this step`,
+  ShopAutoCaptureNotDue: ({ autoCaptureAt, timestamp }) =>
+    `The payment cannot be auto-captured before ${autoCaptureAt} (block time ${timestamp}): its return window is open`,
+  ShopReturnRequested: ({ orderHash, customer }) =>
+    `${customer} asked to return the goods of order ${shortHash(orderHash)}: ` +
+    "the payment cannot be auto-captured, and a return is asked once",
+  ShopReturnWindowClosed: ({ autoCaptureAt, timestamp }) =>
+    `The return window closed at ${autoCaptureAt} (block time ${timestamp}): a return can no longer be requested`,
+  ShopInvalidRefundAmount: ({ amount, refundable }) =>
+    `Invalid refund of ${coin(amount)}: it must be more than 0 and at most the ${coin(refundable)} still refundable`,
+  ShopRefundDeadlinePassed: ({ refundDeadline, timestamp }) =>
+    `The refund deadline ${refundDeadline} has passed (block time ${timestamp}): the capture can no longer be refunded`,
+  ShopInvalidReturnWindow: ({ window, minimum, maximum }) =>
+    `Invalid return window of ${window} seconds: it must lie between ${minimum} and ${maximum} seconds`,
+  ShopNoReturnsOwed: ({ customer }) => `No returned coin is owed to ${customer}`,
+  ShopReturnWithdrawalFailed: ({ to, amount }) =>
+    `Withdrawal of ${coin(amount)} of returned coin failed: ${to} rejected the payment`,
   // ------------------------------------------------------------------ DividendToken
   DividendTokenNotShop: ({ caller }) => `${caller} is not the token's shop: only the shop may call this`,
   DividendTokenNotFactory: ({ caller }) => `${caller} is not the token's factory: only the factory may call this`,

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import type { Address } from "./types.js";
+import type { Address, Hex } from "./types.js";
 
 /**
  * Renders any input value for an error message: bigints with an `n`, strings quoted, long values shortened.
@@ -262,5 +262,313 @@ export class OrderIdUsedError extends ShareMallError {
         count > BigInt(orderIds.length) ? ` and ${count - BigInt(orderIds.length)} more` : ""
       } already counted in the shop (each order id counts once, across recorded orders, receipts and batch leaves)`,
     );
+  }
+}
+
+// ------------------------------------------------------------------ Transactions
+
+/** A transport without a signer was given to a function that sends a transaction. */
+export class NoSignerError extends ShareMallError {
+  constructor(what: string) {
+    super("NO_SIGNER", `${what} needs a transport with a signer (account)`);
+  }
+}
+
+/** The signer's balance cannot cover a payment plus a gas margin; nothing was sent. */
+export class InsufficientFundsError extends ShareMallError {
+  constructor(
+    /** The account that would pay. */
+    readonly account: Address,
+    /** Its balance in wei. */
+    readonly have: bigint,
+    /** What the payment needs in wei: the value plus the gas margin. */
+    readonly need: bigint,
+  ) {
+    super(
+      "INSUFFICIENT_FUNDS",
+      `Insufficient funds: ${account} has ${have} wei but needs ${need} wei (value plus gas margin), ` +
+        `${need - have} wei short`,
+    );
+  }
+}
+
+// ------------------------------------------------------------------ Payments with returns
+
+/** Where a payment stands on chain (`IShop.PaymentStatus`, from the shop's `payment(orderHash, customer)`). */
+export type PaymentChainStatus = "none" | "held" | "returnRequested" | "captured";
+
+/**
+ * The customer's payment for this order hash has already counted (its status is Captured): a payment counts once per
+ * `(orderHash, customer)`, whether charged or authorized and captured. Nothing was sent.
+ */
+export class PaymentAlreadyCountedError extends ShareMallError {
+  constructor(
+    readonly orderHash: Hex,
+    readonly customer: Address,
+  ) {
+    super(
+      "PAYMENT_ALREADY_COUNTED",
+      `${customer} has already paid order ${orderHash} and the payment counted (captured): ` +
+        "paying again would revert (ShopOrderAlreadyCounted)",
+    );
+  }
+}
+
+/** The customer already has a payment held for this order hash (the shop would revert `ShopPaymentExists`). */
+export class PaymentExistsError extends ShareMallError {
+  constructor(
+    readonly orderHash: Hex,
+    readonly customer: Address,
+    /** `"held"` or `"returnRequested"`. */
+    readonly status: PaymentChainStatus,
+  ) {
+    super(
+      "PAYMENT_EXISTS",
+      `${customer} already has a payment held for order ${orderHash} (status ${status}): ` +
+        "it must be captured, voided or reclaimed first",
+    );
+  }
+}
+
+/** A step needs a held payment and the payment is not held (never authorized, captured, voided or reclaimed). */
+export class PaymentNotHeldError extends ShareMallError {
+  constructor(
+    readonly orderHash: Hex,
+    readonly customer: Address,
+    /** The payment's status on chain. */
+    readonly status: PaymentChainStatus,
+  ) {
+    super(
+      "PAYMENT_NOT_HELD",
+      `The payment of ${customer} for order ${orderHash} is not held (status ${status}): ` +
+        (status === "captured" ? "it was captured already" : "it was never authorized, or was voided or reclaimed"),
+    );
+  }
+}
+
+/** A refund names a payment that is not captured (the shop would revert `ShopPaymentNotCaptured`). */
+export class PaymentNotCapturedError extends ShareMallError {
+  constructor(
+    readonly orderHash: Hex,
+    readonly customer: Address,
+    /** The payment's status on chain. */
+    readonly status: PaymentChainStatus,
+  ) {
+    super(
+      "PAYMENT_NOT_CAPTURED",
+      `The payment of ${customer} for order ${orderHash} is not captured (status ${status}): nothing to refund`,
+    );
+  }
+}
+
+/**
+ * The terms given (`PaymentTerms` or `CaptureTerms`) disagree with what the shop holds for the payment (the shop would
+ * revert `ShopPaymentTermsMismatch`): pass the terms of its `PaymentAuthorized` / `PaymentCaptured` event unchanged
+ * (`findPaymentTerms`, `findCaptureTerms`).
+ */
+export class PaymentTermsMismatchError extends ShareMallError {
+  constructor(
+    readonly orderHash: Hex,
+    readonly customer: Address,
+    /** The field that disagrees, e.g. `"payment.amountWei"`. */
+    readonly field: string,
+    /** Why. */
+    readonly reason: string,
+  ) {
+    super(
+      "PAYMENT_TERMS_MISMATCH",
+      `The terms given for the payment of ${customer} for order ${orderHash} do not match the shop's record ` +
+        `("${field}": ${reason})`,
+    );
+  }
+}
+
+/** No payment (or no capture) of this customer for this order hash was found in the shop's events. */
+export class PaymentNotFoundError extends ShareMallError {
+  constructor(
+    readonly orderHash: Hex,
+    readonly customer: Address,
+    /** The event looked for: `"PaymentAuthorized"` or `"PaymentCaptured"`. */
+    readonly event: string,
+  ) {
+    super("PAYMENT_NOT_FOUND", `No ${event} event of ${customer} for order ${orderHash} in the shop's history`);
+  }
+}
+
+/** A capture, confirmation or auto-capture comes at or after the authorization expiry. Nothing was sent. */
+export class PaymentExpiredError extends ShareMallError {
+  constructor(
+    /** The payment's expiry (unix seconds). */
+    readonly expiry: bigint,
+    /** The earliest time the transaction can be mined at (unix seconds). */
+    readonly now: bigint,
+  ) {
+    super(
+      "PAYMENT_EXPIRED",
+      `The payment authorization expired at ${expiry} (now ${now}): it can no longer be captured`,
+    );
+  }
+}
+
+/** A payment is reclaimed before its authorization expiry. Nothing was sent. */
+export class PaymentNotExpiredError extends ShareMallError {
+  constructor(
+    /** The payment's expiry (unix seconds). */
+    readonly expiry: bigint,
+    /** The time it was checked at (unix seconds). */
+    readonly now: bigint,
+  ) {
+    super(
+      "PAYMENT_NOT_EXPIRED",
+      `The payment authorization expires at ${expiry} (now ${now}, ${expiry - now} s to go): reclaim it from then on`,
+    );
+  }
+}
+
+/** A payment is auto-captured before its return window is over (`autoCaptureAt`). Nothing was sent. */
+export class AutoCaptureNotDueError extends ShareMallError {
+  constructor(
+    /** When the payment can be auto-captured (unix seconds). */
+    readonly autoCaptureAt: bigint,
+    /** The time it was checked at (unix seconds). */
+    readonly now: bigint,
+  ) {
+    super(
+      "AUTO_CAPTURE_NOT_DUE",
+      `The payment cannot be auto-captured before ${autoCaptureAt} (now ${now}, ${autoCaptureAt - now} s to go)`,
+    );
+  }
+}
+
+/**
+ * The customer asked to return the goods: the payment cannot be auto-captured, and a return is requested once.
+ * Nothing was sent.
+ */
+export class ReturnRequestedError extends ShareMallError {
+  constructor(
+    readonly orderHash: Hex,
+    readonly customer: Address,
+    /** What was refused: `"autoCapture"` or `"requestReturn"`. */
+    readonly step: "autoCapture" | "requestReturn",
+  ) {
+    super(
+      "RETURN_REQUESTED",
+      `${customer} asked to return the goods of order ${orderHash}: ` +
+        (step === "autoCapture"
+          ? "the payment cannot be auto-captured (the operator captures what the customer keeps, or voids it)"
+          : "the return was requested already"),
+    );
+  }
+}
+
+/** A return is requested after the return window (`now >= autoCaptureAt`). Nothing was sent. */
+export class ReturnWindowClosedError extends ShareMallError {
+  constructor(
+    /** When the return window closed (unix seconds). */
+    readonly autoCaptureAt: bigint,
+    /** The earliest time the transaction can be mined at (unix seconds). */
+    readonly now: bigint,
+  ) {
+    super(
+      "RETURN_WINDOW_CLOSED",
+      `The return window closed at ${autoCaptureAt} (now ${now}): a return can no longer be requested`,
+    );
+  }
+}
+
+/** A refund comes after the capture's refund deadline. Nothing was sent. */
+export class RefundDeadlinePassedError extends ShareMallError {
+  constructor(
+    /** The last second a refund is accepted at (unix seconds). */
+    readonly refundDeadline: bigint,
+    /** The earliest time the transaction can be mined at (unix seconds). */
+    readonly now: bigint,
+  ) {
+    super(
+      "REFUND_DEADLINE_PASSED",
+      `The refund deadline ${refundDeadline} has passed (now ${now}): the capture can no longer be refunded`,
+    );
+  }
+}
+
+/** A capture amount is 0 or more than the payment holds. Nothing was sent. */
+export class InvalidCaptureAmountError extends ShareMallError {
+  constructor(
+    /** The input field, `"amountWei"`. */
+    readonly field: string,
+    /** The amount asked for, in wei. */
+    readonly amount: bigint,
+    /** Wei held. */
+    readonly held: bigint,
+  ) {
+    super(
+      "INVALID_CAPTURE_AMOUNT",
+      `Invalid capture amount for "${field}": ${amount} wei (it must be 1 to the ${held} wei held)`,
+    );
+  }
+}
+
+/** A refund amount is 0 or more than the capture has left to refund. Nothing was sent. */
+export class InvalidRefundAmountError extends ShareMallError {
+  constructor(
+    /** The input field, `"amountWei"`. */
+    readonly field: string,
+    /** The amount asked for, in wei. */
+    readonly amount: bigint,
+    /** Wei still refundable. */
+    readonly refundable: bigint,
+  ) {
+    super(
+      "INVALID_REFUND_AMOUNT",
+      `Invalid refund amount for "${field}": ${amount} wei (it must be 1 to the ${refundable} wei still refundable)`,
+    );
+  }
+}
+
+/** A step only the payment's customer may take was sent by another account. Nothing was sent. */
+export class NotPaymentCustomerError extends ShareMallError {
+  constructor(
+    /** The signer. */
+    readonly caller: Address,
+    /** The payment's customer. */
+    readonly customer: Address,
+    /** The step, e.g. `"confirmPayment"`. */
+    readonly step: string,
+  ) {
+    super("NOT_PAYMENT_CUSTOMER", `${step}: the signer ${caller} is not the payment's customer ${customer}`);
+  }
+}
+
+/** An authorization expiry is not later than now plus the shop's return window. Nothing was sent. */
+export class InvalidExpiryError extends ShareMallError {
+  constructor(
+    /** The expiry given (unix seconds). */
+    readonly expiry: bigint,
+    /** The first expiry accepted (unix seconds): now + the return window + 1. */
+    readonly earliest: bigint,
+  ) {
+    super(
+      "INVALID_EXPIRY",
+      `Invalid payment expiry ${expiry}: it must be later than now plus the shop's return window (at least ${earliest})`,
+    );
+  }
+}
+
+/** A return window is outside 1 day .. 90 days (in seconds). Nothing was sent. */
+export class InvalidReturnWindowError extends ShareMallError {
+  constructor(
+    /** The value given. */
+    readonly value: unknown,
+    /** Why it was refused. */
+    readonly reason: string,
+  ) {
+    super("INVALID_RETURN_WINDOW", `Invalid return window for "seconds": ${describeValue(value)} (${reason})`);
+  }
+}
+
+/** No returned coin is owed to the account (nothing to withdraw). Nothing was sent. */
+export class NoReturnsOwedError extends ShareMallError {
+  constructor(readonly customer: Address) {
+    super("NO_RETURNS_OWED", `No returned coin is owed to ${customer}: there is nothing to withdraw`);
   }
 }

@@ -1,5 +1,6 @@
 /**
- * The customer and holder entry point: pay for an order ({@link checkout}), redeem an operator-signed receipt
+ * The customer and holder entry point: pay for an order at once ({@link charge}; a payment held until the goods
+ * are received is in `payments.ts`), redeem an operator-signed receipt
  * ({@link redeemReceipt}), mint one's own orders of an anchored Merkle batch ({@link mintFromBatchFile}), and read
  * and claim dividends ({@link claimable}, {@link claimableTotal}, {@link claim}, {@link claimTo},
  * {@link claimMany}). Every function validates all of its input, and checks what can be checked off chain or with
@@ -14,14 +15,20 @@ import type { Transport } from "./client/transport.js";
 import { usedOrderIds } from "./internal/order-ids.js";
 import { probe } from "./internal/probe.js";
 import {
+  InsufficientFundsError,
   InvalidAddressError,
   InvalidAmountError,
   MerkleBatchError,
+  NoSignerError,
   NotAContractError,
   OrderIdUsedError,
+  PaymentAlreadyCountedError,
+  PaymentExistsError,
   ShareMallError,
 } from "./errors.js";
 import { importBatchFile, type BatchFile, type BatchFileEntry } from "./merkle/file.js";
+import { captureFromEvents } from "./internal/payment-events.js";
+import { fetchPaymentStatus, type CaptureTerms } from "./payments.js";
 import { fetchHolderTokens } from "./read.js";
 import { verifyReceipt, type Receipt, type SignedReceiptInput } from "./receipts/receipt.js";
 import type { Address, Hex, IntegerLike } from "./types.js";
@@ -36,24 +43,6 @@ import {
 } from "./validation.js";
 
 // ------------------------------------------------------------------ Errors
-
-/** The signer's balance cannot cover a payment plus a gas margin; nothing was sent. */
-export class InsufficientFundsError extends ShareMallError {
-  constructor(
-    /** The account that would pay. */
-    readonly account: Address,
-    /** Its balance in wei. */
-    readonly have: bigint,
-    /** What the payment needs in wei: the value plus the gas margin. */
-    readonly need: bigint,
-  ) {
-    super(
-      "INSUFFICIENT_FUNDS",
-      `Insufficient funds: ${account} has ${have} wei but needs ${need} wei (value plus gas margin), ` +
-        `${need - have} wei short`,
-    );
-  }
-}
 
 /** There are no dividends to claim on any of `tokens`; nothing was sent. */
 export class NothingToClaimError extends ShareMallError {
@@ -87,26 +76,6 @@ export class LeafAlreadyMintedError extends ShareMallError {
       "LEAF_ALREADY_MINTED",
       `Leaf ${index} (order id ${orderId}) of batch ${root} has already minted: the shop has used order id ${orderId}`,
     );
-  }
-}
-
-/** The signer has already paid a checkout for this order hash (a checkout counts once per hash and customer). */
-export class CheckoutAlreadyCountedError extends ShareMallError {
-  constructor(
-    readonly orderHash: Hex,
-    readonly customer: Address,
-  ) {
-    super(
-      "CHECKOUT_ALREADY_COUNTED",
-      `${customer} has already paid a checkout for order ${orderHash}: paying again would revert (ShopOrderAlreadyCounted)`,
-    );
-  }
-}
-
-/** A transport without a signer was given to a function that sends a transaction. */
-export class NoSignerError extends ShareMallError {
-  constructor(what: string) {
-    super("NO_SIGNER", `${what} needs a transport with a signer (account)`);
   }
 }
 
@@ -150,13 +119,13 @@ function mintedOf(events: readonly DecodedEvent<typeof shareMallAbi>[]): MintedT
   return out;
 }
 
-// ------------------------------------------------------------------ Checkout
+// ------------------------------------------------------------------ Charge
 
-/** Default gas margin of {@link checkout}: 0.001 coin (10^15 wei) kept back for the transaction fee. */
+/** Default gas margin of {@link charge} and `authorizePayment`: 0.001 coin (10^15 wei) kept back for the fee. */
 export const DEFAULT_GAS_MARGIN_WEI = 10n ** 15n;
 
-/** Input of {@link checkout}. */
-export interface CheckoutInput {
+/** Input of {@link charge}. */
+export interface ChargeInput {
   /** The order's commitment (non-zero bytes32). */
   readonly orderHash: string;
   /** The price in wei, `1 .. 2^96 - 1`: sent as the transaction's value. */
@@ -165,69 +134,79 @@ export interface CheckoutInput {
   readonly referrer?: string | null;
 }
 
-/** Options of {@link checkout}. */
-export interface CheckoutOptions {
+/** Options of {@link charge}. */
+export interface ChargeOptions {
   /** Wei the balance must cover beyond the amount, for gas (default {@link DEFAULT_GAS_MARGIN_WEI}). */
   readonly gasMarginWei?: IntegerLike;
 }
 
-/** What {@link checkout} returns. */
-export interface CheckoutResult extends SentTransaction {
+/** What {@link charge} returns. */
+export interface ChargeResult extends SentTransaction {
   readonly orderHash: Hex;
   readonly customer: Address;
   readonly amountWei: bigint;
-  /** Wei escrowed in the tokens for the day's dividends (from `CheckoutPaid`). */
-  readonly escrowed: bigint;
+  /**
+   * The capture's terms (from `PaymentCaptured`, kind `"charge"`): what `refundPayment` takes until
+   * `capture.refundDeadline`. The dividend share escrowed in the tokens is no longer reported here (the event has no
+   * escrow figure): read the day's `escrowed` with `fetchShopDays`.
+   */
+  readonly capture: CaptureTerms;
   readonly minted: readonly MintedTokens[];
 }
 
 /**
- * Pays for an order in native coin (`Shop.checkout`): the signer is the customer and `amountWei` the value sent.
- * Checkouts carry no order id: one counts once per `(orderHash, customer)`. Refuses up front when the signer has
- * already paid this order hash (`isCheckoutCounted`) and when its balance cannot cover the amount plus a gas margin.
+ * Pays for an order in native coin and counts it at once (`Shop.charge`, authorize and capture in one call): the
+ * signer is the customer and `amountWei` the value sent. A payment counts once per `(orderHash, customer)`; the
+ * operator may refund it until `capture.refundDeadline`. Refuses up front when the signer's payment for this order
+ * hash has already counted (`payment()` status Captured) or is held (`authorizePayment`), and when its balance cannot
+ * cover the amount plus a gas margin.
  *
  * @param transport - A transport with a signer (the customer).
  * @param shop - The shop's address.
  * @param input - Order hash, amount in wei, optional referrer.
  * @param options - `gasMarginWei`.
- * @returns The transaction, the escrowed dividend share and the tokens minted.
+ * @returns The transaction, the capture's terms and the tokens minted.
  * @throws {@link InvalidAddressError}, {@link InvalidAmountError}, `InvalidBytes32Error` for bad input (a referrer
  * equal to the signer included); {@link NotAContractError} for a shop address without a shop;
- * {@link CheckoutAlreadyCountedError}; {@link InsufficientFundsError}; {@link NoSignerError}; `ContractRevertError` if
- * the shop reverts (e.g. `ShopReferrerAlreadyBound`, `ShopNoTokens`).
+ * {@link PaymentAlreadyCountedError}; {@link PaymentExistsError}; {@link InsufficientFundsError};
+ * {@link NoSignerError}; `ContractRevertError` if the shop reverts (e.g. `ShopReferrerAlreadyBound`, `ShopNoTokens`).
  * @example
  * ```ts
- * const { escrowed, minted } = await checkout(transport, shop, { orderHash, amountWei: parseEther("0.3") });
+ * const { capture, minted } = await charge(transport, shop, { orderHash, amountWei: parseEther("0.3") });
  * ```
  */
-export async function checkout(
+export async function charge(
   transport: Transport,
   shop: string,
-  input: CheckoutInput,
-  options: CheckoutOptions = {},
-): Promise<CheckoutResult> {
+  input: ChargeInput,
+  options: ChargeOptions = {},
+): Promise<ChargeResult> {
   const shopAddress = validateAddress("shop", shop);
   if (typeof input !== "object" || input === null) throw new InvalidAmountError("input", input, "expected an object");
   const orderHash = validateBytes32("orderHash", input.orderHash, { allowZero: false });
   const amountWei = validateWeiAmount("amountWei", input.amountWei);
   const referrer = validateOptionalAddress("referrer", input.referrer);
   const margin = validateAmount("gasMarginWei", options.gasMarginWei ?? DEFAULT_GAS_MARGIN_WEI);
-  const customer = await signerOf(transport, "checkout");
+  const customer = await signerOf(transport, "charge");
   if (referrer === customer) throw new InvalidAddressError("referrer", input.referrer, "the customer itself");
-  await requireShop(transport, shopAddress);
-  if (await readContract(transport, shopAddress, shopAbi, "isCheckoutCounted", [orderHash, customer])) {
-    throw new CheckoutAlreadyCountedError(orderHash, customer);
-  }
+  const { status } = await fetchPaymentStatus(transport, shopAddress, orderHash, customer);
+  if (status === "captured") throw new PaymentAlreadyCountedError(orderHash, customer);
+  if (status !== "none") throw new PaymentExistsError(orderHash, customer, status);
   const have = await transport.balance(customer);
   const need = amountWei + margin;
   if (have < need) throw new InsufficientFundsError(customer, have, need);
-  const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "checkout", [orderHash, referrer], {
+  const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "charge", [orderHash, referrer], {
     value: amountWei,
   });
-  let escrowed = 0n;
-  for (const e of events)
-    if (e.eventName === "CheckoutPaid" && e.args.orderHash === orderHash) escrowed = e.args.escrowed;
-  return { hash, events, orderHash, customer, amountWei, escrowed, minted: mintedOf(events) };
+  return {
+    hash,
+    events,
+    orderHash,
+    customer,
+    amountWei,
+    capture: captureFromEvents(events, orderHash, customer),
+    minted: mintedOf(events),
+  };
 }
 
 // ------------------------------------------------------------------ Receipts

@@ -1,5 +1,5 @@
 /**
- * ShareMall SDK: merchant, customer and holder functions over an ethers signer/provider or viem clients (one
+ * ShareMall SDK: merchant, customer and holder functions, payments with returns over an ethers signer/provider or viem clients (one
  * `Transport` seam), read models, private orders (order hashing and selective disclosure, Merkle batches, EIP-712
  * receipts), token rules in human units, `as const` ABIs and typed contract errors; bad input is refused before
  * anything is hashed, signed or sent. Guide: docs/sdk.md.
@@ -19,3 +19,4 @@ export * from "./client/index.js";
 export * from "./read.js";
 export * from "./holder.js";
 export * from "./merchant.js";
+export * from "./payments.js";

@@ -30,7 +30,7 @@ describe("SDK ABIs (sdk/src/abis.ts)", () => {
     ]);
   });
 
-  it("shopAbi has every function of the Shop, ShopAdmin and ShopLens implementations a clone answers, and no constructor", async () => {
+  it("shopAbi has every function of the Shop, ShopPayments, ShopAdmin and ShopLens implementations a clone answers, and no constructor", async () => {
     const artifacts = await readArtifactAbis();
     const shop = new Interface(shopAbi);
     const names = new Set<string>();
@@ -49,14 +49,18 @@ describe("SDK ABIs (sdk/src/abis.ts)", () => {
       "anchorBatch",
       "orderIdBitmap",
       "isOrderIdUsed",
-      "isCheckoutCounted",
+      "payment",
+      "authorize",
+      "capture",
+      "refund",
+      "returnWindow",
       "poolAllowance",
     ]) {
       expect(names.has(shop.getFunction(fn)!.format("sighash")), fn).to.equal(true);
     }
   });
 
-  it("IShop declares every custom error the Shop, ShopAdmin and ShopLens implementations can raise", async () => {
+  it("IShop declares every custom error the Shop, ShopPayments, ShopAdmin and ShopLens implementations can raise", async () => {
     const artifacts = await readArtifactAbis();
     expect(undeclaredShopErrors(artifacts)).to.deep.equal([]);
     const declared = new Set<string>(shopAbi.filter((i) => i.type === "error").map((i) => i.name));

@@ -59,7 +59,15 @@ describe("SDK API documentation (TSDoc on every public function)", function () {
 
   it("finds the public functions through index.ts (createShop, claimMany, fetchOrderLedger among them)", function () {
     const names = functions.map((f) => f.name);
-    for (const name of ["createShop", "recordOrders", "checkout", "claimMany", "fetchOrderLedger", "hashOrder"]) {
+    for (const name of [
+      "createShop",
+      "recordOrders",
+      "charge",
+      "authorizePayment",
+      "claimMany",
+      "fetchOrderLedger",
+      "hashOrder",
+    ]) {
       expect(names).to.include(name);
     }
     expect(functions.length).to.be.greaterThan(60);

@@ -285,19 +285,19 @@ describe("SDK contract errors (decodeContractError, toContractError)", () => {
       );
     });
 
-    it("ShopOrderAlreadyCounted from paying the same checkout twice", async () => {
+    it("ShopOrderAlreadyCounted from charging the same order twice", async () => {
       const d = await load();
       const { publicClient } = viemClients(d);
       const [, , , alice] = d.signers;
-      const hash = order("checkout twice", alice.address, ONE).orderHash as string;
-      await d.shop.connect(alice).checkout(hash, ZeroAddress, { value: ONE });
+      const hash = order("charge twice", alice.address, ONE).orderHash as string;
+      await d.shop.connect(alice).charge(hash, ZeroAddress, { value: ONE });
       const error = sameRevert(
-        await caught(() => d.shop.connect(alice).checkout(hash, ZeroAddress, { value: ONE })),
+        await caught(() => d.shop.connect(alice).charge(hash, ZeroAddress, { value: ONE })),
         await caught(() =>
           publicClient.simulateContract({
             address: addr(d.shop.target as string),
             abi: shopAbi,
-            functionName: "checkout",
+            functionName: "charge",
             args: [hash as ViemHex, addr(ZeroAddress)],
             value: ONE,
             account: addr(alice.address),
@@ -305,7 +305,9 @@ describe("SDK contract errors (decodeContractError, toContractError)", () => {
         ),
       );
       expect(error.errorName).to.equal("ShopOrderAlreadyCounted");
-      expect(error.message).to.equal(`Checkout ${hash} was already paid by this customer`);
+      expect(error.message).to.equal(
+        `The payment for order ${hash} by this customer has already counted (captured): it counts once`,
+      );
     });
 
     it("DividendTokenNothingToClaim from claim by a holder with nothing to claim", async () => {

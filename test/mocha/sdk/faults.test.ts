@@ -32,6 +32,7 @@ import {
   DividendToken__factory,
   IShop__factory,
   ShareMallFactory__factory,
+  ShopPayments__factory,
   Shop__factory,
   type IShop,
 } from "../../../types/ethers-contracts/index.js";
@@ -104,7 +105,8 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
     node = await startHardhatNode();
     direct = providerAt(node.url);
     const deployer = account(0).connect(direct);
-    const shopImpl = await new Shop__factory(deployer).deploy();
+    const paymentsModule = await new ShopPayments__factory(deployer).deploy();
+    const shopImpl = await new Shop__factory(deployer).deploy(await paymentsModule.getAddress());
     const tokenImpl = await new DividendToken__factory(deployer).deploy();
     const f = await new ShareMallFactory__factory(deployer).deploy(
       await shopImpl.getAddress(),

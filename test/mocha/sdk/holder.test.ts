@@ -4,7 +4,7 @@ import { createPublicClient, createWalletClient, custom, type Address as ViemAdd
 import type { HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import {
   buildBatch,
-  checkout,
+  charge,
   claim,
   claimable,
   claimableTotal,
@@ -17,7 +17,7 @@ import {
   InvalidAddressError,
   InvalidAmountError,
   InvalidBytes32Error,
-  CheckoutAlreadyCountedError,
+  PaymentAlreadyCountedError,
   OrderIdUsedError,
   LeafAlreadyMintedError,
   MerkleBatchError,
@@ -119,10 +119,10 @@ async function earnDividends(d: Deployment, amount: bigint = ONE): Promise<bigin
   return owed;
 }
 
-describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, claimable, claim...)", () => {
-  describe("checkout", () => {
+describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, claimable, claim...)", () => {
+  describe("charge", () => {
     for (const library of ["ethers", "viem"] as const) {
-      it(`checkout (${library}): pays the amount, escrows the dividend share and mints consumption tokens`, async () => {
+      it(`charge (${library}): pays the amount, escrows the dividend share, mints consumption tokens and returns the capture terms`, async () => {
         const d = await load();
         const { alice, bob } = people(d);
         const t = library === "ethers" ? fromEthers(alice) : viemTransport(d, alice.address);
@@ -130,10 +130,18 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
         const amount = ONE / 2n;
         const before = await d.ethers.provider.getBalance(alice.address);
         const tokenBefore = await d.ethers.provider.getBalance(await d.token.getAddress());
-        const result = await checkout(t, shop, { orderHash: hashOf("co 1"), amountWei: amount, referrer: bob.address });
+        const result = await charge(t, shop, { orderHash: hashOf("co 1"), amountWei: amount, referrer: bob.address });
         expect(result.customer).to.equal(alice.address);
         expect(result.amountWei).to.equal(amount);
-        expect(result.escrowed).to.equal(dividendOf(amount, WUYOU_RULES));
+        const escrowed = dividendOf(amount, WUYOU_RULES);
+        expect(result.capture.orderHash).to.equal(hashOf("co 1"));
+        expect(result.capture.customer).to.equal(alice.address);
+        expect(result.capture.amountWei).to.equal(amount);
+        const block = await d.ethers.provider.getBlock("latest");
+        expect(result.capture.refundDeadline).to.equal(BigInt(block!.timestamp) + 7n * 86_400n);
+        expect(result.capture.minted).to.have.length(1);
+        expect(result.capture.minted[0] & ((1n << 96n) - 1n)).to.equal(consumptionOf(amount, WUYOU_RULES));
+        expect(await d.shop.payment(hashOf("co 1"), alice.address)).to.deep.equal([3n, amount]);
         const consumption = consumptionOf(amount, WUYOU_RULES);
         expect(await d.token.balanceOf(alice.address)).to.equal(consumption);
         expect(result.minted).to.deep.include({
@@ -144,63 +152,61 @@ describe("SDK holder entry point (checkout, redeemReceipt, mintFromBatchFile, cl
         expect(await d.ethers.provider.getBalance(alice.address)).to.equal(
           before - amount - (await feeOf(d, result.hash)),
         );
-        expect(await d.ethers.provider.getBalance(await d.token.getAddress())).to.equal(tokenBefore + result.escrowed);
+        expect(await d.ethers.provider.getBalance(await d.token.getAddress())).to.equal(tokenBefore + escrowed);
         expect((await d.shop.dayRecord(await d.shop.today())).revenue).to.equal(amount);
       });
     }
 
-    it("checkout refuses a malformed order hash, amount or referrer, an unknown shop and short funds, sending nothing", async () => {
+    it("charge refuses a malformed order hash, amount or referrer, an unknown shop and short funds, sending nothing", async () => {
       const d = await load();
       const { alice, carol } = people(d);
       const t = fromEthers(alice);
       const shop = await addressOf(d.shop);
       const ok = { orderHash: hashOf("co bad"), amountWei: ONE };
-      await refused(d, alice.address, InvalidBytes32Error, () => checkout(t, shop, { ...ok, orderHash: "0x1234" }));
+      await refused(d, alice.address, InvalidBytes32Error, () => charge(t, shop, { ...ok, orderHash: "0x1234" }));
       await refused(d, alice.address, InvalidBytes32Error, () =>
-        checkout(t, shop, { ...ok, orderHash: `0x${"0".repeat(64)}` }),
+        charge(t, shop, { ...ok, orderHash: `0x${"0".repeat(64)}` }),
       );
       const negative = await refused(d, alice.address, InvalidAmountError, () =>
-        checkout(t, shop, { ...ok, amountWei: -1n }),
+        charge(t, shop, { ...ok, amountWei: -1n }),
       );
       expect(negative.field).to.equal("amountWei");
-      await refused(d, alice.address, InvalidAmountError, () => checkout(t, shop, { ...ok, amountWei: 1.5 }));
-      await refused(d, alice.address, InvalidAmountError, () => checkout(t, shop, { ...ok, amountWei: "0.5" }));
-      await refused(d, alice.address, InvalidAmountError, () =>
-        checkout(t, shop, { ...ok, amountWei: UINT96_MAX + 1n }),
-      );
-      await refused(d, alice.address, InvalidAmountError, () => checkout(t, shop, { ...ok, amountWei: 0n }));
-      await refused(d, alice.address, InvalidAddressError, () => checkout(t, shop, { ...ok, referrer: "0xabc" }));
-      await refused(d, alice.address, InvalidAddressError, () => checkout(t, shop, { ...ok, referrer: alice.address }));
-      await refused(d, alice.address, InvalidAddressError, () => checkout(t, "not an address", ok));
-      const unknown = await refused(d, alice.address, NotAContractError, () => checkout(t, carol.address, ok));
+      await refused(d, alice.address, InvalidAmountError, () => charge(t, shop, { ...ok, amountWei: 1.5 }));
+      await refused(d, alice.address, InvalidAmountError, () => charge(t, shop, { ...ok, amountWei: "0.5" }));
+      await refused(d, alice.address, InvalidAmountError, () => charge(t, shop, { ...ok, amountWei: UINT96_MAX + 1n }));
+      await refused(d, alice.address, InvalidAmountError, () => charge(t, shop, { ...ok, amountWei: 0n }));
+      await refused(d, alice.address, InvalidAddressError, () => charge(t, shop, { ...ok, referrer: "0xabc" }));
+      await refused(d, alice.address, InvalidAddressError, () => charge(t, shop, { ...ok, referrer: alice.address }));
+      await refused(d, alice.address, InvalidAddressError, () => charge(t, "not an address", ok));
+      const unknown = await refused(d, alice.address, NotAContractError, () => charge(t, carol.address, ok));
       expect(unknown.address).to.equal(carol.address);
 
       const balance = ONE + 10n ** 14n;
       await d.helpers.setBalance(alice.address, balance);
-      const short = await refused(d, alice.address, InsufficientFundsError, () => checkout(t, shop, ok));
+      const short = await refused(d, alice.address, InsufficientFundsError, () => charge(t, shop, ok));
       expect(short.have).to.equal(balance);
       expect(short.need).to.equal(ONE + 10n ** 15n);
       expect(short.message).to.contain(`${balance} wei`);
-      // Once the balance covers the amount and the margin, the same checkout goes through.
+      // Once the balance covers the amount and the margin, the same charge goes through.
       await d.helpers.setBalance(alice.address, ONE + 2n * 10n ** 15n);
-      await checkout(t, shop, ok);
+      await charge(t, shop, ok);
       expect(await d.token.balanceOf(alice.address)).to.equal(consumptionOf(ONE, WUYOU_RULES));
     });
 
-    it("checkout refuses a second payment of the same order hash by the same customer (isCheckoutCounted), not by another", async () => {
+    it("charge refuses a second payment of the same order hash by the same customer (payment() Captured), not by another", async () => {
       const d = await load();
       const { alice, bob } = people(d);
       const shop = await addressOf(d.shop);
       const orderHash = hashOf("co twice");
-      await checkout(fromEthers(alice), shop, { orderHash, amountWei: ONE / 10n });
-      expect(await d.shop.isCheckoutCounted(orderHash, alice.address)).to.equal(true);
-      const twice = await refused(d, alice.address, CheckoutAlreadyCountedError, () =>
-        checkout(viemTransport(d, alice.address), shop, { orderHash, amountWei: ONE / 10n }),
+      await charge(fromEthers(alice), shop, { orderHash, amountWei: ONE / 10n });
+      expect((await d.shop.payment(orderHash, alice.address))[0]).to.equal(3n);
+      const twice = await refused(d, alice.address, PaymentAlreadyCountedError, () =>
+        charge(viemTransport(d, alice.address), shop, { orderHash, amountWei: ONE / 10n }),
       );
       expect([twice.orderHash, twice.customer]).to.deep.equal([orderHash, alice.address]);
-      // A checkout counts once per (hash, customer): another customer's order with the same hash is its own.
-      await checkout(fromEthers(bob), shop, { orderHash, amountWei: ONE / 10n });
-      expect(await d.shop.isCheckoutCounted(orderHash, bob.address)).to.equal(true);
+      // A payment counts once per (hash, customer): another customer's order with the same hash is its own.
+      await charge(fromEthers(bob), shop, { orderHash, amountWei: ONE / 10n });
+      expect((await d.shop.payment(orderHash, bob.address))[0]).to.equal(3n);
     });
   });
 

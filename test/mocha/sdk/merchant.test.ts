@@ -915,7 +915,7 @@ describe("SDK merchant entry point", () => {
     async function mixedDay(d: Deployment, amount: bigint): Promise<{ day: bigint; escrow: bigint; debt: bigint }> {
       const shop = await addr(d.shop);
       const day = await d.shop.today();
-      await d.shop.connect(d.signers[6]).checkout(hashOf(`mixed checkout ${day}`), ZeroAddress, { value: amount });
+      await d.shop.connect(d.signers[6]).charge(hashOf(`mixed checkout ${day}`), ZeroAddress, { value: amount });
       await recordOrders(fromEthers(d.operator), shop, orders(`mixed ${day}`, [d.signers[4].address], amount, 1));
       await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
       await nextDay(d.helpers);

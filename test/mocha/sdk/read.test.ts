@@ -56,7 +56,7 @@ interface Scenario {
 }
 
 /**
- * Day 1: a recorded order (alice, referred by bob) and a checkout (carol); day 1 settled, alice claims. A second
+ * Day 1: a recorded order (alice, referred by bob) and a charge (carol); day 1 settled, alice claims. A second
  * shop where alice buys too. Day 2: a recorded order, a batch of recorded orders re-sending the first one (skipped
  * by the shop) and naming another referrer for alice (a mismatch), and an anchored batch, left unsettled; day 3:
  * today.
@@ -66,7 +66,7 @@ async function scenario(): Promise<Scenario> {
   const [, , , alice, bob, carol, admin2, operator2] = d.signers;
   const day1 = await d.shop.today();
   await d.shop.connect(d.operator).recordOrder(order("a1", alice.address, ONE, bob.address));
-  await d.shop.connect(carol).checkout(id("c1"), ZeroAddress, { value: parseEther("0.5") });
+  await d.shop.connect(carol).charge(id("c1"), ZeroAddress, { value: parseEther("0.5") });
   const shop2 = await addShop(d, admin2, operator2);
   await addToken(d, tokenParams(WUYOU_RULES, { name: "Second", symbol: "SEC" }), shop2, admin2);
   await shop2.connect(operator2).recordOrder(order("s2", alice.address, 2n * ONE));

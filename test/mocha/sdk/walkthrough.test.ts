@@ -14,6 +14,7 @@ import {
   DividendToken__factory,
   IShop__factory,
   ShareMallFactory__factory,
+  ShopPayments__factory,
   Shop__factory,
 } from "../../../types/ethers-contracts/index.js";
 import {
@@ -97,7 +98,8 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     node = await startHardhatNode();
     provider = new JsonRpcProvider(node.url, undefined, { staticNetwork: true, cacheTimeout: -1 });
     const deployer = people.platform.connect(provider);
-    const shopImpl = await new Shop__factory(deployer).deploy();
+    const paymentsModule = await new ShopPayments__factory(deployer).deploy();
+    const shopImpl = await new Shop__factory(deployer).deploy(await paymentsModule.getAddress());
     const tokenImpl = await new DividendToken__factory(deployer).deploy();
     const deployed = await new ShareMallFactory__factory(deployer).deploy(
       await shopImpl.getAddress(),
