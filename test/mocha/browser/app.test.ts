@@ -543,6 +543,19 @@ describe("holder page (app/) in Chromium", function () {
       await mkdir(IMAGES, { recursive: true });
       await page.getByTestId("payments").screenshot({ path: path.join(IMAGES, "app-payments.png") });
     }
+    // On a phone, in Chinese: the same payments as cards, the actions in Chinese, nothing wider than the screen.
+    const zh = await openPage({ holder: "alice", connected: true, locale: "zh-CN", viewport: PHONE });
+    await ready(zh.page, 3);
+    await payments(zh.page);
+    expect(await zh.page.getByTestId("payments").locator("h2").textContent()).to.equal("我的付款");
+    expect(await held(zh.page, teaHeld).getByTestId("payment-confirm").textContent()).to.equal("确认收货");
+    expect(await held(zh.page, teaHeld).getByTestId("payment-return").textContent()).to.equal("退货");
+    expect(await held(zh.page, teaExpired).getByTestId("payment-reclaim").textContent()).to.equal("取回款项");
+    expect(await held(zh.page, teaExpired).getByTestId("payment-stage").textContent()).to.equal("已到期");
+    expect(await zh.page.evaluate("document.documentElement.scrollWidth")).to.be.at.most(PHONE.width);
+    if (SCREENSHOTS) {
+      await zh.page.getByTestId("payments").screenshot({ path: path.join(IMAGES, "app-payments-phone.png") });
+    }
   });
 
   it("payments: confirm receipt captures the payment in full and moves it to history", async function () {
