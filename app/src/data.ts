@@ -1,7 +1,8 @@
 /**
  * Everything the page shows about one holder, read through the SDK over any {@link Transport}: the tokens it holds
  * across the factory's shops (`fetchHolderTokens`), what it claimed and can claim (`fetchHolderEarnings`), pending
- * rule changes of those tokens (`pendingRules`), and its daily dividends, derived from the tokens' events.
+ * rule changes of those tokens (`pendingRules`), its daily dividends, derived from the tokens' events, and its
+ * payments as a customer (payments.ts).
  */
 import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "../../sdk/src/abis.js";
 import { decodeLogs, eventTopic, getLogsPaged, readContract } from "../../sdk/src/client/contract.js";
@@ -17,6 +18,7 @@ import {
 } from "../../sdk/src/rules.js";
 import type { Address } from "../../sdk/src/types.js";
 import type { AppConfig } from "./config.js";
+import { loadPayments, type PaymentsView } from "./payments.js";
 
 /** One token row of the page. */
 export interface TokenRow extends HolderToken {
@@ -56,6 +58,8 @@ export interface HolderView {
   readonly pending: readonly PendingChange[];
   /** The last {@link CHART_DAYS} shop days, oldest first, zero where nothing was earned. */
   readonly daily: readonly DayAmount[];
+  /** The address's payments as a customer (see payments.ts). */
+  readonly payments: PaymentsView;
 }
 
 /** Days in the chart. */
@@ -140,7 +144,7 @@ async function dailyEarnings(
 export async function loadHolder(transport: Transport, config: AppConfig, holder: Address): Promise<HolderView> {
   const toBlock = await transport.blockNumber();
   const held = await fetchHolderTokens(transport, config.factory, holder);
-  const names = held.length === 0 ? new Map<Address, string>() : await shopNames(transport, config, toBlock);
+  const names = await shopNames(transport, config, toBlock);
   const tokens: TokenRow[] = [];
   for (const token of held) {
     const earnings = await fetchHolderEarnings(transport, token.token, holder, {
@@ -192,6 +196,8 @@ export async function loadHolder(transport: Transport, config: AppConfig, holder
   const first = today >= BigInt(CHART_DAYS - 1) ? today - BigInt(CHART_DAYS - 1) : 0n;
   for (let day = first; day <= today; day++) daily.push({ day, amount: perDay.get(day) ?? 0n });
 
+  const payments = await loadPayments(transport, holder, names, config.fromBlock, toBlock);
+
   return {
     holder,
     tokens,
@@ -199,5 +205,6 @@ export async function loadHolder(transport: Transport, config: AppConfig, holder
     earnedTotal: tokens.reduce((sum, t) => sum + t.earned, 0n),
     pending,
     daily,
+    payments,
   };
 }

@@ -1,11 +1,23 @@
 /**
- * Turns whatever a claim threw into one sentence in the page's language: a wallet rejection, a wrong chain, a
+ * Turns whatever a claim or a payment step threw into one sentence in the page's language: a wallet rejection, a wrong chain, a
  * decoded ShareMall contract error (through the SDK's `toContractError`), an SDK refusal, or anything else.
  */
 import { ContractRevertError, toContractError } from "../../sdk/src/contract-errors.js";
-import { InvalidAddressError, ShareMallError } from "../../sdk/src/errors.js";
+import {
+  AutoCaptureNotDueError,
+  InvalidAddressError,
+  NoReturnsOwedError,
+  NotPaymentCustomerError,
+  PaymentExpiredError,
+  PaymentNotExpiredError,
+  PaymentNotHeldError,
+  PaymentTermsMismatchError,
+  ReturnRequestedError,
+  ReturnWindowClosedError,
+  ShareMallError,
+} from "../../sdk/src/errors.js";
 import { NothingToClaimError } from "../../sdk/src/holder.js";
-import { formatUnits18, shortAddress } from "./format.js";
+import { formatDateTime, formatUnits18, shortAddress } from "./format.js";
 import { t } from "./i18n.js";
 
 /** Errors nested in `error` (itself first): `cause`, `error`, `originalError`, `details` objects, breadth first. */
@@ -53,6 +65,29 @@ function contractMessage(error: ContractRevertError, coin: string): string {
     return t("err.tokenNothing", { holder: shortAddress(error.args.holder) });
   if (error.is("FactoryNothingClaimed")) return t("err.factoryNothing", { holder: shortAddress(error.args.holder) });
   if (error.is("FactoryUnknownToken")) return t("err.unknownToken", { token: shortAddress(error.args.token) });
+  // The steps of a held payment (IShopPayments).
+  if (error.is("ShopPaymentNotHeld")) return t("err.paymentNotHeld");
+  if (error.is("ShopPaymentExpired")) return t("err.paymentExpired", { date: formatDateTime(error.args.expiry) });
+  if (error.is("ShopPaymentNotExpired")) return t("err.paymentNotExpired", { date: formatDateTime(error.args.expiry) });
+  if (error.is("ShopReturnWindowClosed"))
+    return t("err.returnWindowClosed", { date: formatDateTime(error.args.autoCaptureAt) });
+  if (error.is("ShopReturnRequested")) return t("err.returnAlreadyRequested");
+  if (error.is("ShopNotPaymentCustomer"))
+    return t("err.notPaymentCustomer", {
+      customer: shortAddress(error.args.customer),
+      caller: shortAddress(error.args.caller),
+    });
+  if (error.is("ShopPaymentTermsMismatch")) return t("err.paymentTerms");
+  if (error.is("ShopAutoCaptureNotDue"))
+    return t("err.autoCaptureNotDue", { date: formatDateTime(error.args.autoCaptureAt) });
+  if (error.is("ShopNoReturnsOwed")) return t("err.noReturnsOwed");
+  if (error.is("ShopReturnWithdrawalFailed"))
+    return t("err.returnWithdrawalFailed", {
+      recipient: shortAddress(error.args.to),
+      amount: formatUnits18(error.args.amount),
+      coin,
+    });
+  if (error.is("ShopZeroAddress")) return t("err.invalidAddress");
   return t("err.contract", { message: error.message });
 }
 
@@ -69,6 +104,20 @@ export function explainError(error: unknown, context: { coin: string; chainName:
   const revert = toContractError(error);
   if (revert !== undefined) return contractMessage(revert, context.coin);
   if (error instanceof NothingToClaimError) return t("err.nothingToClaim");
+  // The SDK's checks before a payment step (the same conditions the contract would revert on).
+  if (error instanceof PaymentNotHeldError) return t("err.paymentNotHeld");
+  if (error instanceof PaymentExpiredError) return t("err.paymentExpired", { date: formatDateTime(error.expiry) });
+  if (error instanceof PaymentNotExpiredError)
+    return t("err.paymentNotExpired", { date: formatDateTime(error.expiry) });
+  if (error instanceof ReturnWindowClosedError)
+    return t("err.returnWindowClosed", { date: formatDateTime(error.autoCaptureAt) });
+  if (error instanceof ReturnRequestedError) return t("err.returnAlreadyRequested");
+  if (error instanceof NotPaymentCustomerError)
+    return t("err.notPaymentCustomer", { customer: shortAddress(error.customer), caller: shortAddress(error.caller) });
+  if (error instanceof PaymentTermsMismatchError) return t("err.paymentTerms");
+  if (error instanceof AutoCaptureNotDueError)
+    return t("err.autoCaptureNotDue", { date: formatDateTime(error.autoCaptureAt) });
+  if (error instanceof NoReturnsOwedError) return t("err.noReturnsOwed");
   if (error instanceof InvalidAddressError) return t("err.invalidAddress");
   if (error instanceof ShareMallError && error.code === "NO_SIGNER") return t("err.noSigner");
   return t("err.unknown", { detail: firstLine(error) });

@@ -17,6 +17,7 @@ import { decodeContractError } from "../../sdk/src/contract-errors.js";
 import type { Transport } from "../../sdk/src/client/transport.js";
 import { fromViem } from "../../sdk/src/client/viem.js";
 import { claim, claimMany, claimTo } from "../../sdk/src/holder.js";
+import { confirmPayment, reclaimPayment, requestReturn, withdrawReturns } from "../../sdk/src/payments.js";
 import type { RulesChange, RulesSpec } from "../../sdk/src/rules.js";
 import type { Address, Hex } from "../../sdk/src/types.js";
 import { dailyChart } from "./chart.js";
@@ -26,6 +27,7 @@ import { h } from "./dom.js";
 import { explainError } from "./errors.js";
 import { formatDateTime, formatShare, formatUnits18, shortAddress } from "./format.js";
 import { initialLang, lang, setLang, t, type Lang, type MessageKey } from "./i18n.js";
+import type { HeldPayment, OwedReturn, PastPayment, PaymentsView } from "./payments.js";
 import {
   connectedAccount,
   injectedProvider,
@@ -41,15 +43,27 @@ import "./style.css";
 type TxKind =
   | { readonly kind: "claim"; readonly symbol: string }
   | { readonly kind: "claimTo"; readonly symbol: string; readonly recipient: Address }
-  | { readonly kind: "claimAll"; readonly count: number };
+  | { readonly kind: "claimAll"; readonly count: number }
+  | {
+      readonly kind: "payConfirm" | "payReturn" | "payReclaim" | "withdraw";
+      readonly amount: bigint;
+      readonly shopName: string;
+    };
 
-interface TxEntry {
+/** What a confirmed transaction did. */
+interface TxResult {
+  /** Coin paid out (claims). */
+  readonly paid?: { readonly amount: bigint; readonly recipient: Address };
+  readonly skipped?: readonly { readonly token: Address; readonly reason: Hex }[];
+  /** The confirmation in words (payment steps), in the current language. */
+  readonly done?: () => string;
+}
+
+interface TxEntry extends TxResult {
   readonly id: number;
   readonly what: TxKind;
   status: "wallet" | "pending" | "confirmed" | "failed";
   hash?: Hex;
-  paid?: { readonly amount: bigint; readonly recipient: Address };
-  skipped?: readonly { readonly token: Address; readonly reason: Hex }[];
   error?: unknown;
 }
 
@@ -228,11 +242,8 @@ function listen(provider: Eip1193Provider): void {
 
 // ------------------------------------------------------------------ Claims
 
-async function runTx(
-  what: TxKind,
-  send: (transport: Transport) => Promise<TxEntry["paid"] & { skipped?: TxEntry["skipped"] }>,
-): Promise<void> {
-  const entry: TxEntry = { id: ++txSeq, what, status: "wallet" };
+async function runTx(what: TxKind, send: (transport: Transport) => Promise<TxResult>): Promise<void> {
+  let entry: TxEntry = { id: ++txSeq, what, status: "wallet" };
   state.txs.unshift(entry);
   state.busy = true;
   render();
@@ -243,9 +254,9 @@ async function runTx(
       render();
     });
     const result = await send(transport);
-    entry.status = "confirmed";
-    entry.paid = { amount: result.amount, recipient: result.recipient };
-    if (result.skipped !== undefined && result.skipped.length > 0) entry.skipped = result.skipped;
+    const done: TxEntry = { ...entry, ...result, status: "confirmed" };
+    state.txs[state.txs.indexOf(entry)] = done;
+    entry = done;
   } catch (error) {
     console.error(error);
     entry.status = "failed";
@@ -261,14 +272,14 @@ async function runTx(
 function claimToken(row: TokenRow): void {
   void runTx({ kind: "claim", symbol: row.symbol }, async (transport) => {
     const result = await claim(transport, row.token);
-    return { amount: result.amount, recipient: result.recipient };
+    return { paid: { amount: result.amount, recipient: result.recipient } };
   });
 }
 
 function claimTokenTo(row: TokenRow, recipient: Address): void {
   void runTx({ kind: "claimTo", symbol: row.symbol, recipient }, async (transport) => {
     const result = await claimTo(transport, row.token, recipient);
-    return { amount: result.amount, recipient: result.recipient };
+    return { paid: { amount: result.amount, recipient: result.recipient } };
   });
 }
 
@@ -276,7 +287,62 @@ function claimAll(rows: readonly TokenRow[]): void {
   const tokens = rows.filter((r) => r.claimable > 0n).map((r) => r.token);
   void runTx({ kind: "claimAll", count: tokens.length }, async (transport) => {
     const result = await claimMany(transport, state.config!.factory, tokens);
-    return { amount: result.total, recipient: result.recipient, skipped: result.skipped };
+    return {
+      paid: { amount: result.total, recipient: result.recipient },
+      ...(result.skipped.length > 0 ? { skipped: result.skipped } : {}),
+    };
+  });
+}
+
+// ------------------------------------------------------------------ Payment steps (the customer's)
+
+function confirmHeld(p: HeldPayment): void {
+  const terms = p.payment.terms!;
+  const what = { kind: "payConfirm", amount: terms.amountWei, shopName: p.shopName } as const;
+  void runTx(what, async (transport) => {
+    const result = await confirmPayment(transport, p.shop, terms);
+    const amount = result.capture.amountWei;
+    return { done: () => t("tx.payConfirmed", { amount: formatUnits18(amount), coin: coin(), shop: p.shopName }) };
+  });
+}
+
+function requestReturnOf(p: HeldPayment): void {
+  const terms = p.payment.terms!;
+  void runTx({ kind: "payReturn", amount: terms.amountWei, shopName: p.shopName }, async (transport) => {
+    await requestReturn(transport, p.shop, terms);
+    return { done: () => t("tx.returnRequested") };
+  });
+}
+
+/** "… returned to you", and what the customer's address did not take, owed to it. */
+function returnedText(amount: bigint, owed: bigint, recipient: Address): string {
+  const back = t("tx.reclaimed", {
+    amount: formatUnits18(amount - owed),
+    coin: coin(),
+    recipient: shortAddress(recipient),
+  });
+  return owed === 0n ? back : `${back} ${t("tx.owedAfter", { amount: formatUnits18(owed), coin: coin() })}`;
+}
+
+function reclaimHeld(p: HeldPayment): void {
+  const terms = p.payment.terms!;
+  void runTx({ kind: "payReclaim", amount: terms.amountWei, shopName: p.shopName }, async (transport) => {
+    const result = await reclaimPayment(transport, p.shop, terms);
+    return { done: () => returnedText(result.returnedWei, result.owedWei, result.customer) };
+  });
+}
+
+function withdrawOwed(o: OwedReturn): void {
+  void runTx({ kind: "withdraw", amount: o.amount, shopName: o.shopName }, async (transport) => {
+    const result = await withdrawReturns(transport, o.shop);
+    return {
+      done: () =>
+        t("tx.withdrawn", {
+          amount: formatUnits18(result.amountWei),
+          coin: coin(),
+          recipient: shortAddress(result.to),
+        }),
+    };
   });
 }
 
@@ -673,6 +739,187 @@ function renderTokens(view: HolderView): HTMLElement {
   );
 }
 
+const STAGE_TAG: Record<HeldPayment["stage"], { key: MessageKey; cls: string }> = {
+  window: { key: "pay.stage.window", cls: "" },
+  capturable: { key: "pay.stage.capturable", cls: "" },
+  returnRequested: { key: "pay.stage.returnRequested", cls: "bad" },
+  expired: { key: "pay.stage.expired", cls: "good" },
+};
+
+function renderHeld(p: HeldPayment): HTMLElement {
+  const c = coin();
+  const terms = p.payment.terms;
+  const actions = state.account !== undefined && state.account === p.payment.customer && terms !== undefined;
+  const act = (label: MessageKey, testid: string, run: () => void, primary: boolean): HTMLButtonElement =>
+    button(t(label), run, {
+      class: primary ? "primary" : undefined,
+      "data-testid": testid,
+      disabled: !canClaim(),
+      title: disabledTitle(),
+    });
+  const lines: Node[] = [];
+  const buttons: HTMLButtonElement[] = [];
+  let hint: string | null = null;
+  if (terms === undefined) {
+    lines.push(h("p", { class: "muted small" }, t("pay.noTerms")));
+  } else if (p.stage === "window") {
+    lines.push(
+      h(
+        "p",
+        { "data-testid": "payment-auto-capture" },
+        t("pay.autoCapture", { date: formatDateTime(terms.autoCaptureAt) }),
+      ),
+      h(
+        "p",
+        { class: "muted", "data-testid": "payment-expiry" },
+        t("pay.expiry", { date: formatDateTime(terms.expiry) }),
+      ),
+    );
+    buttons.push(
+      act("pay.confirm", "payment-confirm", () => confirmHeld(p), true),
+      act("pay.return", "payment-return", () => requestReturnOf(p), false),
+    );
+    hint = t("pay.returnHint");
+  } else if (p.stage === "capturable") {
+    lines.push(
+      h(
+        "p",
+        { "data-testid": "payment-auto-capture" },
+        t("pay.capturable", { date: formatDateTime(terms.autoCaptureAt) }),
+      ),
+      h(
+        "p",
+        { class: "muted", "data-testid": "payment-expiry" },
+        t("pay.expiry", { date: formatDateTime(terms.expiry) }),
+      ),
+    );
+    buttons.push(act("pay.confirm", "payment-confirm", () => confirmHeld(p), true));
+  } else if (p.stage === "returnRequested") {
+    lines.push(
+      h(
+        "p",
+        { "data-testid": "payment-return-status" },
+        t("pay.returnRequested", { date: formatDateTime(terms.expiry) }),
+      ),
+      h(
+        "p",
+        { class: "muted", "data-testid": "payment-expiry" },
+        t("pay.expiry", { date: formatDateTime(terms.expiry) }),
+      ),
+    );
+    buttons.push(act("pay.confirm", "payment-confirm", () => confirmHeld(p), false));
+  } else {
+    lines.push(h("p", { "data-testid": "payment-expiry" }, t("pay.expired", { date: formatDateTime(terms.expiry) })));
+    buttons.push(act("pay.reclaim", "payment-reclaim", () => reclaimHeld(p), true));
+  }
+  const tag = STAGE_TAG[p.stage];
+  return h(
+    "li",
+    {
+      class: "payment",
+      "data-testid": "payment",
+      "data-order-hash": p.payment.orderHash,
+      "data-shop": p.shop,
+      "data-status": p.payment.status,
+      "data-stage": p.stage,
+      "data-wei": p.payment.heldWei.toString(),
+      "data-auto-capture-at": terms?.autoCaptureAt.toString(),
+      "data-expiry": terms?.expiry.toString(),
+    },
+    h(
+      "div",
+      { class: "pay-head" },
+      h("strong", { class: "amount", "data-testid": "payment-amount" }, `${formatUnits18(p.payment.heldWei)} ${c}`),
+      h("span", { class: "shop", title: p.shop }, p.shopName),
+      h("span", { class: `tag ${tag.cls}`, "data-testid": "payment-stage" }, t(tag.key)),
+    ),
+    h(
+      "p",
+      { class: "muted small order", title: p.payment.orderHash },
+      t("pay.order", { hash: shortAddress(p.payment.orderHash) }),
+    ),
+    ...lines,
+    actions && buttons.length > 0 ? h("div", { class: "buttons" }, ...buttons) : null,
+    actions && hint !== null ? h("p", { class: "muted small hint" }, hint) : null,
+  );
+}
+
+function renderPast(p: PastPayment): HTMLElement {
+  const c = coin();
+  const pay = p.payment;
+  const status = pay.status as "captured" | "refunded" | "voided" | "reclaimed";
+  const amount = status === "voided" || status === "reclaimed" ? pay.returnedWei : pay.capturedWei;
+  const details: string[] = [];
+  if (pay.kind !== undefined && (status === "captured" || status === "refunded"))
+    details.push(t(`pay.kind.${pay.kind}`));
+  if (pay.refundedWei > 0n) details.push(t("pay.refunded", { amount: formatUnits18(pay.refundedWei), coin: c }));
+  if (pay.returnedWei > 0n && status !== "voided" && status !== "reclaimed")
+    details.push(t("pay.returned", { amount: formatUnits18(pay.returnedWei), coin: c }));
+  return h(
+    "li",
+    {
+      class: "payment past",
+      "data-testid": "payment-history",
+      "data-order-hash": pay.orderHash,
+      "data-shop": p.shop,
+      "data-status": status,
+      "data-wei": amount.toString(),
+    },
+    h(
+      "div",
+      { class: "pay-head" },
+      h("strong", { class: "amount" }, `${formatUnits18(amount)} ${c}`),
+      h("span", { class: "shop", title: p.shop }, p.shopName),
+      h("span", { class: "tag", "data-testid": "payment-status" }, t(`pay.status.${status}`)),
+    ),
+    h(
+      "p",
+      { class: "muted small order", title: pay.orderHash },
+      [t("pay.order", { hash: shortAddress(pay.orderHash) }), ...details].join(" · "),
+    ),
+  );
+}
+
+function renderOwed(o: OwedReturn): HTMLElement {
+  return h(
+    "li",
+    { class: "payment owed", "data-testid": "returns-owed", "data-shop": o.shop, "data-wei": o.amount.toString() },
+    h("p", {}, t("pay.owed", { shop: o.shopName, amount: formatUnits18(o.amount), coin: coin() })),
+    state.account !== undefined
+      ? h(
+          "div",
+          { class: "buttons" },
+          button(t("pay.withdraw"), () => withdrawOwed(o), {
+            class: "primary",
+            "data-testid": "withdraw-returns",
+            disabled: !canClaim(),
+            title: disabledTitle(),
+          }),
+        )
+      : null,
+  );
+}
+
+function renderPayments(view: PaymentsView): HTMLElement {
+  const empty = view.held.length === 0 && view.owed.length === 0 && view.history.length === 0;
+  return h(
+    "section",
+    { class: "card payments", "data-testid": "payments" },
+    h("h2", {}, t("pay.title")),
+    h("p", { class: "muted" }, t("pay.caption")),
+    empty ? h("p", { class: "muted", "data-testid": "payments-none" }, t("pay.none")) : null,
+    view.held.length > 0 ? h("h3", {}, t("pay.heldTitle")) : null,
+    view.held.length > 0 ? h("ul", { class: "pay-list", "data-testid": "held" }, ...view.held.map(renderHeld)) : null,
+    view.owed.length > 0 ? h("h3", {}, t("pay.owedTitle")) : null,
+    view.owed.length > 0 ? h("ul", { class: "pay-list" }, ...view.owed.map(renderOwed)) : null,
+    !empty ? h("h3", {}, t("pay.historyTitle")) : null,
+    !empty && view.history.length === 0 ? h("p", { class: "muted" }, t("pay.historyNone")) : null,
+    view.history.length > 0
+      ? h("ul", { class: "pay-list history", "data-testid": "history" }, ...view.history.map(renderPast))
+      : null,
+  );
+}
+
 function ruleLines(spec: RulesSpec): Record<string, string> {
   const c = coin();
   return {
@@ -789,7 +1036,12 @@ function renderChart(view: HolderView): HTMLElement | null {
 function txLabel(what: TxKind): string {
   if (what.kind === "claim") return t("tx.claim", { symbol: what.symbol });
   if (what.kind === "claimTo") return t("tx.claimTo", { symbol: what.symbol, recipient: shortAddress(what.recipient) });
-  return t("tx.claimAll", { count: what.count });
+  if (what.kind === "claimAll") return t("tx.claimAll", { count: what.count });
+  const params = { amount: formatUnits18(what.amount), coin: coin(), shop: what.shopName };
+  if (what.kind === "payConfirm") return t("tx.payConfirm", params);
+  if (what.kind === "payReturn") return t("tx.payReturn", params);
+  if (what.kind === "payReclaim") return t("tx.payReclaim", params);
+  return t("tx.withdraw", params);
 }
 
 function renderTxs(): HTMLElement | null {
@@ -800,6 +1052,7 @@ function renderTxs(): HTMLElement | null {
     let detail: string;
     if (tx.status === "wallet") detail = t("tx.wallet");
     else if (tx.status === "pending") detail = t("tx.pending");
+    else if (tx.status === "confirmed" && tx.done !== undefined) detail = tx.done();
     else if (tx.status === "confirmed")
       detail = t("tx.confirmed", {
         amount: formatUnits18(tx.paid!.amount),
@@ -888,6 +1141,7 @@ function renderBody(): Node[] {
     out.push(renderSummary(view));
     if (txs !== null && state.txs.length > 0) out.push(txs);
     out.push(renderTokens(view));
+    out.push(renderPayments(view.payments));
     const pending = renderPending(view);
     if (pending !== null) out.push(pending);
     const chart = renderChart(view);

@@ -14,10 +14,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "../../../sdk/src/abis.js";
+import { fromEthers } from "../../../sdk/src/client/ethers.js";
+import { authorizePayment, voidPayment, type PaymentTerms } from "../../../sdk/src/payments.js";
 import { startHardhatNode, type HardhatNode } from "../support/hardhat-node.js";
 import { serveApp, type AppServer } from "./support/app-server.js";
 import {
   DEMO_ACCOUNTS,
+  DEMO_CAPTURED_WEI,
   deployArtifact,
   devWallet,
   seedDemo,
@@ -37,6 +40,12 @@ const tokenInterface = new Interface(dividendTokenAbi as never);
 const CLAIM = tokenInterface.getFunction("claim")!.selector;
 const CLAIM_TO = tokenInterface.getFunction("claimTo")!.selector;
 const CLAIM_MANY = new Interface(shareMallFactoryAbi as never).getFunction("claimMany")!.selector;
+const shopInterface = new Interface(shopAbi as never);
+const CONFIRM = shopInterface.getFunction("confirm")!.selector;
+const RECLAIM = shopInterface.getFunction("reclaim")!.selector;
+const REQUEST_RETURN = shopInterface.getFunction("requestReturn")!.selector;
+/** `IShopBase.PaymentStatus`. */
+const STATUS = { none: 0n, held: 1n, returnRequested: 2n, captured: 3n } as const;
 
 describe("holder page (app/) in Chromium", function () {
   this.timeout(240_000);
@@ -144,6 +153,34 @@ describe("holder page (app/) in Chromium", function () {
     expect(receipt, `receipt of ${hash}`).to.not.equal(null);
     expect(receipt!.status).to.equal(1);
     return receipt!.fee;
+  }
+
+  const shopContract = (address: string): Contract => new Contract(address, shopAbi as never, provider);
+  /** The shop's `payment(orderHash, customer)`: status and amount. */
+  const paymentOnChain = async (shop: string, terms: PaymentTerms): Promise<{ status: bigint; amount: bigint }> => {
+    const [status, amount] = (await shopContract(shop).getFunction("payment")(terms.orderHash, terms.customer)) as [
+      bigint,
+      bigint,
+    ];
+    return { status, amount };
+  };
+  const held = (page: Page, terms: PaymentTerms) =>
+    page.locator(`[data-testid="payment"][data-order-hash="${terms.orderHash}"]`);
+  const past = (page: Page, terms: PaymentTerms) =>
+    page.locator(`[data-testid="payment-history"][data-order-hash="${terms.orderHash}"]`);
+  /** The page's own rendering of a unix time (its `formatDateTime` in English). */
+  const pageDate = (page: Page, unix: bigint): Promise<string> =>
+    page.evaluate(
+      `new Intl.DateTimeFormat("en", { dateStyle: "medium", timeStyle: "short" }).format(new Date(${unix * 1000n}))`,
+    ) as Promise<string>;
+  /** Mines a block at exactly `unix` (chain time only moves forward). */
+  async function advanceTo(unix: bigint): Promise<void> {
+    await provider.send("evm_setNextBlockTimestamp", [Number(unix)]);
+    await provider.send("evm_mine", []);
+  }
+  async function payments(page: Page): Promise<void> {
+    await page.getByTestId("payments").waitFor({ timeout: WAIT });
+    await page.waitForSelector('main[data-ready="true"]', { timeout: WAIT });
   }
 
   before(async function () {
@@ -432,5 +469,239 @@ describe("holder page (app/) in Chromium", function () {
     await page.reload();
     await ready(page, 2);
     expect(await page.locator("h1").textContent()).to.equal("My dividends");
+  });
+  it("payments: lists the held payments with the chain's amounts, auto-capture times and expiries, and the captured one in history", async function () {
+    const { page, wallet } = await openPage({ holder: "alice", connected: true });
+    await ready(page, 3);
+    await payments(page);
+    const { teaHeld, bakeryHeld, teaExpired, bakeryCaptured } = demo.payments;
+    const { tea, bakery } = demo.shops;
+    const rows = page.locator('[data-testid="payment"]');
+    expect(await rows.count()).to.equal(3);
+    // The expired one first (it needs the customer), then by expiry.
+    expect(await rows.first().getAttribute("data-order-hash")).to.equal(teaExpired.orderHash);
+    // Each held payment's terms as the shop emitted them (read here with ethers, not through the SDK).
+    const authorized = new Map<string, { amount: bigint; autoCaptureAt: bigint; expiry: bigint }>();
+    for (const shop of [tea, bakery]) {
+      for (const e of await shopContract(shop).queryFilter("PaymentAuthorized", 0, "latest")) {
+        const args = (
+          e as unknown as { args: { orderHash: string; amount: bigint; autoCaptureAt: bigint; expiry: bigint } }
+        ).args;
+        authorized.set(args.orderHash, args);
+      }
+    }
+    const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+    for (const [terms, shop, amount] of [
+      [teaHeld, tea, "0.8"],
+      [bakeryHeld, bakery, "0.45"],
+      [teaExpired, tea, "0.3"],
+    ] as const) {
+      const row = held(page, terms);
+      const event = authorized.get(terms.orderHash)!;
+      expect(event, terms.orderHash).to.not.equal(undefined);
+      const onChain = await paymentOnChain(shop, terms);
+      expect(onChain.status).to.equal(STATUS.held);
+      expect(BigInt((await row.getAttribute("data-wei"))!))
+        .to.equal(onChain.amount)
+        .and.to.equal(event.amount);
+      expect(await row.getByTestId("payment-amount").textContent()).to.equal(`${amount} ETH`);
+      expect(await row.getAttribute("data-shop")).to.equal(shop);
+      expect(BigInt((await row.getAttribute("data-auto-capture-at"))!)).to.equal(event.autoCaptureAt);
+      expect(BigInt((await row.getAttribute("data-expiry"))!)).to.equal(event.expiry);
+      expect(await row.textContent()).to.contain(shop === tea ? "Wuyou Tea" : "Lotus Bakery");
+      // The default return window (7 days) from the authorization; the expiry after it.
+      expect(event.expiry).to.be.greaterThan(event.autoCaptureAt);
+      const expired = now >= event.expiry;
+      expect(expired).to.equal(terms === teaExpired);
+      expect(await row.getAttribute("data-stage")).to.equal(expired ? "expired" : "window");
+      // Reclaim only after the expiry; confirm and return only before the window ends.
+      expect(await row.getByTestId("payment-reclaim").count()).to.equal(expired ? 1 : 0);
+      expect(await row.getByTestId("payment-confirm").count()).to.equal(expired ? 0 : 1);
+      expect(await row.getByTestId("payment-return").count()).to.equal(expired ? 0 : 1);
+      if (expired) {
+        expect(await row.getByTestId("payment-expiry").textContent()).to.contain(await pageDate(page, event.expiry));
+      } else {
+        expect(await row.getByTestId("payment-auto-capture").textContent())
+          .to.contain("Counts automatically on")
+          .and.contain(await pageDate(page, event.autoCaptureAt));
+        expect(await row.getByTestId("payment-expiry").textContent()).to.contain(await pageDate(page, event.expiry));
+        expect(await row.textContent()).to.contain("voids the payment or keeps part of it");
+      }
+    }
+    // History: the payment the bakery captured in part, with what went back.
+    const history = page.locator('[data-testid="payment-history"]');
+    expect(await history.count()).to.equal(1);
+    expect(await past(page, bakeryCaptured).getAttribute("data-status")).to.equal("captured");
+    expect(BigInt((await past(page, bakeryCaptured).getAttribute("data-wei"))!)).to.equal(DEMO_CAPTURED_WEI);
+    expect((await paymentOnChain(bakery, bakeryCaptured)).status).to.equal(STATUS.captured);
+    expect(await past(page, bakeryCaptured).textContent())
+      .to.contain("counted by the shop")
+      .and.contain("0.1 ETH returned");
+    expect(await page.getByTestId("withdraw-returns").count()).to.equal(0);
+    expect(wallet!.transactionRequests()).to.deep.equal([]);
+    if (SCREENSHOTS) {
+      await mkdir(IMAGES, { recursive: true });
+      await page.getByTestId("payments").screenshot({ path: path.join(IMAGES, "app-payments.png") });
+    }
+    // On a phone, in Chinese: the same payments as cards, the actions in Chinese, nothing wider than the screen.
+    const zh = await openPage({ holder: "alice", connected: true, locale: "zh-CN", viewport: PHONE });
+    await ready(zh.page, 3);
+    await payments(zh.page);
+    expect(await zh.page.getByTestId("payments").locator("h2").textContent()).to.equal("我的付款");
+    expect(await held(zh.page, teaHeld).getByTestId("payment-confirm").textContent()).to.equal("确认收货");
+    expect(await held(zh.page, teaHeld).getByTestId("payment-return").textContent()).to.equal("退货");
+    expect(await held(zh.page, teaExpired).getByTestId("payment-reclaim").textContent()).to.equal("取回款项");
+    expect(await held(zh.page, teaExpired).getByTestId("payment-stage").textContent()).to.equal("已到期");
+    expect(await zh.page.evaluate("document.documentElement.scrollWidth")).to.be.at.most(PHONE.width);
+    if (SCREENSHOTS) {
+      await zh.page.getByTestId("payments").screenshot({ path: path.join(IMAGES, "app-payments-phone.png") });
+    }
+  });
+
+  it("payments: confirm receipt captures the payment in full and moves it to history", async function () {
+    const { page, wallet } = await openPage({ holder: "alice", connected: true });
+    await ready(page, 3);
+    await payments(page);
+    const { teaHeld } = demo.payments;
+    const alice = demo.accounts.alice;
+    const before = await provider.getBalance(alice);
+    await held(page, teaHeld).getByTestId("payment-confirm").click();
+    const { detail, hash } = await lastTx(page, "confirmed");
+    expect(detail).to.equal("Confirmed: 0.8 ETH paid to Wuyou Tea 吾有茶.");
+    // Nothing moves from the customer but the fee: the coin was held already.
+    expect((await provider.getBalance(alice)) - before + (await feeOf(hash!))).to.equal(0n);
+    expect(await paymentOnChain(demo.shops.tea, teaHeld)).to.deep.equal({
+      status: STATUS.captured,
+      amount: teaHeld.amountWei,
+    });
+    await past(page, teaHeld).waitFor({ timeout: WAIT });
+    expect(await held(page, teaHeld).count()).to.equal(0);
+    expect(await past(page, teaHeld).getAttribute("data-status")).to.equal("captured");
+    expect(BigInt((await past(page, teaHeld).getAttribute("data-wei"))!)).to.equal(teaHeld.amountWei);
+    expect(await past(page, teaHeld).textContent()).to.contain("you confirmed receipt");
+    expect(wallet!.transactionRequests()).to.deep.equal([{ to: demo.shops.tea.toLowerCase(), selector: CONFIRM }]);
+  });
+
+  it("payments: takes back a payment past its expiry (all of it) and lists it as taken back", async function () {
+    const { page, wallet } = await openPage({ holder: "alice", connected: true });
+    await ready(page, 3);
+    await payments(page);
+    const { teaExpired } = demo.payments;
+    const alice = demo.accounts.alice;
+    const before = await provider.getBalance(alice);
+    await held(page, teaExpired).getByTestId("payment-reclaim").click();
+    const { detail, hash } = await lastTx(page, "confirmed");
+    expect(detail).to.contain("0.3 ETH returned to");
+    expect((await provider.getBalance(alice)) - before + (await feeOf(hash!))).to.equal(teaExpired.amountWei);
+    expect((await paymentOnChain(demo.shops.tea, teaExpired)).status).to.equal(STATUS.none);
+    await past(page, teaExpired).waitFor({ timeout: WAIT });
+    expect(await held(page, teaExpired).count()).to.equal(0);
+    expect(await past(page, teaExpired).getAttribute("data-status")).to.equal("reclaimed");
+    expect(BigInt((await past(page, teaExpired).getAttribute("data-wei"))!)).to.equal(teaExpired.amountWei);
+    expect(wallet!.transactionRequests()).to.deep.equal([{ to: demo.shops.tea.toLowerCase(), selector: RECLAIM }]);
+  });
+
+  it("payments: a return request turns auto-capture off, and the page stops showing its auto-capture time", async function () {
+    const { page, wallet } = await openPage({ holder: "alice", connected: true });
+    await ready(page, 3);
+    await payments(page);
+    const { bakeryHeld } = demo.payments;
+    const row = held(page, bakeryHeld);
+    expect(await row.getByTestId("payment-auto-capture").count()).to.equal(1);
+    await row.getByTestId("payment-return").click();
+    const { detail } = await lastTx(page, "confirmed");
+    expect(detail).to.contain("return requested");
+    expect(await paymentOnChain(demo.shops.bakery, bakeryHeld)).to.deep.equal({
+      status: STATUS.returnRequested,
+      amount: bakeryHeld.amountWei,
+    });
+    await page.waitForSelector(
+      `[data-testid="payment"][data-order-hash="${bakeryHeld.orderHash}"][data-stage="returnRequested"]`,
+      { timeout: WAIT },
+    );
+    expect(await row.getAttribute("data-status")).to.equal("returnRequested");
+    expect(await row.getByTestId("payment-auto-capture").count()).to.equal(0);
+    expect(await row.textContent()).to.not.contain("Counts automatically");
+    expect(await row.getByTestId("payment-return-status").textContent()).to.contain("Return requested");
+    expect(await row.getByTestId("payment-stage").textContent()).to.equal("Return requested");
+    expect(await row.getByTestId("payment-return").count()).to.equal(0);
+    // Not expired yet: nothing to take back.
+    expect(await row.getByTestId("payment-reclaim").count()).to.equal(0);
+    expect(wallet!.transactionRequests()).to.deep.equal([
+      { to: demo.shops.bakery.toLowerCase(), selector: REQUEST_RETURN },
+    ]);
+  });
+
+  it("payments: a step the payment no longer allows is refused with the reason in words (checked first, or by the contract)", async function () {
+    const { page, wallet } = await openPage({ holder: "bob", connected: true });
+    await ready(page, 2);
+    await payments(page);
+    const { bobHeld } = demo.payments;
+    const bob = demo.accounts.bob;
+    // The operator voids Bob's payment while his page still shows it held: his confirm is refused before sending.
+    await voidPayment(fromEthers(devWallet(DEMO_ACCOUNTS.operator).connect(provider)), demo.shops.tea, bobHeld);
+    await held(page, bobHeld).getByTestId("payment-confirm").click();
+    const refused = await lastTx(page, "failed");
+    expect(refused.detail).to.equal(
+      "Failed: This payment is no longer held: it was counted, voided or taken back already. The list is now up to date.",
+    );
+    expect(wallet!.sent).to.deep.equal([]);
+    expect((await paymentOnChain(demo.shops.tea, bobHeld)).status).to.equal(STATUS.none);
+    await past(page, bobHeld).waitFor({ timeout: WAIT });
+    expect(await past(page, bobHeld).getAttribute("data-status")).to.equal("voided");
+    expect(await held(page, bobHeld).count()).to.equal(0);
+
+    // A return asked for in the block the window closes in: the contract refuses it, and the page says why.
+    const bobTransport = fromEthers(devWallet(DEMO_ACCOUNTS.bob).connect(provider));
+    const { payment: late } = await authorizePayment(bobTransport, demo.shops.tea, {
+      orderHash: "0x" + "5a".repeat(32),
+      amountWei: 10n ** 17n,
+    });
+    await page.reload();
+    await ready(page, 2);
+    await payments(page);
+    await held(page, late).getByTestId("payment-return").waitFor({ timeout: WAIT });
+    const balance = await provider.getBalance(bob);
+    await provider.send("evm_setNextBlockTimestamp", [Number(late.autoCaptureAt)]);
+    await held(page, late).getByTestId("payment-return").click();
+    const reverted = await lastTx(page, "failed");
+    expect(reverted.detail).to.equal(
+      `Failed: The return window closed on ${await pageDate(page, late.autoCaptureAt)}: a return can no longer be requested.`,
+    );
+    await provider.send("evm_mine", []);
+    expect((await paymentOnChain(demo.shops.tea, late)).status).to.equal(STATUS.held);
+    expect(await provider.getBalance(bob)).to.equal(balance);
+  });
+
+  it("payments: the reclaim button appears only once the chain passes the expiry, and takes the payment back", async function () {
+    const { page, wallet } = await openPage({ holder: "alice", connected: true });
+    await ready(page, 3);
+    await payments(page);
+    const { bakeryHeld } = demo.payments;
+    const alice = demo.accounts.alice;
+    expect(await held(page, bakeryHeld).getByTestId("payment-reclaim").count()).to.equal(0);
+    // One second before the expiry: still not reclaimable.
+    await advanceTo(bakeryHeld.expiry - 2n);
+    await page.reload();
+    await ready(page, 3);
+    await payments(page);
+    expect(await held(page, bakeryHeld).getAttribute("data-stage")).to.equal("returnRequested");
+    expect(await held(page, bakeryHeld).getByTestId("payment-reclaim").count()).to.equal(0);
+    await advanceTo(bakeryHeld.expiry);
+    await page.reload();
+    await ready(page, 3);
+    await payments(page);
+    const row = held(page, bakeryHeld);
+    expect(await row.getAttribute("data-stage")).to.equal("expired");
+    expect(await row.getByTestId("payment-confirm").count()).to.equal(0);
+    const before = await provider.getBalance(alice);
+    await row.getByTestId("payment-reclaim").click();
+    const { hash } = await lastTx(page, "confirmed");
+    expect((await provider.getBalance(alice)) - before + (await feeOf(hash!))).to.equal(bakeryHeld.amountWei);
+    expect((await paymentOnChain(demo.shops.bakery, bakeryHeld)).status).to.equal(STATUS.none);
+    await past(page, bakeryHeld).waitFor({ timeout: WAIT });
+    expect(await page.locator('[data-testid="payment"]').count()).to.equal(0);
+    expect(await page.locator('[data-testid="payment-history"]').count()).to.equal(4);
+    expect(wallet!.transactionRequests()).to.deep.equal([{ to: demo.shops.bakery.toLowerCase(), selector: RECLAIM }]);
   });
 });

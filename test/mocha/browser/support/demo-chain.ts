@@ -1,17 +1,18 @@
 /**
- * Seeds a `hardhat node` with a small ShareMall world for the holder page: the factory (first three deployments of
+ * Seeds a `hardhat node` with a small ShareMall world for the holder page: the factory (first four deployments of
  * account 0, so its address is always the same on a fresh node), two shops with three tokens, a few holders with
  * several settled days of dividends, one claim already made, and a pending (less favourable) rule change. Used by
  * `npm run app` (scripts/app-dev.ts), the browser tests and the screenshots. Everything goes through the SDK's
  * merchant and holder functions over an ethers transport (the shops through their whole ABI, `IShop`), on core v2:
  * recorded orders carry order ids, and one day's settlement waits for funding (partly settled, then paid in full),
- * so that holders see a day paid in two distributions.
+ * so that holders see a day paid in two distributions. Alice also has payments held by the shops (see
+ * {@link DemoPayments}): two in their return window, one past its expiry, and one captured in part; Bob has one held.
  */
 import { readFile } from "node:fs/promises";
 import { ContractFactory, HDNodeWallet, id, JsonRpcProvider, Mnemonic, parseEther, type Signer } from "ethers";
 import { fromEthers } from "../../../../sdk/src/client/ethers.js";
 import type { Transport } from "../../../../sdk/src/client/transport.js";
-import { checkout, claim } from "../../../../sdk/src/holder.js";
+import { charge, claim } from "../../../../sdk/src/holder.js";
 import {
   createShop,
   createToken,
@@ -20,11 +21,12 @@ import {
   settleAllUnsettled,
   type RecordOrderInput,
 } from "../../../../sdk/src/merchant.js";
+import { authorizePayment, capturePayment, type PaymentTerms } from "../../../../sdk/src/payments.js";
 import type { Address } from "../../../../sdk/src/types.js";
 import { HARDHAT_NODE_MNEMONIC } from "../../support/hardhat-node.js";
 
-/** The factory's address on a fresh node (account 0's third deployment); `app/public/config.json` names it. */
-export const DEMO_FACTORY: Address = "0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0";
+/** The factory's address on a fresh node (account 0's fourth deployment); `app/public/config.json` names it. */
+export const DEMO_FACTORY: Address = "0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9";
 
 /** Named accounts of the demo, by `hardhat node` account index. */
 export const DEMO_ACCOUNTS = {
@@ -45,6 +47,23 @@ export function devWallet(index: number): HDNodeWallet {
   return HDNodeWallet.fromMnemonic(Mnemonic.fromPhrase(HARDHAT_NODE_MNEMONIC), `m/44'/60'/0'/0/${index}`);
 }
 
+/** The demo's payments held by the shops (authorized with `authorize`), by what they are for. */
+export interface DemoPayments {
+  /** Alice at the tea shop, 0.8 ETH: return window running. */
+  readonly teaHeld: PaymentTerms;
+  /** Alice at the bakery, 0.45 ETH: return window running. */
+  readonly bakeryHeld: PaymentTerms;
+  /** Alice at the tea shop, 0.3 ETH: authorized before the first day, past its expiry at the end (reclaimable). */
+  readonly teaExpired: PaymentTerms;
+  /** Alice at the bakery, 0.5 ETH: captured by the operator on the second day, 0.4 ETH of it (0.1 back to her). */
+  readonly bakeryCaptured: PaymentTerms;
+  /** Bob at the tea shop, 0.25 ETH: return window running. */
+  readonly bobHeld: PaymentTerms;
+}
+
+/** Wei the operator kept of {@link DemoPayments.bakeryCaptured}. */
+export const DEMO_CAPTURED_WEI = 400_000_000_000_000_000n;
+
 /** What {@link seedDemo} made. */
 export interface DemoChain {
   readonly rpcUrl: string;
@@ -55,6 +74,7 @@ export interface DemoChain {
   readonly accounts: Readonly<Record<DemoName, Address>>;
   /** Days with orders, all settled. */
   readonly days: number;
+  readonly payments: DemoPayments;
 }
 
 async function send(url: string, method: string, params: readonly unknown[] = []): Promise<unknown> {
@@ -157,6 +177,16 @@ export async function seedDemo(
   });
   log(`Factory ${factory}; shops ${tea} (YDC ${YDC}, WYM ${WYM}) and ${bakery} (LTB ${LTB})`);
 
+  // Alice's payment that nobody captures: the shortest expiry the shop accepts plus an hour, so it is past by the end.
+  const alice: Transport = fromEthers(signer(DEMO_ACCOUNTS.alice));
+  const startedAt = BigInt((await provider.getBlock("latest"))!.timestamp);
+  const { payment: teaExpired } = await authorizePayment(alice, tea, {
+    orderHash: id("sharemall demo payment expired"),
+    amountWei: wei("0.3"),
+    expiry: startedAt + 7n * 86_400n + 3_600n,
+  });
+  let bakeryCaptured: PaymentTerms | undefined;
+
   // A deterministic month-like pattern of orders (amounts in ETH, as the demo's native coin), numbered like a
   // backend's orders: each recorded order carries its order id (1, 2, ...; each id counts once per shop).
   let n = 0;
@@ -186,10 +216,18 @@ export async function seedDemo(
     ]);
     // Bob also pays at the tea counter every other day: the dividend share of a checkout is escrowed at once.
     if (day % 2 === 1) {
-      await checkout(fromEthers(signer(DEMO_ACCOUNTS.bob)), tea, {
+      await charge(fromEthers(signer(DEMO_ACCOUNTS.bob)), tea, {
         orderHash: id(`sharemall demo checkout ${day}`),
         amountWei: wei(wave(day + 3, 0.2, 0.4)),
       });
+    }
+    // Alice pays the bakery for an order and keeps part of it: the operator captures 0.4 of the 0.5 held.
+    if (day === 1) {
+      ({ payment: bakeryCaptured } = await authorizePayment(alice, bakery, {
+        orderHash: id("sharemall demo payment captured"),
+        amountWei: wei("0.5"),
+      }));
+      await capturePayment(operator, bakery, bakeryCaptured, DEMO_CAPTURED_WEI);
     }
     await send(rpcUrl, "evm_increaseTime", [86_400]);
     await send(rpcUrl, "evm_mine");
@@ -200,9 +238,39 @@ export async function seedDemo(
     if (day === Math.floor(days / 2)) await claim(fromEthers(signer(DEMO_ACCOUNTS.alice)), LTB);
     log(`Day ${day + 1}/${days}: orders recorded and settled`);
   }
+  // Past the expiry of Alice's first payment (a short demo ends before it), then the payments still in their window.
+  const latest = BigInt((await provider.getBlock("latest"))!.timestamp);
+  if (latest < teaExpired.expiry) {
+    await send(rpcUrl, "evm_increaseTime", [Number(teaExpired.expiry - latest) + 600]);
+    await send(rpcUrl, "evm_mine");
+  }
+  if (bakeryCaptured === undefined) throw new Error("seedDemo needs at least 2 days for the captured payment");
+  const { payment: teaHeld } = await authorizePayment(alice, tea, {
+    orderHash: id("sharemall demo payment tea"),
+    amountWei: wei("0.8"),
+  });
+  const { payment: bakeryHeld } = await authorizePayment(alice, bakery, {
+    orderHash: id("sharemall demo payment bakery"),
+    amountWei: wei("0.45"),
+  });
+  const { payment: bobHeld } = await authorizePayment(fromEthers(signer(DEMO_ACCOUNTS.bob)), tea, {
+    orderHash: id("sharemall demo payment bob"),
+    amountWei: wei("0.25"),
+  });
+  log("Alice has payments held by both shops (two in their return window, one expired) and one captured");
+
   // A less favourable change (dividends 20 % -> 15 %, 1 token per 0.4 instead of 0.3): scheduled with 7 days' notice.
   await scheduleRules(merchant, tea, 0, { ...teaRules, spendPerToken: "0.4", dividend: "15%" });
   log("Scheduled a rule change of YDC (7 days' notice)");
   provider.destroy();
-  return { rpcUrl, chainId, factory, shops: { tea, bakery }, tokens: { YDC, WYM, LTB }, accounts, days };
+  return {
+    rpcUrl,
+    chainId,
+    factory,
+    shops: { tea, bakery },
+    tokens: { YDC, WYM, LTB },
+    accounts,
+    days,
+    payments: { teaHeld, bakeryHeld, teaExpired, bakeryCaptured, bobHeld },
+  };
 }
