@@ -47,10 +47,28 @@ export interface DemoDay {
   recordedRevenue: CnyFigure;
   /** Dividends settled to YDC for this day's revenue (paid to the holders at 00:05 the next day). */
   dividendsSettled: CnyFigure;
-  /** YDC minted during the day. */
-  minted: { consumption: YdcFigure; promotion: YdcFigure; pool: YdcFigure; total: YdcFigure };
-  /** YDC supply at the end of the day (read from the chain). */
+  /** YDC minted during the day (`total` = consumption + promotion + pool), and taken back by the day's refunds. */
+  minted: { consumption: YdcFigure; promotion: YdcFigure; pool: YdcFigure; total: YdcFigure; takenBack: YdcFigure };
+  /** YDC supply at the end of the day (read from the chain): the previous day's plus `total` less `takenBack`. */
   supply: YdcFigure;
+  /** The day's payment steps (counted orders by how they counted; authorizations, returns and refunds made that day). */
+  payments: {
+    charged: number;
+    confirmed: number;
+    autoCaptured: number;
+    partlyCaptured: number;
+    authorized: number;
+    returned: number;
+    refunded: number;
+  };
+  /** Revenue of the day's orders that were refunded later (it stays in `revenue`). */
+  refundedOrderRevenue: CnyFigure;
+}
+
+/** A count of payments and their CNY. */
+export interface DemoTally {
+  count: number;
+  amount: CnyFigure;
 }
 
 /** Dividends paid into the token and claimed by the holders, to the end of a calendar day (day `days + 1` included). */
@@ -95,7 +113,7 @@ export interface DemoBucket {
 
 /** Everything the report files show. */
 export interface DemoSummary {
-  schema: "sharemall/wuyou-demo@1";
+  schema: "sharemall/wuyou-demo@2";
   shop: { name: string; nameZh: string; token: string };
   seed: string;
   days: number;
@@ -108,8 +126,39 @@ export interface DemoSummary {
   ok: boolean;
   interview: InterviewCheck[];
   ledger: LedgerCheck[];
+  /** The month's on-chain payments (see `WuyouReport.payments`). */
+  payments: {
+    charged: DemoTally;
+    authorized: DemoTally;
+    confirmed: DemoTally;
+    autoCaptured: DemoTally;
+    /** Returned within the window and voided: never counted. */
+    returned: DemoTally;
+    /** `amount` captured of `held`; `returned` went back to the customer. */
+    partlyCaptured: DemoTally & { held: CnyFigure; returned: CnyFigure };
+    /** Refunded in full after capture; the YDC taken back from the customers and their referrers. */
+    refunded: DemoTally & {
+      takenBack: YdcFigure;
+      consumptionTakenBack: YdcFigure;
+      promotionTakenBack: YdcFigure;
+      unrecovered: YdcFigure;
+      deposited: CnyFigure;
+      /** Dividends settled on the refunded orders' revenue (paid by the merchant; they stay with the holders). */
+      dividends: CnyFigure;
+    };
+    heldAtEnd: CnyFigure;
+    returnsOwed: CnyFigure;
+    shopCoin: CnyFigure;
+    merchantBalance: CnyFigure;
+  };
   totals: {
+    /** Revenue counted on chain, refunded orders included. */
     revenue: CnyFigure;
+    /** Revenue of the final orders: what the interview checks use. */
+    finalRevenue: CnyFigure;
+    refundedRevenue: CnyFigure;
+    /** 20 % of each day's final revenue: what the interview checks use. */
+    finalDividends: CnyFigure;
     dividendsPromised: CnyFigure;
     dividendsSettled: CnyFigure;
     claimed: CnyFigure;
@@ -125,6 +174,7 @@ export interface DemoSummary {
     members: number;
     referredMembers: number;
     orders: number;
+    finalOrders: number;
     checkoutOrders: number;
     recordedOrders: number;
     averageSpend: CnyFigure;
@@ -205,8 +255,19 @@ export function buildDemoSummary(report: WuyouReport): DemoSummary {
         promotion: ydc(d.promotionMinted),
         pool: ydc(d.poolMinted),
         total: ydc(mintedTotal),
+        takenBack: ydc(d.takenBack),
       },
       supply: ydc(d.supplyAtEnd),
+      payments: {
+        charged: d.charged,
+        confirmed: d.confirmed,
+        autoCaptured: d.autoCaptured,
+        partlyCaptured: d.partlyCaptured,
+        authorized: d.authorized,
+        returned: d.returned,
+        refunded: d.refunded,
+      },
+      refundedOrderRevenue: cny(d.refundedOrderRevenue),
     };
   });
 
@@ -296,8 +357,10 @@ export function buildDemoSummary(report: WuyouReport): DemoSummary {
   }
 
   const rules = report.rules;
+  const p = report.payments;
+  const tally = (x: { count: number; amount: bigint }): DemoTally => ({ count: x.count, amount: cny(x.amount) });
   return {
-    schema: "sharemall/wuyou-demo@1",
+    schema: "sharemall/wuyou-demo@2",
     shop: { name: "Wuyou Tea", nameZh: "吾有茶", token: "YDC" },
     seed: report.seed,
     days: report.days,
@@ -322,8 +385,36 @@ export function buildDemoSummary(report: WuyouReport): DemoSummary {
     ok: interview.every((c) => c.ok) && ledger.every((c) => c.ok),
     interview,
     ledger,
+    payments: {
+      charged: tally(p.charged),
+      authorized: tally(p.authorized),
+      confirmed: tally(p.confirmed),
+      autoCaptured: tally(p.autoCaptured),
+      returned: tally(p.returned),
+      partlyCaptured: {
+        ...tally(p.partlyCaptured),
+        held: cny(p.partlyCaptured.held),
+        returned: cny(p.partlyCaptured.returned),
+      },
+      refunded: {
+        ...tally(p.refunded),
+        takenBack: ydc(p.refunded.consumptionTakenBack + p.refunded.promotionTakenBack),
+        consumptionTakenBack: ydc(p.refunded.consumptionTakenBack),
+        promotionTakenBack: ydc(p.refunded.promotionTakenBack),
+        unrecovered: ydc(p.refunded.unrecovered),
+        deposited: cny(p.refunded.deposited),
+        dividends: cny(t.dividendsSettled.wei - t.finalDividends.wei),
+      },
+      heldAtEnd: cny(p.heldAtEnd),
+      returnsOwed: cny(p.returnsOwed),
+      shopCoin: cny(p.shopCoin),
+      merchantBalance: cny(p.merchantBalance),
+    },
     totals: {
       revenue: cny(t.revenue.wei),
+      finalRevenue: cny(t.finalRevenue.wei),
+      refundedRevenue: cny(t.refundedRevenue.wei),
+      finalDividends: cny(t.finalDividends.wei),
       dividendsPromised: cny(t.dividendsPromised.wei),
       dividendsSettled: cny(t.dividendsSettled.wei),
       claimed: cny(t.claimed.wei),
@@ -339,6 +430,7 @@ export function buildDemoSummary(report: WuyouReport): DemoSummary {
       members: t.members,
       referredMembers: t.referredMembers,
       orders: t.orders,
+      finalOrders: t.finalOrders,
       checkoutOrders: t.checkoutOrders,
       recordedOrders: t.recordedOrders,
       averageSpend: cny(t.averageSpend.wei),
@@ -739,8 +831,10 @@ export function renderDemoHtml(summary: DemoSummary): string {
     id: "chart-revenue",
     title: "Daily revenue, CNY",
     desc:
-      `Revenue of each of the ${days.length} days, stacked by how the orders reached the chain: recorded by the ` +
-      `operator in batches, or paid by the customer at checkout. Total ${cnyText(t.revenue)} CNY.`,
+      `Revenue counted on each of the ${days.length} days, stacked by how the orders reached the chain: recorded ` +
+      `by the operator in batches, or paid by the customer on chain (charged, or held and captured: on the capture ` +
+      `day, with the amount captured). Total ${cnyText(t.revenue)} CNY, of which ${cnyText(t.refundedRevenue)} CNY ` +
+      `refunded later.`,
     categories: dayLabels,
     categoryKeys: dayKeys,
     categoryAttr: "day",
@@ -1060,13 +1154,85 @@ export function renderDemoHtml(summary: DemoSummary): string {
   };
   const cards =
     `<ul class="cards">` +
-    card("revenue", "revenue", cnyText(t.revenue), "CNY", t.revenue.cny) +
-    card("dividends", "dividends settled (20 %)", cnyText(t.dividendsSettled), "CNY", t.dividendsSettled.cny) +
+    card("revenue", "revenue, final orders", cnyText(t.finalRevenue), "CNY", t.finalRevenue.cny) +
+    card("dividends", "dividends, final orders (20 %)", cnyText(t.finalDividends), "CNY", t.finalDividends.cny) +
     card("tokensIssued", "tokens issued", ydcText(t.tokensIssued), "YDC", t.tokensIssued.ydc) +
     card("members", "community members", String(t.members), "", String(t.members)) +
     card("averageSpend", "average spend per member", cnyText(t.averageSpend), "CNY", t.averageSpend.cny) +
     card("averageDividend", "average dividend per member", cnyText(t.averageDividend), "CNY", t.averageDividend.cny) +
     `</ul>`;
+
+  // Payments and returns.
+  const pay = summary.payments;
+  const paymentRow = (key: string, label: string, count: string, amount: CnyFigure, note: string): string =>
+    `<tr data-payment="${key}" data-count="${count}" data-value="${amount.cny}"><td>${escapeHtml(label)}</td>` +
+    `<td class="num">${count}</td><td class="num">${cnyText(amount)}</td><td>${escapeHtml(note)}</td></tr>`;
+  const paymentsTable =
+    `<div class="table-wrap"><table id="payments"><caption>The month's on-chain payments: how each counted and what ` +
+    `went back</caption><thead><tr><th scope="col">payment</th><th scope="col" class="num">count</th>` +
+    `<th scope="col" class="num">CNY</th><th scope="col">what happened</th></tr></thead><tbody>` +
+    paymentRow(
+      "charged",
+      "charged",
+      String(pay.charged.count),
+      pay.charged.amount,
+      `paid and final at once (in the shop); ${pay.refunded.count} of them refunded later`,
+    ) +
+    paymentRow(
+      "authorized",
+      "authorized (held)",
+      String(pay.authorized.count),
+      pay.authorized.amount,
+      "online orders: held for the customer, not revenue until captured",
+    ) +
+    paymentRow(
+      "confirmed",
+      "confirmed by the customer",
+      String(pay.confirmed.count),
+      pay.confirmed.amount,
+      "received the same evening: counted that day",
+    ) +
+    paymentRow(
+      "autoCaptured",
+      "auto-captured by the keeper",
+      String(pay.autoCaptured.count),
+      pay.autoCaptured.amount,
+      "silent customers: counted a week later, just after the return window",
+    ) +
+    paymentRow(
+      "returned",
+      "returned within the window",
+      String(pay.returned.count),
+      pay.returned.amount,
+      "return requested, voided by the operator: all back to the customer, never counted",
+    ) +
+    paymentRow(
+      "partlyCaptured",
+      "partly captured",
+      String(pay.partlyCaptured.count),
+      pay.partlyCaptured.amount,
+      `captured of ${cnyText(pay.partlyCaptured.held)} CNY held; ${cnyText(pay.partlyCaptured.returned)} CNY back ` +
+        `to the customers; the captured part is a final order`,
+    ) +
+    paymentRow(
+      "refunded",
+      "refunded after capture",
+      String(pay.refunded.count),
+      pay.refunded.amount,
+      `from the merchant balance (deposited ${cnyText(pay.refunded.deposited)} CNY first); ` +
+        `${ydcText(pay.refunded.takenBack)} YDC taken back (consumption ${ydcText(pay.refunded.consumptionTakenBack)}, ` +
+        `promotion ${ydcText(pay.refunded.promotionTakenBack)}); their revenue and ` +
+        `${cnyText(pay.refunded.dividends)} CNY of dividends stay`,
+    ) +
+    paymentRow("heldAtEnd", "held at the end", "", pay.heldAtEnd, "every payment was captured or returned") +
+    `</tbody></table></div>`;
+  const paymentsNote =
+    `<p>The interview checks use the <strong>final orders</strong>: ${t.finalOrders} orders, ` +
+    `${cnyText(t.finalRevenue)} CNY of revenue and ${cnyText(t.finalDividends)} CNY of dividends (20 % of each ` +
+    `day's final revenue). The ${pay.refunded.count} refunded orders' ${cnyText(t.refundedRevenue)} CNY stay on chain ` +
+    `as revenue counted (${cnyText(t.revenue)} CNY in all) on which the merchant paid ` +
+    `${cnyText(pay.refunded.dividends)} CNY of dividends (${cnyText(t.dividendsSettled)} CNY settled in all). ` +
+    `A held payment counts on its capture day, with the amount captured; a returned one never counts.</p>`;
 
   const dailyTable =
     `<details><summary>Daily figures (table)</summary><div class="table-wrap"><table id="daily">` +
@@ -1100,7 +1266,14 @@ export function renderDemoHtml(summary: DemoSummary): string {
     ],
     [
       "orders",
-      `${t.orders}: ${t.checkoutOrders} checkouts paid by the customers, ${t.recordedOrders} recorded by the operator in batches`,
+      `${t.orders} counted: ${t.checkoutOrders} paid by the customers on chain (charged or captured), ` +
+        `${t.recordedOrders} recorded by the operator in batches; ${t.finalOrders} final, ` +
+        `${pay.refunded.count} refunded after capture`,
+    ],
+    [
+      "revenue",
+      `final orders ${cnyText(t.finalRevenue)} CNY; counted on chain ${cnyText(t.revenue)} CNY, of which ` +
+        `${cnyText(t.refundedRevenue)} CNY refunded later`,
     ],
     [
       "YDC issued",
@@ -1174,16 +1347,21 @@ ${cards}
 <h2 id="h-interview">Against the interview</h2>
 ${interviewTable}
 </section>
+<section aria-labelledby="h-payments">
+<h2 id="h-payments">Payments and returns</h2>
+${paymentsTable}
+${paymentsNote}
+</section>
 <section aria-labelledby="h-revenue">
 <h2 id="h-revenue">Revenue and community</h2>
 ${figure(
   "fig-revenue",
   "Daily revenue",
   revenueChart,
-  "Checkouts escrow the dividend share at once; the operator's recorded orders are funded at settlement.",
+  "On-chain payments escrow the dividend share when they count (charged, or captured); the operator's recorded orders are funded at settlement.",
   [
     { label: "recorded by the operator", colour: COLOURS.green },
-    { label: "checkout", colour: COLOURS.amber },
+    { label: "paid on chain (charged or captured)", colour: COLOURS.amber },
   ],
 )}
 ${figure("fig-members", "Community members", membersChart, "Members join by referral; 20-odd founders on day 1.", [

@@ -7,12 +7,20 @@
  * just after the shop's midnight (UTC+8). At the end the holders claim (claim, claimTo, factory.claimMany); a few keep
  * their dividends for later.
  *
+ * Payments with returns: most of the customers' own orders are charged (paid and final at once, in the shop); a
+ * quarter are online orders, authorized (held) at the order time and confirmed on delivery the same evening; a few
+ * silent customers never confirm and a keeper auto-captures their payments just after the return window, a week
+ * later (their revenue counts on that day). On top of the planned orders, which stay the final ones: about 3 % extra
+ * online orders are returned within the window (return request, then the operator voids them: never counted), two are
+ * returned in part (the operator captures the kept items, the rest goes back) and three charged orders are refunded in
+ * full after capture (their revenue and dividends stay, the merchant pays; their tokens are taken back).
+ *
  * Everything random comes from a seeded PRNG (sfc32), so the same seed gives the same figures on every run. The
  * module exports:
  * - `runWuyou(connection, options)`: runs the simulation and returns a {@link WuyouReport};
- * - `replayLedger(rules, events)`: a pure off-chain model of the token ledger (minting rules, the pool allowance,
- *   the 2^64 dividend accumulator with each holder's exact earnings, and an exact rational pro-rata split) that the
- *   scenario test and the demo compare with the chain;
+ * - `replayLedger(rules, events)`: a pure off-chain model of the token ledger (minting rules, the held payments and
+ *   refunds with their take-backs, the pool allowance, the 2^64 dividend accumulator with each holder's exact
+ *   earnings, and an exact rational pro-rata split) that the scenario test and the demo compare with the chain;
  * - `interviewChecks(report)`: the interview's figures beside the simulated ones;
  * - `ledgerChecks(report)`: the chain reconciled with what was promised and with the off-chain model;
  * - formatting helpers (`formatCny`, `formatTokens`).
@@ -21,7 +29,7 @@
  * shop prices in fiat, converts off chain at the day's rate and keeps the quoted rate in the private order data.
  */
 import { AbiCoder, Wallet, ZeroAddress, formatUnits, keccak256, toUtf8Bytes } from "ethers";
-import type { Log, TransactionReceipt } from "ethers";
+import type { Log, Result, TransactionReceipt } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { DividendToken, IShop, ShareMallFactory } from "../../types/ethers-contracts/index.js";
@@ -45,6 +53,18 @@ const PRECISION_BITS = 64n;
 const ACCUMULATOR_MODULUS = 1n << 160n;
 /** Recorded orders per `recordOrders` transaction at most. */
 const MAX_BATCH = 40;
+/** Share of the planned checkout-path orders that are online orders (authorized, confirmed on delivery). */
+const ONLINE_SHARE = 0.25;
+/** Online orders of the first two weeks whose customers never confirm: the keeper auto-captures them. */
+const SILENT_ORDERS = 4;
+/** Extra online orders, as a share of the planned orders, that the customers return within the window. */
+const RETURNED_SHARE = 0.03;
+/** Extra online orders of three items of which the customer sends one back: the operator captures the rest. */
+const PARTIAL_RETURNS = 2;
+/** Extra charged orders that the operator refunds in full after capture, within the refund deadline. */
+const REFUNDED_ORDERS = 3;
+/** An online order's authorization expires this long after its return window (7 days). */
+const EXPIRY_AFTER_WINDOW = 7 * DAY_SECONDS;
 
 /** A token's minting and dividend rules, as `IShop.TokenRules` (the SDK's type). */
 export type { TokenRules };
@@ -92,6 +112,13 @@ const CATALOGUE: readonly { readonly item: string; readonly fen: bigint }[] = [
 /** How an order reaches the shop. */
 export type OrderPathName = "recorded" | "checkout";
 
+/**
+ * How an on-chain payment (the checkout path) came to count: paid and counted at once (`charge`), confirmed by the
+ * customer (`confirm`), auto-captured by a keeper after the return window (`autoCapture`), or captured by the operator
+ * (`capture`, here in part).
+ */
+export type CaptureStep = "charge" | "confirm" | "autoCapture" | "capture";
+
 /** How a holder claimed. */
 export type ClaimMethod = "claim" | "claimTo" | "claimMany";
 
@@ -108,6 +135,41 @@ export type LedgerEvent =
       amount: bigint;
       /** The referrer passed with the order (the zero address after a customer's first order). */
       referrer: string;
+      /** How a checkout-path order counted (null for a recorded order). */
+      capture: CaptureStep | null;
+      /** Wei the payment held before it counted (= amount but for a partial capture, whose rest went back). */
+      held: bigint;
+      /** YDC the order minted, packed as `Capture.minted[0]`, from `PaymentCaptured` (0 for a recorded order). */
+      minted: bigint;
+    }
+  /** A payment held for its customer (`PaymentAuthorized`): not revenue until it is captured. */
+  | {
+      kind: "authorize";
+      day: number;
+      orderHash: string;
+      customer: string;
+      referrer: string;
+      amount: bigint;
+      autoCaptureAt: bigint;
+      expiry: bigint;
+    }
+  /** The customer asked to return the goods of a held payment (`ReturnRequested`). */
+  | { kind: "requestReturn"; day: number; orderHash: string; customer: string }
+  /** The operator voided a held payment: all of it went back to the customer (`PaymentVoided`). */
+  | { kind: "void"; day: number; orderHash: string; customer: string; amount: bigint }
+  /**
+   * The operator refunded `amount` wei of a captured payment from the merchant balance (`PaymentRefunded`);
+   * `clawedBack` and `unrecovered` are token 0's figures of the event (consumption in the low 96 bits, promotion
+   * above).
+   */
+  | {
+      kind: "refund";
+      day: number;
+      orderHash: string;
+      customer: string;
+      amount: bigint;
+      clawedBack: bigint;
+      unrecovered: bigint;
     }
   | { kind: "poolMint"; day: number; to: string; amount: bigint }
   /**
@@ -132,9 +194,32 @@ export interface DayReport {
   day: number;
   /** The shop's day index on chain. */
   chainDay: bigint;
+  /** Orders counted on the day (a held payment counts on its capture day, with the amount captured). */
   orders: number;
+  /** Checkout-path orders counted on the day: charged, confirmed, auto-captured or captured by the operator. */
   checkoutOrders: number;
   recordedOrders: number;
+  /** The day's checkout-path orders by how they counted. */
+  charged: number;
+  confirmed: number;
+  autoCaptured: number;
+  partlyCaptured: number;
+  /** Payments authorized (held) on the day, whenever they count. */
+  authorized: number;
+  /** Held payments the customers returned within the window and the operator voided, on the day. */
+  returned: number;
+  /** Captured payments refunded in full on the day. */
+  refunded: number;
+  /** Revenue of the day's counted orders that were refunded later: it stays the day's revenue on chain. */
+  refundedOrderRevenue: bigint;
+  /** YDC the day's refunds took back (model), from the customers (consumption) and their referrers (promotion). */
+  takenBack: bigint;
+  /** The shop's coin at 23:30 (after the merchant's withdrawal), read from the chain. */
+  shopCoinAtEnd: bigint;
+  /** The merchant balance at 23:30, after the withdrawal. */
+  merchantBalanceAtEnd: bigint;
+  /** Returns owed to customers at 23:30 (pushes that failed, from `ReturnOwed`). */
+  returnsOwedAtEnd: bigint;
   newMembers: number;
   membersSoFar: number;
   /** Revenue of the day as tracked off chain. */
@@ -210,8 +295,17 @@ export interface WuyouReport {
   events: LedgerEvent[];
   /** Final balance of each address that received a claim with `claimTo` or `claimMany` to another recipient. */
   payoutBalances: { recipient: string; balance: bigint }[];
+  /** The on-chain payments of the month: how each counted, what went back, and the shop's coin at the end. */
+  payments: PaymentsReport;
   totals: {
+    /** Revenue counted on chain: every order, the refunded ones included (their revenue stays, see `refundedRevenue`). */
     revenue: Money;
+    /** Revenue of the final orders (the interview checks' figure): `revenue − refundedRevenue`. */
+    finalRevenue: Money;
+    /** Revenue of the orders refunded after capture: counted on chain, dividends paid on it by the merchant. */
+    refundedRevenue: Money;
+    /** Σ per day floor(final revenue × dividendBps / 10,000): the dividends of the final orders. */
+    finalDividends: Money;
     dividendsPromised: Money;
     dividendsSettled: Money;
     claimed: Money;
@@ -230,9 +324,13 @@ export interface WuyouReport {
     poolAllowanceLeft: bigint;
     members: number;
     referredMembers: number;
+    /** Orders counted on chain (the refunded ones included). */
     orders: number;
+    /** Orders that stayed final: `orders` less the refunded ones. */
+    finalOrders: number;
     checkoutOrders: number;
     recordedOrders: number;
+    /** Final-order revenue / members. */
     averageSpend: Money;
     /** Dividends earned (claimed + claimable) by the members, not the servicer. */
     memberDividends: Money;
@@ -241,6 +339,43 @@ export interface WuyouReport {
     transactions: number;
   };
   elapsedMs: number;
+}
+
+/** A count of payments and their wei. */
+export interface PaymentTally {
+  count: number;
+  amount: bigint;
+}
+
+/** The on-chain payments of a simulation (see {@link WuyouReport.payments}). */
+export interface PaymentsReport {
+  /** Paid and counted at once (`charge`): shop orders, and the orders refunded later. */
+  charged: PaymentTally;
+  /** Held for the customer (`authorize`): online orders, the returned ones and the partly captured ones. */
+  authorized: PaymentTally;
+  /** Captured by the customer's `confirm` (evening delivery, the same day). */
+  confirmed: PaymentTally;
+  /** Captured by the keeper's `autoCapture` just after the return window (silent customers), a week late. */
+  autoCaptured: PaymentTally;
+  /** Returned within the window (`requestReturn`, then the operator's `void`): never counted. */
+  returned: PaymentTally;
+  /** Captured in part by the operator after a return request (`capture`): `held`, `amount` captured, the rest back. */
+  partlyCaptured: PaymentTally & { held: bigint; returned: bigint };
+  /** Refunded in full after capture (`refund`), from the merchant balance; YDC taken back (on chain, token 0). */
+  refunded: PaymentTally & {
+    consumptionTakenBack: bigint;
+    promotionTakenBack: bigint;
+    unrecovered: bigint;
+    /** Wei the merchant deposited before refunding (its balance had been withdrawn). */
+    deposited: bigint;
+  };
+  /** Wei still held for customers at the end (0: every payment was captured or returned). */
+  heldAtEnd: bigint;
+  /** Returns owed at the end (pushes the customers rejected; read with `returnsOwed`). */
+  returnsOwed: bigint;
+  /** The shop's coin at the end, and its merchant balance. */
+  shopCoin: bigint;
+  merchantBalance: bigint;
 }
 
 /** Options of {@link runWuyou}. */
@@ -255,6 +390,25 @@ export interface WuyouOptions {
   founders?: number;
   /** Receives one line per settled day and a few milestones. */
   onProgress?: (line: string) => void;
+}
+
+/** A held payment's terms (`IShop.Payment`), as `PaymentAuthorized` carries them. */
+export interface PaymentTerms {
+  orderHash: string;
+  customer: string;
+  referrer: string;
+  amount: bigint;
+  autoCaptureAt: bigint;
+  expiry: bigint;
+}
+
+/** A capture's terms (`IShop.Capture`), as `PaymentCaptured` carries them: what a refund passes back. */
+export interface CaptureTerms {
+  orderHash: string;
+  customer: string;
+  amount: bigint;
+  refundDeadline: bigint;
+  minted: bigint[];
 }
 
 /** What `runWuyou` needs from `network.create()`. */
@@ -397,17 +551,41 @@ export interface LedgerModel {
   skippedOrderIds: bigint[];
   /** Referrer bound to each customer. */
   referrers: Map<string, string>;
-  /** Revenue per 1-based day. */
+  /** Revenue per 1-based day (an on-chain payment counts on its capture day, with the amount captured). */
   revenueByDay: Map<number, bigint>;
-  /** Tokens minted per 1-based day, by kind. */
+  /** Tokens minted per 1-based day, by kind, and taken back by that day's refunds. */
   mintedByDay: Map<number, MintedOnDay>;
+  /** Wei held for customers now (authorized, neither captured nor voided). */
+  held: bigint;
+  /** Wei held at the end of each 1-based day on which a payment was authorized, captured or voided. */
+  heldByDay: Map<number, bigint>;
+  /** Wei that went back to customers: voided payments and the rest of partial captures. */
+  returned: bigint;
+  /** Wei refunded after capture. */
+  refunded: bigint;
+  /** YDC taken back by refunds: floor(minted × refunded / captured), at most what the holder still held. */
+  takenBack: { consumption: bigint; promotion: bigint };
+  /** The take-back of each refund, packed as `PaymentRefunded.clawedBack[0]`, in order. */
+  predictedTakeBacks: bigint[];
+  /** Refunds whose take-back on chain (`PaymentRefunded`) differs from the model's (order hashes). */
+  takeBackMismatches: string[];
+  /** Captures whose minted figures on chain (`PaymentCaptured`) differ from the model's (order hashes). */
+  mintMismatches: string[];
 }
 
-/** Tokens minted on one day, by kind (token-wei). */
+/** Tokens minted on one day, by kind, and taken back by the day's refunds (token-wei). */
 export interface MintedOnDay {
   consumption: bigint;
   promotion: bigint;
   pool: bigint;
+  takenBack: bigint;
+}
+
+/** The wei the model holds for customers at the end of 1-based `day`. */
+export function modelHeldAt(model: LedgerModel, day: number): bigint {
+  let held = 0n;
+  for (const [d, value] of model.heldByDay) if (d <= day) held = value;
+  return held;
 }
 
 function emptyHolder(): ModelHolder {
@@ -432,11 +610,15 @@ export function modelClaimable(_model: LedgerModel, holder: ModelHolder): bigint
 /**
  * Replays `events` against YDC's rules without a chain, as core v2 counts them: binds referrers at the first order
  * (a recorded order naming another referrer counts with the bound one, as the shop does), skips a recorded order id
- * used already, mints consumption and promotion tokens, computes the pool allowance as the protocol defines it
- * (floor(minted by the rules × poolNum / poolDen) − minted by the pool), settles each day with the same 2^64 accumulator maths as `DividendToken` (carry and
- * rollover included; each holder earns balance × the accumulator's increase, exactly, and is floored only when it is
- * paid), predicts each claim, and keeps for each holder the exact rational pro-rata share of every settlement. Throws
- * where the chain would have reverted.
+ * used already, mints consumption and promotion tokens, holds authorized payments until they are captured (counted
+ * on the capture day, with the amount captured; the rest goes back) or voided (never counted), takes back on a refund
+ * floor(minted × refunded / captured) from the customer and its bound referrer (at most what each still holds: the
+ * balance and the supply drop, earned dividends stay), computes the pool allowance from the supply as the protocol
+ * defines it (floor((supply − minted by the pool) × poolNum / poolDen) − minted by the pool, nothing when negative),
+ * settles each day with the same 2^64 accumulator maths as `DividendToken` (carry and rollover included; each holder
+ * earns balance × the accumulator's increase, exactly, and is floored only when it is paid), predicts each claim, and
+ * keeps for each holder the exact rational pro-rata share of every settlement. Throws where the chain would have
+ * reverted.
  */
 export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]): LedgerModel {
   const model: LedgerModel = {
@@ -456,15 +638,47 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
     referrers: new Map(),
     revenueByDay: new Map(),
     mintedByDay: new Map(),
+    held: 0n,
+    heldByDay: new Map(),
+    returned: 0n,
+    refunded: 0n,
+    takenBack: { consumption: 0n, promotion: 0n },
+    predictedTakeBacks: [],
+    takeBackMismatches: [],
+    mintMismatches: [],
   };
   const qualified = new Map<string, bigint>();
   const known = new Set<string>();
   const usedOrderIds = new Set<bigint>();
-  const checkouts = new Set<string>();
-  // The pool formula, which the shop computes exactly (YDC's pool ratio never changes).
+  /** Payments by `orderHash/customer`: held (amount held) or captured (what a refund needs). */
+  const heldPayments = new Map<string, { amount: bigint; returnRequested: boolean }>();
+  const captures = new Map<
+    string,
+    { captured: bigint; refunded: bigint; consumption: bigint; promotion: bigint; referrer: string | undefined }
+  >();
+  // The pool formula, which the shop computes exactly from the supply (YDC's pool ratio never changes): refunds that
+  // take tokens back lower it with the supply (it may go below what the pool minted: a deficit, allowing nothing).
   let poolMinted = 0n;
-  const poolAllowance = (): bigint =>
+  const poolBalance = (): bigint =>
     rules.poolDen === 0n ? 0n : ((model.supply - poolMinted) * rules.poolNum) / rules.poolDen - poolMinted;
+  const poolAllowance = (): bigint => {
+    const balance = poolBalance();
+    return balance > 0n ? balance : 0n;
+  };
+  const dayMinted = (day: number): MintedOnDay => {
+    const minted = model.mintedByDay.get(day) ?? { consumption: 0n, promotion: 0n, pool: 0n, takenBack: 0n };
+    model.mintedByDay.set(day, minted);
+    return minted;
+  };
+  const burn = (address: string, amount: bigint, kind: "consumption" | "promotion"): bigint => {
+    const holder = holderOf(address);
+    const taken = amount > holder.balance ? holder.balance : amount;
+    // The token burns the balance and leaves the holder's earnings as they were (its correction follows).
+    holder.balance -= taken;
+    holder[kind] -= taken;
+    model.supply -= taken;
+    return taken;
+  };
 
   const holderOf = (address: string): ModelHolder => {
     let holder = model.holders.get(address);
@@ -488,9 +702,7 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
     holder.balance += amount;
     holder[kind] += amount;
     model.supply += amount;
-    const minted = model.mintedByDay.get(day) ?? { consumption: 0n, promotion: 0n, pool: 0n };
-    minted[kind] += amount;
-    model.mintedByDay.set(day, minted);
+    dayMinted(day)[kind] += amount;
   };
 
   for (const event of events) {
@@ -507,8 +719,25 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
           usedOrderIds.add(orderId);
         } else {
           const key = `${orderHash}/${customer}`;
-          if (checkouts.has(key)) throw new Error(`model: checkout ${orderHash} of ${customer} counted already`);
-          checkouts.add(key);
+          if (captures.has(key)) throw new Error(`model: payment ${orderHash} of ${customer} counted already`);
+          if (event.capture === "charge") {
+            if (heldPayments.has(key)) throw new Error(`model: charge of ${orderHash}, which is held`);
+            if (event.held !== amount) throw new Error(`model: charge of ${orderHash} held ${event.held}`);
+          } else {
+            const held = heldPayments.get(key);
+            if (held === undefined) throw new Error(`model: capture of ${orderHash}, which is not held`);
+            if (held.amount !== event.held || amount === 0n || amount > held.amount) {
+              throw new Error(`model: capture of ${amount} of ${orderHash}, which holds ${held.amount}`);
+            }
+            if (event.capture === "autoCapture" && held.returnRequested) {
+              throw new Error(`model: auto-capture of ${orderHash}, whose return was requested`);
+            }
+            // The rest of a partial capture goes back to the customer.
+            heldPayments.delete(key);
+            model.held -= held.amount;
+            model.returned += held.amount - amount;
+            model.heldByDay.set(day, model.held);
+          }
         }
         const first = !known.has(customer);
         if (first) {
@@ -518,8 +747,8 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
             model.referrers.set(customer, referrer);
           }
         } else if (referrer !== ZeroAddress && referrer !== (model.referrers.get(customer) ?? ZeroAddress)) {
-          // A checkout reverts (ShopReferrerAlreadyBound); a recorded order counts with the bound referrer.
-          if (path === "checkout") throw new Error(`model: referrer of ${customer} already bound`);
+          // A charge reverts (ShopReferrerAlreadyBound); a recorded order or a capture counts with the bound referrer.
+          if (event.capture === "charge") throw new Error(`model: referrer of ${customer} already bound`);
         }
         model.revenueByDay.set(day, (model.revenueByDay.get(day) ?? 0n) + amount);
 
@@ -539,11 +768,71 @@ export function replayLedger(rules: TokenRules, events: readonly LedgerEvent[]):
         mint(customer, consumption, "consumption", day);
         promotion = capToSupply(promotion);
         if (bound !== undefined) mint(bound, promotion, "promotion", day);
+        if (path === "checkout") {
+          captures.set(`${orderHash}/${customer}`, {
+            captured: amount,
+            refunded: 0n,
+            consumption,
+            promotion,
+            referrer: bound,
+          });
+          if (event.minted !== consumption + (promotion << 96n)) model.mintMismatches.push(orderHash);
+        }
+        model.poolAllowance = poolAllowance();
+        break;
+      }
+      case "authorize": {
+        const key = `${event.orderHash}/${event.customer}`;
+        if (heldPayments.has(key) || captures.has(key)) throw new Error(`model: payment ${event.orderHash} exists`);
+        if (event.referrer === event.customer) throw new Error(`model: self-referral by ${event.customer}`);
+        if (event.expiry <= event.autoCaptureAt) throw new Error(`model: expiry of ${event.orderHash} too early`);
+        heldPayments.set(key, { amount: event.amount, returnRequested: false });
+        model.held += event.amount;
+        model.heldByDay.set(event.day, model.held);
+        break;
+      }
+      case "requestReturn": {
+        const held = heldPayments.get(`${event.orderHash}/${event.customer}`);
+        if (held === undefined || held.returnRequested) throw new Error(`model: return of ${event.orderHash}`);
+        held.returnRequested = true;
+        break;
+      }
+      case "void": {
+        const key = `${event.orderHash}/${event.customer}`;
+        const held = heldPayments.get(key);
+        if (held === undefined || held.amount !== event.amount) throw new Error(`model: void of ${event.orderHash}`);
+        heldPayments.delete(key);
+        model.held -= held.amount;
+        model.returned += held.amount;
+        model.heldByDay.set(event.day, model.held);
+        break;
+      }
+      case "refund": {
+        const capture = captures.get(`${event.orderHash}/${event.customer}`);
+        if (capture === undefined) throw new Error(`model: refund of ${event.orderHash}, which was not captured`);
+        const before = capture.refunded;
+        const after = before + event.amount;
+        if (event.amount === 0n || after > capture.captured) {
+          throw new Error(`model: refund of ${event.amount} of ${event.orderHash} over what is refundable`);
+        }
+        capture.refunded = after;
+        model.refunded += event.amount;
+        // floor(minted × refunded / captured) on the running total, less what earlier refunds took.
+        const share = (made: bigint): bigint => (made * after) / capture.captured - (made * before) / capture.captured;
+        const fromCustomer = burn(event.customer, share(capture.consumption), "consumption");
+        const fromReferrer =
+          capture.referrer === undefined ? 0n : burn(capture.referrer, share(capture.promotion), "promotion");
+        model.takenBack.consumption += fromCustomer;
+        model.takenBack.promotion += fromReferrer;
+        dayMinted(event.day).takenBack += fromCustomer + fromReferrer;
+        const packed = fromCustomer + (fromReferrer << 96n);
+        model.predictedTakeBacks.push(packed);
+        if (event.clawedBack !== packed) model.takeBackMismatches.push(event.orderHash);
         model.poolAllowance = poolAllowance();
         break;
       }
       case "poolMint": {
-        const allowance = poolAllowance();
+        const allowance = poolBalance();
         if (event.amount > allowance) throw new Error(`model: pool mint ${event.amount} over allowance ${allowance}`);
         if (event.amount > room()) throw new Error(`model: pool mint ${event.amount} past the supply cap`);
         mint(event.to, event.amount, "pool", event.day);
@@ -621,7 +910,13 @@ export interface InterviewCheck {
   ok: boolean;
 }
 
-/** The interview's figures (tokens, revenue, dividends, members, average spend and dividend) against `report`. */
+/**
+ * The interview's figures (tokens, revenue, dividends, members, average spend and dividend) against `report`, on the
+ * final orders: revenue and average spend use the final orders' revenue (`finalRevenue`: the refunded orders'
+ * revenue, which stays on chain, is left out), dividends are 20 % of each day's final revenue (`finalDividends`),
+ * tokens are the supply after the refunds' take-backs, members are those with a final order, and the average dividend
+ * is what the members earned on chain (claimed + claimable).
+ */
 export function interviewChecks(report: WuyouReport): InterviewCheck[] {
   const t = report.totals;
   return [
@@ -634,17 +929,17 @@ export function interviewChecks(report: WuyouReport): InterviewCheck[] {
     },
     {
       key: "revenue",
-      label: "revenue",
-      simulated: `${formatCny(t.revenue.wei)} CNY`,
+      label: "revenue, final orders",
+      simulated: `${formatCny(t.finalRevenue.wei)} CNY`,
       target: "≥ 300,000 CNY",
-      ok: t.revenue.wei >= INTERVIEW.revenue,
+      ok: t.finalRevenue.wei >= INTERVIEW.revenue,
     },
     {
       key: "dividends",
-      label: "dividends settled (20 %)",
-      simulated: `${formatCny(t.dividendsSettled.wei)} CNY`,
+      label: "dividends, final orders (20 %)",
+      simulated: `${formatCny(t.finalDividends.wei)} CNY`,
       target: "≥ 60,000 CNY",
-      ok: t.dividendsSettled.wei >= INTERVIEW.dividends,
+      ok: t.finalDividends.wei >= INTERVIEW.dividends,
     },
     {
       key: "members",
@@ -686,8 +981,10 @@ export interface LedgerCheck {
  * given): dividends settled = promised; the token's coin = claimable + rollover + dust, each equal to the model's
  * (dust below one wei per holder and per settlement); the token's accumulator after each settlement (from
  * `DividendsDistributed`) equal to the model's; every holder equal to the 2^64 accumulator model and within one wei
- * per settlement of exact pro rata; the pool allowance left equal to the model's; and each day's change of the
- * on-chain supply equal to the model's minting that day.
+ * per settlement of exact pro rata; the pool allowance left equal to the model's; each day's change of the on-chain
+ * supply equal to the model's minting less its take-backs that day; every payment's mints (`PaymentCaptured`) and
+ * every refund's take-back (`PaymentRefunded`) equal to the model's; and the shop's coin equal to the merchant
+ * balance plus the payments held (the model's) plus the returns owed, every night and at the end (nothing held then).
  */
 export function ledgerChecks(
   report: WuyouReport,
@@ -720,11 +1017,19 @@ export function ledgerChecks(
   const accumulatorsMatching = distributions - model.accumulatorMismatches.length;
   let daysMatching = 0;
   let previousSupply = 0n;
+  let coinDaysMatching = 0;
   for (const day of report.dayReports) {
-    const minted = model.mintedByDay.get(day.day) ?? { consumption: 0n, promotion: 0n, pool: 0n };
-    if (day.supplyAtEnd - previousSupply === minted.consumption + minted.promotion + minted.pool) daysMatching++;
+    const minted = model.mintedByDay.get(day.day) ?? { consumption: 0n, promotion: 0n, pool: 0n, takenBack: 0n };
+    const change = minted.consumption + minted.promotion + minted.pool - minted.takenBack;
+    if (day.supplyAtEnd - previousSupply === change) daysMatching++;
     previousSupply = day.supplyAtEnd;
+    if (day.shopCoinAtEnd === day.merchantBalanceAtEnd + modelHeldAt(model, day.day) + day.returnsOwedAtEnd) {
+      coinDaysMatching++;
+    }
   }
+  const p = report.payments;
+  const refunds = report.events.filter((e) => e.kind === "refund").length;
+  const captures = report.events.filter((e) => e.kind === "order" && e.path === "checkout").length;
   return [
     {
       key: "settledEqualsPromised",
@@ -763,8 +1068,30 @@ export function ledgerChecks(
     },
     {
       key: "dailySupply",
-      label: `daily supply change on chain = model's minting (${daysMatching}/${report.dayReports.length} days)`,
-      ok: daysMatching === report.dayReports.length && previousSupply === t.tokensIssued,
+      label: `daily supply change on chain = model's minting − take-backs (${daysMatching}/${report.dayReports.length} days)`,
+      ok:
+        daysMatching === report.dayReports.length &&
+        previousSupply === t.tokensIssued &&
+        model.supply === t.tokensIssued,
+    },
+    {
+      key: "takeBacksMatchModel",
+      label: `payments' mints (${captures - model.mintMismatches.length}/${captures}) and refunds' take-backs (${refunds - model.takeBackMismatches.length}/${refunds}) = the model's`,
+      ok:
+        model.mintMismatches.length === 0 &&
+        model.takeBackMismatches.length === 0 &&
+        model.takenBack.consumption === p.refunded.consumptionTakenBack &&
+        model.takenBack.promotion === p.refunded.promotionTakenBack &&
+        p.refunded.unrecovered === 0n,
+    },
+    {
+      key: "shopCoinReconciles",
+      label: `shop coin = merchant balance + held payments + returns owed, each night (${coinDaysMatching}/${report.dayReports.length}) and at the end`,
+      ok:
+        coinDaysMatching === report.dayReports.length &&
+        p.shopCoin === p.merchantBalance + p.heldAtEnd + p.returnsOwed &&
+        p.heldAtEnd === model.held &&
+        model.held === 0n,
     },
   ];
 }
@@ -868,7 +1195,8 @@ function planCommunity(rng: Prng, seed: string, days: number, memberCount: numbe
 
 /**
  * Runs one month of Wuyou Tea on the given in-process network: deploys the implementations and the factory, creates
- * the shop (UTC+8) and YDC, lets the community buy (operator batches and customer checkouts), settles each day just
+ * the shop (UTC+8) and YDC, lets the community buy (operator batches, customer charges and held online payments,
+ * with returns, partial captures and refunds), settles each day just
  * after the shop's midnight (funding the recorded orders' share by deposit or by settle's value), pays the servicer
  * from the pool weekly, and has the holders claim at the end. Returns the report and the deployment.
  *
@@ -991,23 +1319,194 @@ export async function runWuyou(
     );
   };
 
-  const ordersByDay = new Map<number, PlannedOrder[]>();
-  for (const plan of plans) {
-    for (const order of plan.orders) {
-      const list = ordersByDay.get(order.day) ?? [];
-      list.push(order);
-      ordersByDay.set(order.day, list);
+  // ---- Payments: which planned checkout-path orders are shop charges and which online orders, and the extra
+  // orders that are returned, partly captured or refunded. Drawn from a PRNG of their own, so that the planned orders
+  // (the final ones) are those of the plain month.
+  const prng = new Prng(`${seed}/payments`);
+  const planned: PlannedOrder[] = plans.flatMap((p) => p.orders);
+  const online = new Set<PlannedOrder>();
+  for (const order of planned) if (order.path === "checkout" && prng.chance(ONLINE_SHARE)) online.add(order);
+  // Silent customers: a few checkout-path orders of the first two weeks (never a member's first, so that members join
+  // on their planned day) are online orders whose customers never confirm.
+  const silent = new Set<PlannedOrder>();
+  const silentMembers = new Set<number>();
+  const silentCandidates = planned.filter(
+    (o) => o.path === "checkout" && o.day <= Math.min(14, days - 8) && plans[o.member].orders[0] !== o,
+  );
+  for (let tries = 0; silent.size < SILENT_ORDERS && silentCandidates.length > 0 && tries < 1_000; tries++) {
+    const order = prng.pick(silentCandidates);
+    if (silentMembers.has(order.member)) continue;
+    silent.add(order);
+    online.add(order);
+    silentMembers.add(order.member);
+  }
+
+  /** A payment held for its customer: a planned online order, or an extra order returned in full or in part. */
+  interface HeldPlan {
+    order: PlannedOrder;
+    fate: "confirm" | "autoCapture" | "returned" | "partial";
+    /** Wei the operator captures of a partial return (the items the customer keeps). */
+    keep: bigint;
+    hash: string;
+    /** The terms, from `PaymentAuthorized`. */
+    terms: PaymentTerms | undefined;
+  }
+  /** An extra order charged, then refunded in full after capture. */
+  interface RefundPlan {
+    order: PlannedOrder;
+    hash: string;
+    capture: CaptureTerms | undefined;
+  }
+  type Action =
+    | { type: "recorded"; day: number; minute: number; order: PlannedOrder }
+    | { type: "charge"; day: number; minute: number; order: PlannedOrder; refund: RefundPlan | undefined }
+    | {
+        type: "authorize" | "confirm" | "autoCapture" | "requestReturn" | "void" | "capture";
+        day: number;
+        minute: number;
+        order: PlannedOrder;
+        held: HeldPlan;
+      }
+    | { type: "refund"; day: number; minute: number; order: PlannedOrder; refund: RefundPlan };
+  const actionsByDay = new Map<number, Action[]>();
+  const schedule = (action: Action): void => {
+    const list = actionsByDay.get(action.day) ?? [];
+    list.push(action);
+    actionsByDay.set(action.day, list);
+  };
+  const eveningMinute = (): number => prng.int(21 * 60, 21 * 60 + 59);
+  for (const order of planned) {
+    if (order.path === "recorded") {
+      schedule({ type: "recorded", day: order.day, minute: order.minute < 13 * 60 ? 13 * 60 : 22 * 60, order });
+    } else if (!online.has(order)) {
+      schedule({ type: "charge", day: order.day, minute: order.minute, order, refund: undefined });
+    } else {
+      const held: HeldPlan = {
+        order,
+        fate: silent.has(order) ? "autoCapture" : "confirm",
+        keep: order.amount,
+        hash: "",
+        terms: undefined,
+      };
+      schedule({ type: "authorize", day: order.day, minute: order.minute, order, held });
+      if (held.fate === "confirm") schedule({ type: "confirm", day: order.day, minute: eveningMinute(), order, held });
+      // Right after its return window: a minute after the authorization, a week later.
+      else schedule({ type: "autoCapture", day: order.day + 7, minute: order.minute + 1, order, held });
     }
   }
+  // Extra orders, by members who ordered on an earlier day: baskets of catalogue items at catalogue prices.
+  const extraOrder = (firstDay: number, lastDay: number, items: number): PlannedOrder => {
+    const day = prng.int(firstDay, lastDay);
+    const candidates = plans.filter((p) => p.joinDay < day);
+    const member = prng.pick(candidates).index;
+    const basket = Array.from({ length: items }, () => prng.pick(CATALOGUE));
+    return {
+      member,
+      day,
+      minute: prng.int(9 * 60, 21 * 60 - 1),
+      amount: basket.reduce((a, p) => a + p.fen, 0n) * WEI_PER_FEN,
+      path: "checkout",
+      items: basket.map((p) => p.item),
+    };
+  };
+  const returnedCount = Math.round(planned.length * RETURNED_SHARE);
+  for (let k = 0; k < returnedCount; k++) {
+    const order = extraOrder(2, days - 3, prng.int(1, 2));
+    const held: HeldPlan = { order, fate: "returned", keep: 0n, hash: "", terms: undefined };
+    const returnDay = order.day + prng.int(1, 3);
+    const minute = prng.int(9 * 60, 17 * 60 + 59);
+    schedule({ type: "authorize", day: order.day, minute: order.minute, order, held });
+    schedule({ type: "requestReturn", day: returnDay, minute, order, held });
+    schedule({ type: "void", day: returnDay, minute: minute + prng.int(30, 150), order, held });
+  }
+  for (let k = 0; k < PARTIAL_RETURNS; k++) {
+    const order = extraOrder(2, days - 3, 3);
+    // The customer keeps the first two items and sends the third back.
+    const held: HeldPlan = {
+      order,
+      fate: "partial",
+      keep: order.amount - (CATALOGUE.find((p) => p.item === order.items[2])?.fen ?? 0n) * WEI_PER_FEN,
+      hash: "",
+      terms: undefined,
+    };
+    const minute = prng.int(10 * 60, 16 * 60 + 59);
+    schedule({ type: "authorize", day: order.day, minute: order.minute, order, held });
+    schedule({ type: "requestReturn", day: order.day + 2, minute, order, held });
+    schedule({ type: "capture", day: order.day + 2, minute: minute + prng.int(30, 120), order, held });
+  }
+  for (let k = 0; k < REFUNDED_ORDERS; k++) {
+    const order = extraOrder(2, days - 3, prng.int(1, 2));
+    const refund: RefundPlan = { order, hash: "", capture: undefined };
+    schedule({ type: "charge", day: order.day, minute: order.minute, order, refund });
+    schedule({
+      type: "refund",
+      day: order.day + prng.int(1, 3),
+      minute: prng.int(10 * 60, 11 * 60 + 59),
+      order,
+      refund,
+    });
+  }
+  const counts = (action: Action): boolean =>
+    action.type === "recorded" ||
+    action.type === "charge" ||
+    action.type === "confirm" ||
+    action.type === "autoCapture" ||
+    action.type === "capture";
+
   const boundOnChain = new Set<number>();
+  /** Planned orders that carry their member's referrer: each member's first order to count on chain. */
+  const carriesReferrer = new Set<PlannedOrder>();
   const revenueByDay = new Map<number, bigint>();
   const memberSpend = new Map<number, bigint>();
   const memberOrders = new Map<number, number>();
   let orderSequence = 0;
-  // The shop's backend numbers the orders it records, 1, 2, 3, … (checkouts are the customers' own and carry none).
+  // The shop's backend numbers the orders it records, 1, 2, 3, … (on-chain payments are the customers' own and carry
+  // none).
   let nextOrderId = 1n;
   let joinedSoFar = 0;
   let servicerJoinDay = 0;
+  const [returnWindow] = await shop.returnWindow();
+  /** Wei held for customers (from the payment events), and returns owed (from `ReturnOwed`). */
+  let heldNow = 0n;
+  let returnsOwedNow = 0n;
+  const tally = (): PaymentTally => ({ count: 0, amount: 0n });
+  const payments: PaymentsReport = {
+    charged: tally(),
+    authorized: tally(),
+    confirmed: tally(),
+    autoCaptured: tally(),
+    returned: tally(),
+    partlyCaptured: { ...tally(), held: 0n, returned: 0n },
+    refunded: { ...tally(), consumptionTakenBack: 0n, promotionTakenBack: 0n, unrecovered: 0n, deposited: 0n },
+    heldAtEnd: 0n,
+    returnsOwed: 0n,
+    shopCoin: 0n,
+    merchantBalance: 0n,
+  };
+
+  /** Sends a payment step; counts the returns the shop could not push (`ReturnOwed`: none for these wallets). */
+  const sendPayment = async (
+    pending: Promise<{ wait(): Promise<TransactionReceipt | null> }>,
+  ): Promise<TransactionReceipt> => {
+    const receipt = await send(pending);
+    for (const args of shopLogs(receipt, "ReturnOwed")) returnsOwedNow += args.amount as bigint;
+    return receipt;
+  };
+  /** The shop's events of `receipt` named `name`, parsed. */
+  const shopLogs = (receipt: TransactionReceipt, name: string): Result[] => {
+    const found: Result[] = [];
+    for (const log of receipt.logs as Log[]) {
+      if (log.address !== shopAddress) continue;
+      const parsed = shop.interface.parseLog(log);
+      if (parsed?.name === name) found.push(parsed.args);
+    }
+    return found;
+  };
+  const oneLog = (receipt: TransactionReceipt, name: string): Result => {
+    const [args] = shopLogs(receipt, name);
+    if (args === undefined) throw new Error(`wuyou: no ${name} event`);
+    return args;
+  };
 
   const settleDay = async (day: number): Promise<void> => {
     const chainDay = chainDayOf(day);
@@ -1075,12 +1574,25 @@ export async function runWuyou(
       funding === "none"
         ? "merchant balance"
         : `${funding === "deposit" ? "deposit" : "settle value"} ${formatCny(shortfall)}`;
+    const steps = (
+      [
+        [report.authorized, "authorized"],
+        [report.confirmed, "confirmed"],
+        [report.autoCaptured, "auto-captured"],
+        [report.partlyCaptured, "partly captured"],
+        [report.returned, "returned"],
+        [report.refunded, "refunded"],
+      ] as const
+    )
+      .filter(([count]) => count > 0)
+      .map(([count, label]) => `${count} ${label}`);
     progress(
       `day ${String(day).padStart(2)}/${days}: ${report.orders} order${report.orders === 1 ? "" : "s"} ` +
         `(${report.checkoutOrders} checkout, ` +
         `${report.recordedOrders} recorded), members ${report.membersSoFar} (+${report.newMembers}), ` +
         `revenue ${formatCny(revenue)} CNY, settled ${formatCny(owed)} CNY ` +
-        `(escrow ${formatCny(fromEscrow)} + ${fundingText}), supply ${formatTokens(report.supplyAtSettlement)} YDC`,
+        `(escrow ${formatCny(fromEscrow)} + ${fundingText}), supply ${formatTokens(report.supplyAtSettlement)} YDC` +
+        (steps.length === 0 ? "" : `; payments: ${steps.join(", ")}`),
     );
   };
 
@@ -1115,24 +1627,43 @@ export async function runWuyou(
       if (count > 0) progress(`day ${String(day).padStart(2)}/${days}: ${count} members claim ${formatCny(total)} CNY`);
     }
 
-    // 09:00 to 21:00: orders. Checkouts are the customers' own transactions; the operator records the other orders in
-    // two batches, at 13:00 (the morning's) and 22:00 (the afternoon's). Orders are sorted into the order they reach
-    // the chain, so that each member's referrer goes with its first order on chain.
-    const executesAt = (order: PlannedOrder): number =>
-      order.path === "checkout" ? order.minute : order.minute < 13 * 60 ? 13 * 60 : 22 * 60;
-    const todays = [...(ordersByDay.get(day) ?? [])].sort(
+    // 09:00 to 22:00: the day's orders and payment steps, in the order they reach the chain. Customers charge, or
+    // authorize online orders and confirm them on delivery in the evening (21:00); a keeper auto-captures the silent
+    // customers' a week later; the operator records the other orders in two batches, at 13:00 (the morning's) and
+    // 22:00 (the afternoon's), voids returned payments, captures the kept part of a partial return and refunds.
+    const todays = [...(actionsByDay.get(day) ?? [])].sort(
       (a, b) =>
-        executesAt(a) - executesAt(b) ||
-        (a.path === b.path ? 0 : a.path === "recorded" ? -1 : 1) ||
         a.minute - b.minute ||
-        a.member - b.member,
+        (a.type === b.type ? 0 : a.type === "recorded" ? -1 : b.type === "recorded" ? 1 : 0) ||
+        a.order.minute - b.order.minute ||
+        a.order.member - b.order.member,
     );
+    // Each member's referrer goes with its first order to count on chain.
+    for (const action of todays) {
+      if (!counts(action) || boundOnChain.has(action.order.member)) continue;
+      if (action.order.day !== day) throw new Error(`wuyou: member ${action.order.member}'s first order counts late`);
+      boundOnChain.add(action.order.member);
+      carriesReferrer.add(action.order);
+    }
+    const countedToday = todays.filter(counts);
     const report: DayReport = {
       day,
       chainDay: chainDayOf(day),
-      orders: todays.length,
-      checkoutOrders: todays.filter((o) => o.path === "checkout").length,
-      recordedOrders: todays.filter((o) => o.path === "recorded").length,
+      orders: countedToday.length,
+      checkoutOrders: countedToday.filter((a) => a.type !== "recorded").length,
+      recordedOrders: countedToday.filter((a) => a.type === "recorded").length,
+      charged: countedToday.filter((a) => a.type === "charge").length,
+      confirmed: countedToday.filter((a) => a.type === "confirm").length,
+      autoCaptured: countedToday.filter((a) => a.type === "autoCapture").length,
+      partlyCaptured: countedToday.filter((a) => a.type === "capture").length,
+      authorized: todays.filter((a) => a.type === "authorize").length,
+      returned: todays.filter((a) => a.type === "void").length,
+      refunded: todays.filter((a) => a.type === "refund").length,
+      refundedOrderRevenue: 0n,
+      takenBack: 0n,
+      shopCoinAtEnd: 0n,
+      merchantBalanceAtEnd: 0n,
+      returnsOwedAtEnd: 0n,
       newMembers: 0,
       membersSoFar: 0,
       revenue: 0n,
@@ -1154,6 +1685,67 @@ export async function runWuyou(
       poolMinted: 0n,
     };
     dayReports.push(report);
+
+    /** Books an order that counted today (`final`: not to be refunded) and returns the referrer it carries. */
+    const counted = (order: PlannedOrder, amount: bigint, final: boolean): void => {
+      revenueByDay.set(day, (revenueByDay.get(day) ?? 0n) + amount);
+      if (order.path === "recorded") report.recordedRevenue += amount;
+      else report.checkoutRevenue += amount;
+      if (carriesReferrer.has(order)) report.newMembers++;
+      if (!final) {
+        report.refundedOrderRevenue += amount;
+        return;
+      }
+      memberSpend.set(order.member, (memberSpend.get(order.member) ?? 0n) + amount);
+      memberOrders.set(order.member, (memberOrders.get(order.member) ?? 0) + 1);
+    };
+    const referrerOf = (order: PlannedOrder): string => {
+      const plan = plans[order.member];
+      return carriesReferrer.has(order) && plan.referrer >= 0 ? members[plan.referrer].address : ZeroAddress;
+    };
+    /** The order event of a payment that counted (`PaymentCaptured` in `receipt`). */
+    const capturedEvent = (
+      receipt: TransactionReceipt,
+      order: PlannedOrder,
+      hash: string,
+      referrer: string,
+      held: bigint,
+      capture: CaptureStep,
+    ): CaptureTerms => {
+      const args = oneLog(receipt, "PaymentCaptured");
+      const terms: CaptureTerms = {
+        orderHash: args.orderHash as string,
+        customer: args.customer as string,
+        amount: args.amount as bigint,
+        refundDeadline: args.refundDeadline as bigint,
+        minted: [...(args.minted as bigint[])],
+      };
+      events.push({
+        kind: "order",
+        day,
+        path: "checkout",
+        orderId: 0n,
+        orderHash: hash,
+        customer: members[order.member].address,
+        amount: terms.amount,
+        referrer,
+        capture,
+        held,
+        minted: terms.minted[0] ?? 0n,
+      });
+      return terms;
+    };
+    const heldTerms = (held: HeldPlan): PaymentTerms => {
+      if (held.terms === undefined) throw new Error("wuyou: payment step before its authorization");
+      return held.terms;
+    };
+    const captureHeld = (receipt: TransactionReceipt, held: HeldPlan, capture: CaptureStep): void => {
+      const terms = heldTerms(held);
+      const captured = capturedEvent(receipt, held.order, held.hash, terms.referrer, terms.amount, capture);
+      heldNow -= terms.amount;
+      counted(held.order, captured.amount, true);
+    };
+
     let batch: { order: PlannedOrder; orderId: bigint; hash: string; referrer: string }[] = [];
     const flush = async (): Promise<void> => {
       for (let start = 0; start < batch.length; start += MAX_BATCH) {
@@ -1179,47 +1771,145 @@ export async function runWuyou(
             customer: members[order.member].address,
             amount: order.amount,
             referrer,
+            capture: null,
+            held: 0n,
+            minted: 0n,
           });
         }
       }
       batch = [];
     };
     let batchAt = 0;
-    for (const order of todays) {
-      if (batch.length > 0 && (order.path === "checkout" || executesAt(order) !== batchAt)) {
+    for (const action of todays) {
+      if (batch.length > 0 && (action.type !== "recorded" || action.minute !== batchAt)) {
         await at(day, batchAt);
         await flush();
       }
-      const plan = plans[order.member];
-      let referrer = ZeroAddress;
-      if (!boundOnChain.has(order.member)) {
-        boundOnChain.add(order.member);
-        if (plan.referrer >= 0) referrer = members[plan.referrer].address;
-        report.newMembers++;
-      }
-      const hash = orderHash(order, orderSequence++);
-      revenueByDay.set(day, (revenueByDay.get(day) ?? 0n) + order.amount);
-      memberSpend.set(order.member, (memberSpend.get(order.member) ?? 0n) + order.amount);
-      memberOrders.set(order.member, (memberOrders.get(order.member) ?? 0) + 1);
-      if (order.path === "recorded") report.recordedRevenue += order.amount;
-      else report.checkoutRevenue += order.amount;
-      if (order.path === "recorded") {
-        batch.push({ order, orderId: nextOrderId++, hash, referrer });
-        batchAt = executesAt(order);
+      const { order } = action;
+      const customer = members[order.member];
+      if (action.type === "recorded") {
+        const referrer = referrerOf(order);
+        counted(order, order.amount, true);
+        batch.push({ order, orderId: nextOrderId++, hash: orderHash(order, orderSequence++), referrer });
+        batchAt = action.minute;
         continue;
       }
-      await at(day, order.minute);
-      await send(shop.connect(members[order.member]).checkout(hash, referrer, { value: order.amount }));
-      events.push({
-        kind: "order",
-        day,
-        path: "checkout",
-        orderId: 0n,
-        orderHash: hash,
-        customer: members[order.member].address,
-        amount: order.amount,
-        referrer,
-      });
+      await at(day, action.minute);
+      switch (action.type) {
+        case "charge": {
+          const hash = orderHash(order, orderSequence++);
+          const referrer = referrerOf(order);
+          const receipt = await sendPayment(shop.connect(customer).charge(hash, referrer, { value: order.amount }));
+          const terms = capturedEvent(receipt, order, hash, referrer, order.amount, "charge");
+          payments.charged.count++;
+          payments.charged.amount += order.amount;
+          if (action.refund !== undefined) {
+            action.refund.hash = hash;
+            action.refund.capture = terms;
+          }
+          counted(order, order.amount, action.refund === undefined);
+          break;
+        }
+        case "authorize": {
+          const held = action.held;
+          held.hash = orderHash(order, orderSequence++);
+          const now = await helpers.time.latest();
+          const expiry = BigInt(now) + returnWindow + BigInt(EXPIRY_AFTER_WINDOW);
+          const receipt = await sendPayment(
+            shop.connect(customer).authorize(held.hash, referrerOf(order), expiry, { value: order.amount }),
+          );
+          const args = oneLog(receipt, "PaymentAuthorized");
+          held.terms = {
+            orderHash: args.orderHash as string,
+            customer: args.customer as string,
+            referrer: args.referrer as string,
+            amount: args.amount as bigint,
+            autoCaptureAt: args.autoCaptureAt as bigint,
+            expiry: args.expiry as bigint,
+          };
+          events.push({ kind: "authorize", day, ...held.terms });
+          heldNow += held.terms.amount;
+          payments.authorized.count++;
+          payments.authorized.amount += held.terms.amount;
+          break;
+        }
+        case "confirm": {
+          const receipt = await sendPayment(shop.connect(customer).confirm(heldTerms(action.held)));
+          captureHeld(receipt, action.held, "confirm");
+          payments.confirmed.count++;
+          payments.confirmed.amount += action.held.order.amount;
+          break;
+        }
+        case "autoCapture": {
+          // Just after the payment's return window is over.
+          const terms = heldTerms(action.held);
+          if (BigInt(await helpers.time.latest()) < terms.autoCaptureAt) {
+            await helpers.time.increaseTo(terms.autoCaptureAt);
+          }
+          const receipt = await sendPayment(shop.connect(keeper).autoCapture(terms));
+          captureHeld(receipt, action.held, "autoCapture");
+          payments.autoCaptured.count++;
+          payments.autoCaptured.amount += terms.amount;
+          break;
+        }
+        case "requestReturn": {
+          const terms = heldTerms(action.held);
+          await sendPayment(shop.connect(customer).requestReturn(terms));
+          events.push({ kind: "requestReturn", day, orderHash: terms.orderHash, customer: terms.customer });
+          break;
+        }
+        case "void": {
+          const terms = heldTerms(action.held);
+          const receipt = await sendPayment(shop.connect(operator).void(terms));
+          const amount = oneLog(receipt, "PaymentVoided").amount as bigint;
+          events.push({ kind: "void", day, orderHash: terms.orderHash, customer: terms.customer, amount });
+          heldNow -= amount;
+          payments.returned.count++;
+          payments.returned.amount += amount;
+          break;
+        }
+        case "capture": {
+          const terms = heldTerms(action.held);
+          const receipt = await sendPayment(shop.connect(operator).capture(terms, action.held.keep));
+          captureHeld(receipt, action.held, "capture");
+          payments.partlyCaptured.count++;
+          payments.partlyCaptured.amount += action.held.keep;
+          payments.partlyCaptured.held += terms.amount;
+          payments.partlyCaptured.returned += terms.amount - action.held.keep;
+          break;
+        }
+        case "refund": {
+          const capture = action.refund.capture;
+          if (capture === undefined) throw new Error("wuyou: refund before its charge");
+          // The merchant withdraws its balance every night: it deposits what the refund needs beyond it.
+          const balance = await shop.merchantBalance();
+          if (balance < capture.amount) {
+            await send(shop.connect(admin).deposit({ value: capture.amount - balance }));
+            payments.refunded.deposited += capture.amount - balance;
+          }
+          const receipt = await sendPayment(shop.connect(operator).refund(capture, capture.amount));
+          const args = oneLog(receipt, "PaymentRefunded");
+          const clawedBack = (args.clawedBack as bigint[])[0] ?? 0n;
+          const unrecovered = (args.unrecovered as bigint[])[0] ?? 0n;
+          events.push({
+            kind: "refund",
+            day,
+            orderHash: capture.orderHash,
+            customer: capture.customer,
+            amount: args.amount as bigint,
+            clawedBack,
+            unrecovered,
+          });
+          const mask = (1n << 96n) - 1n;
+          payments.refunded.count++;
+          payments.refunded.amount += args.amount as bigint;
+          payments.refunded.consumptionTakenBack += clawedBack & mask;
+          payments.refunded.promotionTakenBack += clawedBack >> 96n;
+          payments.refunded.unrecovered += (unrecovered & mask) + (unrecovered >> 96n);
+          report.takenBack += (clawedBack & mask) + (clawedBack >> 96n);
+          break;
+        }
+      }
     }
     if (batch.length > 0) {
       await at(day, batchAt);
@@ -1229,12 +1919,15 @@ export async function runWuyou(
     report.membersSoFar = joinedSoFar;
     report.revenue = revenueByDay.get(day) ?? 0n;
 
-    // 23:30: the merchant withdraws its part of the day's checkout payments; recorded orders' dividends will be
-    // funded at settlement.
+    // 23:30: the merchant withdraws its part of the day's payments; recorded orders' dividends will be funded at
+    // settlement. What the shop keeps then is the payments it holds for customers (and returns owed, if any).
     await at(day, 23 * 60 + 30);
     const merchantBalance = await shop.merchantBalance();
     if (merchantBalance > 0n) await send(shop.connect(admin).withdraw(admin.address, merchantBalance));
     report.supplyAtEnd = await token.totalSupply();
+    report.shopCoinAtEnd = await provider.getBalance(shopAddress);
+    report.merchantBalanceAtEnd = await shop.merchantBalance();
+    report.returnsOwedAtEnd = returnsOwedNow;
   }
 
   // Day after the month: settle the last day, then the holders claim.
@@ -1324,6 +2017,18 @@ export async function runWuyou(
   const [, , rollover] = await token.dividendState();
   const tokenCoinBalance = await provider.getBalance(tokenAddress);
   const memberTotal = BigInt(memberHolders.length);
+  const refundedRevenue = sum(dayReports.map((d) => d.refundedOrderRevenue));
+  const finalRevenue = revenue - refundedRevenue;
+  const finalDividends = sum(
+    dayReports.map((d) => ((d.revenue - d.refundedOrderRevenue) * YDC_RULES.dividendBps) / BPS),
+  );
+  // The shop's coin at the end: the merchant balance, what it still holds for customers, and the returns it owes.
+  let returnsOwed = 0n;
+  for (const account of [...members, keeper]) returnsOwed += await shop.returnsOwed(account.address);
+  payments.heldAtEnd = heldNow;
+  payments.returnsOwed = returnsOwed;
+  payments.shopCoin = await provider.getBalance(shopAddress);
+  payments.merchantBalance = await shop.merchantBalance();
 
   const report: WuyouReport = {
     seed,
@@ -1345,8 +2050,12 @@ export async function runWuyou(
     holders,
     events,
     payoutBalances,
+    payments,
     totals: {
       revenue: money(revenue),
+      finalRevenue: money(finalRevenue),
+      refundedRevenue: money(refundedRevenue),
+      finalDividends: money(finalDividends),
       dividendsPromised: money(promised),
       dividendsSettled: money(settled),
       claimed: money(claimed),
@@ -1362,9 +2071,10 @@ export async function runWuyou(
       members: memberHolders.filter((h) => h.orders > 0).length,
       referredMembers: memberHolders.filter((h) => h.referrer !== ZeroAddress).length,
       orders: dayReports.reduce((a, d) => a + d.orders, 0),
+      finalOrders: dayReports.reduce((a, d) => a + d.orders, 0) - payments.refunded.count,
       checkoutOrders: dayReports.reduce((a, d) => a + d.checkoutOrders, 0),
       recordedOrders: dayReports.reduce((a, d) => a + d.recordedOrders, 0),
-      averageSpend: money(memberTotal === 0n ? 0n : revenue / memberTotal),
+      averageSpend: money(memberTotal === 0n ? 0n : finalRevenue / memberTotal),
       memberDividends: money(memberDividends),
       averageDividend: money(memberTotal === 0n ? 0n : memberDividends / memberTotal),
       servicerDividends: money(servicerDividends),

@@ -15,7 +15,7 @@ import { parseUnits } from "ethers";
 import { network } from "hardhat";
 import { buildDemoSummary, renderDemoHtml, renderDemoJson } from "../../scripts/lib/demo-report.js";
 import type { DemoSummary } from "../../scripts/lib/demo-report.js";
-import { runWuyou } from "../../scripts/lib/wuyou.js";
+import { formatCny, formatTokens, runWuyou } from "../../scripts/lib/wuyou.js";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const HARDHAT_CLI = path.join(ROOT, "node_modules", "hardhat", "dist", "src", "cli.js");
@@ -116,8 +116,8 @@ describe("npm run demo: Wuyou Tea end to end (scripts/demo.ts, seed wuyou-tea)",
         return match[1];
       };
       expect(hundredths(figure("tokens issued (YDC)"))).to.be.greaterThanOrEqual(INTERVIEW_MIN.tokensIssued * 100n);
-      expect(hundredths(figure("revenue"))).to.be.greaterThanOrEqual(INTERVIEW_MIN.revenueCny * 100n);
-      expect(hundredths(figure("dividends settled (20 %)"))).to.be.greaterThanOrEqual(
+      expect(hundredths(figure("revenue, final orders"))).to.be.greaterThanOrEqual(INTERVIEW_MIN.revenueCny * 100n);
+      expect(hundredths(figure("dividends, final orders (20 %)"))).to.be.greaterThanOrEqual(
         INTERVIEW_MIN.dividendsCny * 100n,
       );
       expect(Number(figure("community members"))).to.equal(INTERVIEW_MIN.members);
@@ -144,6 +144,7 @@ describe("npm run demo: Wuyou Tea end to end (scripts/demo.ts, seed wuyou-tea)",
   describe("JSON summary", () => {
     it("demoSummary_meetsInterviewThresholds: tokens, revenue, dividends, members and both averages", () => {
       const t = summary.totals;
+      expect(summary.schema).to.equal("sharemall/wuyou-demo@2");
       expect(summary.seed).to.equal(SEED);
       expect(summary.ok).to.equal(true);
       expect(summary.interview.every((c) => c.ok)).to.equal(true);
@@ -155,15 +156,25 @@ describe("npm run demo: Wuyou Tea end to end (scripts/demo.ts, seed wuyou-tea)",
         ["holdersProRata", true],
         ["poolMatchesModel", true],
         ["dailySupply", true],
+        ["takeBacksMatchModel", true],
+        ["shopCoinReconciles", true],
       ]);
       expect(BigInt(t.tokensIssued.wei)).to.be.greaterThanOrEqual(INTERVIEW_MIN.tokensIssued * 10n ** 18n);
-      expect(BigInt(t.revenue.wei)).to.be.greaterThanOrEqual(cnyWei(INTERVIEW_MIN.revenueCny));
-      expect(BigInt(t.dividendsSettled.wei)).to.be.greaterThanOrEqual(cnyWei(INTERVIEW_MIN.dividendsCny));
+      // The checks use the final orders: the refunded orders' revenue (and its dividends) is reported apart.
+      expect(BigInt(t.finalRevenue.wei)).to.be.greaterThanOrEqual(cnyWei(INTERVIEW_MIN.revenueCny));
+      expect(BigInt(t.finalDividends.wei)).to.be.greaterThanOrEqual(cnyWei(INTERVIEW_MIN.dividendsCny));
+      expect(BigInt(t.finalRevenue.wei)).to.equal(BigInt(t.revenue.wei) - BigInt(t.refundedRevenue.wei));
+      expect(summary.interview.find((c) => c.key === "revenue")?.simulated).to.equal(
+        `${formatCny(BigInt(t.finalRevenue.wei))} CNY`,
+      );
+      expect(summary.interview.find((c) => c.key === "dividends")?.simulated).to.equal(
+        `${formatCny(BigInt(t.finalDividends.wei))} CNY`,
+      );
       expect(t.members).to.equal(INTERVIEW_MIN.members);
       expect(BigInt(t.averageSpend.wei)).to.be.greaterThanOrEqual(cnyWei(INTERVIEW_MIN.averageSpendCny));
       expect(BigInt(t.averageDividend.wei)).to.be.greaterThanOrEqual(cnyWei(INTERVIEW_MIN.averageDividendCny));
       // The averages are the totals over the 200 members.
-      expect(BigInt(t.averageSpend.wei)).to.equal(BigInt(t.revenue.wei) / 200n);
+      expect(BigInt(t.averageSpend.wei)).to.equal(BigInt(t.finalRevenue.wei) / 200n);
       expect(BigInt(t.averageDividend.wei)).to.equal(BigInt(t.memberDividends.wei) / 200n);
     });
 
@@ -179,7 +190,7 @@ describe("npm run demo: Wuyou Tea end to end (scripts/demo.ts, seed wuyou-tea)",
         expect(d.recordedOrders + d.checkoutOrders).to.equal(d.orders);
         const minted = [d.minted.consumption, d.minted.promotion, d.minted.pool].map((m) => BigInt(m.wei));
         expect(sum(minted)).to.equal(BigInt(d.minted.total.wei));
-        supply += BigInt(d.minted.total.wei);
+        supply += BigInt(d.minted.total.wei) - BigInt(d.minted.takenBack.wei);
         expect(BigInt(d.supply.wei), `supply, day ${d.day}`).to.equal(supply);
       }
       expect(sum(summary.daily.map((d) => BigInt(d.revenue.wei)))).to.equal(BigInt(t.revenue.wei));
@@ -205,6 +216,113 @@ describe("npm run demo: Wuyou Tea end to end (scripts/demo.ts, seed wuyou-tea)",
       const dividends = sum(holders.ranked.map((h) => BigInt(h.dividends.wei)));
       expect(dividends).to.equal(BigInt(totals.claimed.wei) + BigInt(totals.claimable.wei));
       expect(Number(holders.gini)).to.be.greaterThan(0).and.lessThan(1);
+    });
+  });
+
+  describe("payments", () => {
+    it("demoPayments_printedLinesEqualJson: charged, authorized, confirmed, auto-captured, returned, partial, refunded, held", () => {
+      const p = summary.payments;
+      const line = (start: string): string => {
+        const found = run.stdout.split("\n").find((l) => l.startsWith(start));
+        if (found === undefined) throw new Error(`no line "${start}" in the demo's output`);
+        return found;
+      };
+      const text = (wei: string): string => formatCny(BigInt(wei));
+      const tally = (x: { count: number; amount: { wei: string } }): string => `${x.count} (${text(x.amount.wei)} CNY)`;
+      expect(line("payments: ")).to.equal(
+        `payments: charged ${tally(p.charged)}, authorized ${tally(p.authorized)}, confirmed ${tally(p.confirmed)}, ` +
+          `auto-captured ${tally(p.autoCaptured)}`,
+      );
+      expect(line("returned within the window ")).to.equal(
+        `returned within the window ${tally(p.returned)}, never counted; partly captured ${p.partlyCaptured.count} ` +
+          `(${text(p.partlyCaptured.amount.wei)} of ${text(p.partlyCaptured.held.wei)} CNY, ` +
+          `${text(p.partlyCaptured.returned.wei)} CNY back)`,
+      );
+      expect(line("refunded after capture ")).to.include(
+        `refunded after capture ${tally(p.refunded)}, YDC taken back ${formatTokens(BigInt(p.refunded.takenBack.wei))}`,
+      );
+      expect(line("held at the end ")).to.include("held at the end 0.00 CNY; shop coin 0 wei");
+      expect(line("final orders ")).to.include(
+        `final orders ${summary.totals.finalOrders}, ${text(summary.totals.finalRevenue.wei)} CNY`,
+      );
+    });
+
+    it("demoPayments_figuresAddUp: every payment ended, returns never counted, refunds took back their tokens", () => {
+      const p = summary.payments;
+      const t = summary.totals;
+      const wei = (figure: { wei: string }): bigint => BigInt(figure.wei);
+      // The planned month: a quarter of the checkout-path orders online, 4 silent, ~3 % returned, 2 partial, 3 refunded.
+      expect([p.autoCaptured.count, p.partlyCaptured.count, p.refunded.count]).to.deep.equal([4, 2, 3]);
+      expect(p.returned.count).to.equal(Math.round((t.orders - p.partlyCaptured.count - p.refunded.count) * 0.03));
+      expect(p.confirmed.count + p.autoCaptured.count).to.be.within(
+        Math.floor(0.15 * (p.charged.count - p.refunded.count + p.confirmed.count + p.autoCaptured.count)),
+        Math.ceil(0.35 * (p.charged.count - p.refunded.count + p.confirmed.count + p.autoCaptured.count)),
+      );
+      expect(p.authorized.count).to.equal(
+        p.confirmed.count + p.autoCaptured.count + p.returned.count + p.partlyCaptured.count,
+      );
+      expect(wei(p.authorized.amount)).to.equal(
+        wei(p.confirmed.amount) + wei(p.autoCaptured.amount) + wei(p.returned.amount) + wei(p.partlyCaptured.held),
+      );
+      expect(wei(p.partlyCaptured.returned)).to.equal(wei(p.partlyCaptured.held) - wei(p.partlyCaptured.amount));
+      expect(wei(p.partlyCaptured.amount)).to.be.greaterThan(0n);
+      // Counted on chain: charges and captures, never the returned payments.
+      const daily = summary.daily;
+      const countOf = (key: keyof DemoSummary["daily"][number]["payments"]): number =>
+        daily.reduce((a, d) => a + d.payments[key], 0);
+      expect(t.checkoutOrders).to.equal(
+        p.charged.count + p.confirmed.count + p.autoCaptured.count + p.partlyCaptured.count,
+      );
+      expect(countOf("returned")).to.equal(p.returned.count);
+      expect(countOf("authorized")).to.equal(p.authorized.count);
+      for (const d of daily) {
+        const q = d.payments;
+        expect(q.charged + q.confirmed + q.autoCaptured + q.partlyCaptured, `day ${d.day}`).to.equal(d.checkoutOrders);
+      }
+      expect(BigInt(t.checkoutOrders + t.recordedOrders)).to.equal(BigInt(t.orders));
+      // Refunds: revenue stays (counted on chain), tokens taken back; the checks use the final orders.
+      expect(wei(p.refunded.amount)).to.equal(wei(t.refundedRevenue));
+      expect(sum(daily.map((d) => wei(d.refundedOrderRevenue)))).to.equal(wei(t.refundedRevenue));
+      expect(wei(p.refunded.takenBack)).to.equal(
+        wei(p.refunded.consumptionTakenBack) + wei(p.refunded.promotionTakenBack),
+      );
+      expect(sum(daily.map((d) => wei(d.minted.takenBack)))).to.equal(wei(p.refunded.takenBack));
+      expect(wei(p.refunded.consumptionTakenBack)).to.be.greaterThan(0n);
+      expect(wei(p.refunded.unrecovered)).to.equal(0n);
+      expect(wei(p.refunded.dividends)).to.equal(wei(t.dividendsSettled) - wei(t.finalDividends));
+      expect(wei(p.refunded.dividends)).to.equal(
+        sum(
+          daily.map(
+            (d) =>
+              (wei(d.revenue) * 2_000n) / 10_000n - ((wei(d.revenue) - wei(d.refundedOrderRevenue)) * 2_000n) / 10_000n,
+          ),
+        ),
+      );
+      expect(t.finalOrders).to.equal(t.orders - p.refunded.count);
+      // The shop's coin at the end: nothing held, nothing owed.
+      expect([p.heldAtEnd.wei, p.returnsOwed.wei, p.shopCoin.wei, p.merchantBalance.wei]).to.deep.equal([
+        "0",
+        "0",
+        "0",
+        "0",
+      ]);
+    });
+
+    it("demoPayments_htmlTableEqualsJson: one row per payment figure, with the JSON's count and CNY", () => {
+      const rows = elements(html, "tr").filter((e) => "data-payment" in e);
+      const p = summary.payments;
+      expect(rows.map((r) => [r["data-payment"], r["data-count"], r["data-value"]])).to.deep.equal([
+        ["charged", String(p.charged.count), p.charged.amount.cny],
+        ["authorized", String(p.authorized.count), p.authorized.amount.cny],
+        ["confirmed", String(p.confirmed.count), p.confirmed.amount.cny],
+        ["autoCaptured", String(p.autoCaptured.count), p.autoCaptured.amount.cny],
+        ["returned", String(p.returned.count), p.returned.amount.cny],
+        ["partlyCaptured", String(p.partlyCaptured.count), p.partlyCaptured.amount.cny],
+        ["refunded", String(p.refunded.count), p.refunded.amount.cny],
+        ["heldAtEnd", "", p.heldAtEnd.cny],
+      ]);
+      expect(html).to.include(`${formatTokens(BigInt(p.refunded.takenBack.wei))} YDC taken back`);
+      expect(html).to.include("The interview checks use the <strong>final orders</strong>");
     });
   });
 
@@ -263,8 +381,9 @@ describe("npm run demo: Wuyou Tea end to end (scripts/demo.ts, seed wuyou-tea)",
         BigInt(summary.totals.revenue.wei),
       );
       expect(barSum("dividendsSettled", 15)).to.equal(BigInt(summary.totals.dividendsSettled.wei));
+      // The bars are what was minted; the supply is that less the refunds' take-backs.
       expect(barSum("consumption", 18) + barSum("promotion", 18) + barSum("pool", 18)).to.equal(
-        BigInt(summary.totals.tokensIssued.wei),
+        BigInt(summary.totals.tokensIssued.wei) + BigInt(summary.payments.refunded.takenBack.wei),
       );
       const bucketMarks = elements(html, "rect").filter((e) => "data-bucket" in e);
       summary.holders.histogram.forEach((bucket, k) => {
@@ -277,8 +396,8 @@ describe("npm run demo: Wuyou Tea end to end (scripts/demo.ts, seed wuyou-tea)",
       // Key figures and the interview table.
       const cards = new Map(elements(html, "li").map((e): [string, string] => [e["data-figure"], e["data-value"]]));
       const t = summary.totals;
-      expect(cards.get("revenue")).to.equal(t.revenue.cny);
-      expect(cards.get("dividends")).to.equal(t.dividendsSettled.cny);
+      expect(cards.get("revenue")).to.equal(t.finalRevenue.cny);
+      expect(cards.get("dividends")).to.equal(t.finalDividends.cny);
       expect(cards.get("tokensIssued")).to.equal(t.tokensIssued.ydc);
       expect(cards.get("members")).to.equal(String(t.members));
       expect(cards.get("averageSpend")).to.equal(t.averageSpend.cny);

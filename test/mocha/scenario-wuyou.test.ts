@@ -13,14 +13,20 @@ import {
   WEI_PER_CNY,
   YDC_RULES,
   modelClaimable,
+  modelHeldAt,
   replayLedger,
   runWuyou,
   withinOf,
 } from "../../scripts/lib/wuyou.js";
 import type { LedgerEvent, LedgerModel, WuyouDeployment, WuyouReport } from "../../scripts/lib/wuyou.js";
-import { PaymentStatus, paymentStatus } from "./fixture.js";
 
 const SEED = "wuyou-tea";
+/** `PaymentStatus` values on chain. */
+const NONE = 0n;
+const CAPTURED = 3n;
+const MASK_96 = (1n << 96n) - 1n;
+type OrderEvent = Extract<LedgerEvent, { kind: "order" }>;
+type AuthorizeEvent = Extract<LedgerEvent, { kind: "authorize" }>;
 const sum = (values: readonly bigint[]): bigint => values.reduce((a, b) => a + b, 0n);
 
 describe("Wuyou Tea scenario (30 days, 200 members, seed wuyou-tea)", function () {
@@ -171,8 +177,9 @@ describe("Wuyou Tea scenario (30 days, 200 members, seed wuyou-tea)", function (
       expect(model.supply).to.equal(supply);
       expect(t.consumptionTokens + t.promotionTokens + t.poolTokens).to.equal(supply);
       const orders = report.events.filter((e) => e.kind === "order").length;
-      // Consumption is floored per order: at most one token-wei short per order.
-      const exact = (t.revenue.wei * ONE_TOKEN) / YDC_RULES.spendPerToken;
+      // Consumption is floored per order: at most one token-wei short per order. The refunds took back all the
+      // refunded orders' tokens, so what is left is the final orders'.
+      const exact = (t.finalRevenue.wei * ONE_TOKEN) / YDC_RULES.spendPerToken;
       expect(t.consumptionTokens).to.be.lessThanOrEqual(exact);
       expect(t.consumptionTokens).to.be.greaterThan(exact - BigInt(orders));
       expect(t.promotionTokens).to.be.greaterThan(0n);
@@ -207,7 +214,7 @@ describe("Wuyou Tea scenario (30 days, 200 members, seed wuyou-tea)", function (
       expect(report.totals.referredMembers).to.be.greaterThan(100);
     });
 
-    it("orders_bothPathsCountEachOrderOnce: recorded orders by their ids 1..n, charges by (hash, customer), none skipped", async () => {
+    it("orders_bothPathsCountEachOrderOnce: recorded orders by their ids 1..n, payments by (hash, customer), none skipped", async () => {
       const orders = report.events.filter((e): e is Extract<LedgerEvent, { kind: "order" }> => e.kind === "order");
       expect(new Set(orders.map((o) => o.orderHash)).size).to.equal(orders.length);
       const recorded = orders.filter((o) => o.path === "recorded");
@@ -224,8 +231,180 @@ describe("Wuyou Tea scenario (30 days, 200 members, seed wuyou-tea)", function (
       }
       expect(await deployment.shop.isOrderIdUsed(BigInt(recorded.length + 1))).to.equal(false);
       for (const order of checkouts.filter((_, k) => k % 10 === 0)) {
-        expect(await paymentStatus(deployment.shop, order.orderHash, order.customer)).to.equal(PaymentStatus.Captured);
+        const [status, amount] = await deployment.shop.payment(order.orderHash, order.customer);
+        expect(status, order.orderHash).to.equal(CAPTURED);
+        // What is left to refund: the captured amount, or nothing for a refunded order.
+        const refunded = report.events.some((e) => e.kind === "refund" && e.orderHash === order.orderHash);
+        expect(amount).to.equal(refunded ? 0n : order.amount);
       }
+    });
+  });
+
+  describe("payments", () => {
+    const orders = (): OrderEvent[] => report.events.filter((e): e is OrderEvent => e.kind === "order");
+    const authorizations = (): Map<string, AuthorizeEvent> =>
+      new Map(
+        report.events.flatMap((e): [string, AuthorizeEvent][] => (e.kind === "authorize" ? [[e.orderHash, e]] : [])),
+      );
+
+    it("payments_heldOrdersCountOnTheirCaptureDay: confirmed that evening, silent ones auto-captured a week later", async () => {
+      const p = report.payments;
+      const held = authorizations();
+      const byStep = (step: string): OrderEvent[] => orders().filter((o) => o.capture === step);
+      const confirmed = byStep("confirm");
+      const auto = byStep("autoCapture");
+      // A quarter of the planned checkout-path orders are online orders.
+      const planned = confirmed.length + auto.length + byStep("charge").length - p.refunded.count;
+      expect(confirmed.length + auto.length).to.be.within(Math.floor(planned * 0.15), Math.ceil(planned * 0.35));
+      expect([confirmed.length, auto.length]).to.deep.equal([p.confirmed.count, p.autoCaptured.count]);
+      expect(auto).to.have.length(4);
+      expect(new Set(auto.map((o) => o.customer)).size).to.equal(4);
+      for (const order of confirmed) {
+        const terms = held.get(order.orderHash);
+        expect(terms?.day, order.orderHash).to.equal(order.day);
+        expect([order.amount, order.held]).to.deep.equal([terms?.amount, terms?.amount]);
+      }
+      for (const order of auto) {
+        const terms = held.get(order.orderHash);
+        if (terms === undefined) throw new Error(`no authorization of ${order.orderHash}`);
+        expect(terms.day, "silent orders are of the first two weeks").to.be.lessThanOrEqual(14);
+        expect(order.day, "counted a week later").to.equal(terms.day + 7);
+        expect(order.amount).to.equal(terms.amount);
+        // The window is 7 days; the expiry a week after it.
+        expect(terms.expiry - terms.autoCaptureAt).to.be.greaterThan(7n * 86_400n - 60n);
+      }
+      // The chain counted each on its capture day: the keeper's autoCapture came at or after autoCaptureAt.
+      const captured = await deployment.shop.queryFilter(deployment.shop.filters.PaymentCaptured());
+      const kinds = new Map(captured.map((log) => [log.args.orderHash, log.args.kind]));
+      for (const order of auto) expect(kinds.get(order.orderHash)).to.equal(2n); // CaptureKind.Auto
+      for (const order of confirmed) expect(kinds.get(order.orderHash)).to.equal(1n); // CaptureKind.Customer
+      for (const log of captured.filter((l) => l.args.kind === 2n)) {
+        const block = await log.getBlock();
+        const terms = held.get(log.args.orderHash);
+        expect(BigInt(block.timestamp)).to.be.greaterThanOrEqual(terms?.autoCaptureAt ?? 2n ** 64n);
+        expect(BigInt(block.timestamp)).to.be.lessThan(terms?.expiry ?? 0n);
+      }
+      const sumOf = (list: OrderEvent[]): bigint => sum(list.map((o) => o.amount));
+      expect(p.confirmed.amount).to.equal(sumOf(confirmed));
+      expect(p.autoCaptured.amount).to.equal(sumOf(auto));
+      // Every authorization ended: confirmed, auto-captured, returned or partly captured; nothing held at the end.
+      expect(p.authorized.count).to.equal(
+        p.confirmed.count + p.autoCaptured.count + p.returned.count + p.partlyCaptured.count,
+      );
+      expect(p.authorized.amount).to.equal(
+        p.confirmed.amount + p.autoCaptured.amount + p.returned.amount + p.partlyCaptured.held,
+      );
+      expect(p.heldAtEnd).to.equal(0n);
+      expect(model.held).to.equal(0n);
+    });
+
+    it("payments_returnedOrdersNeverCount: requested within the window, voided, no revenue and no tokens", async () => {
+      const p = report.payments;
+      const voids = report.events.filter((e) => e.kind === "void");
+      const requested = new Set(report.events.flatMap((e) => (e.kind === "requestReturn" ? [e.orderHash] : [])));
+      const held = authorizations();
+      const plannedOrders = orders().length - p.partlyCaptured.count - p.refunded.count;
+      expect(voids).to.have.length(Math.round(plannedOrders * 0.03));
+      expect(p.returned.count).to.equal(voids.length);
+      expect(p.returned.amount).to.equal(sum(voids.map((v) => v.amount)));
+      expect(p.returned.amount).to.be.greaterThan(0n);
+      const counted = await deployment.shop.queryFilter(deployment.shop.filters.OrderCounted());
+      const countedHashes = new Set(counted.map((log) => log.args.orderHash));
+      for (const v of voids) {
+        const terms = held.get(v.orderHash);
+        if (terms === undefined) throw new Error(`no authorization of ${v.orderHash}`);
+        expect(requested.has(v.orderHash), "return requested first").to.equal(true);
+        expect(v.day, "within the window").to.be.lessThan(terms.day + 7);
+        expect(v.amount).to.equal(terms.amount);
+        expect(countedHashes.has(v.orderHash), "never counted").to.equal(false);
+        const [status, amount] = await deployment.shop.payment(v.orderHash, v.customer);
+        expect([status, amount]).to.deep.equal([NONE, 0n]);
+      }
+      // The chain's order ledger is the simulation's: every counted order, and its revenue, to the wei.
+      expect(counted).to.have.length(orders().length);
+      expect(sum(counted.map((log) => log.args.amount))).to.equal(report.totals.revenue.wei);
+      expect(report.dayReports.reduce((a, d) => a + d.returned, 0)).to.equal(voids.length);
+    });
+
+    it("payments_partialCaptureCountsTheKeptPart: the operator captures part, the rest goes back", async () => {
+      const p = report.payments;
+      const partial = orders().filter((o) => o.capture === "capture");
+      expect(partial).to.have.length(2);
+      expect(p.partlyCaptured.count).to.equal(2);
+      for (const order of partial) {
+        expect(order.amount).to.be.greaterThan(0n);
+        expect(order.amount).to.be.lessThan(order.held);
+        const [status, amount] = await deployment.shop.payment(order.orderHash, order.customer);
+        expect([status, amount]).to.deep.equal([CAPTURED, order.amount]);
+      }
+      expect(p.partlyCaptured.amount).to.equal(sum(partial.map((o) => o.amount)));
+      expect(p.partlyCaptured.held).to.equal(sum(partial.map((o) => o.held)));
+      expect(p.partlyCaptured.returned).to.equal(p.partlyCaptured.held - p.partlyCaptured.amount);
+      // What went back to the customers: the voided payments and the rest of the partial captures.
+      expect(model.returned).to.equal(p.returned.amount + p.partlyCaptured.returned);
+      // The captured part is a final order: in its member's spend.
+      for (const order of partial) {
+        const member = report.holders.find((h) => h.address === order.customer);
+        expect(member?.spend ?? 0n).to.be.greaterThanOrEqual(order.amount);
+      }
+    });
+
+    it("refunds_takeBackExactlyTheModelsTokens: floor(minted × refunded / captured) from customer and referrer", async () => {
+      const p = report.payments;
+      const refunds = report.events.filter((e): e is Extract<LedgerEvent, { kind: "refund" }> => e.kind === "refund");
+      expect(refunds).to.have.length(3);
+      expect(refunds.map((r) => r.clawedBack)).to.deep.equal(model.predictedTakeBacks);
+      expect(model.takeBackMismatches).to.deep.equal([]);
+      let consumption = 0n;
+      let promotion = 0n;
+      for (const refund of refunds) {
+        const charge = orders().find((o) => o.orderHash === refund.orderHash);
+        if (charge === undefined) throw new Error(`no charge of ${refund.orderHash}`);
+        expect(charge.capture).to.equal("charge");
+        // Refunded in full, within the refund deadline (the return window after the capture).
+        expect(refund.amount).to.equal(charge.amount);
+        expect(refund.day).to.be.greaterThan(charge.day);
+        expect(refund.day).to.be.lessThanOrEqual(charge.day + 7);
+        // A full refund takes back everything the order minted: floor(minted × captured / captured).
+        const c = charge.minted & MASK_96;
+        const r = charge.minted >> 96n;
+        expect(c).to.equal((charge.amount * ONE_TOKEN) / YDC_RULES.spendPerToken);
+        expect(refund.clawedBack).to.equal(
+          ((c * refund.amount) / charge.amount) | (((r * refund.amount) / charge.amount) << 96n),
+        );
+        expect(refund.unrecovered).to.equal(0n);
+        consumption += c;
+        promotion += r;
+      }
+      expect(promotion, "a refunded customer was referred").to.be.greaterThan(0n);
+      expect([p.refunded.consumptionTakenBack, p.refunded.promotionTakenBack]).to.deep.equal([consumption, promotion]);
+      expect(model.takenBack).to.deep.equal({ consumption, promotion });
+      // On chain: burns (Transfer to the zero address) of exactly those tokens.
+      const burns = await deployment.token.queryFilter(deployment.token.filters.Transfer(undefined, ZeroAddress));
+      expect(sum(burns.map((log) => log.args.value))).to.equal(consumption + promotion);
+      expect(sum(report.dayReports.map((d) => d.takenBack))).to.equal(consumption + promotion);
+      // Their revenue stays on chain (the merchant paid their dividends), reported apart from the final orders.
+      expect(p.refunded.amount).to.equal(report.totals.refundedRevenue.wei);
+      expect(sum(report.dayReports.map((d) => d.refundedOrderRevenue))).to.equal(p.refunded.amount);
+      for (const day of report.dayReports) expect(day.revenueOnChain, `day ${day.day}`).to.equal(day.revenue);
+      expect(p.refunded.deposited).to.be.greaterThan(0n);
+      expect(p.refunded.deposited).to.be.lessThanOrEqual(p.refunded.amount);
+    });
+
+    it("payments_shopCoinIsBalancePlusHeldPlusOwed: every night and at the end, nothing held then", async () => {
+      const p = report.payments;
+      const coin = await provider.getBalance(report.addresses.shop);
+      expect(coin).to.equal(p.shopCoin);
+      expect(await deployment.shop.merchantBalance()).to.equal(p.merchantBalance);
+      expect(coin).to.equal(p.merchantBalance + p.heldAtEnd + p.returnsOwed);
+      expect([p.heldAtEnd, p.returnsOwed]).to.deep.equal([0n, 0n]);
+      let heldSomeNight = false;
+      for (const day of report.dayReports) {
+        const held = modelHeldAt(model, day.day);
+        expect(day.shopCoinAtEnd, `day ${day.day}`).to.equal(day.merchantBalanceAtEnd + held + day.returnsOwedAtEnd);
+        if (held > 0n) heldSomeNight = true;
+      }
+      expect(heldSomeNight, "silent customers' payments are held overnight").to.equal(true);
     });
   });
 
@@ -236,10 +415,17 @@ describe("Wuyou Tea scenario (30 days, 200 members, seed wuyou-tea)", function (
       expect(members.every((m) => m.orders > 0 && m.balance > 0n)).to.equal(true);
       expect(report.totals.members).to.equal(200);
       expect(report.totals.tokensIssued).to.be.greaterThanOrEqual(1_000n * ONE_TOKEN);
+      // On the final orders: the members' spend leaves the refunded orders out.
       const revenue = sum(members.map((m) => m.spend));
-      expect(revenue).to.equal(report.totals.revenue.wei);
+      expect(revenue).to.equal(report.totals.finalRevenue.wei);
+      expect(revenue).to.equal(report.totals.revenue.wei - report.totals.refundedRevenue.wei);
       expect(revenue).to.be.greaterThanOrEqual(300_000n * WEI_PER_CNY);
-      expect(report.totals.dividendsSettled.wei).to.be.greaterThanOrEqual(60_000n * WEI_PER_CNY);
+      const finalDividends = sum(
+        report.dayReports.map((d) => ((d.revenue - d.refundedOrderRevenue) * 2_000n) / 10_000n),
+      );
+      expect(report.totals.finalDividends.wei).to.equal(finalDividends);
+      expect(finalDividends).to.be.lessThan(report.totals.dividendsSettled.wei);
+      expect(finalDividends).to.be.greaterThanOrEqual(60_000n * WEI_PER_CNY);
     });
 
     it("wuyou_meetsInterviewAverages: average spend ≥ 1,500 CNY and average member dividend ≥ 300 CNY", () => {
