@@ -245,7 +245,6 @@ function captureOf(shop: IShop, result: Measured): CaptureTerms {
   return {
     orderHash: a.orderHash,
     customer: a.customer,
-    referrer: a.referrer,
     amount: a.amount,
     refundDeadline: a.refundDeadline,
     minted: [...a.minted],
@@ -424,7 +423,8 @@ await measure(
   factory.connect(c[4]).claimMany([await small.token.getAddress(), await large.token.getAddress()], c[4]),
 );
 
-// c[6] last moved on day B1, c[5] on day B3: both have pending dividends, earned over different distributions.
+// c[6] last moved on day B2 (its partial capture), c[5] on day B3: both have pending dividends, earned over different
+// distributions.
 const [sender, recipient] = [c[6], c[5]];
 check((await small.token.claimable(sender.address)) > 0n, "transfer sender has pending dividends");
 check((await small.token.claimable(recipient.address)) > 0n, "transfer recipient has pending dividends");
