@@ -17,11 +17,12 @@ const STAGE = join(ROOT, "sdk", "build", "typechain");
 /**
  * The contracts an integrator deploys or talks to, by their folder under types/ethers-contracts (the contracts'
  * folders since core v2); each has a type and a factory. A shop clone answers the whole `IShop` interface: connect
- * shops with `IShop__factory` (`Shop` itself only has the order and settlement functions; `Shop__factory` deploys the
- * implementation, whose constructor deploys `ShopAdmin`).
+ * shops with `IShop__factory` (`Shop` itself only has the order, charge and settlement functions; `Shop__factory`
+ * deploys the implementation, given a `ShopPayments` module, whose constructor deploys `ShopAdmin`).
  */
 const CONTRACTS = [
   ["shop", "Shop"],
+  ["shop", "ShopPayments"],
   ["factory", "ShareMallFactory"],
   ["payouts", "DividendToken"],
 ];
@@ -29,6 +30,7 @@ const INTERFACES = [
   "IShop",
   "IShopBase",
   "IShopOrders",
+  "IShopPayments",
   "IShopAdmin",
   "IShopViews",
   "IShareMallFactory",

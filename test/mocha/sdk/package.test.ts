@@ -99,6 +99,7 @@ const GOOD_TS = `import {
 } from "@sharemall/sdk";
 import {
   IShop__factory,
+  ShopPayments__factory,
   Shop__factory,
   type DividendToken,
   type IShop,
@@ -113,6 +114,10 @@ const shop: IShop = IShop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64
 export const today: Promise<bigint> = shop.today();
 export const used: Promise<boolean> = shop.isOrderIdUsed(1001n);
 export const settle: Shop["settle"] = Shop__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3").settle;
+// Deploying an implementation: the payments module first, then Shop given its address.
+export const deployShop = (payments: string): Promise<string> =>
+  new Shop__factory().getDeployTransaction(payments).then((tx) => tx.data);
+export const paymentsModule = ShopPayments__factory.connect("0x5FbDB2315678afecb367f032d93F642f64180aa3").modules;
 export type Claim = DividendToken["claim"];
 export type Predict = ShareMallFactory["predictTokenAddress"];
 
