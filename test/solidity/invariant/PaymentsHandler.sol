@@ -190,8 +190,6 @@ contract PaymentsHandler is Base {
     Coverage internal _coverage;
     uint256 internal _nonce;
     uint256 internal _time;
-    /// @notice Handler calls so far in this run.
-    uint256 public _steps;
 
     constructor(IShop shop_, address admin_, address operator_, address poolManager_) {
         shop = shop_;
@@ -215,7 +213,6 @@ contract PaymentsHandler is Base {
     /// @dev Every step starts at the handler's clock (the campaign may reset `block.timestamp` between calls).
     modifier step() {
         vm.warp(_time);
-        ++_steps;
         _;
     }
 
