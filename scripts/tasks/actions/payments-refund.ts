@@ -219,8 +219,8 @@ export default taskAction(
         bad.push({
           line: row.line,
           message:
-            `"amount" ${amount} wei is over the ${refundable} wei still refundable of ${who} (captured ` +
-            `${capture.amountWei}, refunded ${refunded})`,
+            `"amount" ${amount} wei is over the ${refundable} wei still refundable (captured ${capture.amountWei}, ` +
+            `refunded ${refunded}) of the ${who}`,
         });
         continue;
       }

@@ -245,7 +245,7 @@ describe("payment tasks against a hardhat node", function () {
         name: "too-much.csv",
         body: `orderHash,customer,amount\n${row(a, 4n * COIN)}\n${row(h, 1)}\n`,
         message:
-          /^error: too-much\.csv line 2: "amount" 4000000000000000000 wei is over the 3000000000000000000 wei still refundable .* \(and 1 more bad row\(s\)\); nothing sent$/,
+          /^error: too-much\.csv line 2: "amount" 4000000000000000000 wei is over the 3000000000000000000 wei still refundable \(captured 3000000000000000000, refunded 0\) of the payment of .* \(and 1 more bad row\(s\)\); nothing sent\n$/,
       },
     ];
     const before = await chainMark(node);
