@@ -2,9 +2,10 @@
 pragma solidity 0.8.30;
 
 /// @title IShopBase
-/// @notice The types, errors and events of a ShareMall shop, shared by its two implementations (`Shop`, which takes
-/// orders and settles days, and `ShopAdmin`, which manages tokens, rules and roles and serves the views). `IShop` is
-/// the whole interface of a shop clone.
+/// @notice The types, errors and events of a ShareMall shop, shared by its four implementations (`Shop`, which takes
+/// orders and charges and settles days; `ShopPayments`, which holds, captures, returns and refunds payments;
+/// `ShopAdmin`, which manages tokens, rules and roles; `ShopLens`, which serves the views). `IShop` is the whole
+/// interface of a shop clone.
 /// @dev Sharp edges a caller must know:
 /// - Amounts are in wei of the native coin; token amounts in token-wei (18 decimals).
 /// - A day is `floor((timestamp + utcOffset) / 1 days)` (see `DayMath`); revenue counts on the day it is counted
@@ -16,7 +17,8 @@ pragma solidity 0.8.30;
 ///   the day's first order, raised by any raise made during the day (a scheduled lowering applies from the next day).
 /// - Only a raise of `dividendBps` applies at once; every other rule change waits for the token's notice period
 ///   and applies lazily, at the first order, pool mint or `applyPendingRules` call after it falls due.
-/// - Holders' dividends are escrowed in the token contracts; the shop's own coin is exactly `merchantBalance`.
+/// - Holders' dividends are escrowed in the token contracts; the shop's own coin is exactly `merchantBalance` plus the
+///   held payments plus the returns owed to customers (`returnsOwed`).
 interface IShopBase {
     /// @notice Minting and dividend rules of one token. Changed only through `changeRules` (notice rules apply).
     /// @param spendPerToken Wei of spend that mints one whole token to the customer; 0 disables consumption minting.
@@ -444,7 +446,8 @@ interface IShopBase {
     event ReturnOwed(address indexed customer, uint256 amount);
     /// @notice Emitted when `customer` withdraws `amount` wei of returned coin owed to it, to `to`.
     event ReturnsWithdrawn(address indexed customer, address to, uint256 amount);
-    /// @notice Emitted when a new return window applies (at once for a longer one, or when a shorter one falls due).
+    /// @notice Emitted when a return window applies at once (one at least as long as the window in force). A shorter
+    /// one is announced by `ReturnWindowChangeScheduled` and applies at its time without an event of its own.
     event ReturnWindowChanged(uint256 window);
     /// @notice Emitted when a shorter return window is scheduled to apply at `effectiveAt`.
     event ReturnWindowChangeScheduled(uint256 window, uint256 effectiveAt);

@@ -10,12 +10,13 @@ import {IShopBase} from "./IShopBase.sol";
 /// counted in one call is `IShopOrders.charge`. See docs/payments.md.
 interface IShopPayments is IShopBase {
     /// @notice Holds `msg.value` for the caller (the customer) against `orderHash`: not revenue, no tokens, no
-    /// dividend debt until it is captured. No role can move it but by the steps of this interface and `IShopAdmin`
+    /// dividend debt until it is captured. No role can move it but by the steps of this interface
     /// (see docs/payments.md). The payment's terms (`PaymentAuthorized`) are passed back to every later step.
     /// @param referrer The customer's referrer (zero for none); not the customer itself.
     /// @param expiry The authorization expiry: later than now plus the shop's return window (`returnWindow`). The
     /// operator and the customer may capture until then, anyone after the window; from then the customer may reclaim
-    /// a payment nobody captured.
+    /// a payment nobody captured. The customer chooses it: a merchant should ship only payments whose expiry leaves it
+    /// time to act after the window (the SDK's default leaves 7 days), and void the others.
     function authorize(bytes32 orderHash, address referrer, uint40 expiry) external payable;
 
     /// @notice Captures `amount` wei of a held payment: they count as an order today (revenue, dividend debt and
@@ -23,8 +24,8 @@ interface IShopPayments is IShopBase {
     /// once. Operator only; before the expiry; once.
     function capture(Payment calldata payment, uint256 amount) external;
 
-    /// @notice The customer's "received": captures its held payment in full now, before the return window is over.
-    /// The payment's customer only; before the expiry.
+    /// @notice The customer's "received": captures its held payment in full now, even before the return window is
+    /// over. The payment's customer only; before the expiry (a return request does not stop it).
     function confirm(Payment calldata payment) external;
 
     /// @notice Captures a held payment in full once its return window is over (`payment.autoCaptureAt`), so that a
@@ -55,8 +56,8 @@ interface IShopPayments is IShopBase {
 
     /// @notice Sets the return window (1 to 90 days): how long after authorization a held payment can be
     /// auto-captured, and after capture refunded. Admin only. A longer window applies at once; a shorter one after
-    /// the default notice period (7 days), so customers see it coming. Payments keep the window they were made
-    /// under.
+    /// the default notice period (7 days), so customers see it coming. A held payment keeps the auto-capture time of
+    /// the window it was authorized under; a capture's refund deadline uses the window in force at the capture.
     /// @return effectiveAt When the window applies (the current time if at once).
     function setReturnWindow(uint256 window) external returns (uint256 effectiveAt);
 

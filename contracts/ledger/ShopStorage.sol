@@ -11,8 +11,9 @@ import {PaymentRecord} from "../types/PaymentRecord.sol";
 import {TokenTerms} from "../types/TokenTerms.sol";
 
 /// @title ShopStorage
-/// @notice The storage layout of a shop clone, shared by its two implementations (`Shop` and `ShopAdmin`, which runs
-/// in the clone's storage by delegatecall), with the constants and the small accessors both need.
+/// @notice The storage layout of a shop clone, shared by its four implementations (`Shop`, and `ShopPayments`,
+/// `ShopAdmin` and `ShopLens`, which run in the clone's storage by delegatecall), with the constants and the small
+/// accessors they need.
 /// @dev The layout lives at one ERC-7201 namespace, `sharemall.storage.Shop`, so that it does not depend on what each
 /// implementation inherits (OpenZeppelin's roles and initializer live at their own namespaces). Roles are
 /// OpenZeppelin's `AccessControlUpgradeable`, which `ShopAdmin` runs; `Shop` only reads them (`_hasRole`), so that

@@ -26,7 +26,9 @@ abstract contract PaymentLedger is ShopStorage, NativeAsset {
         if (state != PaymentRecordLib.HELD && state != PaymentRecordLib.RETURN_REQUESTED) {
             revert ShopPaymentNotHeld(payment.orderHash, payment.customer);
         }
-        if (record.commitment() != PaymentRecordLib.commit(abi.encode(payment))) {
+        // The amount is also checked against the record in the clear, so that the coin a step moves never rests on
+        // the truncated commitment alone.
+        if (record.amount() != payment.amount || record.commitment() != PaymentRecordLib.commit(abi.encode(payment))) {
             revert ShopPaymentTermsMismatch(payment.orderHash, payment.customer);
         }
     }
