@@ -865,6 +865,65 @@ describe("Shop payments with returns", () => {
     });
   });
 
+  describe("pool allowance below its checkpoint", () => {
+    it("a refund of an order counted before a pool-ratio change takes the supply below the checkpoint: the balance is rounded down into a deficit", async () => {
+      const d = await load();
+      const [, , , alice, bob] = d.signers;
+      // A refund deadline past the ratio change's notice period.
+      await d.shop.connect(d.admin).setReturnWindow(30n * BigInt(DAY));
+      const c = await charge(d, alice, "before the checkpoint", 9n * ONE + 5n, bob.address);
+      const minted = await d.token.totalSupply();
+      const accrued = await d.shop.poolAllowance(0);
+      expect(accrued).to.equal(poolShareOf(minted, WUYOU_RULES));
+      await d.shop.connect(d.admin).changeRules(0, { ...WUYOU_RULES, poolNum: 1n, poolDen: 8n });
+      await d.helpers.time.increase(8 * DAY);
+      await d.shop.applyPendingRules(0);
+      // The checkpoint keeps what had accrued (base) at the supply reached (mark).
+      expect(await d.shop.poolAllowance(0)).to.equal(accrued);
+      await d.shop.deposit({ value: 10n * ONE });
+      await d.shop.connect(d.operator).refund(c, c.amount);
+      expect(await d.token.totalSupply()).to.equal(0n);
+      // base - ceil(minted / 8): below zero, read as 0.
+      const balance = accrued - (minted + 7n) / 8n;
+      expect(balance < 0n).to.equal(true);
+      expect(await d.shop.poolAllowance(0)).to.equal(0n);
+      // Mints by the rules fill the deficit first, at the new ratio, from below the checkpoint.
+      await d.shop.connect(alice).charge(hashOf("after the checkpoint"), ZeroAddress, { value: 3n * ONE });
+      const supply = await d.token.totalSupply();
+      expect(supply < minted).to.equal(true);
+      const expected = accrued - (minted - supply + 7n) / 8n;
+      expect(await d.shop.poolAllowance(0)).to.equal(expected > 0n ? expected : 0n);
+      await d.shop.connect(alice).charge(hashOf("past the checkpoint"), ZeroAddress, { value: 7n * ONE });
+      const later = await d.token.totalSupply();
+      expect(later > minted).to.equal(true);
+      expect(await d.shop.poolAllowance(0)).to.equal(accrued + (later - minted) / 8n);
+    });
+
+    it("a refund skips a token whose share of it rounds to nothing", async () => {
+      const d = await load();
+      const [, , , alice] = d.signers;
+      // Two coin of spend per token: a one-wei refund's share of its mints rounds down to nothing.
+      const { token: second } = await addToken(
+        d,
+        tokenParams({ ...WUYOU_RULES, spendPerToken: 2n * ONE, dividendBps: 500n }, { name: "Share", symbol: "SHR" }),
+      );
+      const c = await charge(d, alice, "one wei back", 3n * ONE);
+      expect(c.minted.length).to.equal(2);
+      const made = unpack(c.minted[0]).customer;
+      expect(unpack(c.minted[1]).customer < c.amount).to.equal(true);
+      await d.shop.deposit({ value: ONE });
+      const before = await d.token.balanceOf(alice.address);
+      const taken = made / c.amount;
+      expect(taken > 0n).to.equal(true);
+      const tx = d.shop.connect(d.operator).refund(c, 1n);
+      await expect(tx)
+        .to.emit(d.shop, "PaymentRefunded")
+        .withArgs(c.orderHash, alice.address, 1n, c.amount - 1n, [pack(taken, 0n), 0n], [0n, 0n]);
+      await expect(tx).to.not.emit(second, "Transfer");
+      expect(await d.token.balanceOf(alice.address)).to.equal(before - taken);
+    });
+  });
+
   describe("setReturnWindow", () => {
     it("is admin only and takes 1 to 90 days", async () => {
       const d = await load();
@@ -956,6 +1015,24 @@ describe("Shop payments with returns", () => {
       await d.helpers.time.setNextBlockTimestamp(t2);
       const c = await captureOf(d.shop, await d.shop.connect(d.operator).capture(before, ONE));
       expect(c.refundDeadline).to.equal(t2 + short);
+    });
+  });
+
+  describe("setReturnWindow, twice shorter", () => {
+    it("a second shorter window scheduled once the first is due keeps the first in force until its own time", async () => {
+      const d = await load();
+      const day = BigInt(DAY);
+      await d.shop.connect(d.admin).setReturnWindow(3n * day);
+      await d.helpers.time.increase(8 * DAY);
+      expect((await d.shop.returnWindow())[0]).to.equal(3n * day);
+      const t = (await latest(d)) + 1n;
+      await d.helpers.time.setNextBlockTimestamp(t);
+      await expect(d.shop.connect(d.admin).setReturnWindow(2n * day))
+        .to.emit(d.shop, "ReturnWindowChangeScheduled")
+        .withArgs(2n * day, t + 7n * day);
+      expect([...(await d.shop.returnWindow())]).to.deep.equal([3n * day, 2n * day, t + 7n * day]);
+      await d.helpers.time.increaseTo(t + 7n * day);
+      expect([...(await d.shop.returnWindow())]).to.deep.equal([2n * day, 0n, 0n]);
     });
   });
 
