@@ -51,6 +51,6 @@ describe("Ignition module deploy/modules/ShareMall", () => {
     }
     expect(addresses[1]).to.deep.equal(addresses[0]);
     // Not the plain CREATE addresses of a fresh chain's first account.
-    expect(addresses[0][0]).to.not.equal("0x9fE46736679d2D9a65F0992F2272dE9f3c7fa6e0");
+    expect(addresses[0][0]).to.not.equal("0xCf7Ed3AccA5a467e9e704C703E8D87F634fB0Fc9");
   });
 });
