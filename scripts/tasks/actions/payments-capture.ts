@@ -7,15 +7,12 @@
  */
 import { formatEther } from "ethers";
 import { capturePayment } from "../../../sdk/src/index.js";
-import { fromBlockOption, shopAddress } from "../lib/chain.js";
-import { InputError } from "../lib/errors.js";
 import { taskAction } from "../lib/io.js";
 import { CAPTURE_KIND_NAMES } from "../lib/payment-history.js";
 import {
   failIfAny,
   isoTime,
   outcomeLines,
-  progressEveryOption,
   refuseBadRows,
   sendRows,
   startPaymentRun,
@@ -45,11 +42,8 @@ function summary(r: { captured: number; skipped: number; failed: number; capture
 
 export default taskAction(
   async (args: Args, hre) => {
-    const shop = shopAddress(args.shop);
-    if (args.file === "") throw new InputError("missing --file");
-    const every = progressEveryOption(args.progressEvery);
-    const fromBlock = fromBlockOption(args.fromBlock);
-    const run = await startPaymentRun(hre, { shop, file: args.file, amount: "optional", fromBlock, label: LABEL });
+    const run = await startPaymentRun(hre, args, "optional", LABEL);
+    const { shop, fromBlock, every } = run;
     const bad: BadRow[] = [];
     const outcomes: RowOutcome[] = [];
     const jobs: RowJob[] = [];

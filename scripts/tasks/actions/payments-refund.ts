@@ -25,14 +25,12 @@ import {
   type CaptureTerms,
   type Hex,
 } from "../../../sdk/src/index.js";
-import { fromBlockOption, shopAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
 import { note, taskAction, toJson, writeFileAtomic } from "../lib/io.js";
 import {
   failIfAny,
   isoTime,
   outcomeLines,
-  progressEveryOption,
   refuseBadRows,
   sendRows,
   startPaymentRun,
@@ -119,12 +117,9 @@ function summary(r: { refunded: number; skipped: number; failed: number; refunde
 
 export default taskAction(
   async (args: Args, hre) => {
-    const shop = shopAddress(args.shop);
-    if (args.file === "") throw new InputError("missing --file");
-    const every = progressEveryOption(args.progressEvery);
-    const fromBlock = fromBlockOption(args.fromBlock);
     const journalPath = args.journal !== "" ? args.journal : `${args.file}.refund-journal.json`;
-    const run = await startPaymentRun(hre, { shop, file: args.file, amount: "required", fromBlock, label: LABEL });
+    const run = await startPaymentRun(hre, args, "required", LABEL);
+    const { shop, fromBlock, every } = run;
     const t = run.chain.transport;
     const journal = await readJournal(journalPath, shop, run.chain.chainId);
     const save = () => writeFileAtomic(journalPath, `${toJson(journal)}\n`);

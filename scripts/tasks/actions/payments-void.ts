@@ -6,13 +6,10 @@
  */
 import { formatEther } from "ethers";
 import { voidPayment } from "../../../sdk/src/index.js";
-import { fromBlockOption, shopAddress } from "../lib/chain.js";
-import { InputError } from "../lib/errors.js";
 import { taskAction } from "../lib/io.js";
 import {
   failIfAny,
   outcomeLines,
-  progressEveryOption,
   refuseBadRows,
   sendRows,
   startPaymentRun,
@@ -42,11 +39,8 @@ function summary(r: { voided: number; skipped: number; failed: number; returnedW
 
 export default taskAction(
   async (args: Args, hre) => {
-    const shop = shopAddress(args.shop);
-    if (args.file === "") throw new InputError("missing --file");
-    const every = progressEveryOption(args.progressEvery);
-    const fromBlock = fromBlockOption(args.fromBlock);
-    const run = await startPaymentRun(hre, { shop, file: args.file, amount: "none", fromBlock, label: LABEL });
+    const run = await startPaymentRun(hre, args, "none", LABEL);
+    const { shop, fromBlock, every } = run;
     const bad: BadRow[] = [];
     const outcomes: RowOutcome[] = [];
     const jobs: RowJob[] = [];

@@ -19,7 +19,7 @@ import {
   type Address,
   type Hex,
 } from "../../../sdk/src/index.js";
-import { connect, waitForPending, type Chain } from "./chain.js";
+import { connect, fromBlockOption, shopAddress, waitForPending, type Chain } from "./chain.js";
 import { InputError } from "./errors.js";
 import { formatDuration, note } from "./io.js";
 import { paymentStates, requireOperator, type PaymentState } from "./payment-history.js";
@@ -45,6 +45,11 @@ export interface RowOutcome {
 /** A started payment run. */
 export interface PaymentRun {
   readonly chain: Chain;
+  readonly shop: Address;
+  /** First block the payments' events are read from (`--from-block`). */
+  readonly fromBlock: bigint;
+  /** Progress line every this many rows (`--progress-every`). */
+  readonly every: number;
   readonly rows: readonly PaymentRow[];
   readonly states: ReadonlyMap<string, PaymentState>;
   /** The earliest time a transaction sent now can be mined at (latest block time + 1). */
@@ -52,19 +57,36 @@ export interface PaymentRun {
   readonly name: string;
 }
 
-/** Reads the file (refused before connecting if bad), connects and reads the payments (see the module comment). */
+/** The options every payment task takes. */
+export interface PaymentRunOptions {
+  shop: string;
+  file: string;
+  fromBlock: string;
+  progressEvery: number;
+}
+
+/**
+ * Checks the shared options, reads the file (refused before connecting if bad), connects and reads the payments (see
+ * the module comment).
+ */
 export async function startPaymentRun(
   hre: HardhatRuntimeEnvironment,
-  input: { shop: Address; file: string; amount: AmountColumn; fromBlock: bigint; label: string },
+  options: PaymentRunOptions,
+  amount: AmountColumn,
+  label: string,
 ): Promise<PaymentRun> {
-  const rows = await readPaymentFile(input.file, input.amount);
+  const shop = shopAddress(options.shop);
+  if (options.file === "") throw new InputError("missing --file");
+  const every = progressEveryOption(options.progressEvery);
+  const fromBlock = fromBlockOption(options.fromBlock);
+  const rows = await readPaymentFile(options.file, amount);
   const chain = await connect(hre);
-  await requireShop(chain.transport, input.shop);
-  await requireOperator(chain.transport, input.shop, chain.account);
+  await requireShop(chain.transport, shop);
+  await requireOperator(chain.transport, shop, chain.account);
   await waitForPending(chain, 120_000, (n) => note(`waiting for ${n} pending transaction(s) of ${chain.account}`));
-  const states = await paymentStates(chain.transport, input.shop, rows, input.fromBlock, input.label);
+  const states = await paymentStates(chain.transport, shop, rows, fromBlock, label);
   const now = (await chain.transport.latestTimestamp()) + 1n;
-  return { chain, rows, states, now, name: path.basename(input.file) };
+  return { chain, shop, fromBlock, every, rows, states, now, name: path.basename(options.file) };
 }
 
 /** The state of a row's payment. */
