@@ -426,6 +426,18 @@ await measure(
   factory.connect(c[4]).claimMany([await small.token.getAddress(), await large.token.getAddress()], c[4]),
 );
 
+// Push payouts from the large shop's token to synthetic customers with dividends waiting, holders with coin of their
+// own (a holder address that holds no coin at all costs 25,000 gas more, the account it creates): one holder, then 100.
+const PAYOUT_BATCH = 100;
+const payees = Array.from({ length: PAYOUT_BATCH + 1 }, (_, k) => syntheticCustomer(1_000 + k));
+for (const payee of payees) {
+  await networkHelpers.setBalance(payee, ETHER);
+  check((await large.token.claimable(payee)) > 0n, "payout recipients have dividends waiting");
+}
+await measure("payout.1", large.token.connect(c[9]).payout([payees[0]]));
+await measure("payout.100", large.token.connect(c[9]).payout(payees.slice(1)));
+check((await large.token.claimable(payees[PAYOUT_BATCH])) === 0n, "the payout paid the whole batch");
+
 // c[6] last moved on day B2 (its partial capture), c[5] on day B3: both have pending dividends, earned over different
 // distributions.
 const [sender, recipient] = [c[6], c[5]];
@@ -653,6 +665,16 @@ const rows: Row[] = [
     unit: "%",
     target: 1,
   },
+  {
+    id: "payout.perHolder.100",
+    label: "payout: marginal gas per holder paid, batch of 100 (push, holders with coin)",
+    value: Math.round((gasOf("payout.100") - gasOf("payout.1")) / (PAYOUT_BATCH - 1)),
+    unit: "gas",
+    target: 16_000,
+    anchor: "claim.returning + 21,000 per holder if each claimed itself",
+  },
+  txRow("payout.100", "payout to 100 holders (whole transaction)"),
+  txRow("payout.1", "payout to 1 holder"),
   txRow("settle.10", "settle, day funded by escrow + merchant balance, 10 holders"),
   txRow("settle.10k", "settle, day funded by escrow + merchant balance, 10,000 holders"),
   txRow("settle.balance.10", "settle, day funded by merchant balance only, 10 holders"),
@@ -773,6 +795,7 @@ console.log(
 
 const TRACED_FOR_DOCS: [string, string][] = [
   ["claim.returning", "claim, returning claimer"],
+  ["payout.100", "payout, 100 holders"],
   ["settle.10k", "settle, 10,000 holders (escrow + balance)"],
   ["settle.escrow.10k", "settle, 10,000 holders, escrow only"],
   ["transfer.token", "transfer, dividend token"],

@@ -5,11 +5,14 @@ import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IER
 
 /// @title IDividendToken
 /// @notice A merchant's token: an 18-decimal ERC-20 minted only by its shop, whose holders share the dividends the
-/// shop settles to it, paid in the chain's native coin and pulled by each holder.
+/// shop settles to it, paid in the chain's native coin: pulled by each holder (`claim`), or pushed to it by anyone
+/// (`payout`) unless it opted out.
 /// @dev Sharp edges a caller must know:
 /// - Non-transferable tokens (the default) revert every `transfer` and `transferFrom`; `approve` still works.
 /// - Dividends belong to whoever holds at settlement time. A transfer moves future dividends, never earned ones.
-/// - Balances and the supply are capped at 2^96 - 1 token-wei (about 79 billion tokens).
+/// - Balances and the supply are capped at 2^95 - 1 token-wei (about 39.6 billion tokens).
+/// - Holders are opted in to push payouts by default: anyone may send a holder its own dividends, to its own address
+///   (`payout`). A holder that must claim itself (for its accounting, say) opts out with `setPayoutOptOut(true)`.
 /// - A holder's claimable amount is exact while it stays below 2^96 wei (see `DividendMath`).
 /// - A token clone carries its shop, factory, transfer policy, name and symbol as immutable clone arguments; the
 ///   implementation contract itself has none and rejects every shop or factory call.
@@ -29,6 +32,10 @@ interface IDividendToken is IERC20Metadata {
     error DividendTokenPaymentFailed(address recipient, uint256 amount);
     /// @notice Thrown when the implementation contract (which has no clone arguments) is used as a token.
     error DividendTokenNotAClone();
+    /// @notice Thrown when a `payout` has `gasLeft` gas left before paying a holder, less than the `required` one
+    /// payout needs (so that no recipient is starved of its `PAYOUT_GAS`). Nothing of the call is applied; send it
+    /// with more gas, or fewer holders.
+    error DividendTokenPayoutGasLow(uint256 gasLeft, uint256 required);
 
     /// @notice Emitted when the shop's settlement of `day` is distributed to the holders.
     /// @param day The shop day settled.
@@ -41,6 +48,16 @@ interface IDividendToken is IERC20Metadata {
     event DividendsRolledOver(uint256 indexed day, uint256 amount, uint256 rollover);
     /// @notice Emitted when `holder` claims `amount` wei, paid to `recipient`.
     event DividendsClaimed(address indexed holder, address recipient, uint256 amount);
+    /// @notice Emitted once by a `payout` that paid anyone: `caller` pushed `total` wei to the holders in `payouts`.
+    /// @param payouts One word per holder paid, in the order given: `uint256(uint160(holder)) << 96 | amount` (the
+    /// holder in the high 160 bits, the wei paid to it in the low 96 bits). One event for the batch rather than one per
+    /// holder keeps a payout under 16,000 gas per holder.
+    event DividendsPushed(address indexed caller, uint256 total, uint256[] payouts);
+    /// @notice Emitted when a `payout` to `holder` failed (its address refused the coin or ran out of its
+    /// `PAYOUT_GAS`): the `amount` wei stay claimable by the holder.
+    event PayoutSkipped(address indexed holder, uint256 amount);
+    /// @notice Emitted when `holder` opts out of push payouts (`optedOut`) or back in.
+    event PayoutPreferenceChanged(address indexed holder, bool optedOut);
 
     /// @notice The shop that mints this token and settles its dividends.
     function shop() external view returns (address);
@@ -61,6 +78,27 @@ interface IDividendToken is IERC20Metadata {
     /// The accumulator is kept modulo 2^160 (see `DividendMath`).
     function dividendState() external view returns (uint256 accumulator, uint256 epoch, uint256 rollover);
 
+    /// @notice Gas a `payout` gives each recipient's address to accept the coin (the 2,300 stipend of a value call
+    /// comes on top): 10,000, enough for a smart-contract wallet that logs what it receives, too little to do more.
+    function PAYOUT_GAS() external view returns (uint256);
+
+    /// @notice Whether `holder` opted out of push payouts (it then gets its dividends only by claiming them).
+    function payoutOptedOut(address holder) external view returns (bool);
+
+    /// @notice Pays each of `holders` all of its claimable dividends, to its own address; anyone may call it (a keeper,
+    /// the merchant, a holder for its friends). Holders with nothing to claim or opted out are passed over, a holder
+    /// listed twice is paid once, and a holder whose address refuses the coin within `PAYOUT_GAS` is skipped
+    /// (`PayoutSkipped`) with its dividends left claimable, so one holder cannot make the batch fail.
+    /// @dev Reverts with `DividendTokenPayoutGasLow` (nothing applied) when the call runs short of gas before a holder:
+    /// `eth_estimateGas` therefore covers the whole batch. A holder address that holds no coin at all costs the caller
+    /// 25,000 gas more (the account it creates).
+    /// @return paid Wei paid in all (the `DividendsPushed` event lists each holder's).
+    function payout(address[] calldata holders) external returns (uint256 paid);
+
+    /// @notice Opts the caller out of push payouts (`optedOut` true) or back in (false). Holders start opted in. Its
+    /// dividends stay claimable either way.
+    function setPayoutOptOut(bool optedOut) external;
+
     /// @notice Claims all of the caller's dividends to the caller.
     /// @return amount Wei paid.
     function claim() external returns (uint256 amount);
@@ -77,7 +115,7 @@ interface IDividendToken is IERC20Metadata {
     /// @notice Mints one order's tokens within `cap` (consumption to `customer` first, then promotion to `referrer`)
     /// and takes the escrow of its dividends. Shop only.
     /// @param cap Largest supply the mints may reach (the token's `maxSupply`; 0 for none). A mint past it (or past
-    /// the 2^96 - 1 supply limit) mints what is left. `msg.value` is checkout escrow, as for `mintBatch`.
+    /// the 2^95 - 1 supply limit) mints what is left. `msg.value` is checkout escrow, as for `mintBatch`.
     /// @return minted What was minted: consumption in the low 96 bits, promotion in the next 96.
     function mintOrder(
         address customer,
@@ -102,7 +140,7 @@ interface IDividendToken is IERC20Metadata {
     /// dividends. Shop only.
     /// @param credits One word per mint: the account in the high 160 bits, the token-wei in the low 96 bits.
     /// @param cap Largest supply the mints may reach (the token's `maxSupply`; 0 for none). A mint past it (or past
-    /// the 2^96 - 1 supply limit) mints what is left, so orders at the cap still count and mint nothing.
+    /// the 2^95 - 1 supply limit) mints what is left, so orders at the cap still count and mint nothing.
     /// `msg.value` is checkout escrow: dividends of a day not settled yet, held here until the shop's settlement
     /// of that day distributes them (the shop's `tokenDay(i, day).escrowed` records it). The `Transfer` events say
     /// what was minted.

@@ -30,7 +30,7 @@ abstract contract RuleLedger is ShopStorage {
         rules = _layout().pending[tokenIndex];
         if (rules.maxSupply != 0) {
             uint256 supply = IDividendToken(_tokenAt(tokenIndex)).totalSupply();
-            // Safe cast: the token caps its supply at 2^96 - 1.
+            // Safe cast: the token caps its supply at 2^95 - 1.
             if (supply > rules.maxSupply) rules.maxSupply = uint96(supply);
         }
     }
@@ -88,7 +88,7 @@ abstract contract RuleLedger is ShopStorage {
     /// @dev Moves the pool checkpoint to `supply` with `balance` left (a change of the pool ratio), a deficit included.
     function _checkpointPool(StoredToken storage stored, uint256 supply, int256 balance) internal {
         // Safe casts: the balance is within +-2^96 (at most the supply, poolNum <= poolDen, and a deficit at most what
-        // the pool minted), and the token caps the supply at 2^96 - 1.
+        // the pool minted), and the token caps the supply at 2^95 - 1.
         stored.pool = TokenPool({base: int104(balance), mark: uint96(supply)});
     }
 

@@ -23,6 +23,9 @@ import {ShopLens} from "./ShopLens.sol";
 /// (in the clone's storage, with the clone's caller, through `Shop`'s and `ShopPayments`' fallbacks); called
 /// directly it acts on its own storage, which is never initialised, and holds nothing.
 contract ShopAdmin is IShopAdmin, RuleLedger, AccessControlUpgradeable, NativeAsset {
+    /// @dev The token's supply limit (`DividendToken` keeps its payout opt-out flag in bit 95 of a balance).
+    uint256 private constant _TOKEN_SUPPLY_LIMIT = (uint256(1) << 95) - 1;
+
     /// @dev The view module, deployed with this one; every shop shares it.
     address private immutable _LENS;
 
@@ -155,7 +158,8 @@ contract ShopAdmin is IShopAdmin, RuleLedger, AccessControlUpgradeable, NativeAs
         uint256 supply = token.totalSupply();
         uint256 allowance = _poolAllowance(stored, supply);
         if (amount > allowance) revert ShopPoolAllowanceExceeded(tokenIndex, allowance, amount);
-        uint256 maxSupply = cap == 0 ? type(uint96).max : cap;
+        // The token caps its supply at 2^95 - 1 (its accounts keep a flag in bit 95).
+        uint256 maxSupply = cap == 0 || cap > _TOKEN_SUPPLY_LIMIT ? _TOKEN_SUPPLY_LIMIT : cap;
         uint256 supplyAfter = supply + amount;
         if (supplyAfter > maxSupply) revert ShopMaxSupplyExceeded(tokenIndex, maxSupply, supplyAfter);
         _spendPool(stored, amount);

@@ -107,7 +107,7 @@ contract ShopLens is IShopViews, IERC5267, RuleLedger {
         // Safe cast: a pending time has 36 bits.
         config.pendingAt = uint40(stored.terms.pendingAt());
         config.rules = _rulesOf(stored);
-        // Safe casts: the token caps its supply at 2^96 - 1, and the allowance is at most the supply.
+        // Safe casts: the token caps its supply at 2^95 - 1, and the allowance is at most the supply.
         config.minted = uint96(supply);
         config.poolAllowance = uint96(_poolAllowance(stored, supply));
         config.pending = $.pending[tokenIndex];

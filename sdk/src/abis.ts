@@ -1653,6 +1653,14 @@ export const dividendTokenAbi = [
   },
   {
     inputs: [
+      { internalType: "uint256", name: "gasLeft", type: "uint256" },
+      { internalType: "uint256", name: "required", type: "uint256" },
+    ],
+    name: "DividendTokenPayoutGasLow",
+    type: "error",
+  },
+  {
+    inputs: [
       { internalType: "address", name: "spender", type: "address" },
       { internalType: "uint256", name: "allowance", type: "uint256" },
       { internalType: "uint256", name: "needed", type: "uint256" },
@@ -1718,11 +1726,39 @@ export const dividendTokenAbi = [
   {
     anonymous: false,
     inputs: [
+      { indexed: true, internalType: "address", name: "caller", type: "address" },
+      { indexed: false, internalType: "uint256", name: "total", type: "uint256" },
+      { indexed: false, internalType: "uint256[]", name: "payouts", type: "uint256[]" },
+    ],
+    name: "DividendsPushed",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
       { indexed: true, internalType: "uint256", name: "day", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
       { indexed: false, internalType: "uint256", name: "rollover", type: "uint256" },
     ],
     name: "DividendsRolledOver",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "holder", type: "address" },
+      { indexed: false, internalType: "bool", name: "optedOut", type: "bool" },
+    ],
+    name: "PayoutPreferenceChanged",
+    type: "event",
+  },
+  {
+    anonymous: false,
+    inputs: [
+      { indexed: true, internalType: "address", name: "holder", type: "address" },
+      { indexed: false, internalType: "uint256", name: "amount", type: "uint256" },
+    ],
+    name: "PayoutSkipped",
     type: "event",
   },
   {
@@ -1734,6 +1770,13 @@ export const dividendTokenAbi = [
     ],
     name: "Transfer",
     type: "event",
+  },
+  {
+    inputs: [],
+    name: "PAYOUT_GAS",
+    outputs: [{ internalType: "uint256", name: "", type: "uint256" }],
+    stateMutability: "view",
+    type: "function",
   },
   {
     inputs: [
@@ -1868,6 +1911,27 @@ export const dividendTokenAbi = [
     name: "name",
     outputs: [{ internalType: "string", name: "", type: "string" }],
     stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address[]", name: "holders", type: "address[]" }],
+    name: "payout",
+    outputs: [{ internalType: "uint256", name: "paid", type: "uint256" }],
+    stateMutability: "nonpayable",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "address", name: "holder", type: "address" }],
+    name: "payoutOptedOut",
+    outputs: [{ internalType: "bool", name: "", type: "bool" }],
+    stateMutability: "view",
+    type: "function",
+  },
+  {
+    inputs: [{ internalType: "bool", name: "optedOut", type: "bool" }],
+    name: "setPayoutOptOut",
+    outputs: [],
+    stateMutability: "nonpayable",
     type: "function",
   },
   {

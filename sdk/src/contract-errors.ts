@@ -194,6 +194,9 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
   DividendTokenPaymentFailed: ({ recipient, amount }) =>
     `Payment of ${coin(amount)} to ${recipient} failed: the recipient rejected it, the dividends stay claimable`,
   DividendTokenNotAClone: () => "The token implementation cannot be used as a token: use a clone",
+  DividendTokenPayoutGasLow: ({ gasLeft, required }) =>
+    `The payout ran short of gas (${gasLeft} left, ${required} needed for the next holder): nothing was paid; ` +
+    "send it with more gas or fewer holders",
   // ------------------------------------------------------------------ ShareMallFactory
   FactoryInvalidImplementation: ({ implementation }) => `Implementation ${implementation} has no code`,
   FactoryNotShop: ({ caller }) => `${caller} is not a shop of this factory`,

@@ -18,8 +18,8 @@ export const DAY = 86_400;
 export const ONE = 10n ** 18n;
 export const BPS = 10_000n;
 export const DEFAULT_NOTICE = 7 * DAY;
-/** A token's supply limit, 2^96 - 1 token-wei: past it a token mints nothing (orders still count). */
-export const SUPPLY_LIMIT = (1n << 96n) - 1n;
+/** A token's supply limit, 2^95 - 1 token-wei: past it a token mints nothing (orders still count). */
+export const SUPPLY_LIMIT = (1n << 95n) - 1n;
 
 /** A token's rules as the shop takes them (the SDK's `TokenRules`). */
 export type Rules = TokenRules;
@@ -401,7 +401,7 @@ export async function addShop(
 
 /**
  * The minting rules of one token, applied order by order in TypeScript: consumption, the referrer's share and the
- * one-token-per-N referral bonus (one level only), the `maxSupply` cap, or the 2^96 - 1 supply limit of an uncapped
+ * one-token-per-N referral bonus (one level only), the `maxSupply` cap, or the 2^95 - 1 supply limit of an uncapped
  * token (consumption first, then promotion), and the management pool allowance as the shop computes it: a
  * checkpoint (`base`, `mark`) plus `floor((supply - mark) × poolNum / poolDen)`. A pool mint of `x` lowers `base` and
  * raises `mark` by `x` (so with one ratio the allowance is exactly `floor(rule-minted × poolNum / poolDen) -

@@ -748,7 +748,8 @@ describe("Shop orders", () => {
     });
 
     it("reverts ShopInvalidAmount for a value that does not fit in 96 bits", async () => {
-      // One token per 1e18 wei, so the largest accepted amount mints a supply that still fits in 96 bits.
+      // One token per 1e18 wei: the largest accepted amount is counted in full, and mints up to the token's 2^95 - 1
+      // supply limit.
       const d = await load(rulesWith({ spendPerToken: 10n ** 18n }));
       const [, , , alice] = d.signers;
       const tooMuch = 1n << 96n;
@@ -759,7 +760,8 @@ describe("Shop orders", () => {
       // The largest 96-bit amount is accepted.
       await d.shop.connect(alice).charge(hashOf("whale"), ZeroAddress, { value: tooMuch - 1n });
       expect(await paymentStatus(d.shop, hashOf("whale"), alice.address)).to.equal(PaymentStatus.Captured);
-      expect(await d.token.balanceOf(alice.address)).to.equal(tooMuch - 1n);
+      expect(await d.token.balanceOf(alice.address)).to.equal((1n << 95n) - 1n);
+      expect((await d.shop.dayRecord(await d.shop.today())).revenue).to.equal(tooMuch - 1n);
     });
   });
 });

@@ -104,9 +104,10 @@ describe("DividendToken", () => {
       // At the cap a mint mints nothing and emits nothing.
       await expect(token.mintBatch([credit(alice.address, 1n)], 9n)).to.not.emit(d.token, "Transfer");
       expect(await d.token.totalSupply()).to.equal(9n);
-      // Cap 0 means the 2^96 - 1 supply limit.
+      // Cap 0 means the 2^95 - 1 supply limit (bit 95 of an account is its payout opt-out flag).
       await token.mintOrder(alice.address, 1n << 100n, ZeroAddress, 0n, 0n);
-      expect(await d.token.totalSupply()).to.equal((1n << 96n) - 1n);
+      expect(await d.token.totalSupply()).to.equal((1n << 95n) - 1n);
+      expect(await d.token.payoutOptedOut(alice.address)).to.equal(false);
       await d.helpers.stopImpersonatingAccount(shopAddress);
     });
   });

@@ -211,7 +211,7 @@ contract DividendMathTest is Base {
             uint256 op = (e >> 1) % 5;
             uint256 x = e >> 8;
             if (op == 0) {
-                // Credit (a mint): within the 2^96 - 1 supply.
+                // Credit (a mint): within the 2^95 - 1 supply.
                 uint256 room = _MAX_SUPPLY - fromZero.holders[0].balance - fromZero.holders[1].balance;
                 uint256 amount = bound(x, 0, room);
                 _credit(fromZero, h, amount);

@@ -13,7 +13,7 @@ import {IShopBase} from "../../contracts/interfaces/IShopBase.sol";
 
 /// @title DividendTokenTest
 /// @notice Fuzz tests of the token's dividend accounting: distributions over fuzzed holders and supplies, rollover,
-/// transfers, the shop-only mints (`mintOrder`, `mintBatch`) within a cap and the 2^96 - 1 supply limit, an
+/// transfers, the shop-only mints (`mintOrder`, `mintBatch`) within a cap and the 2^95 - 1 supply limit, an
 /// accumulator that wraps past 2^160, and claims whose recipient rejects the coin or burns the gas.
 /// @dev Most tests drive the token directly as its shop (`prank(shop)`) so that only the token's maths is under test;
 /// the rollover test goes through the shop's settlement.
@@ -238,10 +238,10 @@ contract DividendTokenTest is Fixture {
         assertEq(mall.balanceOf(holders[0]), balance, "balance unchanged");
     }
 
-    // ---------------------------------------------------------------- mints within the cap and the 2^96 - 1 limit
+    // ---------------------------------------------------------------- mints within the cap and the 2^95 - 1 limit
 
     function testFuzz_mintOrder_capsAtSupplyLimit(uint256 first, uint256 second, uint256 third) public {
-        uint256 limit = type(uint96).max;
+        uint256 limit = (1 << 95) - 1;
         first = bound(first, 0, limit);
         second = bound(second, 0, type(uint160).max);
         third = bound(third, 1, type(uint160).max);
@@ -255,7 +255,7 @@ contract DividendTokenTest is Fixture {
         uint256 minted = brand.totalSupply() - first;
         uint256 room = limit - first;
         assertEq(minted, second < room ? second : room, "a mint past the limit mints what is left");
-        assertEq(brand.totalSupply(), first + minted, "supply <= 2^96 - 1");
+        assertEq(brand.totalSupply(), first + minted, "supply <= 2^95 - 1");
         assertEq(brand.balanceOf(holders[1]), minted, "the holder gets what was minted");
 
         // Once full, a mint mints nothing instead of reverting (so the shop keeps taking orders).
@@ -268,7 +268,7 @@ contract DividendTokenTest is Fixture {
     }
 
     /// @notice One order's mints within a cap: consumption first, then the referrer's promotion, each within what
-    /// the cap leaves (a cap above 2^96 - 1 counts as the supply limit).
+    /// the cap leaves (a cap above 2^95 - 1 counts as the supply limit).
     function testFuzz_mintOrder_consumptionFirstThenPromotionWithinTheCap(
         uint256 supply,
         uint256 consumption,
@@ -278,10 +278,10 @@ contract DividendTokenTest is Fixture {
         supply = bound(supply, 0, 1e24);
         consumption = bound(consumption, 0, 1e24);
         promotion = bound(promotion, 0, 1e24);
-        // Below the supply, between, or above the 2^96 - 1 limit; 0 means no cap.
+        // Below the supply, between, or above the 2^95 - 1 limit; 0 means no cap.
         cap = cap % 4 == 0 ? 0 : bound(cap, 1, type(uint128).max);
         if (supply != 0) _mintAsShop(brand, holders[0], supply);
-        uint256 limit = cap == 0 || cap > type(uint96).max ? type(uint96).max : cap;
+        uint256 limit = cap == 0 || cap > (1 << 95) - 1 ? (1 << 95) - 1 : cap;
         uint256 room = limit > supply ? limit - supply : 0;
         uint256 toCustomer = consumption < room ? consumption : room;
         uint256 toReferrer = promotion < room - toCustomer ? promotion : room - toCustomer;
@@ -307,7 +307,7 @@ contract DividendTokenTest is Fixture {
         escrow = bound(escrow, 0, 1e24);
         uint256[] memory credits = new uint256[](amounts.length);
         uint256[] memory expected = new uint256[](holders.length);
-        uint256 room = cap == 0 ? type(uint96).max : cap;
+        uint256 room = cap == 0 ? (1 << 95) - 1 : cap;
         uint256 total;
         for (uint256 k; k < amounts.length; ++k) {
             uint256 amount = bound(amounts[k], 0, 2e24);

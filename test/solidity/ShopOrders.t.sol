@@ -12,7 +12,7 @@ import {MerkleLeaf} from "../../contracts/libraries/MerkleLeaf.sol";
 
 /// @title ShopOrdersTest
 /// @notice Fuzz tests of order intake: exact minting by the rules on the four paths, the referral bonus, the supply
-/// cap and the 2^96 - 1 supply limit; an operator order id counting once across the operator's paths (a used id
+/// cap and the 2^95 - 1 supply limit; an operator order id counting once across the operator's paths (a used id
 /// reverts a single order and is skipped in a batch, so a batch sent twice counts once), a checkout counting once per
 /// (hash, customer) and never blocking another customer; referrer conflicts yielding to the bound referrer (but at
 /// checkout), receipts and leaves without a referrer leaving a new customer unbound, and a batch leaf minting the
@@ -53,8 +53,8 @@ contract ShopOrdersTest is Fixture {
     ) public {
         amount = bound(amount, 1, MAX_AMOUNT);
         IShopBase.TokenRules memory rules = _wuyouRules();
-        // At least amount * 1e18 / 2^95 wei per token, so that consumption and referral share fit the 2^96 supply cap.
-        rules.spendPerToken = uint96(bound(ruleSeeds[0], (amount * ONE) / 2 ** 95 + 1, type(uint96).max));
+        // At least amount * 1e18 / 2^94 wei per token, so that consumption and referral share fit the 2^95 supply cap.
+        rules.spendPerToken = uint96(bound(ruleSeeds[0], (amount * ONE) / 2 ** 94 + 1, type(uint96).max));
         rules.referralBps = uint16(bound(ruleSeeds[1], 0, BPS));
         rules.poolDen = uint16(bound(ruleSeeds[2], 0, 1000));
         rules.poolNum = uint16(bound(ruleSeeds[3], 0, rules.poolDen));
@@ -159,21 +159,21 @@ contract ShopOrdersTest is Fixture {
         assertLe(token.totalSupply(), rules.maxSupply, "supply <= maxSupply after the pool mint");
     }
 
-    // ---------------------------------------------------------------- the 2^96 - 1 supply limit
+    // ---------------------------------------------------------------- the 2^95 - 1 supply limit
 
-    /// @notice A token at its 2^96 - 1 supply limit mints only what is left, then nothing, while every order still
+    /// @notice A token at its 2^95 - 1 supply limit mints only what is left, then nothing, while every order still
     /// counts (revenue, the other token's minting); the pool allowance follows what was actually minted, and the pool
     /// manager cannot mint past the limit of an uncapped token.
     function testFuzz_recordOrder_supplyLimitCapsMintingNotOrders(uint256[3] memory amounts, uint256 poolDen) public {
         DividendToken brand = _createToken("Brand", "BRD", false, _wuyouRules());
         IShopBase.TokenRules memory tiny = _wuyouRules();
-        // One token per wei: an order of about 79.2 gwei fills the 96-bit supply.
+        // One token per wei: an order of about 39.6 gwei fills the token's 2^95 - 1 supply.
         tiny.spendPerToken = 1;
         tiny.dividendBps = 100;
         tiny.poolDen = uint16(bound(poolDen, 1, 10));
         tiny.poolNum = 1;
         DividendToken full = _createToken("Tiny", "TINY", false, tiny);
-        uint256 limit = type(uint96).max;
+        uint256 limit = (1 << 95) - 1;
 
         uint256 supply;
         uint256 revenue;

@@ -254,6 +254,16 @@ const MATRIX: Record<ContractName, Record<string, Entry>> = {
       outcome: { holder: OK, others: "DividendTokenNothingToClaim" },
       call: (w) => ({ args: [w.address.stranger] }),
     },
+    // Permissionless: anyone pushes a holder's own dividends to the holder's own address.
+    payout: {
+      outcome: { others: OK },
+      call: (w) => ({ args: [[w.address.holder]] }),
+    },
+    // Each caller sets its own preference only.
+    setPayoutOptOut: {
+      outcome: { others: OK },
+      call: () => ({ args: [true] }),
+    },
     claimFor: {
       outcome: { factory: OK, others: "DividendTokenNotFactory" },
       call: (w) => ({ args: [w.address.holder, w.address.holder] }),

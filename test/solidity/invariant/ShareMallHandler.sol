@@ -389,7 +389,7 @@ contract ShareMallHandler is Base {
 
     // ---------------------------------------------------------------- pool and transfers
 
-    /// @notice The pool manager mints from the pool allowance (refused past the cap: maxSupply, or 2^96 - 1 for an
+    /// @notice The pool manager mints from the pool allowance (refused past the cap: maxSupply, or 2^95 - 1 for an
     /// uncapped token); one call in eight tries to mint more than the allowance.
     function mintFromPool(uint256 tokenSeed, uint256 toSeed, uint256 amount, uint256 mode) external step(false) {
         uint256 i = tokenSeed % _TOKENS;
@@ -583,6 +583,69 @@ contract ShareMallHandler is Base {
                 for (uint256 i; i < _TOKENS; ++i) _anotherHolderClaims(i, holder);
             }
         }
+    }
+
+    /// @notice Anyone pushes token `tokenSeed`'s dividends to the actors picked by `mask` (holders listed twice
+    /// included): each opted-in actor that accepts coin is paid exactly what it was shown, to itself; the rejecting and
+    /// gas-burning actors are skipped with their dividends intact, and opted-out ones are passed over.
+    function payout(uint256 tokenSeed, uint256 mask) external step(false) {
+        uint256 i = tokenSeed % _TOKENS;
+        DividendToken token = _tokens[i];
+        uint256 count = _actors.length;
+        address[] memory holders = new address[](count + 1);
+        uint256[] memory shown = new uint256[](count + 1);
+        uint256[] memory before = new uint256[](count + 1);
+        uint256 n;
+        for (uint256 a; a < count; ++a) {
+            if ((mask >> a) & 1 == 0) continue;
+            holders[n] = _actors[a];
+            shown[n] = token.claimable(_actors[a]);
+            before[n] = _actors[a].balance;
+            ++n;
+        }
+        // The first one listed once more: it must be paid once.
+        if (n != 0) holders[n++] = holders[0];
+        // Inline assembly: shrinks the memory array to the holders picked.
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(holders, n)
+        }
+        uint256 expected;
+        for (uint256 k; k + 1 < n; ++k) {
+            if (!_isBad(holders[k]) && !token.payoutOptedOut(holders[k])) expected += shown[k];
+        }
+        try token.payout(holders) returns (uint256 paid) {
+            if (paid != expected) ++_violations.claimMismatches;
+            for (uint256 k; k + 1 < n; ++k) {
+                address holder = holders[k];
+                bool passedOver = _isBad(holder) || token.payoutOptedOut(holder);
+                uint256 received = holder.balance - before[k];
+                if (passedOver) {
+                    if (received != 0) ++_violations.claimMismatches;
+                    if (token.claimable(holder) != shown[k]) _violations.badRecipientChangedClaimable = true;
+                } else {
+                    if (received != shown[k] || token.claimable(holder) != 0) ++_violations.claimMismatches;
+                    if (shown[k] != 0) _claimedAt[holder][i] = _step;
+                }
+            }
+            _ghost[i].claimed += paid;
+            if (paid != 0) ++_coverage.claims;
+        } catch {
+            // The handler gives the call all its gas: a payout never fails.
+            _violations.otherHolderBlocked = true;
+        }
+    }
+
+    /// @notice An actor opts out of push payouts of token `tokenSeed`, or back in; claims are unaffected.
+    function setPayoutOptOut(uint256 holderSeed, uint256 tokenSeed, bool optedOut) external step(false) {
+        address holder = _actor(holderSeed);
+        DividendToken token = _tokens[tokenSeed % _TOKENS];
+        uint256 balance = token.balanceOf(holder);
+        uint256 shown = token.claimable(holder);
+        vm.prank(holder);
+        token.setPayoutOptOut(optedOut);
+        if (token.payoutOptedOut(holder) != optedOut) ++_violations.claimMismatches;
+        if (token.balanceOf(holder) != balance || token.claimable(holder) != shown) ++_violations.claimMismatches;
     }
 
     // ---------------------------------------------------------------- rules
@@ -1039,7 +1102,7 @@ contract ShareMallHandler is Base {
         _capped(i, promotion);
     }
 
-    /// @dev Mints `amount` in the model, as far as the cap (or the 2^96 - 1 supply limit) allows.
+    /// @dev Mints `amount` in the model, as far as the cap (or the 2^95 - 1 supply limit) allows.
     function _capped(uint256 i, uint256 amount) internal {
         TokenGhost storage g = _ghost[i];
         uint256 cap = _capOf(i);
@@ -1049,10 +1112,11 @@ contract ShareMallHandler is Base {
         g.ruleMinted += amount;
     }
 
-    /// @dev The most token `i` may hold under the rules in force: its cap, or the 2^96 - 1 supply limit.
+    /// @dev The most token `i` may hold under the rules in force: its cap, or the 2^95 - 1 supply limit.
     function _capOf(uint256 i) internal view returns (uint256) {
         uint256 cap = _rules[i].maxSupply;
-        return cap == 0 ? type(uint96).max : cap;
+        uint256 limit = (1 << 95) - 1;
+        return cap == 0 || cap > limit ? limit : cap;
     }
 
     /// @dev A referrer the shop accepts as is: none, or (first order only) another actor; the bound one later.
