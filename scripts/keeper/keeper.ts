@@ -273,6 +273,8 @@ export function createKeeper(options: KeeperOptions): Keeper {
     chainHolderSource(transport, options.fromBlock !== undefined ? { fromBlock: options.fromBlock } : {});
   const offsets = new Map<Address, number>();
   const tokensOf = new Map<Address, readonly Address[]>();
+  /** Holders whose address refused a push, with the claimable it refused: not retried until that changes. */
+  const refused = new Map<string, bigint>();
   let ticks = 0;
 
   const timestampOf = async (blockNumber: bigint): Promise<bigint> =>
@@ -480,6 +482,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
     for (const holder of holders) {
       const owed = await readContract(transport, token, dividendTokenAbi, "claimable", [holder]);
       if (owed <= minPayout) continue;
+      if (refused.get(`${token}:${holder}`) === owed) continue;
       if (await readContract(transport, token, dividendTokenAbi, "payoutOptedOut", [holder])) continue;
       due.push(holder);
     }
@@ -526,7 +529,9 @@ export function createKeeper(options: KeeperOptions): Keeper {
         paid: action.paid.map((p) => ({ holder: p.holder, amount: p.amount })),
         skipped: action.skipped.map((p) => ({ holder: p.holder, amount: p.amount })),
       });
+      for (const p of result.paid) refused.delete(`${token}:${p.holder}`);
       for (const s of result.skipped) {
+        refused.set(`${token}:${s.holder}`, s.amount);
         log({ level: "warn", event: "payout.skipped", shop, token, holder: s.holder, amount: s.amount });
       }
       start += batch.length;

@@ -171,6 +171,12 @@ export const shareMallTasks = [
     .addOption({ name: "interval", description: "Seconds between ticks", type: ArgumentType.INT, defaultValue: 30 })
     .addOption(text("minPayout", "Push a holder's dividends only above this claimable amount of coin (default 0)"))
     .addOption(text("maxBatchGas", "Gas cap of one payout transaction (default: 50 % of the block gas limit)"))
+    .addOption({
+      name: "batchSize",
+      description: "Holders in a first attempt at a payout batch (halved while the gas estimate is over the cap)",
+      type: ArgumentType.INT,
+      defaultValue: 100,
+    })
     .addOption(text("fundFrom", "Account that funds unfunded days (requires --fund-limit; default: never fund)"))
     .addOption(text("fundLimit", "Most coin sent to fund one shop day (required with --fund-from)"))
     .addOption({

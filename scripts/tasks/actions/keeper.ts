@@ -19,6 +19,7 @@ interface Args {
   interval: number;
   minPayout: string;
   maxBatchGas: string;
+  batchSize: number;
   fundFrom: string;
   fundLimit: string;
   metricsPort: number;
@@ -31,6 +32,7 @@ interface Options {
   readonly intervalMs: number;
   readonly minPayoutWei: bigint;
   readonly maxBatchGas?: bigint;
+  readonly batchSize: number;
   readonly fundFrom?: Address;
   readonly fundLimitWei?: bigint;
   readonly metricsPort: number;
@@ -51,6 +53,9 @@ export function parseKeeperOptions(args: Args): Options {
   }
   if (!Number.isInteger(args.metricsPort) || args.metricsPort < 0 || args.metricsPort > 65_535) {
     throw new InputError(`--metrics-port ${args.metricsPort}: expected a port from 1 to 65535, or 0 for none`);
+  }
+  if (!Number.isInteger(args.batchSize) || args.batchSize < 1 || args.batchSize > 5_000) {
+    throw new InputError(`--batch-size ${args.batchSize}: expected a number of holders from 1 to 5000`);
   }
   let maxBatchGas: bigint | undefined;
   if (args.maxBatchGas !== "") {
@@ -76,6 +81,7 @@ export function parseKeeperOptions(args: Args): Options {
     intervalMs: args.interval * 1000,
     minPayoutWei: args.minPayout === "" ? 0n : coin("min-payout", args.minPayout),
     ...(maxBatchGas !== undefined ? { maxBatchGas } : {}),
+    batchSize: args.batchSize,
     ...(fundFrom !== undefined ? { fundFrom, fundLimitWei: coin("fund-limit", args.fundLimit) } : {}),
     metricsPort: args.metricsPort,
     fromBlock: fromBlockOption(args.fromBlock),
@@ -118,6 +124,7 @@ export default async function keeperAction(
     interval: raw.interval ?? 30,
     minPayout: raw.minPayout ?? "",
     maxBatchGas: raw.maxBatchGas ?? "",
+    batchSize: raw.batchSize ?? 100,
     fundFrom: raw.fundFrom ?? "",
     fundLimit: raw.fundLimit ?? "",
     metricsPort: raw.metricsPort ?? 9477,
@@ -153,6 +160,7 @@ export default async function keeperAction(
       factory,
       minPayoutWei: options.minPayoutWei,
       ...(options.maxBatchGas !== undefined ? { maxBatchGas: options.maxBatchGas } : {}),
+      batchSize: options.batchSize,
       ...(funding !== undefined ? { funding } : {}),
       fromBlock: options.fromBlock,
       blockTimestamp: async (n) => {
@@ -179,6 +187,7 @@ export default async function keeperAction(
       intervalSeconds: options.intervalMs / 1000,
       minPayoutWei: options.minPayoutWei,
       maxBatchGas: options.maxBatchGas ?? null,
+      batchSize: options.batchSize,
       fundFrom: options.fundFrom ?? null,
       fundLimitWei: options.fundLimitWei ?? null,
       metrics: server?.url ?? null,
