@@ -238,7 +238,8 @@ export interface TokenHolders {
  * @param token - The dividend token.
  * @param options - `fromBlock` (required), `toBlock`, earlier `balances`, `pageSize`.
  * @returns Holders, their balances and the block range scanned.
- * @throws {@link InvalidAddressError}; {@link InvalidAmountError} for a bad block range; {@link ShareMallError}
+ * @throws {@link InvalidAddressError}; {@link InvalidAmountError} for a bad block range; {@link NotAContractError} for a
+ * token address without a token; {@link ShareMallError}
  * `"NEGATIVE_BALANCE"` when the logs do not add up (a `fromBlock` after the token's creation without the balances
  * before it).
  * @example
@@ -261,6 +262,7 @@ export async function tokenHolders(
   if (options.balances !== undefined && !(options.balances instanceof Map)) {
     throw new InvalidAmountError("balances", options.balances, "expected a Map of address to balance");
   }
+  await requireToken(transport, tokenAddress);
   const toBlock = options.toBlock ?? (await transport.blockNumber());
   const balances = new Map<Address, bigint>(options.balances ?? []);
   const logs = await getLogsPaged(
