@@ -15,6 +15,7 @@ import {
   type Address,
 } from "../../../sdk/src/index.js";
 import { createKeeper, dayEnd, type Keeper, type TickReport } from "../../../scripts/keeper/keeper.js";
+import { KeeperMetrics } from "../../../scripts/keeper/metrics.js";
 import { startHardhatNode, type HardhatNode } from "../support/hardhat-node.js";
 import {
   account,
@@ -33,6 +34,9 @@ import {
 } from "./support.js";
 
 const HOUR = 3_600;
+
+const reader = () => signerOf(sharedProvider!, 0);
+let sharedProvider: ReturnType<typeof providerAt> | undefined;
 
 describe("keeper: three shops in three time zones over two midnights (hardhat node)", function () {
   this.timeout(120_000);
@@ -62,6 +66,7 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
   before(async function () {
     node = await startHardhatNode();
     provider = providerAt(node.url);
+    sharedProvider = provider;
     const now = (await provider.getBlock("latest"))!.timestamp;
     utcDay = (Math.floor(now / DAY) + 2) * DAY;
     await mineAt(node, utcDay + HOUR);
@@ -215,12 +220,66 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
     expect(perHolder.has(optedOut)).to.equal(false);
     expect(await provider.getBalance(optedOut)).to.equal(optedOutBalance);
 
+    // The metrics add the reports up.
+    const metrics = new KeeperMetrics();
+    for (const r of reports) metrics.record(r, 1_700_000_000);
+    const text = metrics.render();
+    const paidWei = payouts.reduce((sum, p) => sum + p.total, 0n);
+    expect(text).to.match(/^sharemall_keeper_days_settled_total 6$/m);
+    expect(text).to.match(/^sharemall_keeper_payouts_total 24$/m);
+    expect(text).to.include(`\nsharemall_keeper_paid_wei_total ${paidWei}\n`);
+    expect(text).to.match(/^sharemall_keeper_unfunded_days 0$/m);
+    expect(text).to.match(/^sharemall_keeper_last_tick_timestamp_seconds 1700000000$/m);
+    expect(text).to.match(/^sharemall_keeper_settlement_lag_seconds \d+$/m);
+
     // The opted-out holder still claims its whole share itself.
     for (const s of shops) {
       const owed = await readContract(reader, s.token, dividendTokenAbi, "claimable", [optedOut]);
       const claimed = await claim(signerOf(provider, 14), s.token);
       expect(claimed.amount).to.equal(owed);
     }
+  });
+  it("reports an unfunded day with what is missing, retries it, and funds it only from --fund-from up to the limit", async function () {
+    const factory = await deployFactory(provider);
+    const merchant = signerOf(provider, 1);
+    const { shop } = await makeShop(merchant, factory, "Unfunded", 8);
+    await orders(merchant, shop, holders, [ONE, ONE]); // owes 0.4 coin of dividends, nothing deposited
+    const day = (await readContract(reader(), shop, shopAbi, "today", [])) as bigint;
+    await fund(merchant, shop, ONE / 10n);
+    await mineAt(node, dayEnd(day, 8 * HOUR) + 5n);
+    const missing = (4n * ONE) / 10n - ONE / 10n;
+    const plain = createKeeper({ transport: signerOf(provider, 2), factory, payouts: false });
+    for (let i = 0; i < 2; i++) {
+      const r = await plain.tick();
+      expect(r.settlements).to.deep.equal([]);
+      expect(r.unfunded.map((u) => [u.shop, u.day, u.unfunded, u.missing])).to.deep.equal([
+        [shop, day, (4n * ONE) / 10n, missing],
+      ]);
+    }
+    const funder = account(5).address as Address;
+    const tooLittle = createKeeper({
+      transport: signerOf(provider, 2),
+      factory,
+      payouts: false,
+      funding: { transport: signerOf(provider, 5), limitPerDayWei: missing - 1n },
+    });
+    expect((await tooLittle.tick()).unfunded.length).to.equal(1);
+    const before = await provider.getBalance(funder);
+    const funded = createKeeper({
+      transport: signerOf(provider, 2),
+      factory,
+      payouts: false,
+      funding: { transport: signerOf(provider, 5), limitPerDayWei: missing },
+    });
+    const r = await funded.tick();
+    expect(r.failures).to.deep.equal([]);
+    expect(r.unfunded).to.deep.equal([]);
+    expect(r.settlements.map((x) => [x.day, x.funded, x.dividends, x.settled])).to.deep.equal([
+      [day, missing, (4n * ONE) / 10n, true],
+    ]);
+    expect(before - (await provider.getBalance(funder)) > missing).to.equal(true); // the missing wei and the gas
+    expect((await funded.tick()).settlements).to.deep.equal([]);
+    expect([...(await settledDays(reader(), shop)).entries()]).to.deep.equal([[day, 1]]);
   });
 });
 
