@@ -275,6 +275,8 @@ export function createKeeper(options: KeeperOptions): Keeper {
   const tokensOf = new Map<Address, readonly Address[]>();
   /** Holders whose address refused a push, with the claimable it refused: not retried until that changes. */
   const refused = new Map<string, bigint>();
+  /** Per token, its dividend state and holders after the last complete payout pass. */
+  const passed = new Map<Address, string>();
   let ticks = 0;
 
   const timestampOf = async (blockNumber: bigint): Promise<bigint> =>
@@ -478,6 +480,11 @@ export function createKeeper(options: KeeperOptions): Keeper {
     midnight: bigint,
     out: PayoutAction[],
   ): Promise<void> {
+    // Claimables only rise when the token distributes (its dividend state moves): a token whose state and holder
+    // list are what they were after a complete pass has nothing new to push, and costs one read instead of N.
+    const state = await readContract(transport, token, dividendTokenAbi, "dividendState", []);
+    const signature = `${state.join(":")}|${holders.join(",")}`;
+    if (passed.get(token) === signature) return;
     const due: Address[] = [];
     for (const holder of holders) {
       const owed = await readContract(transport, token, dividendTokenAbi, "claimable", [holder]);
@@ -486,7 +493,10 @@ export function createKeeper(options: KeeperOptions): Keeper {
       if (await readContract(transport, token, dividendTokenAbi, "payoutOptedOut", [holder])) continue;
       due.push(holder);
     }
-    if (due.length === 0) return;
+    if (due.length === 0) {
+      passed.set(token, signature);
+      return;
+    }
     const cap = await maxGas();
     let size = batchSize;
     let start = 0;
@@ -536,6 +546,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
       }
       start += batch.length;
     }
+    passed.set(token, signature);
   }
 
   async function estimatePayout(token: Address, batch: readonly Address[]): Promise<bigint> {
