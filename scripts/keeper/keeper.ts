@@ -39,8 +39,10 @@ export { chainHolderSource, factoryShopSource, type HolderSource, type ShopSourc
 export const DAY_SECONDS = 86_400n;
 /** Holders in a first attempt at a payout batch (halved while the estimate is over the gas cap). */
 export const DEFAULT_BATCH_SIZE = 100;
-/** Default gas cap of a payout transaction: this share (in %) of the block gas limit. */
+/** Default gas cap of a payout transaction: this share (in %) of the block gas limit, at most {@link TX_GAS_LIMIT}. */
 export const DEFAULT_BATCH_GAS_PERCENT = 50n;
+/** EIP-7825 (Osaka) caps a transaction at 2^24 gas: the default batch cap stays a little under it. */
+export const TX_GAS_LIMIT = 16_000_000n;
 
 /** Level of a log event. */
 export type LogLevel = "debug" | "info" | "warn" | "error";
@@ -67,7 +69,10 @@ export interface KeeperOptions {
   readonly factory: Address;
   /** A holder is pushed its dividends only when its claimable is above this (wei; default 0). */
   readonly minPayoutWei?: bigint;
-  /** Gas cap of one payout transaction (default: {@link DEFAULT_BATCH_GAS_PERCENT} % of the block gas limit). */
+  /**
+   * Gas cap of one payout transaction (default: {@link DEFAULT_BATCH_GAS_PERCENT} % of the block gas limit, at most
+   * {@link TX_GAS_LIMIT}).
+   */
   readonly maxBatchGas?: bigint;
   /** Holders in a first attempt at a batch (default {@link DEFAULT_BATCH_SIZE}). */
   readonly batchSize?: number;
@@ -284,7 +289,8 @@ export function createKeeper(options: KeeperOptions): Keeper {
 
   async function maxGas(): Promise<bigint> {
     if (options.maxBatchGas !== undefined) return options.maxBatchGas;
-    return ((await transport.blockGasLimit()) * DEFAULT_BATCH_GAS_PERCENT) / 100n;
+    const share = ((await transport.blockGasLimit()) * DEFAULT_BATCH_GAS_PERCENT) / 100n;
+    return share < TX_GAS_LIMIT ? share : TX_GAS_LIMIT;
   }
 
   return {

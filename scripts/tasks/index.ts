@@ -170,7 +170,12 @@ export const shareMallTasks = [
     .addFlag({ name: "once", description: "Run one tick, then exit (exit code 1 if it had a failure): for cron" })
     .addOption({ name: "interval", description: "Seconds between ticks", type: ArgumentType.INT, defaultValue: 30 })
     .addOption(text("minPayout", "Push a holder's dividends only above this claimable amount of coin (default 0)"))
-    .addOption(text("maxBatchGas", "Gas cap of one payout transaction (default: 50 % of the block gas limit)"))
+    .addOption(
+      text(
+        "maxBatchGas",
+        "Gas cap of one payout transaction (default: 50 % of the block gas limit, at most 16,000,000)",
+      ),
+    )
     .addOption({
       name: "batchSize",
       description: "Holders in a first attempt at a payout batch (halved while the gas estimate is over the cap)",
