@@ -31,7 +31,7 @@ import {
 
 const ONE = 10n ** 18n;
 
-const connection = await network.connect();
+const connection = await network.getOrCreate();
 const { ethers } = connection;
 const [deployer] = await ethers.getSigners();
 const payments = await new ShopPayments__factory(deployer).deploy();

@@ -238,8 +238,8 @@ export interface TokenHolders {
  * @param token - The dividend token.
  * @param options - `fromBlock` (required), `toBlock`, earlier `balances`, `pageSize`.
  * @returns Holders, their balances and the block range scanned.
- * @throws {@link InvalidAddressError}; {@link InvalidAmountError} for a bad block range; {@link NotAContractError} for a
- * token address without a token; {@link ShareMallError}
+ * @throws {@link InvalidAddressError}; {@link InvalidAmountError} for a bad block range; {@link NotAContractError}
+ * for a token address without a token; {@link ShareMallError}
  * `"NEGATIVE_BALANCE"` when the logs do not add up (a `fromBlock` after the token's creation without the balances
  * before it).
  * @example

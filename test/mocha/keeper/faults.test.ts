@@ -131,6 +131,11 @@ describe("keeper under faults (RPC fault proxy before a hardhat node)", function
       const last = reports[reports.length - 1];
       expect(last.ok && last.settlements.length === 0 && last.payouts.length === 0, "converged").to.equal(true);
       const failures = reports.flatMap((r) => r.failures);
+      console.log(
+        `      ${reports.length} ticks; faults: ${proxy.count("drop")} drops, ${proxy.count("http-error")} HTTP 503, ` +
+          `${proxy.count("drop-response")} lost answer; ${retries.length} retries; failures: ` +
+          failures.map((f) => `${f.action}/${f.kind}`).join(", "),
+      );
       expect(failures.some((f) => f.action === "settle")).to.equal(true);
       expect(failures.some((f) => f.kind === "receipt_unknown" && f.transactionHash !== undefined)).to.equal(true);
       expect(proxy.count("drop-response")).to.equal(1);
