@@ -560,3 +560,61 @@ export function createKeeper(options: KeeperOptions): Keeper {
     return transport.estimateGas({ to: token, data });
   }
 }
+
+/** When one shop day's dividends arrived: its settlement and the pushes that paid them out. */
+export interface DayArrival {
+  readonly shop: Address;
+  readonly day: bigint;
+  /** The shop's midnight that ended the day. */
+  readonly midnight: bigint;
+  /** Block timestamp of the settlement, and its lag behind `midnight` (undefined: not settled by these reports). */
+  readonly settledAt?: bigint;
+  readonly settleLagSeconds?: bigint;
+  /** Block timestamp of the last push of the day's dividends, and its lag behind `midnight` (undefined: none). */
+  readonly paidAt?: bigint;
+  readonly payoutLagSeconds?: bigint;
+  /** Wei pushed for the day, all tokens and batches together, and the holders paid (a holder once per token). */
+  readonly paidWei: bigint;
+  readonly holdersPaid: number;
+}
+
+/**
+ * Sums tick reports up per shop day: when it was settled and when its payouts arrived, for a report of a month of
+ * days. A push belongs to the day it followed (`PayoutAction.day`: the shop's latest past day at the tick).
+ *
+ * @example
+ * ```ts
+ * for (const a of dayArrivals(reports)) console.log(a.shop, a.day, `paid ${a.payoutLagSeconds}s after midnight`);
+ * ```
+ */
+export function dayArrivals(reports: readonly TickReport[]): DayArrival[] {
+  const byDay = new Map<string, { -readonly [K in keyof DayArrival]: DayArrival[K] }>();
+  const entry = (shop: Address, day: bigint, midnight: bigint) => {
+    const key = `${shop}:${day}`;
+    let found = byDay.get(key);
+    if (found === undefined) {
+      found = { shop, day, midnight, paidWei: 0n, holdersPaid: 0 };
+      byDay.set(key, found);
+    }
+    return found;
+  };
+  for (const report of reports) {
+    for (const s of report.settlements) {
+      const e = entry(s.shop, s.day, s.midnight);
+      if (e.settledAt === undefined) {
+        e.settledAt = s.timestamp;
+        e.settleLagSeconds = s.lagSeconds;
+      }
+    }
+    for (const p of report.payouts) {
+      const e = entry(p.shop, p.day, p.midnight);
+      e.paidAt = p.timestamp;
+      e.payoutLagSeconds = p.lagSeconds;
+      e.paidWei += p.total;
+      e.holdersPaid += p.paid.length;
+    }
+  }
+  return [...byDay.values()].sort((a, b) =>
+    a.midnight !== b.midnight ? (a.midnight < b.midnight ? -1 : 1) : a.shop.localeCompare(b.shop),
+  );
+}

@@ -14,7 +14,7 @@ import {
   shopAbi,
   type Address,
 } from "../../../sdk/src/index.js";
-import { createKeeper, dayEnd, type Keeper, type TickReport } from "../../../scripts/keeper/keeper.js";
+import { createKeeper, dayArrivals, dayEnd, type Keeper, type TickReport } from "../../../scripts/keeper/keeper.js";
 import { KeeperMetrics } from "../../../scripts/keeper/metrics.js";
 import { startHardhatNode, type HardhatNode } from "../support/hardhat-node.js";
 import {
@@ -219,6 +219,17 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
     }
     expect(perHolder.has(optedOut)).to.equal(false);
     expect(await provider.getBalance(optedOut)).to.equal(optedOutBalance);
+
+    // The per-day summary a demo report prints: each day settled and paid within two minutes of its midnight.
+    const arrivals = dayArrivals(reports);
+    expect(arrivals.map((a) => [a.shop, a.day])).to.deep.equal(midnights.map((m) => [shops[m.shop].shop, m.day]));
+    for (const a of arrivals) {
+      expect(a.settleLagSeconds! >= 30n && a.settleLagSeconds! < 120n).to.equal(true);
+      expect(a.payoutLagSeconds! >= a.settleLagSeconds!).to.equal(true);
+      expect(a.payoutLagSeconds! < 120n).to.equal(true);
+      expect(a.holdersPaid).to.equal(4);
+    }
+    expect(arrivals.reduce((sum, a) => sum + a.paidWei, 0n)).to.equal(payouts.reduce((sum, p) => sum + p.total, 0n));
 
     // The metrics add the reports up.
     const metrics = new KeeperMetrics();
