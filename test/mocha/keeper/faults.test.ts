@@ -228,6 +228,30 @@ describe("keeper under faults (RPC fault proxy before a hardhat node)", function
     expect(await provider.getBalance(rejecting)).to.equal(owed);
     await expectExactlyOnce(shop, token, day, balances, [HOLDERS[0], HOLDERS[1]], owed);
   });
+  it("--once exits 1 when its tick fails and 2 for bad options, sending nothing", async function () {
+    const { factory, shop } = await dueShop("Once");
+    const keeperAccount = account(0).address;
+    const nonce = await provider.getTransactionCount(keeperAccount);
+    const proxy = await startFaultProxy(node.url, { seed: 5 });
+    try {
+      // Every eth_call answered with a (non-transient) JSON-RPC error: the tick cannot even list the shops.
+      proxy.rules = [{ method: "eth_call", fault: { kind: "rpc-error", code: -32603, message: "internal error" } }];
+      const failed = keeperProcess(proxy.url, factory, ["--once", "--metrics-port", "0"]);
+      const run = await failed.exit;
+      expect(run.code, failed.output()).to.equal(1);
+      const done = failed.lines().find((l) => l.event === "tick.done");
+      expect(done?.failures, failed.output()).to.equal(1);
+      expect(failed.lines().some((l) => l.event === "failure" && l.action === "discover")).to.equal(true);
+
+      const bad = keeperProcess(proxy.url, factory, ["--once", "--fund-from", keeperAccount]);
+      expect((await bad.exit).code, bad.output()).to.equal(2);
+      expect(bad.output()).to.include("--fund-from and --fund-limit go together");
+    } finally {
+      await proxy.close();
+    }
+    expect(await provider.getTransactionCount(keeperAccount)).to.equal(nonce);
+    expect((await settledDays(reader, shop)).size).to.equal(0);
+  });
 });
 
 /** Polls `check` every 20 ms until it holds or `timeoutMs` passes. */
