@@ -156,4 +156,41 @@ export const shareMallTasks = [
     .addFlag(json)
     .setAction(() => import("./actions/shop-report.js"))
     .build(),
+  task(
+    "keeper",
+    "Settle every shop's funded past days after its midnight and push payouts to the holders. " +
+      "Example: npm run keeper -- --network custom --min-payout 0.001 --metrics-port 9477",
+  )
+    .addOption(
+      text(
+        "factory",
+        "Factory address (required unless SHAREMALL_FACTORY is set or the Ignition deployment on this chain exists)",
+      ),
+    )
+    .addFlag({ name: "once", description: "Run one tick, then exit (exit code 1 if it had a failure): for cron" })
+    .addOption({ name: "interval", description: "Seconds between ticks", type: ArgumentType.INT, defaultValue: 30 })
+    .addOption(text("minPayout", "Push a holder's dividends only above this claimable amount of coin (default 0)"))
+    .addOption(
+      text(
+        "maxBatchGas",
+        "Gas cap of one payout transaction (default: 50 % of the block gas limit, at most 16,000,000)",
+      ),
+    )
+    .addOption({
+      name: "batchSize",
+      description: "Holders in a first attempt at a payout batch (halved while the gas estimate is over the cap)",
+      type: ArgumentType.INT,
+      defaultValue: 100,
+    })
+    .addOption(text("fundFrom", "Account that funds unfunded days (requires --fund-limit; default: never fund)"))
+    .addOption(text("fundLimit", "Most coin sent to fund one shop day (required with --fund-from)"))
+    .addOption({
+      name: "metricsPort",
+      description: "Port of the Prometheus /metrics endpoint on 127.0.0.1 (0: none)",
+      type: ArgumentType.INT,
+      defaultValue: 9477,
+    })
+    .addOption(text("fromBlock", "First block scanned for token Transfer logs (default: SHAREMALL_FROM_BLOCK, else 0)"))
+    .setAction(() => import("./actions/keeper.js"))
+    .build(),
 ];

@@ -20,3 +20,4 @@ export * from "./read.js";
 export * from "./holder.js";
 export * from "./merchant.js";
 export * from "./payments.js";
+export * from "./payouts.js";

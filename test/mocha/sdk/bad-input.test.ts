@@ -1656,6 +1656,153 @@ const TABLE: Record<string, Entry> = {
       message: `order id ${BATCH_FIRST_ORDER_ID}`,
     },
   ],
+  payout: [
+    {
+      input: "bad token address",
+      run: (ctx) => sdk.payout(ctx.tx("alice"), BAD_ADDRESS, [ctx.alice]),
+      error: sdk.InvalidAddressError,
+      message: '"token"',
+    },
+    {
+      input: "no holders",
+      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, []),
+      error: sdk.InvalidAddressError,
+      message: '"holders"',
+    },
+    {
+      input: "holders not an array",
+      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, n(ctx.alice)),
+      error: sdk.InvalidAddressError,
+      message: '"holders"',
+    },
+    {
+      input: "bad checksum in the holder list",
+      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, [ctx.bob, BAD_CHECKSUM]),
+      error: sdk.InvalidAddressError,
+      message: '"holders[1]"',
+    },
+    {
+      input: "duplicated holder",
+      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, [ctx.alice, ctx.bob, ctx.alice]),
+      error: sdk.InvalidAddressError,
+      message: "duplicated",
+    },
+    {
+      input: "more holders than MAX_PAYOUT_BATCH",
+      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, Array(sdk.MAX_PAYOUT_BATCH + 1).fill(ctx.alice)),
+      error: sdk.InvalidAddressError,
+      message: "at most",
+    },
+    {
+      input: "wrong chain",
+      run: (ctx) => sdk.payout(ctx.wrongChain("alice"), ctx.token, [ctx.alice]),
+      error: sdk.WrongChainError,
+    },
+    {
+      input: "unknown token (address without code)",
+      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.nobody, [ctx.alice]),
+      error: sdk.NotAContractError,
+    },
+    {
+      input: "unknown token (a non-token contract: the shop)",
+      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.shop, [ctx.alice]),
+      error: sdk.NotAContractError,
+    },
+  ],
+  setPayoutOptOut: [
+    {
+      input: "bad address",
+      run: (ctx) => sdk.setPayoutOptOut(ctx.tx("alice"), BAD_ADDRESS, true),
+      error: sdk.InvalidAddressError,
+      message: '"token"',
+    },
+    {
+      input: 'preference not a boolean (the string "false")',
+      run: (ctx) => sdk.setPayoutOptOut(ctx.tx("alice"), ctx.token, n("false")),
+      error: sdk.InvalidAmountError,
+      message: '"optedOut"',
+    },
+    {
+      input: "wrong chain",
+      run: (ctx) => sdk.setPayoutOptOut(ctx.wrongChain("alice"), ctx.token, true),
+      error: sdk.WrongChainError,
+    },
+    {
+      input: "unknown token (address without code)",
+      run: (ctx) => sdk.setPayoutOptOut(ctx.tx("alice"), ctx.nobody, true),
+      error: sdk.NotAContractError,
+    },
+  ],
+  payoutOptedOut: [
+    {
+      input: "bad holder address",
+      run: (ctx) => sdk.payoutOptedOut(ctx.tx("alice"), ctx.token, BAD_ADDRESS),
+      error: sdk.InvalidAddressError,
+      message: '"holder"',
+    },
+    {
+      input: "wrong chain",
+      run: (ctx) => sdk.payoutOptedOut(ctx.wrongChain("alice"), ctx.token, ctx.alice),
+      error: sdk.WrongChainError,
+    },
+    {
+      input: "unknown token (address without code)",
+      run: (ctx) => sdk.payoutOptedOut(ctx.tx("alice"), ctx.nobody, ctx.alice),
+      error: sdk.NotAContractError,
+    },
+  ],
+  tokenHolders: [
+    {
+      input: "bad address",
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), BAD_ADDRESS, { fromBlock: 0n }),
+      error: sdk.InvalidAddressError,
+      message: '"token"',
+    },
+    {
+      input: "no options",
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.token, n(undefined)),
+      error: sdk.InvalidAmountError,
+    },
+    {
+      input: "negative fromBlock",
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.token, { fromBlock: -1n }),
+      error: sdk.InvalidAmountError,
+      message: '"fromBlock"',
+    },
+    {
+      input: "balances not a Map",
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.token, { fromBlock: 0n, balances: n({}) }),
+      error: sdk.InvalidAmountError,
+      message: '"balances"',
+    },
+    {
+      input: "fromBlock after toBlock",
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.token, { fromBlock: 10n, toBlock: 5n }),
+      error: sdk.InvalidAmountError,
+    },
+    {
+      input: "wrong chain",
+      run: (ctx) => sdk.tokenHolders(ctx.wrongChain("alice"), ctx.token, { fromBlock: 0n }),
+      error: sdk.WrongChainError,
+    },
+    {
+      input: "unknown token (address without code)",
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.nobody, { fromBlock: 0n }),
+      error: sdk.NotAContractError,
+    },
+  ],
+  decodePayoutWord: [
+    {
+      input: "negative word",
+      run: () => sdk.decodePayoutWord(-1n),
+      error: sdk.InvalidAmountError,
+    },
+    {
+      input: "word wider than 256 bits",
+      run: () => sdk.decodePayoutWord(OVER_256),
+      error: sdk.InvalidAmountError,
+    },
+  ],
   claimable: [
     {
       input: "bad address",
