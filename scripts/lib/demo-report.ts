@@ -45,8 +45,25 @@ export interface DemoDay {
   revenue: CnyFigure;
   checkoutRevenue: CnyFigure;
   recordedRevenue: CnyFigure;
-  /** Dividends settled to YDC for this day's revenue (paid to the holders at 00:05 the next day). */
+  /** Dividends settled to YDC for this day's revenue (by the keeper, at 00:05 the next day). */
   dividendsSettled: CnyFigure;
+  /**
+   * When the keeper settled the day and when its payouts reached the holders (null for a day without orders). Times
+   * are the blocks' timestamps in the shop's time zone (UTC+8) on the next day; lags are seconds after the midnight
+   * that ended the day.
+   */
+  keeper: {
+    settledAt: string;
+    settleLagSeconds: number;
+    /** The day's debt beyond its escrow: paid from a deposit the merchant made, or sent by the keeper. */
+    funding: "deposit" | "keeper" | "none";
+    paidOutAt: string | null;
+    payoutLagSeconds: number | null;
+    /** Pushed to the holders who take payouts; the opted-out holders' share stays claimable. */
+    pushed: CnyFigure;
+    holdersPaid: number;
+    payoutTransactions: number;
+  } | null;
   /** YDC minted during the day (`total` = consumption + promotion + pool), and taken back by the day's refunds. */
   minted: { consumption: YdcFigure; promotion: YdcFigure; pool: YdcFigure; total: YdcFigure; takenBack: YdcFigure };
   /** YDC supply at the end of the day (read from the chain): the previous day's plus `total` less `takenBack`. */
@@ -229,6 +246,11 @@ function bucketWidth(memberBalances: readonly bigint[]): bigint {
   }
 }
 
+/** A block timestamp as the shop's local date and time (UTC+8), `YYYY-MM-DD HH:MM:SS`. */
+function localTime(timestamp: bigint): string {
+  return new Date(Number(timestamp + BigInt(UTC_OFFSET)) * 1000).toISOString().slice(0, 19).replace("T", " ");
+}
+
 /** Builds the report's summary (JSON-safe, deterministic) from a finished simulation. */
 export function buildDemoSummary(report: WuyouReport): DemoSummary {
   const t = report.totals;
@@ -250,6 +272,19 @@ export function buildDemoSummary(report: WuyouReport): DemoSummary {
       checkoutRevenue: cny(d.checkoutRevenue),
       recordedRevenue: cny(d.recordedRevenue),
       dividendsSettled: cny(d.settled),
+      keeper:
+        d.settledAt === 0n
+          ? null
+          : {
+              settledAt: localTime(d.settledAt),
+              settleLagSeconds: Number(d.settleLagSeconds),
+              funding: d.funding,
+              paidOutAt: d.paidOutAt === 0n ? null : localTime(d.paidOutAt),
+              payoutLagSeconds: d.paidOutAt === 0n ? null : Number(d.payoutLagSeconds),
+              pushed: cny(d.pushedWei),
+              holdersPaid: d.holdersPaid,
+              payoutTransactions: d.payoutTransactions,
+            },
       minted: {
         consumption: ydc(d.consumptionMinted),
         promotion: ydc(d.promotionMinted),
@@ -497,6 +532,9 @@ function groupNumber(value: number, decimals = 0): string {
 }
 
 const cnyText = (figure: CnyFigure): string => formatCny(BigInt(figure.wei));
+/** A keeper time (`YYYY-MM-DD HH:MM:SS`) as its clock time and its lag behind the midnight. */
+const keeperTime = (at: string, lagSeconds: number): string =>
+  `${at.slice(11)} (+${Math.floor(lagSeconds / 60)} min ${lagSeconds % 60} s)`;
 const ydcText = (figure: YdcFigure): string => formatTokens(BigInt(figure.wei));
 /** CNY as a float for drawing (never for figures shown as numbers). */
 const cnyValue = (figure: CnyFigure): number => Number(BigInt(figure.wei) / 10n ** 13n) / 100;
@@ -1236,18 +1274,22 @@ export function renderDemoHtml(summary: DemoSummary): string {
 
   const dailyTable =
     `<details><summary>Daily figures (table)</summary><div class="table-wrap"><table id="daily">` +
-    `<caption>Every day of the month; dividends are settled at 00:05 the next day</caption><thead><tr>` +
+    `<caption>Every day of the month; the keeper settles its dividends just after midnight and pushes them to ` +
+    `the holders who take payouts</caption><thead><tr>` +
     `<th scope="col" class="num">day</th><th scope="col">date</th><th scope="col" class="num">orders</th>` +
     `<th scope="col" class="num">members</th><th scope="col" class="num">revenue, CNY</th>` +
     `<th scope="col" class="num">dividends, CNY</th><th scope="col" class="num">YDC minted</th>` +
-    `<th scope="col" class="num">YDC supply</th></tr></thead><tbody>` +
+    `<th scope="col" class="num">YDC supply</th><th scope="col">settled (UTC+8)</th>` +
+    `<th scope="col">paid out (UTC+8)</th></tr></thead><tbody>` +
     days
       .map(
         (d) =>
           `<tr data-day="${d.day}"><td class="num">${d.day}</td><td>${d.date}</td><td class="num">${d.orders}</td>` +
           `<td class="num">${d.members}</td><td class="num">${cnyText(d.revenue)}</td>` +
           `<td class="num">${cnyText(d.dividendsSettled)}</td><td class="num">${ydcText(d.minted.total)}</td>` +
-          `<td class="num">${ydcText(d.supply)}</td></tr>`,
+          `<td class="num">${ydcText(d.supply)}</td>` +
+          `<td data-keeper="settled">${d.keeper === null ? "no orders" : keeperTime(d.keeper.settledAt, d.keeper.settleLagSeconds)}</td>` +
+          `<td data-keeper="paid">${d.keeper === null || d.keeper.paidOutAt === null ? "—" : `${keeperTime(d.keeper.paidOutAt, d.keeper.payoutLagSeconds ?? 0)}, ${cnyText(d.keeper.pushed)} CNY to ${d.keeper.holdersPaid} holders`}</td></tr>`,
       )
       .join("") +
     `</tbody></table></div></details>`;
@@ -1382,10 +1424,10 @@ ${figure(
   "fig-payouts",
   "Dividends settled and claimed, cumulative",
   payoutChart,
-  "Some early members claim mid-month; most holders claim the morning after the month (claim, claimTo or the factory's claimMany), a few keep theirs for later.",
+  "The keeper pushes each day's dividends to the holders who take payouts minutes after the shop's midnight; the opted-out holders claim (some mid-month, most through the factory's claimMany the morning after the month), a few keep theirs for later.",
   [
     { label: "settled into the token", colour: COLOURS.green, line: true },
-    { label: "claimed by holders", colour: COLOURS.amber, dashed: true },
+    { label: "paid to holders (pushed or claimed)", colour: COLOURS.amber, dashed: true },
     { label: "interview figure", colour: COLOURS.red, dashed: true },
   ],
 )}

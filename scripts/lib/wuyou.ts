@@ -4,8 +4,9 @@
  * One month of a tea shop whose community grows from ~20 founders to 200 members by referral. Every order mints the
  * brand token YDC (one token per 300 CNY), referrers earn 5 % of their referees' tokens, the management pool accrues
  * 1 token per 9 minted and pays the service provider weekly, and 20 % of each day's revenue is settled to the holders
- * just after the shop's midnight (UTC+8). At the end the holders claim (claim, claimTo, factory.claimMany); a few keep
- * their dividends for later.
+ * just after the shop's midnight (UTC+8) by the keeper (scripts/keeper/keeper.ts), which then pushes the dividends to
+ * every holder who takes payouts (the default). The holders who opted out claim (some mid-month, most through
+ * factory.claimMany at the end); a few keep their dividends for later.
  *
  * Payments with returns: most of the customers' own orders are charged (paid and final at once, in the shop); a
  * quarter are online orders, authorized (held) at the order time and confirmed on delivery the same evening; a few
@@ -28,12 +29,13 @@
  * Demo exchange rate: 1 CNY = 10^15 wei (so 1,000 CNY = 1 coin), fixed so that the figures are reproducible. A real
  * shop prices in fiat, converts off chain at the day's rate and keeps the quoted rate in the private order data.
  */
-import { AbiCoder, Wallet, ZeroAddress, formatUnits, keccak256, toUtf8Bytes } from "ethers";
+import { AbiCoder, Wallet, ZeroAddress, formatUnits, getAddress, keccak256, toUtf8Bytes } from "ethers";
 import type { Log, Result, TransactionReceipt } from "ethers";
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
 import type { NetworkHelpers } from "@nomicfoundation/hardhat-network-helpers/types";
 import type { DividendToken, IShop, ShareMallFactory } from "../../types/ethers-contracts/index.js";
-import type { TokenRules } from "../../sdk/src/index.js";
+import { fromEthers, type TokenRules } from "../../sdk/src/index.js";
+import { createKeeper, type SettlementAction, type TickReport } from "../keeper/keeper.js";
 
 // ---------------------------------------------------------------- Constants
 
@@ -45,6 +47,8 @@ export const WEI_PER_FEN = WEI_PER_CNY / 100n;
 export const ONE_TOKEN = 10n ** 18n;
 /** China Standard Time: the shop's clock. */
 export const UTC_OFFSET = 8 * 3600;
+/** Most the keeper sends from the merchant's funding account for one day's missing debt, in CNY. */
+export const KEEPER_FUND_LIMIT_CNY = 10_000n;
 const DAY_SECONDS = 86_400;
 const BPS = 10_000n;
 /** Scale of the dividend accumulator (see contracts/libraries/DividendMath.sol). */
@@ -119,8 +123,9 @@ export type OrderPathName = "recorded" | "checkout";
  */
 export type CaptureStep = "charge" | "confirm" | "autoCapture" | "capture";
 
-/** How a holder claimed. */
-export type ClaimMethod = "claim" | "claimTo" | "claimMany";
+/** How a holder was paid: it claimed (`claim`, `claimTo`, the factory's `claimMany`), or the keeper pushed it
+ * (`payout`). */
+export type ClaimMethod = "claim" | "claimTo" | "claimMany" | "payout";
 
 /** One step of the token ledger, in the order it happened on chain. */
 export type LedgerEvent =
@@ -178,7 +183,7 @@ export type LedgerEvent =
    * token rolled it over (`DividendsRolledOver`).
    */
   | { kind: "settle"; day: number; owed: bigint; accumulator?: bigint }
-  /** A claim as paid on chain (from `DividendsClaimed`). */
+  /** A claim as paid on chain (from `DividendsClaimed`), or a pushed payout (one holder's word of `DividendsPushed`). */
   | { kind: "claim"; day: number; holder: string; recipient: string; amount: bigint; method: ClaimMethod };
 
 /** A money figure in wei, with its value in CNY at the demo rate. */
@@ -238,9 +243,20 @@ export interface DayReport {
   fromEscrow: bigint;
   /** Part of the settlement paid from the merchant balance (`DaySettled.fromBalance`). */
   fromBalance: bigint;
-  /** How the merchant topped up the settlement. */
-  funding: "deposit" | "settleValue" | "none";
+  /** How the settlement was topped up: the merchant deposited before the keeper came, or the keeper sent what was
+   * missing from the merchant's funding account (within its limit per day). */
+  funding: "deposit" | "keeper" | "none";
   fundedWei: bigint;
+  /** Block timestamp of the keeper's settlement of the day, and its lag behind the shop's midnight (seconds). */
+  settledAt: bigint;
+  settleLagSeconds: bigint;
+  /** Block timestamp of the last payout that pushed the day's dividends, and its lag behind the midnight (0n: none). */
+  paidOutAt: bigint;
+  payoutLagSeconds: bigint;
+  /** Wei the keeper pushed after the settlement, the holders it paid and its payout transactions. */
+  pushedWei: bigint;
+  holdersPaid: number;
+  payoutTransactions: number;
   /** Total supply right after the day was settled. */
   supplyAtSettlement: bigint;
   /** Revenue of the day's checkouts (customers paying the shop). */
@@ -1117,7 +1133,12 @@ interface MemberPlan {
   /** Referrer chosen when the member was invited (index), or -1. */
   referrer: number;
   orders: PlannedOrder[];
-  finalClaim: ClaimMethod | "keep";
+  finalClaim: Exclude<ClaimMethod, "payout"> | "keep";
+  /**
+   * Whether the member opts out of push payouts and claims itself: the members whose habit is the factory's
+   * `claimMany` or keeping their dividends, and those who claim mid-month. The others take the keeper's daily payouts.
+   */
+  optsOut: boolean;
   claimManyToPayout: boolean;
   claimsMidMonth: boolean;
 }
@@ -1176,6 +1197,11 @@ function planCommunity(rng: Prng, seed: string, days: number, memberCount: numbe
     }));
 
     const r = rng.next();
+    const finalClaim: MemberPlan["finalClaim"] =
+      r < 0.4 ? "claim" : r < 0.65 ? "claimTo" : r < 0.9 ? "claimMany" : "keep";
+    // Drawn in this order (the seed's figures depend on it).
+    const claimManyToPayout = rng.chance(0.5);
+    const claimsMidMonth = joinDay <= 10 && rng.chance(0.25);
     plans.push({
       index,
       wallet: derivedWallet(seed, `member/${index}`),
@@ -1183,9 +1209,10 @@ function planCommunity(rng: Prng, seed: string, days: number, memberCount: numbe
       joinDay,
       referrer,
       orders,
-      finalClaim: r < 0.4 ? "claim" : r < 0.65 ? "claimTo" : r < 0.9 ? "claimMany" : "keep",
-      claimManyToPayout: rng.chance(0.5),
-      claimsMidMonth: joinDay <= 10 && rng.chance(0.25),
+      finalClaim,
+      optsOut: finalClaim === "claimMany" || finalClaim === "keep" || claimsMidMonth,
+      claimManyToPayout,
+      claimsMidMonth,
     });
   }
   return plans;
@@ -1196,9 +1223,10 @@ function planCommunity(rng: Prng, seed: string, days: number, memberCount: numbe
 /**
  * Runs one month of Wuyou Tea on the given in-process network: deploys the implementations and the factory, creates
  * the shop (UTC+8) and YDC, lets the community buy (operator batches, customer charges and held online payments,
- * with returns, partial captures and refunds), settles each day just
- * after the shop's midnight (funding the recorded orders' share by deposit or by settle's value), pays the servicer
- * from the pool weekly, and has the holders claim at the end. Returns the report and the deployment.
+ * with returns, partial captures and refunds), has the keeper settle each day just after the shop's midnight and
+ * push its payouts (the recorded orders' share funded by the merchant's deposit or by the keeper from the merchant's
+ * funding account), pays the servicer from the pool weekly, and has the opted-out holders claim at the end. Returns
+ * the report and the deployment.
  *
  * @example
  * const connection = await network.create();
@@ -1508,33 +1536,88 @@ export async function runWuyou(
     return args;
   };
 
+  // The keeper (scripts/keeper/keeper.ts, what `npm run keeper` runs) settles each day just after the shop's
+  // midnight and pushes the dividends to every holder that has not opted out. It may fund a day's missing debt from
+  // the merchant's funding account (the admin), up to a limit per day, as `--fund-from` / `--fund-limit` do.
+  const keeperService = createKeeper({
+    transport: fromEthers(keeper),
+    factory: (await factory.getAddress()) as `0x${string}`,
+    funding: { transport: fromEthers(admin), limitPerDayWei: KEEPER_FUND_LIMIT_CNY * WEI_PER_CNY },
+  });
+  // Holders who claim themselves opt out of push payouts before they hold anything: the members whose habit is the
+  // factory's claimMany or keeping their dividends, and the servicer (who claims for its books).
+  let optedOut = 0;
+  for (const plan of plans) {
+    if (!plan.optsOut) continue;
+    await send(token.connect(members[plan.index]).setPayoutOptOut(true));
+    optedOut++;
+  }
+  await send(token.connect(servicer).setPayoutOptOut(true));
+  progress(
+    `${optedOut} members and the servicer opt out of push payouts (they claim themselves); ` +
+      `${plans.length - optedOut} members take the keeper's daily payouts`,
+  );
+
+  /** Books a keeper tick's payouts as claims of `day` (each holder paid to itself) and returns them in all. */
+  const bookPayouts = (tick: TickReport, day: number): { wei: bigint; holders: number; last: bigint } => {
+    let wei = 0n;
+    let holders = 0;
+    let last = 0n;
+    for (const action of tick.payouts) {
+      if (action.token.toLowerCase() !== tokenAddress.toLowerCase()) continue;
+      for (const paid of action.paid) {
+        const holder = getAddress(paid.holder);
+        events.push({ kind: "claim", day, holder, recipient: holder, amount: paid.amount, method: "payout" });
+        claimedBy.set(holder, (claimedBy.get(holder) ?? 0n) + paid.amount);
+        wei += paid.amount;
+        holders++;
+      }
+      if (action.skipped.length > 0) throw new Error(`wuyou: the keeper's payout skipped ${action.skipped.length}`);
+      if (action.timestamp > last) last = action.timestamp;
+      transactions++;
+    }
+    return { wei, holders, last };
+  };
+
   const settleDay = async (day: number): Promise<void> => {
     const chainDay = chainDayOf(day);
-    if ((revenueByDay.get(day) ?? 0n) === 0n) {
-      // A day without orders owes nothing; settle would revert with ShopNothingToSettle.
-      progress(`day ${String(day).padStart(2)}/${days}: no orders, nothing to settle`);
-      return;
-    }
+    const hasOrders = (revenueByDay.get(day) ?? 0n) > 0n;
     const before = await shop.tokenDay(0, chainDay);
     const escrowed = before.escrowed;
     // What the day owes beyond its checkout escrow: the recorded orders' share, paid from the merchant balance.
     const required = before.owed - escrowed;
     const balance = await shop.merchantBalance();
     const shortfall = required > balance ? required - balance : 0n;
-    let receipt: TransactionReceipt;
     let funding: DayReport["funding"] = "none";
-    if (day % 2 === 0) {
-      // Even days: the merchant prepays, then a keeper (anyone) settles the funded day.
-      if (shortfall > 0n) {
-        await send(shop.connect(admin).deposit({ value: shortfall }));
-        funding = "deposit";
-      }
-      receipt = await send(shop.connect(keeper).settle(chainDay));
-    } else {
-      // Odd days: the merchant settles and sends the shortfall with the call.
-      receipt = await send(shop.connect(admin).settle(chainDay, { value: shortfall }));
-      if (shortfall > 0n) funding = "settleValue";
+    if (day % 2 === 0 && shortfall > 0n) {
+      // Even days: the merchant prepays at 00:01; odd days the keeper sends what is missing from the funding account.
+      await at(day + 1, 1);
+      await send(shop.connect(admin).deposit({ value: shortfall }));
+      funding = "deposit";
     }
+    // 00:05: the keeper's tick.
+    await at(day + 1, 5);
+    const tick = await keeperService.tick();
+    if (!tick.ok) {
+      throw new Error(`wuyou: the keeper failed: ${tick.failures.map((f) => `${f.action}: ${f.message}`).join("; ")}`);
+    }
+    if (tick.unfunded.length > 0) throw new Error(`wuyou: the keeper left day ${day} unfunded`);
+    const settlements = tick.settlements.filter((x) => x.day === chainDay);
+    if (!hasOrders) {
+      // A day without orders owes nothing: the keeper has nothing to settle.
+      if (settlements.length > 0) throw new Error(`wuyou: the keeper settled day ${day}, which had no orders`);
+      if (bookPayouts(tick, day + 1).holders > 0) throw new Error(`wuyou: the keeper paid out with nothing settled`);
+      progress(`day ${String(day).padStart(2)}/${days}: no orders, nothing to settle`);
+      return;
+    }
+    if (settlements.length !== 1 || tick.settlements.length !== 1) {
+      throw new Error(`wuyou: the keeper settled ${tick.settlements.length} days at 00:05 of day ${day + 1}, not 1`);
+    }
+    const settlement: SettlementAction = settlements[0];
+    transactions++;
+    if (settlement.funded > 0n) funding = "keeper";
+    const receipt = await provider.getTransactionReceipt(settlement.hash);
+    if (receipt === null) throw new Error(`wuyou: no receipt for the settlement of day ${day}`);
     // What the day settled: the split escrow / balance from `DaySettled`, and the token's accumulator after it.
     // Since core v2 a settlement that cannot pay the rest still releases the escrow (`SettlementShortfall`); the
     // demo funds every day, so each settlement must pay the day in full.
@@ -1558,6 +1641,8 @@ export async function runWuyou(
     const owed = after.owed;
     const settledEvent = fromEscrow + fromBalance;
     events.push({ kind: "settle", day, owed: settledEvent, accumulator });
+    // Then the keeper's payouts of the same tick, in the order they were mined.
+    const pushed = bookPayouts(tick, day + 1);
     const revenue = revenueByDay.get(day) ?? 0n;
     const report = dayReports[day - 1];
     report.revenueOnChain = (await shop.dayRecord(chainDay)).revenue;
@@ -1569,11 +1654,20 @@ export async function runWuyou(
     report.fromBalance = fromBalance;
     report.funding = funding;
     report.fundedWei = shortfall;
+    report.settledAt = settlement.timestamp;
+    report.settleLagSeconds = settlement.lagSeconds;
+    report.pushedWei = pushed.wei;
+    report.holdersPaid = pushed.holders;
+    report.payoutTransactions = tick.payouts.length;
+    report.paidOutAt = pushed.last;
+    report.payoutLagSeconds = pushed.last === 0n ? 0n : pushed.last - settlement.midnight;
     report.supplyAtSettlement = await token.totalSupply();
     const fundingText =
       funding === "none"
         ? "merchant balance"
-        : `${funding === "deposit" ? "deposit" : "settle value"} ${formatCny(shortfall)}`;
+        : `${funding === "deposit" ? "deposit" : "keeper funding"} ${formatCny(shortfall)}`;
+    const clock = (timestamp: bigint): string =>
+      new Date(Number(timestamp + BigInt(UTC_OFFSET)) * 1000).toISOString().slice(11, 19);
     const steps = (
       [
         [report.authorized, "authorized"],
@@ -1591,17 +1685,17 @@ export async function runWuyou(
         `(${report.checkoutOrders} checkout, ` +
         `${report.recordedOrders} recorded), members ${report.membersSoFar} (+${report.newMembers}), ` +
         `revenue ${formatCny(revenue)} CNY, settled ${formatCny(owed)} CNY ` +
-        `(escrow ${formatCny(fromEscrow)} + ${fundingText}), supply ${formatTokens(report.supplyAtSettlement)} YDC` +
+        `(escrow ${formatCny(fromEscrow)} + ${fundingText}) at ${clock(settlement.timestamp)}, ` +
+        `pushed ${formatCny(pushed.wei)} CNY to ${pushed.holders} holders` +
+        (pushed.last === 0n ? "" : ` by ${clock(pushed.last)}`) +
+        `, supply ${formatTokens(report.supplyAtSettlement)} YDC` +
         (steps.length === 0 ? "" : `; payments: ${steps.join(", ")}`),
     );
   };
 
   for (let day = 1; day <= days; day++) {
-    // 00:05: settle yesterday.
-    if (day > 1) {
-      await at(day, 5);
-      await settleDay(day - 1);
-    }
+    // 00:05: the keeper settles yesterday and pushes its dividends.
+    if (day > 1) await settleDay(day - 1);
     // 00:10 after each full week: the pool manager pays the servicer the week's pool allowance.
     if (day > 1 && (day - 1) % 7 === 0) {
       await at(day, 10);
@@ -1620,7 +1714,8 @@ export async function runWuyou(
       let count = 0;
       let total = 0n;
       for (const plan of plans) {
-        if (!plan.claimsMidMonth) continue;
+        // Members who take push payouts have nothing left to claim at 08:00.
+        if (!plan.claimsMidMonth || !plan.optsOut) continue;
         total += claimsOf(await send(token.connect(members[plan.index]).claim()), day, "claim");
         count++;
       }
@@ -1676,6 +1771,13 @@ export async function runWuyou(
       fromBalance: 0n,
       funding: "none",
       fundedWei: 0n,
+      settledAt: 0n,
+      settleLagSeconds: 0n,
+      paidOutAt: 0n,
+      payoutLagSeconds: 0n,
+      pushedWei: 0n,
+      holdersPaid: 0,
+      payoutTransactions: 0,
       supplyAtSettlement: 0n,
       checkoutRevenue: 0n,
       recordedRevenue: 0n,
@@ -1930,16 +2032,16 @@ export async function runWuyou(
     report.returnsOwedAtEnd = returnsOwedNow;
   }
 
-  // Day after the month: settle the last day, then the holders claim.
+  // Day after the month: the keeper settles the last day and pays it out, then the opted-out holders claim.
   const endDay = days + 1;
-  await at(endDay, 5);
   await settleDay(days);
   await at(endDay, 10 * 60);
   const tokenList = [tokenAddress];
   let claimCount = 0;
   for (const plan of plans) {
     const wallet = members[plan.index];
-    if (plan.finalClaim === "keep") continue;
+    // The members who take push payouts were paid by the keeper; of the others, a few keep theirs.
+    if (!plan.optsOut || plan.finalClaim === "keep") continue;
     if (plan.finalClaim === "claim") {
       claimsOf(await send(token.connect(wallet).claim()), endDay, "claim");
     } else if (plan.finalClaim === "claimTo") {
@@ -1954,7 +2056,10 @@ export async function runWuyou(
     claimsOf(await send(factory.connect(servicer).claimMany(tokenList, ZeroAddress)), endDay, "claimMany");
     claimCount++;
   }
-  progress(`day ${endDay}: ${claimCount} holders claim (claim, claimTo, factory.claimMany); the others keep theirs`);
+  progress(
+    `day ${endDay}: ${claimCount} opted-out holders claim (claim, claimTo, factory.claimMany); the others keep ` +
+      `theirs or were paid by the keeper`,
+  );
 
   // Read the end state.
   const holders: HolderReport[] = [];

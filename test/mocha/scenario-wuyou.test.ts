@@ -69,7 +69,7 @@ describe("Wuyou Tea scenario (30 days, 200 members, seed wuyou-tea)", function (
       expect(await deployment.shop.unsettledDays(0, revenueDays)).to.have.length(0);
     });
 
-    it("settle_fundsFromEscrowFirstThenDepositOrValue: checkout escrow, then the merchant's deposit or settle value", async () => {
+    it("settle_fundsFromEscrowFirstThenDepositOrKeeper: checkout escrow, then the merchant's deposit or the keeper's funding", async () => {
       const funding = new Set<string>();
       for (const day of report.dayReports) {
         if (day.orders === 0) continue;
@@ -79,8 +79,44 @@ describe("Wuyou Tea scenario (30 days, 200 members, seed wuyou-tea)", function (
         expect(day.fundedWei, `funding, day ${day.day}`).to.equal(day.fromBalance);
         funding.add(day.funding);
       }
-      expect([...funding].sort()).to.deep.equal(["deposit", "settleValue"]);
+      expect([...funding].sort()).to.deep.equal(["deposit", "keeper"]);
       expect(await deployment.shop.merchantBalance()).to.equal(0n);
+    });
+  });
+
+  describe("keeper", () => {
+    it("keeper_settlesEachDayAfterMidnightThenPushes: one settlement per day minutes after midnight, payouts after it", () => {
+      const days = report.dayReports.filter((d) => d.orders > 0);
+      expect(days.length).to.be.greaterThan(25);
+      for (const d of days) {
+        // The keeper ticks at 00:05: its settlement is mined within a minute of that, never before the midnight.
+        expect(Number(d.settleLagSeconds), `settle lag, day ${d.day}`).to.be.within(300, 360);
+        expect(d.settledAt, `settled at, day ${d.day}`).to.be.greaterThan(0n);
+        expect(d.holdersPaid, `holders paid, day ${d.day}`).to.be.greaterThan(0);
+        expect(d.paidOutAt, `paid out after the settlement, day ${d.day}`).to.be.greaterThan(d.settledAt);
+        expect(Number(d.payoutLagSeconds), `payout lag, day ${d.day}`).to.be.within(300, 600);
+        // What it pushed is the opted-in holders' part of the day: at most what the day settled.
+        expect(d.pushedWei, `pushed, day ${d.day}`).to.be.greaterThan(0n);
+        expect(d.pushedWei, `pushed, day ${d.day}`).to.be.lessThan(d.settled);
+      }
+      const settleEvents = report.events.filter((e) => e.kind === "settle");
+      expect(new Set(settleEvents.map((e) => e.day)).size).to.equal(settleEvents.length);
+      expect(settleEvents.length).to.equal(days.length);
+    });
+
+    it("payout_paysOptedInHoldersToThemselvesEveryDay: pushed to the holder's own address, nothing left after the last", () => {
+      const claims = report.events.filter((e): e is Extract<LedgerEvent, { kind: "claim" }> => e.kind === "claim");
+      const pushed = claims.filter((c) => c.method === "payout");
+      expect(pushed.length).to.be.greaterThan(1000);
+      for (const p of pushed) expect(p.recipient, p.holder).to.equal(p.holder);
+      const pushedTo = new Set(pushed.map((p) => p.holder));
+      const claimedBy = new Set(claims.filter((c) => c.method !== "payout").map((c) => c.holder));
+      // A holder either takes payouts or claims itself (it opted out before holding anything), never both.
+      for (const holder of pushedTo) expect(claimedBy.has(holder), holder).to.equal(false);
+      for (const h of report.holders.filter((x) => pushedTo.has(x.address))) {
+        expect(h.claimable, `${h.address} was paid its whole claimable by the last payout`).to.equal(0n);
+      }
+      expect(pushedTo.has(report.addresses.servicer)).to.equal(false);
     });
   });
 
@@ -152,7 +188,7 @@ describe("Wuyou Tea scenario (30 days, 200 members, seed wuyou-tea)", function (
     it("claim_paysNamedRecipients: claimTo and claimMany pay the recipient; keepers still have dividends", () => {
       const claims = report.events.filter((e): e is Extract<LedgerEvent, { kind: "claim" }> => e.kind === "claim");
       const methods = new Set(claims.map((c) => c.method));
-      expect([...methods].sort()).to.deep.equal(["claim", "claimMany", "claimTo"]);
+      expect([...methods].sort()).to.deep.equal(["claim", "claimMany", "claimTo", "payout"]);
       expect(claims.some((c) => c.method === "claimMany" && c.recipient !== c.holder)).to.equal(true);
       expect(claims.some((c) => c.method === "claimMany" && c.recipient === c.holder)).to.equal(true);
       for (const { recipient, balance } of report.payoutBalances) {
