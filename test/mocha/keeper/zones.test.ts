@@ -6,13 +6,17 @@
  * the opted-out holder is pushed nothing and can still claim.
  */
 import { expect } from "chai";
+import { createPublicClient, createWalletClient, http } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 import {
   claim,
   readContract,
   setPayoutOptOut,
   dividendTokenAbi,
+  fromViem,
   shopAbi,
   type Address,
+  type Hex,
 } from "../../../sdk/src/index.js";
 import { createKeeper, dayArrivals, dayEnd, type Keeper, type TickReport } from "../../../scripts/keeper/keeper.js";
 import { KeeperMetrics } from "../../../scripts/keeper/metrics.js";
@@ -250,7 +254,7 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
       expect(claimed.amount).to.equal(owed);
     }
   });
-  it("reports an unfunded day with what is missing, retries it, and funds it only from --fund-from up to the limit", async function () {
+  it("reports an unfunded day with what is missing, retries it, and funds it only from the funding account up to the limit (over viem)", async function () {
     const factory = await deployFactory(provider);
     const merchant = signerOf(provider, 1);
     const { shop } = await makeShop(merchant, factory, "Unfunded", 8);
@@ -276,11 +280,19 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
     });
     expect((await tooLittle.tick()).unfunded.length).to.equal(1);
     const before = await provider.getBalance(funder);
+    // The same keeper over viem clients: the core only needs an SDK transport.
+    const viem = (i: number) => {
+      const transport = http(node.url, { retryCount: 0 });
+      return fromViem({
+        publicClient: createPublicClient({ transport, pollingInterval: 20 }),
+        walletClient: createWalletClient({ transport, account: privateKeyToAccount(account(i).privateKey as Hex) }),
+      });
+    };
     const funded = createKeeper({
-      transport: signerOf(provider, 2),
+      transport: viem(2),
       factory,
       payouts: false,
-      funding: { transport: signerOf(provider, 5), limitPerDayWei: missing },
+      funding: { transport: viem(5), limitPerDayWei: missing },
     });
     const r = await funded.tick();
     expect(r.failures).to.deep.equal([]);
