@@ -403,9 +403,11 @@ export function createKeeper(options: KeeperOptions): Keeper {
           const entry: UnfundedDay = { shop, day: d.day, midnight, unfunded: d.unfunded, missing };
           unfunded.push(entry);
           log({ level: "warn", event: "day.unfunded", ...entry, fundLimit: funding?.limit ?? null });
-          continue; // a later, smaller day may still be funded; this one is retried next tick
-        }
-        value = missing;
+          // The day's checkout escrow is the holders' already: release it now (the shop pays out the escrow and
+          // keeps the debt owed, `SettlementShortfall`), so that it goes to those who hold at midnight. The debt is
+          // retried every tick; a later, smaller day may still be funded.
+          if (d.owed <= d.unfunded) continue;
+        } else value = missing;
       }
       const via = value > 0n ? funding!.transport : transport;
       try {
@@ -437,7 +439,8 @@ export function createKeeper(options: KeeperOptions): Keeper {
           gasUsed: result.receipt.gasUsed,
         };
         settlements.push(action);
-        available = available + value > d.unfunded ? available + value - d.unfunded : 0n;
+        // A settlement short of funds paid its escrow only: the merchant balance is untouched.
+        if (!short) available = available + value > d.unfunded ? available + value - d.unfunded : 0n;
         log({ level: "info", event: "day.settled", ...action });
       } catch (error) {
         if (error instanceof ContractRevertError && error.errorName === "ShopDayAlreadySettled") {

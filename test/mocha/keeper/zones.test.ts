@@ -8,7 +8,9 @@
 import { expect } from "chai";
 import { createPublicClient, createWalletClient, http } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
+import { id } from "ethers";
 import {
+  charge,
   claim,
   readContract,
   setPayoutOptOut,
@@ -303,6 +305,38 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
     expect(before - (await provider.getBalance(funder)) > missing).to.equal(true); // the missing wei and the gas
     expect((await funded.tick()).settlements).to.deep.equal([]);
     expect([...(await settledDays(reader(), shop)).entries()]).to.deep.equal([[day, 1]]);
+  });
+
+  it("releases an unfunded day's checkout escrow at once and settles its debt once the merchant deposits", async function () {
+    const factory = await deployFactory(provider);
+    const merchant = signerOf(provider, 1);
+    const { shop } = await makeShop(merchant, factory, "Escrow first", 8);
+    // A charge (its 20 % escrowed in the token, the rest in the merchant balance) and a recorded order (its 20 %
+    // owed by the merchant: 2 coins, more than the charge left in the balance), same day.
+    await charge(signerOf(provider, 12), shop, { orderHash: id("keeper escrow charge"), amountWei: ONE });
+    await orders(merchant, shop, holders, [10n * ONE]);
+    const missing = 2n * ONE - (4n * ONE) / 5n;
+    const day = (await readContract(reader(), shop, shopAbi, "today", [])) as bigint;
+    await mineAt(node, dayEnd(day, 8 * HOUR) + 5n);
+    const plain = createKeeper({ transport: signerOf(provider, 2), factory, payouts: false });
+    const first = await plain.tick();
+    expect(first.failures).to.deep.equal([]);
+    expect(first.unfunded.map((u) => [u.day, u.missing])).to.deep.equal([[day, missing]]);
+    expect(first.settlements.map((x) => [x.day, x.fromEscrow, x.fromBalance, x.settled])).to.deep.equal([
+      [day, ONE / 5n, 0n, false],
+    ]);
+    // Nothing more to release: the next tick only reports the debt.
+    const second = await plain.tick();
+    expect(second.settlements).to.deep.equal([]);
+    expect(second.unfunded.map((u) => [u.day, u.missing])).to.deep.equal([[day, missing]]);
+    await fund(merchant, shop, missing);
+    const third = await plain.tick();
+    expect(third.unfunded).to.deep.equal([]);
+    expect(third.settlements.map((x) => [x.day, x.fromEscrow, x.fromBalance, x.settled])).to.deep.equal([
+      [day, 0n, 2n * ONE, true],
+    ]);
+    expect([...(await settledDays(reader(), shop)).entries()]).to.deep.equal([[day, 2]]);
+    expect((await plain.tick()).settlements).to.deep.equal([]);
   });
 });
 
