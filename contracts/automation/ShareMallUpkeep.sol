@@ -28,7 +28,7 @@ contract ShareMallUpkeep is IShareMallUpkeep {
     }
 
     /// @inheritdoc IShareMallUpkeep
-    function checkUpkeep(bytes calldata checkData) external view returns (bool upkeepNeeded, bytes memory performData) {
+    function checkUpkeep(bytes calldata checkData) external returns (bool upkeepNeeded, bytes memory performData) {
         (address shop, address[] memory holders) = abi.decode(checkData, (address, address[]));
         return _check(shop, holders);
     }
@@ -37,7 +37,7 @@ contract ShareMallUpkeep is IShareMallUpkeep {
     function checker(
         address shop,
         address[] calldata holders
-    ) external view returns (bool canExec, bytes memory execPayload) {
+    ) external returns (bool canExec, bytes memory execPayload) {
         (bool needed, bytes memory performData) = _check(shop, holders);
         if (!needed) return (false, bytes("ShareMall: nothing due"));
         return (true, abi.encodeCall(IShareMallUpkeep.performUpkeep, (performData)));
@@ -64,8 +64,25 @@ contract ShareMallUpkeep is IShareMallUpkeep {
         }
     }
 
+    /// @inheritdoc IShareMallUpkeep
+    function simulatePayout(address token, address[] calldata holders) external {
+        IDividendToken(token).payout(holders);
+        address[] memory paid = new address[](holders.length);
+        uint256 found;
+        // A holder was paid iff it had something owed (the caller lists only those) and now has nothing.
+        for (uint256 k; k < holders.length; ++k) {
+            if (IDividendToken(token).claimable(holders[k]) == 0) paid[found++] = holders[k];
+        }
+        // Inline assembly: shrinks the memory array in place to the holders paid (only lowers its length).
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            mstore(paid, found)
+        }
+        revert UpkeepSimulated(paid);
+    }
+
     /// @dev The work `shop` needs now, oldest settlement first, then payouts to `holders`.
-    function _check(address shop, address[] memory holders) private view returns (bool, bytes memory) {
+    function _check(address shop, address[] memory holders) private returns (bool, bytes memory) {
         if (!IShareMallFactory(FACTORY).isShop(shop)) revert UpkeepUnknownShop(shop);
         IShop s = IShop(shop);
         uint256 count = s.revenueDayCount();
@@ -82,9 +99,29 @@ contract ShareMallUpkeep is IShareMallUpkeep {
         address[] memory tokens = s.tokens();
         for (uint256 i; i < tokens.length; ++i) {
             address[] memory owed = _owedHolders(IDividendToken(tokens[i]), holders);
-            if (owed.length != 0) return (true, abi.encode(_PAYOUT, tokens[i], uint256(0), owed));
+            if (owed.length == 0) continue;
+            address[] memory payees = _wouldPay(tokens[i], owed);
+            if (payees.length != 0) return (true, abi.encode(_PAYOUT, tokens[i], uint256(0), payees));
         }
         return (false, "");
+    }
+
+    /// @dev The holders among `owed` that a payout of `token` would pay now (the others refuse the coin).
+    function _wouldPay(address token, address[] memory owed) private returns (address[] memory) {
+        try this.simulatePayout(token, owed) {
+            // Unreachable: `simulatePayout` always reverts.
+            return new address[](0);
+        } catch (bytes memory reason) {
+            if (reason.length < 4 || bytes4(reason) != UpkeepSimulated.selector) return new address[](0);
+            // Inline assembly: drops the 4-byte selector in place, leaving the ABI-encoded arguments to decode.
+            // solhint-disable-next-line no-inline-assembly
+            assembly ("memory-safe") {
+                let length := mload(reason)
+                reason := add(reason, 4)
+                mstore(reason, sub(length, 4))
+            }
+            return abi.decode(reason, (address[]));
+        }
     }
 
     /// @dev The `holders` that `token` owes dividends and that accept push payouts.

@@ -18,6 +18,9 @@ interface IShareMallUpkeep {
     error UpkeepUnknownToken(address token);
     /// @notice Thrown when `performData` names an `action` other than 1 (settle) or 2 (payout).
     error UpkeepInvalidAction(uint256 action);
+    /// @notice Thrown by `simulatePayout`, always: the holders its payout paid (the others were passed over or
+    /// refused the coin).
+    error UpkeepSimulated(address[] paid);
 
     /// @notice Emitted when `caller` performed `action` on `target` (the shop settled, or the token paid out); `day` is
     /// the day settled (0 for a payout) and `paid` the wei pushed (0 for a settlement).
@@ -38,11 +41,14 @@ interface IShareMallUpkeep {
 
     /// @notice Whether the shop in `checkData` needs work, and which: first its oldest past day that a `settle` can
     /// make progress on (escrow to release, or a debt the merchant balance covers), else a payout of its first token
-    /// with holders (among those in `checkData`) owed dividends and opted in.
+    /// with holders (among those in `checkData`) that a payout would pay now: owed dividends, opted in, and accepting
+    /// the coin (found by simulating the payout, so that a holder that refuses it never makes the upkeep loop).
+    /// @dev Not `view` (as in Chainlink's `AutomationCompatibleInterface`): it simulates the payout through
+    /// `simulatePayout`, which always reverts. Call it with `eth_call`; sent as a transaction it changes nothing.
     /// @param checkData `abi.encode(address shop, address[] holders)`.
     /// @return upkeepNeeded Whether `performUpkeep(performData)` would do something now.
     /// @return performData What to pass to `performUpkeep` (empty when nothing is needed).
-    function checkUpkeep(bytes calldata checkData) external view returns (bool upkeepNeeded, bytes memory performData);
+    function checkUpkeep(bytes calldata checkData) external returns (bool upkeepNeeded, bytes memory performData);
 
     /// @notice Does what `checkUpkeep` found, re-checking it: anyone may call it, with any data. A settlement that the
     /// shop refuses reverts with the shop's own error (`ShopDayAlreadySettled`, `ShopDayNotOver`,
@@ -52,9 +58,15 @@ interface IShareMallUpkeep {
     function performUpkeep(bytes calldata performData) external;
 
     /// @notice The same check for a Gelato-style resolver: whether to execute, and the call to execute on this
-    /// contract (`performUpkeep` with its data), or the reason nothing is due.
+    /// contract (`performUpkeep` with its data), or the reason nothing is due. Not `view`, like `checkUpkeep`: call it
+    /// with `eth_call`.
     function checker(
         address shop,
         address[] calldata holders
-    ) external view returns (bool canExec, bytes memory execPayload);
+    ) external returns (bool canExec, bytes memory execPayload);
+
+    /// @notice Pays `holders` their dividends of `token`, then reverts with `UpkeepSimulated` naming those it paid, so
+    /// that nothing is applied: what `checkUpkeep` uses to leave out holders a payout would not pay. Anyone may call
+    /// it; it always reverts.
+    function simulatePayout(address token, address[] calldata holders) external;
 }

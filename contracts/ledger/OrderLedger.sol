@@ -288,7 +288,7 @@ abstract contract OrderLedger is RuleLedger, NativeAsset {
     }
 
     function _credit(Work memory w, address account, uint256 amount) private pure {
-        // No mint can exceed the 2^96 - 1 supply limit, so a larger amount mints the same as the limit.
+        // No mint can exceed the token's 2^95 - 1 supply limit, so a larger amount mints the same as the limit.
         if (amount > _AMOUNT_MASK) amount = _AMOUNT_MASK;
         w.credits[w.creditCount++] = (uint256(uint160(account)) << 96) | amount;
     }

@@ -54,7 +54,11 @@ export interface KeeperLogEvent {
   readonly [field: string]: unknown;
 }
 
-/** Funding of unfunded days (only when configured: the keeper never funds otherwise). */
+/**
+ * Funding of unfunded days (only when configured: the keeper never funds otherwise). Only the shops whose admin
+ * (`DEFAULT_ADMIN_ROLE`) is the funding account are funded: its own shops, never a shop someone else created in the
+ * factory to draw on it.
+ */
 export interface FundingOptions {
   /** A transport signing as the funding account: it sends `settle(day)` with the missing wei as value. */
   readonly transport: Transport;
@@ -86,6 +90,11 @@ export interface KeeperOptions {
   readonly shopSource?: ShopSource;
   /** Where the holders come from (default: the tokens' `Transfer` logs, {@link chainHolderSource}). */
   readonly holderSource?: HolderSource;
+  /**
+   * Serve only these shops of the factory (default: every shop). Anyone may create a shop in a factory, so a keeper
+   * whose operator pays for one merchant's shops lists them here.
+   */
+  readonly shops?: readonly Address[];
   /** Retries of RPC reads (default: 5 attempts from 500 ms, doubling). */
   readonly retry?: Omit<RetryOptions, "onRetry">;
   /**
@@ -277,6 +286,20 @@ export function createKeeper(options: KeeperOptions): Keeper {
     options.holderSource ??
     chainHolderSource(transport, options.fromBlock !== undefined ? { fromBlock: options.fromBlock } : {});
   const offsets = new Map<Address, number>();
+  const only = options.shops === undefined ? undefined : new Set(options.shops.map((a) => a.toLowerCase()));
+  /** Per shop, whether the funding account is its admin (read once). */
+  const fundable = new Map<Address, boolean>();
+  const ADMIN_ROLE: Hex = `0x${"00".repeat(32)}`;
+  async function mayFund(shop: Address): Promise<boolean> {
+    if (funding === undefined) return false;
+    let known = fundable.get(shop);
+    if (known === undefined) {
+      const funder = await funding.transport.account();
+      known = funder !== undefined && (await readContract(transport, shop, shopAbi, "hasRole", [ADMIN_ROLE, funder]));
+      fundable.set(shop, known);
+    }
+    return known;
+  }
   const tokensOf = new Map<Address, readonly Address[]>();
   /** Holders whose address refused a push, with the claimable it refused: not retried until that changes. */
   const refused = new Map<string, bigint>();
@@ -327,6 +350,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
       let addresses: readonly Address[] = [];
       try {
         addresses = await shopSource.shops();
+        if (only !== undefined) addresses = addresses.filter((a) => only.has(a.toLowerCase()));
       } catch (error) {
         fail("discover", error, {});
       }
@@ -399,10 +423,18 @@ export function createKeeper(options: KeeperOptions): Keeper {
       let value = 0n;
       if (d.unfunded > available) {
         const missing = d.unfunded - available;
-        if (funding === undefined || missing > funding.limit) {
+        if (funding === undefined || missing > funding.limit || !(await mayFund(shop))) {
           const entry: UnfundedDay = { shop, day: d.day, midnight, unfunded: d.unfunded, missing };
           unfunded.push(entry);
-          log({ level: "warn", event: "day.unfunded", ...entry, fundLimit: funding?.limit ?? null });
+          log({
+            level: "warn",
+            event: "day.unfunded",
+            ...entry,
+            fundLimit: funding?.limit ?? null,
+            ...(funding !== undefined && fundable.get(shop) === false
+              ? { notFunded: "funding account is not admin" }
+              : {}),
+          });
           // The day's checkout escrow is the holders' already: release it now (the shop pays out the escrow and
           // keeps the debt owed, `SettlementShortfall`), so that it goes to those who hold at midnight. The debt is
           // retried every tick; a later, smaller day may still be funded.

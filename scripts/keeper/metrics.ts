@@ -10,6 +10,8 @@ const FAILURE_KINDS: readonly FailureKind[] = ["rpc", "receipt_unknown", "revert
 /** Counters and gauges of one keeper process. */
 export class KeeperMetrics {
   private daysSettled = 0n;
+  private escrowReleases = 0n;
+  private payoutLagSeconds: bigint | undefined;
   private payouts = 0n;
   private paidWei = 0n;
   private readonly failures = new Map<FailureKind, bigint>(FAILURE_KINDS.map((k) => [k, 0n]));
@@ -19,7 +21,11 @@ export class KeeperMetrics {
 
   /** Adds a tick's report. `wallClockSeconds`: when the tick ended (for staleness alerts), default now. */
   record(report: TickReport, wallClockSeconds: number = Math.floor(Date.now() / 1000)): void {
-    this.daysSettled += BigInt(report.settlements.length);
+    // A settlement short of funds released the day's escrow only: the day is settled by a later one.
+    this.daysSettled += BigInt(report.settlements.filter((s) => s.settled).length);
+    this.escrowReleases += BigInt(report.settlements.filter((s) => !s.settled).length);
+    const lastPayout = report.payouts[report.payouts.length - 1];
+    if (lastPayout !== undefined) this.payoutLagSeconds = lastPayout.lagSeconds;
     this.payouts += BigInt(report.payouts.reduce((n, p) => n + p.paid.length, 0));
     this.paidWei += report.paidWei;
     for (const f of report.failures) this.failures.set(f.kind, (this.failures.get(f.kind) ?? 0n) + 1n);
@@ -35,9 +41,15 @@ export class KeeperMetrics {
     const metric = (name: string, type: "counter" | "gauge", help: string, samples: readonly string[]) => {
       lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, ...samples);
     };
-    metric("sharemall_keeper_days_settled_total", "counter", "Shop days settled by this keeper.", [
+    metric("sharemall_keeper_days_settled_total", "counter", "Shop days settled in full by this keeper.", [
       `sharemall_keeper_days_settled_total ${this.daysSettled}`,
     ]);
+    metric(
+      "sharemall_keeper_escrow_releases_total",
+      "counter",
+      "Unfunded shop days whose checkout escrow this keeper released (their debt still owed).",
+      [`sharemall_keeper_escrow_releases_total ${this.escrowReleases}`],
+    );
     metric("sharemall_keeper_payouts_total", "counter", "Holders paid by push payouts (one per holder per batch).", [
       `sharemall_keeper_payouts_total ${this.payouts}`,
     ]);
@@ -56,6 +68,14 @@ export class KeeperMetrics {
         "gauge",
         "Seconds between a shop's midnight and the block that settled the day (latest settlement).",
         [`sharemall_keeper_settlement_lag_seconds ${this.lagSeconds}`],
+      );
+    }
+    if (this.payoutLagSeconds !== undefined) {
+      metric(
+        "sharemall_keeper_payout_lag_seconds",
+        "gauge",
+        "Seconds between a shop's midnight and the block of the latest payout of its day's dividends.",
+        [`sharemall_keeper_payout_lag_seconds ${this.payoutLagSeconds}`],
       );
     }
     metric("sharemall_keeper_unfunded_days", "gauge", "Past days the merchant balance cannot fund (last tick).", [

@@ -3,7 +3,18 @@
  * read the factory's registry and the tokens' `Transfer` logs; an indexer (a separate piece of work, not built yet)
  * can be plugged in by implementing {@link ShopSource} and {@link HolderSource}.
  */
-import { readContract, shareMallFactoryAbi, tokenHolders, type Address, type Transport } from "../../sdk/src/index.js";
+import {
+  decodeLogs,
+  dividendTokenAbi,
+  eventTopic,
+  getLogsPaged,
+  readContract,
+  shareMallFactoryAbi,
+  type Address,
+  type Transport,
+} from "../../sdk/src/index.js";
+
+const ZERO: Address = "0x0000000000000000000000000000000000000000";
 
 /** Lists the shops the keeper serves. */
 export interface ShopSource {
@@ -14,9 +25,9 @@ export interface ShopSource {
 /** Lists a token's holders. */
 export interface HolderSource {
   /**
-   * Every holder of `token` with a balance above zero as of block `toBlock` (the tick's latest block). A holder left
-   * out is simply not pushed its dividends this tick (it can still claim); a holder listed with nothing claimable
-   * costs one read.
+   * Every address that may have dividends of `token` as of block `toBlock` (the tick's latest block): its holders,
+   * and its former holders (a balance of zero can still have dividends to be paid). A holder left out is simply not
+   * pushed its dividends this tick (it can still claim); one listed with nothing claimable costs one read.
    */
   holders(token: Address, toBlock: bigint): Promise<readonly Address[]>;
 }
@@ -42,9 +53,15 @@ export function factoryShopSource(transport: Transport, factory: Address): ShopS
   };
 }
 
+/** Blocks at the chain's tip scanned again on every call, so that logs a reorg replaced are read again. */
+export const REORG_WINDOW = 64n;
+
 /**
- * Holders from each token's `Transfer` logs (SDK `tokenHolders`), scanned incrementally: a per-token block cursor
- * and the balances it reached are kept in memory, so each call reads only the blocks since the last one. A restart
+ * Payees from each token's `Transfer` logs: every address that ever received the token, kept even once its balance
+ * is zero (a holder whose tokens a refund took back, or who transferred them all, still has its dividends to be
+ * paid). Scanned incrementally with a per-token block cursor kept in memory: each call reads only the blocks since
+ * the last one, plus the last {@link REORG_WINDOW} blocks again (adding an address twice changes nothing, so a
+ * reorg can only leave an address that no longer received anything, which costs one `claimable` read). A restart
  * rescans from `fromBlock`.
  *
  * @param fromBlock - First block scanned for every token (the factory's deployment block on a long chain).
@@ -53,20 +70,29 @@ export function chainHolderSource(
   transport: Transport,
   options: { readonly fromBlock?: bigint; readonly pageSize?: bigint } = {},
 ): HolderSource {
-  const cursors = new Map<Address, { toBlock: bigint; balances: ReadonlyMap<Address, bigint> }>();
+  const start = options.fromBlock ?? 0n;
+  const seen = new Map<Address, { toBlock: bigint; payees: Set<Address> }>();
   return {
     async holders(token, toBlock) {
-      const cursor = cursors.get(token);
-      const fromBlock = cursor === undefined ? (options.fromBlock ?? 0n) : cursor.toBlock + 1n;
-      if (cursor !== undefined && fromBlock > toBlock) return [...cursor.balances.keys()];
-      const scan = await tokenHolders(transport, token, {
-        fromBlock,
-        toBlock,
-        ...(cursor !== undefined ? { balances: cursor.balances } : {}),
-        ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
-      });
-      cursors.set(token, { toBlock: scan.toBlock, balances: scan.balances });
-      return scan.holders;
+      let entry = seen.get(token);
+      if (entry === undefined) {
+        entry = { toBlock: start - 1n, payees: new Set() };
+        seen.set(token, entry);
+      }
+      const rescan = entry.toBlock - REORG_WINDOW + 1n;
+      const fromBlock = rescan > start ? rescan : start;
+      if (fromBlock <= toBlock) {
+        const logs = await getLogsPaged(
+          transport,
+          { address: token, topics: [eventTopic(dividendTokenAbi, "Transfer")] },
+          { fromBlock, toBlock, ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}) },
+        );
+        for (const e of decodeLogs(dividendTokenAbi, logs)) {
+          if (e.eventName === "Transfer" && e.args.to !== ZERO) entry.payees.add(e.args.to);
+        }
+        if (toBlock > entry.toBlock) entry.toBlock = toBlock;
+      }
+      return [...entry.payees];
     },
   };
 }

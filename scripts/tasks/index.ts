@@ -182,7 +182,12 @@ export const shareMallTasks = [
       type: ArgumentType.INT,
       defaultValue: 100,
     })
-    .addOption(text("fundFrom", "Account that funds unfunded days (requires --fund-limit; default: never fund)"))
+    .addOption(
+      text(
+        "fundFrom",
+        "Account that funds unfunded days of the shops it is admin of (requires --fund-limit; default: never fund)",
+      ),
+    )
     .addOption(text("fundLimit", "Most coin sent to fund one shop day (required with --fund-from)"))
     .addOption({
       name: "metricsPort",
@@ -191,6 +196,7 @@ export const shareMallTasks = [
       defaultValue: 9477,
     })
     .addOption(text("fromBlock", "First block scanned for token Transfer logs (default: SHAREMALL_FROM_BLOCK, else 0)"))
+    .addOption(text("shops", "Comma-separated shops to serve (default: every shop of the factory)"))
     .setAction(() => import("./actions/keeper.js"))
     .build(),
 ];

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { network } from "hardhat";
 import ShareMall from "../../deploy/modules/ShareMall.js";
+import Upkeep from "../../deploy/modules/Upkeep.js";
 
 describe("Ignition module deploy/modules/ShareMall", () => {
   it("deploys the payments module, then a Shop given it, and a factory wired to locked implementations", async () => {
@@ -26,6 +27,15 @@ describe("Ignition module deploy/modules/ShareMall", () => {
     expect(await ethers.provider.getCode(adminModule)).to.not.equal("0x");
     expect(await ethers.provider.getCode(lensModule)).to.not.equal("0x");
     expect(await factory.shopCount()).to.equal(0n);
+  });
+
+  it("deploy/modules/Upkeep deploys ShareMallUpkeep for the factory given as its parameter", async () => {
+    const { ignition } = await network.create();
+    const { factory } = await ignition.deploy(ShareMall);
+    const address = await factory.getAddress();
+    const { upkeep } = await ignition.deploy(Upkeep, { parameters: { ShareMallUpkeep: { factory: address } } });
+    expect(await upkeep.FACTORY()).to.equal(address);
+    expect(await upkeep.SCAN_DAYS()).to.equal(90n);
   });
 
   it("with --strategy create2 deploys to the same addresses whoever deploys, on every fresh chain", async () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { AbiCoder, ZeroAddress } from "ethers";
-import { load, nextDay, ONE, order, WUYOU_RULES, type Deployment } from "./fixture.js";
+import { AbiCoder, toUtf8String, ZeroAddress } from "ethers";
+import { addToken, hashOf, load, nextDay, ONE, order, tokenParams, WUYOU_RULES, type Deployment } from "./fixture.js";
 import type { GriefingRecipient, RejectingReceiver, ShareMallUpkeep } from "../../types/ethers-contracts/index.js";
 
 const coder = AbiCoder.defaultAbiCoder();
@@ -200,11 +200,27 @@ describe("Push payouts", () => {
       ],
       "gaslow",
     );
-    const owed = await d.token.claimable(alice.address);
-    await expect(
-      d.token.connect(stranger).payout([alice.address, bob.address], { gasLimit: 60_000 }),
-    ).to.be.revertedWithCustomError(d.token, "DividendTokenPayoutGasLow");
-    expect(await d.token.claimable(alice.address)).to.equal(owed);
+    const owed = [await d.token.claimable(alice.address), await d.token.claimable(bob.address)];
+    const balances = [
+      await d.ethers.provider.getBalance(alice.address),
+      await d.ethers.provider.getBalance(bob.address),
+    ];
+    // Enough gas for Alice's payment, not for Bob's: the whole call reverts, Alice's payment with it.
+    const tx = d.token.connect(stranger).payout([alice.address, bob.address], { gasLimit: 60_000 });
+    await expect(tx).to.be.revertedWithCustomError(d.token, "DividendTokenPayoutGasLow");
+    expect([await d.token.claimable(alice.address), await d.token.claimable(bob.address)]).to.deep.equal(owed);
+    expect([
+      await d.ethers.provider.getBalance(alice.address),
+      await d.ethers.provider.getBalance(bob.address),
+    ]).to.deep.equal(balances);
+    // With the gas eth_estimateGas gives, both are paid.
+    const estimate = await d.token.connect(stranger).payout.estimateGas([alice.address, bob.address]);
+    await expect(d.token.connect(stranger).payout([alice.address, bob.address], { gasLimit: estimate }))
+      .to.emit(d.token, "DividendsPushed")
+      .withArgs(stranger.address, owed[0] + owed[1], [
+        (BigInt(alice.address) << 96n) | owed[0],
+        (BigInt(bob.address) << 96n) | owed[1],
+      ]);
   });
 });
 
@@ -226,14 +242,14 @@ describe("ShareMallUpkeep", () => {
     const shop = await d.shop.getAddress();
     const checkData = checkDataOf(shop, [alice.address]);
     expect(await upkeep.FACTORY()).to.equal(await d.factory.getAddress());
-    expect(await upkeep.checkUpkeep(checkData)).to.deep.equal([false, "0x"]);
-    const [canExec] = await upkeep.checker(shop, [alice.address]);
+    expect(await upkeep.checkUpkeep.staticCall(checkData)).to.deep.equal([false, "0x"]);
+    const [canExec] = await upkeep.checker.staticCall(shop, [alice.address]);
     expect(canExec).to.equal(false);
     // Today's orders: not due before the shop's midnight.
     const day = await nextDay(d.helpers);
     await d.shop.connect(d.operator).recordOrder(order("upkeep-today", alice.address, WUYOU_RULES.spendPerToken));
     await d.shop.deposit({ value: ONE });
-    expect((await upkeep.checkUpkeep(checkData))[0]).to.equal(false);
+    expect((await upkeep.checkUpkeep.staticCall(checkData))[0]).to.equal(false);
     const balance = await d.shop.merchantBalance();
     await expect(upkeep.connect(stranger).performUpkeep(performDataOf(1, shop, day, [])))
       .to.be.revertedWithCustomError(d.shop, "ShopDayNotOver")
@@ -257,12 +273,12 @@ describe("ShareMallUpkeep", () => {
     await nextDay(d.helpers);
     const checkData = checkDataOf(shop, [alice.address, bob.address]);
     // Recorded orders have no escrow: an unfunded day is not due.
-    expect((await upkeep.checkUpkeep(checkData))[0]).to.equal(false);
+    expect((await upkeep.checkUpkeep.staticCall(checkData))[0]).to.equal(false);
     await d.shop.deposit({ value: ONE });
-    const [needed, performData] = await upkeep.checkUpkeep(checkData);
+    const [needed, performData] = await upkeep.checkUpkeep.staticCall(checkData);
     expect(needed).to.equal(true);
     expect(performData).to.equal(performDataOf(1, shop, day, []));
-    const [canExec, payload] = await upkeep.checker(shop, [alice.address, bob.address]);
+    const [canExec, payload] = await upkeep.checker.staticCall(shop, [alice.address, bob.address]);
     expect(canExec).to.equal(true);
     expect(payload).to.equal(upkeep.interface.encodeFunctionData("performUpkeep", [performData]));
     await expect(upkeep.connect(stranger).performUpkeep(performData))
@@ -276,7 +292,7 @@ describe("ShareMallUpkeep", () => {
 
     // Bob opts out: the payout names Alice only.
     await d.token.connect(bob).setPayoutOptOut(true);
-    const [payoutNeeded, payoutData] = await upkeep.checkUpkeep(checkData);
+    const [payoutNeeded, payoutData] = await upkeep.checkUpkeep.staticCall(checkData);
     expect(payoutNeeded).to.equal(true);
     expect(payoutData).to.equal(performDataOf(2, token, 0n, [alice.address]));
     const owed = await d.token.claimable(alice.address);
@@ -285,10 +301,68 @@ describe("ShareMallUpkeep", () => {
       .to.emit(upkeep, "UpkeepPerformed")
       .withArgs(stranger.address, 2, token, 0, owed);
     expect(await d.ethers.provider.getBalance(alice.address)).to.equal(before + owed);
-    expect(await upkeep.checkUpkeep(checkData)).to.deep.equal([false, "0x"]);
+    expect(await upkeep.checkUpkeep.staticCall(checkData)).to.deep.equal([false, "0x"]);
     await expect(upkeep.connect(stranger).performUpkeep(payoutData)).to.be.revertedWithCustomError(
       upkeep,
       "UpkeepNotNeeded",
+    );
+  });
+
+  it("says yes for an unfunded day that has checkout escrow: the settlement releases the escrow, the debt stays", async () => {
+    const d = await load();
+    const [, , , alice, bob, stranger] = d.signers;
+    const upkeep = await withUpkeep(d);
+    const shop = await d.shop.getAddress();
+    const day = await nextDay(d.helpers);
+    await d.shop.connect(alice).charge(hashOf("upkeep-charge"), ZeroAddress, { value: WUYOU_RULES.spendPerToken });
+    await d.shop.connect(d.operator).recordOrder(order("upkeep-debt", bob.address, WUYOU_RULES.spendPerToken * 50n));
+    // The merchant takes the charge's share out: the recorded order's debt is unfunded.
+    await d.shop.connect(d.admin).withdraw(d.admin.address, await d.shop.merchantBalance());
+    await nextDay(d.helpers);
+    const [needed, performData] = await upkeep.checkUpkeep.staticCall(checkDataOf(shop, []));
+    expect(needed).to.equal(true);
+    expect(performData).to.equal(performDataOf(1, shop, day, []));
+    await expect(upkeep.connect(stranger).performUpkeep(performData)).to.emit(d.shop, "SettlementShortfall");
+    expect((await d.shop.tokenDay(0, day)).escrowReleased).to.equal(true);
+    // Nothing more to do until the merchant funds the debt.
+    expect((await upkeep.checkUpkeep.staticCall(checkDataOf(shop, [])))[0]).to.equal(false);
+    const debt = (await d.shop.tokenDay(0, day)).owed - (await d.shop.tokenDay(0, day)).escrowed;
+    await d.shop.deposit({ value: debt });
+    expect((await upkeep.checkUpkeep.staticCall(checkDataOf(shop, [])))[1]).to.equal(performDataOf(1, shop, day, []));
+  });
+
+  it("leaves out a holder that refuses the coin, so it never loops, and moves on to the next token", async () => {
+    const d = await load();
+    const [, , , alice] = d.signers;
+    const upkeep = await withUpkeep(d);
+    const shop = await d.shop.getAddress();
+    const receiver = (await d.ethers.deployContract("RejectingReceiver")) as unknown as RejectingReceiver;
+    const rejecting = await receiver.getAddress();
+    const { token: second } = await addToken(d, tokenParams(WUYOU_RULES, { name: "Second", symbol: "SND" }));
+    await settleOrders(
+      d,
+      [
+        [rejecting, WUYOU_RULES.spendPerToken * 2n],
+        [alice.address, WUYOU_RULES.spendPerToken * 2n],
+      ],
+      "refuse",
+    );
+    // Alice claims the first token herself: only the refusing holder is owed there.
+    await d.token.connect(alice).claim();
+    const checkData = checkDataOf(shop, [rejecting, alice.address]);
+    const [needed, performData] = await upkeep.checkUpkeep.staticCall(checkData);
+    expect(needed).to.equal(true);
+    expect(performData).to.equal(performDataOf(2, await second.getAddress(), 0n, [alice.address]));
+    await upkeep.performUpkeep(performData);
+    // Only the refusing holder is left, on both tokens: nothing a payout would pay.
+    expect(await upkeep.checkUpkeep.staticCall(checkData)).to.deep.equal([false, "0x"]);
+    const [canExec, reason] = await upkeep.checker.staticCall(shop, [rejecting, alice.address]);
+    expect(canExec).to.equal(false);
+    expect(toUtf8String(reason)).to.equal("ShareMall: nothing due");
+    expect(await d.token.claimable(rejecting)).to.be.greaterThan(0n);
+    await expect(upkeep.simulatePayout(await second.getAddress(), [alice.address])).to.be.revertedWithCustomError(
+      upkeep,
+      "UpkeepSimulated",
     );
   });
 
@@ -296,7 +370,7 @@ describe("ShareMallUpkeep", () => {
     const d = await load();
     const [, , , alice] = d.signers;
     const upkeep = await withUpkeep(d);
-    await expect(upkeep.checkUpkeep(checkDataOf(alice.address, [])))
+    await expect(upkeep.checkUpkeep.staticCall(checkDataOf(alice.address, [])))
       .to.be.revertedWithCustomError(upkeep, "UpkeepUnknownShop")
       .withArgs(alice.address);
     await expect(upkeep.performUpkeep(performDataOf(1, alice.address, 1n, [])))

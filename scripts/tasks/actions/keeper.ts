@@ -24,6 +24,7 @@ interface Args {
   fundLimit: string;
   metricsPort: number;
   fromBlock: string;
+  shops: string;
 }
 
 /** Parsed and checked options. */
@@ -37,6 +38,7 @@ interface Options {
   readonly fundLimitWei?: bigint;
   readonly metricsPort: number;
   readonly fromBlock: bigint;
+  readonly shops?: readonly Address[];
 }
 
 function coin(option: string, value: string): bigint {
@@ -76,7 +78,20 @@ export function parseKeeperOptions(args: Args): Options {
       throw error;
     }
   }
+  let shops: Address[] | undefined;
+  if (args.shops.trim() !== "") {
+    shops = [];
+    for (const item of args.shops.split(",")) {
+      try {
+        shops.push(validateAddress("shops", item.trim()));
+      } catch (error) {
+        if (error instanceof ShareMallError) throw new InputError(`--shops: ${error.message}`);
+        throw error;
+      }
+    }
+  }
   return {
+    ...(shops !== undefined ? { shops } : {}),
     once: args.once,
     intervalMs: args.interval * 1000,
     minPayoutWei: args.minPayout === "" ? 0n : coin("min-payout", args.minPayout),
@@ -129,6 +144,7 @@ export default async function keeperAction(
     fundLimit: raw.fundLimit ?? "",
     metricsPort: raw.metricsPort ?? 9477,
     fromBlock: raw.fromBlock ?? "",
+    shops: raw.shops ?? "",
   };
   let stopping = false;
   let wake: (() => void) | undefined;
@@ -163,6 +179,7 @@ export default async function keeperAction(
       batchSize: options.batchSize,
       ...(funding !== undefined ? { funding } : {}),
       fromBlock: options.fromBlock,
+      ...(options.shops !== undefined ? { shops: options.shops } : {}),
       blockTimestamp: async (n) => {
         const block = await provider.getBlock(n);
         if (block === null) throw new Error(`block ${n} not found`);
@@ -190,6 +207,7 @@ export default async function keeperAction(
       batchSize: options.batchSize,
       fundFrom: options.fundFrom ?? null,
       fundLimitWei: options.fundLimitWei ?? null,
+      shops: options.shops ?? null,
       metrics: server?.url ?? null,
     });
     let last: TickReport | undefined;

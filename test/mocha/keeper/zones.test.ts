@@ -248,6 +248,8 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
     expect(text).to.match(/^sharemall_keeper_unfunded_days 0$/m);
     expect(text).to.match(/^sharemall_keeper_last_tick_timestamp_seconds 1700000000$/m);
     expect(text).to.match(/^sharemall_keeper_settlement_lag_seconds \d+$/m);
+    expect(text).to.match(/^sharemall_keeper_payout_lag_seconds \d+$/m);
+    expect(text).to.match(/^sharemall_keeper_escrow_releases_total 0$/m);
 
     // The opted-out holder still claims its whole share itself.
     for (const s of shops) {
@@ -256,7 +258,7 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
       expect(claimed.amount).to.equal(owed);
     }
   });
-  it("reports an unfunded day with what is missing, retries it, and funds it only from the funding account up to the limit (over viem)", async function () {
+  it("reports an unfunded day with what is missing, retries it, and funds it only from the shop admin's funding account up to the limit (over viem)", async function () {
     const factory = await deployFactory(provider);
     const merchant = signerOf(provider, 1);
     const { shop } = await makeShop(merchant, factory, "Unfunded", 8);
@@ -273,12 +275,23 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
         [shop, day, (4n * ONE) / 10n, missing],
       ]);
     }
-    const funder = account(5).address as Address;
+    // A funding account that is not the shop's admin funds nothing, whatever its limit: anyone may create a shop.
+    const stranger = createKeeper({
+      transport: signerOf(provider, 2),
+      factory,
+      payouts: false,
+      funding: { transport: signerOf(provider, 5), limitPerDayWei: 10n * ONE },
+    });
+    const strangerBefore = await provider.getBalance(account(5).address);
+    expect((await stranger.tick()).unfunded.length).to.equal(1);
+    expect(await provider.getBalance(account(5).address)).to.equal(strangerBefore);
+    // The merchant's own account (the shop's admin), with a limit 1 wei short: still nothing.
+    const funder = account(1).address as Address;
     const tooLittle = createKeeper({
       transport: signerOf(provider, 2),
       factory,
       payouts: false,
-      funding: { transport: signerOf(provider, 5), limitPerDayWei: missing - 1n },
+      funding: { transport: signerOf(provider, 1), limitPerDayWei: missing - 1n },
     });
     expect((await tooLittle.tick()).unfunded.length).to.equal(1);
     const before = await provider.getBalance(funder);
@@ -294,7 +307,7 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
       transport: viem(2),
       factory,
       payouts: false,
-      funding: { transport: viem(5), limitPerDayWei: missing },
+      funding: { transport: viem(1), limitPerDayWei: missing },
     });
     const r = await funded.tick();
     expect(r.failures).to.deep.equal([]);

@@ -205,6 +205,8 @@ contract ShareMallHandler is Base {
     /// @dev Id of the current step; a claim stamps (holder, token) with it so the step check allows that decrease.
     uint256 internal _step;
     mapping(address holder => mapping(uint256 tokenIndex => uint256 step)) internal _claimedAt;
+    /// @dev Each actor's payout opt-out flag per token, as last set (a balance change must never touch it).
+    mapping(address holder => mapping(uint256 tokenIndex => bool)) internal _optedOut;
 
     constructor(IShop shop_, address admin_, address operator_, address poolManager_, address platform_) {
         shop = shop_;
@@ -614,6 +616,10 @@ contract ShareMallHandler is Base {
         for (uint256 k; k + 1 < n; ++k) {
             if (!_isBad(holders[k]) && !token.payoutOptedOut(holders[k])) expected += shown[k];
         }
+        // The flags are as the actors last set them, whatever transfers, mints and take-backs happened since.
+        for (uint256 k; k + 1 < n; ++k) {
+            if (token.payoutOptedOut(holders[k]) != _optedOut[holders[k]][i]) ++_violations.claimMismatches;
+        }
         try token.payout(holders) returns (uint256 paid) {
             if (paid != expected) ++_violations.claimMismatches;
             for (uint256 k; k + 1 < n; ++k) {
@@ -644,6 +650,7 @@ contract ShareMallHandler is Base {
         uint256 shown = token.claimable(holder);
         vm.prank(holder);
         token.setPayoutOptOut(optedOut);
+        _optedOut[holder][tokenSeed % _TOKENS] = optedOut;
         if (token.payoutOptedOut(holder) != optedOut) ++_violations.claimMismatches;
         if (token.balanceOf(holder) != balance || token.claimable(holder) != shown) ++_violations.claimMismatches;
     }
