@@ -24,7 +24,7 @@ import { loadPayments, type PaymentsView } from "./payments.js";
 export interface TokenRow extends HolderToken {
   /** The shop's name from its `ShopCreated` event (its address when not found). */
   readonly shopName: string;
-  /** Wei claimed so far (`DividendsClaimed` events since `config.fromBlock`). */
+  /** Wei paid so far, claimed or pushed (`DividendsClaimed`, `DividendsPushed` since `config.fromBlock`). */
   readonly claimed: bigint;
   /** `claimed + claimable`. */
   readonly earned: bigint;

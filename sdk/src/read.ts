@@ -9,6 +9,7 @@ import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
 import { decodeLogs, eventTopic, getLogsPaged, readContract, type LogPageProgress } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
 import { readPages, readUnsettledDays } from "./internal/pages.js";
+import { decodePayoutWord } from "./payouts.js";
 import { probe } from "./internal/probe.js";
 import { InvalidAmountError, ShareMallError } from "./errors.js";
 import { usedOrderIds } from "./internal/order-ids.js";
@@ -257,8 +258,11 @@ async function pagedRange(transport: Transport, range: BlockRange) {
 
 const topicOf = (address: Address): Hex => `0x${address.slice(2).toLowerCase().padStart(64, "0")}`;
 
-/** One claim of dividends. */
+/** One payment of a holder's dividends: a claim, or a payout pushed to it. */
 export interface HolderClaim {
+  /** `"claim"`: the holder claimed (`DividendsClaimed`); `"payout"`: someone pushed it (`DividendsPushed`). */
+  readonly kind: "claim" | "payout";
+  /** Where the coin went: the holder's own address for a payout. */
   readonly recipient: Address;
   readonly amount: bigint;
   readonly blockNumber: bigint;
@@ -269,7 +273,7 @@ export interface HolderClaim {
 export interface HolderEarnings {
   readonly token: Address;
   readonly holder: Address;
-  /** The holder's claims in the range, oldest first (`DividendsClaimed` events). */
+  /** The holder's claims and pushed payouts in the range, oldest first (`DividendsClaimed`, `DividendsPushed`). */
   readonly claims: readonly HolderClaim[];
   /** Sum of `claims`. */
   readonly claimed: bigint;
@@ -280,7 +284,8 @@ export interface HolderEarnings {
 }
 
 /**
- * A holder's dividend history on one token: its `DividendsClaimed` events (paged) and what it can claim now.
+ * A holder's dividend history on one token: its claims (`DividendsClaimed`) and the payouts pushed to it (its words of
+ * `DividendsPushed`), paged, and what it can claim now.
  * (Per-day earnings from `DividendsDistributed` would need the holder's balance at each block: not in this version.)
  *
  * @example
@@ -306,12 +311,34 @@ export async function fetchHolderEarnings(
   for (const event of decodeLogs(dividendTokenAbi, logs)) {
     if (event.eventName !== "DividendsClaimed") continue;
     claims.push({
+      kind: "claim",
       recipient: event.args.recipient,
       amount: event.args.amount,
       blockNumber: event.blockNumber,
       transactionHash: event.transactionHash,
     });
   }
+  // Payouts name their holders in the event's data (one word each), not in a topic: read the token's pushes.
+  const pushes = await getLogsPaged(
+    transport,
+    { address: tokenAddress, topics: [eventTopic(dividendTokenAbi, "DividendsPushed")] },
+    await pagedRange(transport, range),
+  );
+  for (const event of decodeLogs(dividendTokenAbi, pushes)) {
+    if (event.eventName !== "DividendsPushed") continue;
+    for (const word of event.args.payouts) {
+      const paid = decodePayoutWord(word);
+      if (paid.holder.toLowerCase() !== account.toLowerCase()) continue;
+      claims.push({
+        kind: "payout",
+        recipient: account,
+        amount: paid.amount,
+        blockNumber: event.blockNumber,
+        transactionHash: event.transactionHash,
+      });
+    }
+  }
+  claims.sort((a, b) => (a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : 0));
   const claimed = claims.reduce((sum, c) => sum + c.amount, 0n);
   const claimable = await readContract(transport, tokenAddress, dividendTokenAbi, "claimable", [account]);
   return { token: tokenAddress, holder: account, claims, claimed, claimable, totalEarned: claimed + claimable };

@@ -215,16 +215,22 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     expect(results[1]).to.deep.equal(results[0]);
   });
 
-  it("fetchHolderEarnings returns the holder's claims and claimable; totalEarned is their sum", async () => {
+  it("fetchHolderEarnings returns the holder's claims, the payouts pushed to it and its claimable; totalEarned is their sum", async () => {
     const { d, token, alice, transports } = await scenario();
     const events = await d.token.queryFilter(d.token.filters.DividendsClaimed(alice));
     expect(events).to.have.length(1);
+    // Someone pushes Bob his dividends (and Alice's, which are nothing now).
+    const bob = d.signers[4].address as Address;
+    const pushedToBob = await d.token.claimable(bob);
+    expect(pushedToBob > 0n).to.equal(true);
+    const push = await (await d.token.connect(d.signers[7]).payout([alice, bob])).wait();
     const results = [];
     for (const transport of transports) {
       const earnings = await fetchHolderEarnings(transport, token, alice, { pageSize: 3n });
       results.push(earnings);
       expect(earnings.claims).to.deep.equal(
         events.map((e) => ({
+          kind: "claim",
           recipient: e.args.recipient,
           amount: e.args.amount,
           blockNumber: BigInt(e.blockNumber),
@@ -236,11 +242,19 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
       const claimable = await d.token.claimable(alice);
       expect(earnings.claimable).to.equal(claimable);
       expect(earnings.totalEarned).to.equal(events[0].args.amount + claimable);
-      const bob = d.signers[4].address as Address;
       const forBob = await fetchHolderEarnings(transport, token, bob);
-      expect(forBob.claims).to.deep.equal([]);
-      expect(forBob.totalEarned).to.equal(await d.token.claimable(bob));
-      expect(forBob.totalEarned > 0n).to.equal(true);
+      expect(forBob.claims).to.deep.equal([
+        {
+          kind: "payout",
+          recipient: bob,
+          amount: pushedToBob,
+          blockNumber: BigInt(push!.blockNumber),
+          transactionHash: push!.hash,
+        },
+      ]);
+      expect(forBob.claimed).to.equal(pushedToBob);
+      expect(forBob.claimable).to.equal(0n);
+      expect(forBob.totalEarned).to.equal(pushedToBob);
     }
     expect(results[1]).to.deep.equal(results[0]);
   });
