@@ -327,6 +327,33 @@ describe("npm run demo: Wuyou Tea end to end (scripts/demo.ts, seed wuyou-tea)",
   });
 
   describe("HTML report", () => {
+    it("demoReport_keeperTimesAgreeWithJson: each day's settlement and payout times in the table are the summary's", () => {
+      const withOrders = summary.daily.filter((d) => d.orders > 0);
+      expect(withOrders.length).to.be.greaterThan(0);
+      for (const d of summary.daily) {
+        const row = new RegExp(
+          `<tr data-day="${d.day}">.*?<td data-keeper="settled">([^<]*)</td><td data-keeper="paid">([^<]*)</td></tr>`,
+        ).exec(html);
+        expect(row, `day ${d.day}`).to.not.equal(null);
+        if (d.keeper === null) {
+          expect(d.orders, `day ${d.day}`).to.equal(0);
+          expect(row?.[1]).to.equal("no orders");
+          continue;
+        }
+        const k = d.keeper;
+        // Settled on the next local day, minutes after midnight, by the keeper; paid out after it.
+        expect(k.settledAt.slice(0, 10) > d.date, `day ${d.day} settled the next day`).to.equal(true);
+        expect(row?.[1]).to.equal(
+          `${k.settledAt.slice(11)} (+${Math.floor(k.settleLagSeconds / 60)} min ${k.settleLagSeconds % 60} s)`,
+        );
+        expect(k.paidOutAt, `day ${d.day} paid out`).to.not.equal(null);
+        expect(k.payoutLagSeconds ?? 0).to.be.at.least(k.settleLagSeconds);
+        expect(row?.[2]).to.include(`${k.paidOutAt?.slice(11)} (+`);
+        expect(row?.[2]).to.include(`to ${k.holdersPaid} holders`);
+        expect(BigInt(k.pushed.wei) <= BigInt(d.dividendsSettled.wei), `day ${d.day} pushed`).to.equal(true);
+      }
+    });
+
     it("demoReport_isSelfContained: no network reference, no script, stylesheet or font to fetch", () => {
       expect(html.startsWith("<!doctype html>")).to.equal(true);
       expect(html).to.not.match(/https?:\/\//i);
