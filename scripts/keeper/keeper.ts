@@ -21,6 +21,7 @@ import {
   isTransientError,
   payout,
   readContract,
+  SECONDS_PER_DAY,
   shopAbi,
   withRetry,
   writeContract,
@@ -35,8 +36,6 @@ import { chainHolderSource, factoryShopSource, type HolderSource, type ShopSourc
 
 export { chainHolderSource, factoryShopSource, type HolderSource, type ShopSource } from "./sources.js";
 
-/** Seconds in a shop day. */
-export const DAY_SECONDS = 86_400n;
 /** Holders in a first attempt at a payout batch (halved while the estimate is over the gas cap). */
 export const DEFAULT_BATCH_SIZE = 100;
 /** Default gas cap of a payout transaction: this share (in %) of the block gas limit, at most {@link TX_GAS_LIMIT}. */
@@ -224,7 +223,7 @@ export interface Keeper {
 
 /** The shop's midnight (unix seconds) that ends shop day `day`: the inverse of `DayMath.dayOf`. */
 export function dayEnd(day: bigint, utcOffset: number): bigint {
-  return (day + 1n) * DAY_SECONDS - BigInt(utcOffset);
+  return (day + 1n) * SECONDS_PER_DAY - BigInt(utcOffset);
 }
 
 function oneLine(error: unknown): string {

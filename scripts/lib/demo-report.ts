@@ -13,7 +13,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { formatUnits } from "ethers";
-import { UTC_OFFSET, formatCny, formatTokens, interviewChecks, ledgerChecks } from "./wuyou.js";
+import { UTC_OFFSET, formatCny, formatTokens, interviewChecks, ledgerChecks, localTime } from "./wuyou.js";
 import type { InterviewCheck, LedgerCheck, WuyouReport } from "./wuyou.js";
 
 // ---------------------------------------------------------------- Summary
@@ -244,11 +244,6 @@ function bucketWidth(memberBalances: readonly bigint[]): bigint {
   for (let unit = 10n ** 16n; ; unit *= 10n) {
     for (const step of [1n, 2n, 5n]) if (step * unit >= raw) return step * unit;
   }
-}
-
-/** A block timestamp as the shop's local date and time (UTC+8), `YYYY-MM-DD HH:MM:SS`. */
-function localTime(timestamp: bigint): string {
-  return new Date(Number(timestamp + BigInt(UTC_OFFSET)) * 1000).toISOString().slice(0, 19).replace("T", " ");
 }
 
 /** Builds the report's summary (JSON-safe, deterministic) from a finished simulation. */

@@ -47,6 +47,11 @@ export const WEI_PER_FEN = WEI_PER_CNY / 100n;
 export const ONE_TOKEN = 10n ** 18n;
 /** China Standard Time: the shop's clock. */
 export const UTC_OFFSET = 8 * 3600;
+/** A block timestamp as the shop's local date and time (UTC+8), `YYYY-MM-DD HH:MM:SS`. */
+export function localTime(timestamp: bigint): string {
+  return new Date(Number(timestamp + BigInt(UTC_OFFSET)) * 1000).toISOString().slice(0, 19).replace("T", " ");
+}
+
 /** Most the keeper sends from the merchant's funding account for one day's missing debt, in CNY. */
 export const KEEPER_FUND_LIMIT_CNY = 10_000n;
 const DAY_SECONDS = 86_400;
@@ -1666,8 +1671,7 @@ export async function runWuyou(
       funding === "none"
         ? "merchant balance"
         : `${funding === "deposit" ? "deposit" : "keeper funding"} ${formatCny(shortfall)}`;
-    const clock = (timestamp: bigint): string =>
-      new Date(Number(timestamp + BigInt(UTC_OFFSET)) * 1000).toISOString().slice(11, 19);
+    const clock = (timestamp: bigint): string => localTime(timestamp).slice(11);
     const steps = (
       [
         [report.authorized, "authorized"],
