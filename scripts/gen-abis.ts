@@ -108,6 +108,46 @@ export function undeclaredShopErrors(abis: ContractAbis): string[] {
 }
 
 /**
+ * An ABI without what encoders, decoders and viem's types do not read: `internalType` (Solidity's type names, e.g.
+ * `struct DayRecord`: about a third of the ABIs' size in a bundle), empty parameter names and `anonymous: false`
+ * (the default).
+ *
+ * @param abi - An artifact's ABI.
+ * @returns The same ABI, without those fields at any depth.
+ */
+export function compact(abi: readonly unknown[]): unknown[] {
+  const drop = (key: string, value: unknown): boolean =>
+    key === "internalType" || (key === "name" && value === "") || (key === "anonymous" && value === false);
+  return JSON.parse(JSON.stringify(abi, (key, value: unknown) => (drop(key, value) ? undefined : value)));
+}
+
+interface AbiErrorItem extends AbiItem {
+  readonly inputs: readonly { readonly type: string }[];
+}
+
+/**
+ * The custom errors of each ABI in {@link ABI_CONTRACTS} that no ABI before it declares (by signature), compacted.
+ *
+ * @param abis - The ABI of each contract.
+ * @returns The error items of each contract.
+ */
+export function errorsOf(abis: ContractAbis): Record<(typeof ABI_CONTRACTS)[number]["contract"], unknown[]> {
+  const seen = new Set<string>();
+  const out: Record<string, unknown[]> = {};
+  for (const { contract } of ABI_CONTRACTS) {
+    out[contract] = [];
+    for (const item of compact(abis[contract]) as AbiErrorItem[]) {
+      if (item.type !== "error") continue;
+      const signature = `${item.name}(${item.inputs.map((i) => i.type).join(",")})`;
+      if (seen.has(signature)) continue;
+      seen.add(signature);
+      out[contract].push(item);
+    }
+  }
+  return out as Record<(typeof ABI_CONTRACTS)[number]["contract"], unknown[]>;
+}
+
+/**
  * The source of sdk/src/abis.ts for `abis`, formatted with the repository's prettier configuration. Pure: same
  * input, same output.
  *
@@ -130,7 +170,26 @@ export async function generateAbisSource(abis: ContractAbis): Promise<string> {
     "",
   ];
   for (const { contract, constant, doc } of ABI_CONTRACTS) {
-    parts.push(`/** ${doc} */`, `export const ${constant} = ${JSON.stringify(abis[contract])} as const;`, "");
+    parts.push(`/** ${doc} */`, `export const ${constant} = ${JSON.stringify(compact(abis[contract]))} as const;`, "");
+  }
+  for (const { contract, constant } of ABI_CONTRACTS) {
+    const views = (compact(abis[contract]) as { type: string; stateMutability?: string }[]).filter(
+      (item) => item.type === "function" && (item.stateMutability === "view" || item.stateMutability === "pure"),
+    );
+    parts.push(
+      `/** The view functions of {@link ${constant}} only: enough for reads, a fraction of the size in a bundle. */`,
+      `export const ${constant.replace(/Abi$/, "ReadAbi")} = ${JSON.stringify(views)} as const;`,
+      "",
+    );
+  }
+  const errors = errorsOf(abis);
+  for (const { contract, constant } of ABI_CONTRACTS) {
+    parts.push(
+      `/** The custom errors of {@link ${constant}} that no ABI above it declares: what {@link decodeContractError}`,
+      " * decodes, without pulling whole ABIs into a bundle that only reads. */",
+      `export const ${constant.replace(/Abi$/, "ErrorsAbi")} = ${JSON.stringify(errors[contract])} as const;`,
+      "",
+    );
   }
   const options = (await resolveConfig(ABIS_FILE)) ?? {};
   return format(parts.join("\n"), { ...options, filepath: ABIS_FILE });

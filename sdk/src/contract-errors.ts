@@ -7,8 +7,9 @@
  *
  * @packageDocumentation
  */
-import { type ErrorFragment, formatEther, getAddress, Interface, isHexString, type Result } from "ethers";
-import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
+import { type Abi, decodeErrorResult, formatEther, isHex, toFunctionSelector } from "viem";
+import type { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
+import { dividendTokenErrorsAbi, shareMallFactoryErrorsAbi, shopErrorsAbi } from "./abis.js";
 import { ShareMallError } from "./errors.js";
 import type { Address, Hex } from "./types.js";
 
@@ -225,15 +226,17 @@ export const CONTRACT_ERROR_MESSAGES: ContractErrorTemplates = {
   InsufficientBalance: ({ balance, needed }) => `Balance of ${coin(balance)} is below the ${coin(needed)} needed`,
 };
 
+type AbiError = Extract<Abi[number], { type: "error" }>;
+
 interface KnownError {
-  readonly fragment: ErrorFragment;
+  readonly fragment: AbiError;
   readonly contract: ShareMallContractName;
 }
 
 const SOURCES: ReadonlyArray<readonly [ShareMallContractName, readonly unknown[]]> = [
-  ["Shop", shopAbi],
-  ["DividendToken", dividendTokenAbi],
-  ["ShareMallFactory", shareMallFactoryAbi],
+  ["Shop", shopErrorsAbi],
+  ["DividendToken", dividendTokenErrorsAbi],
+  ["ShareMallFactory", shareMallFactoryErrorsAbi],
 ];
 
 /**
@@ -242,9 +245,13 @@ const SOURCES: ReadonlyArray<readonly [ShareMallContractName, readonly unknown[]
 const BY_SELECTOR: ReadonlyMap<string, KnownError> = (() => {
   const map = new Map<string, KnownError>();
   for (const [contract, abi] of SOURCES) {
-    new Interface(abi as never).forEachError((fragment) => {
-      if (!map.has(fragment.selector)) map.set(fragment.selector, { fragment, contract });
-    });
+    for (const item of abi as readonly { readonly type: string }[]) {
+      if (item.type !== "error") continue;
+      const fragment = item as AbiError;
+      // An error's selector is computed like a function's: the first 4 bytes of keccak256 of its signature.
+      const selector = toFunctionSelector(fragment as never);
+      if (!map.has(selector)) map.set(selector, { fragment, contract });
+    }
   }
   return map;
 })();
@@ -292,12 +299,6 @@ export class ContractRevertError<N extends ContractErrorName = ContractErrorName
   }
 }
 
-function plain(value: unknown, type: string): unknown {
-  if (type === "address" && typeof value === "string") return getAddress(value);
-  if (typeof value === "string" && type.startsWith("bytes")) return value.toLowerCase();
-  return value;
-}
-
 /**
  * Decodes revert data (selector + ABI-encoded arguments) of a ShareMall custom error.
  *
@@ -311,24 +312,27 @@ function plain(value: unknown, type: string): unknown {
  * ```
  */
 export function decodeContractError(data: string): ContractRevertError | undefined {
-  if (!isHexString(data) || data.length < 10) return undefined;
-  const known = BY_SELECTOR.get(data.slice(0, 10).toLowerCase());
+  if (!isHex(data, { strict: true }) || data.length < 10) return undefined;
+  const hex = data.toLowerCase() as Hex;
+  const known = BY_SELECTOR.get(hex.slice(0, 10));
   if (known === undefined) return undefined;
-  let decoded: Result;
+  let decoded: readonly unknown[];
   try {
-    decoded = new Interface([known.fragment]).decodeErrorResult(known.fragment, data);
+    // viem decodes addresses checksummed and bytes as lower-case hex; integers of 48 bits or fewer come as numbers.
+    decoded = (decodeErrorResult({ abi: [known.fragment], data: hex }).args ?? []) as readonly unknown[];
   } catch {
     return undefined;
   }
   const args: Record<string, unknown> = {};
   known.fragment.inputs.forEach((input, i) => {
-    args[input.name] = plain(decoded[i], input.type);
+    const value = decoded[i];
+    args[input.name ?? String(i)] = typeof value === "number" ? BigInt(value) : value;
   });
   return new ContractRevertError(
     known.fragment.name as ContractErrorName,
     args as ContractErrorArgs<ContractErrorName>,
     known.contract,
-    data.toLowerCase() as Hex,
+    hex,
   );
 }
 
@@ -343,7 +347,7 @@ function candidates(root: unknown): string[] {
     const next: unknown[] = [];
     for (const node of level) {
       if (typeof node === "string") {
-        if (isHexString(node) && node.length >= 10) found.push(node);
+        if (isHex(node, { strict: true }) && node.length >= 10) found.push(node);
         continue;
       }
       if (typeof node !== "object" || node === null || seen.has(node)) continue;

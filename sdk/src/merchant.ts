@@ -6,7 +6,7 @@
  *
  * @packageDocumentation
  */
-import { getCreateAddress, id } from "ethers";
+import { getContractAddress, keccak256, stringToHex } from "viem";
 import { shareMallFactoryAbi, shopAbi } from "./abis.js";
 import {
   encodeCall,
@@ -436,7 +436,7 @@ export async function createToken(
 export function predictTokenAddress(shop: string, tokenIndex: IntegerLike): Address {
   const address = validateAddress("shop", shop);
   const index = validateIndex(tokenIndex);
-  return getCreateAddress({ from: address, nonce: index + 1n }) as Address;
+  return getContractAddress({ from: address, nonce: index + 1n });
 }
 
 /**
@@ -1365,7 +1365,7 @@ function reasonId(reason: unknown): Hex {
   if (/^0x[0-9a-fA-F]*$/.test(reason)) {
     throw new InvalidBytes32Error("reason", reason, "hex that is not 32 bytes; give 32 bytes or plain text");
   }
-  return id(reason) as Hex;
+  return keccak256(stringToHex(reason));
 }
 
 /**

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { getAddress } from "ethers";
+import { checksumAddress } from "viem";
 import {
   InvalidAddressError,
   InvalidAmountError,
@@ -32,6 +32,8 @@ export const ZERO_ADDRESS: Address = "0x0000000000000000000000000000000000000000
 export const ZERO_BYTES32: Hex = "0x0000000000000000000000000000000000000000000000000000000000000000";
 
 const ADDRESS_RE = /^0x[0-9a-fA-F]{40}$/;
+/** Hex digits in both cases: an EIP-55 checksum is claimed. */
+const MIXED_CASE = /([A-F].*[a-f])|([a-f].*[A-F])/;
 const BYTES32_RE = /^0x[0-9a-fA-F]{64}$/;
 const DIGITS_RE = /^[0-9]+$/;
 
@@ -60,10 +62,9 @@ export interface AddressOptions {
 export function validateAddress(field: string, value: unknown, options: AddressOptions = {}): Address {
   if (typeof value !== "string") throw new InvalidAddressError(field, value, `expected a string, got ${typeOf(value)}`);
   if (!ADDRESS_RE.test(value)) throw new InvalidAddressError(field, value, "expected 0x followed by 40 hex digits");
-  let checksummed: string;
-  try {
-    checksummed = getAddress(value);
-  } catch {
+  const checksummed = checksumAddress(value as `0x${string}`);
+  // All lower or all upper case carries no checksum; mixed case must be the exact EIP-55 form.
+  if (MIXED_CASE.test(value) && checksummed !== value) {
     throw new InvalidAddressError(field, value, "bad EIP-55 checksum (mixed case must be the exact checksum)");
   }
   if (!options.allowZero && checksummed === ZERO_ADDRESS) {

@@ -1,13 +1,22 @@
 /**
- * The one place where the SDK encodes contract calls and decodes results and logs. It uses the `as const` ABIs of
- * `../abis.js` for types (with viem's ABI type helpers, types only) and an ethers `Interface` as the single codec,
- * so results have the same shape whichever {@link Transport} carries the bytes: structs as objects with named
- * fields, several outputs as a tuple, integers of 48 bits or fewer as `number` and wider ones as `bigint`, addresses
- * checksummed, bytes as lower-case hex (the shapes viem's types describe).
+ * The one place where the SDK encodes contract calls and decodes results and logs, with viem's ABI codec over the
+ * `as const` ABIs of `../abis.js`, so results have the same shape whichever {@link Transport} carries the bytes
+ * (ethers or viem): structs as objects with named fields, several outputs as a tuple, integers of 48 bits or fewer
+ * as `number` and wider ones as `bigint`, addresses checksummed, bytes as lower-case hex (the shapes viem's types
+ * describe).
  *
  * @packageDocumentation
  */
-import { getAddress, Interface, type ParamType, type Result } from "ethers";
+import {
+  decodeEventLog,
+  decodeFunctionResult,
+  encodeFunctionData,
+  getAddress,
+  toEventSelector,
+  type AbiEvent,
+  type AbiFunction,
+  type AbiParameter,
+} from "viem";
 import type {
   Abi,
   ContractEventName,
@@ -42,7 +51,15 @@ export class ChainCallError extends ShareMallError {
 }
 
 /** Every ShareMall ABI together: the events a ShareMall transaction can emit (a settle emits token events too). */
-export const shareMallAbi = [...shopAbi, ...dividendTokenAbi, ...shareMallFactoryAbi] as const;
+export const shareMallAbi = /* @__PURE__ */ joinAbis(shopAbi, dividendTokenAbi, shareMallFactoryAbi);
+
+function joinAbis<
+  const A extends readonly unknown[],
+  const B extends readonly unknown[],
+  const C extends readonly unknown[],
+>(a: A, b: B, c: C): readonly [...A, ...B, ...C] {
+  return [...a, ...b, ...c];
+}
 
 /** View and pure functions of `A`. */
 export type ReadFunctionName<A extends Abi> = ContractFunctionName<A, "view" | "pure">;
@@ -80,76 +97,80 @@ export interface WriteResult {
   readonly events: readonly DecodedEvent<typeof shareMallAbi>[];
 }
 
-const interfaces = new WeakMap<object, Interface>();
+/** The functions and events of one ABI, by name and by topic 0. */
+interface AbiIndex {
+  readonly functions: ReadonlyMap<string, AbiFunction>;
+  readonly events: ReadonlyMap<string, AbiEvent>;
+  readonly topics: ReadonlyMap<Hex, AbiEvent>;
+}
 
-/**
- * The ethers `Interface` of an ABI (cached per ABI object).
- *
- * @example
- * ```ts
- * const selector = interfaceOf(shopAbi).getFunction("settle")!.selector; // "0x8df82800"
- * ```
- */
-export function interfaceOf(abi: Abi): Interface {
+const indexes = new WeakMap<object, AbiIndex>();
+
+function indexOf(abi: Abi): AbiIndex {
   if (!Array.isArray(abi)) {
     throw new ShareMallError("INVALID_ABI", `Expected an ABI (an array of fragments), got ${describeValue(abi)}`);
   }
-  let iface = interfaces.get(abi);
-  if (iface === undefined) {
-    // Constructors are dropped: the SDK never deploys, and several of them in one ABI would clash.
-    iface = new Interface(abi.filter((item) => item.type !== "constructor") as never);
-    interfaces.set(abi, iface);
+  let index = indexes.get(abi);
+  if (index === undefined) {
+    const functions = new Map<string, AbiFunction>();
+    const events = new Map<string, AbiEvent>();
+    const topics = new Map<Hex, AbiEvent>();
+    for (const item of abi) {
+      // The first of two same-named items wins: the combined ABIs repeat inherited events.
+      if (item.type === "function" && !functions.has(item.name)) functions.set(item.name, item);
+      if (item.type === "event" && !events.has(item.name)) {
+        events.set(item.name, item);
+        const topic = toEventSelector(item);
+        if (!topics.has(topic)) topics.set(topic, item);
+      }
+    }
+    index = { functions, events, topics };
+    indexes.set(abi, index);
   }
-  return iface;
+  return index;
 }
 
-/** An ethers-decoded value in the SDK's plain shape (see the module doc). */
-function plain(value: unknown, param: ParamType): unknown {
-  if (param.isTuple()) {
-    const components = param.components;
-    const values = value as Result;
-    const named = components.length > 0 && components.every((c) => c.name !== "");
-    if (!named) return components.map((c, i) => plain(values[i], c));
-    const out: Record<string, unknown> = {};
-    components.forEach((c, i) => {
-      out[c.name] = plain(values[i], c);
-    });
-    return out;
-  }
-  if (param.isArray()) return (value as Result).map((v: unknown) => plain(v, param.arrayChildren));
-  const type = param.baseType;
-  const int = /^u?int(\d*)$/.exec(type);
-  if (int !== null) {
-    const bits = int[1] === "" ? 256 : Number(int[1]);
-    return bits <= 48 ? Number(value) : value;
-  }
-  if (type === "address") return getAddress(value as string);
-  if (type.startsWith("bytes") && typeof value === "string") return value.toLowerCase();
-  return value;
+function functionOf(abi: Abi, fn: string): AbiFunction {
+  const fragment = indexOf(abi).functions.get(fn);
+  if (fragment === undefined) throw new ShareMallError("UNKNOWN_FUNCTION", `The ABI has no function ${fn}`);
+  return fragment;
 }
 
-/** Refuses a malformed address or unsigned integer argument with the SDK's typed error, before ethers sees it. */
-function checkArgument(field: string, param: ParamType, value: unknown): void {
-  if (param.isArray()) {
+/** `type[]` or `type[N]`: the element type, else `undefined`. */
+function arrayChild(param: AbiParameter): AbiParameter | undefined {
+  const match = /^(.*)\[(\d*)\]$/.exec(param.type);
+  if (match === null) return undefined;
+  return { ...param, type: match[1]! } as AbiParameter;
+}
+
+function componentsOf(param: AbiParameter): readonly AbiParameter[] | undefined {
+  return param.type === "tuple" ? ((param as { components?: readonly AbiParameter[] }).components ?? []) : undefined;
+}
+
+/** Refuses a malformed address or unsigned integer argument with the SDK's typed error, before the encoder sees it. */
+function checkArgument(field: string, param: AbiParameter, value: unknown): void {
+  const child = arrayChild(param);
+  if (child !== undefined) {
     if (!Array.isArray(value)) throw new InvalidOrderError(field, `expected an array, got ${describeValue(value)}`);
-    value.forEach((v: unknown, i: number) => checkArgument(`${field}[${i}]`, param.arrayChildren, v));
+    value.forEach((v: unknown, i: number) => checkArgument(`${field}[${i}]`, child, v));
     return;
   }
-  if (param.isTuple()) {
+  const components = componentsOf(param);
+  if (components !== undefined) {
     if (typeof value !== "object" || value === null) {
       throw new InvalidOrderError(field, `expected a struct, got ${describeValue(value)}`);
     }
     const record = value as Record<string, unknown> & unknown[];
-    param.components.forEach((c, i) =>
-      checkArgument(`${field}.${c.name || i}`, c, Array.isArray(value) ? record[i] : record[c.name]),
+    components.forEach((c, i) =>
+      checkArgument(`${field}.${c.name || i}`, c, Array.isArray(value) ? record[i] : record[c.name ?? ""]),
     );
     return;
   }
-  if (param.baseType === "address") {
+  if (param.type === "address") {
     validateAddress(field, value, { allowZero: true });
     return;
   }
-  const uint = /^uint(\d*)$/.exec(param.baseType);
+  const uint = /^uint(\d*)$/.exec(param.type);
   if (uint !== null) {
     const bits = BigInt(uint[1] === "" ? 256 : Number(uint[1]));
     validateAmount(field, value, { max: (1n << bits) - 1n });
@@ -183,16 +204,14 @@ export function encodeCall<
   const A extends Abi,
   N extends ContractFunctionName<A, "view" | "pure" | "nonpayable" | "payable">,
 >(abi: A, fn: N, args: FunctionArgs<A, N>): Hex {
-  const iface = interfaceOf(abi);
-  const fragment = iface.getFunction(fn);
-  if (fragment === null) throw new ShareMallError("UNKNOWN_FUNCTION", `The ABI has no function ${fn}`);
+  const fragment = functionOf(abi, fn);
   const values = args as unknown as readonly unknown[];
   if (!Array.isArray(values) || values.length !== fragment.inputs.length) {
     throw new InvalidOrderError(`${fn} arguments`, `expected ${fragment.inputs.length} argument(s)`);
   }
   fragment.inputs.forEach((input, i) => checkArgument(`${fn}.${input.name || i}`, input, values[i]));
   try {
-    return iface.encodeFunctionData(fragment, values as unknown[]) as Hex;
+    return encodeFunctionData({ abi: [fragment], functionName: fragment.name, args: values } as never);
   } catch (error) {
     const detail = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new InvalidOrderError(`${fn} arguments`, detail);
@@ -220,22 +239,22 @@ export async function readContract<const A extends Abi, N extends ReadFunctionNa
 ): Promise<ReadResult<A, N>> {
   const target = checkTarget(address);
   const data = encodeCall(abi, fn as never, args as never);
-  const iface = interfaceOf(abi);
-  const fragment = iface.getFunction(fn)!;
+  const fragment = functionOf(abi, fn);
   let result: Hex;
   try {
     result = await transport.call({ to: target, data });
   } catch (error) {
     throw failure(error, `${fn} on ${address}`);
   }
-  let decoded: Result;
   try {
-    decoded = iface.decodeFunctionResult(fragment, result);
+    // One output comes as itself, several as a tuple; structs as objects (see the module doc).
+    return decodeFunctionResult({ abi: [fragment], functionName: fragment.name, data: result } as never) as ReadResult<
+      A,
+      N
+    >;
   } catch (error) {
     throw new ChainCallError(`${fn} on ${address} returned data that does not decode: ${result}`, error, "BAD_RESULT");
   }
-  const outputs = fragment.outputs.map((output, i) => plain(decoded[i], output));
-  return (outputs.length === 1 ? outputs[0] : outputs) as ReadResult<A, N>;
 }
 
 /** Options of {@link writeContract}. */
@@ -316,22 +335,23 @@ export async function writeContract<const A extends Abi, N extends WriteFunction
  * ```
  */
 export function decodeLogs<const A extends Abi>(abi: A, logs: readonly RawLog[]): DecodedEvent<A>[] {
-  const iface = interfaceOf(abi);
+  const { topics } = indexOf(abi);
   const out: DecodedEvent<A>[] = [];
   for (const log of logs) {
-    if (log.topics.length === 0) continue;
-    const fragment = iface.getEvent(log.topics[0]);
-    if (fragment === null) continue;
-    let decoded: Result;
+    const topic = log.topics[0];
+    if (topic === undefined) continue;
+    const fragment = topics.get(topic.toLowerCase() as Hex);
+    if (fragment === undefined) continue;
+    let args: unknown;
     try {
-      decoded = iface.decodeEventLog(fragment, log.data, log.topics as string[]);
+      ({ args } = decodeEventLog({
+        abi: [fragment],
+        data: log.data,
+        topics: log.topics as [Hex, ...Hex[]],
+      }));
     } catch {
       continue;
     }
-    const args: Record<string, unknown> = {};
-    fragment.inputs.forEach((input, i) => {
-      args[input.name] = plain(decoded[i], input);
-    });
     out.push({
       eventName: fragment.name,
       args,
@@ -353,9 +373,9 @@ export function decodeLogs<const A extends Abi>(abi: A, logs: readonly RawLog[])
  * ```
  */
 export function eventTopic<const A extends Abi>(abi: A, name: ContractEventName<A>): Hex {
-  const fragment = interfaceOf(abi).getEvent(name);
-  if (fragment === null) throw new ShareMallError("UNKNOWN_EVENT", `The ABI has no event ${name}`);
-  return fragment.topicHash as Hex;
+  const fragment = indexOf(abi).events.get(name);
+  if (fragment === undefined) throw new ShareMallError("UNKNOWN_EVENT", `The ABI has no event ${name}`);
+  return toEventSelector(fragment);
 }
 
 /** Progress of {@link getLogsPaged}. */

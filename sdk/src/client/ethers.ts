@@ -1,9 +1,11 @@
 /**
  * The ethers v6 adapter of {@link Transport}: moves bytes between the SDK and an ethers `Signer` or `Provider`.
+ * It imports nothing from ethers, not even types: it describes the few members it uses ({@link EthersSigner},
+ * {@link EthersProvider}), which ethers v6's classes have, so the SDK installs and type-checks without ethers.
  *
  * @packageDocumentation
  */
-import { getAddress, JsonRpcSigner, type Log, type Provider, type Signer, type TransactionReceipt } from "ethers";
+import { getAddress } from "viem";
 import { ShareMallError } from "../errors.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
 import type {
@@ -17,13 +19,80 @@ import type {
 } from "./transport.js";
 import { requireChain } from "./transport.js";
 
+/** An ethers v6 log: the fields the adapter reads. */
+export interface EthersLog {
+  readonly address: string;
+  readonly topics: readonly string[];
+  readonly data: string;
+  readonly blockNumber: number;
+  readonly transactionHash: string;
+  readonly index: number;
+}
+
+/** An ethers v6 transaction receipt: the fields the adapter reads. */
+export interface EthersTransactionReceipt {
+  readonly hash: string;
+  readonly blockNumber: number;
+  readonly gasUsed: bigint;
+  readonly status: number | null;
+  readonly logs: readonly EthersLog[];
+}
+
+/** A transaction request as the adapter gives it to ethers. */
+export interface EthersTransactionRequest {
+  readonly to: string;
+  readonly data: string;
+  readonly value?: bigint;
+  readonly from?: string;
+  readonly nonce?: number;
+  readonly blockTag?: bigint;
+}
+
+/** The members of an ethers v6 `Provider` (`JsonRpcProvider`, `BrowserProvider`, ...) the adapter uses. */
+export interface EthersProvider {
+  getNetwork(): Promise<{ readonly chainId: bigint }>;
+  getBlockNumber(): Promise<number>;
+  getBlock(blockTag: "latest"): Promise<{ readonly timestamp: number; readonly gasLimit: bigint } | null>;
+  estimateGas(tx: EthersTransactionRequest): Promise<bigint>;
+  getBalance(address: string): Promise<bigint>;
+  getCode(address: string): Promise<string>;
+  call(tx: EthersTransactionRequest): Promise<string>;
+  getTransactionReceipt(hash: string): Promise<EthersTransactionReceipt | null>;
+  getLogs(filter: {
+    address?: string | string[];
+    topics?: (string | string[] | null)[];
+    fromBlock: bigint;
+    toBlock: bigint;
+  }): Promise<readonly EthersLog[]>;
+}
+
+/** The members of an ethers v6 `Signer` (`Wallet`, `JsonRpcSigner`, a Hardhat signer, ...) the adapter uses. */
+export interface EthersSigner {
+  readonly provider: EthersProvider | null;
+  getAddress(): Promise<string>;
+  sendTransaction(tx: EthersTransactionRequest): Promise<{ readonly hash: string }>;
+  signTypedData(
+    domain: Readonly<Record<string, unknown>>,
+    types: Record<string, { name: string; type: string }[]>,
+    value: Readonly<Record<string, unknown>>,
+  ): Promise<string>;
+}
+
+type Signer = EthersSigner;
+type Provider = EthersProvider;
+
 function isSigner(runner: Signer | Provider): runner is Signer {
   return typeof (runner as Signer).getAddress === "function" && typeof (runner as Signer).signTypedData === "function";
 }
 
+/** A signer that sends through its node's `eth_sendTransaction` (ethers' `JsonRpcSigner`): the node keeps nonces. */
+function signsThroughNode(signer: Signer): boolean {
+  return typeof (signer as { sendUncheckedTransaction?: unknown }).sendUncheckedTransaction === "function";
+}
+
 const hex = (value: string): Hex => value.toLowerCase() as Hex;
 
-function rawLog(log: Log): RawLog {
+function rawLog(log: EthersLog): RawLog {
   return {
     address: getAddress(log.address) as Address,
     topics: log.topics.map(hex),
@@ -34,7 +103,7 @@ function rawLog(log: Log): RawLog {
   };
 }
 
-function rawReceipt(receipt: TransactionReceipt): RawReceipt {
+function rawReceipt(receipt: EthersTransactionReceipt): RawReceipt {
   return {
     transactionHash: hex(receipt.hash),
     blockNumber: BigInt(receipt.blockNumber),
@@ -77,7 +146,7 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
    */
   const freshNonce = async (from: Signer): Promise<{ nonce?: number }> => {
     const raw = provider as Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
-    if (from instanceof JsonRpcSigner || typeof raw.send !== "function") return {};
+    if (signsThroughNode(from) || typeof raw.send !== "function") return {};
     const count = await raw.send("eth_getTransactionCount", [await from.getAddress(), "pending"]);
     return typeof count === "string" || typeof count === "number" ? { nonce: Number(count) } : {};
   };

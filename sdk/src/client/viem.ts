@@ -4,8 +4,7 @@
  *
  * @packageDocumentation
  */
-import { getAddress } from "ethers";
-import type { PublicClient, WalletClient } from "viem";
+import { getAddress, type PublicClient, type WalletClient } from "viem";
 import { ShareMallError } from "../errors.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
 import type {

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { AbiCoder, concat, keccak256 } from "ethers";
+import { concat, encodeAbiParameters, keccak256 } from "viem";
 import { InvalidOrderError, MerkleBatchError } from "../errors.js";
 import type { Hex, IntegerLike } from "../types.js";
 import {
@@ -34,6 +34,15 @@ export interface BatchMultiProofInput {
   readonly proofFlags: readonly boolean[];
 }
 
+/** {@link BATCH_LEAF_ENCODING} as ABI parameters, for the encoder. */
+const LEAF_PARAMETERS = BATCH_LEAF_ENCODING.map((type) => ({ type })) as unknown as readonly [
+  { type: "uint256" },
+  { type: "bytes32" },
+  { type: "address" },
+  { type: "uint256" },
+  { type: "address" },
+];
+
 /**
  * The leaf hash of one batch order: `keccak256(bytes.concat(keccak256(abi.encode(orderId, orderHash, customer,
  * amount, referrer))))`, as the shop computes it in `mintFromBatch`. Validates the leaf first.
@@ -60,14 +69,8 @@ export function hashBatchLeaf(leaf: BatchLeafInput): Hex {
   const customer = validateAddress("customer", leaf.customer);
   const amount = validateWeiAmount("amount", leaf.amount);
   const referrer = validateOptionalAddress("referrer", leaf.referrer);
-  const encoded = AbiCoder.defaultAbiCoder().encode(BATCH_LEAF_ENCODING, [
-    orderId,
-    orderHash,
-    customer,
-    amount,
-    referrer,
-  ]);
-  return keccak256(keccak256(encoded)) as Hex;
+  const encoded = encodeAbiParameters(LEAF_PARAMETERS, [orderId, orderHash, customer, amount, referrer]);
+  return keccak256(keccak256(encoded));
 }
 
 /**
@@ -84,7 +87,7 @@ export function hashBatchLeaf(leaf: BatchLeafInput): Hex {
 export function hashPair(a: string, b: string): Hex {
   const x = validateBytes32("node", a);
   const y = validateBytes32("node", b);
-  return keccak256(x < y ? concat([x, y]) : concat([y, x])) as Hex;
+  return keccak256(x < y ? concat([x, y]) : concat([y, x]));
 }
 
 /**

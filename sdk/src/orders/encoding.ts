@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { AbiCoder, id } from "ethers";
+import { encodeAbiParameters, keccak256, stringToHex, type AbiParameter } from "viem";
 import { InvalidOrderError } from "../errors.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
 import {
@@ -21,7 +21,7 @@ import {
 export const ORDER_HASH_DOMAIN = "ShareMall.OrderHash.v1";
 
 /** `keccak256("ShareMall.OrderHash.v1")`: separates order commitments from every other keccak256 preimage. */
-export const ORDER_HASH_TAG: Hex = id(ORDER_HASH_DOMAIN) as Hex;
+export const ORDER_HASH_TAG: Hex = keccak256(stringToHex(ORDER_HASH_DOMAIN));
 
 /** ABI type of one order item: `(string sku, uint256 quantity, uint256 unitPrice)`. */
 export const ORDER_ITEM_ABI_TYPE = "tuple(string sku,uint256 quantity,uint256 unitPrice)";
@@ -41,6 +41,34 @@ export const ORDER_HASH_ABI_TYPES: readonly string[] = [
   "uint256",
   "bytes32",
   PRIVATE_ORDER_ABI_TYPE,
+];
+
+const uint = (name: string): AbiParameter => ({ name, type: "uint256" });
+/** {@link ORDER_HASH_ABI_TYPES} as ABI parameter objects, for the encoder. */
+const ORDER_HASH_PARAMETERS: readonly AbiParameter[] = [
+  { name: "tag", type: "bytes32" },
+  { name: "shop", type: "address" },
+  uint("chainId"),
+  { name: "salt", type: "bytes32" },
+  {
+    name: "order",
+    type: "tuple",
+    components: [
+      { name: "orderId", type: "string" },
+      { name: "customer", type: "address" },
+      uint("amount"),
+      { name: "referrer", type: "address" },
+      { name: "currency", type: "string" },
+      uint("fiatAmount"),
+      uint("quotedRate"),
+      uint("createdAt"),
+      {
+        name: "items",
+        type: "tuple[]",
+        components: [{ name: "sku", type: "string" }, uint("quantity"), uint("unitPrice")],
+      },
+    ],
+  },
 ];
 
 /** One line of an order as given by the caller. */
@@ -244,7 +272,7 @@ export function encodeOrder(order: PrivateOrderInput, context: OrderContext): He
  * ```
  */
 export function encodeNormalized(o: PrivateOrder, ctx: NormalizedOrderContext): Hex {
-  return AbiCoder.defaultAbiCoder().encode(ORDER_HASH_ABI_TYPES, [
+  return encodeAbiParameters(ORDER_HASH_PARAMETERS, [
     ORDER_HASH_TAG,
     ctx.shop,
     ctx.chainId,
@@ -260,7 +288,7 @@ export function encodeNormalized(o: PrivateOrder, ctx: NormalizedOrderContext): 
       o.createdAt,
       o.items.map((item) => [item.sku, item.quantity, item.unitPrice]),
     ],
-  ]) as Hex;
+  ] as never);
 }
 
 function normalizeString(field: string, value: unknown): string {

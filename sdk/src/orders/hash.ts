@@ -3,7 +3,7 @@
  *
  * @packageDocumentation
  */
-import { getBytes, hexlify, keccak256 } from "ethers";
+import { bytesToHex, keccak256 } from "viem";
 import { InvalidOrderError } from "../errors.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
 import { validateBytes32, validateChainId, validateSalt } from "../validation.js";
@@ -31,7 +31,7 @@ export function newSalt(): Hex {
   globalThis.crypto.getRandomValues(bytes);
   // A zero salt is refused by validateSalt; 2^-256 odds, but never hand one out.
   if (bytes.every((b) => b === 0)) return newSalt();
-  return hexlify(bytes) as Hex;
+  return bytesToHex(bytes);
 }
 
 /**
@@ -51,7 +51,7 @@ export function newSalt(): Hex {
 export function hashOrder(order: PrivateOrderInput, context: OrderContext): Hex {
   const ctx = normalizeOrderContext(context);
   const normalized = normalizeOrder(order);
-  return keccak256(getBytes(encodeNormalized(normalized, ctx))) as Hex;
+  return keccak256(encodeNormalized(normalized, ctx));
 }
 
 /**
@@ -165,7 +165,7 @@ export function createDisclosure(order: PrivateOrderInput, context: OrderContext
     shop: ctx.shop,
     chainId: ctx.chainId.toString(),
     salt: ctx.salt,
-    orderHash: keccak256(getBytes(encodeNormalized(normalized, ctx))) as Hex,
+    orderHash: keccak256(encodeNormalized(normalized, ctx)),
     order: orderToJson(normalized),
   };
 }

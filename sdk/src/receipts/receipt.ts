@@ -14,13 +14,16 @@
  *
  * @packageDocumentation
  */
-import { Signature, TypedDataEncoder, verifyTypedData, type TypedDataDomain, type TypedDataField } from "ethers";
+import { Secp256k1, Signature } from "ox";
+import { hashTypedData } from "viem";
+import type { Transport } from "../client/transport.js";
 import {
   InvalidOrderError,
   ReceiptExpiredError,
   ReceiptSignatureError,
   ReceiptWrongChainError,
   ReceiptWrongShopError,
+  ShareMallError,
 } from "../errors.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
 import {
@@ -32,6 +35,20 @@ import {
   validateOrderId,
   validateWeiAmount,
 } from "../validation.js";
+
+/** One field of an EIP-712 struct type. */
+export interface TypedDataField {
+  readonly name: string;
+  readonly type: string;
+}
+
+/** An EIP-712 domain as ethers' `signTypedData` takes it. */
+export interface TypedDataDomain {
+  readonly name?: string;
+  readonly version?: string;
+  readonly chainId?: bigint;
+  readonly verifyingContract?: string;
+}
 
 /** EIP-712 domain name of every shop. */
 export const RECEIPT_DOMAIN_NAME = "ShareMall Shop";
@@ -231,6 +248,16 @@ function ethersArgs(input: ReceiptInput): [TypedDataDomain, Record<string, Typed
   return [{ ...t.domain }, { Receipt: t.types.Receipt.map((f) => ({ ...f })) }, { ...t.message }];
 }
 
+function digestOf(input: ReceiptInput): Hex {
+  const t = receiptTypedData(input);
+  return hashTypedData({
+    domain: t.domain,
+    types: { Receipt: t.types.Receipt.map((f) => ({ ...f })) },
+    primaryType: "Receipt",
+    message: { ...t.message },
+  });
+}
+
 /**
  * The EIP-712 digest of a receipt (`Shop.receiptDigest`): what an EOA signs and what an ERC-1271 wallet's
  * `isValidSignature(digest, signature)` is asked about.
@@ -243,8 +270,7 @@ function ethersArgs(input: ReceiptInput): [TypedDataDomain, Record<string, Typed
  * ```
  */
 export function receiptDigest(input: ReceiptInput): Hex {
-  const [domain, types, message] = ethersArgs(input);
-  return TypedDataEncoder.hash(domain, types, message) as Hex;
+  return digestOf(input);
 }
 
 /**
@@ -261,7 +287,7 @@ export function receiptDigest(input: ReceiptInput): Hex {
  * ```
  */
 export function recoverReceiptSigner(input: ReceiptInput, signature: string): Address {
-  const [domain, types, message] = ethersArgs(input);
+  const digest = digestOf(input);
   if (typeof signature !== "string" || !/^0x[0-9a-fA-F]{130}$/.test(signature)) {
     throw new ReceiptSignatureError("expected a 65-byte ECDSA signature (0x followed by 130 hex digits)");
   }
@@ -269,8 +295,7 @@ export function recoverReceiptSigner(input: ReceiptInput, signature: string): Ad
   if (s > HALF_ORDER) throw new ReceiptSignatureError("high-s (malleable) signature; the shop refuses it");
   let recovered: string;
   try {
-    Signature.from(signature);
-    recovered = verifyTypedData(domain, types, message, signature);
+    recovered = Secp256k1.recoverAddress({ payload: digest, signature: Signature.fromHex(signature as Hex) });
   } catch (error) {
     throw new ReceiptSignatureError(`cannot recover a signer: ${(error as Error).message}`);
   }
@@ -293,7 +318,8 @@ export interface SignReceiptOptions {
  * signature recovers to the signer (unless `contractSigner`). The signer must hold the shop's `OPERATOR_ROLE` for
  * the shop to accept the receipt.
  *
- * @param signer - An ethers v6 `Signer` (or anything with `getAddress` and `signTypedData`).
+ * @param signer - An ethers v6 `Signer` (or anything with `getAddress` and `signTypedData`), or a {@link Transport}
+ * with a signer (`fromViem({ publicClient, walletClient })`, `fromEthers(signer)`).
  * @param input - The receipt.
  * @param options - `now` (unix seconds; expired receipts are refused), `contractSigner` for ERC-1271 wallets.
  * @returns The receipt, signer address and signature: the arguments of `Shop.redeemReceipt`.
@@ -307,20 +333,39 @@ export interface SignReceiptOptions {
  * ```
  */
 export async function signReceipt(
-  signer: ReceiptSigner,
+  signer: ReceiptSigner | Transport,
   input: ReceiptInput,
   options: SignReceiptOptions,
 ): Promise<SignedReceipt> {
   const receipt = buildReceipt(input, { now: options.now });
-  const address = validateAddress("signer", await signer.getAddress());
-  const [domain, types, message] = ethersArgs(receipt);
-  const signature = (await signer.signTypedData(domain, types, message)) as Hex;
+  let address: Address;
+  let signature: Hex;
+  if (isTransport(signer)) {
+    const account = await signer.account();
+    if (account === undefined) throw new ShareMallError("NO_SIGNER", "Signing a receipt needs a transport with a signer");
+    address = validateAddress("signer", account);
+    const t = receiptTypedData(receipt);
+    signature = await signer.signTypedData({
+      domain: t.domain,
+      types: { Receipt: t.types.Receipt },
+      primaryType: t.primaryType,
+      message: { ...t.message },
+    });
+  } else {
+    address = validateAddress("signer", await signer.getAddress());
+    const [domain, types, message] = ethersArgs(receipt);
+    signature = (await signer.signTypedData(domain, types, message)) as Hex;
+  }
   if (!options.contractSigner) {
     const recovered = recoverReceiptSigner(receipt, signature);
     if (recovered !== address)
       throw new ReceiptSignatureError("signature does not recover to the signer", address, recovered);
   }
   return { receipt, signer: address, signature };
+}
+
+function isTransport(signer: ReceiptSigner | Transport): signer is Transport {
+  return typeof (signer as Transport).signTypedData === "function" && typeof (signer as Transport).account === "function";
 }
 
 /** What {@link verifyReceipt} checks a signed receipt against. */

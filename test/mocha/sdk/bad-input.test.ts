@@ -934,13 +934,6 @@ const TABLE: Record<string, Entry> = {
     },
     { input: "not an error (null)", run: () => sdk.isTransientError(null), returns: false },
   ],
-  interfaceOf: [
-    {
-      input: "not an ABI",
-      run: () => sdk.interfaceOf(n("shopAbi")),
-      error: sdk.ShareMallError,
-    },
-  ],
   encodeCall: [
     {
       input: "negative amount argument",
