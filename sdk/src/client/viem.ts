@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-import { getAddress, type PublicClient, type WalletClient } from "viem";
+import { getAddress } from "viem";
 import { ShareMallError } from "../errors.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
 import type {
@@ -18,11 +18,64 @@ import type {
 } from "./transport.js";
 import { requireChain } from "./transport.js";
 
+/** A log or receipt log as viem returns it. */
+interface ViemLog {
+  readonly address: string;
+  readonly topics: readonly string[];
+  readonly data: string;
+  readonly blockNumber: bigint | null;
+  readonly transactionHash: string | null;
+  readonly logIndex: number | null;
+}
+
+/**
+ * The members of a viem `PublicClient` the adapter uses. Any chain's client has them: mainnet, Base, Optimism and
+ * other chains with their own formatters, or a custom `defineChain` (a plain `PublicClient` parameter would refuse
+ * clients whose chain formats blocks differently).
+ */
+export interface ViemPublicClient {
+  getChainId(): Promise<number>;
+  getBlockNumber(args: { cacheTime: number }): Promise<bigint>;
+  getBlock(args: { blockTag: "latest" }): Promise<{ readonly timestamp: bigint; readonly gasLimit: bigint }>;
+  estimateGas(args: {
+    to: Address;
+    data: Hex;
+    value?: bigint;
+    account?: Address;
+  }): Promise<bigint>;
+  getBalance(args: { address: Address }): Promise<bigint>;
+  getCode(args: { address: Address }): Promise<string | undefined>;
+  call(args: {
+    to: Address;
+    data: Hex;
+    value?: bigint;
+    account?: Address;
+    blockNumber?: bigint;
+  }): Promise<{ readonly data?: string | undefined }>;
+  waitForTransactionReceipt(args: { hash: Hex }): Promise<{
+    readonly transactionHash: string;
+    readonly blockNumber: bigint;
+    readonly gasUsed: bigint;
+    readonly status: "success" | "reverted";
+    readonly logs: readonly ViemLog[];
+  }>;
+  request(args: { method: "eth_getLogs"; params: never }): Promise<unknown>;
+}
+
+/** The members of a viem `WalletClient` the adapter uses (any chain, any account type). */
+export interface ViemWalletClient {
+  readonly account?: { readonly address: string } | undefined;
+  readonly chain?: unknown;
+  getAddresses(): Promise<readonly string[]>;
+  sendTransaction(args: never): Promise<string>;
+  signTypedData(args: never): Promise<string>;
+}
+
 /** The clients {@link fromViem} takes. */
 export interface ViemClients {
-  readonly publicClient: PublicClient;
+  readonly publicClient: ViemPublicClient;
   /** Needed to send transactions and sign; its `account` (or its first address) is the sender. */
-  readonly walletClient?: WalletClient;
+  readonly walletClient?: ViemWalletClient;
   /** Refuse to work on any other chain (see `requireChain`). */
   readonly chainId?: IntegerLike;
 }
@@ -114,7 +167,7 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
         ...(call.value !== undefined ? { value: call.value } : {}),
       };
       return hex(
-        await walletClient!.sendTransaction(request as unknown as Parameters<WalletClient["sendTransaction"]>[0]),
+        await walletClient!.sendTransaction(request as never),
       );
     },
     waitForReceipt: async (hash: Hex): Promise<RawReceipt> => {
@@ -129,9 +182,9 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
             address: log.address,
             topics: log.topics,
             data: log.data,
-            blockNumber: quantity(log.blockNumber),
+            blockNumber: quantity(log.blockNumber ?? receipt.blockNumber),
             transactionHash: log.transactionHash,
-            logIndex: quantity(BigInt(log.logIndex)),
+            logIndex: quantity(BigInt(log.logIndex ?? 0)),
           }),
         ),
       };
@@ -163,7 +216,7 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
         primaryType: payload.primaryType,
         message: payload.message,
       };
-      return hex(await walletClient!.signTypedData(request as unknown as Parameters<WalletClient["signTypedData"]>[0]));
+      return hex(await walletClient!.signTypedData(request as never));
     },
   };
   return chainId === undefined ? transport : requireChain(transport, chainId);
