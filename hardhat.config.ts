@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
+import taskHelp from "./scripts/tasks/help/plugin.js";
 import { shareMallTasks } from "./scripts/tasks/index.js";
 
 const require = createRequire(import.meta.url);
@@ -20,7 +21,7 @@ function settings(runs: number) {
 }
 
 export default defineConfig({
-  plugins: [hardhatToolboxMochaEthers],
+  plugins: [hardhatToolboxMochaEthers, taskHelp],
   solidity: {
     // 200 runs for everything by default; the contracts whose code runs on every order, settlement, claim and
     // transfer (the four shop contracts and the token; the modules deployed by another contract are compiled with it) are tuned for execution instead, within 4 KiB of headroom

@@ -147,6 +147,18 @@ export const shareMallTasks = [
     .setAction(() => import("./actions/payments-refund.js"))
     .build(),
 
+  task("holder:claim", "Claim a holder's dividends (the network's account) on one token, several, or all of them")
+    .addOption(text("token", "The token to claim on"))
+    .addOption(text("tokens", "Several tokens, comma-separated: one claimMany transaction through the factory"))
+    .addFlag({ name: "all", description: "Every token of the factory with something to claim (one transaction)" })
+    .addOption(text("to", "Send the coin to this address instead of the holder's (claimTo)"))
+    .addOption(
+      text("factory", "Factory for --tokens and --all (default: SHAREMALL_FACTORY, else the Ignition deployment)"),
+    )
+    .addFlag(json)
+    .setAction(() => import("./actions/holder-claim.js"))
+    .build(),
+
   task("shop:report", "Report a shop's days (revenue, dividends, settlement) and its top holders")
     .addOption(shop)
     .addOption(text("fromDay", "First shop day (default: 29 days before --to-day)"))
@@ -156,11 +168,7 @@ export const shareMallTasks = [
     .addFlag(json)
     .setAction(() => import("./actions/shop-report.js"))
     .build(),
-  task(
-    "keeper",
-    "Settle every shop's funded past days after its midnight and push payouts to the holders. " +
-      "Example: npm run keeper -- --network custom --min-payout 0.001 --metrics-port 9477",
-  )
+  task("keeper", "Settle every shop's funded past days after its midnight and push payouts to the holders")
     .addOption(
       text(
         "factory",

@@ -161,7 +161,7 @@ export default async function keeperAction(
     const options = parseKeeperOptions(args);
     const chain = await connect(hre);
     close = () => chain.close();
-    const factory = await factoryAddress(hre, args.factory, chain.chainId);
+    const factory = await factoryAddress(hre, args.factory, chain.chainId, chain.transport);
     const provider = chain.provider as unknown as NetworkProvider;
     let funding: { transport: Transport; limitPerDayWei: bigint } | undefined;
     if (options.fundFrom !== undefined) {

@@ -25,7 +25,7 @@ export default taskAction(
     }
     const salt = args.salt === "" ? undefined : /^0x[0-9a-fA-F]{64}$/.test(args.salt) ? args.salt : id(args.salt);
     const chain = await connect(hre);
-    const factory = await factoryAddress(hre, args.factory, chain.chainId);
+    const factory = await factoryAddress(hre, args.factory, chain.chainId, chain.transport);
     const admin = args.admin === "" ? chain.account : addressOption("admin", args.admin);
     const operator: Address | undefined =
       args.operator === "none"

@@ -7,7 +7,6 @@
  * captures), refunds after capture (with the tokens taken back), returns owed to customers, and the return window
  * (`fetchReturnWindow`, with a pending change).
  */
-import { formatEther } from "ethers";
 import {
   decodeLogs,
   dividendTokenAbi,
@@ -30,6 +29,7 @@ import { connect, fromBlockOption, shopAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
 import { mapLimit, note, taskAction } from "../lib/io.js";
 import { requireShop } from "../lib/shop-check.js";
+import { dayDate, formatCoin, formatTokens, plural } from "../lib/format.js";
 
 /** Where a day stands: settled in full, partly settled (escrow out, debt owed), unsettled, or still open. */
 type DayStatus = "settled" | "partly settled" | "unsettled" | "open" | "nothing owed";
@@ -41,9 +41,11 @@ function dayStatus(d: ShopDay, today: bigint): DayStatus {
   return d.day < today ? "unsettled" : "open";
 }
 
-function describeStatus(status: DayStatus, unfunded: bigint): string {
-  if (status === "partly settled") return `partly settled (escrow released; ${formatEther(unfunded)} still owed)`;
-  if (status === "unsettled") return `unsettled (unfunded ${formatEther(unfunded)})`;
+function describeStatus(status: DayStatus, unfunded: bigint, chainId: bigint): string {
+  if (status === "partly settled") {
+    return `partly settled (escrow released; ${formatCoin(unfunded, chainId)} still owed)`;
+  }
+  if (status === "unsettled") return `unsettled (unfunded ${formatCoin(unfunded, chainId)})`;
   if (status === "open") return "open (today)";
   return status;
 }
@@ -222,35 +224,38 @@ export default taskAction(
     };
   },
   (r) => {
+    const coin = (wei: bigint): string => formatCoin(wei, r.chainId);
+    const col = (wei: bigint): string => coin(wei).padStart(22);
     const lines = [
-      `Shop ${r.shop} on chain ${r.chainId}, days ${r.fromDay}..${r.toDay} (today ${r.today})`,
-      `  day        orders  revenue                  dividends                distributed              status`,
+      `Shop ${r.shop} on chain ${r.chainId}, ${dayDate(r.fromDay)} to ${dayDate(r.toDay)} ` +
+        `(today ${dayDate(r.today)}, in the shop's time zone)`,
+      `  date        orders                revenue              dividends            distributed  status`,
     ];
     for (const d of r.days) {
       lines.push(
-        `  ${String(d.day).padEnd(10)} ${String(d.orderCount).padStart(6)}  ${formatEther(d.revenue).padEnd(24)} ` +
-          `${formatEther(d.owed).padEnd(24)} ${formatEther(d.distributed).padEnd(24)} ${describeStatus(d.status, d.unfunded)}`,
+        `  ${dayDate(d.day)}  ${String(d.orderCount).padStart(6)} ${col(d.revenue)} ${col(d.owed)} ${col(d.distributed)}  ` +
+          describeStatus(d.status, d.unfunded, r.chainId),
       );
       if (d.tokens.length > 1) {
         for (const tk of d.tokens) {
           lines.push(
-            `    ${(r.tokens[tk.tokenIndex]?.symbol ?? `token ${tk.tokenIndex}`).padEnd(8)} revenue ${formatEther(tk.revenue)}, ` +
-              `${(Number(tk.dividendBps) / 100).toFixed(2)} %: ${formatEther(tk.owed)} owed, ` +
-              `${formatEther(tk.distributed)} distributed` +
-              (tk.settled ? "" : tk.unfunded > 0n ? `, ${formatEther(tk.unfunded)} unfunded` : ""),
+            `    ${(r.tokens[tk.tokenIndex]?.symbol ?? `token ${tk.tokenIndex}`).padEnd(8)} revenue ${coin(tk.revenue)}, ` +
+              `${(Number(tk.dividendBps) / 100).toFixed(2)} %: ${coin(tk.owed)} owed, ` +
+              `${coin(tk.distributed)} distributed` +
+              (tk.settled ? "" : tk.unfunded > 0n ? `, ${coin(tk.unfunded)} unfunded` : ""),
           );
         }
       }
     }
     if (r.days.length === 0) lines.push("  (no orders in this range)");
     lines.push(
-      `  total: ${r.totals.orders} order(s), revenue ${formatEther(r.totals.revenue)}, dividends ` +
-        `${formatEther(r.totals.dividends)}, distributed ${formatEther(r.totals.distributed)}`,
+      `  total: ${plural(r.totals.orders, "order")}, revenue ${coin(r.totals.revenue)}, dividends ` +
+        `${coin(r.totals.dividends)}, distributed ${coin(r.totals.distributed)}`,
       `  unsettled past days: ${r.unsettled.length}` +
-        (r.partlySettled.length > 0 ? ` (partly settled: ${r.partlySettled.join(", ")})` : "") +
-        `, still owed by the merchant ${formatEther(r.unfundedTotal)}; merchant balance ${formatEther(r.merchantBalance)}` +
+        (r.partlySettled.length > 0 ? ` (partly settled: ${r.partlySettled.map(dayDate).join(", ")})` : "") +
+        `, still owed by the merchant ${coin(r.unfundedTotal)}; merchant balance ${coin(r.merchantBalance)}` +
         (r.unfundedTotal > r.merchantBalance
-          ? ` (deposit ${formatEther(r.unfundedTotal - r.merchantBalance)} more, or days:settle --fund)`
+          ? ` (deposit ${coin(r.unfundedTotal - r.merchantBalance)} more, or days:settle --fund)`
           : r.unsettled.length > 0
             ? " (days:settle pays it)"
             : ""),
@@ -262,24 +267,26 @@ export default taskAction(
       .map(([kind, n]) => `${n} ${kind}`);
     const w = p.returnWindow;
     lines.push(
-      `Payments: ${p.held.count} held (${formatEther(p.held.wei)}), of which ${p.returnRequested.count} return ` +
-        `requested (${formatEther(p.returnRequested.wei)}); ${p.captured.count} captured ` +
-        `(${formatEther(p.captured.wei)}${kinds.length > 0 ? `: ${kinds.join(", ")}` : ""})`,
-      `  returns within the window: ${p.returned.voided.count} voided (${formatEther(p.returned.voided.wei)}), ` +
-        `${p.returned.reclaimed.count} reclaimed (${formatEther(p.returned.reclaimed.wei)}), ` +
-        `${formatEther(p.returned.partialCaptureWei)} returned by partial captures`,
-      `  refunds after capture: ${p.refunds.count} (${formatEther(p.refunds.wei)}; ${p.refunds.refundedInFull} ` +
+      `Payments: ${p.held.count} held (${coin(p.held.wei)}), of which ${p.returnRequested.count} return ` +
+        `requested (${coin(p.returnRequested.wei)}); ${p.captured.count} captured ` +
+        `(${coin(p.captured.wei)}${kinds.length > 0 ? `: ${kinds.join(", ")}` : ""})`,
+      `  returns within the window: ${p.returned.voided.count} voided (${coin(p.returned.voided.wei)}), ` +
+        `${p.returned.reclaimed.count} reclaimed (${coin(p.returned.reclaimed.wei)}), ` +
+        `${coin(p.returned.partialCaptureWei)} returned by partial captures`,
+      `  refunds after capture: ${p.refunds.count} (${coin(p.refunds.wei)}; ${p.refunds.refundedInFull} ` +
         `payment(s) refunded in full)` +
         (p.refunds.tokens.length > 0
           ? `, tokens taken back: ${p.refunds.tokens
               .map(
                 (tk) =>
-                  `${symbol(tk.tokenIndex)} ${formatEther(tk.clawedBack)}` +
-                  (tk.unrecovered > 0n ? ` (${formatEther(tk.unrecovered)} no longer held)` : ""),
+                  formatTokens(tk.clawedBack, symbol(tk.tokenIndex)) +
+                  (tk.unrecovered > 0n
+                    ? ` (${formatTokens(tk.unrecovered, symbol(tk.tokenIndex))} no longer held)`
+                    : ""),
               )
               .join(", ")}`
           : ""),
-      `  returns owed to customers: ${formatEther(p.returnsOwed.wei)} (${p.returnsOwed.customers} customer(s); ` +
+      `  returns owed to customers: ${coin(p.returnsOwed.wei)} (${p.returnsOwed.customers} customer(s); ` +
         `they withdraw with withdrawReturns)`,
       `  return window: ${describeWindow(w.seconds)}` +
         (w.pendingAt !== 0n
@@ -287,12 +294,15 @@ export default taskAction(
           : ""),
     );
     for (const tk of r.tokens) {
+      const shown = tk.topHolders.length < tk.holders ? ` (the top ${tk.topHolders.length} shown)` : "";
       lines.push(
-        `Token ${tk.tokenIndex} ${tk.symbol} (${tk.name}) ${tk.token}: supply ${formatEther(tk.totalSupply)}, ${tk.holders} holder(s)`,
+        `Token ${tk.tokenIndex} ${tk.symbol} (${tk.name}) ${tk.token}: supply ${formatTokens(tk.totalSupply, tk.symbol)}, ` +
+          `${plural(tk.holders, "holder")}${shown}`,
       );
       for (const h of tk.topHolders) {
         lines.push(
-          `  ${h.holder}  ${formatEther(h.balance).padEnd(24)} ${(Number(h.shareBps) / 100).toFixed(2).padStart(6)} %  claimable ${formatEther(h.claimable)}`,
+          `  ${h.holder}  ${formatTokens(h.balance, tk.symbol).padStart(24)} ` +
+            `${(Number(h.shareBps) / 100).toFixed(2).padStart(6)} %  claimable ${coin(h.claimable)}`,
         );
       }
     }

@@ -28,10 +28,35 @@ export interface Chain {
   close(): Promise<void>;
 }
 
+/** Key errors of the libraries under Hardhat: a key of the wrong length or not hex. */
+const BAD_KEY = /Field\.fromBytes|private key|expected 32 bytes|invalid (hex|key)|HHE30\b/i;
+
+/**
+ * A malformed account key of `--network` as one line naming the variable, or `undefined` for any other error.
+ *
+ * @param error - What connecting or reading the signers threw.
+ * @param network - The network's name.
+ */
+export function badKeyError(error: unknown, network: string): InputError | undefined {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!BAD_KEY.test(message)) return undefined;
+  const variable = network === "custom" ? "SHAREMALL_PRIVATE_KEY" : `the account key of network "${network}"`;
+  return new InputError(
+    `${variable} is not a private key: expected 0x followed by 64 hex digits (${message.split("\n")[0]})`,
+  );
+}
+
 /** Connects to the task's `--network` and signs with its first account. */
 export async function connect(hre: HardhatRuntimeEnvironment): Promise<Chain> {
-  const connection = await hre.network.getOrCreate();
-  const signers = await connection.ethers.getSigners();
+  const network = hre.globalOptions.network ?? "default";
+  let connection: Awaited<ReturnType<typeof hre.network.getOrCreate>>;
+  let signers: Awaited<ReturnType<typeof connection.ethers.getSigners>>;
+  try {
+    connection = await hre.network.getOrCreate();
+    signers = await connection.ethers.getSigners();
+  } catch (error) {
+    throw badKeyError(error, network) ?? error;
+  }
   if (signers.length === 0) {
     throw new InputError(
       `network "${connection.networkName}" has no account to sign with (set its key, e.g. SHAREMALL_PRIVATE_KEY)`,
@@ -115,9 +140,15 @@ export function shopAddress(option: string): Address {
 
 /**
  * The factory: `--factory`, else the SHAREMALL_FACTORY variable, else the Ignition deployment of the ShareMall module
- * on this chain (`deploy/deployments/chain-<id>/deployed_addresses.json`).
+ * on this chain (`deploy/deployments/chain-<id>/deployed_addresses.json`). Given a transport, a recorded factory without
+ * code is refused with how to deploy afresh ({@link staleDeploymentMessage}).
  */
-export async function factoryAddress(hre: HardhatRuntimeEnvironment, option: string, chainId: bigint) {
+export async function factoryAddress(
+  hre: HardhatRuntimeEnvironment,
+  option: string,
+  chainId: bigint,
+  transport?: Transport,
+) {
   const value = option !== "" ? option : (process.env.SHAREMALL_FACTORY ?? "");
   if (value !== "") return validateAddress("factory", value);
   const file = path.join(hre.config.paths.root, "deploy", "deployments", `chain-${chainId}`, "deployed_addresses.json");
@@ -132,5 +163,28 @@ export async function factoryAddress(hre: HardhatRuntimeEnvironment, option: str
   const addresses = JSON.parse(text) as Record<string, string>;
   const factory = addresses["ShareMall#ShareMallFactory"];
   if (factory === undefined) throw new InputError(`${file} has no ShareMall#ShareMallFactory`);
-  return validateAddress("factory", factory);
+  const address = validateAddress("factory", factory);
+  if (transport !== undefined && (await transport.code(address)) === "0x") {
+    throw new InputError(staleDeploymentMessage(path.dirname(file), address, chainId, hre.globalOptions.network));
+  }
+  return address;
+}
+
+/**
+ * Why a recorded Ignition deployment is stale and how to deploy afresh: the chain was reset under the same chain id
+ * (a restarted `hardhat node` or anvil), so the addresses Ignition recorded have no code, and Ignition itself would
+ * answer "nothing new to deploy".
+ *
+ * @param dir - The deployment folder, e.g. deploy/deployments/chain-31337.
+ * @param address - A recorded address without code.
+ * @param chainId - The chain.
+ * @param network - The `--network` name, for the command.
+ */
+export function staleDeploymentMessage(dir: string, address: string, chainId: bigint, network = "localhost"): string {
+  const folder = path.relative(process.cwd(), dir) || dir;
+  return (
+    `${folder} is stale: the factory it records (${address}) has no code on chain ${chainId}, so the chain was ` +
+    `reset since that deployment. Deploy again with \`npx hardhat ignition deploy deploy/modules/ShareMall.ts ` +
+    `--network ${network} --reset\` (npm run deploy:local does this by itself), or pass --factory`
+  );
 }

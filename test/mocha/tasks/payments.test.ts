@@ -379,15 +379,15 @@ describe("payment tasks against a hardhat node", function () {
     const human = await cli("shop:report", []);
     expect(human.code, human.stderr).to.equal(0);
     expect(human.stdout).to.match(
-      /^Payments: 2 held \(1\.4\), of which 0 return requested \(0\.0\); 4 captured \(5\.6: 4 operator\)$/m,
+      /^Payments: 2 held \(1\.4000 ETH\), of which 0 return requested \(0\.0000 ETH\); 4 captured \(5\.6000 ETH: 4 operator\)$/m,
     );
     expect(human.stdout).to.match(
-      /^ {2}returns within the window: 3 voided \(2\.5\), 0 reclaimed \(0\.0\), 1\.0 returned by partial captures$/m,
+      /^ {2}returns within the window: 3 voided \(2\.5000 ETH\), 0 reclaimed \(0\.0000 ETH\), 1\.0000 ETH returned by partial captures$/m,
     );
     expect(human.stdout).to.match(
-      /^ {2}refunds after capture: 5 \(5\.1; 3 payment\(s\) refunded in full\), tokens taken back: YDC [0-9.]+/m,
+      /^ {2}refunds after capture: 5 \(5\.1000 ETH; 3 payment\(s\) refunded in full\), tokens taken back: [0-9,.]+ YDC/m,
     );
-    expect(human.stdout).to.match(/^ {2}returns owed to customers: 0\.0 \(0 customer\(s\)/m);
+    expect(human.stdout).to.match(/^ {2}returns owed to customers: 0\.0000 ETH \(0 customer\(s\)/m);
     expect(human.stdout).to.match(/^ {2}return window: 7 day\(s\) \(3 day\(s\) from \d{4}-\d\d-\d\dT/m);
   });
 

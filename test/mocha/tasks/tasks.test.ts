@@ -611,10 +611,15 @@ describe("merchant tasks against a hardhat node", function () {
     expect(partial.settled.some((d) => !d.settled)).to.equal(true);
     const human = await runCli(node, ["shop:report", "--network", "custom", "--shop", shop]);
     expect(human.code, human.stderr).to.equal(0);
-    expect(human.stdout, human.stdout).to.match(/partly settled \(escrow released; [0-9.]+ still owed\)/);
+    expect(human.stdout, human.stdout).to.match(/partly settled \(escrow released; [0-9.]+ ETH still owed\)/);
     expect(human.stdout, human.stdout).to.match(
-      /still owed by the merchant 1\.12; merchant balance 0\.8 \(deposit 0\.32 more, or days:settle --fund\)/,
+      /still owed by the merchant 1\.1200 ETH; merchant balance 0\.8000 ETH \(deposit 0\.3200 ETH more, or days:settle --fund\)/,
     );
+    // Days are dates in the shop's time zone, each day row starting with one.
+    expect(human.stdout).to.match(
+      /^Shop 0x[0-9a-fA-F]{40} on chain 31337, \d{4}-\d\d-\d\d to \d{4}-\d\d-\d\d \(today /,
+    );
+    expect(human.stdout).to.match(/^ {2}\d{4}-\d\d-\d\d +\d+ +[0-9,]+\.\d{4} ETH /m);
     const partly = await runJson<{
       days: { status: string; partlySettled: boolean; distributed: string; unfunded: string }[];
       partlySettled: string[];
@@ -651,6 +656,14 @@ describe("merchant tasks against a hardhat node", function () {
     // Dave holds the most (1.2 coin recorded + 1 coin at checkout), then Alice (1.8 coin, and 10 % of Bob's tokens
     // as his referrer).
     expect(top.map((h) => h.holder)).to.deep.equal([DAVE, ALICE]);
+    // The human report says how many hold the token and that the rows are the top ones.
+    const rows = await runCli(node, ["shop:report", "--network", "custom", "--shop", shop, "--top", "2"]);
+    const holders = (report.tokens[0] as unknown as { holders: number }).holders;
+    expect(holders).to.be.greaterThan(2);
+    expect(rows.stdout).to.match(
+      new RegExp(`supply [0-9,]+\\.\\d{4} ${report.tokens[0].symbol}, ${holders} holders \\(the top 2 shown\\)$`, "m"),
+    );
+    expect(rows.stdout.match(/^ {2}0x[0-9a-fA-F]{40} +[0-9,]+\.\d{4} [A-Z]+ /gm) ?? []).to.have.length(2);
     for (const h of top) {
       expect(h.balance).to.equal(
         (await readContract(client.reader, token, dividendTokenAbi, "balanceOf", [h.holder])).toString(),
@@ -672,10 +685,10 @@ describe("merchant tasks against a hardhat node", function () {
     const run = await runCli(node, ["shop:report", "--network", "custom", "--shop", shop]);
     expect(run.code, run.stderr).to.equal(0);
     expect(run.stdout, run.stdout).to.match(
-      /^ {4}YDC +revenue 1\.0, 20\.00 %: 0\.2 owed, 0\.0 distributed, 0\.2 unfunded$/m,
+      /^ {4}YDC +revenue 1\.0000 ETH, 20\.00 %: 0\.2000 ETH owed, 0\.0000 ETH distributed, 0\.2000 ETH unfunded$/m,
     );
     expect(run.stdout, run.stdout).to.match(
-      /^ {4}WYM +revenue 1\.0, 5\.00 %: 0\.05 owed, 0\.0 distributed, 0\.05 unfunded$/m,
+      /^ {4}WYM +revenue 1\.0000 ETH, 5\.00 %: 0\.0500 ETH owed, 0\.0000 ETH distributed, 0\.0500 ETH unfunded$/m,
     );
     expect(run.stdout).to.match(/open \(today\)/);
   });
