@@ -38,7 +38,8 @@ export function parseAnnouncement(detail: unknown): AnnouncedWallet | null {
   const { uuid, name, icon, rdns } = info as Record<string, unknown>;
   if (typeof uuid !== "string" || typeof name !== "string" || typeof rdns !== "string") return null;
   if (name.trim() === "" || rdns.trim() === "") return null;
-  const safeIcon = typeof icon === "string" && /^data:image\/(png|svg\+xml|webp|gif|jpeg);/i.test(icon) ? icon : null;
+  const safeIcon =
+    typeof icon === "string" && /^data:image\/(png|svg\+xml|webp|gif|jpeg)[;,]/i.test(icon) ? icon : null;
   return { info: { uuid, name: name.trim().slice(0, 64), icon: safeIcon, rdns: rdns.trim() }, provider };
 }
 
