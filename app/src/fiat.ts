@@ -23,7 +23,7 @@ export function fiatMinorUnits(wei: bigint, rate: FiatRate): bigint {
   return negative ? -rounded : rounded;
 }
 
-/** Minor units as the currency in the page's language, e.g. "¥1,234.56" (zh-CN) or "CN¥1,234.56" (en). */
+/** Minor units as the currency in the page's language, e.g. "¥1,234.56". */
 export function formatFiat(minor: bigint, currency: string, locale: string): string {
   const digits = minorDigits(currency);
   const negative = minor < 0n;
@@ -32,6 +32,8 @@ export function formatFiat(minor: bigint, currency: string, locale: string): str
   const format = new Intl.NumberFormat(locale, {
     style: "currency",
     currency,
+    // "¥", not "CN¥": the rate note beside the figures names the currency by its code.
+    currencyDisplay: "narrowSymbol",
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   });

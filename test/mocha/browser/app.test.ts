@@ -85,8 +85,10 @@ describe("holder page (app/) in Chromium", function () {
       config?: Record<string, unknown>;
       /** More options of the test wallet (announcement, batches). */
       walletOptions?: Partial<TestWalletOptions>;
+      /** More wallets in the same page: announced through EIP-6963 only (not `window.ethereum`). */
+      extraWallets?: readonly { holder: DemoName; announce: TestWalletOptions["announce"] }[];
     } = {},
-  ): Promise<{ page: Page; wallet?: TestWallet }> {
+  ): Promise<{ page: Page; wallet?: TestWallet; extras: TestWallet[] }> {
     const context = await browser.newContext({
       viewport: options.viewport ?? DESKTOP,
       locale: options.locale ?? "en-US",
@@ -110,9 +112,11 @@ describe("holder page (app/) in Chromium", function () {
       wallets.push(wallet);
       await wallet.attach(page);
     }
+    const extras: TestWallet[] = [];
+    for (const extra of options.extraWallets ?? []) extras.push(await extraWallet(page, extra.holder, extra.announce));
     if (options.config !== undefined) await overrideConfig(page, options.config);
     await page.goto(app.url + (options.query ?? ""));
-    return { page, ...(wallet !== undefined ? { wallet } : {}) };
+    return { page, ...(wallet !== undefined ? { wallet } : {}), extras };
   }
 
   /** Serves config.json with `extra` fields to `page` (the built page is shared by all tests). */
@@ -743,24 +747,22 @@ describe("holder page (app/) in Chromium", function () {
   });
 
   describe("wallets, batches, estimates, live amounts", function () {
+    const alpha = { name: "Alpha Wallet", rdns: "org.example.alpha", icon: squareIcon("#f97316") };
+    const beta = { name: "Beta Wallet", rdns: "org.example.beta", icon: squareIcon("#7c3aed") };
     const accountRequests = (wallet: TestWallet): string[] =>
       wallet.requests.map((r) => r.method).filter((m) => m === "eth_requestAccounts" || m === "eth_accounts");
 
     it("EIP-6963: two announced wallets are both offered with their names and icons, and the chosen one is used and remembered", async function () {
       // Alice's wallet announces as "Alpha Wallet" and sets window.ethereum; Bob's announces as "Beta Wallet" only.
-      const alpha = { name: "Alpha Wallet", rdns: "org.example.alpha", icon: squareIcon("#f97316") };
-      const { page, wallet: first } = await openPage({ holder: "alice", walletOptions: { announce: alpha } });
-      const context = page.context();
-      // The second wallet joins a fresh page of the same context (init scripts apply to pages opened later).
-      await page.close();
-      const page2 = await context.newPage();
-      await first!.attach(page2);
-      const second = await extraWallet(page2, "bob", {
-        name: "Beta Wallet",
-        rdns: "org.example.beta",
-        icon: squareIcon("#7c3aed"),
+      const {
+        page: page2,
+        wallet: first,
+        extras: [second],
+      } = await openPage({
+        holder: "alice",
+        walletOptions: { announce: alpha },
+        extraWallets: [{ holder: "bob", announce: beta }],
       });
-      await page2.goto(app.url);
       await page2.getByTestId("connect").click();
       const picker = page2.getByTestId("wallet-picker");
       await picker.waitFor({ timeout: WAIT });
@@ -776,7 +778,6 @@ describe("holder page (app/) in Chromium", function () {
       expect(await options.nth(1).locator("img").getAttribute("src")).to.equal(squareIcon("#7c3aed"));
       // No project id in config.json: no WalletConnect.
       expect(await page2.getByTestId("wallet-option-walletconnect").count()).to.equal(0);
-      await shot(page2, "wallet-picker-plain");
 
       // Beta: Bob's account, and the requests go to Bob's wallet, none to Alice's (window.ethereum).
       const alphaBefore = first!.requests.length;
@@ -809,13 +810,15 @@ describe("holder page (app/) in Chromium", function () {
 
     it("window.ethereum is only the fallback: unused when a wallet announces, used when none does", async function () {
       // An injected-only wallet (Bob's) and an announced one (Alice's, not injected): Connect goes to the announced one.
-      const { page, wallet: legacy } = await openPage({ holder: "bob", walletOptions: { announce: false } });
-      const context = page.context();
-      await page.close();
-      const both = await context.newPage();
-      await legacy!.attach(both);
-      const announced = await extraWallet(both, "alice", { name: "Alpha Wallet", rdns: "org.example.alpha" });
-      await both.goto(app.url);
+      const {
+        page: both,
+        wallet: legacy,
+        extras: [announced],
+      } = await openPage({
+        holder: "bob",
+        walletOptions: { announce: false },
+        extraWallets: [{ holder: "alice", announce: alpha }],
+      });
       await both.getByTestId("connect").click(); // the only option: no picker
       await both.getByTestId("wallet-status").waitFor({ timeout: WAIT });
       expect(await both.getByTestId("wallet-status").getAttribute("title")).to.equal(demo.accounts.alice);
@@ -829,12 +832,18 @@ describe("holder page (app/) in Chromium", function () {
       expect(accountRequests(wallet!)).to.include("eth_requestAccounts");
     });
 
-    it("WalletConnect: offered with a project id (a wc: pairing URI as QR code and link, relay answered in the test), absent without", async function () {
+    it("WalletConnect: offered next to the announced wallets when config.json has a project id; the pairing URI (wc:) as QR code and link, offline", async function () {
       const relay: { method: string; params: unknown }[] = [];
+      const outside = new Set<string>();
       const { page } = await openPage({
         holder: "alice",
-        walletOptions: { announce: { name: "Alpha Wallet", rdns: "org.example.alpha", icon: squareIcon("#f97316") } },
+        walletOptions: { announce: alpha },
+        extraWallets: [{ holder: "bob", announce: beta }],
         config: { walletConnectProjectId: "0123456789abcdef0123456789abcdef" },
+      });
+      page.on("request", (request) => {
+        const url = new URL(request.url());
+        if (url.hostname !== "127.0.0.1" && url.protocol !== "data:") outside.add(url.hostname);
       });
       // No network here: stand in for WalletConnect's relay (the websocket) and its HTTP services, in the browser.
       await page.routeWebSocket(/relay\.walletconnect\.(org|com)/, (ws) => {
@@ -853,10 +862,13 @@ describe("holder page (app/) in Chromium", function () {
       await page.route(/walletconnect\.(org|com)/, (route) => route.fulfill({ status: 404, body: "" }));
       await page.getByTestId("connect").click();
       await page.getByTestId("wallet-picker").waitFor({ timeout: WAIT });
-      expect(await page.getByTestId("wallet-option").count()).to.equal(1);
+      expect(await page.getByTestId("wallet-option").locator(".wallet-name").allTextContents()).to.deep.equal([
+        "Alpha Wallet",
+        "Beta Wallet",
+      ]);
       const wc = page.getByTestId("wallet-option-walletconnect");
       expect(await wc.textContent()).to.contain("WalletConnect");
-      await shot(page, "wallet-picker-wc");
+      await shot(page, "wallet-picker");
       await wc.click();
       await page.getByTestId("wc-qr").waitFor({ timeout: WAIT });
       const uri = (await page.getByTestId("wc-uri").inputValue()) ?? "";
@@ -870,6 +882,8 @@ describe("holder page (app/) in Chromium", function () {
       expect(proposals, JSON.stringify(relay.map((r) => r.method))).to.have.length(1);
       expect((proposals[0].params as { pairingTopic?: string }).pairingTopic).to.equal(topic);
       await shot(page, "walletconnect");
+      // Nothing left the machine but what the test answered itself (the relay, WalletConnect's HTTP services).
+      for (const host of outside) expect(host).to.match(/(^|\.)walletconnect\.(org|com)$/);
       await page.getByTestId("wc-cancel").click();
       expect(await page.getByTestId("walletconnect").count()).to.equal(0);
     });
@@ -905,7 +919,11 @@ describe("holder page (app/) in Chromium", function () {
     it("estimates in the shop's currency: every claimable and earned amount shows ≈ CNY at the configured rate, in both languages", async function () {
       const fiatConfig = { currency: "CNY", perNative: "25012.34", asOf: "2026-12-01" };
       const expectFigures = async (page: Page, locale: string, mark: (amount: string) => string): Promise<void> => {
-        const cny = new Intl.NumberFormat(locale, { style: "currency", currency: "CNY" });
+        const cny = new Intl.NumberFormat(locale, {
+          style: "currency",
+          currency: "CNY",
+          currencyDisplay: "narrowSymbol",
+        });
         // fen = wei / 10^18 × 25012.34 × 100 = wei × 2501234 / 10^18, rounded half up
         const fen = (wei: bigint): bigint => (wei * 2_501_234n * 2n + 10n ** 18n) / (2n * 10n ** 18n);
         const text = (wei: bigint): string => {
