@@ -56,7 +56,13 @@ export async function walletConnect(config: AppConfig, projectId: string): Promi
       },
     }),
   );
-  const wc = await shared;
+  let wc: UniversalProvider;
+  try {
+    wc = await shared;
+  } catch (error) {
+    shared = undefined; // let the next attempt start afresh (e.g. once the network is back)
+    throw error;
+  }
   const chain = `eip155:${config.chainId}`;
   const provider: Eip1193Provider = {
     request: (args) => wc.request(args as { method: string; params?: unknown[] }, chain),
