@@ -897,8 +897,14 @@ function renderPicker(): HTMLElement {
               onclick: (event: Event) => (event.preventDefault(), void choose(option)),
             },
             walletIcon(option),
-            h("span", { class: "wallet-name" }, option.name),
-            option.id === WALLETCONNECT_ID ? h("span", { class: "muted small" }, t("wallet.walletconnectHint")) : null,
+            h(
+              "span",
+              { class: "wallet-text" },
+              h("span", { class: "wallet-name" }, option.name),
+              option.id === WALLETCONNECT_ID
+                ? h("span", { class: "wallet-hint muted small" }, t("wallet.walletconnectHint"))
+                : null,
+            ),
             remembered === option.id ? h("span", { class: "tag" }, t("wallet.remembered")) : null,
           ),
         ),
