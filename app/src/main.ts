@@ -55,7 +55,7 @@ type TxKind =
       readonly shopName: string;
     };
 
-/** What a confirmed payment step did (kept as data, so it reads in the language of the moment, and survives a reload). */
+/** What a confirmed payment step did (as data: it reads in the language of the moment, and survives a reload). */
 type Done =
   | { readonly kind: "payConfirmed"; readonly amount: bigint; readonly shop: string }
   | { readonly kind: "returnRequested" }

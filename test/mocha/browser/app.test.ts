@@ -822,7 +822,7 @@ describe("holder page (app/) in Chromium", function () {
     });
 
     it("window.ethereum is only the fallback: unused when a wallet announces, used when none does", async function () {
-      // An injected-only wallet (Bob's) and an announced one (Alice's, not injected): Connect goes to the announced one.
+      // An injected-only wallet (Bob's) and an announced one (Alice's, not injected): Connect uses the announced one.
       const {
         page: both,
         wallet: legacy,

@@ -40,7 +40,9 @@ export interface TestWalletAnnouncement {
 
 /** A square icon as a data URI, as EIP-6963 wants it. */
 export function squareIcon(colour: string): string {
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="6" fill="${colour}"/></svg>`;
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">` +
+    `<rect width="32" height="32" rx="6" fill="${colour}"/></svg>`;
   return `data:image/svg+xml,${encodeURIComponent(svg)}`;
 }
 
@@ -64,7 +66,8 @@ function pageScript(binding: string, announce: TestWalletAnnouncement | undefine
   const provider = {
     isShareMallTestWallet: true,
     async request(args) {
-      const reply = await window[${JSON.stringify(binding)}](args.method, JSON.stringify(args.params === undefined ? [] : args.params));
+      const params = JSON.stringify(args.params === undefined ? [] : args.params);
+      const reply = await window[${JSON.stringify(binding)}](args.method, params);
       for (const [event, value] of reply.events || []) emit(event, value);
       if (reply.error) {
         const error = new Error(reply.error.message);
