@@ -927,7 +927,7 @@ describe("holder page (app/) in Chromium", function () {
       // No WalletConnect configured: no Connect button either.
       expect(await page.getByTestId("connect").count()).to.equal(0);
       await ready(page, 3);
-      await shot(page, "no-wallet-phone");
+      await shotTop(page, "no-wallet-phone", '[data-testid="readonly-form"]');
     });
 
     it("estimates in the shop's currency: every claimable and earned amount shows ≈ CNY at the configured rate, in both languages", async function () {
