@@ -1,18 +1,19 @@
 /**
  * `npm run app`: the holder page against a local demo chain. Starts `hardhat node` on 127.0.0.1:8545 (APP_RPC_PORT
  * to change), seeds it (factory, two shops, three tokens, holders with settled dividends, a pending rule change:
- * test/mocha/browser/support/demo-chain.ts), writes app/public/config.json for it and serves app/ with the Vite dev
- * server (APP_PORT, default 5173). Ctrl-C stops both.
+ * test/mocha/browser/support/demo-chain.ts) and serves app/ with the Vite dev server (APP_PORT, default 5173), its
+ * `/config.json` made for that chain and answered from memory: nothing in the work tree is written (the tracked
+ * app/public/config.json stays as it is). WALLETCONNECT_PROJECT_ID offers WalletConnect; APP_FIAT_PER_ETH (default
+ * 25000) is the demo's CNY rate. Ctrl-C stops both.
  *
  * To claim from a browser wallet, import one of the demo holders' keys (the well-known `hardhat node` development
  * keys, printed below; never use them on a real chain) and add the network (the page offers to).
  */
 import { spawn } from "node:child_process";
-import { writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createServer } from "vite";
+import { createServer, type Plugin } from "vite";
 import { DEMO_ACCOUNTS, devWallet, seedDemo } from "../test/mocha/browser/support/demo-chain.js";
 
 const require = createRequire(import.meta.url);
@@ -67,6 +68,7 @@ while (!(await answers(rpcUrl))) {
 console.log(`hardhat node on ${rpcUrl} (chain 31337)`);
 
 const demo = await seedDemo(rpcUrl, { log: (line) => console.log(`  ${line}`) });
+const projectId = process.env.WALLETCONNECT_PROJECT_ID ?? "";
 const config = {
   chainId: demo.chainId,
   chainName: "ShareMall demo (Hardhat)",
@@ -74,13 +76,28 @@ const config = {
   factory: demo.factory,
   currencySymbol: "ETH",
   fromBlock: 0,
+  fiat: { currency: "CNY", perNative: process.env.APP_FIAT_PER_ETH ?? "25000" },
+  ...(projectId !== "" ? { walletConnectProjectId: projectId } : {}),
 };
-const configPath = path.join(root, "app/public/config.json");
-await writeFile(configPath, `${JSON.stringify(config, null, 2)}\n`);
-console.log(`Wrote ${path.relative(root, configPath)}`);
+const configJson = `${JSON.stringify(config, null, 2)}\n`;
+
+/** Answers `/config.json` with the demo chain's configuration, ahead of app/public/config.json. */
+const demoConfig: Plugin = {
+  name: "sharemall-demo-config",
+  configureServer(dev) {
+    dev.middlewares.use((request, response, next) => {
+      if (request.url?.split("?")[0] !== "/config.json") return next();
+      response.setHeader("content-type", "application/json");
+      response.setHeader("cache-control", "no-store");
+      response.end(configJson);
+    });
+  },
+};
+console.log(`Serving /config.json for this chain from memory:\n${configJson}`);
 
 const server = await createServer({
   configFile: path.join(root, "app/vite.config.ts"),
+  plugins: [demoConfig],
   server: { host: "127.0.0.1", port: appPort, strictPort: true },
 });
 await server.listen();

@@ -13,6 +13,7 @@ import {
   isAddress,
   type PublicClient,
 } from "viem";
+import { dividendTokenAbi } from "../../sdk/src/abis.js";
 import { decodeContractError } from "../../sdk/src/contract-errors.js";
 import type { Transport } from "../../sdk/src/client/transport.js";
 import { fromViem } from "../../sdk/src/client/viem.js";
@@ -20,11 +21,14 @@ import { claim, claimMany, claimTo } from "../../sdk/src/holder.js";
 import { confirmPayment, reclaimPayment, requestReturn, withdrawReturns } from "../../sdk/src/payments.js";
 import type { RulesChange, RulesSpec } from "../../sdk/src/rules.js";
 import type { Address, Hex } from "../../sdk/src/types.js";
+import { atomicBatchSupport, claimedIn, sendClaimBatch, waitForBatch, type BatchVersion } from "./batch.js";
 import { dailyChart } from "./chart.js";
 import { ConfigError, loadConfig, type AppConfig } from "./config.js";
 import { CHART_DAYS, loadHolder, type HolderView, type PendingChange, type TokenRow } from "./data.js";
+import { dappBrowserLinks, discoverWallets, INJECTED_ID, WALLETCONNECT_ID, type AnnouncedWallet } from "./discovery.js";
 import { h } from "./dom.js";
 import { explainError } from "./errors.js";
+import { fiatMinorUnits, formatFiat } from "./fiat.js";
 import { formatDateTime, formatShare, formatUnits18, shortAddress } from "./format.js";
 import { initialLang, lang, setLang, t, type Lang, type MessageKey } from "./i18n.js";
 import type { HeldPayment, OwedReturn, PastPayment, PaymentsView } from "./payments.js";
@@ -36,6 +40,7 @@ import {
   walletChainId,
   type Eip1193Provider,
 } from "./wallet.js";
+import { qrDataUrl, walletConnect, type WalletConnectSession } from "./walletconnect.js";
 import "./style.css";
 
 // ------------------------------------------------------------------ State
@@ -50,13 +55,22 @@ type TxKind =
       readonly shopName: string;
     };
 
+/** What a confirmed payment step did (as data: it reads in the language of the moment, and survives a reload). */
+type Done =
+  | { readonly kind: "payConfirmed"; readonly amount: bigint; readonly shop: string }
+  | { readonly kind: "returnRequested" }
+  | { readonly kind: "reclaimed"; readonly amount: bigint; readonly owed: bigint; readonly recipient: Address }
+  | { readonly kind: "withdrawn"; readonly amount: bigint; readonly recipient: Address }
+  /** Mined, found after a reload (what it did is on the chain, not in the page). */
+  | { readonly kind: "mined" };
+
 /** What a confirmed transaction did. */
 interface TxResult {
   /** Coin paid out (claims). */
   readonly paid?: { readonly amount: bigint; readonly recipient: Address };
   readonly skipped?: readonly { readonly token: Address; readonly reason: Hex }[];
-  /** The confirmation in words (payment steps), in the current language. */
-  readonly done?: () => string;
+  /** The confirmation (payment steps). */
+  readonly done?: Done;
 }
 
 interface TxEntry extends TxResult {
@@ -64,13 +78,29 @@ interface TxEntry extends TxResult {
   readonly what: TxKind;
   status: "wallet" | "pending" | "confirmed" | "failed";
   hash?: Hex;
+  /** An EIP-5792 batch (claim all through `wallet_sendCalls`): its id, until it is final. */
+  batch?: { readonly id: string; readonly version: BatchVersion; readonly calls: number };
   error?: unknown;
+  /** The failure in words, as it was explained when it happened (restored entries have no `error`). */
+  errorText?: string;
 }
 
 interface State {
   config?: AppConfig;
   configError?: string;
+  /** EIP-6963 wallets announced so far. */
+  wallets: readonly AnnouncedWallet[];
+  /** `window.ethereum`: used only when no wallet announces itself. */
+  injected?: Eip1193Provider;
+  /** The wallet in use, and its id (rdns, "injected" or "walletconnect"). */
   provider?: Eip1193Provider;
+  walletId?: string;
+  /** The wallet picker is open. */
+  picking: boolean;
+  /** WalletConnect pairing under way: the URI and its QR code once the library made them. */
+  pairing?: { uri?: string; qr?: string; copied?: boolean };
+  /** Whose transactions `txs` are (chain + account; see {@link txKey}). */
+  txOwner?: string;
   account?: Address;
   walletChain?: number;
   connecting: boolean;
@@ -87,7 +117,16 @@ interface State {
   recipientInput: string;
 }
 
-const state: State = { connecting: false, switching: false, loading: false, txs: [], busy: false, recipientInput: "" };
+const state: State = {
+  wallets: [],
+  picking: false,
+  connecting: false,
+  switching: false,
+  loading: false,
+  txs: [],
+  busy: false,
+  recipientInput: "",
+};
 let publicClient: PublicClient | undefined;
 let readTransport: Transport | undefined;
 let loadSeq = 0;
@@ -95,6 +134,13 @@ let txSeq = 0;
 
 const LANG_KEY = "sharemall.lang";
 const DISCONNECTED_KEY = "sharemall.disconnected";
+/** The wallet the holder chose: an EIP-6963 rdns, "injected" or "walletconnect". */
+const WALLET_KEY = "sharemall.wallet";
+/** Transactions kept per chain and account. */
+const TXS_KEY = "sharemall.txs";
+const TXS_KEPT = 50;
+let stopListening: (() => void) | undefined;
+let wcSession: WalletConnectSession | undefined;
 
 const viewedAddress = (): Address | undefined => state.account ?? state.readonlyAddress;
 const onRightChain = (): boolean => state.config !== undefined && state.walletChain === state.config.chainId;
@@ -178,9 +224,77 @@ async function refresh(): Promise<void> {
 
 // ------------------------------------------------------------------ Wallet
 
+/** A wallet the holder can pick. */
+interface WalletOption {
+  readonly id: string;
+  readonly name: string;
+  readonly icon: string | null;
+  readonly provider?: Eip1193Provider;
+}
+
+/** The announced wallets; `window.ethereum` only when none announces; WalletConnect when configured. */
+function walletOptions(): WalletOption[] {
+  const options: WalletOption[] = state.wallets.map((w) => ({
+    id: w.info.rdns,
+    name: w.info.name,
+    icon: w.info.icon,
+    provider: w.provider,
+  }));
+  if (options.length === 0 && state.injected !== undefined) {
+    options.push({ id: INJECTED_ID, name: t("wallet.browser"), icon: null, provider: state.injected });
+  }
+  if (state.config?.walletConnectProjectId != null) {
+    options.push({ id: WALLETCONNECT_ID, name: t("wallet.walletconnect"), icon: null });
+  }
+  return options;
+}
+
+function injectedOption(id: string | null): WalletOption | undefined {
+  return walletOptions().find((o) => o.id === id && o.provider !== undefined);
+}
+
+/** Uses `provider` from now on: every request goes to it; `remember` keeps the choice for the next visit. */
+function useProvider(id: string, provider: Eip1193Provider, remember: boolean): void {
+  if (state.provider !== provider) {
+    stopListening?.();
+    stopListening = listen(provider);
+  }
+  state.provider = provider;
+  state.walletId = id;
+  if (remember) localStorage.setItem(WALLET_KEY, id);
+}
+
 async function syncWallet(): Promise<void> {
   if (state.provider === undefined) return;
   state.walletChain = await walletChainId(state.provider);
+}
+
+function setAccount(account: `0x${string}` | undefined): void {
+  state.account = account === undefined ? undefined : (getAddress(account) as Address);
+  loadTxs();
+}
+
+/** Connect: straight to the only wallet there is, else the picker. */
+function openWallets(): void {
+  const options = walletOptions();
+  const only = options.length === 1 ? options[0] : undefined;
+  if (only?.provider !== undefined) {
+    void choose(only);
+    return;
+  }
+  state.picking = true;
+  state.walletError = undefined;
+  render();
+}
+
+async function choose(option: WalletOption): Promise<void> {
+  state.picking = false;
+  if (option.id === WALLETCONNECT_ID) {
+    await pairWalletConnect();
+    return;
+  }
+  useProvider(option.id, option.provider!, true);
+  await connect();
 }
 
 async function connect(): Promise<void> {
@@ -191,7 +305,7 @@ async function connect(): Promise<void> {
   try {
     const account = await requestAccount(state.provider);
     if (account !== undefined) {
-      state.account = getAddress(account) as Address;
+      setAccount(account);
       state.readonlyAddress = undefined;
       localStorage.removeItem(DISCONNECTED_KEY);
       await syncWallet();
@@ -204,10 +318,57 @@ async function connect(): Promise<void> {
   await refresh();
 }
 
+/** WalletConnect: shows the pairing URI (QR code and link) until the phone wallet approves. */
+async function pairWalletConnect(): Promise<void> {
+  const config = state.config!;
+  state.pairing = {};
+  state.walletError = undefined;
+  render();
+  try {
+    wcSession ??= await walletConnect(config, config.walletConnectProjectId!);
+    const session = wcSession;
+    if (!session.connected()) {
+      await session.pair(async (uri) => {
+        const qr = await qrDataUrl(uri);
+        if (state.pairing !== undefined) state.pairing = { uri, qr };
+        render();
+      });
+    }
+    if (state.pairing === undefined) return; // cancelled meanwhile
+    state.pairing = undefined;
+    useProvider(WALLETCONNECT_ID, session.provider, true);
+    const account = await connectedAccount(session.provider);
+    if (account !== undefined) {
+      setAccount(account);
+      state.readonlyAddress = undefined;
+      localStorage.removeItem(DISCONNECTED_KEY);
+      await syncWallet();
+    }
+  } catch (error) {
+    console.error(error);
+    if (state.pairing !== undefined) state.walletError = new Error(t("wc.failed", { reason: errorText(error) }));
+    state.pairing = undefined;
+  }
+  await refresh();
+}
+
+function cancelPairing(): void {
+  state.pairing = undefined;
+  state.picking = false;
+  wcSession?.abort();
+  render();
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
 function disconnect(): void {
-  state.account = undefined;
+  if (state.walletId === WALLETCONNECT_ID) void wcSession?.disconnect().catch((error) => console.error(error));
+  setAccount(undefined);
   state.walletChain = undefined;
   localStorage.setItem(DISCONNECTED_KEY, "1");
+  localStorage.removeItem(WALLET_KEY);
   void refresh();
 }
 
@@ -227,22 +388,208 @@ async function switchNetwork(): Promise<void> {
   }
 }
 
-function listen(provider: Eip1193Provider): void {
-  provider.on?.("accountsChanged", (accounts: unknown) => {
+/** Follows the wallet's account and chain; returns a function that stops. */
+function listen(provider: Eip1193Provider): () => void {
+  const onAccounts = (accounts: unknown): void => {
+    if (provider !== state.provider) return;
     const first = Array.isArray(accounts) && typeof accounts[0] === "string" ? accounts[0] : undefined;
     if (state.account === undefined && first !== undefined) return; // not connected here: ignore
-    state.account = first === undefined ? undefined : (getAddress(first) as Address);
+    setAccount(first as `0x${string}` | undefined);
     void refresh();
-  });
-  provider.on?.("chainChanged", (id: unknown) => {
+  };
+  const onChain = (id: unknown): void => {
+    if (provider !== state.provider) return;
     state.walletChain = typeof id === "string" ? Number.parseInt(id, 16) : Number(id);
     render();
+  };
+  provider.on?.("accountsChanged", onAccounts);
+  provider.on?.("chainChanged", onChain);
+  return () => {
+    provider.removeListener?.("accountsChanged", onAccounts);
+    provider.removeListener?.("chainChanged", onChain);
+  };
+}
+
+/** The wallet to reconnect silently at load: the remembered one, else the only one the browser has. */
+async function initialWallet(): Promise<{ id: string; provider: Eip1193Provider } | undefined> {
+  const stored = localStorage.getItem(WALLET_KEY);
+  const config = state.config!;
+  if (stored === WALLETCONNECT_ID && config.walletConnectProjectId !== null) {
+    try {
+      wcSession = await walletConnect(config, config.walletConnectProjectId);
+      if (wcSession.connected()) return { id: WALLETCONNECT_ID, provider: wcSession.provider };
+    } catch (error) {
+      console.error(error);
+    }
+  }
+  // Wallets announce themselves when asked, but an extension may load a moment later.
+  if (stored !== null && stored !== WALLETCONNECT_ID && injectedOption(stored) === undefined) {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  const remembered = injectedOption(stored);
+  if (remembered !== undefined) return { id: remembered.id, provider: remembered.provider! };
+  const injected = walletOptions().filter((o) => o.provider !== undefined);
+  return injected.length === 1 ? { id: injected[0].id, provider: injected[0].provider! } : undefined;
+}
+
+// ------------------------------------------------------------------ Transactions kept across reloads
+
+/** `sharemall.txs.<chainId>.<account>`: the transaction list of one account on one chain. */
+function txKey(): string | undefined {
+  if (state.config === undefined || state.account === undefined) return undefined;
+  return `${TXS_KEY}.${state.config.chainId}.${state.account.toLowerCase()}`;
+}
+
+const BIG = "$bigint";
+const toJson = (_key: string, value: unknown): unknown =>
+  typeof value === "bigint" ? { [BIG]: value.toString() } : value;
+const fromJson = (_key: string, value: unknown): unknown =>
+  typeof value === "object" && value !== null && typeof (value as Record<string, unknown>)[BIG] === "string"
+    ? BigInt((value as Record<string, string>)[BIG])
+    : value;
+
+function saveTxs(): void {
+  const key = state.txOwner;
+  if (key === undefined || key !== txKey()) return;
+  const context = { coin: coin(), chainName: state.config!.chainName };
+  const kept = state.txs.slice(0, TXS_KEPT).map((tx) => {
+    const { error, ...rest } = tx;
+    return tx.status === "failed" && rest.errorText === undefined
+      ? { ...rest, errorText: explainError(error, context) }
+      : rest;
   });
+  try {
+    localStorage.setItem(key, JSON.stringify(kept, toJson));
+  } catch (error) {
+    console.error(error); // storage full or off: the list just does not survive a reload
+  }
+}
+
+/** Shows the connected account's kept transactions, and follows those still pending. */
+function loadTxs(): void {
+  const key = txKey();
+  if (key === state.txOwner) return;
+  state.txOwner = key;
+  state.txs = [];
+  if (key === undefined) return;
+  let stored: TxEntry[] = [];
+  try {
+    const raw = localStorage.getItem(key);
+    if (raw !== null) stored = JSON.parse(raw, fromJson) as TxEntry[];
+  } catch (error) {
+    console.error(error);
+  }
+  if (!Array.isArray(stored)) stored = [];
+  state.txs = stored;
+  txSeq = Math.max(txSeq, ...stored.map((tx) => tx.id));
+  for (const tx of stored) {
+    if (tx.status === "wallet") {
+      tx.status = "failed";
+      tx.errorText = t("tx.interrupted");
+    } else if (tx.status === "pending") void resume(tx, key);
+  }
+  saveTxs();
+}
+
+/** A transaction left pending by an earlier visit: its receipt (or its batch's status) decides. */
+async function resume(tx: TxEntry, key: string): Promise<void> {
+  const account = state.account!;
+  try {
+    let result: TxResult;
+    if (tx.batch !== undefined) {
+      if (state.provider === undefined) return;
+      const outcome = await waitForBatch(state.provider, tx.batch, account);
+      tx.hash = outcome.hash;
+      result = { paid: { amount: outcome.total, recipient: outcome.recipient } };
+    } else if (tx.hash !== undefined) {
+      const receipt = await publicClient!.waitForTransactionReceipt({ hash: tx.hash, pollingInterval: 1_000 });
+      if (receipt.status !== "success") throw new Error(t("tx.reverted"));
+      const claimKinds = ["claim", "claimTo", "claimAll"];
+      if (claimKinds.includes(tx.what.kind)) {
+        const logs = receipt.logs.map((log) => ({
+          address: log.address as Address,
+          topics: log.topics as readonly Hex[],
+          data: log.data as Hex,
+          blockNumber: log.blockNumber,
+          transactionHash: log.transactionHash as Hex,
+          logIndex: log.logIndex,
+        }));
+        const { total, recipient } = claimedIn(logs, account);
+        result = { paid: { amount: total, recipient } };
+      } else result = { done: { kind: "mined" } };
+    } else return;
+    if (state.txOwner !== key) return;
+    Object.assign(tx, result, { status: "confirmed", batch: undefined });
+  } catch (error) {
+    if (state.txOwner !== key) return;
+    tx.status = "failed";
+    tx.error = error;
+    tx.errorText = explainError(error, { coin: coin(), chainName: state.config!.chainName });
+  }
+  render();
+  void refresh();
+}
+
+// ------------------------------------------------------------------ New blocks
+
+let lastBlock: bigint | undefined;
+let watching = false;
+
+/** Re-reads only the claimable amounts of the tokens shown (no history) when a new block arrives. */
+async function onBlockTick(): Promise<void> {
+  if (watching || publicClient === undefined || document.hidden) return;
+  watching = true;
+  try {
+    const block = await publicClient.getBlockNumber({ cacheTime: 0 });
+    if (lastBlock !== undefined && block <= lastBlock) return;
+    const first = lastBlock === undefined;
+    lastBlock = block;
+    if (first) return;
+    await refreshClaimables();
+  } catch (error) {
+    console.warn("block check failed", error);
+  } finally {
+    watching = false;
+  }
+}
+
+async function refreshClaimables(): Promise<void> {
+  const view = state.view;
+  if (view === undefined || state.loading || state.busy || view.holder !== viewedAddress()) return;
+  const claimables = await Promise.all(
+    view.tokens.map((row) =>
+      publicClient!.readContract({
+        address: row.token,
+        abi: dividendTokenAbi,
+        functionName: "claimable",
+        args: [view.holder],
+      }),
+    ),
+  );
+  if (state.view !== view || state.loading) return;
+  // Less than before: claimed from elsewhere; the claimed totals changed too, so read everything again.
+  if (claimables.some((c, i) => c < view.tokens[i].claimable)) {
+    await refresh();
+    return;
+  }
+  if (claimables.every((c, i) => c === view.tokens[i].claimable)) return;
+  const tokens = view.tokens.map((row, i) => ({
+    ...row,
+    claimable: claimables[i],
+    earned: row.claimed + claimables[i],
+  }));
+  state.view = {
+    ...view,
+    tokens,
+    claimableTotal: tokens.reduce((sum, r) => sum + r.claimable, 0n),
+    earnedTotal: tokens.reduce((sum, r) => sum + r.earned, 0n),
+  };
+  render();
 }
 
 // ------------------------------------------------------------------ Claims
 
-async function runTx(what: TxKind, send: (transport: Transport) => Promise<TxResult>): Promise<void> {
+async function runTx(what: TxKind, send: (transport: Transport, entry: TxEntry) => Promise<TxResult>): Promise<void> {
   let entry: TxEntry = { id: ++txSeq, what, status: "wallet" };
   state.txs.unshift(entry);
   state.busy = true;
@@ -253,8 +600,8 @@ async function runTx(what: TxKind, send: (transport: Transport) => Promise<TxRes
       entry.hash = hash;
       render();
     });
-    const result = await send(transport);
-    const done: TxEntry = { ...entry, ...result, status: "confirmed" };
+    const result = await send(transport, entry);
+    const done: TxEntry = { ...entry, ...result, status: "confirmed", batch: undefined };
     state.txs[state.txs.indexOf(entry)] = done;
     entry = done;
   } catch (error) {
@@ -283,9 +630,26 @@ function claimTokenTo(row: TokenRow, recipient: Address): void {
   });
 }
 
+/**
+ * Claim all: one EIP-5792 batch (`wallet_sendCalls`, one `claim()` per token) when the wallet runs batches
+ * atomically on this chain, else the factory's `claimMany` (one transaction).
+ */
 function claimAll(rows: readonly TokenRow[]): void {
   const tokens = rows.filter((r) => r.claimable > 0n).map((r) => r.token);
-  void runTx({ kind: "claimAll", count: tokens.length }, async (transport) => {
+  void runTx({ kind: "claimAll", count: tokens.length }, async (transport, entry) => {
+    const provider = state.provider!;
+    const account = state.account!;
+    const chainId = state.config!.chainId;
+    const version = await atomicBatchSupport(provider, account, chainId);
+    if (version !== null) {
+      const sent = await sendClaimBatch(provider, account, chainId, tokens, version);
+      entry.status = "pending";
+      entry.batch = { ...sent, calls: tokens.length };
+      render();
+      const outcome = await waitForBatch(provider, sent, account);
+      if (outcome.hash !== undefined) entry.hash = outcome.hash;
+      return { paid: { amount: outcome.total, recipient: outcome.recipient } };
+    }
     const result = await claimMany(transport, state.config!.factory, tokens);
     return {
       paid: { amount: result.total, recipient: result.recipient },
@@ -301,8 +665,7 @@ function confirmHeld(p: HeldPayment): void {
   const what = { kind: "payConfirm", amount: terms.amountWei, shopName: p.shopName } as const;
   void runTx(what, async (transport) => {
     const result = await confirmPayment(transport, p.shop, terms);
-    const amount = result.capture.amountWei;
-    return { done: () => t("tx.payConfirmed", { amount: formatUnits18(amount), coin: coin(), shop: p.shopName }) };
+    return { done: { kind: "payConfirmed", amount: result.capture.amountWei, shop: p.shopName } };
   });
 }
 
@@ -310,7 +673,7 @@ function requestReturnOf(p: HeldPayment): void {
   const terms = p.payment.terms!;
   void runTx({ kind: "payReturn", amount: terms.amountWei, shopName: p.shopName }, async (transport) => {
     await requestReturn(transport, p.shop, terms);
-    return { done: () => t("tx.returnRequested") };
+    return { done: { kind: "returnRequested" } };
   });
 }
 
@@ -328,21 +691,36 @@ function reclaimHeld(p: HeldPayment): void {
   const terms = p.payment.terms!;
   void runTx({ kind: "payReclaim", amount: terms.amountWei, shopName: p.shopName }, async (transport) => {
     const result = await reclaimPayment(transport, p.shop, terms);
-    return { done: () => returnedText(result.returnedWei, result.owedWei, result.customer) };
+    return {
+      done: { kind: "reclaimed", amount: result.returnedWei, owed: result.owedWei, recipient: result.customer },
+    };
   });
+}
+
+/** A payment step's confirmation in the current language. */
+function doneText(done: Done): string {
+  switch (done.kind) {
+    case "payConfirmed":
+      return t("tx.payConfirmed", { amount: formatUnits18(done.amount), coin: coin(), shop: done.shop });
+    case "returnRequested":
+      return t("tx.returnRequested");
+    case "reclaimed":
+      return returnedText(done.amount, done.owed, done.recipient);
+    case "withdrawn":
+      return t("tx.withdrawn", {
+        amount: formatUnits18(done.amount),
+        coin: coin(),
+        recipient: shortAddress(done.recipient),
+      });
+    case "mined":
+      return t("tx.mined");
+  }
 }
 
 function withdrawOwed(o: OwedReturn): void {
   void runTx({ kind: "withdraw", amount: o.amount, shopName: o.shopName }, async (transport) => {
     const result = await withdrawReturns(transport, o.shop);
-    return {
-      done: () =>
-        t("tx.withdrawn", {
-          amount: formatUnits18(result.amountWei),
-          coin: coin(),
-          recipient: shortAddress(result.to),
-        }),
-    };
+    return { done: { kind: "withdrawn", amount: result.amountWei, recipient: result.to } };
   });
 }
 
@@ -376,12 +754,12 @@ function renderHeader(): HTMLElement {
       ),
       button(t("wallet.disconnect"), disconnect, { class: "link" }),
     );
-  } else if (state.provider !== undefined) {
+  } else if (walletOptions().length > 0) {
     walletPart.push(
-      button(state.connecting ? t("wallet.connecting") : t("wallet.connect"), () => void connect(), {
+      button(state.connecting ? t("wallet.connecting") : t("wallet.connect"), openWallets, {
         class: "primary",
         "data-testid": "connect",
-        disabled: state.connecting || state.config === undefined,
+        disabled: state.connecting || state.config === undefined || state.pairing !== undefined,
       }),
     );
   }
@@ -411,8 +789,9 @@ function renderHeader(): HTMLElement {
 function renderNotices(): Node[] {
   const out: Node[] = [];
   const config = state.config!;
-  if (state.provider === undefined)
-    out.push(h("p", { class: "notice info", "data-testid": "no-wallet" }, t("wallet.none")));
+  if (state.wallets.length === 0 && state.injected === undefined) out.push(renderNoWallet());
+  if (state.picking && state.account === undefined) out.push(renderPicker());
+  if (state.pairing !== undefined) out.push(renderPairing());
   if (state.account !== undefined && state.walletChain !== undefined && !onRightChain()) {
     out.push(
       h(
@@ -449,6 +828,174 @@ function renderNotices(): Node[] {
     );
   }
   return out;
+}
+
+/** No wallet in this browser: the links that open the page in a mobile wallet's dapp browser. */
+function renderNoWallet(): HTMLElement {
+  const links = dappBrowserLinks(location.href);
+  return h(
+    "div",
+    { class: "notice info", "data-testid": "no-wallet" },
+    h("p", {}, t("wallet.none")),
+    h("p", { class: "dapp-title" }, h("strong", {}, t("dapp.title"))),
+    h("p", { class: "muted small" }, t("dapp.caption")),
+    h(
+      "div",
+      { class: "buttons dapp-links", "data-testid": "dapp-links" },
+      ...links.map((link) =>
+        h(
+          "a",
+          {
+            class: "button",
+            href: link.href,
+            rel: "noopener noreferrer",
+            "data-testid": "dapp-link",
+            "data-wallet": link.wallet,
+          },
+          t("dapp.open", { wallet: link.wallet }),
+        ),
+      ),
+    ),
+    h("p", { class: "muted small" }, t("dapp.wechat")),
+  );
+}
+
+function walletIcon(option: WalletOption): HTMLElement {
+  if (option.icon !== null) return h("img", { class: "wallet-icon", src: option.icon, alt: "", width: 28, height: 28 });
+  const letter = option.id === WALLETCONNECT_ID ? "WC" : option.name.slice(0, 1).toUpperCase();
+  return h(
+    "span",
+    { class: `wallet-icon placeholder ${option.id === WALLETCONNECT_ID ? "wc" : ""}`, "aria-hidden": "true" },
+    letter,
+  );
+}
+
+/** The wallet picker: every announced wallet (name and icon from its announcement), then WalletConnect. */
+function renderPicker(): HTMLElement {
+  const options = walletOptions();
+  const remembered = localStorage.getItem(WALLET_KEY);
+  const hasWc = options.some((o) => o.id === WALLETCONNECT_ID);
+  return h(
+    "section",
+    { class: "card picker", "data-testid": "wallet-picker", "aria-label": t("wallet.choose") },
+    h("h2", {}, t("wallet.choose")),
+    h("p", { class: "muted" }, hasWc ? t("wallet.chooseCaption") : t("wallet.chooseCaptionNoWc")),
+    h(
+      "ul",
+      { class: "wallet-list" },
+      ...options.map((option) =>
+        h(
+          "li",
+          {},
+          h(
+            "button",
+            {
+              type: "button",
+              class: "wallet-option",
+              "data-testid": option.id === WALLETCONNECT_ID ? "wallet-option-walletconnect" : "wallet-option",
+              "data-wallet-id": option.id,
+              onclick: (event: Event) => (event.preventDefault(), void choose(option)),
+            },
+            walletIcon(option),
+            h(
+              "span",
+              { class: "wallet-text" },
+              h("span", { class: "wallet-name" }, option.name),
+              option.id === WALLETCONNECT_ID
+                ? h("span", { class: "wallet-hint muted small" }, t("wallet.walletconnectHint"))
+                : null,
+            ),
+            remembered === option.id ? h("span", { class: "tag" }, t("wallet.remembered")) : null,
+          ),
+        ),
+      ),
+    ),
+    button(t("wallet.cancel"), () => ((state.picking = false), render()), {
+      class: "link",
+      "data-testid": "picker-cancel",
+    }),
+  );
+}
+
+/** The WalletConnect pairing: QR code, the `wc:` link to open or copy, and a way back. */
+function renderPairing(): HTMLElement {
+  const pairing = state.pairing!;
+  const uri = pairing.uri;
+  const body: (Node | null)[] = [];
+  if (uri === undefined) body.push(h("p", { class: "muted", "data-testid": "wc-starting" }, t("wc.starting")));
+  else {
+    const field = h("input", {
+      id: "wc-uri",
+      type: "text",
+      readonly: true,
+      value: uri,
+      "data-testid": "wc-uri",
+      onfocus: (event: Event) => (event.target as HTMLInputElement).select(),
+    });
+    body.push(
+      h("p", { class: "muted" }, t("wc.hint")),
+      pairing.qr !== undefined
+        ? h("img", {
+            class: "qr",
+            src: pairing.qr,
+            alt: t("wc.qrAlt"),
+            width: 264,
+            height: 264,
+            "data-testid": "wc-qr",
+          })
+        : null,
+      h("label", { for: "wc-uri" }, t("wc.linkLabel")),
+      h(
+        "div",
+        { class: "row" },
+        field,
+        button(
+          pairing.copied === true ? t("wc.copied") : t("wc.copy"),
+          () => {
+            void navigator.clipboard?.writeText(uri).then(
+              () => {
+                if (state.pairing?.uri === uri) state.pairing = { ...state.pairing, copied: true };
+                render();
+              },
+              () => field.select(),
+            );
+          },
+          { "data-testid": "wc-copy" },
+        ),
+      ),
+      h("p", {}, h("a", { href: uri, class: "button primary", "data-testid": "wc-link" }, t("wc.open"))),
+      h("p", { class: "muted small" }, t("wc.waiting")),
+    );
+  }
+  return h(
+    "section",
+    { class: "card pairing", "data-testid": "walletconnect" },
+    h("h2", {}, t("wc.title")),
+    ...body,
+    button(t("wallet.cancel"), cancelPairing, { class: "link", "data-testid": "wc-cancel" }),
+  );
+}
+
+/** The estimate of `wei` in the shop's currency ("≈ ¥1,234.56 (est.)"), when config.json gives a rate. */
+function fiat(wei: bigint): HTMLElement | null {
+  const rate = state.config?.fiat ?? null;
+  if (rate === null) return null;
+  const minor = fiatMinorUnits(wei, rate);
+  return h(
+    "span",
+    { class: "fiat", "data-testid": "fiat", "data-minor": minor.toString(), title: fiatRateText() },
+    t("fiat.estimate", { amount: formatFiat(minor, rate.currency, lang()) }),
+  );
+}
+
+function fiatRateText(): string {
+  const rate = state.config!.fiat!;
+  return t("fiat.rate", {
+    coin: coin(),
+    rate: rate.perNative,
+    currency: rate.currency,
+    asOf: rate.asOf === null ? "" : t("fiat.asOf", { date: rate.asOf }),
+  });
 }
 
 /** Names of a few well-known chains, for the wrong-network warning. */
@@ -548,6 +1095,7 @@ function renderSummary(view: HolderView): HTMLElement {
         { "data-testid": "summary-claimable", "data-wei": view.claimableTotal.toString() },
         `${formatUnits18(view.claimableTotal)} ${c}`,
       ),
+      fiat(view.claimableTotal),
     ),
     h(
       "div",
@@ -558,6 +1106,7 @@ function renderSummary(view: HolderView): HTMLElement {
         { "data-testid": "summary-earned", "data-wei": view.earnedTotal.toString() },
         `${formatUnits18(view.earnedTotal)} ${c}`,
       ),
+      fiat(view.earnedTotal),
     ),
     h(
       "div",
@@ -708,7 +1257,8 @@ function renderTokens(view: HolderView): HTMLElement {
             "data-testid": "claimable",
             "data-wei": row.claimable.toString(),
           },
-          `${formatUnits18(row.claimable)} ${c}`,
+          h("span", { class: "native" }, `${formatUnits18(row.claimable)} ${c}`),
+          fiat(row.claimable),
         ),
         h(
           "td",
@@ -722,7 +1272,8 @@ function renderTokens(view: HolderView): HTMLElement {
               claimable: formatUnits18(row.claimable),
             }),
           },
-          `${formatUnits18(row.earned)} ${c}`,
+          h("span", { class: "native" }, `${formatUnits18(row.earned)} ${c}`),
+          fiat(row.earned),
         ),
         actions,
       ),
@@ -830,6 +1381,7 @@ function renderHeld(p: HeldPayment): HTMLElement {
       "div",
       { class: "pay-head" },
       h("strong", { class: "amount", "data-testid": "payment-amount" }, `${formatUnits18(p.payment.heldWei)} ${c}`),
+      fiat(p.payment.heldWei),
       h("span", { class: "shop", title: p.shop }, p.shopName),
       h("span", { class: `tag ${tag.cls}`, "data-testid": "payment-stage" }, t(tag.key)),
     ),
@@ -869,6 +1421,7 @@ function renderPast(p: PastPayment): HTMLElement {
       "div",
       { class: "pay-head" },
       h("strong", { class: "amount" }, `${formatUnits18(amount)} ${c}`),
+      fiat(amount),
       h("span", { class: "shop", title: p.shop }, p.shopName),
       h("span", { class: "tag", "data-testid": "payment-status" }, t(`pay.status.${status}`)),
     ),
@@ -884,7 +1437,7 @@ function renderOwed(o: OwedReturn): HTMLElement {
   return h(
     "li",
     { class: "payment owed", "data-testid": "returns-owed", "data-shop": o.shop, "data-wei": o.amount.toString() },
-    h("p", {}, t("pay.owed", { shop: o.shopName, amount: formatUnits18(o.amount), coin: coin() })),
+    h("p", {}, t("pay.owed", { shop: o.shopName, amount: formatUnits18(o.amount), coin: coin() }), " ", fiat(o.amount)),
     state.account !== undefined
       ? h(
           "div",
@@ -1029,7 +1582,15 @@ function renderChart(view: HolderView): HTMLElement | null {
     any
       ? dailyChart(view.daily, coin(), narrow.matches ? 360 : 640)
       : h("p", { class: "muted", "data-testid": "chart-empty" }, t("chart.empty")),
-    any ? h("p", { class: "muted small" }, t("chart.total", { amount: formatUnits18(total), coin: coin() })) : null,
+    any
+      ? h(
+          "p",
+          { class: "muted small" },
+          t("chart.total", { amount: formatUnits18(total), coin: coin() }),
+          " ",
+          fiat(total),
+        )
+      : null,
   );
 }
 
@@ -1051,15 +1612,17 @@ function renderTxs(): HTMLElement | null {
   const items = state.txs.map((tx) => {
     let detail: string;
     if (tx.status === "wallet") detail = t("tx.wallet");
+    else if (tx.status === "pending" && tx.batch !== undefined)
+      detail = t("tx.batchPending", { count: tx.batch.calls });
     else if (tx.status === "pending") detail = t("tx.pending");
-    else if (tx.status === "confirmed" && tx.done !== undefined) detail = tx.done();
+    else if (tx.status === "confirmed" && tx.done !== undefined) detail = doneText(tx.done);
     else if (tx.status === "confirmed")
       detail = t("tx.confirmed", {
         amount: formatUnits18(tx.paid!.amount),
         coin: coin(),
         recipient: shortAddress(tx.paid!.recipient),
       });
-    else detail = t("tx.failed", { reason: explainError(tx.error, context) });
+    else detail = t("tx.failed", { reason: tx.errorText ?? explainError(tx.error, context) });
     const hashNode =
       tx.hash === undefined
         ? null
@@ -1072,13 +1635,20 @@ function renderTxs(): HTMLElement | null {
           : h("span", { class: "hash", title: tx.hash }, t("tx.view", { hash: shortAddress(tx.hash) }));
     return h(
       "li",
-      { class: `tx ${tx.status}`, "data-testid": "tx", "data-status": tx.status, "data-hash": tx.hash },
+      {
+        class: `tx ${tx.status}`,
+        "data-testid": "tx",
+        "data-status": tx.status,
+        "data-hash": tx.hash,
+        "data-batch": tx.batch?.id,
+      },
       h("span", { class: "dot", "aria-hidden": "true" }),
       h(
         "div",
         {},
         h("strong", {}, txLabel(tx.what)),
         h("p", { "data-testid": "tx-detail" }, detail),
+        tx.status === "confirmed" && tx.paid !== undefined ? fiat(tx.paid.amount) : null,
         ...(tx.skipped ?? []).map((s) =>
           h(
             "p",
@@ -1139,6 +1709,8 @@ function renderBody(): Node[] {
   const view = state.view;
   if (view !== undefined && view.holder === viewedAddress()) {
     out.push(renderSummary(view));
+    if (state.config.fiat !== null)
+      out.push(h("p", { class: "muted small fiat-note", "data-testid": "fiat-note" }, fiatRateText()));
     if (txs !== null && state.txs.length > 0) out.push(txs);
     out.push(renderTokens(view));
     out.push(renderPayments(view.payments));
@@ -1170,6 +1742,13 @@ function renderFooter(): HTMLElement {
 }
 
 function render(): void {
+  saveTxs();
+  // Keep the focus (and the caret) in a field across a re-render, e.g. when a new block refreshes the amounts.
+  const focused =
+    document.activeElement instanceof HTMLInputElement && document.activeElement.id !== ""
+      ? document.activeElement
+      : null;
+  const caret = focused !== null ? [focused.selectionStart, focused.selectionEnd] : null;
   document.documentElement.lang = lang();
   document.title = `${t("app.title")} · ShareMall`;
   const main = h(
@@ -1178,6 +1757,13 @@ function render(): void {
     ...renderBody(),
   );
   app.replaceChildren(renderHeader(), main, renderFooter());
+  if (focused !== null) {
+    const again = document.getElementById(focused.id);
+    if (again instanceof HTMLInputElement) {
+      again.focus();
+      if (caret !== null && again.type === "text") again.setSelectionRange(caret[0], caret[1]);
+    }
+  }
 }
 
 function changeLang(next: Lang): void {
@@ -1190,7 +1776,19 @@ function changeLang(next: Lang): void {
 
 async function start(): Promise<void> {
   setLang(initialLang(localStorage.getItem(LANG_KEY), navigator.language));
-  state.provider = injectedProvider();
+  state.injected = injectedProvider();
+  let started = false;
+  discoverWallets((wallets) => {
+    state.wallets = wallets;
+    // A remembered wallet that announces itself late: use it (the silent reconnect below has passed).
+    const stored = localStorage.getItem(WALLET_KEY);
+    const late = wallets.find((w) => w.info.rdns === stored);
+    if (started && state.provider === undefined && late !== undefined) {
+      useProvider(late.info.rdns, late.provider, false);
+      void reconnectSilently().then(refresh);
+    }
+    render();
+  });
   narrow.addEventListener("change", () => render());
   render();
   try {
@@ -1206,21 +1804,28 @@ async function start(): Promise<void> {
     const checked = checkAddress(fromUrl);
     if (checked.ok) state.readonlyAddress = checked.address;
   }
-  if (state.provider !== undefined) {
-    listen(state.provider);
-    if (localStorage.getItem(DISCONNECTED_KEY) === null) {
-      try {
-        const account = await connectedAccount(state.provider);
-        if (account !== undefined) {
-          state.account = getAddress(account) as Address;
-          await syncWallet();
-        }
-      } catch (error) {
-        state.walletError = error;
-      }
-    }
+  const initial = await initialWallet();
+  started = true;
+  if (initial !== undefined) {
+    useProvider(initial.id, initial.provider, false);
+    await reconnectSilently();
   }
   await refresh();
+  setInterval(() => void onBlockTick(), state.config.refreshSeconds * 1_000);
+}
+
+/** The account the chosen wallet already lets this page see, without a prompt (unless the holder disconnected). */
+async function reconnectSilently(): Promise<void> {
+  if (state.provider === undefined || localStorage.getItem(DISCONNECTED_KEY) !== null) return;
+  try {
+    const account = await connectedAccount(state.provider);
+    if (account !== undefined) {
+      setAccount(account);
+      await syncWallet();
+    }
+  } catch (error) {
+    state.walletError = error;
+  }
 }
 
 void start();

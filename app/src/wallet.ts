@@ -1,7 +1,9 @@
 /**
- * The browser wallet: any EIP-1193 provider at `window.ethereum` (MetaMask, Rabby, Coinbase Wallet, a mobile
- * wallet's in-app browser, ...). The page only asks it for accounts, its chain, a chain switch, and to send the
- * claim transactions the SDK builds; it never asks for keys or signatures of anything else.
+ * The wallet: any EIP-1193 provider — one that announced itself through EIP-6963 (discovery.ts), `window.ethereum`
+ * when none did (MetaMask, Rabby, Coinbase Wallet, a mobile wallet's in-app browser, ...), or a WalletConnect session
+ * (walletconnect.ts). The page only asks it for accounts, its chain, a chain switch, its EIP-5792 capabilities, and to
+ * send the claim and payment transactions the SDK builds (or one batch of `claim()` calls); it never asks for keys or
+ * signatures of anything else.
  */
 import type { AppConfig } from "./config.js";
 import { isUnknownChain } from "./errors.js";
@@ -19,7 +21,7 @@ declare global {
   }
 }
 
-/** The injected provider, if any. */
+/** The injected provider (`window.ethereum`), if any: the fallback when no wallet announces itself. */
 export function injectedProvider(): Eip1193Provider | undefined {
   const candidate = window.ethereum;
   return candidate !== undefined && typeof candidate.request === "function" ? candidate : undefined;

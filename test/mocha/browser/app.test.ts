@@ -8,13 +8,14 @@
  * With APP_SCREENSHOTS=1 the main states are saved as docs/images/app-*.png (`npm run app:screenshots`).
  */
 import { expect } from "chai";
-import { Contract, Interface, JsonRpcProvider } from "ethers";
+import { Contract, id, Interface, JsonRpcProvider, parseEther } from "ethers";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "../../../sdk/src/abis.js";
 import { fromEthers } from "../../../sdk/src/client/ethers.js";
+import { recordOrders, settleAllUnsettled } from "../../../sdk/src/merchant.js";
 import { authorizePayment, voidPayment, type PaymentTerms } from "../../../sdk/src/payments.js";
 import { startHardhatNode, type HardhatNode } from "../support/hardhat-node.js";
 import { serveApp, type AppServer } from "./support/app-server.js";
@@ -27,7 +28,7 @@ import {
   type DemoChain,
   type DemoName,
 } from "./support/demo-chain.js";
-import { TestWallet } from "./support/test-wallet.js";
+import { squareIcon, TestWallet, type TestWalletOptions } from "./support/test-wallet.js";
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const SCREENSHOTS = process.env.APP_SCREENSHOTS === "1";
@@ -65,6 +66,19 @@ describe("holder page (app/) in Chromium", function () {
     (await token(tokenAddress).getFunction("balanceOf")(holder)) as bigint;
   const allTokens = (): string[] => Object.values(demo.tokens);
 
+  /** A screenshot of the page from its top to the bottom of `until` (the first element matching it). */
+  async function shotTop(page: Page, name: string, until: string): Promise<void> {
+    if (!SCREENSHOTS) return;
+    await mkdir(IMAGES, { recursive: true });
+    const box = (await page.locator(until).first().boundingBox())!;
+    const width = await page.evaluate("document.documentElement.scrollWidth");
+    await page.screenshot({
+      path: path.join(IMAGES, `app-${name}.png`),
+      fullPage: true,
+      clip: { x: 0, y: 0, width: width as number, height: Math.ceil(box.y + box.height + 16) },
+    });
+  }
+
   async function shot(page: Page, name: string): Promise<void> {
     if (!SCREENSHOTS) return;
     await mkdir(IMAGES, { recursive: true });
@@ -80,8 +94,14 @@ describe("holder page (app/) in Chromium", function () {
       viewport?: { width: number; height: number };
       locale?: string;
       query?: string;
+      /** Fields to add to (or override in) the page's config.json. */
+      config?: Record<string, unknown>;
+      /** More options of the test wallet (announcement, batches). */
+      walletOptions?: Partial<TestWalletOptions>;
+      /** More wallets in the same page: announced through EIP-6963 only (not `window.ethereum`). */
+      extraWallets?: readonly { holder: DemoName; announce: TestWalletOptions["announce"] }[];
     } = {},
-  ): Promise<{ page: Page; wallet?: TestWallet }> {
+  ): Promise<{ page: Page; wallet?: TestWallet; extras: TestWallet[] }> {
     const context = await browser.newContext({
       viewport: options.viewport ?? DESKTOP,
       locale: options.locale ?? "en-US",
@@ -100,12 +120,43 @@ describe("holder page (app/) in Chromium", function () {
         privateKey: devWallet(DEMO_ACCOUNTS[options.holder ?? "alice"]).privateKey,
         connected: options.connected ?? false,
         ...(options.reportChainId !== undefined ? { reportChainId: options.reportChainId } : {}),
+        ...options.walletOptions,
       });
       wallets.push(wallet);
       await wallet.attach(page);
     }
+    const extras: TestWallet[] = [];
+    for (const extra of options.extraWallets ?? []) extras.push(await extraWallet(page, extra.holder, extra.announce));
+    if (options.config !== undefined) await overrideConfig(page, options.config);
     await page.goto(app.url + (options.query ?? ""));
-    return { page, ...(wallet !== undefined ? { wallet } : {}) };
+    return { page, ...(wallet !== undefined ? { wallet } : {}), extras };
+  }
+
+  /** Serves config.json with `extra` fields to `page` (the built page is shared by all tests). */
+  async function overrideConfig(page: Page, extra: Record<string, unknown>): Promise<void> {
+    await page.route("**/config.json", async (route) => {
+      const response = await route.fetch();
+      const base = (await response.json()) as Record<string, unknown>;
+      await route.fulfill({ response, json: { ...base, ...extra } });
+    });
+  }
+
+  /** A test wallet for `holder`, announced through EIP-6963 as `name`, not set as `window.ethereum`. */
+  async function extraWallet(
+    page: Page,
+    holder: DemoName,
+    announce: TestWalletOptions["announce"],
+  ): Promise<TestWallet> {
+    const wallet = new TestWallet({
+      rpcUrl: demo.rpcUrl,
+      chainId: demo.chainId,
+      privateKey: devWallet(DEMO_ACCOUNTS[holder]).privateKey,
+      announce,
+      inject: false,
+    });
+    wallets.push(wallet);
+    await wallet.attach(page);
+    return wallet;
   }
 
   /** Waits until the page has loaded the holder's tokens and is idle. */
@@ -194,6 +245,7 @@ describe("holder page (app/) in Chromium", function () {
       factory: demo.factory,
       currencySymbol: "ETH",
       fromBlock: 0,
+      refreshSeconds: 0.5,
     });
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -354,6 +406,8 @@ describe("holder page (app/) in Chromium", function () {
     expect(sent).to.have.length(1);
     expect(sent[0].to).to.equal(demo.factory.toLowerCase());
     expect(sent[0].selector).to.equal(CLAIM_MANY);
+    // A wallet without EIP-5792 (it refuses wallet_getCapabilities): no batch was tried.
+    expect(wallet!.requests.map((r) => r.method)).to.not.include("wallet_sendCalls");
     await waitForWei(page, '[data-testid="summary-claimable"]', 0n);
   });
 
@@ -703,5 +757,328 @@ describe("holder page (app/) in Chromium", function () {
     expect(await page.locator('[data-testid="payment"]').count()).to.equal(0);
     expect(await page.locator('[data-testid="payment-history"]').count()).to.equal(4);
     expect(wallet!.transactionRequests()).to.deep.equal([{ to: demo.shops.bakery.toLowerCase(), selector: RECLAIM }]);
+  });
+
+  describe("wallets, batches, estimates, live amounts", function () {
+    const alpha = { name: "Alpha Wallet", rdns: "org.example.alpha", icon: squareIcon("#f97316") };
+    const beta = { name: "Beta Wallet", rdns: "org.example.beta", icon: squareIcon("#7c3aed") };
+    const accountRequests = (wallet: TestWallet): string[] =>
+      wallet.requests.map((r) => r.method).filter((m) => m === "eth_requestAccounts" || m === "eth_accounts");
+
+    it("EIP-6963: two announced wallets are both offered with their names and icons, and the chosen one is used and remembered", async function () {
+      // Alice's wallet announces as "Alpha Wallet" and sets window.ethereum; Bob's announces as "Beta Wallet" only.
+      const {
+        page: page2,
+        wallet: first,
+        extras: [second],
+      } = await openPage({
+        holder: "alice",
+        walletOptions: { announce: alpha },
+        extraWallets: [{ holder: "bob", announce: beta }],
+      });
+      await page2.getByTestId("connect").click();
+      const picker = page2.getByTestId("wallet-picker");
+      await picker.waitFor({ timeout: WAIT });
+      const options = picker.getByTestId("wallet-option");
+      expect(await options.count()).to.equal(2);
+      expect(await options.locator(".wallet-name").allTextContents()).to.deep.equal(["Alpha Wallet", "Beta Wallet"]);
+      expect(await options.evaluateAll((els) => els.map((e) => e.getAttribute("data-wallet-id")))).to.deep.equal([
+        "org.example.alpha",
+        "org.example.beta",
+      ]);
+      // Each icon is the one announced (a data URI), not window.ethereum's.
+      expect(await options.nth(0).locator("img").getAttribute("src")).to.equal(squareIcon("#f97316"));
+      expect(await options.nth(1).locator("img").getAttribute("src")).to.equal(squareIcon("#7c3aed"));
+      // No project id in config.json: no WalletConnect.
+      expect(await page2.getByTestId("wallet-option-walletconnect").count()).to.equal(0);
+
+      // Beta: Bob's account, and the requests go to Bob's wallet, none to Alice's (window.ethereum).
+      const alphaBefore = first!.requests.length;
+      await options.nth(1).click();
+      await page2.getByTestId("wallet-status").waitFor({ timeout: WAIT });
+      await ready(page2, 2);
+      expect(await page2.getByTestId("wallet-status").getAttribute("title")).to.equal(demo.accounts.bob);
+      expect(accountRequests(second)).to.include("eth_requestAccounts");
+      expect(first!.requests.slice(alphaBefore).map((r) => r.method)).to.deep.equal([]);
+      expect(await page2.evaluate('localStorage.getItem("sharemall.wallet")')).to.equal("org.example.beta");
+      // Remembered: after a reload the page reconnects to Beta silently, and still asks Alpha nothing.
+      await page2.reload();
+      await page2.getByTestId("wallet-status").waitFor({ timeout: WAIT });
+      await ready(page2, 2);
+      expect(await page2.getByTestId("wallet-status").getAttribute("title")).to.equal(demo.accounts.bob);
+      expect(first!.requests.slice(alphaBefore).map((r) => r.method)).to.deep.equal([]);
+
+      // Disconnect, then Alpha: Alice's account, her wallet receives the requests (Beta none from then on).
+      await page2.getByRole("button", { name: "Disconnect" }).click();
+      const betaBefore = second.requests.length;
+      await page2.getByTestId("connect").click();
+      await page2.locator('[data-testid="wallet-option"][data-wallet-id="org.example.alpha"]').click();
+      await page2.getByTestId("wallet-status").waitFor({ timeout: WAIT });
+      await ready(page2, 3);
+      expect(await page2.getByTestId("wallet-status").getAttribute("title")).to.equal(demo.accounts.alice);
+      expect(accountRequests(first!)).to.include("eth_requestAccounts");
+      expect(second.requests.length).to.equal(betaBefore);
+      expect(await page2.evaluate('localStorage.getItem("sharemall.wallet")')).to.equal("org.example.alpha");
+    });
+
+    it("window.ethereum is only the fallback: unused when a wallet announces, used when none does", async function () {
+      // An injected-only wallet (Bob's) and an announced one (Alice's, not injected): Connect uses the announced one.
+      const {
+        page: both,
+        wallet: legacy,
+        extras: [announced],
+      } = await openPage({
+        holder: "bob",
+        walletOptions: { announce: false },
+        extraWallets: [{ holder: "alice", announce: alpha }],
+      });
+      await both.getByTestId("connect").click(); // the only option: no picker
+      await both.getByTestId("wallet-status").waitFor({ timeout: WAIT });
+      expect(await both.getByTestId("wallet-status").getAttribute("title")).to.equal(demo.accounts.alice);
+      expect(accountRequests(announced)).to.include("eth_requestAccounts");
+      expect(legacy!.requests).to.deep.equal([]);
+      // Only window.ethereum: it is used.
+      const { page: old, wallet } = await openPage({ holder: "bob", walletOptions: { announce: false } });
+      await old.getByTestId("connect").click();
+      await old.getByTestId("wallet-status").waitFor({ timeout: WAIT });
+      expect(await old.getByTestId("wallet-status").getAttribute("title")).to.equal(demo.accounts.bob);
+      expect(accountRequests(wallet!)).to.include("eth_requestAccounts");
+    });
+
+    it("WalletConnect: offered next to the announced wallets when config.json has a project id; the pairing URI (wc:) as QR code and link, offline", async function () {
+      const relay: { method: string; params: unknown }[] = [];
+      const outside = new Set<string>();
+      const { page } = await openPage({
+        holder: "alice",
+        walletOptions: { announce: alpha },
+        extraWallets: [{ holder: "bob", announce: beta }],
+        config: { walletConnectProjectId: "0123456789abcdef0123456789abcdef" },
+      });
+      page.on("request", (request) => {
+        const url = new URL(request.url());
+        if (url.hostname !== "127.0.0.1" && url.protocol !== "data:") outside.add(url.hostname);
+      });
+      // No network here: stand in for WalletConnect's relay (the websocket) and its HTTP services, in the browser.
+      await page.routeWebSocket(/relay\.walletconnect\.(org|com)/, (ws) => {
+        ws.onMessage((message) => {
+          const request = JSON.parse(String(message)) as { id?: number; method?: string; params?: unknown };
+          if (request.method === undefined) return;
+          relay.push({ method: request.method, params: request.params });
+          const result = /_subscribe$/.test(request.method)
+            ? `0x${"ab".repeat(32)}`
+            : /_batchSubscribe$/.test(request.method)
+              ? []
+              : true;
+          ws.send(JSON.stringify({ id: request.id, jsonrpc: "2.0", result }));
+        });
+      });
+      await page.route(/walletconnect\.(org|com)/, (route) => route.fulfill({ status: 404, body: "" }));
+      await page.getByTestId("connect").click();
+      await page.getByTestId("wallet-picker").waitFor({ timeout: WAIT });
+      expect(await page.getByTestId("wallet-option").locator(".wallet-name").allTextContents()).to.deep.equal([
+        "Alpha Wallet",
+        "Beta Wallet",
+      ]);
+      const wc = page.getByTestId("wallet-option-walletconnect");
+      expect(await wc.textContent()).to.contain("WalletConnect");
+      await shot(page, "wallet-picker");
+      await wc.click();
+      await page.getByTestId("wc-qr").waitFor({ timeout: WAIT });
+      const uri = (await page.getByTestId("wc-uri").inputValue()) ?? "";
+      expect(uri).to.match(/^wc:[0-9a-f]{64}@2\?/);
+      expect(new URLSearchParams(uri.slice(uri.indexOf("?") + 1)).get("relay-protocol")).to.equal("irn");
+      expect(await page.getByTestId("wc-link").getAttribute("href")).to.equal(uri);
+      expect(await page.getByTestId("wc-qr").getAttribute("src")).to.match(/^data:image\/png;base64,/);
+      // The library sent its session proposal for this pairing through the (stand-in) relay.
+      const topic = uri.slice(3, 67);
+      const proposals = relay.filter((r) => r.method === "wc_proposeSession");
+      expect(proposals, JSON.stringify(relay.map((r) => r.method))).to.have.length(1);
+      expect((proposals[0].params as { pairingTopic?: string }).pairingTopic).to.equal(topic);
+      await shot(page, "walletconnect");
+      // Nothing left the machine but what the test answered itself (the relay, WalletConnect's HTTP services).
+      for (const host of outside) expect(host).to.match(/(^|\.)walletconnect\.(org|com)$/);
+      await page.getByTestId("wc-cancel").click();
+      expect(await page.getByTestId("walletconnect").count()).to.equal(0);
+    });
+
+    it("no wallet: links open this page in imToken, TokenPocket and OKX Wallet's dapp browsers", async function () {
+      const { page } = await openPage({ wallet: false, query: "?address=" + demo.accounts.alice, viewport: PHONE });
+      await page.getByTestId("dapp-links").waitFor({ timeout: WAIT });
+      const here = page.url();
+      const links = page.getByTestId("dapp-link");
+      expect(await links.evaluateAll((els) => els.map((e) => e.getAttribute("data-wallet")))).to.deep.equal([
+        "imToken",
+        "TokenPocket",
+        "OKX Wallet",
+      ]);
+      const hrefs = await links.evaluateAll((els) => els.map((e) => e.getAttribute("href")!));
+      expect(hrefs[0]).to.equal(`imtokenv2://navigate/DappView?url=${encodeURIComponent(here)}`);
+      const tp = new URL(hrefs[1]);
+      expect(`${tp.protocol}//${tp.host}${tp.pathname}`).to.equal("tpdapp://open");
+      expect(JSON.parse(tp.searchParams.get("params")!)).to.deep.equal({
+        url: here,
+        chain: "ETH",
+        source: "ShareMall",
+      });
+      const okx = new URL(hrefs[2]);
+      expect(`${okx.origin}${okx.pathname}`).to.equal("https://web3.okx.com/download");
+      const deeplink = okx.searchParams.get("deeplink")!;
+      expect(deeplink).to.equal(`okx://wallet/dapp/url?dappUrl=${encodeURIComponent(here)}`);
+      // No WalletConnect configured: no Connect button either.
+      expect(await page.getByTestId("connect").count()).to.equal(0);
+      await ready(page, 3);
+      await shotTop(page, "no-wallet-phone", '[data-testid="readonly-form"]');
+    });
+
+    it("estimates in the shop's currency: every claimable and earned amount shows ≈ CNY at the configured rate, in both languages", async function () {
+      const fiatConfig = { currency: "CNY", perNative: "25012.34", asOf: "2026-12-01" };
+      const expectFigures = async (page: Page, locale: string, mark: (amount: string) => string): Promise<void> => {
+        const cny = new Intl.NumberFormat(locale, {
+          style: "currency",
+          currency: "CNY",
+          currencyDisplay: "narrowSymbol",
+        });
+        // fen = wei / 10^18 × 25012.34 × 100 = wei × 2501234 / 10^18, rounded half up
+        const fen = (wei: bigint): bigint => (wei * 2_501_234n * 2n + 10n ** 18n) / (2n * 10n ** 18n);
+        const text = (wei: bigint): string => {
+          const f = fen(wei);
+          return mark(cny.format(`${f / 100n}.${(f % 100n).toString().padStart(2, "0")}` as unknown as number));
+        };
+        for (const address of allTokens()) {
+          for (const which of ["claimable", "earned"]) {
+            const cell = row(page, address).getByTestId(which);
+            const wei = BigInt((await cell.getAttribute("data-wei"))!);
+            const figure = cell.getByTestId("fiat");
+            expect(BigInt((await figure.getAttribute("data-minor"))!)).to.equal(fen(wei));
+            expect(await figure.textContent()).to.equal(text(wei));
+          }
+        }
+        const total = BigInt((await page.getByTestId("summary-claimable").getAttribute("data-wei"))!);
+        expect(await page.locator(".summary .stat").first().getByTestId("fiat").textContent()).to.equal(text(total));
+        expect(await page.getByTestId("fiat-note").textContent()).to.contain("25012.34 CNY");
+      };
+      const { page } = await openPage({ holder: "alice", connected: true, config: { fiat: fiatConfig } });
+      await ready(page, 3);
+      await expectFigures(page, "en", (amount) => `≈ ${amount} (est.)`);
+      expect(await page.getByTestId("fiat-note").textContent())
+        .to.contain("Estimate")
+        .and.contain("2026-12-01");
+      await shotTop(page, "fiat", "section.card:has(table.tokens)");
+      const zh = await openPage({ holder: "alice", connected: true, locale: "zh-CN", config: { fiat: fiatConfig } });
+      await ready(zh.page, 3);
+      await expectFigures(zh.page, "zh-CN", (amount) => `≈ ${amount}（估算）`);
+      expect(await zh.page.getByTestId("fiat-note").textContent()).to.contain("估算");
+      await shotTop(zh.page, "fiat-zh", "section.card:has(table.tokens)");
+    });
+
+    it("new blocks: a settlement mined while the page is open raises the claimable without a reload", async function () {
+      const { page } = await openPage({ holder: "erin", connected: true });
+      await ready(page, 2);
+      const erin = demo.accounts.erin;
+      const ydc = demo.tokens.YDC;
+      const before = await claimableOf(ydc, erin);
+      expect(await weiIn(page, "claimable", ydc)).to.equal(before);
+      const loads = await page.evaluate("performance.getEntriesByType('navigation').length");
+      // A new shop day at the tea shop: orders recorded, the day over, settled (dividends to every YDC holder).
+      const operator = fromEthers(devWallet(DEMO_ACCOUNTS.operator).connect(provider));
+      const merchant = fromEthers(devWallet(DEMO_ACCOUNTS.admin).connect(provider));
+      await recordOrders(operator, demo.shops.tea, [
+        { orderId: 900_001n, orderHash: id("live order 1"), customer: erin, amount: parseEther("1.5") },
+        { orderId: 900_002n, orderHash: id("live order 2"), customer: demo.accounts.dave, amount: parseEther("0.7") },
+      ]);
+      await provider.send("evm_increaseTime", [86_400]);
+      await provider.send("evm_mine", []);
+      await settleAllUnsettled(merchant, demo.shops.tea, { fund: "deposit-missing" });
+      const after = await claimableOf(ydc, erin);
+      expect(after).to.be.greaterThan(before);
+      await waitForWei(page, `[data-token="${ydc}"] [data-testid="claimable"]`, after);
+      expect(await page.evaluate("performance.getEntriesByType('navigation').length")).to.equal(loads);
+      const total = (await claimableOf(ydc, erin)) + (await claimableOf(demo.tokens.WYM, erin));
+      await waitForWei(page, '[data-testid="summary-claimable"]', total);
+    });
+
+    for (const flavour of ["atomic", "atomicBatch"] as const) {
+      it(`claim all through EIP-5792 (${flavour === "atomic" ? "atomic.status supported" : "older atomicBatch.supported"}): one wallet_sendCalls with a claim per token, polled to the end`, async function () {
+        const holder = flavour === "atomic" ? "dave" : "erin";
+        const { page, wallet } = await openPage({ holder, connected: true, walletOptions: { batch: flavour } });
+        const account = demo.accounts[holder];
+        await ready(page, 2);
+        const held: string[] = [];
+        let owed = 0n;
+        for (const address of allTokens()) {
+          const c = await claimableOf(address, account);
+          if (c > 0n) held.push(address.toLowerCase());
+          owed += c;
+        }
+        expect(held.length).to.equal(2);
+        const before = await provider.getBalance(account);
+        await page.getByTestId("claim-all").click();
+        const { detail } = await lastTx(page, "confirmed");
+        expect(detail).to.contain("Confirmed").and.contain("ETH");
+        // One batch, one call per token (each the token's claim()), and no plain transaction.
+        const sendCalls = wallet!.requests.filter((r) => r.method === "wallet_sendCalls");
+        expect(sendCalls).to.have.length(1);
+        expect(wallet!.transactionRequests()).to.deep.equal([]);
+        expect(wallet!.batches).to.have.length(1);
+        const [batch] = wallet!.batches;
+        expect(batch.calls.map((c) => c.to.toLowerCase()).sort()).to.deep.equal([...held].sort());
+        expect(batch.calls.every((c) => c.data === CLAIM)).to.equal(true);
+        expect(batch.polls).to.be.at.least(2); // "pending" first, then the receipts
+        let fees = 0n;
+        for (const hash of batch.hashes) fees += await feeOf(hash);
+        expect((await provider.getBalance(account)) - before + fees).to.equal(owed);
+        for (const address of allTokens()) expect(await claimableOf(address, account)).to.equal(0n);
+        await waitForWei(page, '[data-testid="summary-claimable"]', 0n);
+      });
+    }
+
+    it("without EIP-5792 claim all keeps to claimMany: the wallet is asked for its capabilities, and sends no batch", async function () {
+      const { page, wallet } = await openPage({ holder: "bob", connected: true });
+      await ready(page, 2);
+      const bob = demo.accounts.bob;
+      const owed = (await claimableOf(demo.tokens.YDC, bob)) + (await claimableOf(demo.tokens.WYM, bob));
+      expect(owed, "the settlement above paid Bob's YDC").to.be.greaterThan(0n);
+      await page.getByTestId("claim-all").click();
+      await lastTx(page, "confirmed");
+      expect(wallet!.requests.map((r) => r.method)).to.include("wallet_getCapabilities");
+      expect(wallet!.requests.map((r) => r.method)).to.not.include("wallet_sendCalls");
+      const sent = wallet!.transactionRequests();
+      expect(sent).to.deep.equal([{ to: demo.factory.toLowerCase(), selector: CLAIM_MANY }]);
+    });
+
+    it("the transaction list survives a reload: kept per chain and account, a pending one resolved from its receipt", async function () {
+      const { page } = await openPage({ holder: "alice", connected: true });
+      await ready(page, 3);
+      const alice = demo.accounts.alice;
+      const wym = demo.tokens.WYM;
+      const owed = await claimableOf(wym, alice);
+      expect(owed).to.be.greaterThan(0n);
+      await provider.send("evm_setAutomine", [false]);
+      try {
+        await row(page, wym).getByTestId("claim").click();
+        await page.waitForSelector('[data-testid="tx"][data-status="pending"]', { timeout: WAIT });
+        const hash = (await page.locator('[data-testid="tx"]').first().getAttribute("data-hash"))!;
+        const key = `sharemall.txs.${demo.chainId}.${alice.toLowerCase()}`;
+        expect(await page.evaluate(`JSON.parse(localStorage.getItem(${JSON.stringify(key)}))[0].hash`)).to.equal(hash);
+        await page.reload();
+        await ready(page, 3);
+        const tx = page.locator(`[data-testid="tx"][data-hash="${hash}"]`);
+        expect(await tx.getAttribute("data-status")).to.equal("pending");
+        expect(await tx.textContent()).to.contain("Claim WYM");
+        await provider.send("evm_mine", []);
+      } finally {
+        await provider.send("evm_setAutomine", [true]);
+      }
+      await page.waitForSelector('[data-testid="tx"][data-status="confirmed"]', { timeout: WAIT });
+      const detail = (await page.locator('[data-testid="tx"]').first().getByTestId("tx-detail").textContent())!;
+      expect(detail).to.contain("Confirmed").and.contain("ETH");
+      expect(await claimableOf(wym, alice)).to.equal(0n);
+      await waitForWei(page, `[data-token="${wym}"] [data-testid="claimable"]`, 0n);
+      // Still there after another reload, confirmed; another account on this browser sees its own (empty) list.
+      await page.reload();
+      await ready(page, 3);
+      expect(await page.locator('[data-testid="tx"][data-status="confirmed"]').count()).to.equal(1);
+      expect(await page.locator('[data-testid="tx"]').first().textContent()).to.contain("Claim WYM");
+    });
   });
 });

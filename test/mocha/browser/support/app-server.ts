@@ -21,6 +21,9 @@ export interface PageConfig {
   readonly currencySymbol: string;
   readonly fromBlock?: number;
   readonly explorerUrl?: string;
+  readonly walletConnectProjectId?: string;
+  readonly fiat?: { readonly currency: string; readonly perNative: string; readonly asOf?: string };
+  readonly refreshSeconds?: number;
 }
 
 export interface AppServer {
