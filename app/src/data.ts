@@ -74,8 +74,7 @@ const ACCUMULATOR_MASK = (1n << 160n) - 1n;
 async function shopNames(transport: Transport, config: AppConfig, toBlock: bigint): Promise<Map<Address, string>> {
   const logs = await getLogsPaged(
     transport,
-    { address: config.factory, topics: [eventTopic(shareMallFactoryAbi, "ShopCreated")] },
-    { fromBlock: config.fromBlock, toBlock },
+    { address: config.factory, topics: [eventTopic(shareMallFactoryAbi, "ShopCreated")], fromBlock: config.fromBlock, toBlock },
   );
   const names = new Map<Address, string>();
   for (const event of decodeLogs(shareMallFactoryAbi, logs)) {
@@ -105,11 +104,7 @@ async function dailyEarnings(
   if (tokens.length === 0) return perDay;
   const logs = await getLogsPaged(
     transport,
-    {
-      address: tokens,
-      topics: [[eventTopic(dividendTokenAbi, "Transfer"), eventTopic(dividendTokenAbi, "DividendsDistributed")]],
-    },
-    { fromBlock, toBlock },
+    { address: tokens, topics: [[eventTopic(dividendTokenAbi, "Transfer"), eventTopic(dividendTokenAbi, "DividendsDistributed")]], fromBlock, toBlock },
   );
   const events = decodeLogs(dividendTokenAbi, logs).sort((a, b) =>
     a.blockNumber !== b.blockNumber ? (a.blockNumber < b.blockNumber ? -1 : 1) : a.logIndex - b.logIndex,
@@ -143,14 +138,11 @@ async function dailyEarnings(
 /** Reads everything the page shows for `holder`. */
 export async function loadHolder(transport: Transport, config: AppConfig, holder: Address): Promise<HolderView> {
   const toBlock = await transport.blockNumber();
-  const held = await fetchHolderTokens(transport, config.factory, holder);
+  const held = await fetchHolderTokens(transport, { factory: config.factory, holder });
   const names = await shopNames(transport, config, toBlock);
   const tokens: TokenRow[] = [];
   for (const token of held) {
-    const earnings = await fetchHolderEarnings(transport, token.token, holder, {
-      fromBlock: config.fromBlock,
-      toBlock,
-    });
+    const earnings = await fetchHolderEarnings(transport, { token: token.token, holder, fromBlock: config.fromBlock, toBlock });
     tokens.push({
       ...token,
       // The claimable amount read with the holder's tokens (same block range as `claimed`).
@@ -163,10 +155,10 @@ export async function loadHolder(transport: Transport, config: AppConfig, holder
 
   const pending: PendingChange[] = [];
   for (const token of tokens) {
-    const change = await pendingRules(transport, token.shop, token.tokenIndex);
+    const change = await pendingRules(transport, { shop: token.shop, tokenIndex: token.tokenIndex });
     if (change === null) continue;
     const current = validateTokenRules(
-      await readContract(transport, token.shop, shopAbi, "currentRules", [BigInt(token.tokenIndex)]),
+      await readContract(transport, { address: token.shop, abi: shopAbi, functionName: "currentRules", args: [BigInt(token.tokenIndex)] }),
     );
     pending.push({
       token: token.token,
@@ -182,7 +174,7 @@ export async function loadHolder(transport: Transport, config: AppConfig, holder
 
   let today = 0n;
   for (const shop of new Set(tokens.map((t) => t.shop))) {
-    const day = await readContract(transport, shop, shopAbi, "today", []);
+    const day = await readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] });
     if (day > today) today = day;
   }
   const perDay = await dailyEarnings(

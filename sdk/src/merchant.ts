@@ -208,17 +208,29 @@ function eventOf<N extends AnyEvent["eventName"]>(
 
 /** Checks that `address` is a shop (answers `tokenCount`) and returns its token count. */
 const shopTokenCount = (transport: Transport, shop: Address): Promise<bigint> =>
-  probe("shop", shop, () => readContract(transport, shop, shopAbi, "tokenCount", []));
+  probe("shop", shop, () =>
+    readContract(transport, { address: shop, abi: shopAbi, functionName: "tokenCount", args: [] }),
+  );
 
 async function roleId(transport: Transport, shop: Address, role: ShopRole): Promise<Hex> {
   if (role === "admin") return ZERO_BYTES32;
-  return readContract(transport, shop, shopAbi, role === "operator" ? "OPERATOR_ROLE" : "POOL_MANAGER_ROLE", []);
+  return readContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: role === "operator" ? "OPERATOR_ROLE" : "POOL_MANAGER_ROLE",
+    args: [],
+  });
 }
 
 async function requireRole(transport: Transport, shop: Address, role: ShopRole): Promise<Address> {
   const account = await transport.account();
   if (account === undefined) throw new ShareMallError("NO_SIGNER", "Sending a transaction needs a signer");
-  const has = await readContract(transport, shop, shopAbi, "hasRole", [await roleId(transport, shop, role), account]);
+  const has = await readContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: "hasRole",
+    args: [await roleId(transport, shop, role), account],
+  });
   if (!has) throw new MissingRoleError(role, account);
   return account;
 }
@@ -311,7 +323,7 @@ function validateUtcOffset(input: CreateShopInput): number {
  * {@link InvalidOrderError} (empty name) or {@link NotAContractError} (no factory), all before sending.
  * @example
  * ```ts
- * const { shop } = await createShop(transport, factory, { admin, operator, utcOffsetHours: 8, name: "Wuyou Tea" });
+ * const { shop } = await createShop(transport, { factory, admin, operator, utcOffsetHours: 8, name: "Wuyou Tea" });
  * ```
  */
 export async function createShop(
@@ -330,16 +342,36 @@ export async function createShop(
   const salt = input.salt === undefined ? undefined : validateBytes32("salt", input.salt);
   const params = { admin, operator, utcOffset, name: input.name };
   const predicted = await probe("factory", factoryAddress, async () => {
-    await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []);
+    await readContract(transport, {
+      address: factoryAddress,
+      abi: shareMallFactoryAbi,
+      functionName: "shopCount",
+      args: [],
+    });
     if (salt === undefined) return undefined;
     const creator = await transport.account();
     if (creator === undefined) throw new ShareMallError("NO_SIGNER", "Creating a shop needs a signer");
-    return readContract(transport, factoryAddress, shareMallFactoryAbi, "predictShopAddress", [creator, salt]);
+    return readContract(transport, {
+      address: factoryAddress,
+      abi: shareMallFactoryAbi,
+      functionName: "predictShopAddress",
+      args: [creator, salt],
+    });
   });
   const result =
     salt === undefined
-      ? await writeContract(transport, factoryAddress, shareMallFactoryAbi, "createShop", [params])
-      : await writeContract(transport, factoryAddress, shareMallFactoryAbi, "createShopDeterministic", [params, salt]);
+      ? await writeContract(transport, {
+          address: factoryAddress,
+          abi: shareMallFactoryAbi,
+          functionName: "createShop",
+          args: [params],
+        })
+      : await writeContract(transport, {
+          address: factoryAddress,
+          abi: shareMallFactoryAbi,
+          functionName: "createShopDeterministic",
+          args: [params, salt],
+        });
   const created = eventOf(result, "ShopCreated", factoryAddress);
   if (created === undefined) throw new ShareMallError("MISSING_EVENT", `No ShopCreated event in ${result.hash}`);
   const shop = created.args.shop as Address;
@@ -362,11 +394,7 @@ export async function createShop(
  * {@link MissingRoleError} (not admin), {@link ShareMallError} `"TOO_MANY_TOKENS"` / `"DIVIDEND_TOO_HIGH"`.
  * @example
  * ```ts
- * const { tokenIndex, token } = await createToken(transport, shop, {
- *   name: "Wuyou Dividend Coin",
- *   symbol: "YDC",
- *   rules: { spendPerToken: "0.3", dividend: "20%", pool: { tokens: 1, per: 9 } },
- * });
+ * const { tokenIndex, token } = await createToken(transport, { shop, name: "Wuyou Dividend Coin", symbol: "YDC", rules: { spendPerToken: "0.3", dividend: "20%", pool: { tokens: 1, per: 9 } } });
  * ```
  */
 export async function createToken(
@@ -405,9 +433,12 @@ export async function createToken(
       `Dividend shares would total ${reserved + params.rules.dividendBps} bps (other tokens reserve ${reserved}); at most ${BPS_DENOMINATOR}`,
     );
   }
-  const result = await writeContract(transport, address, shopAbi, "createToken", [
-    { ...params, noticePeriod: Number(params.noticePeriod), rules: abiRules(params.rules) },
-  ]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "createToken",
+    args: [{ ...params, noticePeriod: Number(params.noticePeriod), rules: abiRules(params.rules) }],
+  });
   const created = eventOf(result, "TokenCreated", address);
   if (created === undefined) throw new ShareMallError("MISSING_EVENT", `No TokenCreated event in ${result.hash}`);
   const token = created.args.token as Address;
@@ -446,13 +477,24 @@ export function predictTokenAddress(shop: string, tokenIndex: IntegerLike): Addr
  */
 async function reservedBps(transport: Transport, shop: Address, count: bigint, except: bigint): Promise<bigint> {
   let total = 0n;
-  const today = count > 0n ? await readContract(transport, shop, shopAbi, "today", []) : 0n;
+  const today =
+    count > 0n ? await readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] }) : 0n;
   for (let i = 0n; i < count; i++) {
     if (i === except) continue;
-    const config = await readContract(transport, shop, shopAbi, "tokenConfig", [i]);
+    const config = await readContract(transport, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "tokenConfig",
+      args: [i],
+    });
     let bps = BigInt(config.rules.dividendBps);
     if (config.pendingAt !== 0 && BigInt(config.pending.dividendBps) > bps) bps = BigInt(config.pending.dividendBps);
-    const day = await readContract(transport, shop, shopAbi, "tokenDay", [i, today]);
+    const day = await readContract(transport, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "tokenDay",
+      args: [i, today],
+    });
     if (day.dividendBps > bps) bps = day.dividendBps;
     total += bps;
   }
@@ -482,10 +524,10 @@ export interface ScheduledRules {
  * {@link RulesChangeError} (no change, or dividends past 100 %), before sending.
  * @example
  * ```ts
- * const { atOnce, effectiveAt } = await scheduleRules(transport, shop, 0, {
+ * const { atOnce, effectiveAt } = await scheduleRules(transport, { shop, tokenIndex: 0, rules: {
  *   spendPerToken: "0.5",
  *   dividend: "20%",
- * });
+ * } });
  * ```
  */
 export async function scheduleRules(
@@ -499,8 +541,10 @@ export async function scheduleRules(
   const next = toRules(rules);
   const { index, count } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "admin");
-  const current = validateTokenRules(await readContract(transport, address, shopAbi, "currentRules", [index]));
-  const config = await readContract(transport, address, shopAbi, "tokenConfig", [index]);
+  const current = validateTokenRules(
+    await readContract(transport, { address, abi: shopAbi, functionName: "currentRules", args: [index] }),
+  );
+  const config = await readContract(transport, { address, abi: shopAbi, functionName: "tokenConfig", args: [index] });
   const { atOnce, changes } = classifyRulesChange(current, next, config.minted);
   if (changes.length === 0) throw new RulesChangeError(index, "the rules are the same as the rules in force");
   const reserved = await reservedBps(transport, address, count, index);
@@ -512,7 +556,12 @@ export async function scheduleRules(
       `dividend shares would total ${reserved + own} bps (other tokens reserve ${reserved}); at most ${BPS_DENOMINATOR}`,
     );
   }
-  const result = await writeContract(transport, address, shopAbi, "changeRules", [index, abiRules(next)]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "changeRules",
+    args: [index, abiRules(next)],
+  });
   const scheduled = eventOf(result, "RulesChangeScheduled", address);
   const applied = eventOf(result, "RulesChanged", address);
   if (atOnce !== (scheduled === undefined && applied !== undefined)) {
@@ -543,7 +592,7 @@ export interface PendingRules {
  * @throws {@link UnknownTokenIndexError}, {@link NotAContractError}.
  * @example
  * ```ts
- * const pending = await pendingRules(transport, shop, 0);
+ * const pending = await pendingRules(transport, { shop, tokenIndex: 0 });
  * if (pending) console.log(pending.rules.human, new Date(Number(pending.effectiveAt) * 1000));
  * ```
  */
@@ -554,7 +603,12 @@ export async function pendingRules(
 ): Promise<PendingRules | null> {
   const address = validateAddress("shop", shop);
   const { index } = await requireToken(transport, address, tokenIndex);
-  const [rules, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
+  const [rules, effectiveAt] = await readContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "pendingRules",
+    args: [index],
+  });
   if (effectiveAt === 0n) return null;
   const raw = validateTokenRules(rules);
   return { rules: { raw, human: describeRules(raw) }, effectiveAt };
@@ -568,7 +622,7 @@ export async function pendingRules(
  * already due).
  * @example
  * ```ts
- * await cancelRulesChange(transport, shop, 0);
+ * await cancelRulesChange(transport, { shop, tokenIndex: 0 });
  * ```
  */
 export async function cancelRulesChange(
@@ -579,7 +633,12 @@ export async function cancelRulesChange(
   const address = validateAddress("shop", shop);
   const { index } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "admin");
-  const [, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
+  const [, effectiveAt] = await readContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "pendingRules",
+    args: [index],
+  });
   if (effectiveAt === 0n) throw new RulesChangeError(index, "no rule change is pending");
   // The next block is at least one second after the latest: a change due by then applies before the cancel runs.
   if (effectiveAt <= (await transport.latestTimestamp()) + 1n) {
@@ -588,7 +647,12 @@ export async function cancelRulesChange(
       `the pending change fell due at ${effectiveAt} and is in force: too late to cancel`,
     );
   }
-  const result = await writeContract(transport, address, shopAbi, "cancelRulesChange", [index]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "cancelRulesChange",
+    args: [index],
+  });
   return { hash: result.hash };
 }
 
@@ -612,7 +676,12 @@ async function changeRole(
   await shopTokenCount(transport, address);
   await requireRole(transport, address, "admin");
   const idOf = await roleId(transport, address, checkedRole);
-  const result = await writeContract(transport, address, shopAbi, grant ? "grantRole" : "revokeRole", [idOf, who]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: grant ? "grantRole" : "revokeRole",
+    args: [idOf, who],
+  });
   const changed = eventOf(result, grant ? "RoleGranted" : "RoleRevoked", address) !== undefined;
   return { hash: result.hash, changed };
 }
@@ -623,7 +692,7 @@ async function changeRole(
  * @throws {@link InvalidRoleError}, {@link InvalidAddressError}, {@link NotAContractError}, {@link MissingRoleError}.
  * @example
  * ```ts
- * await grantRole(transport, shop, "operator", backendKey);
+ * await grantRole(transport, { shop, role: "operator", account: backendKey });
  * ```
  */
 export function grantRole(
@@ -641,7 +710,7 @@ export function grantRole(
  * @throws {@link InvalidRoleError}, {@link InvalidAddressError}, {@link NotAContractError}, {@link MissingRoleError}.
  * @example
  * ```ts
- * await revokeRole(transport, shop, "poolManager", formerManager);
+ * await revokeRole(transport, { shop, role: "poolManager", account: formerManager });
  * ```
  */
 export function revokeRole(
@@ -823,10 +892,7 @@ export function validateShopOrders(orders: readonly RecordOrderInput[]): ShopOrd
  * for a chunk the contract refuses (earlier chunks stay recorded; `ShopNoTokens` before the shop has a token).
  * @example
  * ```ts
- * const { counted, skipped, skippedByShop } = await recordOrders(transport, shop, orders, {
- *   skipCounted: true,
- *   onProgress: (p) => console.log(`${p.ordersDone}/${p.ordersTotal}`),
- * });
+ * const { counted, skipped, skippedByShop } = await recordOrders(transport, { shop, orders, skipCounted: true, onProgress: (p) => console.log(`${p.ordersDone}/${p.ordersTotal}`) });
  * ```
  */
 export async function recordOrders(
@@ -910,7 +976,12 @@ export async function recordOrders(
       queue.unshift([start, mid], [mid, end]);
       continue;
     }
-    const result = await writeContract(transport, address, shopAbi, "recordOrders", [chunk]);
+    const result = await writeContract(transport, {
+      address,
+      abi: shopAbi,
+      functionName: "recordOrders",
+      args: [chunk],
+    });
     let chunkCounted = 0;
     const chunkSkipped: number[] = [];
     for (const e of result.events) {
@@ -978,7 +1049,7 @@ export interface AnchoredBatch extends MerchantTx {
  * @example
  * ```ts
  * const batch = await buildBatch(orders, { firstOrderId: 1001n });
- * const { day } = await anchorBatch(transport, shop, batch);
+ * const { day } = await anchorBatch(transport, { shop, batch });
  * ```
  */
 export async function anchorBatch(
@@ -1019,7 +1090,7 @@ export async function anchorBatch(
   }
   await shopTokenCount(transport, address);
   await requireRole(transport, address, "operator");
-  const existing = await readContract(transport, address, shopAbi, "batch", [root]);
+  const existing = await readContract(transport, { address, abi: shopAbi, functionName: "batch", args: [root] });
   if (existing.orderCount !== 0) throw new MerkleBatchError(`root ${root} is already anchored`, undefined, "root");
   if (check) {
     const last = firstOrderId + BigInt(count) - 1n;
@@ -1028,12 +1099,12 @@ export async function anchorBatch(
       throw new OrderIdUsedError(used.ids, `batch order ids ${firstOrderId}..${last}`, used.count);
     }
   }
-  const result = await writeContract(transport, address, shopAbi, "anchorBatch", [
-    root,
-    firstOrderId,
-    BigInt(count),
-    revenue,
-  ]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "anchorBatch",
+    args: [root, firstOrderId, BigInt(count), revenue],
+  });
   const anchored = eventOf(result, "BatchAnchored", address);
   if (anchored === undefined) throw new ShareMallError("MISSING_EVENT", `No BatchAnchored event in ${result.hash}`);
   return { hash: result.hash, day: anchored.args.day, root, firstOrderId, orderCount: count };
@@ -1047,7 +1118,7 @@ export async function anchorBatch(
  * @throws {@link InvalidAmountError} (not a positive integer), {@link NotAContractError}.
  * @example
  * ```ts
- * const { merchantBalance } = await deposit(transport, shop, 10n ** 18n);
+ * const { merchantBalance } = await deposit(transport, { shop, amountWei: 10n ** 18n });
  * ```
  */
 export async function deposit(
@@ -1058,8 +1129,22 @@ export async function deposit(
   const address = validateAddress("shop", shop);
   const amount = validateAmount("amountWei", amountWei, { min: 1n });
   await shopTokenCount(transport, address);
-  const result = await writeContract(transport, address, shopAbi, "deposit", [], { value: amount });
-  return { hash: result.hash, merchantBalance: await readContract(transport, address, shopAbi, "merchantBalance", []) };
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "deposit",
+    args: [],
+    value: amount,
+  });
+  return {
+    hash: result.hash,
+    merchantBalance: await readContract(transport, {
+      address,
+      abi: shopAbi,
+      functionName: "merchantBalance",
+      args: [],
+    }),
+  };
 }
 
 /** A settlement whose merchant balance could not pay the day's debt (`SettlementShortfall`). */
@@ -1096,7 +1181,13 @@ export interface SettledDay {
 }
 
 async function settleSent(transport: Transport, shop: Address, day: bigint, value: bigint): Promise<SettledDay> {
-  const result = await writeContract(transport, shop, shopAbi, "settle", [day], value > 0n ? { value } : {});
+  const result = await writeContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: "settle",
+    args: [day],
+    ...(value > 0n ? { value } : {}),
+  });
   const settled = eventOf(result, "DaySettled", shop);
   if (settled === undefined) throw new ShareMallError("MISSING_EVENT", `No DaySettled event in ${result.hash}`);
   const short = eventOf(result, "SettlementShortfall", shop);
@@ -1127,7 +1218,12 @@ async function outstanding(transport: Transport, shop: Address, day: bigint, cou
   let debt = 0n;
   let anySettled = false;
   for (let i = 0n; i < count; i++) {
-    const entry = await readContract(transport, shop, shopAbi, "tokenDay", [i, day]);
+    const entry = await readContract(transport, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "tokenDay",
+      args: [i, day],
+    });
     if (entry.settled) {
       anySettled = true;
       continue;
@@ -1150,7 +1246,7 @@ async function outstanding(transport: Transport, shop: Address, day: bigint, cou
  * already settled, nothing owed) before sending.
  * @example
  * ```ts
- * const s = await settleDay(transport, shop, 20786n, { value: 10n ** 17n });
+ * const s = await settleDay(transport, { shop, day: 20786n, value: 10n ** 17n });
  * if (!s.settled) console.log(`escrow released; ${s.stillOwed} wei still owed, deposit ${s.shortfall!.missing}`);
  * ```
  */
@@ -1164,7 +1260,7 @@ export async function settleDay(
   const d = validateAmount("day", day, { max: (1n << 64n) - 1n });
   const value = options.value === undefined ? 0n : validateAmount("value", options.value);
   const count = await shopTokenCount(transport, address);
-  const today = await readContract(transport, address, shopAbi, "today", []);
+  const today = await readContract(transport, { address, abi: shopAbi, functionName: "today", args: [] });
   if (d >= today) throw new CannotSettleDayError(d, "not over", today);
   const left = await outstanding(transport, address, d, count);
   if (left.release === 0n && left.debt === 0n) {
@@ -1226,8 +1322,8 @@ export interface SettleAllResult {
  * `fund: "none"`; {@link InvalidOrderError} for an unknown `fund`; {@link NotAContractError}.
  * @example
  * ```ts
- * const { settled, deposited } = await settleAllUnsettled(transport, shop, { fund: "deposit-missing" });
- * const { owing, unpaid } = await settleAllUnsettled(transport, shop, { fund: "partial" }); // escrow goes out
+ * const { settled, deposited } = await settleAllUnsettled(transport, { shop, fund: "deposit-missing" });
+ * const { owing, unpaid } = await settleAllUnsettled(transport, { shop, fund: "partial" }); // escrow goes out
  * ```
  */
 export async function settleAllUnsettled(
@@ -1244,7 +1340,7 @@ export async function settleAllUnsettled(
   const days = (await readUnsettledDays(transport, address)).filter((u) => u.owed > 0n);
   days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const required = days.reduce((sum, d) => sum + d.unfunded, 0n);
-  let available = await readContract(transport, address, shopAbi, "merchantBalance", []);
+  let available = await readContract(transport, { address, abi: shopAbi, functionName: "merchantBalance", args: [] });
   let deposited = 0n;
   let depositHash: Hex | undefined;
   if (required > available && fund !== "partial") {
@@ -1254,7 +1350,13 @@ export async function settleAllUnsettled(
         days.length === 1 ? `settle day ${days[0].day}` : `settle days ${days[0].day}..${days[days.length - 1].day}`;
       throw new InsufficientMerchantBalanceError(required, available, missing, what);
     }
-    const result = await writeContract(transport, address, shopAbi, "deposit", [], { value: missing });
+    const result = await writeContract(transport, {
+      address,
+      abi: shopAbi,
+      functionName: "deposit",
+      args: [],
+      value: missing,
+    });
     deposited = missing;
     depositHash = result.hash;
     available += missing;
@@ -1298,7 +1400,7 @@ export async function settleAllUnsettled(
  * {@link InsufficientMerchantBalanceError} (amount above the balance, with the numbers), before sending.
  * @example
  * ```ts
- * await withdraw(transport, shop, treasury, 5n * 10n ** 17n);
+ * await withdraw(transport, { shop, to: treasury, amountWei: 5n * 10n ** 17n });
  * ```
  */
 export async function withdraw(
@@ -1312,9 +1414,14 @@ export async function withdraw(
   const amount = validateAmount("amountWei", amountWei, { min: 1n });
   await shopTokenCount(transport, address);
   await requireRole(transport, address, "admin");
-  const balance = await readContract(transport, address, shopAbi, "merchantBalance", []);
+  const balance = await readContract(transport, { address, abi: shopAbi, functionName: "merchantBalance", args: [] });
   if (amount > balance) throw new InsufficientMerchantBalanceError(amount, balance, amount - balance, "withdraw");
-  const result = await writeContract(transport, address, shopAbi, "withdraw", [recipient, amount]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "withdraw",
+    args: [recipient, amount],
+  });
   return { hash: result.hash };
 }
 
@@ -1377,7 +1484,7 @@ function reasonId(reason: unknown): Hex {
  * {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link PoolAllowanceError}, before sending.
  * @example
  * ```ts
- * await mintFromPool(transport, shop, 0, helper, "12.5", "tea ceremony 2026-11-20");
+ * await mintFromPool(transport, { shop, tokenIndex: 0, to: helper, amountTokens: "12.5", reason: "tea ceremony 2026-11-20" });
  * ```
  */
 export async function mintFromPool(
@@ -1395,13 +1502,18 @@ export async function mintFromPool(
   const reasonHash = reasonId(reason);
   const { index } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "poolManager");
-  const allowance = await readContract(transport, address, shopAbi, "poolAllowance", [index]);
+  const allowance = await readContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "poolAllowance",
+    args: [index],
+  });
   if (amount > allowance) throw new PoolAllowanceError(index, allowance, amount);
-  const result = await writeContract(transport, address, shopAbi, "mintFromPool", [
-    index,
-    recipient,
-    amount,
-    reasonHash,
-  ]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "mintFromPool",
+    args: [index, recipient, amount, reasonHash],
+  });
   return { hash: result.hash, amount, reason: reasonHash };
 }

@@ -324,7 +324,7 @@ async function signerOf(transport: Transport, what: string): Promise<Address> {
 }
 
 const requireShop = (transport: Transport, shop: Address): Promise<bigint> =>
-  probe("shop", shop, () => readContract(transport, shop, shopAbi, "today", []));
+  probe("shop", shop, () => readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] }));
 
 /** The earliest time a transaction sent now can be mined at: the latest block's time plus one second. */
 async function nextBlockTime(transport: Transport): Promise<bigint> {
@@ -333,8 +333,11 @@ async function nextBlockTime(transport: Transport): Promise<bigint> {
 
 async function requireRole(transport: Transport, shop: Address, role: "operator" | "admin"): Promise<Address> {
   const account = await signerOf(transport, role === "operator" ? "an operator step" : "an admin step");
-  const id = role === "admin" ? ZERO_BYTES32 : await readContract(transport, shop, shopAbi, "OPERATOR_ROLE", []);
-  if (!(await readContract(transport, shop, shopAbi, "hasRole", [id, account]))) {
+  const id =
+    role === "admin"
+      ? ZERO_BYTES32
+      : await readContract(transport, { address: shop, abi: shopAbi, functionName: "OPERATOR_ROLE", args: [] });
+  if (!(await readContract(transport, { address: shop, abi: shopAbi, functionName: "hasRole", args: [id, account] }))) {
     throw new MissingRoleError(role, account);
   }
   return account;
@@ -352,7 +355,7 @@ async function requireRole(transport: Transport, shop: Address, role: "operator"
  * @throws `InvalidAddressError`, `InvalidBytes32Error`; `NotAContractError` for an address without a shop.
  * @example
  * ```ts
- * const { status } = await fetchPaymentStatus(transport, shop, orderHash, customer);
+ * const { status } = await fetchPaymentStatus(transport, { shop, orderHash, customer });
  * if (status === "captured") console.log("counted");
  * ```
  */
@@ -375,7 +378,12 @@ async function readStatus(
   orderHash: Hex,
   customer: Address,
 ): Promise<{ status: PaymentChainStatus; amountWei: bigint }> {
-  const [status, amount] = await readContract(transport, shop, shopAbi, "payment", [orderHash, customer]);
+  const [status, amount] = await readContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: "payment",
+    args: [orderHash, customer],
+  });
   const name = CHAIN_STATUSES[status];
   if (name === undefined) throw new ShareMallError("UNKNOWN_PAYMENT_STATUS", `Unknown payment status ${status}`);
   return { status: name, amountWei: amount };
@@ -407,8 +415,13 @@ async function send(
 ) {
   const struct = toPaymentStruct(terms);
   return fn === "capture"
-    ? writeContract(transport, shop, shopAbi, "capture", [struct, amount ?? terms.amountWei])
-    : writeContract(transport, shop, shopAbi, fn, [struct]);
+    ? writeContract(transport, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "capture",
+        args: [struct, amount ?? terms.amountWei],
+      })
+    : writeContract(transport, { address: shop, abi: shopAbi, functionName: fn, args: [struct] });
 }
 
 /** Wei returned to `customer` by a transaction: pushed, or owed when the push failed (`ReturnOwed`). */
@@ -439,7 +452,7 @@ export interface ReturnWindow {
  * @throws `InvalidAddressError`; `NotAContractError` for an address without a shop.
  * @example
  * ```ts
- * const { windowSeconds } = await fetchReturnWindow(transport, shop); // 604800n: 7 days
+ * const { windowSeconds } = await fetchReturnWindow(transport, { shop }); // 604800n: 7 days
  * ```
  */
 export async function fetchReturnWindow(transport: Transport, shop: string): Promise<ReturnWindow> {
@@ -449,7 +462,12 @@ export async function fetchReturnWindow(transport: Transport, shop: string): Pro
 }
 
 async function readWindow(transport: Transport, shop: Address): Promise<ReturnWindow> {
-  const [windowSeconds, pendingSeconds, pendingAt] = await readContract(transport, shop, shopAbi, "returnWindow", []);
+  const [windowSeconds, pendingSeconds, pendingAt] = await readContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: "returnWindow",
+    args: [],
+  });
   return { windowSeconds, pendingSeconds, pendingAt };
 }
 
@@ -480,7 +498,7 @@ export interface SetReturnWindowResult extends SentTransaction {
  * `InvalidAddressError`, `NotAContractError`, `NoSignerError`.
  * @example
  * ```ts
- * const { effectiveAt, immediate } = await setReturnWindow(transport, shop, 14n * 86_400n);
+ * const { effectiveAt, immediate } = await setReturnWindow(transport, { shop, seconds: 14n * 86_400n });
  * ```
  */
 export async function setReturnWindow(
@@ -504,7 +522,12 @@ export async function setReturnWindow(
   }
   await requireShop(transport, address);
   await requireRole(transport, address, "admin");
-  const { hash, events } = await writeContract(transport, address, shopAbi, "setReturnWindow", [window]);
+  const { hash, events } = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "setReturnWindow",
+    args: [window],
+  });
   for (const e of events) {
     if (e.eventName === "ReturnWindowChangeScheduled") {
       return { hash, events, windowSeconds: window, effectiveAt: e.args.effectiveAt, immediate: false };
@@ -560,7 +583,7 @@ export interface AuthorizePaymentResult extends SentTransaction {
  * `NoSignerError`; `ContractRevertError` if the shop reverts.
  * @example
  * ```ts
- * const { payment } = await authorizePayment(transport, shop, { orderHash, amountWei: parseEther("0.3") });
+ * const { payment } = await authorizePayment(transport, { shop, orderHash, amountWei: parseEther("0.3") });
  * localStorage.setItem(orderHash, JSON.stringify(payment, (_, v) => (typeof v === "bigint" ? `${v}` : v)));
  * ```
  */
@@ -589,14 +612,13 @@ export async function authorizePayment(
   if (status !== "none") throw new PaymentExistsError(orderHash, customer, status);
   const have = await transport.balance(customer);
   if (have < amountWei + margin) throw new InsufficientFundsError(customer, have, amountWei + margin);
-  const { hash, events } = await writeContract(
-    transport,
+  const { hash, events } = await writeContract(transport, {
     address,
-    shopAbi,
-    "authorize",
-    [orderHash, referrer, Number(expiry)],
-    { value: amountWei },
-  );
+    abi: shopAbi,
+    functionName: "authorize",
+    args: [orderHash, referrer, Number(expiry)],
+    value: amountWei,
+  });
   for (const e of events) {
     if (e.eventName === "PaymentAuthorized" && e.args.orderHash === orderHash && e.args.customer === customer) {
       return { hash, events, payment: termsOf(e) };
@@ -655,7 +677,7 @@ function requireNotExpired(terms: PaymentTerms, now: bigint): void {
  * @example
  * ```ts
  * // The customer kept one of two items: capture half, the rest goes back.
- * const { capture, returnedWei } = await capturePayment(transport, shop, payment, payment.amountWei / 2n);
+ * const { capture, returnedWei } = await capturePayment(transport, { shop, payment, amountWei: payment.amountWei / 2n });
  * ```
  */
 export async function capturePayment(
@@ -688,7 +710,7 @@ export async function capturePayment(
  * {@link PaymentTermsMismatchError}; validation errors; `NotAContractError`; `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * const { capture, minted } = await confirmPayment(transport, shop, payment);
+ * const { capture, minted } = await confirmPayment(transport, { shop, payment });
  * ```
  */
 export async function confirmPayment(
@@ -719,8 +741,8 @@ export async function confirmPayment(
  * validation errors; `NotAContractError`; `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * for (const p of await fetchShopPayments(transport, shop)) {
- *   if (p.status === "held" && p.terms && p.terms.autoCaptureAt <= now) await autoCapturePayment(transport, shop, p.terms);
+ * for (const p of await fetchShopPayments(transport, { shop })) {
+ *   if (p.status === "held" && p.terms && p.terms.autoCaptureAt <= now) await autoCapturePayment(transport, { shop, payment: p.terms });
  * }
  * ```
  */
@@ -766,7 +788,7 @@ export interface ReturnedPaymentResult extends SentTransaction {
  * `NotAContractError`; `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * await voidPayment(transport, shop, payment); // out of stock: the customer gets it all back
+ * await voidPayment(transport, { shop, payment }); // out of stock: the customer gets it all back
  * ```
  */
 export async function voidPayment(
@@ -806,7 +828,7 @@ function returned(hash: Hex, events: readonly AnyEvent[], terms: PaymentTerms): 
  * `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * const { returnedWei } = await reclaimPayment(transport, shop, payment);
+ * const { returnedWei } = await reclaimPayment(transport, { shop, payment });
  * ```
  */
 export async function reclaimPayment(
@@ -846,7 +868,7 @@ export interface RequestReturnResult extends SentTransaction {
  * validation errors; `NotAContractError`; `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * await requestReturn(transport, shop, payment);
+ * await requestReturn(transport, { shop, payment });
  * ```
  */
 export async function requestReturn(
@@ -900,7 +922,7 @@ export interface RefundPaymentResult extends SentTransaction {
  * `ShopPaymentTermsMismatch` for altered terms).
  * @example
  * ```ts
- * const { refundableWei, clawedBack } = await refundPayment(transport, shop, capture, parseEther("0.1"));
+ * const { refundableWei, clawedBack } = await refundPayment(transport, { shop, capture, amountWei: parseEther("0.1") });
  * ```
  */
 export async function refundPayment(
@@ -922,11 +944,16 @@ export async function refundPayment(
   const { status, amountWei: refundable } = await readStatus(transport, address, terms.orderHash, terms.customer);
   if (status !== "captured") throw new PaymentNotCapturedError(terms.orderHash, terms.customer, status);
   if (amount > refundable) throw new InvalidRefundAmountError("amountWei", amount, refundable);
-  const balance = await readContract(transport, address, shopAbi, "merchantBalance", []);
+  const balance = await readContract(transport, { address, abi: shopAbi, functionName: "merchantBalance", args: [] });
   if (balance < amount) {
     throw new InsufficientMerchantBalanceError(amount, balance, amount - balance, `refund order ${terms.orderHash}`);
   }
-  const { hash, events } = await writeContract(transport, address, shopAbi, "refund", [toCaptureStruct(terms), amount]);
+  const { hash, events } = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "refund",
+    args: [toCaptureStruct(terms), amount],
+  });
   for (const e of events) {
     if (e.eventName === "PaymentRefunded" && e.args.orderHash === terms.orderHash) {
       return {
@@ -953,14 +980,14 @@ export async function refundPayment(
  * @throws `InvalidAddressError`; `NotAContractError`.
  * @example
  * ```ts
- * if ((await fetchReturnsOwed(transport, shop, me)) > 0n) await withdrawReturns(transport, shop, coldWallet);
+ * if ((await fetchReturnsOwed(transport, { shop, customer: me })) > 0n) await withdrawReturns(transport, { shop, to: coldWallet });
  * ```
  */
 export async function fetchReturnsOwed(transport: Transport, shop: string, customer: string): Promise<bigint> {
   const address = validateAddress("shop", shop);
   const who = validateAddress("customer", customer);
   await requireShop(transport, address);
-  return readContract(transport, address, shopAbi, "returnsOwed", [who]);
+  return readContract(transport, { address, abi: shopAbi, functionName: "returnsOwed", args: [who] });
 }
 
 /** What {@link withdrawReturns} returns. */
@@ -982,7 +1009,7 @@ export interface WithdrawReturnsResult extends SentTransaction {
  * `NotAContractError`; `NoSignerError`; `ContractRevertError` (e.g. `ShopReturnWithdrawalFailed` if `to` rejects).
  * @example
  * ```ts
- * const { amountWei } = await withdrawReturns(transport, shop, coldWallet);
+ * const { amountWei } = await withdrawReturns(transport, { shop, to: coldWallet });
  * ```
  */
 export async function withdrawReturns(transport: Transport, shop: string, to?: string): Promise<WithdrawReturnsResult> {
@@ -990,10 +1017,15 @@ export async function withdrawReturns(transport: Transport, shop: string, to?: s
   const recipient = to === undefined ? undefined : validateAddress("to", to);
   const customer = await signerOf(transport, "withdrawReturns");
   await requireShop(transport, address);
-  const owed = await readContract(transport, address, shopAbi, "returnsOwed", [customer]);
+  const owed = await readContract(transport, { address, abi: shopAbi, functionName: "returnsOwed", args: [customer] });
   if (owed === 0n) throw new NoReturnsOwedError(customer);
   const dest = recipient ?? customer;
-  const { hash, events } = await writeContract(transport, address, shopAbi, "withdrawReturns", [dest]);
+  const { hash, events } = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "withdrawReturns",
+    args: [dest],
+  });
   let amountWei = 0n;
   for (const e of events)
     if (e.eventName === "ReturnsWithdrawn" && e.args.customer === customer) amountWei += e.args.amount;
@@ -1142,23 +1174,20 @@ async function paymentLogs(
     ...(range.pageSize !== undefined ? { pageSize: range.pageSize } : {}),
   };
   const who = filter.customer === undefined ? null : topicOf(filter.customer);
-  const payments = await getLogsPaged(
-    transport,
-    {
-      address: shop,
-      topics: [
-        PAYMENT_EVENTS.map((n) => eventTopic(shopAbi, n)),
-        filter.orderHash === undefined ? null : filter.orderHash,
-        who,
-      ],
-    },
-    paging,
-  );
-  const returns = await getLogsPaged(
-    transport,
-    { address: shop, topics: [RETURN_EVENTS.map((n) => eventTopic(shopAbi, n)), who] },
-    paging,
-  );
+  const payments = await getLogsPaged(transport, {
+    address: shop,
+    topics: [
+      PAYMENT_EVENTS.map((n) => eventTopic(shopAbi, n)),
+      filter.orderHash === undefined ? null : filter.orderHash,
+      who,
+    ],
+    ...paging,
+  });
+  const returns = await getLogsPaged(transport, {
+    address: shop,
+    topics: [RETURN_EVENTS.map((n) => eventTopic(shopAbi, n)), who],
+    ...paging,
+  });
   return [...payments, ...returns];
 }
 
@@ -1367,7 +1396,7 @@ async function finishAll(transport: Transport, shop: Address, drafts: readonly D
  * logs lag far behind its state).
  * @example
  * ```ts
- * const payments = await fetchShopPayments(transport, shop, { fromBlock: deployBlock });
+ * const payments = await fetchShopPayments(transport, { shop, fromBlock: deployBlock });
  * const toShip = payments.filter((p) => p.status === "held");
  * ```
  */
@@ -1404,7 +1433,7 @@ export async function fetchShopPayments(
  * @throws `InvalidAddressError`, `InvalidBytes32Error`; `NotAContractError`; {@link PaymentHistoryMismatchError}.
  * @example
  * ```ts
- * const p = await fetchPayment(transport, shop, orderHash, customer);
+ * const p = await fetchPayment(transport, { shop, orderHash, customer });
  * if (p?.status === "returnRequested") console.log("the customer is sending the goods back");
  * ```
  */
@@ -1452,11 +1481,12 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
     const toBlock = await transport.blockNumber();
     if (toBlock >= next) {
       logs.push(
-        ...(await getLogsPaged(
-          transport,
-          { address, topics: [eventTopic(shopAbi, name), hash, topicOf(who)] },
-          { fromBlock: next, toBlock },
-        )),
+        ...(await getLogsPaged(transport, {
+          address,
+          topics: [eventTopic(shopAbi, name), hash, topicOf(who)],
+          fromBlock: next,
+          toBlock,
+        })),
       );
       next = toBlock + 1n;
     }
@@ -1485,8 +1515,8 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
  * `NotAContractError`.
  * @example
  * ```ts
- * const payment = await findPaymentTerms(transport, shop, orderHash, customer);
- * await capturePayment(operatorTransport, shop, payment);
+ * const payment = await findPaymentTerms(transport, { shop, orderHash, customer });
+ * await capturePayment(operatorTransport, { shop, payment });
  * ```
  */
 export async function findPaymentTerms(
@@ -1513,8 +1543,8 @@ export async function findPaymentTerms(
  * `InvalidBytes32Error`; `NotAContractError`.
  * @example
  * ```ts
- * const capture = await findCaptureTerms(transport, shop, orderHash, customer);
- * await refundPayment(operatorTransport, shop, capture, capture.amountWei);
+ * const capture = await findCaptureTerms(transport, { shop, orderHash, customer });
+ * await refundPayment(operatorTransport, { shop, capture, amountWei: capture.amountWei });
  * ```
  */
 export async function findCaptureTerms(
@@ -1558,7 +1588,7 @@ export interface PaymentsSummary {
  * @throws `InvalidAmountError` when `payments` is not an array.
  * @example
  * ```ts
- * const s = summarizePayments(await fetchShopPayments(transport, shop));
+ * const s = summarizePayments(await fetchShopPayments(transport, { shop }));
  * console.log(`${formatEther(s.netCapturedWei)} captured net, ${s.counts.held} payment(s) to ship`);
  * ```
  */
@@ -1636,7 +1666,7 @@ export function isFinal(paidAt: IntegerLike, windowSeconds: IntegerLike, now: In
  * @example
  * ```ts
  * const ready = finalOrders(pending, windowSeconds, BigInt(Math.floor(Date.now() / 1000)));
- * await recordOrders(transport, shop, ready);
+ * await recordOrders(transport, { shop, orders: ready });
  * ```
  */
 export function finalOrders<T extends { readonly paidAt: IntegerLike }>(

@@ -54,7 +54,9 @@ export interface PayoutResult {
 }
 
 const requireToken = (transport: Transport, token: Address): Promise<Address> =>
-  probe("token", token, () => readContract(transport, token, dividendTokenAbi, "shop", []));
+  probe("token", token, () =>
+    readContract(transport, { address: token, abi: dividendTokenAbi, functionName: "shop", args: [] }),
+  );
 
 /**
  * Splits one word of `DividendsPushed.payouts` (`uint256(uint160(holder)) << 96 | amount`) into holder and amount.
@@ -108,7 +110,7 @@ function validateHolders(holders: unknown): Address[] {
  * re-sending.
  * @example
  * ```ts
- * const { total, paid, skipped } = await payout(transport, token, holders);
+ * const { total, paid, skipped } = await payout(transport, { token, holders });
  * console.log(`${formatEther(total)} pushed to ${paid.length} holder(s), ${skipped.length} skipped`);
  * ```
  */
@@ -117,7 +119,12 @@ export async function payout(transport: Transport, token: string, holders: reado
   const list = validateHolders(holders);
   if ((await transport.account()) === undefined) throw new NoSignerError("payout");
   await requireToken(transport, tokenAddress);
-  const { hash, receipt, events } = await writeContract(transport, tokenAddress, dividendTokenAbi, "payout", [list]);
+  const { hash, receipt, events } = await writeContract(transport, {
+    address: tokenAddress,
+    abi: dividendTokenAbi,
+    functionName: "payout",
+    args: [list],
+  });
   const paid: HolderPayout[] = [];
   const skipped: HolderPayout[] = [];
   let total = 0n;
@@ -163,7 +170,7 @@ export interface PayoutPreference {
  * {@link NotAContractError}; {@link NoSignerError}.
  * @example
  * ```ts
- * await setPayoutOptOut(transport, token, true); // I claim myself (e.g. for my accounting)
+ * await setPayoutOptOut(transport, { token, optedOut: true }); // I claim myself (e.g. for my accounting)
  * ```
  */
 export async function setPayoutOptOut(
@@ -178,7 +185,12 @@ export async function setPayoutOptOut(
   const holder = await transport.account();
   if (holder === undefined) throw new NoSignerError("setPayoutOptOut");
   await requireToken(transport, tokenAddress);
-  const { hash } = await writeContract(transport, tokenAddress, dividendTokenAbi, "setPayoutOptOut", [optedOut]);
+  const { hash } = await writeContract(transport, {
+    address: tokenAddress,
+    abi: dividendTokenAbi,
+    functionName: "setPayoutOptOut",
+    args: [optedOut],
+  });
   return { hash, token: tokenAddress, holder, optedOut };
 }
 
@@ -192,14 +204,19 @@ export async function setPayoutOptOut(
  * @throws {@link InvalidAddressError}; {@link NotAContractError} for a token address without a token.
  * @example
  * ```ts
- * if (await payoutOptedOut(transport, token, me)) await claim(transport, token);
+ * if (await payoutOptedOut(transport, { token, holder: me })) await claim(transport, { token });
  * ```
  */
 export async function payoutOptedOut(transport: Transport, token: string, holder: string): Promise<boolean> {
   const tokenAddress = validateAddress("token", token);
   const account = validateAddress("holder", holder);
   return probe("token", tokenAddress, () =>
-    readContract(transport, tokenAddress, dividendTokenAbi, "payoutOptedOut", [account]),
+    readContract(transport, {
+      address: tokenAddress,
+      abi: dividendTokenAbi,
+      functionName: "payoutOptedOut",
+      args: [account],
+    }),
   );
 }
 
@@ -244,8 +261,8 @@ export interface TokenHolders {
  * before it).
  * @example
  * ```ts
- * const first = await tokenHolders(transport, token, { fromBlock: createdAt });
- * const later = await tokenHolders(transport, token, { fromBlock: first.toBlock + 1n, balances: first.balances });
+ * const first = await tokenHolders(transport, { token, fromBlock: createdAt });
+ * const later = await tokenHolders(transport, { token, fromBlock: first.toBlock + 1n, balances: first.balances });
  * ```
  */
 export async function tokenHolders(
@@ -265,11 +282,13 @@ export async function tokenHolders(
   await requireToken(transport, tokenAddress);
   const toBlock = options.toBlock ?? (await transport.blockNumber());
   const balances = new Map<Address, bigint>(options.balances ?? []);
-  const logs = await getLogsPaged(
-    transport,
-    { address: tokenAddress, topics: [eventTopic(dividendTokenAbi, "Transfer")] },
-    { fromBlock, toBlock, ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}) },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: tokenAddress,
+    topics: [eventTopic(dividendTokenAbi, "Transfer")],
+    fromBlock,
+    toBlock,
+    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+  });
   for (const e of decodeLogs(dividendTokenAbi, logs)) {
     if (e.eventName !== "Transfer") continue;
     const { from, to, value } = e.args;

@@ -221,20 +221,13 @@ export default taskAction(
         let callDone = 0;
         const result = await recordOrders(
           t,
-          shop,
-          todo.map((i) => ({
+          { shop, orders: todo.map((i) => ({
             orderId: hashed[i].chainOrderId,
             orderHash: hashed[i].orderHash,
             customer: hashed[i].order.customer,
             amount: hashed[i].order.amount,
             referrer: hashed[i].order.referrer,
-          })),
-          {
-            maxOrdersPerTx: args.chunkSize,
-            ...(maxGasPerTx !== undefined ? { maxGasPerTx } : {}),
-            skipCounted: true,
-            // After each mined transaction; the SDK sends in input order.
-            onProgress: (p) => {
+          })), maxOrdersPerTx: args.chunkSize, ...(maxGasPerTx !== undefined ? { maxGasPerTx } : {}), skipCounted: true, onProgress: (p) => {
               transactions.push({ hash: p.hash, orders: p.ordersDone - callDone, gasUsed: null });
               sent += p.ordersDone - callDone;
               callDone = p.ordersDone;
@@ -244,8 +237,7 @@ export default taskAction(
                 note(`orders:record: SHAREMALL_CRASH_AFTER_CHUNKS=${crashAfter}: crashing on purpose`);
                 process.kill(process.pid, "SIGKILL");
               }
-            },
-          },
+            } },
         );
         // The authoritative account: each chunk's input range, and what the SDK and the shop skipped.
         for (const c of result.chunks) {

@@ -11,6 +11,7 @@ import type {
   RawEstimate,
   RawLog,
   RawLogFilter,
+  RawRead,
   RawReceipt,
   Transport,
   TypedDataPayload,
@@ -58,7 +59,7 @@ function noSigner(what: string): ShareMallError {
  * @example
  * ```ts
  * const transport = fromEthers(await new BrowserProvider(window.ethereum).getSigner());
- * const record = await readContract(transport, shop, shopAbi, "dayRecord", [day]);
+ * const record = await readContract(transport, { address: shop, abi: shopAbi, functionName: "dayRecord", args: [day] });
  * ```
  */
 export function fromEthers(runner: Signer | Provider, options: { readonly chainId?: IntegerLike } = {}): Transport {
@@ -98,9 +99,15 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
     },
     balance: (address: Address) => provider.getBalance(address),
     code: async (address: Address) => hex(await provider.getCode(address)),
-    call: async (call: RawCall) => {
+    call: async (call: RawRead) => {
       const from = signer !== undefined ? await signer.getAddress() : undefined;
-      return hex(await provider.call({ ...tx(call), ...(from !== undefined ? { from } : {}) }));
+      return hex(
+        await provider.call({
+          ...tx(call),
+          ...(from !== undefined ? { from } : {}),
+          ...(call.blockNumber !== undefined ? { blockTag: call.blockNumber } : {}),
+        }),
+      );
     },
     account: async () => (signer !== undefined ? (getAddress(await signer.getAddress()) as Address) : undefined),
     send: async (call: RawCall) => {
@@ -141,5 +148,5 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
       return hex(await signer.signTypedData(payload.domain, types, payload.message));
     },
   };
-  return options.chainId === undefined ? transport : requireChain(transport, options.chainId);
+  return options.chainId === undefined ? transport : requireChain(transport, { chainId: options.chainId });
 }

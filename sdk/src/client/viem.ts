@@ -13,6 +13,7 @@ import type {
   RawEstimate,
   RawLog,
   RawLogFilter,
+  RawRead,
   RawReceipt,
   Transport,
   TypedDataPayload,
@@ -92,12 +93,13 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
     },
     balance: (address: Address) => publicClient.getBalance({ address }),
     code: async (address: Address) => hex((await publicClient.getCode({ address })) ?? "0x"),
-    call: async (call: RawCall) => {
+    call: async (call: RawRead) => {
       const account = await accountOf();
       const { data } = await publicClient.call({
         to: call.to,
         data: call.data,
         ...(call.value !== undefined ? { value: call.value } : {}),
+        ...(call.blockNumber !== undefined ? { blockNumber: call.blockNumber } : {}),
         ...(account !== undefined ? { account } : {}),
       });
       return hex(data ?? "0x");
@@ -167,5 +169,5 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
       return hex(await walletClient!.signTypedData(request as unknown as Parameters<WalletClient["signTypedData"]>[0]));
     },
   };
-  return chainId === undefined ? transport : requireChain(transport, chainId);
+  return chainId === undefined ? transport : requireChain(transport, { chainId });
 }

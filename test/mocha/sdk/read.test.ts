@@ -101,7 +101,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     const { d, day1, day2, shop, token, transports } = await scenario();
     const results = [];
     for (const transport of transports) {
-      const result = await fetchShopDays(transport, shop, { fromDay: day1 - 1n });
+      const result = await fetchShopDays(transport, { shop, fromDay: day1 - 1n });
       results.push(result);
       const today = await d.shop.today();
       expect(result.today).to.equal(today);
@@ -165,17 +165,17 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
   it("fetchShopDays defaults to the last 30 days and refuses an inverted or too long range", async () => {
     const { d, day1, shop, transports } = await scenario();
     const today = await d.shop.today();
-    const result = await fetchShopDays(transports[0], shop);
+    const result = await fetchShopDays(transports[0], { shop });
     expect([result.fromDay, result.toDay]).to.deep.equal([today - 29n, today]);
     expect(result.days).to.have.length(2);
-    expect((await fetchShopDays(transports[0], shop, { fromDay: day1, toDay: day1 })).days).to.have.length(1);
+    expect((await fetchShopDays(transports[0], { shop, fromDay: day1, toDay: day1 })).days).to.have.length(1);
     for (const options of [
       { fromDay: day1 + 1n, toDay: day1 },
       { fromDay: day1 - 366n, toDay: day1 },
     ]) {
       let error: unknown;
       try {
-        await fetchShopDays(transports[0], shop, options);
+        await fetchShopDays(transports[0], { shop, ...options });
       } catch (caught) {
         error = caught;
       }
@@ -187,7 +187,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     const { d, shop, token, alice, transports } = await scenario();
     const results = [];
     for (const transport of transports) {
-      const holdings = await fetchHolderTokens(transport, (await d.factory.getAddress()) as Address, alice);
+      const holdings = await fetchHolderTokens(transport, { factory: (await d.factory.getAddress()) as Address, holder: alice });
       results.push(holdings);
       const shops = await d.factory.shops(0n, 100n);
       expect(shops).to.have.length(2);
@@ -210,7 +210,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
       expect(holdings[0]).to.deep.include({ shop, token, symbol: "YDC" });
       expect(holdings[1].symbol).to.equal("SEC");
       const nobody = d.signers[9].address as Address;
-      expect(await fetchHolderTokens(transport, (await d.factory.getAddress()) as Address, nobody)).to.deep.equal([]);
+      expect(await fetchHolderTokens(transport, { factory: (await d.factory.getAddress()) as Address, holder: nobody })).to.deep.equal([]);
     }
     expect(results[1]).to.deep.equal(results[0]);
   });
@@ -226,7 +226,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     const push = await (await d.token.connect(d.signers[7]).payout([alice, bob])).wait();
     const results = [];
     for (const transport of transports) {
-      const earnings = await fetchHolderEarnings(transport, token, alice, { pageSize: 3n });
+      const earnings = await fetchHolderEarnings(transport, { token, holder: alice, pageSize: 3n });
       results.push(earnings);
       expect(earnings.claims).to.deep.equal(
         events.map((e) => ({
@@ -242,7 +242,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
       const claimable = await d.token.claimable(alice);
       expect(earnings.claimable).to.equal(claimable);
       expect(earnings.totalEarned).to.equal(events[0].args.amount + claimable);
-      const forBob = await fetchHolderEarnings(transport, token, bob);
+      const forBob = await fetchHolderEarnings(transport, { token, holder: bob });
       expect(forBob.claims).to.deep.equal([
         {
           kind: "payout",
@@ -270,7 +270,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     expect(mismatches).to.have.length(1);
     const results = [];
     for (const transport of transports) {
-      const ledger = await fetchOrderLedger(transport, shop, { pageSize: 4n });
+      const ledger = await fetchOrderLedger(transport, { shop, pageSize: 4n });
       results.push(ledger);
       expect(ledger.orders).to.deep.equal(
         counted.map((e) => ({
@@ -320,7 +320,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
           txHash: anchored[0].transactionHash,
         },
       ]);
-      const early = await fetchOrderLedger(transport, shop, { toBlock: BigInt(counted[1].blockNumber) });
+      const early = await fetchOrderLedger(transport, { shop, toBlock: BigInt(counted[1].blockNumber) });
       expect(early.orders).to.have.length(2);
       expect(early.batches).to.deep.equal([]);
       expect([early.skipped, early.referrerMismatches]).to.deep.equal([[], []]);
@@ -333,13 +333,13 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     const ids = [orderIdOf("a1"), orderIdOf("a2"), orderIdOf("never"), orderIdOf("a3"), orderIdOf("a1")];
     const used = [orderIdOf("a1"), orderIdOf("a2"), orderIdOf("a3")].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const transport of transports) {
-      expect(await fetchUsedOrderIds(transport, shop, ids)).to.deep.equal(used);
-      expect(await fetchUsedOrderIds(transport, shop, ids.map(String))).to.deep.equal(used);
-      expect(await fetchUsedOrderIds(transport, shop, [])).to.deep.equal([]);
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: ids })).to.deep.equal(used);
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: ids.map(String) })).to.deep.equal(used);
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: [] })).to.deep.equal([]);
       for (const bad of [[0n], [-1n], [1n << 64n], [1.5], "1"]) {
         let error: unknown;
         try {
-          await fetchUsedOrderIds(transport, shop, bad as bigint[]);
+          await fetchUsedOrderIds(transport, { shop, orderIds: bad as bigint[] });
         } catch (caught) {
           error = caught;
         }
