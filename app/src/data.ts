@@ -72,10 +72,12 @@ const ACCUMULATOR_MASK = (1n << 160n) - 1n;
 
 /** Shop names by shop address, from the factory's `ShopCreated` events. */
 async function shopNames(transport: Transport, config: AppConfig, toBlock: bigint): Promise<Map<Address, string>> {
-  const logs = await getLogsPaged(
-    transport,
-    { address: config.factory, topics: [eventTopic(shareMallFactoryAbi, "ShopCreated")], fromBlock: config.fromBlock, toBlock },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: config.factory,
+    topics: [eventTopic(shareMallFactoryAbi, "ShopCreated")],
+    fromBlock: config.fromBlock,
+    toBlock,
+  });
   const names = new Map<Address, string>();
   for (const event of decodeLogs(shareMallFactoryAbi, logs)) {
     if (event.eventName === "ShopCreated") names.set(event.args.shop, event.args.name);
@@ -102,10 +104,12 @@ async function dailyEarnings(
 ): Promise<Map<bigint, bigint>> {
   const perDay = new Map<bigint, bigint>();
   if (tokens.length === 0) return perDay;
-  const logs = await getLogsPaged(
-    transport,
-    { address: tokens, topics: [[eventTopic(dividendTokenAbi, "Transfer"), eventTopic(dividendTokenAbi, "DividendsDistributed")]], fromBlock, toBlock },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: tokens,
+    topics: [[eventTopic(dividendTokenAbi, "Transfer"), eventTopic(dividendTokenAbi, "DividendsDistributed")]],
+    fromBlock,
+    toBlock,
+  });
   const events = decodeLogs(dividendTokenAbi, logs).sort((a, b) =>
     a.blockNumber !== b.blockNumber ? (a.blockNumber < b.blockNumber ? -1 : 1) : a.logIndex - b.logIndex,
   );
@@ -142,7 +146,12 @@ export async function loadHolder(transport: Transport, config: AppConfig, holder
   const names = await shopNames(transport, config, toBlock);
   const tokens: TokenRow[] = [];
   for (const token of held) {
-    const earnings = await fetchHolderEarnings(transport, { token: token.token, holder, fromBlock: config.fromBlock, toBlock });
+    const earnings = await fetchHolderEarnings(transport, {
+      token: token.token,
+      holder,
+      fromBlock: config.fromBlock,
+      toBlock,
+    });
     tokens.push({
       ...token,
       // The claimable amount read with the holder's tokens (same block range as `claimed`).
@@ -158,7 +167,12 @@ export async function loadHolder(transport: Transport, config: AppConfig, holder
     const change = await pendingRules(transport, { shop: token.shop, tokenIndex: token.tokenIndex });
     if (change === null) continue;
     const current = validateTokenRules(
-      await readContract(transport, { address: token.shop, abi: shopAbi, functionName: "currentRules", args: [BigInt(token.tokenIndex)] }),
+      await readContract(transport, {
+        address: token.shop,
+        abi: shopAbi,
+        functionName: "currentRules",
+        args: [BigInt(token.tokenIndex)],
+      }),
     );
     pending.push({
       token: token.token,

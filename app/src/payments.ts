@@ -77,14 +77,16 @@ async function shopsPaidIn(
   toBlock: bigint,
 ): Promise<Set<Address>> {
   if (shops.length === 0) return new Set();
-  const logs = await getLogsPaged(
-    transport,
-    { address: shops, topics: [
-        [eventTopic(shopAbi, "PaymentAuthorized"), eventTopic(shopAbi, "PaymentCaptured")],
-        null,
-        topicOf(customer),
-      ], fromBlock, toBlock },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: shops,
+    topics: [
+      [eventTopic(shopAbi, "PaymentAuthorized"), eventTopic(shopAbi, "PaymentCaptured")],
+      null,
+      topicOf(customer),
+    ],
+    fromBlock,
+    toBlock,
+  });
   const byLower = new Map(shops.map((s) => [s.toLowerCase(), s]));
   const out = new Set<Address>();
   for (const log of logs) {

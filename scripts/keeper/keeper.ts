@@ -294,7 +294,14 @@ export function createKeeper(options: KeeperOptions): Keeper {
     let known = fundable.get(shop);
     if (known === undefined) {
       const funder = await funding.transport.account();
-      known = funder !== undefined && (await readContract(transport, { address: shop, abi: shopAbi, functionName: "hasRole", args: [ADMIN_ROLE, funder] }));
+      known =
+        funder !== undefined &&
+        (await readContract(transport, {
+          address: shop,
+          abi: shopAbi,
+          functionName: "hasRole",
+          args: [ADMIN_ROLE, funder],
+        }));
       fundable.set(shop, known);
     }
     return known;
@@ -416,7 +423,10 @@ export function createKeeper(options: KeeperOptions): Keeper {
     // ---- Settlements: only what the shop lists as unsettled, oldest first.
     const days = (await readUnsettledDays(transport, shop)).filter((d) => d.owed > 0n && d.day < today);
     days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-    let available = days.length > 0 ? await readContract(transport, { address: shop, abi: shopAbi, functionName: "merchantBalance", args: [] }) : 0n;
+    let available =
+      days.length > 0
+        ? await readContract(transport, { address: shop, abi: shopAbi, functionName: "merchantBalance", args: [] })
+        : 0n;
     for (const d of days) {
       const midnight = dayEnd(d.day, offset);
       let value = 0n;
@@ -442,7 +452,13 @@ export function createKeeper(options: KeeperOptions): Keeper {
       }
       const via = value > 0n ? funding!.transport : transport;
       try {
-        const result = await writeContract(via, { address: shop, abi: shopAbi, functionName: "settle", args: [d.day], ...(value > 0n ? { value } : {}) });
+        const result = await writeContract(via, {
+          address: shop,
+          abi: shopAbi,
+          functionName: "settle",
+          args: [d.day],
+          ...(value > 0n ? { value } : {}),
+        });
         let fromEscrow = 0n;
         let fromBalance = 0n;
         let short = false;
@@ -487,7 +503,12 @@ export function createKeeper(options: KeeperOptions): Keeper {
     // ---- Payouts: every holder with a claimable above the minimum that has not opted out.
     if (options.payouts !== false) {
       let tokens = tokensOf.get(shop);
-      const count = await readContract(transport, { address: shop, abi: shopAbi, functionName: "tokenCount", args: [] });
+      const count = await readContract(transport, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "tokenCount",
+        args: [],
+      });
       if (tokens === undefined || BigInt(tokens.length) !== count) {
         tokens = await readContract(transport, { address: shop, abi: shopAbi, functionName: "tokens", args: [] });
         tokensOf.set(shop, tokens);
@@ -522,15 +543,33 @@ export function createKeeper(options: KeeperOptions): Keeper {
   ): Promise<void> {
     // Claimables only rise when the token distributes (its dividend state moves): a token whose state and holder
     // list are what they were after a complete pass has nothing new to push, and costs one read instead of N.
-    const state = await readContract(transport, { address: token, abi: dividendTokenAbi, functionName: "dividendState", args: [] });
+    const state = await readContract(transport, {
+      address: token,
+      abi: dividendTokenAbi,
+      functionName: "dividendState",
+      args: [],
+    });
     const signature = `${state.join(":")}|${holders.join(",")}`;
     if (passed.get(token) === signature) return;
     const due: Address[] = [];
     for (const holder of holders) {
-      const owed = await readContract(transport, { address: token, abi: dividendTokenAbi, functionName: "claimable", args: [holder] });
+      const owed = await readContract(transport, {
+        address: token,
+        abi: dividendTokenAbi,
+        functionName: "claimable",
+        args: [holder],
+      });
       if (owed <= minPayout) continue;
       if (refused.get(`${token}:${holder}`) === owed) continue;
-      if (await readContract(transport, { address: token, abi: dividendTokenAbi, functionName: "payoutOptedOut", args: [holder] })) continue;
+      if (
+        await readContract(transport, {
+          address: token,
+          abi: dividendTokenAbi,
+          functionName: "payoutOptedOut",
+          args: [holder],
+        })
+      )
+        continue;
       due.push(holder);
     }
     if (due.length === 0) {

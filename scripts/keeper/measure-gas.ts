@@ -45,7 +45,12 @@ const factory = (await factoryContract.getAddress()) as Address;
 const t = fromEthers(deployer);
 const me = (await t.account())!;
 const { shop } = await createShop(t, { factory, admin: me, operator: me, utcOffsetHours: 8, name: "Gas" });
-const { token } = await createToken(t, { shop, name: "Gas token", symbol: "GAS", rules: { spendPerToken: "0.1", dividend: "20%" } });
+const { token } = await createToken(t, {
+  shop,
+  name: "Gas token",
+  symbol: "GAS",
+  rules: { spendPerToken: "0.1", dividend: "20%" },
+});
 await deposit(t, { shop, amountWei: 1_000n * ONE });
 const holders: Address[] = Array.from(
   { length: 262 },
@@ -53,15 +58,15 @@ const holders: Address[] = Array.from(
 );
 let orderId = 0n;
 for (let i = 0; i < holders.length; i += 100) {
-  await recordOrders(
-    t,
-    { shop, orders: holders.slice(i, i + 100).map((customer) => ({
+  await recordOrders(t, {
+    shop,
+    orders: holders.slice(i, i + 100).map((customer) => ({
       orderId: ++orderId,
       orderHash: id(`gas order ${orderId}`),
       customer,
       amount: ONE,
-    })) },
-  );
+    })),
+  });
 }
 const day = (await readContract(t, { address: shop, abi: shopAbi, functionName: "today", args: [] })) as bigint;
 await connection.networkHelpers.time.increase(86_400);

@@ -6,6 +6,8 @@
  *
  * @packageDocumentation
  */
+import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
+import type { AtBlock } from "./read.js";
 import { getCreateAddress, id } from "ethers";
 import { shareMallFactoryAbi, shopAbi } from "./abis.js";
 import {
@@ -207,9 +209,9 @@ function eventOf<N extends AnyEvent["eventName"]>(
 }
 
 /** Checks that `address` is a shop (answers `tokenCount`) and returns its token count. */
-const shopTokenCount = (transport: Transport, shop: Address): Promise<bigint> =>
+const shopTokenCount = (transport: Transport, shop: Address, blockNumber?: bigint): Promise<bigint> =>
   probe("shop", shop, () =>
-    readContract(transport, { address: shop, abi: shopAbi, functionName: "tokenCount", args: [] }),
+    readContract(transport, { address: shop, abi: shopAbi, functionName: "tokenCount", args: [], ...at(blockNumber) }),
   );
 
 async function roleId(transport: Transport, shop: Address, role: ShopRole): Promise<Hex> {
@@ -244,9 +246,10 @@ async function requireToken(
   transport: Transport,
   shop: Address,
   value: unknown,
+  blockNumber?: bigint,
 ): Promise<{ index: bigint; count: bigint }> {
   const index = validateIndex(value);
-  const count = await shopTokenCount(transport, shop);
+  const count = await shopTokenCount(transport, shop, blockNumber);
   if (index >= count) throw new UnknownTokenIndexError(value, count);
   return { index, count };
 }
@@ -315,6 +318,11 @@ function validateUtcOffset(input: CreateShopInput): number {
   return seconds;
 }
 
+/** Parameters of {@link createShop}. */
+export interface CreateShopParameters extends CreateShopInput {
+  readonly factory: string;
+}
+
 /**
  * Creates a shop through the factory (deterministically when `salt` is given) and reads its address from the
  * `ShopCreated` event.
@@ -328,9 +336,9 @@ function validateUtcOffset(input: CreateShopInput): number {
  */
 export async function createShop(
   transport: Transport,
-  factory: string,
-  input: CreateShopInput,
+  parameters: CreateShopParameters,
 ): Promise<{ shop: Address; hash: Hex }> {
+  const { factory, ...input } = parametersOf("createShop", parameters);
   const factoryAddress = validateAddress("factory", factory);
   if (typeof input !== "object" || input === null) throw new InvalidOrderError("input", "expected an object");
   const admin = validateAddress("admin", input.admin);
@@ -383,6 +391,11 @@ export async function createShop(
 
 // ------------------------------------------------------------------ createToken
 
+/** Parameters of {@link createToken}. */
+export type CreateTokenParameters = {
+  readonly shop: string;
+} & (TokenParams | TokenParamsInput);
+
 /**
  * Creates a dividend token of the shop. Takes `TokenParams` as the contract does (`noticePeriod` in seconds) or
  * human input for {@link tokenParams}; checks the shop's token limit and that the shop's dividend shares stay
@@ -399,9 +412,9 @@ export async function createShop(
  */
 export async function createToken(
   transport: Transport,
-  shop: string,
-  input: TokenParams | TokenParamsInput,
+  parameters: CreateTokenParameters,
 ): Promise<{ tokenIndex: bigint; token: Address; hash: Hex }> {
+  const { shop, ...input } = parametersOf("createToken", parameters);
   const address = validateAddress("shop", shop);
   if (typeof input !== "object" || input === null)
     throw new InvalidTokenParamsError("params", input, "expected an object");
@@ -514,12 +527,20 @@ export interface ScheduledRules {
   readonly hash: Hex;
 }
 
+/** Parameters of {@link scheduleRules}. */
+export interface ScheduleRulesParameters {
+  readonly shop: string;
+  readonly tokenIndex: IntegerLike;
+  /** Human rules for {@link defineRules} or on-chain rules. */
+  readonly rules: RulesInput | TokenRulesLike;
+}
+
 /**
  * Changes a token's rules (`changeRules`). The answer comes from {@link classifyRulesChange} against the rules in
  * force, and is checked against the event the contract emitted (`RulesChanged` at once, `RulesChangeScheduled`
  * otherwise).
  *
- * @param rules - Human rules for {@link defineRules} or on-chain rules.
+ * @param parameters - `shop`, `tokenIndex`, `rules` (see {@link ScheduleRulesParameters}).
  * @throws {@link InvalidRulesError}, {@link UnknownTokenIndexError}, {@link MissingRoleError},
  * {@link RulesChangeError} (no change, or dividends past 100 %), before sending.
  * @example
@@ -532,10 +553,9 @@ export interface ScheduledRules {
  */
 export async function scheduleRules(
   transport: Transport,
-  shop: string,
-  tokenIndex: IntegerLike,
-  rules: RulesInput | TokenRulesLike,
+  parameters: ScheduleRulesParameters,
 ): Promise<ScheduledRules> {
+  const { shop, tokenIndex, rules } = parametersOf("scheduleRules", parameters);
   const address = validateAddress("shop", shop);
   validateIndex(tokenIndex);
   const next = toRules(rules);
@@ -583,6 +603,12 @@ export interface PendingRules {
   readonly effectiveAt: bigint;
 }
 
+/** Parameters of {@link pendingRules}. */
+export interface PendingRulesParameters extends AtBlock {
+  readonly shop: string;
+  readonly tokenIndex: IntegerLike;
+}
+
 /**
  * A token's pending rule change, or `null` when none is pending (the shop reports all-zero rules and time 0 then;
  * a cancelled or superseded change is gone). A change whose `effectiveAt` has passed is in force already (the shop's
@@ -598,20 +624,28 @@ export interface PendingRules {
  */
 export async function pendingRules(
   transport: Transport,
-  shop: string,
-  tokenIndex: IntegerLike,
+  parameters: PendingRulesParameters,
 ): Promise<PendingRules | null> {
+  const { shop, tokenIndex } = parametersOf("pendingRules", parameters);
   const address = validateAddress("shop", shop);
-  const { index } = await requireToken(transport, address, tokenIndex);
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  const { index } = await requireToken(transport, address, tokenIndex, blockNumber);
   const [rules, effectiveAt] = await readContract(transport, {
     address,
     abi: shopAbi,
     functionName: "pendingRules",
     args: [index],
+    ...at(blockNumber),
   });
   if (effectiveAt === 0n) return null;
   const raw = validateTokenRules(rules);
   return { rules: { raw, human: describeRules(raw) }, effectiveAt };
+}
+
+/** Parameters of {@link cancelRulesChange}. */
+export interface CancelRulesChangeParameters {
+  readonly shop: string;
+  readonly tokenIndex: IntegerLike;
 }
 
 /**
@@ -627,9 +661,9 @@ export async function pendingRules(
  */
 export async function cancelRulesChange(
   transport: Transport,
-  shop: string,
-  tokenIndex: IntegerLike,
+  parameters: CancelRulesChangeParameters,
 ): Promise<MerchantTx> {
+  const { shop, tokenIndex } = parametersOf("cancelRulesChange", parameters);
   const address = validateAddress("shop", shop);
   const { index } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "admin");
@@ -686,6 +720,13 @@ async function changeRole(
   return { hash: result.hash, changed };
 }
 
+/** Parameters of {@link grantRole}. */
+export interface GrantRoleParameters {
+  readonly shop: string;
+  readonly role: ShopRole;
+  readonly account: string;
+}
+
 /**
  * Grants a role of the shop to `account` (`changed` is false if it already held it).
  *
@@ -697,11 +738,17 @@ async function changeRole(
  */
 export function grantRole(
   transport: Transport,
-  shop: string,
-  role: ShopRole,
-  account: string,
+  parameters: GrantRoleParameters,
 ): Promise<MerchantTx & { changed: boolean }> {
+  const { shop, role, account } = parametersOf("grantRole", parameters);
   return changeRole(transport, shop, role, account, true);
+}
+
+/** Parameters of {@link revokeRole}. */
+export interface RevokeRoleParameters {
+  readonly shop: string;
+  readonly role: ShopRole;
+  readonly account: string;
 }
 
 /**
@@ -715,10 +762,9 @@ export function grantRole(
  */
 export function revokeRole(
   transport: Transport,
-  shop: string,
-  role: ShopRole,
-  account: string,
+  parameters: RevokeRoleParameters,
 ): Promise<MerchantTx & { changed: boolean }> {
+  const { shop, role, account } = parametersOf("revokeRole", parameters);
   return changeRole(transport, shop, role, account, false);
 }
 
@@ -870,6 +916,12 @@ export function validateShopOrders(orders: readonly RecordOrderInput[]): ShopOrd
   });
 }
 
+/** Parameters of {@link recordOrders}. */
+export interface RecordOrdersParameters extends RecordOrdersOptions {
+  readonly shop: string;
+  readonly orders: readonly RecordOrderInput[];
+}
+
 /**
  * Records orders (path 1) in as few transactions as fit under a gas cap. Every order is validated (order ids
  * included, none twice), and its order id checked against the ids the shop has already used (its `orderIdBitmap`,
@@ -897,10 +949,9 @@ export function validateShopOrders(orders: readonly RecordOrderInput[]): ShopOrd
  */
 export async function recordOrders(
   transport: Transport,
-  shop: string,
-  orders: readonly RecordOrderInput[],
-  options: RecordOrdersOptions = {},
+  parameters: RecordOrdersParameters,
 ): Promise<RecordOrdersResult> {
+  const { shop, orders, ...options } = parametersOf("recordOrders", parameters);
   const address = validateAddress("shop", shop);
   const checked = validateShopOrders(orders);
   const explicitCap =
@@ -1038,6 +1089,12 @@ export interface AnchoredBatch extends MerchantTx {
   readonly orderCount: number;
 }
 
+/** Parameters of {@link anchorBatch}. */
+export interface AnchorBatchParameters extends AnchorBatchOptions {
+  readonly shop: string;
+  readonly batch: Pick<MerkleBatch, "root" | "firstOrderId" | "orderCount" | "totalRevenue">;
+}
+
 /**
  * Anchors a built Merkle batch (path 4) with its first order id (`MerkleBatch.firstOrderId`): its revenue counts
  * today, and its leaves carry the ids `firstOrderId .. firstOrderId + orderCount - 1`. Refuses, before sending, a
@@ -1052,12 +1109,8 @@ export interface AnchoredBatch extends MerchantTx {
  * const { day } = await anchorBatch(transport, { shop, batch });
  * ```
  */
-export async function anchorBatch(
-  transport: Transport,
-  shop: string,
-  batch: Pick<MerkleBatch, "root" | "firstOrderId" | "orderCount" | "totalRevenue">,
-  options: AnchorBatchOptions = {},
-): Promise<AnchoredBatch> {
+export async function anchorBatch(transport: Transport, parameters: AnchorBatchParameters): Promise<AnchoredBatch> {
+  const { shop, batch, ...options } = parametersOf("anchorBatch", parameters);
   const address = validateAddress("shop", shop);
   if (typeof batch !== "object" || batch === null) throw new MerkleBatchError("expected a built MerkleBatch");
   let root: Hex;
@@ -1112,6 +1165,12 @@ export async function anchorBatch(
 
 // ------------------------------------------------------------------ Funds and settlement
 
+/** Parameters of {@link deposit}. */
+export interface DepositParameters {
+  readonly shop: string;
+  readonly amountWei: IntegerLike;
+}
+
 /**
  * Adds `amountWei` to the merchant balance (prepays settlements).
  *
@@ -1123,9 +1182,9 @@ export async function anchorBatch(
  */
 export async function deposit(
   transport: Transport,
-  shop: string,
-  amountWei: IntegerLike,
+  parameters: DepositParameters,
 ): Promise<MerchantTx & { merchantBalance: bigint }> {
+  const { shop, amountWei } = parametersOf("deposit", parameters);
   const address = validateAddress("shop", shop);
   const amount = validateAmount("amountWei", amountWei, { min: 1n });
   await shopTokenCount(transport, address);
@@ -1234,6 +1293,13 @@ async function outstanding(transport: Transport, shop: Address, day: bigint, cou
   return { release, debt, anySettled };
 }
 
+/** Parameters of {@link settleDay}. */
+export interface SettleDayParameters {
+  readonly shop: string;
+  readonly day: IntegerLike;
+  readonly value?: IntegerLike;
+}
+
 /**
  * Settles one past day (anyone may), with core v2's semantics: the day's checkout escrow always goes out to the
  * holders; the debt of its other orders is paid from the merchant balance (plus `value`, which is deposited first)
@@ -1250,12 +1316,8 @@ async function outstanding(transport: Transport, shop: Address, day: bigint, cou
  * if (!s.settled) console.log(`escrow released; ${s.stillOwed} wei still owed, deposit ${s.shortfall!.missing}`);
  * ```
  */
-export async function settleDay(
-  transport: Transport,
-  shop: string,
-  day: IntegerLike,
-  options: { readonly value?: IntegerLike } = {},
-): Promise<SettledDay> {
+export async function settleDay(transport: Transport, parameters: SettleDayParameters): Promise<SettledDay> {
+  const { shop, day, ...options } = parametersOf("settleDay", parameters);
   const address = validateAddress("shop", shop);
   const d = validateAmount("day", day, { max: (1n << 64n) - 1n });
   const value = options.value === undefined ? 0n : validateAmount("value", options.value);
@@ -1311,6 +1373,11 @@ export interface SettleAllResult {
   readonly unpaid: bigint;
 }
 
+/** Parameters of {@link settleAllUnsettled}. */
+export interface SettleAllUnsettledParameters extends SettleAllOptions {
+  readonly shop: string;
+}
+
 /**
  * Settles every unsettled past day, oldest first (from the shop's `unsettledDays`). With `fund: "none"` it refuses up
  * front, sending nothing, when the merchant balance cannot pay all their debt; with `"deposit-missing"` it deposits
@@ -1328,9 +1395,9 @@ export interface SettleAllResult {
  */
 export async function settleAllUnsettled(
   transport: Transport,
-  shop: string,
-  options: SettleAllOptions = {},
+  parameters: SettleAllUnsettledParameters,
 ): Promise<SettleAllResult> {
+  const { shop, ...options } = parametersOf("settleAllUnsettled", parameters);
   const address = validateAddress("shop", shop);
   const fund = options.fund ?? "none";
   if (fund !== "none" && fund !== "deposit-missing" && fund !== "partial") {
@@ -1393,6 +1460,13 @@ export async function settleAllUnsettled(
   };
 }
 
+/** Parameters of {@link withdraw}. */
+export interface WithdrawParameters {
+  readonly shop: string;
+  readonly to: string;
+  readonly amountWei: IntegerLike;
+}
+
 /**
  * Withdraws `amountWei` of the merchant balance to `to` (admin only).
  *
@@ -1403,12 +1477,8 @@ export async function settleAllUnsettled(
  * await withdraw(transport, { shop, to: treasury, amountWei: 5n * 10n ** 17n });
  * ```
  */
-export async function withdraw(
-  transport: Transport,
-  shop: string,
-  to: string,
-  amountWei: IntegerLike,
-): Promise<MerchantTx> {
+export async function withdraw(transport: Transport, parameters: WithdrawParameters): Promise<MerchantTx> {
+  const { shop, to, amountWei } = parametersOf("withdraw", parameters);
   const address = validateAddress("shop", shop);
   const recipient = validateAddress("to", to);
   const amount = validateAmount("amountWei", amountWei, { min: 1n });
@@ -1475,6 +1545,15 @@ function reasonId(reason: unknown): Hex {
   return id(reason) as Hex;
 }
 
+/** Parameters of {@link mintFromPool}. */
+export interface MintFromPoolParameters {
+  readonly shop: string;
+  readonly tokenIndex: IntegerLike;
+  readonly to: string;
+  readonly amountTokens: string | bigint;
+  readonly reason: string;
+}
+
 /**
  * Mints tokens from a token's management pool allowance to a service contributor (pool manager only). `reason` is
  * a bytes32 id or text, hashed with keccak-256. The allowance is the shop's `poolAllowance(tokenIndex)`, computed
@@ -1489,12 +1568,9 @@ function reasonId(reason: unknown): Hex {
  */
 export async function mintFromPool(
   transport: Transport,
-  shop: string,
-  tokenIndex: IntegerLike,
-  to: string,
-  amountTokens: string | bigint,
-  reason: string,
+  parameters: MintFromPoolParameters,
 ): Promise<MerchantTx & { amount: bigint; reason: Hex }> {
+  const { shop, tokenIndex, to, amountTokens, reason } = parametersOf("mintFromPool", parameters);
   const address = validateAddress("shop", shop);
   validateIndex(tokenIndex);
   const recipient = validateAddress("to", to);

@@ -15,6 +15,8 @@
  *
  * @packageDocumentation
  */
+import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
+import type { AtBlock } from "./read.js";
 import { shopAbi } from "./abis.js";
 import {
   decodeLogs,
@@ -323,8 +325,10 @@ async function signerOf(transport: Transport, what: string): Promise<Address> {
   return account;
 }
 
-const requireShop = (transport: Transport, shop: Address): Promise<bigint> =>
-  probe("shop", shop, () => readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] }));
+const requireShop = (transport: Transport, shop: Address, blockNumber?: bigint): Promise<bigint> =>
+  probe("shop", shop, () =>
+    readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [], ...at(blockNumber) }),
+  );
 
 /** The earliest time a transaction sent now can be mined at: the latest block's time plus one second. */
 async function nextBlockTime(transport: Transport): Promise<bigint> {
@@ -343,14 +347,22 @@ async function requireRole(transport: Transport, shop: Address, role: "operator"
   return account;
 }
 
+/** Parameters of {@link fetchPaymentStatus}. */
+export interface FetchPaymentStatusParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The order hash. */
+  readonly orderHash: string;
+  /** The customer. */
+  readonly customer: string;
+}
+
 /**
  * Where `customer`'s payment for `orderHash` stands on chain (`payment(orderHash, customer)`): the status and the
  * wei held (held, return requested) or still refundable (captured).
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param orderHash - The order hash.
- * @param customer - The customer.
+ * @param parameters - `shop`, `orderHash`, `customer` (see {@link FetchPaymentStatusParameters}).
  * @returns `{ status, amountWei }`; `status` `"none"` for a payment never made, voided or reclaimed.
  * @throws `InvalidAddressError`, `InvalidBytes32Error`; `NotAContractError` for an address without a shop.
  * @example
@@ -361,15 +373,15 @@ async function requireRole(transport: Transport, shop: Address, role: "operator"
  */
 export async function fetchPaymentStatus(
   transport: Transport,
-  shop: string,
-  orderHash: string,
-  customer: string,
+  parameters: FetchPaymentStatusParameters,
 ): Promise<{ status: PaymentChainStatus; amountWei: bigint }> {
+  const { shop, orderHash, customer } = parametersOf("fetchPaymentStatus", parameters);
   const address = validateAddress("shop", shop);
   const hash = validateBytes32("orderHash", orderHash, { allowZero: false });
   const who = validateAddress("customer", customer);
-  await requireShop(transport, address);
-  return readStatus(transport, address, hash, who);
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  await requireShop(transport, address, blockNumber);
+  return readStatus(transport, address, hash, who, blockNumber);
 }
 
 async function readStatus(
@@ -377,12 +389,14 @@ async function readStatus(
   shop: Address,
   orderHash: Hex,
   customer: Address,
+  blockNumber?: bigint,
 ): Promise<{ status: PaymentChainStatus; amountWei: bigint }> {
   const [status, amount] = await readContract(transport, {
     address: shop,
     abi: shopAbi,
     functionName: "payment",
     args: [orderHash, customer],
+    ...at(blockNumber),
   });
   const name = CHAIN_STATUSES[status];
   if (name === undefined) throw new ShareMallError("UNKNOWN_PAYMENT_STATUS", `Unknown payment status ${status}`);
@@ -443,11 +457,17 @@ export interface ReturnWindow {
   readonly pendingAt: bigint;
 }
 
+/** Parameters of {@link fetchReturnWindow}. */
+export interface FetchReturnWindowParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+}
+
 /**
  * The shop's return window: the one in force now, and a pending shorter one with the time it applies.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
+ * @param parameters - `shop` (see {@link FetchReturnWindowParameters}).
  * @returns `{ windowSeconds, pendingSeconds, pendingAt }`.
  * @throws `InvalidAddressError`; `NotAContractError` for an address without a shop.
  * @example
@@ -455,18 +475,24 @@ export interface ReturnWindow {
  * const { windowSeconds } = await fetchReturnWindow(transport, { shop }); // 604800n: 7 days
  * ```
  */
-export async function fetchReturnWindow(transport: Transport, shop: string): Promise<ReturnWindow> {
+export async function fetchReturnWindow(
+  transport: Transport,
+  parameters: FetchReturnWindowParameters,
+): Promise<ReturnWindow> {
+  const { shop } = parametersOf("fetchReturnWindow", parameters);
   const address = validateAddress("shop", shop);
-  await requireShop(transport, address);
-  return readWindow(transport, address);
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  await requireShop(transport, address, blockNumber);
+  return readWindow(transport, address, blockNumber);
 }
 
-async function readWindow(transport: Transport, shop: Address): Promise<ReturnWindow> {
+async function readWindow(transport: Transport, shop: Address, blockNumber?: bigint): Promise<ReturnWindow> {
   const [windowSeconds, pendingSeconds, pendingAt] = await readContract(transport, {
     address: shop,
     abi: shopAbi,
     functionName: "returnWindow",
     args: [],
+    ...at(blockNumber),
   });
   return { windowSeconds, pendingSeconds, pendingAt };
 }
@@ -485,14 +511,21 @@ export interface SetReturnWindowResult extends SentTransaction {
   readonly immediate: boolean;
 }
 
+/** Parameters of {@link setReturnWindow}. */
+export interface SetReturnWindowParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The window, 1 day (86,400) to 90 days (7,776,000) in seconds. */
+  readonly seconds: IntegerLike;
+}
+
 /**
  * Sets the shop's return window (admin only): how long after authorization a held payment can be auto-captured, and
  * after capture refunded. A longer window applies at once; a shorter one after 7 days. Payments keep the window they
  * were made under.
  *
  * @param transport - A transport whose signer holds the admin role.
- * @param shop - The shop's address.
- * @param seconds - The window, 1 day (86,400) to 90 days (7,776,000) in seconds.
+ * @param parameters - `shop`, `seconds` (see {@link SetReturnWindowParameters}).
  * @returns The transaction, the window, when it applies and whether at once.
  * @throws {@link InvalidReturnWindowError} outside 1..90 days; `MissingRoleError` without the admin role;
  * `InvalidAddressError`, `NotAContractError`, `NoSignerError`.
@@ -503,9 +536,9 @@ export interface SetReturnWindowResult extends SentTransaction {
  */
 export async function setReturnWindow(
   transport: Transport,
-  shop: string,
-  seconds: IntegerLike,
+  parameters: SetReturnWindowParameters,
 ): Promise<SetReturnWindowResult> {
+  const { shop, seconds } = parametersOf("setReturnWindow", parameters);
   const address = validateAddress("shop", shop);
   let window: bigint;
   try {
@@ -565,6 +598,12 @@ export interface AuthorizePaymentResult extends SentTransaction {
   readonly payment: PaymentTerms;
 }
 
+/** Parameters of {@link authorizePayment}. */
+export interface AuthorizePaymentParameters extends AuthorizePaymentInput, AuthorizePaymentOptions {
+  /** The shop's address. */
+  readonly shop: string;
+}
+
 /**
  * Holds a payment for an order (`authorize`): the signer is the customer, `amountWei` the value sent. Nothing counts
  * until the payment is captured (by the operator, the customer's confirmation, or anyone after the return window);
@@ -573,9 +612,8 @@ export interface AuthorizePaymentResult extends SentTransaction {
  * or counted, a self-referral and a balance short of the amount plus a gas margin.
  *
  * @param transport - A transport with a signer (the customer).
- * @param shop - The shop's address.
- * @param input - Order hash, amount in wei, optional referrer and expiry.
- * @param options - `gasMarginWei`.
+ * @param parameters - `shop`, the order (`orderHash`, `amountWei`, optional `referrer` and `expiry`) and `gasMarginWei` (see
+ * {@link AuthorizePaymentParameters}).
  * @returns The transaction and the payment's terms.
  * @throws `InvalidBytes32Error`, `InvalidAmountError`, `InvalidAddressError` (a referrer equal to the signer too),
  * `InvalidDeadlineError` for bad input; {@link InvalidExpiryError}; {@link PaymentExistsError} (held already);
@@ -589,10 +627,10 @@ export interface AuthorizePaymentResult extends SentTransaction {
  */
 export async function authorizePayment(
   transport: Transport,
-  shop: string,
-  input: AuthorizePaymentInput,
-  options: AuthorizePaymentOptions = {},
+  parameters: AuthorizePaymentParameters,
 ): Promise<AuthorizePaymentResult> {
+  const { shop, ...input } = parametersOf("authorizePayment", parameters);
+  const options = input;
   const address = validateAddress("shop", shop);
   const v = requireObject("input", input);
   const orderHash = validateBytes32("orderHash", v.orderHash, { allowZero: false });
@@ -661,15 +699,23 @@ function requireNotExpired(terms: PaymentTerms, now: bigint): void {
   if (now >= terms.expiry) throw new PaymentExpiredError(terms.expiry, now);
 }
 
+/** Parameters of {@link capturePayment}. */
+export interface CapturePaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms (from {@link authorizePayment} or {@link findPaymentTerms}). */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+  /** Wei to capture, `1 .. payment.amountWei` (default: all of it). */
+  readonly amountWei?: IntegerLike;
+}
+
 /**
  * Captures a held payment (operator only): `amountWei` of it counts as an order today, exactly as a charge of that
  * amount would (revenue, dividend escrow, tokens, referral: a referrer other than the customer's bound one yields to
  * it); the rest goes back to the customer at once.
  *
  * @param transport - A transport whose signer holds the operator role.
- * @param shop - The shop's address.
- * @param payment - The payment's terms (from {@link authorizePayment} or {@link findPaymentTerms}).
- * @param amountWei - Wei to capture, `1 .. payment.amountWei` (default: all of it).
+ * @param parameters - `shop`, `payment`, `amountWei` (see {@link CapturePaymentParameters}).
  * @returns The transaction, the capture's terms, the wei returned and the tokens minted.
  * @throws {@link InvalidCaptureAmountError} for 0 or more than held; {@link PaymentExpiredError};
  * {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError}; `MissingRoleError` without the operator role;
@@ -682,10 +728,9 @@ function requireNotExpired(terms: PaymentTerms, now: bigint): void {
  */
 export async function capturePayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
-  amountWei?: IntegerLike,
+  parameters: CapturePaymentParameters,
 ): Promise<CapturePaymentResult> {
+  const { shop, payment, amountWei } = parametersOf("capturePayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   const amount = amountWei === undefined ? terms.amountWei : validateAmount("amountWei", amountWei);
@@ -698,13 +743,20 @@ export async function capturePayment(
   return captureResult(await send(transport, address, "capture", terms, amount), terms, amount);
 }
 
+/** Parameters of {@link confirmPayment}. */
+export interface ConfirmPaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * The customer's "received" (`confirm`): captures its held payment in full now, before the return window is over.
  * The signer must be the payment's customer.
  *
  * @param transport - A transport with the customer's signer.
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link ConfirmPaymentParameters}).
  * @returns The transaction, the capture's terms and the tokens minted (`returnedWei` 0).
  * @throws {@link NotPaymentCustomerError}; {@link PaymentExpiredError}; {@link PaymentNotHeldError};
  * {@link PaymentTermsMismatchError}; validation errors; `NotAContractError`; `NoSignerError`; `ContractRevertError`.
@@ -715,9 +767,9 @@ export async function capturePayment(
  */
 export async function confirmPayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: ConfirmPaymentParameters,
 ): Promise<CapturePaymentResult> {
+  const { shop, payment } = parametersOf("confirmPayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   const signer = await signerOf(transport, "confirmPayment");
@@ -728,13 +780,20 @@ export async function confirmPayment(
   return captureResult(await send(transport, address, "confirm", terms), terms, terms.amountWei);
 }
 
+/** Parameters of {@link autoCapturePayment}. */
+export interface AutoCapturePaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * Captures a held payment in full once its return window is over (`autoCapture`): anyone may, from
  * `payment.autoCaptureAt` until the expiry, unless the customer asked to return the goods.
  *
  * @param transport - A transport with a signer (anyone: the merchant's keeper, typically).
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link AutoCapturePaymentParameters}).
  * @returns The transaction, the capture's terms and the tokens minted.
  * @throws {@link AutoCaptureNotDueError} before `autoCaptureAt`; {@link ReturnRequestedError} when the customer asked
  * to return the goods; {@link PaymentExpiredError}; {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError};
@@ -748,9 +807,9 @@ export async function confirmPayment(
  */
 export async function autoCapturePayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: AutoCapturePaymentParameters,
 ): Promise<CapturePaymentResult> {
+  const { shop, payment } = parametersOf("autoCapturePayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   await signerOf(transport, "autoCapturePayment");
@@ -776,13 +835,20 @@ export interface ReturnedPaymentResult extends SentTransaction {
   readonly owedWei: bigint;
 }
 
+/** Parameters of {@link voidPayment}. */
+export interface VoidPaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * Voids a held payment (operator only; any time before a capture, also after the expiry): all of it goes back to
  * the customer and the record is cleared (the same order may be authorized again).
  *
  * @param transport - A transport whose signer holds the operator role.
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link VoidPaymentParameters}).
  * @returns The transaction and the wei returned.
  * @throws {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError}; `MissingRoleError`; validation errors;
  * `NotAContractError`; `NoSignerError`; `ContractRevertError`.
@@ -793,9 +859,9 @@ export interface ReturnedPaymentResult extends SentTransaction {
  */
 export async function voidPayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: VoidPaymentParameters,
 ): Promise<ReturnedPaymentResult> {
+  const { shop, payment } = parametersOf("voidPayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   await requireShop(transport, address);
@@ -816,12 +882,19 @@ function returned(hash: Hex, events: readonly AnyEvent[], terms: PaymentTerms): 
   };
 }
 
+/** Parameters of {@link reclaimPayment}. */
+export interface ReclaimPaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * Takes a held payment back after its expiry (nobody captured it). The signer must be the payment's customer.
  *
  * @param transport - A transport with the customer's signer.
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link ReclaimPaymentParameters}).
  * @returns The transaction and the wei returned.
  * @throws {@link NotPaymentCustomerError}; {@link PaymentNotExpiredError} before the expiry;
  * {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError}; validation errors; `NotAContractError`;
@@ -833,9 +906,9 @@ function returned(hash: Hex, events: readonly AnyEvent[], terms: PaymentTerms): 
  */
 export async function reclaimPayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: ReclaimPaymentParameters,
 ): Promise<ReturnedPaymentResult> {
+  const { shop, payment } = parametersOf("reclaimPayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   const signer = await signerOf(transport, "reclaimPayment");
@@ -854,14 +927,21 @@ export interface RequestReturnResult extends SentTransaction {
   readonly customer: Address;
 }
 
+/** Parameters of {@link requestReturn}. */
+export interface RequestReturnParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * The customer asks to return the goods of its held payment, before the return window is over: the payment can no
  * longer be auto-captured. The operator then captures what the customer keeps (or voids it); if it does neither, the
  * customer reclaims it after the expiry. The signer must be the payment's customer.
  *
  * @param transport - A transport with the customer's signer.
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link RequestReturnParameters}).
  * @returns The transaction.
  * @throws {@link NotPaymentCustomerError}; {@link ReturnWindowClosedError} from `autoCaptureAt` on;
  * {@link ReturnRequestedError} when asked already; {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError};
@@ -873,9 +953,9 @@ export interface RequestReturnResult extends SentTransaction {
  */
 export async function requestReturn(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: RequestReturnParameters,
 ): Promise<RequestReturnResult> {
+  const { shop, payment } = parametersOf("requestReturn", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   const signer = await signerOf(transport, "requestReturn");
@@ -906,15 +986,23 @@ export interface RefundPaymentResult extends SentTransaction {
   readonly owedWei: bigint;
 }
 
+/** Parameters of {@link refundPayment}. */
+export interface RefundPaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The capture's terms (from a capture, `charge`, or {@link findCaptureTerms}). */
+  readonly capture: CaptureTerms | CaptureTermsInput;
+  /** Wei to refund, `1 ..` what is still refundable. */
+  readonly amountWei: IntegerLike;
+}
+
 /**
  * Refunds part or all of a captured payment (operator only), from the merchant balance (the holders' escrow and
  * settled dividends stay with them), until the capture's refund deadline. The tokens the order minted are taken back
  * in proportion to the part refunded, where the customer (and its referrer) still hold them.
  *
  * @param transport - A transport whose signer holds the operator role.
- * @param shop - The shop's address.
- * @param capture - The capture's terms (from a capture, `charge`, or {@link findCaptureTerms}).
- * @param amountWei - Wei to refund, `1 ..` what is still refundable.
+ * @param parameters - `shop`, `capture`, `amountWei` (see {@link RefundPaymentParameters}).
  * @returns The transaction, the wei refunded and still refundable, and the tokens taken back.
  * @throws {@link InvalidRefundAmountError} for 0 or more than refundable; {@link RefundDeadlinePassedError};
  * {@link PaymentNotCapturedError}; `InsufficientMerchantBalanceError` when the merchant balance is below the amount;
@@ -927,10 +1015,9 @@ export interface RefundPaymentResult extends SentTransaction {
  */
 export async function refundPayment(
   transport: Transport,
-  shop: string,
-  capture: CaptureTerms | CaptureTermsInput,
-  amountWei: IntegerLike,
+  parameters: RefundPaymentParameters,
 ): Promise<RefundPaymentResult> {
+  const { shop, capture, amountWei } = parametersOf("refundPayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validateCaptureTerms(capture);
   const amount = validateAmount("amountWei", amountWei);
@@ -970,12 +1057,19 @@ export async function refundPayment(
   throw new ShareMallError("MISSING_EVENT", `refund of order ${terms.orderHash} emitted no PaymentRefunded`);
 }
 
+/** Parameters of {@link fetchReturnsOwed}. */
+export interface FetchReturnsOwedParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The customer. */
+  readonly customer: string;
+}
+
 /**
  * Returned coin owed to `customer` (returns that could not be pushed to it), to withdraw with {@link withdrawReturns}.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param customer - The customer.
+ * @param parameters - `shop`, `customer` (see {@link FetchReturnsOwedParameters}).
  * @returns Wei owed.
  * @throws `InvalidAddressError`; `NotAContractError`.
  * @example
@@ -983,11 +1077,19 @@ export async function refundPayment(
  * if ((await fetchReturnsOwed(transport, { shop, customer: me })) > 0n) await withdrawReturns(transport, { shop, to: coldWallet });
  * ```
  */
-export async function fetchReturnsOwed(transport: Transport, shop: string, customer: string): Promise<bigint> {
+export async function fetchReturnsOwed(transport: Transport, parameters: FetchReturnsOwedParameters): Promise<bigint> {
+  const { shop, customer } = parametersOf("fetchReturnsOwed", parameters);
   const address = validateAddress("shop", shop);
   const who = validateAddress("customer", customer);
-  await requireShop(transport, address);
-  return readContract(transport, { address, abi: shopAbi, functionName: "returnsOwed", args: [who] });
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  await requireShop(transport, address, blockNumber);
+  return readContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "returnsOwed",
+    args: [who],
+    ...at(blockNumber),
+  });
 }
 
 /** What {@link withdrawReturns} returns. */
@@ -998,12 +1100,19 @@ export interface WithdrawReturnsResult extends SentTransaction {
   readonly amountWei: bigint;
 }
 
+/** Parameters of {@link withdrawReturns}. */
+export interface WithdrawReturnsParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** Who receives the coin (default: the signer). */
+  readonly to?: string;
+}
+
 /**
  * Withdraws the returned coin owed to the signer (returns and refunds its address rejected) to `to`.
  *
  * @param transport - A transport with the customer's signer.
- * @param shop - The shop's address.
- * @param to - Who receives the coin (default: the signer).
+ * @param parameters - `shop`, `to` (see {@link WithdrawReturnsParameters}).
  * @returns The transaction and the wei withdrawn.
  * @throws {@link NoReturnsOwedError} when nothing is owed; `InvalidAddressError` (the zero address too);
  * `NotAContractError`; `NoSignerError`; `ContractRevertError` (e.g. `ShopReturnWithdrawalFailed` if `to` rejects).
@@ -1012,7 +1121,11 @@ export interface WithdrawReturnsResult extends SentTransaction {
  * const { amountWei } = await withdrawReturns(transport, { shop, to: coldWallet });
  * ```
  */
-export async function withdrawReturns(transport: Transport, shop: string, to?: string): Promise<WithdrawReturnsResult> {
+export async function withdrawReturns(
+  transport: Transport,
+  parameters: WithdrawReturnsParameters,
+): Promise<WithdrawReturnsResult> {
+  const { shop, to } = parametersOf("withdrawReturns", parameters);
   const address = validateAddress("shop", shop);
   const recipient = to === undefined ? undefined : validateAddress("to", to);
   const customer = await signerOf(transport, "withdrawReturns");
@@ -1198,22 +1311,24 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const CATCH_UP_ATTEMPTS = 4;
 
 /**
- * Reads the payment logs from `fromBlock` to the latest block and hands the drafts to `finish`; when `finish` finds
- * the chain ahead of the logs, reads the blocks mined since and tries again (a few times, waiting a little longer
- * each time), so that a step mined while reading, or a node answering a cached block number, does not fail the read.
+ * Reads the payment logs from `fromBlock` to `blockNumber` (default: the latest block) and hands the drafts and that
+ * block to `finish`, which reads the chain at the same block; unpinned, when `finish` finds the chain ahead of the
+ * logs (a node whose logs lag its state), reads the blocks mined since and tries again (a few times, waiting a
+ * little longer each time).
  */
 async function readChecked<T>(
   transport: Transport,
   shop: Address,
   filter: { orderHash?: Hex; customer?: Address },
-  range: { fromBlock?: bigint; pageSize?: bigint },
-  finishDrafts: (drafts: Draft[]) => Promise<T>,
+  range: { fromBlock?: bigint; pageSize?: bigint; blockNumber?: bigint },
+  finishDrafts: (drafts: Draft[], blockNumber: bigint) => Promise<T>,
 ): Promise<T> {
   if (range.fromBlock !== undefined) validateAmount("fromBlock", range.fromBlock);
+  const pinned = optionalBlock(range.blockNumber);
   const logs: RawLog[] = [];
   let next = range.fromBlock ?? 0n;
   for (let attempt = 0; ; attempt++) {
-    const toBlock = await transport.blockNumber();
+    const toBlock = pinned ?? (await transport.blockNumber());
     if (toBlock >= next) {
       logs.push(
         ...(await paymentLogs(transport, shop, filter, {
@@ -1225,9 +1340,12 @@ async function readChecked<T>(
       next = toBlock + 1n;
     }
     try {
-      return await finishDrafts(build([...logs].sort(byPosition)));
+      return await finishDrafts(build([...logs].sort(byPosition)), toBlock);
     } catch (error) {
-      if (!(error instanceof PaymentHistoryMismatchError) || attempt >= CATCH_UP_ATTEMPTS) throw error;
+      // Pinned to a block, the logs cannot catch up: reading again would see the same.
+      if (!(error instanceof PaymentHistoryMismatchError) || pinned !== undefined || attempt >= CATCH_UP_ATTEMPTS) {
+        throw error;
+      }
       await sleep(250 * (attempt + 1));
     }
   }
@@ -1369,15 +1487,26 @@ function finish(draft: Draft, chain: { status: PaymentChainStatus; amountWei: bi
 }
 
 /** Finishes the drafts, checking the latest payment of each pair against `payment()`. */
-async function finishAll(transport: Transport, shop: Address, drafts: readonly Draft[]): Promise<ShopPayment[]> {
+async function finishAll(
+  transport: Transport,
+  shop: Address,
+  drafts: readonly Draft[],
+  blockNumber: bigint,
+): Promise<ShopPayment[]> {
   const latest = new Map<string, Draft>();
   for (const d of drafts) latest.set(`${d.orderHash}:${d.customer}`, d);
   const out: ShopPayment[] = [];
   for (const d of drafts) {
     const isLatest = latest.get(`${d.orderHash}:${d.customer}`) === d;
-    out.push(finish(d, isLatest ? await readStatus(transport, shop, d.orderHash, d.customer) : undefined));
+    out.push(finish(d, isLatest ? await readStatus(transport, shop, d.orderHash, d.customer, blockNumber) : undefined));
   }
   return out;
+}
+
+/** Parameters of {@link fetchShopPayments}. */
+export interface FetchShopPaymentsParameters extends ShopPaymentsOptions, AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
 }
 
 /**
@@ -1388,8 +1517,8 @@ async function finishAll(transport: Transport, shop: Address, drafts: readonly D
  * terms. Withdrawals of returns owed are per customer (`ReturnsWithdrawn`, {@link fetchReturnsOwed}), not per payment.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param options - `customer` (only its payments), `fromBlock` (default 0), `pageSize`.
+ * @param parameters - `shop`; `customer` (only its payments), `fromBlock` (default 0), `pageSize`; `blockNumber`
+ * (see {@link FetchShopPaymentsParameters}).
  * @returns The payments, in the order they started.
  * @throws `InvalidAddressError`, `InvalidAmountError`; `NotAContractError`; {@link PaymentHistoryMismatchError} when
  * `payment()` still disagrees with the events after a few catch-up reads (a chain reorganisation, or a node whose
@@ -1402,13 +1531,14 @@ async function finishAll(transport: Transport, shop: Address, drafts: readonly D
  */
 export async function fetchShopPayments(
   transport: Transport,
-  shop: string,
-  options: ShopPaymentsOptions = {},
+  parameters: FetchShopPaymentsParameters,
 ): Promise<ShopPayment[]> {
+  const { shop, ...options } = parametersOf("fetchShopPayments", parameters);
   const address = validateAddress("shop", shop);
   const o = requireObject("options", options);
   const customer = o.customer === undefined ? undefined : validateAddress("customer", o.customer);
-  await requireShop(transport, address);
+  const blockNumber = optionalBlock(options.blockNumber);
+  await requireShop(transport, address, blockNumber);
   return readChecked(
     transport,
     address,
@@ -1416,19 +1546,28 @@ export async function fetchShopPayments(
     {
       ...(options.fromBlock !== undefined ? { fromBlock: options.fromBlock } : {}),
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      ...at(blockNumber),
     },
-    (drafts) => finishAll(transport, address, drafts),
+    (drafts, at) => finishAll(transport, address, drafts, at),
   );
+}
+
+/** Parameters of {@link fetchPayment}. */
+export interface FetchPaymentParameters extends Omit<ShopPaymentsOptions, "customer">, AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The order hash. */
+  readonly orderHash: string;
+  /** The customer. */
+  readonly customer: string;
 }
 
 /**
  * The latest payment of `customer` for `orderHash` (see {@link fetchShopPayments}), or `undefined` if there was none.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param orderHash - The order hash.
- * @param customer - The customer.
- * @param options - `fromBlock` (default 0), `pageSize`.
+ * @param parameters - `shop`, `orderHash`, `customer`; `fromBlock` (default 0), `pageSize`, `blockNumber` (see
+ * {@link FetchPaymentParameters}).
  * @returns The payment, checked against `payment()`, or `undefined`.
  * @throws `InvalidAddressError`, `InvalidBytes32Error`; `NotAContractError`; {@link PaymentHistoryMismatchError}.
  * @example
@@ -1439,17 +1578,15 @@ export async function fetchShopPayments(
  */
 export async function fetchPayment(
   transport: Transport,
-  shop: string,
-  orderHash: string,
-  customer: string,
-  options: Omit<ShopPaymentsOptions, "customer"> = {},
+  parameters: FetchPaymentParameters,
 ): Promise<ShopPayment | undefined> {
+  const { shop, orderHash, customer, ...options } = parametersOf("fetchPayment", parameters);
   const address = validateAddress("shop", shop);
   const hash = validateBytes32("orderHash", orderHash, { allowZero: false });
   const who = validateAddress("customer", customer);
-  await requireShop(transport, address);
-  return readChecked(transport, address, { orderHash: hash, customer: who }, options, async (drafts) => {
-    const chain = await readStatus(transport, address, hash, who);
+  await requireShop(transport, address, optionalBlock(options.blockNumber));
+  return readChecked(transport, address, { orderHash: hash, customer: who }, options, async (drafts, at) => {
+    const chain = await readStatus(transport, address, hash, who, at);
     const last = drafts[drafts.length - 1];
     if (last === undefined) {
       if (chain.status !== "none") throw new PaymentHistoryMismatchError(hash, who, "absent", chain.status);
@@ -1466,19 +1603,21 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
   customer: string,
   name: N,
   fromBlock: bigint | undefined,
+  blockNumber: bigint | undefined,
 ): Promise<Extract<AnyEvent, { eventName: N }>> {
   const address = validateAddress("shop", shop);
   const hash = validateBytes32("orderHash", orderHash, { allowZero: false });
   const who = validateAddress("customer", customer);
   if (fromBlock !== undefined) validateAmount("fromBlock", fromBlock);
-  await requireShop(transport, address);
+  const pinned = optionalBlock(blockNumber);
+  await requireShop(transport, address, pinned);
   const logs: RawLog[] = [];
   let next = fromBlock ?? 0n;
   // The payment's state says whether the event must exist: if the logs lag behind it, read the new blocks again.
   const expected: readonly PaymentChainStatus[] =
     name === "PaymentCaptured" ? ["captured"] : ["held", "returnRequested"];
   for (let attempt = 0; ; attempt++) {
-    const toBlock = await transport.blockNumber();
+    const toBlock = pinned ?? (await transport.blockNumber());
     if (toBlock >= next) {
       logs.push(
         ...(await getLogsPaged(transport, {
@@ -1495,10 +1634,23 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
     );
     const last = events[events.length - 1];
     if (last !== undefined) return last;
-    const { status } = await readStatus(transport, address, hash, who);
-    if (!expected.includes(status) || attempt >= CATCH_UP_ATTEMPTS) throw new PaymentNotFoundError(hash, who, name);
+    const { status } = await readStatus(transport, address, hash, who, toBlock);
+    if (!expected.includes(status) || pinned !== undefined || attempt >= CATCH_UP_ATTEMPTS) {
+      throw new PaymentNotFoundError(hash, who, name);
+    }
     await sleep(250 * (attempt + 1));
   }
+}
+
+/** Parameters of {@link findPaymentTerms}. */
+export interface FindPaymentTermsParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The order hash. */
+  readonly orderHash: string;
+  /** The customer. */
+  readonly customer: string;
+  readonly fromBlock?: bigint;
 }
 
 /**
@@ -1506,10 +1658,8 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
  * capture, confirm, auto-capture, void, reclaim and return-request steps take.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param orderHash - The order hash.
- * @param customer - The customer.
- * @param options - `fromBlock` (default 0).
+ * @param parameters - `shop`, `orderHash`, `customer`; `fromBlock` (default 0), `blockNumber` (see
+ * {@link FindPaymentTermsParameters}).
  * @returns The terms.
  * @throws {@link PaymentNotFoundError} when there is no authorization; `InvalidAddressError`, `InvalidBytes32Error`;
  * `NotAContractError`.
@@ -1521,12 +1671,23 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
  */
 export async function findPaymentTerms(
   transport: Transport,
-  shop: string,
-  orderHash: string,
-  customer: string,
-  options: { readonly fromBlock?: bigint } = {},
+  parameters: FindPaymentTermsParameters,
 ): Promise<PaymentTerms> {
-  return termsOf(await findEvent(transport, shop, orderHash, customer, "PaymentAuthorized", options.fromBlock));
+  const { shop, orderHash, customer, ...options } = parametersOf("findPaymentTerms", parameters);
+  return termsOf(
+    await findEvent(transport, shop, orderHash, customer, "PaymentAuthorized", options.fromBlock, options.blockNumber),
+  );
+}
+
+/** Parameters of {@link findCaptureTerms}. */
+export interface FindCaptureTermsParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The order hash. */
+  readonly orderHash: string;
+  /** The customer. */
+  readonly customer: string;
+  readonly fromBlock?: bigint;
 }
 
 /**
@@ -1534,10 +1695,8 @@ export async function findPaymentTerms(
  * `refundPayment` takes.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param orderHash - The order hash.
- * @param customer - The customer.
- * @param options - `fromBlock` (default 0).
+ * @param parameters - `shop`, `orderHash`, `customer`; `fromBlock` (default 0), `blockNumber` (see
+ * {@link FindCaptureTermsParameters}).
  * @returns The capture's terms.
  * @throws {@link PaymentNotFoundError} when the payment was never captured; `InvalidAddressError`,
  * `InvalidBytes32Error`; `NotAContractError`.
@@ -1549,12 +1708,12 @@ export async function findPaymentTerms(
  */
 export async function findCaptureTerms(
   transport: Transport,
-  shop: string,
-  orderHash: string,
-  customer: string,
-  options: { readonly fromBlock?: bigint } = {},
+  parameters: FindCaptureTermsParameters,
 ): Promise<CaptureTerms> {
-  return captureOf(await findEvent(transport, shop, orderHash, customer, "PaymentCaptured", options.fromBlock));
+  const { shop, orderHash, customer, ...options } = parametersOf("findCaptureTerms", parameters);
+  return captureOf(
+    await findEvent(transport, shop, orderHash, customer, "PaymentCaptured", options.fromBlock, options.blockNumber),
+  );
 }
 
 /** What {@link summarizePayments} returns. */

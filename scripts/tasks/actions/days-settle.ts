@@ -35,10 +35,14 @@ export default taskAction(
     let progress: Progress | undefined;
     let result: SettleAllResult;
     try {
-      result = await settleAllUnsettled(chain.transport, { shop, fund: args.fund ? "deposit-missing" : args.partial ? "partial" : "none", onProgress: ({ done, total }) => {
+      result = await settleAllUnsettled(chain.transport, {
+        shop,
+        fund: args.fund ? "deposit-missing" : args.partial ? "partial" : "none",
+        onProgress: ({ done, total }) => {
           progress ??= new Progress("days:settle", total);
           progress.update(done);
-        } });
+        },
+      });
     } catch (error) {
       if (error instanceof InsufficientMerchantBalanceError) {
         error.message +=

@@ -33,7 +33,14 @@ export default taskAction(
         : args.operator === ""
           ? chain.account
           : addressOption("operator", args.operator);
-    const { shop, hash } = await createShop(chain.transport, { factory, admin, ...(operator !== undefined ? { operator } : {}), utcOffsetHours: Number(args.utcOffset), name: args.name, ...(salt !== undefined ? { salt } : {}) });
+    const { shop, hash } = await createShop(chain.transport, {
+      factory,
+      admin,
+      ...(operator !== undefined ? { operator } : {}),
+      utcOffsetHours: Number(args.utcOffset),
+      name: args.name,
+      ...(salt !== undefined ? { salt } : {}),
+    });
     // The creation block: where the order tasks and shop:report start reading the shop's events (--from-block).
     const { blockNumber } = await chain.transport.waitForReceipt(hash);
     return {

@@ -148,27 +148,44 @@ export default taskAction(
     const chain = await connect(hre);
     const t = chain.transport;
     await requireShop(t, shop);
-    const days = await fetchShopDays(t, { shop, ...(fromDay !== undefined ? { fromDay } : {}), ...(toDay !== undefined ? { toDay } : {}) });
+    const days = await fetchShopDays(t, {
+      shop,
+      ...(fromDay !== undefined ? { fromDay } : {}),
+      ...(toDay !== undefined ? { toDay } : {}),
+    });
     const tokens = await readContract(t, { address: shop, abi: shopAbi, functionName: "tokens", args: [] });
     const toBlock = await t.blockNumber();
     const tokenReports = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
-      const logs = await getLogsPaged(
-        t,
-        { address: token, topics: [eventTopic(dividendTokenAbi, "Transfer")], fromBlock, toBlock, onProgress: (p) => {
-            if (p.totalBlocks > 20_000n) note(`shop:report: token ${i}: ${p.doneBlocks}/${p.totalBlocks} blocks`);
-          } },
-      );
+      const logs = await getLogsPaged(t, {
+        address: token,
+        topics: [eventTopic(dividendTokenAbi, "Transfer")],
+        fromBlock,
+        toBlock,
+        onProgress: (p) => {
+          if (p.totalBlocks > 20_000n) note(`shop:report: token ${i}: ${p.doneBlocks}/${p.totalBlocks} blocks`);
+        },
+      });
       const holders = new Set<Address>();
       for (const e of decodeLogs(dividendTokenAbi, logs)) {
         if (e.eventName === "Transfer") holders.add(e.args.to as Address);
       }
       holders.delete("0x0000000000000000000000000000000000000000");
-      const totalSupply = await readContract(t, { address: token, abi: dividendTokenAbi, functionName: "totalSupply", args: [] });
+      const totalSupply = await readContract(t, {
+        address: token,
+        abi: dividendTokenAbi,
+        functionName: "totalSupply",
+        args: [],
+      });
       const balances = await mapLimit([...holders], 8, async (holder) => ({
         holder,
-        balance: await readContract(t, { address: token, abi: dividendTokenAbi, functionName: "balanceOf", args: [holder] }),
+        balance: await readContract(t, {
+          address: token,
+          abi: dividendTokenAbi,
+          functionName: "balanceOf",
+          args: [holder],
+        }),
       }));
       const top = balances
         .filter((b) => b.balance > 0n)
@@ -185,11 +202,21 @@ export default taskAction(
           holder: b.holder,
           balance: b.balance,
           shareBps: totalSupply === 0n ? 0n : (b.balance * 10_000n) / totalSupply,
-          claimable: await readContract(t, { address: token, abi: dividendTokenAbi, functionName: "claimable", args: [b.holder] }),
+          claimable: await readContract(t, {
+            address: token,
+            abi: dividendTokenAbi,
+            functionName: "claimable",
+            args: [b.holder],
+          }),
         })),
       });
     }
-    const merchantBalance = await readContract(t, { address: shop, abi: shopAbi, functionName: "merchantBalance", args: [] });
+    const merchantBalance = await readContract(t, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "merchantBalance",
+      args: [],
+    });
     const payments = await paymentsReport(t, shop, fromBlock);
     return {
       shop,

@@ -69,10 +69,13 @@ export async function countedSince(
   label: string,
 ): Promise<Map<bigint, CountedOrder>> {
   const toBlock = await transport.blockNumber();
-  const logs = await getLogsPaged(
-    transport,
-    { address: shop, topics: [eventTopic(shopAbi, "OrderCounted")], fromBlock, toBlock, onProgress: logProgress(`${label}: reading counted orders`) },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: shop,
+    topics: [eventTopic(shopAbi, "OrderCounted")],
+    fromBlock,
+    toBlock,
+    onProgress: logProgress(`${label}: reading counted orders`),
+  });
   const counted = new Map<bigint, CountedOrder>();
   for (const e of decodeLogs(shopAbi, logs)) {
     if (e.eventName === "OrderCounted" && e.args.orderId !== 0n) {
@@ -99,10 +102,13 @@ export async function anchoredBatches(
 ): Promise<AnchoredRange[]> {
   const toBlock = await transport.blockNumber();
   if (fromBlock > toBlock) return [];
-  const logs = await getLogsPaged(
-    transport,
-    { address: shop, topics: [eventTopic(shopAbi, "BatchAnchored")], fromBlock, toBlock, onProgress: logProgress(`${label}: reading anchored batches`) },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: shop,
+    topics: [eventTopic(shopAbi, "BatchAnchored")],
+    fromBlock,
+    toBlock,
+    onProgress: logProgress(`${label}: reading anchored batches`),
+  });
   const ranges: AnchoredRange[] = [];
   for (const e of decodeLogs(shopAbi, logs)) {
     if (e.eventName !== "BatchAnchored") continue;

@@ -639,7 +639,10 @@ describe("holder page (app/) in Chromium", function () {
     const { bobHeld } = demo.payments;
     const bob = demo.accounts.bob;
     // The operator voids Bob's payment while his page still shows it held: his confirm is refused before sending.
-    await voidPayment(fromEthers(devWallet(DEMO_ACCOUNTS.operator).connect(provider)), { shop: demo.shops.tea, payment: bobHeld });
+    await voidPayment(fromEthers(devWallet(DEMO_ACCOUNTS.operator).connect(provider)), {
+      shop: demo.shops.tea,
+      payment: bobHeld,
+    });
     await held(page, bobHeld).getByTestId("payment-confirm").click();
     const refused = await lastTx(page, "failed");
     expect(refused.detail).to.equal(
@@ -653,7 +656,11 @@ describe("holder page (app/) in Chromium", function () {
 
     // A return asked for in the block the window closes in: the contract refuses it, and the page says why.
     const bobTransport = fromEthers(devWallet(DEMO_ACCOUNTS.bob).connect(provider));
-    const { payment: late } = await authorizePayment(bobTransport, { shop: demo.shops.tea, orderHash: "0x" + "5a".repeat(32), amountWei: 10n ** 17n });
+    const { payment: late } = await authorizePayment(bobTransport, {
+      shop: demo.shops.tea,
+      orderHash: "0x" + "5a".repeat(32),
+      amountWei: 10n ** 17n,
+    });
     await page.reload();
     await ready(page, 2);
     await payments(page);

@@ -65,7 +65,12 @@ describe("keeper under faults (RPC fault proxy before a hardhat node)", function
       customers,
       customers.map((_, i) => ONE / 3n + BigInt(i) * 10n ** 16n),
     );
-    const day = (await readContract(reader, { address: shop, abi: shopAbi, functionName: "today", args: [] })) as bigint;
+    const day = (await readContract(reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "today",
+      args: [],
+    })) as bigint;
     await mineAt(node, dayEnd(day, 0) + 10n);
     const balances = new Map<Address, bigint>();
     for (const h of customers) balances.set(h, await provider.getBalance(h));

@@ -66,7 +66,12 @@ export async function makeShop(
 ): Promise<{ shop: Address; token: Address }> {
   const admin = (await merchant.account())!;
   const { shop } = await createShop(merchant, { factory, admin, operator: admin, utcOffsetHours, name });
-  const { token } = await createToken(merchant, { shop, name: `${name} token`, symbol: "KPT", rules: { spendPerToken: "0.1", dividend: "20%" } });
+  const { token } = await createToken(merchant, {
+    shop,
+    name: `${name} token`,
+    symbol: "KPT",
+    rules: { spendPerToken: "0.1", dividend: "20%" },
+  });
   return { shop, token };
 }
 

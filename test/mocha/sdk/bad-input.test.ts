@@ -857,16 +857,24 @@ const TABLE: Record<string, Entry> = {
 
   // ---------------------------------------------------------------- client/
   requireChain: [
-    { input: "zero chain id", run: (ctx) => sdk.requireChain(ctx.tx("alice"), { chainId: 0 }), error: sdk.InvalidChainIdError },
+    {
+      input: "zero chain id",
+      run: (ctx) => sdk.requireChain(ctx.tx("alice"), { chainId: 0 }),
+      error: sdk.InvalidChainIdError,
+    },
     {
       input: "wrong chain (send)",
-      run: (ctx) => sdk.requireChain(ctx.tx("alice"), { chainId: MAINNET }).send({ to: ctx.bob, data: "0x", value: 1n }),
+      run: (ctx) =>
+        sdk.requireChain(ctx.tx("alice"), { chainId: MAINNET }).send({ to: ctx.bob, data: "0x", value: 1n }),
       error: sdk.WrongChainError,
       message: "expected chain 1",
     },
     {
       input: "wrong chain (signTypedData)",
-      run: (ctx) => sdk.requireChain(ctx.tx("operator"), { chainId: MAINNET }).signTypedData(n(sdk.receiptTypedData(ctx.receipt()))),
+      run: (ctx) =>
+        sdk
+          .requireChain(ctx.tx("operator"), { chainId: MAINNET })
+          .signTypedData(n(sdk.receiptTypedData(ctx.receipt()))),
       error: sdk.WrongChainError,
     },
   ],
@@ -897,7 +905,10 @@ const TABLE: Record<string, Entry> = {
     {
       input: "wrong chain (read)",
       run: (ctx) =>
-        sdk.claimable(sdk.fromViem({ publicClient: viemPublicClient(ctx.d), chainId: MAINNET }), { token: ctx.token, holder: ctx.alice }),
+        sdk.claimable(sdk.fromViem({ publicClient: viemPublicClient(ctx.d), chainId: MAINNET }), {
+          token: ctx.token,
+          holder: ctx.alice,
+        }),
       error: sdk.WrongChainError,
     },
   ],
@@ -962,17 +973,30 @@ const TABLE: Record<string, Entry> = {
   readContract: [
     {
       input: "bad address",
-      run: (ctx) => sdk.readContract(ctx.tx("alice"), { address: n(BAD_ADDRESS), abi: sdk.shopAbi, functionName: "today", args: [] }),
+      run: (ctx) =>
+        sdk.readContract(ctx.tx("alice"), {
+          address: n(BAD_ADDRESS),
+          abi: sdk.shopAbi,
+          functionName: "today",
+          args: [],
+        }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.readContract(ctx.wrongChain("alice"), { address: ctx.shop, abi: sdk.shopAbi, functionName: "today", args: [] }),
+      run: (ctx) =>
+        sdk.readContract(ctx.wrongChain("alice"), {
+          address: ctx.shop,
+          abi: sdk.shopAbi,
+          functionName: "today",
+          args: [],
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (no code): undecodable empty result",
-      run: (ctx) => sdk.readContract(ctx.tx("alice"), { address: ctx.nobody, abi: sdk.shopAbi, functionName: "today", args: [] }),
+      run: (ctx) =>
+        sdk.readContract(ctx.tx("alice"), { address: ctx.nobody, abi: sdk.shopAbi, functionName: "today", args: [] }),
       error: sdk.ChainCallError,
       code: "BAD_RESULT",
     },
@@ -980,22 +1004,50 @@ const TABLE: Record<string, Entry> = {
   writeContract: [
     {
       input: "bad address",
-      run: (ctx) => sdk.writeContract(ctx.tx("admin"), { address: n(BAD_ADDRESS), abi: sdk.shopAbi, functionName: "deposit", args: [], value: 1n }),
+      run: (ctx) =>
+        sdk.writeContract(ctx.tx("admin"), {
+          address: n(BAD_ADDRESS),
+          abi: sdk.shopAbi,
+          functionName: "deposit",
+          args: [],
+          value: 1n,
+        }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.writeContract(ctx.wrongChain("admin"), { address: ctx.shop, abi: sdk.shopAbi, functionName: "deposit", args: [], value: 1n }),
+      run: (ctx) =>
+        sdk.writeContract(ctx.wrongChain("admin"), {
+          address: ctx.shop,
+          abi: sdk.shopAbi,
+          functionName: "deposit",
+          args: [],
+          value: 1n,
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "negative value",
-      run: (ctx) => sdk.writeContract(ctx.tx("admin"), { address: ctx.shop, abi: sdk.shopAbi, functionName: "deposit", args: [], value: -1n }),
+      run: (ctx) =>
+        sdk.writeContract(ctx.tx("admin"), {
+          address: ctx.shop,
+          abi: sdk.shopAbi,
+          functionName: "deposit",
+          args: [],
+          value: -1n,
+        }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.writeContract(ctx.tx("admin"), { address: ctx.nobody, abi: sdk.shopAbi, functionName: "deposit", args: [], value: 1n }),
+      run: (ctx) =>
+        sdk.writeContract(ctx.tx("admin"), {
+          address: ctx.nobody,
+          abi: sdk.shopAbi,
+          functionName: "deposit",
+          args: [],
+          value: 1n,
+        }),
       error: sdk.NotAContractError,
     },
   ],
@@ -1027,8 +1079,7 @@ const TABLE: Record<string, Entry> = {
   getLogsPaged: [
     {
       input: "zero page size",
-      run: (ctx) =>
-        sdk.getLogsPaged(ctx.tx("alice"), { address: ctx.shop, fromBlock: 0n, toBlock: 10n, pageSize: 0n }),
+      run: (ctx) => sdk.getLogsPaged(ctx.tx("alice"), { address: ctx.shop, fromBlock: 0n, toBlock: 10n, pageSize: 0n }),
       error: sdk.ShareMallError,
       code: "INVALID_PAGE_SIZE",
     },
@@ -1247,26 +1298,42 @@ const TABLE: Record<string, Entry> = {
     {
       input: "expiry in milliseconds",
       run: (ctx) =>
-        sdk.authorizePayment(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE, expiry: Date.now() }),
+        sdk.authorizePayment(ctx.tx("alice"), {
+          shop: ctx.shop,
+          orderHash: ORDER_HASH,
+          amountWei: ONE,
+          expiry: Date.now(),
+        }),
       error: sdk.InvalidDeadlineError,
       message: '"expiry"',
     },
     {
       input: "expiry within the return window",
       run: (ctx) =>
-        sdk.authorizePayment(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE, expiry: ctx.now }),
+        sdk.authorizePayment(ctx.tx("alice"), {
+          shop: ctx.shop,
+          orderHash: ORDER_HASH,
+          amountWei: ONE,
+          expiry: ctx.now,
+        }),
       error: sdk.InvalidExpiryError,
     },
     {
       input: "self-referral",
       run: (ctx) =>
-        sdk.authorizePayment(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE, referrer: ctx.alice }),
+        sdk.authorizePayment(ctx.tx("alice"), {
+          shop: ctx.shop,
+          orderHash: ORDER_HASH,
+          amountWei: ONE,
+          referrer: ctx.alice,
+        }),
       error: sdk.InvalidAddressError,
       message: '"referrer"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.authorizePayment(ctx.wrongChain("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) =>
+        sdk.authorizePayment(ctx.wrongChain("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.WrongChainError,
     },
   ],
@@ -1279,7 +1346,8 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "terms with a bad customer",
-      run: (ctx) => sdk.capturePayment(ctx.tx("operator"), { shop: ctx.shop, payment: { ...payment(ctx), customer: BAD_ADDRESS } }),
+      run: (ctx) =>
+        sdk.capturePayment(ctx.tx("operator"), { shop: ctx.shop, payment: { ...payment(ctx), customer: BAD_ADDRESS } }),
       error: sdk.InvalidAddressError,
       message: '"payment.customer"',
     },
@@ -1297,7 +1365,11 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "terms with a zero order hash",
-      run: (ctx) => sdk.confirmPayment(ctx.tx("alice"), { shop: ctx.shop, payment: { ...payment(ctx), orderHash: sdk.ZERO_BYTES32 } }),
+      run: (ctx) =>
+        sdk.confirmPayment(ctx.tx("alice"), {
+          shop: ctx.shop,
+          payment: { ...payment(ctx), orderHash: sdk.ZERO_BYTES32 },
+        }),
       error: sdk.InvalidBytes32Error,
       message: '"payment.orderHash"',
     },
@@ -1310,7 +1382,8 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "expiry above 2^40 - 1 (taken for milliseconds)",
-      run: (ctx) => sdk.autoCapturePayment(ctx.tx("bob"), { shop: ctx.shop, payment: { ...payment(ctx), expiry: 1n << 40n } }),
+      run: (ctx) =>
+        sdk.autoCapturePayment(ctx.tx("bob"), { shop: ctx.shop, payment: { ...payment(ctx), expiry: 1n << 40n } }),
       error: sdk.InvalidDeadlineError,
       message: '"payment.expiry"',
     },
@@ -1343,7 +1416,11 @@ const TABLE: Record<string, Entry> = {
   requestReturn: [
     {
       input: "after the return window",
-      run: (ctx) => sdk.requestReturn(ctx.tx("alice"), { shop: ctx.shop, payment: { ...payment(ctx), autoCaptureAt: ctx.now - 1n } }),
+      run: (ctx) =>
+        sdk.requestReturn(ctx.tx("alice"), {
+          shop: ctx.shop,
+          payment: { ...payment(ctx), autoCaptureAt: ctx.now - 1n },
+        }),
       error: sdk.ReturnWindowClosedError,
     },
     {
@@ -1355,25 +1432,36 @@ const TABLE: Record<string, Entry> = {
   refundPayment: [
     {
       input: "amount above the captured amount",
-      run: (ctx) => sdk.refundPayment(ctx.tx("operator"), { shop: ctx.shop, capture: captureTerms(ctx), amountWei: 2n * ONE }),
+      run: (ctx) =>
+        sdk.refundPayment(ctx.tx("operator"), { shop: ctx.shop, capture: captureTerms(ctx), amountWei: 2n * ONE }),
       error: sdk.InvalidRefundAmountError,
       message: '"amountWei"',
     },
     {
       input: "after the refund deadline",
       run: (ctx) =>
-        sdk.refundPayment(ctx.tx("operator"), { shop: ctx.shop, capture: { ...captureTerms(ctx), refundDeadline: ctx.now - 1n }, amountWei: 1n }),
+        sdk.refundPayment(ctx.tx("operator"), {
+          shop: ctx.shop,
+          capture: { ...captureTerms(ctx), refundDeadline: ctx.now - 1n },
+          amountWei: 1n,
+        }),
       error: sdk.RefundDeadlinePassedError,
     },
     {
       input: "minted not an array",
-      run: (ctx) => sdk.refundPayment(ctx.tx("operator"), { shop: ctx.shop, capture: { ...captureTerms(ctx), minted: 5n as never }, amountWei: 1n }),
+      run: (ctx) =>
+        sdk.refundPayment(ctx.tx("operator"), {
+          shop: ctx.shop,
+          capture: { ...captureTerms(ctx), minted: 5n as never },
+          amountWei: 1n,
+        }),
       error: sdk.InvalidAmountError,
       message: '"capture.minted"',
     },
     {
       input: "payment never captured",
-      run: (ctx) => sdk.refundPayment(ctx.tx("operator"), { shop: ctx.shop, capture: captureTerms(ctx), amountWei: 1n }),
+      run: (ctx) =>
+        sdk.refundPayment(ctx.tx("operator"), { shop: ctx.shop, capture: captureTerms(ctx), amountWei: 1n }),
       error: sdk.PaymentNotCapturedError,
     },
   ],
@@ -1454,14 +1542,16 @@ const TABLE: Record<string, Entry> = {
   findPaymentTerms: [
     {
       input: "never authorized",
-      run: (ctx) => sdk.findPaymentTerms(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, customer: ctx.alice }),
+      run: (ctx) =>
+        sdk.findPaymentTerms(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, customer: ctx.alice }),
       error: sdk.PaymentNotFoundError,
     },
   ],
   findCaptureTerms: [
     {
       input: "zero order hash",
-      run: (ctx) => sdk.findCaptureTerms(ctx.tx("alice"), { shop: ctx.shop, orderHash: sdk.ZERO_BYTES32, customer: ctx.alice }),
+      run: (ctx) =>
+        sdk.findCaptureTerms(ctx.tx("alice"), { shop: ctx.shop, orderHash: sdk.ZERO_BYTES32, customer: ctx.alice }),
       error: sdk.InvalidBytes32Error,
     },
   ],
@@ -1538,47 +1628,50 @@ const TABLE: Record<string, Entry> = {
     {
       input: "wrong chain (transport)",
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.wrongChain("alice"),
-          { shop: ctx.shop, signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }) },
-        ),
+        sdk.redeemReceipt(ctx.wrongChain("alice"), {
+          shop: ctx.shop,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "wrong chain (receipt for mainnet)",
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.tx("alice"),
-          { shop: ctx.shop, signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt({ chainId: MAINNET }), { now: ctx.now }) },
-        ),
+        sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: ctx.shop,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt({ chainId: MAINNET }), { now: ctx.now }),
+        }),
       error: sdk.ReceiptWrongChainError,
     },
     {
       input: "bad address",
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.tx("alice"),
-          { shop: BAD_ADDRESS, signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }) },
-        ),
+        sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: BAD_ADDRESS,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
+        }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "unknown shop (address without code)",
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.tx("alice"),
-          { shop: ctx.nobody, signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt({ shop: ctx.nobody }), { now: ctx.now }) },
-        ),
+        sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: ctx.nobody,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt({ shop: ctx.nobody }), { now: ctx.now }),
+        }),
       error: sdk.NotAContractError,
     },
     {
       input: "amount over 2^96-1",
       run: async (ctx) => {
         const signed = await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now });
-        return sdk.redeemReceipt(ctx.tx("alice"), { shop: ctx.shop, signed: {
-          ...signed,
-          receipt: { ...signed.receipt, amount: OVER_96 },
-        } });
+        return sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: ctx.shop,
+          signed: {
+            ...signed,
+            receipt: { ...signed.receipt, amount: OVER_96 },
+          },
+        });
       },
       error: sdk.InvalidAmountError,
     },
@@ -1589,10 +1682,10 @@ const TABLE: Record<string, Entry> = {
         await ctx.d.shop.connect(ctx.d.signers[4]).redeemReceipt(signed.receipt, signed.signer, signed.signature);
       },
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.tx("alice"),
-          { shop: ctx.shop, signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }) },
-        ),
+        sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: ctx.shop,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
+        }),
       error: sdk.OrderIdUsedError,
       message: `${RECEIPT_ORDER_ID}`,
     },
@@ -1684,7 +1777,8 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "more holders than MAX_PAYOUT_BATCH",
-      run: (ctx) => sdk.payout(ctx.tx("alice"), { token: ctx.token, holders: Array(sdk.MAX_PAYOUT_BATCH + 1).fill(ctx.alice) }),
+      run: (ctx) =>
+        sdk.payout(ctx.tx("alice"), { token: ctx.token, holders: Array(sdk.MAX_PAYOUT_BATCH + 1).fill(ctx.alice) }),
       error: sdk.InvalidAddressError,
       message: "at most",
     },
@@ -1755,7 +1849,7 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "no options",
-      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), { token: ctx.token, ...n(undefined) }),
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), n({ token: ctx.token })),
       error: sdk.InvalidAmountError,
     },
     {
@@ -1841,7 +1935,11 @@ const TABLE: Record<string, Entry> = {
       error: sdk.InvalidAddressError,
       message: '"token"',
     },
-    { input: "wrong chain", run: (ctx) => sdk.claim(ctx.wrongChain("alice"), { token: ctx.token }), error: sdk.WrongChainError },
+    {
+      input: "wrong chain",
+      run: (ctx) => sdk.claim(ctx.wrongChain("alice"), { token: ctx.token }),
+      error: sdk.WrongChainError,
+    },
     {
       input: "unknown token (address without code)",
       run: (ctx) => sdk.claim(ctx.tx("alice"), { token: ctx.nobody }),
@@ -1885,7 +1983,8 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "duplicated token",
-      run: (ctx) => sdk.claimMany(ctx.tx("alice"), { factory: ctx.factory, tokens: [ctx.token, ctx.token.toLowerCase()] }),
+      run: (ctx) =>
+        sdk.claimMany(ctx.tx("alice"), { factory: ctx.factory, tokens: [ctx.token, ctx.token.toLowerCase()] }),
       error: sdk.InvalidAddressError,
       message: "duplicated",
     },
@@ -1911,7 +2010,8 @@ const TABLE: Record<string, Entry> = {
   createShop: [
     {
       input: "bad address",
-      run: (ctx) => sdk.createShop(ctx.tx("admin"), { factory: ctx.factory, admin: BAD_ADDRESS, utcOffsetHours: 8, name: "X" }),
+      run: (ctx) =>
+        sdk.createShop(ctx.tx("admin"), { factory: ctx.factory, admin: BAD_ADDRESS, utcOffsetHours: 8, name: "X" }),
       error: sdk.InvalidAddressError,
       message: '"admin"',
     },
@@ -1924,17 +2024,24 @@ const TABLE: Record<string, Entry> = {
     {
       input: "wrong chain",
       run: (ctx) =>
-        sdk.createShop(ctx.wrongChain("admin"), { factory: ctx.factory, admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
+        sdk.createShop(ctx.wrongChain("admin"), {
+          factory: ctx.factory,
+          admin: ctx.alice,
+          utcOffsetHours: 8,
+          name: "X",
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown factory (address without code)",
-      run: (ctx) => sdk.createShop(ctx.tx("admin"), { factory: ctx.nobody, admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
+      run: (ctx) =>
+        sdk.createShop(ctx.tx("admin"), { factory: ctx.nobody, admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
       error: sdk.NotAContractError,
     },
     {
       input: "unknown factory (a non-factory contract: the shop)",
-      run: (ctx) => sdk.createShop(ctx.tx("admin"), { factory: ctx.shop, admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
+      run: (ctx) =>
+        sdk.createShop(ctx.tx("admin"), { factory: ctx.shop, admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
       error: sdk.NotAContractError,
     },
   ],
@@ -1952,7 +2059,11 @@ const TABLE: Record<string, Entry> = {
     {
       input: "negative amount in the rules",
       run: (ctx) =>
-        sdk.createToken(ctx.tx("admin"), { shop: ctx.shop, ...newToken(), rules: { spendPerToken: "-0.5", dividend: "5%" } }),
+        sdk.createToken(ctx.tx("admin"), {
+          shop: ctx.shop,
+          ...newToken(),
+          rules: { spendPerToken: "-0.5", dividend: "5%" },
+        }),
       error: sdk.InvalidRulesError,
     },
     {
@@ -1969,7 +2080,12 @@ const TABLE: Record<string, Entry> = {
   scheduleRules: [
     {
       input: "dividend above 100 %",
-      run: (ctx) => sdk.scheduleRules(ctx.tx("admin"), { shop: ctx.shop, tokenIndex: 0, rules: { spendPerToken: "0.3", dividend: "120%" } }),
+      run: (ctx) =>
+        sdk.scheduleRules(ctx.tx("admin"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          rules: { spendPerToken: "0.3", dividend: "120%" },
+        }),
       error: sdk.InvalidRulesError,
     },
     {
@@ -1980,12 +2096,18 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.scheduleRules(ctx.wrongChain("admin"), { shop: ctx.shop, tokenIndex: 0, rules: rules({ dividendBps: 2500n }) }),
+      run: (ctx) =>
+        sdk.scheduleRules(ctx.wrongChain("admin"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          rules: rules({ dividendBps: 2500n }),
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.scheduleRules(ctx.tx("admin"), { shop: ctx.nobody, tokenIndex: 0, rules: rules({ dividendBps: 2500n }) }),
+      run: (ctx) =>
+        sdk.scheduleRules(ctx.tx("admin"), { shop: ctx.nobody, tokenIndex: 0, rules: rules({ dividendBps: 2500n }) }),
       error: sdk.NotAContractError,
     },
   ],
@@ -2064,12 +2186,14 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.revokeRole(ctx.wrongChain("admin"), { shop: ctx.shop, role: "operator", account: ctx.d.operator.address }),
+      run: (ctx) =>
+        sdk.revokeRole(ctx.wrongChain("admin"), { shop: ctx.shop, role: "operator", account: ctx.d.operator.address }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.revokeRole(ctx.tx("admin"), { shop: ctx.nobody, role: "operator", account: ctx.d.operator.address }),
+      run: (ctx) =>
+        sdk.revokeRole(ctx.tx("admin"), { shop: ctx.nobody, role: "operator", account: ctx.d.operator.address }),
       error: sdk.NotAContractError,
     },
   ],
@@ -2113,10 +2237,10 @@ const TABLE: Record<string, Entry> = {
     {
       input: "negative amount",
       run: (ctx) =>
-        sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [
-          ctx.order(),
-          ctx.order({ orderId: ORDER_ID + 1n, orderHash: hashOf("2"), amount: -1n }),
-        ] }),
+        sdk.recordOrders(ctx.tx("operator"), {
+          shop: ctx.shop,
+          orders: [ctx.order(), ctx.order({ orderId: ORDER_ID + 1n, orderHash: hashOf("2"), amount: -1n })],
+        }),
       error: sdk.InvalidAmountError,
       message: "orders[1].amount",
     },
@@ -2132,7 +2256,8 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "bad address",
-      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order({ referrer: BAD_ADDRESS })] }),
+      run: (ctx) =>
+        sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order({ referrer: BAD_ADDRESS })] }),
       error: sdk.InvalidAddressError,
       message: "orders[0].referrer",
     },
@@ -2153,14 +2278,18 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "order id over 2^64-1",
-      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order({ orderId: 1n << 64n })] }),
+      run: (ctx) =>
+        sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order({ orderId: 1n << 64n })] }),
       error: sdk.InvalidAmountError,
       message: "orders[0].orderId",
     },
     {
       input: "order id given twice",
       run: (ctx) =>
-        sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order(), ctx.order({ orderHash: hashOf("twice") })] }),
+        sdk.recordOrders(ctx.tx("operator"), {
+          shop: ctx.shop,
+          orders: [ctx.order(), ctx.order({ orderHash: hashOf("twice") })],
+        }),
       error: sdk.InvalidOrderError,
       message: "orders[1].orderId",
     },
@@ -2183,36 +2312,45 @@ const TABLE: Record<string, Entry> = {
     {
       input: "zero root",
       run: (ctx) =>
-        sdk.anchorBatch(ctx.tx("operator"), { shop: ctx.shop, batch: {
-          root: n(ZERO_HASH),
-          firstOrderId: 1n,
-          orderCount: 1,
-          totalRevenue: ONE,
-        } }),
+        sdk.anchorBatch(ctx.tx("operator"), {
+          shop: ctx.shop,
+          batch: {
+            root: n(ZERO_HASH),
+            firstOrderId: 1n,
+            orderCount: 1,
+            totalRevenue: ONE,
+          },
+        }),
       error: sdk.MerkleBatchError,
       message: "(root)",
     },
     {
       input: "revenue over 2^96-1",
       run: (ctx) =>
-        sdk.anchorBatch(ctx.tx("operator"), { shop: ctx.shop, batch: {
-          root: ctx.batch.root,
-          firstOrderId: 1n,
-          orderCount: 2,
-          totalRevenue: OVER_96,
-        } }),
+        sdk.anchorBatch(ctx.tx("operator"), {
+          shop: ctx.shop,
+          batch: {
+            root: ctx.batch.root,
+            firstOrderId: 1n,
+            orderCount: 2,
+            totalRevenue: OVER_96,
+          },
+        }),
       error: sdk.InvalidAmountError,
       message: '"totalRevenue"',
     },
     {
       input: "fractional order count",
       run: (ctx) =>
-        sdk.anchorBatch(ctx.tx("operator"), { shop: ctx.shop, batch: {
-          root: ctx.batch.root,
-          firstOrderId: 1n,
-          orderCount: 1.5,
-          totalRevenue: ONE,
-        } }),
+        sdk.anchorBatch(ctx.tx("operator"), {
+          shop: ctx.shop,
+          batch: {
+            root: ctx.batch.root,
+            firstOrderId: 1n,
+            orderCount: 1.5,
+            totalRevenue: ONE,
+          },
+        }),
       error: sdk.MerkleBatchError,
       message: "(orderCount)",
     },
@@ -2229,10 +2367,10 @@ const TABLE: Record<string, Entry> = {
     {
       input: "no first order id (a core v1 batch)",
       run: (ctx) =>
-        sdk.anchorBatch(
-          ctx.tx("operator"),
-          { shop: ctx.shop, batch: n({ root: ctx.batch.root, orderCount: 2, totalRevenue: ctx.batch.totalRevenue }) },
-        ),
+        sdk.anchorBatch(ctx.tx("operator"), {
+          shop: ctx.shop,
+          batch: n({ root: ctx.batch.root, orderCount: 2, totalRevenue: ctx.batch.totalRevenue }),
+        }),
       error: sdk.MerkleBatchError,
       message: "(firstOrderId)",
     },
@@ -2411,34 +2549,76 @@ const TABLE: Record<string, Entry> = {
   mintFromPool: [
     {
       input: "negative amount",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), { shop: ctx.shop, tokenIndex: 0, to: ctx.bob, amountTokens: "-1", reason: "help" }),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: "-1",
+          reason: "help",
+        }),
       error: sdk.InvalidAmountError,
       message: '"amountTokens"',
     },
     {
       input: "fractional amount below one token-wei",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), { shop: ctx.shop, tokenIndex: 0, to: ctx.bob, amountTokens: "0.0000000000000000001", reason: "help" }),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: "0.0000000000000000001",
+          reason: "help",
+        }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "amount over 2^96-1",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), { shop: ctx.shop, tokenIndex: 0, to: ctx.bob, amountTokens: OVER_96, reason: "help" }),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: OVER_96,
+          reason: "help",
+        }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "bad address",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), { shop: ctx.shop, tokenIndex: 0, to: BAD_ADDRESS, amountTokens: "1", reason: "help" }),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: BAD_ADDRESS,
+          amountTokens: "1",
+          reason: "help",
+        }),
       error: sdk.InvalidAddressError,
       message: '"to"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.mintFromPool(ctx.wrongChain("poolManager"), { shop: ctx.shop, tokenIndex: 0, to: ctx.bob, amountTokens: "1", reason: "help" }),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.wrongChain("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: "1",
+          reason: "help",
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), { shop: ctx.nobody, tokenIndex: 0, to: ctx.bob, amountTokens: "1", reason: "help" }),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.nobody,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: "1",
+          reason: "help",
+        }),
       error: sdk.NotAContractError,
     },
   ],

@@ -45,7 +45,10 @@ describe("SDK wrong-chain protection (requireChain, fromEthers/fromViem chainId)
     const shop = await d.shop.getAddress();
     const t = fromEthers(d.operator, { chainId: 8453 });
     await wrongChain(d, d.operator.address, 8453n, () =>
-      recordOrders(t, { shop, orders: [{ orderId: 1n, orderHash: hashOf("x"), customer: d.signers[4].address, amount: ONE }] }),
+      recordOrders(t, {
+        shop,
+        orders: [{ orderId: 1n, orderHash: hashOf("x"), customer: d.signers[4].address, amount: ONE }],
+      }),
     );
     await wrongChain(d, d.operator.address, 8453n, () => fetchShopDays(t, { shop }));
   });
@@ -72,9 +75,10 @@ describe("SDK wrong-chain protection (requireChain, fromEthers/fromViem chainId)
     const shop = await d.shop.getAddress();
     const t = requireChain(fromEthers(d.operator), { chainId: HARDHAT_CHAIN });
     expect(await t.chainId()).to.equal(HARDHAT_CHAIN);
-    const { chunks } = await recordOrders(t, { shop, orders: [
-      { orderId: 2n, orderHash: hashOf("right chain"), customer: d.signers[4].address, amount: ONE },
-    ] });
+    const { chunks } = await recordOrders(t, {
+      shop,
+      orders: [{ orderId: 2n, orderHash: hashOf("right chain"), customer: d.signers[4].address, amount: ONE }],
+    });
     expect(chunks).to.have.length(1);
     expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(1n);
   });

@@ -123,8 +123,19 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
   /** A fresh shop with one token (20 % dividends), made without faults. */
   async function freshShop(name: string): Promise<{ shop: IShop; address: Address; token: Address }> {
     const t = fromEthers(merchant.connect(direct));
-    const { shop } = await createShop(t, { factory, admin: merchant.address, operator: operator.address, utcOffsetHours: 0, name });
-    const { token } = await createToken(t, { shop, name: `${name} token`, symbol: "FLT", rules: { spendPerToken: "0.1", dividend: "20%" } });
+    const { shop } = await createShop(t, {
+      factory,
+      admin: merchant.address,
+      operator: operator.address,
+      utcOffsetHours: 0,
+      name,
+    });
+    const { token } = await createToken(t, {
+      shop,
+      name: `${name} token`,
+      symbol: "FLT",
+      rules: { spendPerToken: "0.1", dividend: "20%" },
+    });
     return { shop: IShop__factory.connect(shop, direct), address: shop, token };
   }
 
@@ -236,7 +247,12 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
       const viaProxy = providerAt(proxy.url);
       const runs = await Promise.all(
         [operator, second].map((key) =>
-          recordOrders(fromEthers(key.connect(viaProxy)), { shop: address, orders, skipCounted: true, maxOrdersPerTx: 4 }),
+          recordOrders(fromEthers(key.connect(viaProxy)), {
+            shop: address,
+            orders,
+            skipCounted: true,
+            maxOrdersPerTx: 4,
+          }),
         ),
       );
       viaProxy.destroy();

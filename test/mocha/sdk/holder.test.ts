@@ -178,7 +178,9 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       await refused(d, alice.address, InvalidAddressError, () => charge(t, { shop, ...ok, referrer: "0xabc" }));
       await refused(d, alice.address, InvalidAddressError, () => charge(t, { shop, ...ok, referrer: alice.address }));
       await refused(d, alice.address, InvalidAddressError, () => charge(t, { shop: "not an address", ...ok }));
-      const unknown = await refused(d, alice.address, NotAContractError, () => charge(t, { shop: carol.address, ...ok }));
+      const unknown = await refused(d, alice.address, NotAContractError, () =>
+        charge(t, { shop: carol.address, ...ok }),
+      );
       expect(unknown.address).to.equal(carol.address);
 
       const balance = ONE + 10n ** 14n;
@@ -284,15 +286,21 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const noCode = await sign(d, { shop: carol.address });
       const good = await sign(d);
       await refused(d, alice.address, ReceiptWrongChainError, () => redeemReceipt(t, { shop, signed: wrongChain }));
-      const ws = await refused(d, alice.address, ReceiptWrongShopError, () => redeemReceipt(t, { shop, signed: wrongShop }));
+      const ws = await refused(d, alice.address, ReceiptWrongShopError, () =>
+        redeemReceipt(t, { shop, signed: wrongShop }),
+      );
       expect(ws.actual).to.equal(factory);
-      await refused(d, alice.address, NotAContractError, () => redeemReceipt(t, { shop: carol.address, signed: noCode }));
+      await refused(d, alice.address, NotAContractError, () =>
+        redeemReceipt(t, { shop: carol.address, signed: noCode }),
+      );
       await refused(d, alice.address, ReceiptSignatureError, () =>
         redeemReceipt(t, { shop, signed: { ...good, receipt: { ...good.receipt, amount: 2n * ONE } } }),
       );
       await refused(d, alice.address, InvalidAddressError, () => redeemReceipt(t, { shop: "0x12", signed: good }));
       await d.helpers.time.increase(60);
-      const expired = await refused(d, alice.address, ReceiptExpiredError, () => redeemReceipt(t, { shop, signed: expiring }));
+      const expired = await refused(d, alice.address, ReceiptExpiredError, () =>
+        redeemReceipt(t, { shop, signed: expiring }),
+      );
       expect(expired.deadline).to.equal(expiring.receipt.deadline);
       expect(await d.token.balanceOf(alice.address)).to.equal(0n);
     });
@@ -344,7 +352,11 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const d = await load();
       const { bob, alice } = people(d);
       const file = await anchored(d);
-      const result = await mintFromBatchFile(viemTransport(d, bob.address), { shop: await addressOf(d.shop), file, orderId: file.entries[1].orderId });
+      const result = await mintFromBatchFile(viemTransport(d, bob.address), {
+        shop: await addressOf(d.shop),
+        file,
+        orderId: file.entries[1].orderId,
+      });
       expect(result.leaves).to.have.length(1);
       expect(result.leaves[0].index).to.equal(1);
       expect(result.leaves[0].orderId).to.equal(BigInt(file.entries[1].orderId));
@@ -379,7 +391,9 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const shop = await addressOf(d.shop);
       const file = await anchored(d);
       const foreign: BatchFile = { ...file, shop: await addressOf(d.factory) };
-      const forShop = await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, { shop, file: foreign }));
+      const forShop = await refused(d, alice.address, MerkleBatchError, () =>
+        mintFromBatchFile(t, { shop, file: foreign }),
+      );
       expect(forShop.field).to.equal("shop");
       const proof = [...file.entries[0].proof];
       proof[0] = id("tampered") as Hex;
@@ -391,7 +405,9 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         mintFromBatchFile(t, { shop, file: { ...file, chainId: 1 } }),
       );
       expect(otherChain.field).to.equal("chainId");
-      const bad = await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, { shop, file: tampered }));
+      const bad = await refused(d, alice.address, MerkleBatchError, () =>
+        mintFromBatchFile(t, { shop, file: tampered }),
+      );
       expect(bad.entry).to.equal(0);
       const amountTampered: BatchFile = {
         ...file,
@@ -469,7 +485,9 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
           [await addressOf(d.token), owed1],
           [await addressOf(token2), owed2],
         ]);
-        expect((await claimableTotal(t, { factory: await addressOf(d.factory), holder: bob.address })).total).to.equal(0n);
+        expect((await claimableTotal(t, { factory: await addressOf(d.factory), holder: bob.address })).total).to.equal(
+          0n,
+        );
       }
     });
 
@@ -483,11 +501,15 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       await refused(d, alice.address, InvalidAddressError, () =>
         claimable(t, { token, holder: alice.address.toLowerCase().replace("0x", "0X") }),
       );
-      await refused(d, alice.address, NotAContractError, () => claimable(t, { token: carol.address, holder: alice.address }));
+      await refused(d, alice.address, NotAContractError, () =>
+        claimable(t, { token: carol.address, holder: alice.address }),
+      );
       await refused(d, alice.address, InvalidAddressError, () =>
         claimableTotal(t, { factory, holder: "0x0000000000000000000000000000000000000000" }),
       );
-      await refused(d, alice.address, NotAContractError, () => claimableTotal(t, { factory: carol.address, holder: alice.address }));
+      await refused(d, alice.address, NotAContractError, () =>
+        claimableTotal(t, { factory: carol.address, holder: alice.address }),
+      );
     });
   });
 
@@ -556,7 +578,11 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         expect(owed2).to.be.greaterThan(0n);
         const t = library === "ethers" ? fromEthers(alice) : viemTransport(d, alice.address);
         const before = await d.ethers.provider.getBalance(carol.address);
-        const result = await claimMany(t, { factory: await addressOf(d.factory), tokens: "all", recipient: carol.address });
+        const result = await claimMany(t, {
+          factory: await addressOf(d.factory),
+          tokens: "all",
+          recipient: carol.address,
+        });
         expect(result.paid).to.deep.equal([
           { token: await addressOf(d.token), amount: owed1 },
           { token: await addressOf(token2), amount: owed2 },
@@ -576,7 +602,10 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const owed = await earnDividends(d);
       const before = await d.ethers.provider.getBalance(alice.address);
       const t2 = await addressOf(token2);
-      const result = await claimMany(fromEthers(alice), { factory: await addressOf(d.factory), tokens: [await addressOf(d.token), t2] });
+      const result = await claimMany(fromEthers(alice), {
+        factory: await addressOf(d.factory),
+        tokens: [await addressOf(d.token), t2],
+      });
       expect(result.paid).to.deep.equal([{ token: await addressOf(d.token), amount: owed }]);
       expect(result.skipped.map((s) => s.token)).to.deep.equal([t2]);
       expect(result.recipient).to.equal(alice.address);
@@ -591,7 +620,9 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const token = await addressOf(d.token);
       const all = await refused(d, alice.address, NothingToClaimError, () => claimMany(t, { factory, tokens: "all" }));
       expect(all.tokens).to.deep.equal([]);
-      const listed = await refused(d, alice.address, NothingToClaimError, () => claimMany(t, { factory, tokens: [token] }));
+      const listed = await refused(d, alice.address, NothingToClaimError, () =>
+        claimMany(t, { factory, tokens: [token] }),
+      );
       expect(listed.tokens).to.deep.equal([token]);
       await earnDividends(d);
       await refused(d, alice.address, InvalidAddressError, () => claimMany(t, { factory, tokens: [] }));
@@ -601,7 +632,9 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         claimMany(t, { factory, tokens: [token, carol.address] }),
       );
       expect(foreign.field).to.equal("tokens[1]");
-      await refused(d, alice.address, InvalidAddressError, () => claimMany(t, { factory, tokens: "all", recipient: "0xdead" }));
+      await refused(d, alice.address, InvalidAddressError, () =>
+        claimMany(t, { factory, tokens: "all", recipient: "0xdead" }),
+      );
       await refused(d, alice.address, NotAContractError, () => claimMany(t, { factory: carol.address, tokens: "all" }));
       expect(await d.token.claimable(alice.address)).to.be.greaterThan(0n);
     });

@@ -192,7 +192,13 @@ describe("SDK merchant entry point", () => {
         const { transport } = side(d, d.admin);
         const factory = await addr(d.factory);
         const [, , , alice] = d.signers;
-        const plain = await createShop(transport, { factory, admin: alice.address, operator: d.operator.address, utcOffsetHours: 5.5, name: "Masala Chai" });
+        const plain = await createShop(transport, {
+          factory,
+          admin: alice.address,
+          operator: d.operator.address,
+          utcOffsetHours: 5.5,
+          name: "Masala Chai",
+        });
         expect(await d.factory.isShop(plain.shop)).to.equal(true);
         const shop = await d.ethers.getContractAt("IShop", plain.shop);
         expect(await shop.utcOffset()).to.equal(19_800n);
@@ -201,7 +207,13 @@ describe("SDK merchant entry point", () => {
 
         const salt = id(`salt ${name}`);
         const predicted = await d.factory.predictShopAddress(d.admin.address, salt);
-        const det = await createShop(transport, { factory, admin: d.admin.address, utcOffsetSeconds: -3600, name: "Lisbon Tea", salt });
+        const det = await createShop(transport, {
+          factory,
+          admin: d.admin.address,
+          utcOffsetSeconds: -3600,
+          name: "Lisbon Tea",
+          salt,
+        });
         expect(det.shop).to.equal(predicted);
         const detShop = await d.ethers.getContractAt("IShop", det.shop);
         expect(await detShop.utcOffset()).to.equal(-3600n);
@@ -233,7 +245,13 @@ describe("SDK merchant entry point", () => {
     it("createToken (ethers, human input) creates token 1 with the rules and notice given", async () => {
       const d = await load();
       const shop = await addr(d.shop);
-      const { tokenIndex, token } = await createToken(fromEthers(d.admin), { shop, name: "Wuyou Member Coin", symbol: "WMC", noticeDays: 14, rules: { spendPerToken: "0.5", dividend: "10%", pool: { tokens: 1, per: 9 } } });
+      const { tokenIndex, token } = await createToken(fromEthers(d.admin), {
+        shop,
+        name: "Wuyou Member Coin",
+        symbol: "WMC",
+        noticeDays: 14,
+        rules: { spendPerToken: "0.5", dividend: "10%", pool: { tokens: 1, per: 9 } },
+      });
       expect(tokenIndex).to.equal(1n);
       expect((await d.shop.tokens())[1]).to.equal(token);
       expect(token).to.equal(predictTokenAddress(shop, 1));
@@ -247,7 +265,14 @@ describe("SDK merchant entry point", () => {
     it("createToken (viem, contract TokenParams) gives the same result as ethers", async () => {
       const d = await load();
       const shop = await addr(d.shop);
-      const { tokenIndex, token } = await createToken(viemSide(d, d.admin).transport, { shop, name: "Wuyou Member Coin", symbol: "WMC", transferable: true, noticePeriod: 14n * 86_400n, rules: { ...WUYOU_RULES, dividendBps: 1000n, spendPerToken: 5n * 10n ** 17n } });
+      const { tokenIndex, token } = await createToken(viemSide(d, d.admin).transport, {
+        shop,
+        name: "Wuyou Member Coin",
+        symbol: "WMC",
+        transferable: true,
+        noticePeriod: 14n * 86_400n,
+        rules: { ...WUYOU_RULES, dividendBps: 1000n, spendPerToken: 5n * 10n ** 17n },
+      });
       expect(tokenIndex).to.equal(1n);
       expect((await d.shop.tokens())[1]).to.equal(token);
       expect((await d.shop.tokenConfig(1)).rules.dividendBps).to.equal(1000n);
@@ -272,9 +297,16 @@ describe("SDK merchant entry point", () => {
       // Token 0 lowers its dividend from 20 % to 5 % (scheduled). An order an hour before the change falls due fixes
       // today's rate at 20 %; once it applies, the stored rate is 5 % but today still owes 20 %: a new token of 85 %
       // would reach 105 % today.
-      const { effectiveAt } = await scheduleRules(t, { shop, tokenIndex: 0, rules: { ...WUYOU_RULES, dividendBps: 500n } });
+      const { effectiveAt } = await scheduleRules(t, {
+        shop,
+        tokenIndex: 0,
+        rules: { ...WUYOU_RULES, dividendBps: 500n },
+      });
       await d.helpers.time.increaseTo(effectiveAt - 3600n);
-      await recordOrders(fromEthers(d.operator), { shop, orders: orders("rate today", [d.signers[4].address], ONE, 1) });
+      await recordOrders(fromEthers(d.operator), {
+        shop,
+        orders: orders("rate today", [d.signers[4].address], ONE, 1),
+      });
       await d.helpers.time.increaseTo(effectiveAt + 60n);
       await d.shop.applyPendingRules(0);
       expect((await d.shop.tokenConfig(0)).rules.dividendBps).to.equal(500n);
@@ -314,19 +346,27 @@ describe("SDK merchant entry point", () => {
         const d = await load();
         const shop = await addr(d.shop);
         const { transport } = side(d, d.admin);
-        const raise = await scheduleRules(transport, { shop, tokenIndex: 0, rules: { ...WUYOU_RULES, dividendBps: 2500n } });
+        const raise = await scheduleRules(transport, {
+          shop,
+          tokenIndex: 0,
+          rules: { ...WUYOU_RULES, dividendBps: 2500n },
+        });
         expect(raise.atOnce).to.equal(true);
         expect(raise.changes.map((c) => c.field)).to.deep.equal(["dividendBps"]);
         expect((await d.shop.currentRules(0)).dividendBps).to.equal(2500n);
         expect(await pendingRules(transport, { shop, tokenIndex: 0 })).to.equal(null);
 
         const before = BigInt(await d.helpers.time.latest());
-        const stingier = await scheduleRules(transport, { shop, tokenIndex: 0, rules: {
-          spendPerToken: "0.5",
-          dividend: "25%",
-          referral: { share: "10%" },
-          pool: { tokens: 1, per: 9 },
-        } });
+        const stingier = await scheduleRules(transport, {
+          shop,
+          tokenIndex: 0,
+          rules: {
+            spendPerToken: "0.5",
+            dividend: "25%",
+            referral: { share: "10%" },
+            pool: { tokens: 1, per: 9 },
+          },
+        });
         expect(stingier.atOnce).to.equal(false);
         expect(stingier.changes).to.have.length(1);
         expect(stingier.changes[0]).to.include({ field: "spendPerToken", direction: "stingier" });
@@ -347,9 +387,15 @@ describe("SDK merchant entry point", () => {
         expect(zeroed.rules.spendPerToken).to.equal(0n); // v2 zeroes the rules too
 
         // A change whose time has come is in force: cancelling it is refused before sending.
-        const due = await scheduleRules(transport, { shop, tokenIndex: 0, rules: { ...WUYOU_RULES, dividendBps: 2500n, referralBps: 500n } });
+        const due = await scheduleRules(transport, {
+          shop,
+          tokenIndex: 0,
+          rules: { ...WUYOU_RULES, dividendBps: 2500n, referralBps: 500n },
+        });
         await d.helpers.time.increaseTo(due.effectiveAt);
-        const late = await refuses(d, d.admin, RulesChangeError, () => cancelRulesChange(transport, { shop, tokenIndex: 0 }));
+        const late = await refuses(d, d.admin, RulesChangeError, () =>
+          cancelRulesChange(transport, { shop, tokenIndex: 0 }),
+        );
         expect(late.reason).to.contain("too late");
         expect((await d.shop.currentRules(0)).referralBps).to.equal(500n);
       });
@@ -359,9 +405,15 @@ describe("SDK merchant entry point", () => {
       const d = await load();
       const shop = await addr(d.shop);
       const t = fromEthers(d.admin);
-      await refuses(d, d.admin, UnknownTokenIndexError, () => scheduleRules(t, { shop, tokenIndex: 1, rules: WUYOU_RULES }));
-      await refuses(d, d.admin, InvalidAmountError, () => scheduleRules(t, { shop, tokenIndex: -1, rules: WUYOU_RULES }));
-      await refuses(d, d.admin, InvalidAmountError, () => scheduleRules(t, { shop, tokenIndex: 0.5, rules: WUYOU_RULES }));
+      await refuses(d, d.admin, UnknownTokenIndexError, () =>
+        scheduleRules(t, { shop, tokenIndex: 1, rules: WUYOU_RULES }),
+      );
+      await refuses(d, d.admin, InvalidAmountError, () =>
+        scheduleRules(t, { shop, tokenIndex: -1, rules: WUYOU_RULES }),
+      );
+      await refuses(d, d.admin, InvalidAmountError, () =>
+        scheduleRules(t, { shop, tokenIndex: 0.5, rules: WUYOU_RULES }),
+      );
       await refuses(d, d.admin, InvalidRulesError, () =>
         scheduleRules(t, { shop, tokenIndex: 0, rules: { spendPerToken: "0.3", dividend: "20" } }),
       );
@@ -369,7 +421,9 @@ describe("SDK merchant entry point", () => {
       await refuses(d, d.operator, MissingRoleError, () =>
         scheduleRules(fromEthers(d.operator), { shop, tokenIndex: 0, rules: { ...WUYOU_RULES, dividendBps: 2500n } }),
       );
-      await refuses(d, d.admin, NotAContractError, () => scheduleRules(t, { shop: NOBODY, tokenIndex: 0, rules: WUYOU_RULES }));
+      await refuses(d, d.admin, NotAContractError, () =>
+        scheduleRules(t, { shop: NOBODY, tokenIndex: 0, rules: WUYOU_RULES }),
+      );
       await refuses(d, d.admin, UnknownTokenIndexError, () => pendingRules(t, { shop, tokenIndex: 3 }));
       await refuses(d, d.admin, NotAContractError, () => pendingRules(t, { shop: NOBODY, tokenIndex: 0 }));
       await refuses(d, d.admin, RulesChangeError, () => cancelRulesChange(t, { shop, tokenIndex: 0 }));
@@ -404,7 +458,9 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const t = fromEthers(d.admin);
       const [, , , alice] = d.signers;
-      await refuses(d, d.admin, InvalidRoleError, () => grantRole(t, { shop, role: "owner" as ShopRole, account: alice.address }));
+      await refuses(d, d.admin, InvalidRoleError, () =>
+        grantRole(t, { shop, role: "owner" as ShopRole, account: alice.address }),
+      );
       await refuses(d, d.admin, InvalidAddressError, () => grantRole(t, { shop, role: "operator", account: "0xabc" }));
       await refuses(d, d.admin, InvalidAddressError, () =>
         revokeRole(t, { shop, role: "operator", account: "0x0000000000000000000000000000000000000000" }),
@@ -412,7 +468,9 @@ describe("SDK merchant entry point", () => {
       await refuses(d, d.operator, MissingRoleError, () =>
         grantRole(fromEthers(d.operator), { shop, role: "operator", account: alice.address }),
       );
-      await refuses(d, d.admin, NotAContractError, () => revokeRole(t, { shop: NOBODY, role: "operator", account: alice.address }));
+      await refuses(d, d.admin, NotAContractError, () =>
+        revokeRole(t, { shop: NOBODY, role: "operator", account: alice.address }),
+      );
     });
   });
 
@@ -426,7 +484,13 @@ describe("SDK merchant entry point", () => {
         const input = orders("chunked", customers, ONE / 10n, 60);
         const cap = 400_000n;
         const progress: number[] = [];
-        const { chunks, skipped, skippedByShop, counted } = await recordOrders(transport, { shop, orders: input, maxGasPerTx: cap, gas, onProgress: (p) => progress.push(p.ordersDone) });
+        const { chunks, skipped, skippedByShop, counted } = await recordOrders(transport, {
+          shop,
+          orders: input,
+          maxGasPerTx: cap,
+          gas,
+          onProgress: (p) => progress.push(p.ordersDone),
+        });
         expect(chunks.length).to.be.greaterThan(1);
         expect(skipped).to.deep.equal([]);
         expect(skippedByShop).to.deep.equal([]);
@@ -479,7 +543,11 @@ describe("SDK merchant entry point", () => {
         const d = await load();
         const shop = await addr(d.shop);
         const { transport } = side(d, d.operator);
-        const { chunks } = await recordOrders(transport, { shop, orders: orders("fixed", [d.signers[4].address], ONE, 7), maxOrdersPerTx: 3 });
+        const { chunks } = await recordOrders(transport, {
+          shop,
+          orders: orders("fixed", [d.signers[4].address], ONE, 7),
+          maxOrdersPerTx: 3,
+        });
         expect(chunks.map((c) => c.count)).to.deep.equal([3, 3, 1]);
         for (const chunk of chunks) expect(chunk.gasUsed <= chunk.gasEstimate).to.equal(true);
         expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(7n);
@@ -514,7 +582,9 @@ describe("SDK merchant entry point", () => {
       const t = fromEthers(d.operator);
       const input = orders("again", [d.signers[4].address, d.signers[5].address], ONE, 4);
       await recordOrders(t, { shop, orders: [input[2]] });
-      const error = await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, { shop, orders: input }));
+      const error = await refuses(d, d.operator, OrderAlreadyCountedError, () =>
+        recordOrders(t, { shop, orders: input }),
+      );
       expect(error.index).to.equal(2);
       expect(error.orderId).to.equal(input[2].orderId);
       expect(error.orderHash).to.equal(input[2].orderHash);
@@ -522,7 +592,9 @@ describe("SDK merchant entry point", () => {
       // The id is what counts: another order under a used id (a merchant's numbering mistake) is refused as well,
       // not silently dropped.
       const reused = { ...input[0], orderId: input[2].orderId, orderHash: id("another order") };
-      const mistake = await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, { shop, orders: [reused] }));
+      const mistake = await refuses(d, d.operator, OrderAlreadyCountedError, () =>
+        recordOrders(t, { shop, orders: [reused] }),
+      );
       expect(mistake.orderId).to.equal(input[2].orderId);
     });
 
@@ -534,7 +606,12 @@ describe("SDK merchant entry point", () => {
       const input = orders("resume", customers, ONE / 10n, 20);
       // A first run that got through orders 0..6 and 11 before it stopped.
       await recordOrders(t, { shop, orders: [...input.slice(0, 7), input[11]] });
-      const { chunks, skipped, counted } = await recordOrders(t, { shop, orders: input, skipCounted: true, maxOrdersPerTx: 5 });
+      const { chunks, skipped, counted } = await recordOrders(t, {
+        shop,
+        orders: input,
+        skipCounted: true,
+        maxOrdersPerTx: 5,
+      });
       expect(skipped).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 11]);
       expect(counted).to.equal(12);
       expect(chunks.map((c) => [c.from, c.count])).to.deep.equal([
@@ -561,7 +638,10 @@ describe("SDK merchant entry point", () => {
       const ids = nextOrderIds(2);
       const good: RecordOrderInput = { orderId: ids, orderHash: id("good"), customer: alice, amount: ONE };
       const bad = (o: Partial<Record<keyof RecordOrderInput, unknown>>) =>
-        recordOrders(t, { shop, orders: [good, { ...good, orderId: ids + 1n, orderHash: id("b"), ...o } as RecordOrderInput] });
+        recordOrders(t, {
+          shop,
+          orders: [good, { ...good, orderId: ids + 1n, orderHash: id("b"), ...o } as RecordOrderInput],
+        });
       for (const orderId of [0n, -1n, 1n << 64n, 1.5, "0x10", undefined, null]) {
         const e = await refuses(d, d.operator, InvalidAmountError, () => bad({ orderId }));
         expect(e.field).to.equal("orders[1].orderId");
@@ -687,17 +767,25 @@ describe("SDK merchant entry point", () => {
         anchorBatch(t, { shop, batch: { root: batch.root, orderCount: 2, totalRevenue: 2n * ONE } as typeof fake }),
       );
       expect(noIds.field).to.equal("firstOrderId");
-      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, { shop, batch: { ...fake, firstOrderId: 0n } }));
+      await refuses(d, d.operator, MerkleBatchError, () =>
+        anchorBatch(t, { shop, batch: { ...fake, firstOrderId: 0n } }),
+      );
       await refuses(d, d.operator, MerkleBatchError, () =>
         anchorBatch(t, { shop, batch: { ...fake, firstOrderId: (1n << 64n) - 1n } }),
       );
-      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, { shop, batch: { ...fake, root: "0x00" as Hex } }));
+      await refuses(d, d.operator, MerkleBatchError, () =>
+        anchorBatch(t, { shop, batch: { ...fake, root: "0x00" as Hex } }),
+      );
       await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, { shop, batch: { ...fake, orderCount: 0 } }));
-      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, { shop, batch: { ...fake, orderCount: 2 ** 24 + 1 } }));
+      await refuses(d, d.operator, MerkleBatchError, () =>
+        anchorBatch(t, { shop, batch: { ...fake, orderCount: 2 ** 24 + 1 } }),
+      );
       await refuses(d, d.operator, InvalidAmountError, () =>
         anchorBatch(t, { shop, batch: { ...fake, totalRevenue: 1n << 96n } }),
       );
-      await refuses(d, d.operator, InvalidAmountError, () => anchorBatch(t, { shop, batch: { ...fake, totalRevenue: 0n } }));
+      await refuses(d, d.operator, InvalidAmountError, () =>
+        anchorBatch(t, { shop, batch: { ...fake, totalRevenue: 0n } }),
+      );
       await refuses(d, d.admin, MissingRoleError, () => anchorBatch(fromEthers(d.admin), { shop, batch }));
       await refuses(d, d.operator, NotAContractError, () => anchorBatch(t, { shop: NOBODY, batch }));
       await anchorBatch(t, { shop, batch });
@@ -710,15 +798,20 @@ describe("SDK merchant entry point", () => {
       const t = fromEthers(d.operator);
       const first = nextOrderIds(600);
       // Ids first + 300 and first + 599 are used by recorded orders.
-      await recordOrders(t, { shop, orders: [
-        ...ordersFrom(first + 300n, "used a", d.signers[4].address, ONE, 1),
-        ...ordersFrom(first + 599n, "used b", d.signers[4].address, ONE, 1),
-      ] });
+      await recordOrders(t, {
+        shop,
+        orders: [
+          ...ordersFrom(first + 300n, "used a", d.signers[4].address, ONE, 1),
+          ...ordersFrom(first + 599n, "used b", d.signers[4].address, ONE, 1),
+        ],
+      });
       const batch = await buildBatch(ordersFrom(first, "range", d.signers[5].address, ONE / 100n, 600), {
         firstOrderId: first,
       });
       const counting = countingBitmapReads(t);
-      const used = await refuses(d, d.operator, OrderIdUsedError, () => anchorBatch(counting.transport, { shop, batch }));
+      const used = await refuses(d, d.operator, OrderIdUsedError, () =>
+        anchorBatch(counting.transport, { shop, batch }),
+      );
       expect(used.orderIds).to.deep.equal([first + 300n, first + 599n]);
       expect(used.count).to.equal(2n);
       expect(used.message).to.contain(`${first + 300n}, ${first + 599n}`);
@@ -774,11 +867,15 @@ describe("SDK merchant entry point", () => {
       const t = fromEthers(d.admin);
       const to = d.signers[9].address;
       await deposit(t, { shop, amountWei: ONE });
-      const error = await refuses(d, d.admin, InsufficientMerchantBalanceError, () => withdraw(t, { shop, to, amountWei: 3n * ONE }));
+      const error = await refuses(d, d.admin, InsufficientMerchantBalanceError, () =>
+        withdraw(t, { shop, to, amountWei: 3n * ONE }),
+      );
       expect([error.required, error.available, error.missing]).to.deep.equal([3n * ONE, ONE, 2n * ONE]);
       await refuses(d, d.admin, InvalidAddressError, () => withdraw(t, { shop, to: "0x12", amountWei: ONE }));
       await refuses(d, d.admin, InvalidAmountError, () => withdraw(t, { shop, to, amountWei: -5n }));
-      await refuses(d, d.operator, MissingRoleError, () => withdraw(fromEthers(d.operator), { shop, to, amountWei: 1n }));
+      await refuses(d, d.operator, MissingRoleError, () =>
+        withdraw(fromEthers(d.operator), { shop, to, amountWei: 1n }),
+      );
       await refuses(d, d.admin, NotAContractError, () => withdraw(t, { shop: NOBODY, to, amountWei: 1n }));
       expect(await d.shop.merchantBalance()).to.equal(ONE);
     });
@@ -837,12 +934,12 @@ describe("SDK merchant entry point", () => {
       const today = await d.shop.today();
       const notOver = await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, { shop, day: today }));
       expect(notOver.reason).to.equal("not over");
-      expect((await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, { shop, day: days[0] }))).reason).to.equal(
-        "already settled",
-      );
-      expect((await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, { shop, day: days[0] - 5n }))).reason).to.equal(
-        "nothing owed",
-      );
+      expect(
+        (await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, { shop, day: days[0] }))).reason,
+      ).to.equal("already settled");
+      expect(
+        (await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, { shop, day: days[0] - 5n }))).reason,
+      ).to.equal("nothing owed");
       await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, { shop, day: -1n }));
       await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, { shop, day: 1.5 }));
       await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, { shop, day: days[1], value: -1n }));
@@ -864,7 +961,11 @@ describe("SDK merchant entry point", () => {
         expect(error.message).to.contain(`missing ${total - owed[0]} wei`);
 
         const progress: bigint[] = [];
-        const result = await settleAllUnsettled(transport, { shop, fund: "deposit-missing", onProgress: (p) => progress.push(p.settled.day) });
+        const result = await settleAllUnsettled(transport, {
+          shop,
+          fund: "deposit-missing",
+          onProgress: (p) => progress.push(p.settled.day),
+        });
         expect(result.deposited).to.equal(total - owed[0]);
         expect(result.settled.map((s) => s.day)).to.deep.equal(days);
         expect(result.settled.map((s) => s.dividends)).to.deep.equal(owed);
@@ -886,7 +987,10 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const day = await d.shop.today();
       await d.shop.connect(d.signers[6]).charge(hashOf(`mixed checkout ${day}`), ZeroAddress, { value: amount });
-      await recordOrders(fromEthers(d.operator), { shop, orders: orders(`mixed ${day}`, [d.signers[4].address], amount, 1) });
+      await recordOrders(fromEthers(d.operator), {
+        shop,
+        orders: orders(`mixed ${day}`, [d.signers[4].address], amount, 1),
+      });
       await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
       await nextDay(d.helpers);
       const escrow = (await d.shop.tokenDay(0, day)).escrowed;
@@ -931,7 +1035,8 @@ describe("SDK merchant entry point", () => {
         });
         expect((await d.shop.dayRecord(day)).settled).to.equal(true);
         expect(await d.ethers.provider.getBalance(token)).to.equal(escrow + debt);
-        const reason = (await refuses(d, d.admin, CannotSettleDayError, () => settleDay(transport, { shop, day }))).reason;
+        const reason = (await refuses(d, d.admin, CannotSettleDayError, () => settleDay(transport, { shop, day })))
+          .reason;
         expect(reason).to.equal("already settled");
       });
     }
@@ -943,14 +1048,19 @@ describe("SDK merchant entry point", () => {
       const a = await mixedDay(d, ONE); // escrow 0.2, debt 0.2
       // A day of recorded orders only (no escrow), and another mixed one.
       const bDay = await d.shop.today();
-      await recordOrders(fromEthers(d.operator), { shop, orders: orders("debt only", [d.signers[5].address], 2n * ONE, 1) });
+      await recordOrders(fromEthers(d.operator), {
+        shop,
+        orders: orders("debt only", [d.signers[5].address], 2n * ONE, 1),
+      });
       await nextDay(d.helpers);
       const bDebt = dividendOf(2n * ONE, WUYOU_RULES); // 0.4
       const c = await mixedDay(d, ONE / 2n); // escrow 0.1, debt 0.1
       // 0.25 in the balance: day a's debt (0.2) is paid; day b's (0.4) is not, and b has no escrow: not sent;
       // day c's debt (0.1) exceeds what is left (0.05): its escrow goes out, its debt stays owed.
       await deposit(t, { shop, amountWei: (ONE * 25n) / 100n });
-      const refused = await refuses(d, d.admin, InsufficientMerchantBalanceError, () => settleAllUnsettled(t, { shop }));
+      const refused = await refuses(d, d.admin, InsufficientMerchantBalanceError, () =>
+        settleAllUnsettled(t, { shop }),
+      );
       expect(refused.required).to.equal(a.debt + bDebt + c.debt);
       const result = await settleAllUnsettled(t, { shop, fund: "partial" });
       expect(result.deposited).to.equal(0n);
@@ -994,10 +1104,10 @@ describe("SDK merchant entry point", () => {
   describe("mintFromPool", () => {
     /** Records orders so that token 0's pool has an allowance; returns it. */
     async function accrue(d: Deployment): Promise<bigint> {
-      await recordOrders(
-        fromEthers(d.operator),
-        { shop: await addr(d.shop), orders: orders("pool", [d.signers[4].address], 3n * ONE, 3) },
-      );
+      await recordOrders(fromEthers(d.operator), {
+        shop: await addr(d.shop),
+        orders: orders("pool", [d.signers[4].address], 3n * ONE, 3),
+      });
       const allowance = (await d.shop.tokenConfig(0)).poolAllowance;
       // Core v2 computes the allowance from the total minted by the rules, rounded down once.
       expect(allowance).to.equal(poolShareOf(3n * consumptionOf(3n * ONE, WUYOU_RULES), WUYOU_RULES));
@@ -1012,7 +1122,13 @@ describe("SDK merchant entry point", () => {
         const allowance = await accrue(d);
         const { transport } = side(d, d.poolManager);
         const to = d.signers[8].address;
-        const first = await mintFromPool(transport, { shop, tokenIndex: 0, to, amountTokens: "0.5", reason: "tea ceremony 2026-11-20" });
+        const first = await mintFromPool(transport, {
+          shop,
+          tokenIndex: 0,
+          to,
+          amountTokens: "0.5",
+          reason: "tea ceremony 2026-11-20",
+        });
         expect(first.amount).to.equal(ONE / 2n);
         expect(first.reason).to.equal(id("tea ceremony 2026-11-20"));
         const reason = id("bytes32 reason");
@@ -1029,7 +1145,9 @@ describe("SDK merchant entry point", () => {
       const t = fromEthers(d.poolManager);
       const to = d.signers[8].address;
       for (const amount of ["-1", "1.5.2", "", "0", "0.0000000000000000001", -1n, 0n]) {
-        await refuses(d, d.poolManager, InvalidAmountError, () => mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: amount, reason: "r" }));
+        await refuses(d, d.poolManager, InvalidAmountError, () =>
+          mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: amount, reason: "r" }),
+        );
       }
       await refuses(d, d.poolManager, InvalidAmountError, () =>
         mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: 1.5 as unknown as string, reason: "r" }),
@@ -1038,13 +1156,27 @@ describe("SDK merchant entry point", () => {
         mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: allowance + 1n, reason: "r" }),
       );
       expect([over.allowance, over.amount]).to.deep.equal([allowance, allowance + 1n]);
-      await refuses(d, d.poolManager, InvalidBytes32Error, () => mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: 1n, reason: "" }));
-      await refuses(d, d.poolManager, InvalidBytes32Error, () => mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: 1n, reason: "0x1234" }));
-      await refuses(d, d.poolManager, UnknownTokenIndexError, () => mintFromPool(t, { shop, tokenIndex: 1, to, amountTokens: 1n, reason: "r" }));
-      await refuses(d, d.poolManager, InvalidAmountError, () => mintFromPool(t, { shop, tokenIndex: 9, to, amountTokens: 1n, reason: "r" }));
-      await refuses(d, d.poolManager, InvalidAddressError, () => mintFromPool(t, { shop, tokenIndex: 0, to: "0x1", amountTokens: 1n, reason: "r" }));
-      await refuses(d, d.admin, MissingRoleError, () => mintFromPool(fromEthers(d.admin), { shop, tokenIndex: 0, to, amountTokens: 1n, reason: "r" }));
-      await refuses(d, d.poolManager, NotAContractError, () => mintFromPool(t, { shop: NOBODY, tokenIndex: 0, to, amountTokens: 1n, reason: "r" }));
+      await refuses(d, d.poolManager, InvalidBytes32Error, () =>
+        mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: 1n, reason: "" }),
+      );
+      await refuses(d, d.poolManager, InvalidBytes32Error, () =>
+        mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: 1n, reason: "0x1234" }),
+      );
+      await refuses(d, d.poolManager, UnknownTokenIndexError, () =>
+        mintFromPool(t, { shop, tokenIndex: 1, to, amountTokens: 1n, reason: "r" }),
+      );
+      await refuses(d, d.poolManager, InvalidAmountError, () =>
+        mintFromPool(t, { shop, tokenIndex: 9, to, amountTokens: 1n, reason: "r" }),
+      );
+      await refuses(d, d.poolManager, InvalidAddressError, () =>
+        mintFromPool(t, { shop, tokenIndex: 0, to: "0x1", amountTokens: 1n, reason: "r" }),
+      );
+      await refuses(d, d.admin, MissingRoleError, () =>
+        mintFromPool(fromEthers(d.admin), { shop, tokenIndex: 0, to, amountTokens: 1n, reason: "r" }),
+      );
+      await refuses(d, d.poolManager, NotAContractError, () =>
+        mintFromPool(t, { shop: NOBODY, tokenIndex: 0, to, amountTokens: 1n, reason: "r" }),
+      );
       expect((await d.shop.tokenConfig(0)).poolAllowance).to.equal(allowance);
     });
   });

@@ -98,7 +98,8 @@ async function world(): Promise<World> {
 const latest = async (d: Deployment): Promise<bigint> => BigInt(await d.helpers.time.latest());
 
 async function authorized(w: World, label: string, amount = ONE, who = w.alice): Promise<PaymentTerms> {
-  return (await authorizePayment(fromEthers(who), { shop: w.shop, orderHash: hashOf(label), amountWei: amount })).payment;
+  return (await authorizePayment(fromEthers(who), { shop: w.shop, orderHash: hashOf(label), amountWei: amount }))
+    .payment;
 }
 
 describe("SDK payments with returns (payments.ts)", () => {
@@ -106,7 +107,12 @@ describe("SDK payments with returns (payments.ts)", () => {
     it("holds the payment and returns its terms; the default expiry is now + window + 7 days", async () => {
       const w = await world();
       const before = await latest(w.d);
-      const { payment, hash } = await authorizePayment(fromEthers(w.alice), { shop: w.shop, orderHash: hashOf("auth 1"), amountWei: ONE, referrer: w.bob.address });
+      const { payment, hash } = await authorizePayment(fromEthers(w.alice), {
+        shop: w.shop,
+        orderHash: hashOf("auth 1"),
+        amountWei: ONE,
+        referrer: w.bob.address,
+      });
       const block = await w.d.ethers.provider.getBlock(
         (await w.d.ethers.provider.getTransactionReceipt(hash))!.blockNumber,
       );
@@ -120,7 +126,13 @@ describe("SDK payments with returns (payments.ts)", () => {
       });
       expect(payment.expiry).to.equal(before + 1n + WEEK + WEEK);
       expect(await w.d.shop.payment(hashOf("auth 1"), w.alice.address)).to.deep.equal([1n, ONE]);
-      expect(await fetchPaymentStatus(fromEthers(w.bob), { shop: w.shop, orderHash: hashOf("auth 1"), customer: w.alice.address })).to.deep.equal({
+      expect(
+        await fetchPaymentStatus(fromEthers(w.bob), {
+          shop: w.shop,
+          orderHash: hashOf("auth 1"),
+          customer: w.alice.address,
+        }),
+      ).to.deep.equal({
         status: "held",
         amountWei: ONE,
       });
@@ -129,7 +141,12 @@ describe("SDK payments with returns (payments.ts)", () => {
       expect(await w.d.token.balanceOf(w.alice.address)).to.equal(0n);
       // An explicit expiry is kept as given.
       const expiry = (await latest(w.d)) + 30n * 86_400n;
-      const second = await authorizePayment(fromEthers(w.alice), { shop: w.shop, orderHash: hashOf("auth 2"), amountWei: 5n, expiry });
+      const second = await authorizePayment(fromEthers(w.alice), {
+        shop: w.shop,
+        orderHash: hashOf("auth 2"),
+        amountWei: 5n,
+        expiry,
+      });
       expect(second.payment.expiry).to.equal(expiry);
       // The terms round-trip through the contract struct.
       expect(toPaymentStruct(second.payment)).to.deep.equal({
@@ -244,7 +261,9 @@ describe("SDK payments with returns (payments.ts)", () => {
       expect(result.events.some((e) => e.eventName === "PaymentCaptured" && e.args.kind === 1)).to.equal(true);
       const late = await authorized(w, "confirm late", ONE);
       await w.d.helpers.time.increaseTo(late.expiry);
-      await refused(w.d, w.alice.address, PaymentExpiredError, () => confirmPayment(fromEthers(w.alice), { shop: w.shop, payment: late }));
+      await refused(w.d, w.alice.address, PaymentExpiredError, () =>
+        confirmPayment(fromEthers(w.alice), { shop: w.shop, payment: late }),
+      );
     });
 
     it("autoCapturePayment: refused before autoCaptureAt and after a return request; anyone captures once due", async () => {
@@ -271,7 +290,9 @@ describe("SDK payments with returns (payments.ts)", () => {
     it("voidPayment (operator) returns it all and clears the record; refuses a non-operator and a payment not held", async () => {
       const w = await world();
       const payment = await authorized(w, "void", ONE);
-      await refused(w.d, w.bob.address, MissingRoleError, () => voidPayment(fromEthers(w.bob), { shop: w.shop, payment }));
+      await refused(w.d, w.bob.address, MissingRoleError, () =>
+        voidPayment(fromEthers(w.bob), { shop: w.shop, payment }),
+      );
       const before = await w.d.ethers.provider.getBalance(w.alice.address);
       const result = await voidPayment(fromEthers(w.d.operator), { shop: w.shop, payment });
       expect(result.returnedWei).to.equal(ONE);
@@ -327,7 +348,12 @@ describe("SDK payments with returns (payments.ts)", () => {
   describe("refunds and returns owed", () => {
     it("refundPayment refunds from the merchant balance and takes the tokens back in proportion", async () => {
       const w = await world();
-      const { capture } = await charge(fromEthers(w.alice), { shop: w.shop, orderHash: hashOf("refund"), amountWei: ONE, referrer: w.bob.address });
+      const { capture } = await charge(fromEthers(w.alice), {
+        shop: w.shop,
+        orderHash: hashOf("refund"),
+        amountWei: ONE,
+        referrer: w.bob.address,
+      });
       const [minted] = unpackTokenAmounts(capture.minted);
       const balanceBefore = await w.d.shop.merchantBalance();
       const result = await refundPayment(fromEthers(w.d.operator), { shop: w.shop, capture, amountWei: ONE / 4n });
@@ -348,17 +374,31 @@ describe("SDK payments with returns (payments.ts)", () => {
       await w.d.shop.connect(w.d.admin).deposit({ value: ONE });
       const rest = await refundPayment(fromEthers(w.d.operator), { shop: w.shop, capture, amountWei: (3n * ONE) / 4n });
       expect(rest.refundableWei).to.equal(0n);
-      expect((await fetchPayment(fromEthers(w.bob), { shop: w.shop, orderHash: hashOf("refund"), customer: w.alice.address }))?.status).to.equal(
-        "refunded",
-      );
+      expect(
+        (
+          await fetchPayment(fromEthers(w.bob), {
+            shop: w.shop,
+            orderHash: hashOf("refund"),
+            customer: w.alice.address,
+          })
+        )?.status,
+      ).to.equal("refunded");
     });
 
     it("refundPayment refuses 0, a payment not captured, a non-operator, a low merchant balance and a late refund", async () => {
       const w = await world();
       const op = fromEthers(w.d.operator);
-      const { capture } = await charge(fromEthers(w.alice), { shop: w.shop, orderHash: hashOf("refund bad"), amountWei: ONE });
-      await refused(w.d, w.d.operator.address, InvalidRefundAmountError, () => refundPayment(op, { shop: w.shop, capture, amountWei: 0n }));
-      await refused(w.d, w.bob.address, MissingRoleError, () => refundPayment(fromEthers(w.bob), { shop: w.shop, capture, amountWei: 1n }));
+      const { capture } = await charge(fromEthers(w.alice), {
+        shop: w.shop,
+        orderHash: hashOf("refund bad"),
+        amountWei: ONE,
+      });
+      await refused(w.d, w.d.operator.address, InvalidRefundAmountError, () =>
+        refundPayment(op, { shop: w.shop, capture, amountWei: 0n }),
+      );
+      await refused(w.d, w.bob.address, MissingRoleError, () =>
+        refundPayment(fromEthers(w.bob), { shop: w.shop, capture, amountWei: 1n }),
+      );
       const held = await authorized(w, "refund held", ONE);
       const notCaptured = await refused(w.d, w.d.operator.address, PaymentNotCapturedError, () =>
         refundPayment(op, { shop: w.shop, capture: { ...capture, orderHash: held.orderHash }, amountWei: 1n }),
@@ -380,7 +420,9 @@ describe("SDK payments with returns (payments.ts)", () => {
 
     it("withdrawReturns: a return the customer's address rejected is owed, then withdrawn; nothing owed is refused", async () => {
       const w = await world();
-      await refused(w.d, w.alice.address, NoReturnsOwedError, () => withdrawReturns(fromEthers(w.alice), { shop: w.shop }));
+      await refused(w.d, w.alice.address, NoReturnsOwedError, () =>
+        withdrawReturns(fromEthers(w.alice), { shop: w.shop }),
+      );
       const payment = await authorized(w, "owed", ONE);
       // Alice's address rejects coin for a while (a contract wallet that refuses it).
       const rejecting = await w.d.ethers.deployContract("RejectingReceiver");
@@ -427,9 +469,15 @@ describe("SDK payments with returns (payments.ts)", () => {
     it("setReturnWindow refuses a window outside 1..90 days and a signer without the admin role", async () => {
       const w = await world();
       const admin = fromEthers(w.d.admin);
-      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () => setReturnWindow(admin, { shop: w.shop, seconds: 86_399 }));
-      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () => setReturnWindow(admin, { shop: w.shop, seconds: 91 * DAY }));
-      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () => setReturnWindow(admin, { shop: w.shop, seconds: "1.5" }));
+      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () =>
+        setReturnWindow(admin, { shop: w.shop, seconds: 86_399 }),
+      );
+      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () =>
+        setReturnWindow(admin, { shop: w.shop, seconds: 91 * DAY }),
+      );
+      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () =>
+        setReturnWindow(admin, { shop: w.shop, seconds: "1.5" }),
+      );
       const role = await refused(w.d, w.d.operator.address, MissingRoleError, () =>
         setReturnWindow(fromEthers(w.d.operator), { shop: w.shop, seconds: 10 * DAY }),
       );
@@ -452,7 +500,11 @@ describe("SDK payments with returns (payments.ts)", () => {
       await requestReturn(fromEthers(w.bob), { shop: w.shop, payment: b });
       const c = await authorized(w, "C captured", 3n * ONE);
       await capturePayment(op, { shop: w.shop, payment: c, amountWei: ONE });
-      const { capture: dCapture } = await charge(fromEthers(w.bob), { shop: w.shop, orderHash: hashOf("D refunded"), amountWei: 4n * ONE });
+      const { capture: dCapture } = await charge(fromEthers(w.bob), {
+        shop: w.shop,
+        orderHash: hashOf("D refunded"),
+        amountWei: 4n * ONE,
+      });
       await refundPayment(op, { shop: w.shop, capture: dCapture, amountWei: 4n * ONE });
       const e = await authorized(w, "E voided", 5n * ONE);
       await voidPayment(op, { shop: w.shop, payment: e });
@@ -495,10 +547,18 @@ describe("SDK payments with returns (payments.ts)", () => {
       // One customer's; one payment; the terms to pass back.
       const bobs = await fetchShopPayments(reader, { shop: w.shop, customer: w.bob.address });
       expect(bobs.map((p) => p.status)).to.deep.equal(["returnRequested", "refunded"]);
-      expect(await fetchPayment(reader, { shop: w.shop, orderHash: c.orderHash, customer: w.alice.address })).to.deep.equal(pc);
-      expect(await fetchPayment(reader, { shop: w.shop, orderHash: hashOf("nothing"), customer: w.alice.address })).to.equal(undefined);
-      expect(await findPaymentTerms(reader, { shop: w.shop, orderHash: a.orderHash, customer: w.alice.address })).to.deep.equal(a);
-      expect(await findCaptureTerms(reader, { shop: w.shop, orderHash: hashOf("D refunded"), customer: w.bob.address })).to.deep.equal(dCapture);
+      expect(
+        await fetchPayment(reader, { shop: w.shop, orderHash: c.orderHash, customer: w.alice.address }),
+      ).to.deep.equal(pc);
+      expect(
+        await fetchPayment(reader, { shop: w.shop, orderHash: hashOf("nothing"), customer: w.alice.address }),
+      ).to.equal(undefined);
+      expect(
+        await findPaymentTerms(reader, { shop: w.shop, orderHash: a.orderHash, customer: w.alice.address }),
+      ).to.deep.equal(a);
+      expect(
+        await findCaptureTerms(reader, { shop: w.shop, orderHash: hashOf("D refunded"), customer: w.bob.address }),
+      ).to.deep.equal(dCapture);
       const missing = await refused(w.d, w.carol.address, PaymentNotFoundError, () =>
         findCaptureTerms(reader, { shop: w.shop, orderHash: a.orderHash, customer: w.alice.address }),
       );

@@ -187,7 +187,10 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     const { d, shop, token, alice, transports } = await scenario();
     const results = [];
     for (const transport of transports) {
-      const holdings = await fetchHolderTokens(transport, { factory: (await d.factory.getAddress()) as Address, holder: alice });
+      const holdings = await fetchHolderTokens(transport, {
+        factory: (await d.factory.getAddress()) as Address,
+        holder: alice,
+      });
       results.push(holdings);
       const shops = await d.factory.shops(0n, 100n);
       expect(shops).to.have.length(2);
@@ -210,7 +213,9 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
       expect(holdings[0]).to.deep.include({ shop, token, symbol: "YDC" });
       expect(holdings[1].symbol).to.equal("SEC");
       const nobody = d.signers[9].address as Address;
-      expect(await fetchHolderTokens(transport, { factory: (await d.factory.getAddress()) as Address, holder: nobody })).to.deep.equal([]);
+      expect(
+        await fetchHolderTokens(transport, { factory: (await d.factory.getAddress()) as Address, holder: nobody }),
+      ).to.deep.equal([]);
     }
     expect(results[1]).to.deep.equal(results[0]);
   });

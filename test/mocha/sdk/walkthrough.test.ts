@@ -231,7 +231,11 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     }
     // Alice claimed with viem, Bob with ethers (claimMany): both got something and can claim nothing more.
     for (const who of ["alice", "bob"] as const) {
-      const earnings = await fetchHolderEarnings(t, { token: result.token, holder: people[who].address as Address, fromBlock });
+      const earnings = await fetchHolderEarnings(t, {
+        token: result.token,
+        holder: people[who].address as Address,
+        fromBlock,
+      });
       expect(earnings.claims, `${who} claims`).to.have.length(1);
       expect(earnings.claimed > 0n, `${who} claimed`).to.equal(true);
       expect(earnings.claimable).to.equal(0n);
