@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { id, parseEther, ZeroAddress } from "ethers";
 import { createPublicClient, createWalletClient, custom, type Address as ViemAddress } from "viem";
 import {
+  claimable,
   fetchHolderEarnings,
   fetchHolderTokens,
   fetchOrderLedger,
@@ -10,6 +11,9 @@ import {
   fromEthers,
   fromViem,
   InvalidAmountError,
+  readContract,
+  shopAbi,
+  type RawRead,
   ORDER_PATHS,
   type Address,
   type Transport,
@@ -350,6 +354,137 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
         }
         expect(error, String(bad)).to.be.instanceOf(InvalidAmountError);
       }
+    }
+  });
+});
+
+describe("SDK reads pinned to a block (blockNumber)", () => {
+  it("readContract and the read models return the state at blockNumber after later blocks changed it, with ethers and viem", async () => {
+    const d = await load();
+    const [, , , alice] = d.signers;
+    const shop = (await d.shop.getAddress()) as Address;
+    const token = (await d.token.getAddress()) as Address;
+    const factory = (await d.factory.getAddress()) as Address;
+    const day = await d.shop.today();
+    await d.shop.connect(d.operator).recordOrder(order("pin-1", alice.address, ONE));
+    const pinned = BigInt(await d.ethers.provider.getBlockNumber());
+    const balanceThen = await d.token.balanceOf(alice.address);
+    // Later blocks: a second order the same day, then the day settled (alice gets dividends to claim).
+    await d.shop.connect(d.operator).recordOrder(order("pin-2", alice.address, 2n * ONE));
+    await nextDay(d.helpers);
+    await d.shop.settle(day, { value: ONE });
+    const balanceNow = await d.token.balanceOf(alice.address);
+    expect(balanceNow).to.be.greaterThan(balanceThen);
+    const claimableNow = await d.token.claimable(alice.address);
+    expect(claimableNow).to.be.greaterThan(0n);
+    const holder = alice.address as Address;
+    for (const transport of [fromEthers(d.ethers.provider), viemTransport(d)]) {
+      const label = transport.library;
+      const then = await readContract(transport, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "dayRecord",
+        args: [day],
+        blockNumber: pinned,
+      });
+      const now = await readContract(transport, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "dayRecord",
+        args: [day],
+      });
+      expect([then.revenue, then.orderCount, then.settled], label).to.deep.equal([ONE, 1n, false]);
+      expect([now.revenue, now.orderCount, now.settled], label).to.deep.equal([3n * ONE, 2n, true]);
+
+      const daysThen = await fetchShopDays(transport, { shop, fromDay: day, toDay: day, blockNumber: pinned });
+      expect(daysThen.today, label).to.equal(day);
+      expect(
+        daysThen.days.map((x) => [x.revenue, x.settled]),
+        label,
+      ).to.deep.equal([[ONE, false]]);
+      const daysNow = await fetchShopDays(transport, { shop, fromDay: day, toDay: day });
+      expect(
+        daysNow.days.map((x) => [x.revenue, x.settled]),
+        label,
+      ).to.deep.equal([[3n * ONE, true]]);
+
+      const tokensThen = await fetchHolderTokens(transport, { factory, holder, blockNumber: pinned });
+      expect(
+        tokensThen.map((t) => [t.token, t.balance, t.claimable]),
+        label,
+      ).to.deep.equal([[token, balanceThen, 0n]]);
+      const tokensNow = await fetchHolderTokens(transport, { factory, holder });
+      expect(
+        tokensNow.map((t) => [t.token, t.balance, t.claimable]),
+        label,
+      ).to.deep.equal([[token, balanceNow, claimableNow]]);
+      expect(await claimable(transport, { token, holder, blockNumber: pinned }), label).to.equal(0n);
+      expect(await claimable(transport, { token, holder }), label).to.equal(claimableNow);
+
+      const ledgerThen = await fetchOrderLedger(transport, { shop, blockNumber: pinned });
+      expect(
+        ledgerThen.orders.map((o) => o.orderId),
+        label,
+      ).to.deep.equal([orderIdOf("pin-1")]);
+      const ledgerNow = await fetchOrderLedger(transport, { shop });
+      expect(
+        ledgerNow.orders.map((o) => o.orderId),
+        label,
+      ).to.deep.equal([orderIdOf("pin-1"), orderIdOf("pin-2")]);
+      let error: unknown;
+      try {
+        await fetchOrderLedger(transport, { shop, toBlock: pinned + 1n, blockNumber: pinned });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, label).to.be.instanceOf(InvalidAmountError);
+
+      const ids = [orderIdOf("pin-1"), orderIdOf("pin-2")];
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: ids, blockNumber: pinned }), label).to.deep.equal([
+        orderIdOf("pin-1"),
+      ]);
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: ids }), label).to.have.length(2);
+    }
+  });
+
+  it("without blockNumber, a read model reads the block number once and makes every read at that block", async () => {
+    const d = await load();
+    const shop = (await d.shop.getAddress()) as Address;
+    await d.shop.connect(d.operator).recordOrder(order("pin-3", d.signers[3].address, ONE));
+    const inner = fromEthers(d.ethers.provider);
+    const blocks: (bigint | undefined)[] = [];
+    let blockNumberCalls = 0;
+    const counting: Transport = {
+      ...inner,
+      blockNumber: () => {
+        blockNumberCalls++;
+        return inner.blockNumber();
+      },
+      call: (call: RawRead) => {
+        blocks.push(call.blockNumber);
+        return inner.call(call);
+      },
+    };
+    const latest = BigInt(await d.ethers.provider.getBlockNumber());
+    const { days } = await fetchShopDays(counting, { shop });
+    expect(days).to.have.length(1);
+    expect(blockNumberCalls).to.equal(1);
+    expect(blocks.length).to.be.greaterThan(3);
+    expect(new Set(blocks)).to.deep.equal(new Set([latest]));
+  });
+
+  it("a blockNumber that is not a block number is refused before anything is read", async () => {
+    const d = await load();
+    const shop = (await d.shop.getAddress()) as Address;
+    const transport = fromEthers(d.ethers.provider);
+    for (const bad of [-1n, 1.5, "latest"]) {
+      let error: unknown;
+      try {
+        await fetchShopDays(transport, { shop, blockNumber: bad as bigint });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, String(bad)).to.be.instanceOf(InvalidAmountError);
     }
   });
 });
