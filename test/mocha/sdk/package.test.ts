@@ -244,9 +244,9 @@ describe("SDK package (@sharemall/sdk: build, npm pack, install into a clean pro
     if (tmp !== "") rmSync(tmp, { recursive: true, force: true });
   });
 
-  it("npm pack: the tarball is @sharemall/sdk 0.1.0 with package.json, LICENSE and dist/ only, holding every entry point", function () {
+  it("npm pack: the tarball is @sharemall/sdk 0.2.0 with package.json, LICENSE and dist/ only, holding every entry point", function () {
     expect(packed.name).to.equal("@sharemall/sdk");
-    expect(packed.version).to.equal("0.1.0");
+    expect(packed.version).to.equal("0.2.0");
     const paths = packed.files.map((f) => f.path);
     const stray = paths.filter((p) => p !== "package.json" && p !== "LICENSE" && !p.startsWith("dist/"));
     expect(paths).to.include("LICENSE");
