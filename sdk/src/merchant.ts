@@ -407,7 +407,12 @@ export type CreateTokenParameters = {
  * {@link MissingRoleError} (not admin), {@link ShareMallError} `"TOO_MANY_TOKENS"` / `"DIVIDEND_TOO_HIGH"`.
  * @example
  * ```ts
- * const { tokenIndex, token } = await createToken(transport, { shop, name: "Wuyou Dividend Coin", symbol: "YDC", rules: { spendPerToken: "0.3", dividend: "20%", pool: { tokens: 1, per: 9 } } });
+ * const { tokenIndex, token } = await createToken(transport, {
+ *   shop,
+ *   name: "Wuyou Dividend Coin",
+ *   symbol: "YDC",
+ *   rules: { spendPerToken: "0.3", dividend: "20%", pool: { tokens: 1, per: 9 } },
+ * });
  * ```
  */
 export async function createToken(
@@ -944,7 +949,12 @@ export interface RecordOrdersParameters extends RecordOrdersOptions {
  * for a chunk the contract refuses (earlier chunks stay recorded; `ShopNoTokens` before the shop has a token).
  * @example
  * ```ts
- * const { counted, skipped, skippedByShop } = await recordOrders(transport, { shop, orders, skipCounted: true, onProgress: (p) => console.log(`${p.ordersDone}/${p.ordersTotal}`) });
+ * const { counted, skipped, skippedByShop } = await recordOrders(transport, {
+ *   shop,
+ *   orders,
+ *   skipCounted: true,
+ *   onProgress: (p) => console.log(`${p.ordersDone}/${p.ordersTotal}`),
+ * });
  * ```
  */
 export async function recordOrders(
@@ -1563,7 +1573,13 @@ export interface MintFromPoolParameters {
  * {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link PoolAllowanceError}, before sending.
  * @example
  * ```ts
- * await mintFromPool(transport, { shop, tokenIndex: 0, to: helper, amountTokens: "12.5", reason: "tea ceremony 2026-11-20" });
+ * await mintFromPool(transport, {
+ *   shop,
+ *   tokenIndex: 0,
+ *   to: helper,
+ *   amountTokens: "12.5",
+ *   reason: "tea ceremony 2026-11-20",
+ * });
  * ```
  */
 export async function mintFromPool(

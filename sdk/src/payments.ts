@@ -612,7 +612,8 @@ export interface AuthorizePaymentParameters extends AuthorizePaymentInput, Autho
  * or counted, a self-referral and a balance short of the amount plus a gas margin.
  *
  * @param transport - A transport with a signer (the customer).
- * @param parameters - `shop`, the order (`orderHash`, `amountWei`, optional `referrer` and `expiry`) and `gasMarginWei` (see
+ * @param parameters - `shop`, the order (`orderHash`, `amountWei`, optional `referrer` and `expiry`) and
+ * `gasMarginWei` (see
  * {@link AuthorizePaymentParameters}).
  * @returns The transaction and the payment's terms.
  * @throws `InvalidBytes32Error`, `InvalidAmountError`, `InvalidAddressError` (a referrer equal to the signer too),
@@ -723,7 +724,11 @@ export interface CapturePaymentParameters {
  * @example
  * ```ts
  * // The customer kept one of two items: capture half, the rest goes back.
- * const { capture, returnedWei } = await capturePayment(transport, { shop, payment, amountWei: payment.amountWei / 2n });
+ * const { capture, returnedWei } = await capturePayment(transport, {
+ *   shop,
+ *   payment,
+ *   amountWei: payment.amountWei / 2n,
+ * });
  * ```
  */
 export async function capturePayment(
@@ -801,7 +806,8 @@ export interface AutoCapturePaymentParameters {
  * @example
  * ```ts
  * for (const p of await fetchShopPayments(transport, { shop })) {
- *   if (p.status === "held" && p.terms && p.terms.autoCaptureAt <= now) await autoCapturePayment(transport, { shop, payment: p.terms });
+ *   if (p.status === "held" && p.terms && p.terms.autoCaptureAt <= now)
+ *     await autoCapturePayment(transport, { shop, payment: p.terms });
  * }
  * ```
  */
@@ -1010,7 +1016,11 @@ export interface RefundPaymentParameters {
  * `ShopPaymentTermsMismatch` for altered terms).
  * @example
  * ```ts
- * const { refundableWei, clawedBack } = await refundPayment(transport, { shop, capture, amountWei: parseEther("0.1") });
+ * const { refundableWei, clawedBack } = await refundPayment(transport, {
+ *   shop,
+ *   capture,
+ *   amountWei: parseEther("0.1"),
+ * });
  * ```
  */
 export async function refundPayment(
@@ -1074,7 +1084,8 @@ export interface FetchReturnsOwedParameters extends AtBlock {
  * @throws `InvalidAddressError`; `NotAContractError`.
  * @example
  * ```ts
- * if ((await fetchReturnsOwed(transport, { shop, customer: me })) > 0n) await withdrawReturns(transport, { shop, to: coldWallet });
+ * if ((await fetchReturnsOwed(transport, { shop, customer: me })) > 0n)
+ *   await withdrawReturns(transport, { shop, to: coldWallet });
  * ```
  */
 export async function fetchReturnsOwed(transport: Transport, parameters: FetchReturnsOwedParameters): Promise<bigint> {

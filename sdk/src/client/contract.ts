@@ -221,7 +221,12 @@ export interface ReadContractParameters<A extends Abi, N extends ReadFunctionNam
  * for any other failure.
  * @example
  * ```ts
- * const record = await readContract(transport, { address: shop, abi: shopAbi, functionName: "dayRecord", args: [day] });
+ * const record = await readContract(transport, {
+ *   address: shop,
+ *   abi: shopAbi,
+ *   functionName: "dayRecord",
+ *   args: [day],
+ * });
  * console.log(record.revenue, record.orderCount);
  * ```
  */

@@ -59,7 +59,12 @@ function noSigner(what: string): ShareMallError {
  * @example
  * ```ts
  * const transport = fromEthers(await new BrowserProvider(window.ethereum).getSigner());
- * const record = await readContract(transport, { address: shop, abi: shopAbi, functionName: "dayRecord", args: [day] });
+ * const record = await readContract(transport, {
+ *   address: shop,
+ *   abi: shopAbi,
+ *   functionName: "dayRecord",
+ *   args: [day],
+ * });
  * ```
  */
 export function fromEthers(runner: Signer | Provider, options: { readonly chainId?: IntegerLike } = {}): Transport {

@@ -67,7 +67,10 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * @throws {@link ShareMallError} `"INVALID_RETRY"` for attempts outside 1..20 or a negative delay.
  * @example
  * ```ts
- * const transport = withRetry(fromEthers(wallet), { attempts: 5, onRetry: (r) => console.warn(`retrying ${r.method}`) });
+ * const transport = withRetry(fromEthers(wallet), {
+ *   attempts: 5,
+ *   onRetry: (r) => console.warn(`retrying ${r.method}`),
+ * });
  * ```
  */
 export function withRetry(transport: Transport, options: WithRetryParameters = {}): Transport {
