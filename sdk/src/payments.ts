@@ -613,8 +613,7 @@ export interface AuthorizePaymentParameters extends AuthorizePaymentInput, Autho
  *
  * @param transport - A transport with a signer (the customer).
  * @param parameters - `shop`, the order (`orderHash`, `amountWei`, optional `referrer` and `expiry`) and
- * `gasMarginWei` (see
- * {@link AuthorizePaymentParameters}).
+ * `gasMarginWei` (see {@link AuthorizePaymentParameters}).
  * @returns The transaction and the payment's terms.
  * @throws `InvalidBytes32Error`, `InvalidAmountError`, `InvalidAddressError` (a referrer equal to the signer too),
  * `InvalidDeadlineError` for bad input; {@link InvalidExpiryError}; {@link PaymentExistsError} (held already);
