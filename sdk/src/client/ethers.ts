@@ -95,7 +95,18 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
   const transport: Transport = {
     library: "ethers",
     chainId: async () => (await provider.getNetwork()).chainId,
-    blockNumber: async () => BigInt(await provider.getBlockNumber()),
+    blockNumber: async () => {
+      // Past ethers' request cache too: read models pin all their reads to this block, and a block number up to
+      // 250 ms old would hide a transaction another client has just had mined.
+      const raw = provider as Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
+      if (typeof raw.send === "function") {
+        const latest = await raw.send("eth_blockNumber", []);
+        if (typeof latest === "string" || typeof latest === "number" || typeof latest === "bigint") {
+          return BigInt(latest);
+        }
+      }
+      return BigInt(await provider.getBlockNumber());
+    },
     latestTimestamp: async () => BigInt((await latestBlock()).timestamp),
     blockGasLimit: async () => (await latestBlock()).gasLimit,
     estimateGas: async (call: RawEstimate) => {
