@@ -1849,7 +1849,7 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "no options",
-      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), n({ token: ctx.token })),
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), { token: ctx.token } as never),
       error: sdk.InvalidAmountError,
     },
     {
