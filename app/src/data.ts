@@ -72,11 +72,12 @@ const ACCUMULATOR_MASK = (1n << 160n) - 1n;
 
 /** Shop names by shop address, from the factory's `ShopCreated` events. */
 async function shopNames(transport: Transport, config: AppConfig, toBlock: bigint): Promise<Map<Address, string>> {
-  const logs = await getLogsPaged(
-    transport,
-    { address: config.factory, topics: [eventTopic(shareMallFactoryAbi, "ShopCreated")] },
-    { fromBlock: config.fromBlock, toBlock },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: config.factory,
+    topics: [eventTopic(shareMallFactoryAbi, "ShopCreated")],
+    fromBlock: config.fromBlock,
+    toBlock,
+  });
   const names = new Map<Address, string>();
   for (const event of decodeLogs(shareMallFactoryAbi, logs)) {
     if (event.eventName === "ShopCreated") names.set(event.args.shop, event.args.name);
@@ -103,14 +104,12 @@ async function dailyEarnings(
 ): Promise<Map<bigint, bigint>> {
   const perDay = new Map<bigint, bigint>();
   if (tokens.length === 0) return perDay;
-  const logs = await getLogsPaged(
-    transport,
-    {
-      address: tokens,
-      topics: [[eventTopic(dividendTokenAbi, "Transfer"), eventTopic(dividendTokenAbi, "DividendsDistributed")]],
-    },
-    { fromBlock, toBlock },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: tokens,
+    topics: [[eventTopic(dividendTokenAbi, "Transfer"), eventTopic(dividendTokenAbi, "DividendsDistributed")]],
+    fromBlock,
+    toBlock,
+  });
   const events = decodeLogs(dividendTokenAbi, logs).sort((a, b) =>
     a.blockNumber !== b.blockNumber ? (a.blockNumber < b.blockNumber ? -1 : 1) : a.logIndex - b.logIndex,
   );
@@ -143,11 +142,13 @@ async function dailyEarnings(
 /** Reads everything the page shows for `holder`. */
 export async function loadHolder(transport: Transport, config: AppConfig, holder: Address): Promise<HolderView> {
   const toBlock = await transport.blockNumber();
-  const held = await fetchHolderTokens(transport, config.factory, holder);
+  const held = await fetchHolderTokens(transport, { factory: config.factory, holder });
   const names = await shopNames(transport, config, toBlock);
   const tokens: TokenRow[] = [];
   for (const token of held) {
-    const earnings = await fetchHolderEarnings(transport, token.token, holder, {
+    const earnings = await fetchHolderEarnings(transport, {
+      token: token.token,
+      holder,
       fromBlock: config.fromBlock,
       toBlock,
     });
@@ -163,10 +164,15 @@ export async function loadHolder(transport: Transport, config: AppConfig, holder
 
   const pending: PendingChange[] = [];
   for (const token of tokens) {
-    const change = await pendingRules(transport, token.shop, token.tokenIndex);
+    const change = await pendingRules(transport, { shop: token.shop, tokenIndex: token.tokenIndex });
     if (change === null) continue;
     const current = validateTokenRules(
-      await readContract(transport, token.shop, shopAbi, "currentRules", [BigInt(token.tokenIndex)]),
+      await readContract(transport, {
+        address: token.shop,
+        abi: shopAbi,
+        functionName: "currentRules",
+        args: [BigInt(token.tokenIndex)],
+      }),
     );
     pending.push({
       token: token.token,
@@ -182,7 +188,7 @@ export async function loadHolder(transport: Transport, config: AppConfig, holder
 
   let today = 0n;
   for (const shop of new Set(tokens.map((t) => t.shop))) {
-    const day = await readContract(transport, shop, shopAbi, "today", []);
+    const day = await readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] });
     if (day > today) today = day;
   }
   const perDay = await dailyEarnings(

@@ -618,14 +618,14 @@ async function runTx(what: TxKind, send: (transport: Transport, entry: TxEntry) 
 
 function claimToken(row: TokenRow): void {
   void runTx({ kind: "claim", symbol: row.symbol }, async (transport) => {
-    const result = await claim(transport, row.token);
+    const result = await claim(transport, { token: row.token });
     return { paid: { amount: result.amount, recipient: result.recipient } };
   });
 }
 
 function claimTokenTo(row: TokenRow, recipient: Address): void {
   void runTx({ kind: "claimTo", symbol: row.symbol, recipient }, async (transport) => {
-    const result = await claimTo(transport, row.token, recipient);
+    const result = await claimTo(transport, { token: row.token, recipient });
     return { paid: { amount: result.amount, recipient: result.recipient } };
   });
 }
@@ -650,7 +650,7 @@ function claimAll(rows: readonly TokenRow[]): void {
       if (outcome.hash !== undefined) entry.hash = outcome.hash;
       return { paid: { amount: outcome.total, recipient: outcome.recipient } };
     }
-    const result = await claimMany(transport, state.config!.factory, tokens);
+    const result = await claimMany(transport, { factory: state.config!.factory, tokens });
     return {
       paid: { amount: result.total, recipient: result.recipient },
       ...(result.skipped.length > 0 ? { skipped: result.skipped } : {}),
@@ -664,7 +664,7 @@ function confirmHeld(p: HeldPayment): void {
   const terms = p.payment.terms!;
   const what = { kind: "payConfirm", amount: terms.amountWei, shopName: p.shopName } as const;
   void runTx(what, async (transport) => {
-    const result = await confirmPayment(transport, p.shop, terms);
+    const result = await confirmPayment(transport, { shop: p.shop, payment: terms });
     return { done: { kind: "payConfirmed", amount: result.capture.amountWei, shop: p.shopName } };
   });
 }
@@ -672,7 +672,7 @@ function confirmHeld(p: HeldPayment): void {
 function requestReturnOf(p: HeldPayment): void {
   const terms = p.payment.terms!;
   void runTx({ kind: "payReturn", amount: terms.amountWei, shopName: p.shopName }, async (transport) => {
-    await requestReturn(transport, p.shop, terms);
+    await requestReturn(transport, { shop: p.shop, payment: terms });
     return { done: { kind: "returnRequested" } };
   });
 }
@@ -690,7 +690,7 @@ function returnedText(amount: bigint, owed: bigint, recipient: Address): string 
 function reclaimHeld(p: HeldPayment): void {
   const terms = p.payment.terms!;
   void runTx({ kind: "payReclaim", amount: terms.amountWei, shopName: p.shopName }, async (transport) => {
-    const result = await reclaimPayment(transport, p.shop, terms);
+    const result = await reclaimPayment(transport, { shop: p.shop, payment: terms });
     return {
       done: { kind: "reclaimed", amount: result.returnedWei, owed: result.owedWei, recipient: result.customer },
     };
@@ -719,7 +719,7 @@ function doneText(done: Done): string {
 
 function withdrawOwed(o: OwedReturn): void {
   void runTx({ kind: "withdraw", amount: o.amount, shopName: o.shopName }, async (transport) => {
-    const result = await withdrawReturns(transport, o.shop);
+    const result = await withdrawReturns(transport, { shop: o.shop });
     return { done: { kind: "withdrawn", amount: result.amountWei, recipient: result.to } };
   });
 }

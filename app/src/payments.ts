@@ -77,18 +77,16 @@ async function shopsPaidIn(
   toBlock: bigint,
 ): Promise<Set<Address>> {
   if (shops.length === 0) return new Set();
-  const logs = await getLogsPaged(
-    transport,
-    {
-      address: shops,
-      topics: [
-        [eventTopic(shopAbi, "PaymentAuthorized"), eventTopic(shopAbi, "PaymentCaptured")],
-        null,
-        topicOf(customer),
-      ],
-    },
-    { fromBlock, toBlock },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: shops,
+    topics: [
+      [eventTopic(shopAbi, "PaymentAuthorized"), eventTopic(shopAbi, "PaymentCaptured")],
+      null,
+      topicOf(customer),
+    ],
+    fromBlock,
+    toBlock,
+  });
   const byLower = new Map(shops.map((s) => [s.toLowerCase(), s]));
   const out = new Set<Address>();
   for (const log of logs) {
@@ -113,7 +111,7 @@ export async function loadPayments(
   const history: { item: PastPayment; order: bigint }[] = [];
   for (const shop of shops) {
     const shopName = names.get(shop) ?? shop;
-    const payments = await fetchShopPayments(transport, shop, { customer, fromBlock });
+    const payments = await fetchShopPayments(transport, { shop, customer, fromBlock });
     for (const payment of payments) {
       if (payment.status === "held" || payment.status === "returnRequested") {
         held.push({ shop, shopName, payment, stage: heldStage(payment, now) });
@@ -122,7 +120,7 @@ export async function loadPayments(
         history.push({ item: { shop, shopName, payment }, order });
       }
     }
-    const amount = await fetchReturnsOwed(transport, shop, customer);
+    const amount = await fetchReturnsOwed(transport, { shop, customer });
     if (amount > 0n) owed.push({ shop, shopName, amount });
   }
   // Held: the most urgent first (what can be reclaimed, then by expiry).

@@ -294,7 +294,14 @@ export function createKeeper(options: KeeperOptions): Keeper {
     let known = fundable.get(shop);
     if (known === undefined) {
       const funder = await funding.transport.account();
-      known = funder !== undefined && (await readContract(transport, shop, shopAbi, "hasRole", [ADMIN_ROLE, funder]));
+      known =
+        funder !== undefined &&
+        (await readContract(transport, {
+          address: shop,
+          abi: shopAbi,
+          functionName: "hasRole",
+          args: [ADMIN_ROLE, funder],
+        }));
       fundable.set(shop, known);
     }
     return known;
@@ -404,11 +411,11 @@ export function createKeeper(options: KeeperOptions): Keeper {
   ): Promise<ShopTick> {
     let utcOffset = offsets.get(shop);
     if (utcOffset === undefined) {
-      utcOffset = await readContract(transport, shop, shopAbi, "utcOffset", []);
+      utcOffset = await readContract(transport, { address: shop, abi: shopAbi, functionName: "utcOffset", args: [] });
       offsets.set(shop, utcOffset);
     }
     const offset = utcOffset;
-    const today = await readContract(transport, shop, shopAbi, "today", []);
+    const today = await readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] });
     const settlements: SettlementAction[] = [];
     const unfunded: UnfundedDay[] = [];
     const payouts: PayoutAction[] = [];
@@ -416,7 +423,10 @@ export function createKeeper(options: KeeperOptions): Keeper {
     // ---- Settlements: only what the shop lists as unsettled, oldest first.
     const days = (await readUnsettledDays(transport, shop)).filter((d) => d.owed > 0n && d.day < today);
     days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-    let available = days.length > 0 ? await readContract(transport, shop, shopAbi, "merchantBalance", []) : 0n;
+    let available =
+      days.length > 0
+        ? await readContract(transport, { address: shop, abi: shopAbi, functionName: "merchantBalance", args: [] })
+        : 0n;
     for (const d of days) {
       const midnight = dayEnd(d.day, offset);
       let value = 0n;
@@ -442,7 +452,13 @@ export function createKeeper(options: KeeperOptions): Keeper {
       }
       const via = value > 0n ? funding!.transport : transport;
       try {
-        const result = await writeContract(via, shop, shopAbi, "settle", [d.day], value > 0n ? { value } : {});
+        const result = await writeContract(via, {
+          address: shop,
+          abi: shopAbi,
+          functionName: "settle",
+          args: [d.day],
+          ...(value > 0n ? { value } : {}),
+        });
         let fromEscrow = 0n;
         let fromBalance = 0n;
         let short = false;
@@ -487,9 +503,14 @@ export function createKeeper(options: KeeperOptions): Keeper {
     // ---- Payouts: every holder with a claimable above the minimum that has not opted out.
     if (options.payouts !== false) {
       let tokens = tokensOf.get(shop);
-      const count = await readContract(transport, shop, shopAbi, "tokenCount", []);
+      const count = await readContract(transport, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "tokenCount",
+        args: [],
+      });
       if (tokens === undefined || BigInt(tokens.length) !== count) {
-        tokens = await readContract(transport, shop, shopAbi, "tokens", []);
+        tokens = await readContract(transport, { address: shop, abi: shopAbi, functionName: "tokens", args: [] });
         tokensOf.set(shop, tokens);
       }
       const day = today - 1n;
@@ -522,15 +543,33 @@ export function createKeeper(options: KeeperOptions): Keeper {
   ): Promise<void> {
     // Claimables only rise when the token distributes (its dividend state moves): a token whose state and holder
     // list are what they were after a complete pass has nothing new to push, and costs one read instead of N.
-    const state = await readContract(transport, token, dividendTokenAbi, "dividendState", []);
+    const state = await readContract(transport, {
+      address: token,
+      abi: dividendTokenAbi,
+      functionName: "dividendState",
+      args: [],
+    });
     const signature = `${state.join(":")}|${holders.join(",")}`;
     if (passed.get(token) === signature) return;
     const due: Address[] = [];
     for (const holder of holders) {
-      const owed = await readContract(transport, token, dividendTokenAbi, "claimable", [holder]);
+      const owed = await readContract(transport, {
+        address: token,
+        abi: dividendTokenAbi,
+        functionName: "claimable",
+        args: [holder],
+      });
       if (owed <= minPayout) continue;
       if (refused.get(`${token}:${holder}`) === owed) continue;
-      if (await readContract(transport, token, dividendTokenAbi, "payoutOptedOut", [holder])) continue;
+      if (
+        await readContract(transport, {
+          address: token,
+          abi: dividendTokenAbi,
+          functionName: "payoutOptedOut",
+          args: [holder],
+        })
+      )
+        continue;
       due.push(holder);
     }
     if (due.length === 0) {
@@ -553,7 +592,7 @@ export function createKeeper(options: KeeperOptions): Keeper {
         throw new RangeError(`a payout to one holder needs ${estimate} gas, above the cap of ${cap}`);
       }
       // A lost receipt (or a send that may have gone through) ends this token's payouts for the tick.
-      const result = await payout(transport, token, batch);
+      const result = await payout(transport, { token, holders: batch });
       const timestamp = await timestampOf(result.blockNumber);
       const action: PayoutAction = {
         shop,

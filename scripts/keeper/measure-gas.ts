@@ -44,33 +44,33 @@ const factoryContract = await new ShareMallFactory__factory(deployer).deploy(
 const factory = (await factoryContract.getAddress()) as Address;
 const t = fromEthers(deployer);
 const me = (await t.account())!;
-const { shop } = await createShop(t, factory, { admin: me, operator: me, utcOffsetHours: 8, name: "Gas" });
-const { token } = await createToken(t, shop, {
+const { shop } = await createShop(t, { factory, admin: me, operator: me, utcOffsetHours: 8, name: "Gas" });
+const { token } = await createToken(t, {
+  shop,
   name: "Gas token",
   symbol: "GAS",
   rules: { spendPerToken: "0.1", dividend: "20%" },
 });
-await deposit(t, shop, 1_000n * ONE);
+await deposit(t, { shop, amountWei: 1_000n * ONE });
 const holders: Address[] = Array.from(
   { length: 262 },
   (_, i) => `0x${(0x1000 + i).toString(16).padStart(40, "0")}` as Address,
 );
 let orderId = 0n;
 for (let i = 0; i < holders.length; i += 100) {
-  await recordOrders(
-    t,
+  await recordOrders(t, {
     shop,
-    holders.slice(i, i + 100).map((customer) => ({
+    orders: holders.slice(i, i + 100).map((customer) => ({
       orderId: ++orderId,
       orderHash: id(`gas order ${orderId}`),
       customer,
       amount: ONE,
     })),
-  );
+  });
 }
-const day = (await readContract(t, shop, shopAbi, "today", [])) as bigint;
+const day = (await readContract(t, { address: shop, abi: shopAbi, functionName: "today", args: [] })) as bigint;
 await connection.networkHelpers.time.increase(86_400);
-const settled = await writeContract(t, shop, shopAbi, "settle", [day]);
+const settled = await writeContract(t, { address: shop, abi: shopAbi, functionName: "settle", args: [day] });
 // Holders that already exist as accounts (the usual case: a wallet that has received coin before), then holders
 // whose address has never been used (each push then also creates the account: 25,000 more gas per holder).
 const existing = holders.slice(0, 161);
@@ -81,7 +81,7 @@ const measure = async (label: string, list: readonly Address[], sizes: readonly 
   const gas = new Map<number, bigint>();
   let start = 0;
   for (const size of sizes) {
-    const result = await payout(t, token, list.slice(start, start + size));
+    const result = await payout(t, { token, holders: list.slice(start, start + size) });
     if (result.paid.length !== size) throw new Error(`batch of ${size} paid ${result.paid.length}`);
     gas.set(size, result.gasUsed);
     rows[`payout.${label}.${size}`] = result.gasUsed.toString();

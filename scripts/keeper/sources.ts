@@ -43,10 +43,22 @@ export function factoryShopSource(transport: Transport, factory: Address): ShopS
   const known: Address[] = [];
   return {
     async shops() {
-      const count = await readContract(transport, factory, shareMallFactoryAbi, "shopCount", []);
+      const count = await readContract(transport, {
+        address: factory,
+        abi: shareMallFactoryAbi,
+        functionName: "shopCount",
+        args: [],
+      });
       for (let start = BigInt(known.length); start < count; start += SHOP_PAGE) {
         const limit = count - start < SHOP_PAGE ? count - start : SHOP_PAGE;
-        known.push(...(await readContract(transport, factory, shareMallFactoryAbi, "shops", [start, limit])));
+        known.push(
+          ...(await readContract(transport, {
+            address: factory,
+            abi: shareMallFactoryAbi,
+            functionName: "shops",
+            args: [start, limit],
+          })),
+        );
       }
       return [...known];
     },
@@ -82,11 +94,13 @@ export function chainHolderSource(
       const rescan = entry.toBlock - REORG_WINDOW + 1n;
       const fromBlock = rescan > start ? rescan : start;
       if (fromBlock <= toBlock) {
-        const logs = await getLogsPaged(
-          transport,
-          { address: token, topics: [eventTopic(dividendTokenAbi, "Transfer")] },
-          { fromBlock, toBlock, ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}) },
-        );
+        const logs = await getLogsPaged(transport, {
+          address: token,
+          topics: [eventTopic(dividendTokenAbi, "Transfer")],
+          fromBlock,
+          toBlock,
+          ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+        });
         for (const e of decodeLogs(dividendTokenAbi, logs)) {
           if (e.eventName === "Transfer" && e.args.to !== ZERO) entry.payees.add(e.args.to);
         }

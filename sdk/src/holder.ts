@@ -14,6 +14,7 @@ import { readContract, writeContract, type DecodedEvent, type shareMallAbi } fro
 import type { Transport } from "./client/transport.js";
 import { usedOrderIds } from "./internal/order-ids.js";
 import { probe } from "./internal/probe.js";
+import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
 import {
   InsufficientFundsError,
   InvalidAddressError,
@@ -29,7 +30,7 @@ import {
 import { importBatchFile, type BatchFile, type BatchFileEntry } from "./merkle/file.js";
 import { captureFromEvents } from "./internal/payment-events.js";
 import { fetchPaymentStatus, type CaptureTerms } from "./payments.js";
-import { fetchHolderTokens } from "./read.js";
+import { fetchHolderTokens, type AtBlock } from "./read.js";
 import { verifyReceipt, type Receipt, type SignedReceiptInput } from "./receipts/receipt.js";
 import type { Address, Hex, IntegerLike } from "./types.js";
 import {
@@ -103,11 +104,27 @@ async function signerOf(transport: Transport, what: string): Promise<Address> {
 }
 
 const requireShop = (transport: Transport, shop: Address): Promise<bigint> =>
-  probe("shop", shop, () => readContract(transport, shop, shopAbi, "today", []));
-const requireToken = (transport: Transport, token: Address): Promise<Address> =>
-  probe("token", token, () => readContract(transport, token, dividendTokenAbi, "shop", []));
-const requireFactory = (transport: Transport, factory: Address): Promise<bigint> =>
-  probe("factory", factory, () => readContract(transport, factory, shareMallFactoryAbi, "shopCount", []));
+  probe("shop", shop, () => readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] }));
+const requireToken = (transport: Transport, token: Address, blockNumber?: bigint): Promise<Address> =>
+  probe("token", token, () =>
+    readContract(transport, {
+      address: token,
+      abi: dividendTokenAbi,
+      functionName: "shop",
+      args: [],
+      ...at(blockNumber),
+    }),
+  );
+const requireFactory = (transport: Transport, factory: Address, blockNumber?: bigint): Promise<bigint> =>
+  probe("factory", factory, () =>
+    readContract(transport, {
+      address: factory,
+      abi: shareMallFactoryAbi,
+      functionName: "shopCount",
+      args: [],
+      ...at(blockNumber),
+    }),
+  );
 
 function mintedOf(events: readonly DecodedEvent<typeof shareMallAbi>[]): MintedTokens[] {
   const out: MintedTokens[] = [];
@@ -140,6 +157,12 @@ export interface ChargeOptions {
   readonly gasMarginWei?: IntegerLike;
 }
 
+/** Parameters of {@link charge}: the shop, the order and the options. */
+export interface ChargeParameters extends ChargeInput, ChargeOptions {
+  /** The shop's address. */
+  readonly shop: string;
+}
+
 /** What {@link charge} returns. */
 export interface ChargeResult extends SentTransaction {
   readonly orderHash: Hex;
@@ -162,9 +185,8 @@ export interface ChargeResult extends SentTransaction {
  * cover the amount plus a gas margin.
  *
  * @param transport - A transport with a signer (the customer).
- * @param shop - The shop's address.
- * @param input - Order hash, amount in wei, optional referrer.
- * @param options - `gasMarginWei`.
+ * @param parameters - `shop` (its address), the order's `orderHash`, `amountWei` and optional `referrer`, and
+ * `gasMarginWei`.
  * @returns The transaction, the capture's terms and the tokens minted.
  * @throws {@link InvalidAddressError}, {@link InvalidAmountError}, `InvalidBytes32Error` for bad input (a referrer
  * equal to the signer included); {@link NotAContractError} for a shop address without a shop;
@@ -172,30 +194,30 @@ export interface ChargeResult extends SentTransaction {
  * {@link NoSignerError}; `ContractRevertError` if the shop reverts (e.g. `ShopReferrerAlreadyBound`, `ShopNoTokens`).
  * @example
  * ```ts
- * const { capture, minted } = await charge(transport, shop, { orderHash, amountWei: parseEther("0.3") });
+ * const { capture, minted } = await charge(transport, { shop, orderHash, amountWei: parseEther("0.3") });
  * ```
  */
-export async function charge(
-  transport: Transport,
-  shop: string,
-  input: ChargeInput,
-  options: ChargeOptions = {},
-): Promise<ChargeResult> {
-  const shopAddress = validateAddress("shop", shop);
-  if (typeof input !== "object" || input === null) throw new InvalidAmountError("input", input, "expected an object");
+export async function charge(transport: Transport, parameters: ChargeParameters): Promise<ChargeResult> {
+  const input = parametersOf("charge", parameters);
+  const options = input;
+  const shopAddress = validateAddress("shop", input.shop);
   const orderHash = validateBytes32("orderHash", input.orderHash, { allowZero: false });
   const amountWei = validateWeiAmount("amountWei", input.amountWei);
   const referrer = validateOptionalAddress("referrer", input.referrer);
   const margin = validateAmount("gasMarginWei", options.gasMarginWei ?? DEFAULT_GAS_MARGIN_WEI);
   const customer = await signerOf(transport, "charge");
   if (referrer === customer) throw new InvalidAddressError("referrer", input.referrer, "the customer itself");
-  const { status } = await fetchPaymentStatus(transport, shopAddress, orderHash, customer);
+  const { status } = await fetchPaymentStatus(transport, { shop: shopAddress, orderHash, customer });
   if (status === "captured") throw new PaymentAlreadyCountedError(orderHash, customer);
   if (status !== "none") throw new PaymentExistsError(orderHash, customer, status);
   const have = await transport.balance(customer);
   const need = amountWei + margin;
   if (have < need) throw new InsufficientFundsError(customer, have, need);
-  const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "charge", [orderHash, referrer], {
+  const { hash, events } = await writeContract(transport, {
+    address: shopAddress,
+    abi: shopAbi,
+    functionName: "charge",
+    args: [orderHash, referrer],
     value: amountWei,
   });
   return {
@@ -210,6 +232,14 @@ export async function charge(
 }
 
 // ------------------------------------------------------------------ Receipts
+
+/** Parameters of {@link redeemReceipt}. */
+export interface RedeemReceiptParameters {
+  /** The shop the receipt must be for. */
+  readonly shop: string;
+  /** `{ receipt, signer, signature }` as `signReceipt` returns it (or parsed from JSON). */
+  readonly signed: SignedReceiptInput;
+}
 
 /** What {@link redeemReceipt} returns. */
 export interface RedeemResult extends SentTransaction {
@@ -226,22 +256,19 @@ export interface RedeemResult extends SentTransaction {
  * sent. Anyone may submit; the tokens go to `receipt.customer`.
  *
  * @param transport - A transport with a signer (the customer or a relayer).
- * @param shop - The shop the receipt must be for.
- * @param signed - `{ receipt, signer, signature }` as `signReceipt` returns it (or parsed from JSON).
+ * @param parameters - `shop`: the shop the receipt must be for; `signed`: `{ receipt, signer, signature }` as
+ * `signReceipt` returns it (or parsed from JSON).
  * @returns The transaction, the receipt and the tokens minted.
  * @throws `ReceiptExpiredError`, `ReceiptWrongChainError`, `ReceiptWrongShopError`, `ReceiptSignatureError`,
  * validation errors, `OrderIdUsedError` (already redeemed, or its id used by another order), {@link NotAContractError},
  * {@link NoSignerError}; `ContractRevertError` if the shop reverts (e.g. the signer is not an operator).
  * @example
  * ```ts
- * const { minted } = await redeemReceipt(transport, shop, JSON.parse(receiptText));
+ * const { minted } = await redeemReceipt(transport, { shop, signed: JSON.parse(receiptText) });
  * ```
  */
-export async function redeemReceipt(
-  transport: Transport,
-  shop: string,
-  signed: SignedReceiptInput,
-): Promise<RedeemResult> {
+export async function redeemReceipt(transport: Transport, parameters: RedeemReceiptParameters): Promise<RedeemResult> {
+  const { shop, signed } = parametersOf("redeemReceipt", parameters);
   const shopAddress = validateAddress("shop", shop);
   const chainId = await transport.chainId();
   // The next block is at least one second after the latest one.
@@ -250,14 +277,22 @@ export async function redeemReceipt(
   const signer = validateAddress("signer", signed.signer);
   await signerOf(transport, "redeemReceipt");
   await requireShop(transport, shopAddress);
-  if (await readContract(transport, shopAddress, shopAbi, "isOrderIdUsed", [receipt.orderId])) {
+  if (
+    await readContract(transport, {
+      address: shopAddress,
+      abi: shopAbi,
+      functionName: "isOrderIdUsed",
+      args: [receipt.orderId],
+    })
+  ) {
     throw new OrderIdUsedError([receipt.orderId], `receipt for ${receipt.orderHash}`);
   }
-  const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "redeemReceipt", [
-    receipt,
-    signer,
-    signed.signature.toLowerCase() as Hex,
-  ]);
+  const { hash, events } = await writeContract(transport, {
+    address: shopAddress,
+    abi: shopAbi,
+    functionName: "redeemReceipt",
+    args: [receipt, signer, signed.signature.toLowerCase() as Hex],
+  });
   return { hash, events, receipt, minted: mintedOf(events) };
 }
 
@@ -271,6 +306,14 @@ export interface BatchEntrySelector {
   readonly orderId?: IntegerLike;
   /** The entry's order hash. */
   readonly orderHash?: string;
+}
+
+/** Parameters of {@link mintFromBatchFile}: the shop, the file and which entries to mint. */
+export interface MintFromBatchFileParameters extends BatchEntrySelector {
+  /** The shop that anchored the batch. */
+  readonly shop: string;
+  /** The batch file as JSON text or object (from `exportBatchFile`). */
+  readonly file: string | BatchFile;
 }
 
 /** One minted batch leaf. */
@@ -304,9 +347,8 @@ export interface MintFromBatchResult {
  * (one `orderIdBitmap` read per 256 ids); a chosen leaf that already minted is refused.
  *
  * @param transport - A transport with a signer (the leaf's customer, or an operator).
- * @param shop - The shop that anchored the batch.
- * @param file - The batch file as JSON text or object (from `exportBatchFile`).
- * @param select - `index`, `orderId` or `orderHash`; none to mint all the signer's unminted entries.
+ * @param parameters - `shop` (that anchored the batch); `file`: the batch file as JSON text or object (from
+ * `exportBatchFile`); `index`, `orderId` or `orderHash`, or none to mint all the signer's unminted entries.
  * @returns The root, the leaves minted and the tokens minted.
  * @throws {@link MerkleBatchError} for a bad file (wrong shop or chain, tampered entry or proof, version 1), an
  * unknown entry, or a batch not anchored (or anchored with other ids); {@link LeafAlreadyMintedError}; validation
@@ -314,19 +356,15 @@ export interface MintFromBatchResult {
  * {@link NoSignerError}; `ContractRevertError` if the shop reverts.
  * @example
  * ```ts
- * const { leaves } = await mintFromBatchFile(transport, shop, await readFile("batch-7.json", "utf8"));
+ * const { leaves } = await mintFromBatchFile(transport, { shop, file: await readFile("batch-7.json", "utf8") });
  * ```
  */
 export async function mintFromBatchFile(
   transport: Transport,
-  shop: string,
-  file: string | BatchFile,
-  select: BatchEntrySelector = {},
+  parameters: MintFromBatchFileParameters,
 ): Promise<MintFromBatchResult> {
+  const { shop, file, ...select } = parametersOf("mintFromBatchFile", parameters);
   const shopAddress = validateAddress("shop", shop);
-  if (typeof select !== "object" || select === null) {
-    throw new InvalidAmountError("select", select, "expected an object");
-  }
   const given = [select.index, select.orderId, select.orderHash].filter((v) => v !== undefined).length;
   if (given > 1) throw new InvalidAmountError("select", select, "give one of index, orderId or orderHash");
   const index =
@@ -361,7 +399,12 @@ export async function mintFromBatchFile(
   }
 
   await requireShop(transport, shopAddress);
-  const anchored = await readContract(transport, shopAddress, shopAbi, "batch", [root]);
+  const anchored = await readContract(transport, {
+    address: shopAddress,
+    abi: shopAbi,
+    functionName: "batch",
+    args: [root],
+  });
   if (anchored.orderCount === 0) {
     throw new MerkleBatchError(`batch ${root} is not anchored on shop ${shopAddress}`, undefined, "root");
   }
@@ -390,15 +433,12 @@ export async function mintFromBatchFile(
   const leaves: MintedLeaf[] = [];
   for (const entry of pending) {
     const amount = BigInt(entry.amount);
-    const { hash, events } = await writeContract(transport, shopAddress, shopAbi, "mintFromBatch", [
-      root,
-      BigInt(entry.orderId),
-      entry.orderHash,
-      entry.customer,
-      amount,
-      entry.referrer,
-      [...entry.proof],
-    ]);
+    const { hash, events } = await writeContract(transport, {
+      address: shopAddress,
+      abi: shopAbi,
+      functionName: "mintFromBatch",
+      args: [root, BigInt(entry.orderId), entry.orderHash, entry.customer, amount, entry.referrer, [...entry.proof]],
+    });
     leaves.push({
       index: entry.index,
       orderId: BigInt(entry.orderId),
@@ -414,24 +454,38 @@ export async function mintFromBatchFile(
 
 // ------------------------------------------------------------------ Dividends
 
+/** Parameters of {@link claimable}. */
+export interface ClaimableParameters extends AtBlock {
+  /** The dividend token. */
+  readonly token: string;
+  readonly holder: string;
+}
+
 /**
- * Wei of dividends `holder` can claim now on `token`.
+ * Wei of dividends `holder` can claim now (or at `blockNumber`) on `token`.
  *
  * @param transport - Any transport (read only is enough).
- * @param token - The dividend token.
- * @param holder - The holder.
+ * @param parameters - `token` (the dividend token), `holder`, `blockNumber`.
  * @returns Claimable wei.
  * @throws {@link InvalidAddressError}; {@link NotAContractError} for a token address without a token.
  * @example
  * ```ts
- * const wei = await claimable(transport, token, me);
+ * const wei = await claimable(transport, { token, holder: me });
  * ```
  */
-export async function claimable(transport: Transport, token: string, holder: string): Promise<bigint> {
+export async function claimable(transport: Transport, parameters: ClaimableParameters): Promise<bigint> {
+  const { token, holder } = parametersOf("claimable", parameters);
   const tokenAddress = validateAddress("token", token);
   const account = validateAddress("holder", holder);
-  await requireToken(transport, tokenAddress);
-  return readContract(transport, tokenAddress, dividendTokenAbi, "claimable", [account]);
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  await requireToken(transport, tokenAddress, blockNumber);
+  return readContract(transport, {
+    address: tokenAddress,
+    abi: dividendTokenAbi,
+    functionName: "claimable",
+    args: [account],
+    ...at(blockNumber),
+  });
 }
 
 /** One token with claimable dividends. */
@@ -451,25 +505,37 @@ export interface ClaimableTotal {
   readonly total: bigint;
 }
 
+/** Parameters of {@link claimableTotal}. */
+export interface ClaimableTotalParameters extends AtBlock {
+  /** The ShareMall factory. */
+  readonly factory: string;
+  readonly holder: string;
+}
+
 /**
- * What `holder` can claim across every shop of the factory (via `fetchHolderTokens`): per token and in total.
+ * What `holder` can claim across every shop of the factory (via `fetchHolderTokens`): per token and in total, all
+ * read at one block (`blockNumber`, default the latest).
  *
  * @param transport - Any transport (read only is enough).
- * @param factory - The ShareMall factory.
- * @param holder - The holder.
+ * @param parameters - `factory` (the ShareMall factory), `holder`, `blockNumber`.
  * @returns Tokens with claimable dividends, and the total in wei.
  * @throws {@link InvalidAddressError}; {@link NotAContractError} for a factory address without a factory.
  * @example
  * ```ts
- * const { total, tokens } = await claimableTotal(transport, factory, me);
+ * const { total, tokens } = await claimableTotal(transport, { factory, holder: me });
  * console.log(`${formatEther(total)} to claim on ${tokens.length} token(s)`);
  * ```
  */
-export async function claimableTotal(transport: Transport, factory: string, holder: string): Promise<ClaimableTotal> {
+export async function claimableTotal(
+  transport: Transport,
+  parameters: ClaimableTotalParameters,
+): Promise<ClaimableTotal> {
+  const { factory, holder } = parametersOf("claimableTotal", parameters);
   const factoryAddress = validateAddress("factory", factory);
   const account = validateAddress("holder", holder);
-  await requireFactory(transport, factoryAddress);
-  const tokens = (await fetchHolderTokens(transport, factoryAddress, account))
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  await requireFactory(transport, factoryAddress, blockNumber);
+  const tokens = (await fetchHolderTokens(transport, { factory: factoryAddress, holder: account, ...at(blockNumber) }))
     .filter((t) => t.claimable > 0n)
     .map((t) => ({ shop: t.shop, token: t.token, symbol: t.symbol, claimable: t.claimable }));
   return { tokens, total: tokens.reduce((sum, t) => sum + t.claimable, 0n) };
@@ -489,12 +555,27 @@ async function claimOne(transport: Transport, token: string, recipient: string |
   const to = recipient === undefined ? undefined : validateAddress("recipient", recipient);
   const holder = await signerOf(transport, recipient === undefined ? "claim" : "claimTo");
   await requireToken(transport, tokenAddress);
-  const owed = await readContract(transport, tokenAddress, dividendTokenAbi, "claimable", [holder]);
+  const owed = await readContract(transport, {
+    address: tokenAddress,
+    abi: dividendTokenAbi,
+    functionName: "claimable",
+    args: [holder],
+  });
   if (owed === 0n) throw new NothingToClaimError(holder, [tokenAddress]);
   const { hash, events } =
     to === undefined
-      ? await writeContract(transport, tokenAddress, dividendTokenAbi, "claim", [])
-      : await writeContract(transport, tokenAddress, dividendTokenAbi, "claimTo", [to]);
+      ? await writeContract(transport, {
+          address: tokenAddress,
+          abi: dividendTokenAbi,
+          functionName: "claim",
+          args: [],
+        })
+      : await writeContract(transport, {
+          address: tokenAddress,
+          abi: dividendTokenAbi,
+          functionName: "claimTo",
+          args: [to],
+        });
   let amount = 0n;
   for (const e of events) {
     if (e.eventName === "DividendsClaimed" && e.address === tokenAddress) amount += e.args.amount;
@@ -502,21 +583,33 @@ async function claimOne(transport: Transport, token: string, recipient: string |
   return { hash, events, token: tokenAddress, holder, recipient: to ?? holder, amount };
 }
 
+/** Parameters of {@link claim}. */
+export interface ClaimParameters {
+  /** The dividend token. */
+  readonly token: string;
+}
+
 /**
  * Claims all of the signer's dividends on `token` to the signer (`DividendToken.claim`).
  *
  * @param transport - A transport with a signer (the holder).
- * @param token - The dividend token.
+ * @param parameters - `token`: the dividend token.
  * @returns The transaction and the wei paid.
  * @throws {@link NothingToClaimError} when nothing is claimable; {@link InvalidAddressError};
  * {@link NotAContractError}; {@link NoSignerError}; `ContractRevertError` if the token reverts.
  * @example
  * ```ts
- * const { amount } = await claim(transport, token);
+ * const { amount } = await claim(transport, { token });
  * ```
  */
-export function claim(transport: Transport, token: string): Promise<ClaimResult> {
-  return claimOne(transport, token, undefined);
+export function claim(transport: Transport, parameters: ClaimParameters): Promise<ClaimResult> {
+  return claimOne(transport, parametersOf("claim", parameters).token, undefined);
+}
+
+/** Parameters of {@link claimTo}. */
+export interface ClaimToParameters extends ClaimParameters {
+  /** Who receives the coin (not the zero address). */
+  readonly recipient: string;
 }
 
 /**
@@ -524,19 +617,29 @@ export function claim(transport: Transport, token: string): Promise<ClaimResult>
  * cannot take the native coin.
  *
  * @param transport - A transport with a signer (the holder).
- * @param token - The dividend token.
- * @param recipient - Who receives the coin (not the zero address).
+ * @param parameters - `token` (the dividend token); `recipient`: who receives the coin (not the zero address).
  * @returns The transaction and the wei paid.
  * @throws {@link NothingToClaimError}; {@link InvalidAddressError}; {@link NotAContractError};
  * {@link NoSignerError}; `ContractRevertError` if the token reverts (e.g. the recipient rejects the coin).
  * @example
  * ```ts
- * const { amount } = await claimTo(transport, token, coldWallet);
+ * const { amount } = await claimTo(transport, { token, recipient: coldWallet });
  * ```
  */
-export function claimTo(transport: Transport, token: string, recipient: string): Promise<ClaimResult> {
+export function claimTo(transport: Transport, parameters: ClaimToParameters): Promise<ClaimResult> {
+  const { token, recipient } = parametersOf("claimTo", parameters);
   if (recipient === undefined) throw new InvalidAddressError("recipient", recipient, "a recipient is required");
   return claimOne(transport, token, recipient);
+}
+
+/** Parameters of {@link claimMany}. */
+export interface ClaimManyParameters {
+  /** The ShareMall factory. */
+  readonly factory: string;
+  /** Token addresses (non-empty, no duplicates), or `"all"`. */
+  readonly tokens: readonly string[] | "all";
+  /** Who receives the coin (default: the signer). */
+  readonly recipient?: string;
 }
 
 /** What {@link claimMany} returns. */
@@ -556,24 +659,19 @@ export interface ClaimManyResult extends SentTransaction {
  * tokens are those of the factory's shops with something claimable now.
  *
  * @param transport - A transport with a signer (the holder).
- * @param factory - The ShareMall factory.
- * @param tokens - Token addresses (non-empty, no duplicates), or `"all"`.
- * @param recipient - Who receives the coin (default: the signer).
+ * @param parameters - `factory` (the ShareMall factory); `tokens`: token addresses (non-empty, no duplicates), or
+ * `"all"`; `recipient`: who receives the coin (default: the signer).
  * @returns The transaction, the wei paid per token, the skipped tokens and the total.
  * @throws {@link NothingToClaimError} (with the token list) when none of the tokens has anything to claim;
  * {@link InvalidAddressError} for a bad, duplicated, or foreign token or a bad recipient;
  * {@link NotAContractError}; {@link NoSignerError}; `ContractRevertError` if the factory reverts.
  * @example
  * ```ts
- * const { total, skipped } = await claimMany(transport, factory, "all");
+ * const { total, skipped } = await claimMany(transport, { factory, tokens: "all" });
  * ```
  */
-export async function claimMany(
-  transport: Transport,
-  factory: string,
-  tokens: readonly string[] | "all",
-  recipient?: string,
-): Promise<ClaimManyResult> {
+export async function claimMany(transport: Transport, parameters: ClaimManyParameters): Promise<ClaimManyResult> {
+  const { factory, tokens, recipient } = parametersOf("claimMany", parameters);
   const factoryAddress = validateAddress("factory", factory);
   let list: Address[] | undefined;
   if (tokens !== "all") {
@@ -593,7 +691,7 @@ export async function claimMany(
   await requireFactory(transport, factoryAddress);
   let chosen: Address[];
   if (list === undefined) {
-    chosen = (await fetchHolderTokens(transport, factoryAddress, holder))
+    chosen = (await fetchHolderTokens(transport, { factory: factoryAddress, holder }))
       .filter((t) => t.claimable > 0n)
       .map((t) => t.token);
     if (chosen.length === 0) throw new NothingToClaimError(holder, []);
@@ -601,19 +699,31 @@ export async function claimMany(
     let owed = 0n;
     for (let i = 0; i < list.length; i++) {
       const token = list[i];
-      const shop = await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopOfToken", [token]);
+      const shop = await readContract(transport, {
+        address: factoryAddress,
+        abi: shareMallFactoryAbi,
+        functionName: "shopOfToken",
+        args: [token],
+      });
       if (shop === ZERO_ADDRESS) {
         throw new InvalidAddressError(`tokens[${i}]`, token, `not a token of factory ${factoryAddress}`);
       }
-      owed += await readContract(transport, token, dividendTokenAbi, "claimable", [holder]);
+      owed += await readContract(transport, {
+        address: token,
+        abi: dividendTokenAbi,
+        functionName: "claimable",
+        args: [holder],
+      });
     }
     if (owed === 0n) throw new NothingToClaimError(holder, list);
     chosen = list;
   }
-  const { hash, events } = await writeContract(transport, factoryAddress, shareMallFactoryAbi, "claimMany", [
-    chosen,
-    to,
-  ]);
+  const { hash, events } = await writeContract(transport, {
+    address: factoryAddress,
+    abi: shareMallFactoryAbi,
+    functionName: "claimMany",
+    args: [chosen, to],
+  });
   const paid: { token: Address; amount: bigint }[] = [];
   const skipped: { token: Address; reason: Hex }[] = [];
   for (const e of events) {

@@ -7,6 +7,8 @@
  * @packageDocumentation
  */
 import { getContractAddress, keccak256, stringToHex } from "viem";
+import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
+import type { AtBlock } from "./read.js";
 import { shareMallFactoryAbi, shopAbi } from "./abis.js";
 import {
   encodeCall,
@@ -207,18 +209,30 @@ function eventOf<N extends AnyEvent["eventName"]>(
 }
 
 /** Checks that `address` is a shop (answers `tokenCount`) and returns its token count. */
-const shopTokenCount = (transport: Transport, shop: Address): Promise<bigint> =>
-  probe("shop", shop, () => readContract(transport, shop, shopAbi, "tokenCount", []));
+const shopTokenCount = (transport: Transport, shop: Address, blockNumber?: bigint): Promise<bigint> =>
+  probe("shop", shop, () =>
+    readContract(transport, { address: shop, abi: shopAbi, functionName: "tokenCount", args: [], ...at(blockNumber) }),
+  );
 
 async function roleId(transport: Transport, shop: Address, role: ShopRole): Promise<Hex> {
   if (role === "admin") return ZERO_BYTES32;
-  return readContract(transport, shop, shopAbi, role === "operator" ? "OPERATOR_ROLE" : "POOL_MANAGER_ROLE", []);
+  return readContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: role === "operator" ? "OPERATOR_ROLE" : "POOL_MANAGER_ROLE",
+    args: [],
+  });
 }
 
 async function requireRole(transport: Transport, shop: Address, role: ShopRole): Promise<Address> {
   const account = await transport.account();
   if (account === undefined) throw new ShareMallError("NO_SIGNER", "Sending a transaction needs a signer");
-  const has = await readContract(transport, shop, shopAbi, "hasRole", [await roleId(transport, shop, role), account]);
+  const has = await readContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: "hasRole",
+    args: [await roleId(transport, shop, role), account],
+  });
   if (!has) throw new MissingRoleError(role, account);
   return account;
 }
@@ -232,9 +246,10 @@ async function requireToken(
   transport: Transport,
   shop: Address,
   value: unknown,
+  blockNumber?: bigint,
 ): Promise<{ index: bigint; count: bigint }> {
   const index = validateIndex(value);
-  const count = await shopTokenCount(transport, shop);
+  const count = await shopTokenCount(transport, shop, blockNumber);
   if (index >= count) throw new UnknownTokenIndexError(value, count);
   return { index, count };
 }
@@ -303,6 +318,11 @@ function validateUtcOffset(input: CreateShopInput): number {
   return seconds;
 }
 
+/** Parameters of {@link createShop}. */
+export interface CreateShopParameters extends CreateShopInput {
+  readonly factory: string;
+}
+
 /**
  * Creates a shop through the factory (deterministically when `salt` is given) and reads its address from the
  * `ShopCreated` event.
@@ -311,14 +331,14 @@ function validateUtcOffset(input: CreateShopInput): number {
  * {@link InvalidOrderError} (empty name) or {@link NotAContractError} (no factory), all before sending.
  * @example
  * ```ts
- * const { shop } = await createShop(transport, factory, { admin, operator, utcOffsetHours: 8, name: "Wuyou Tea" });
+ * const { shop } = await createShop(transport, { factory, admin, operator, utcOffsetHours: 8, name: "Wuyou Tea" });
  * ```
  */
 export async function createShop(
   transport: Transport,
-  factory: string,
-  input: CreateShopInput,
+  parameters: CreateShopParameters,
 ): Promise<{ shop: Address; hash: Hex }> {
+  const { factory, ...input } = parametersOf("createShop", parameters);
   const factoryAddress = validateAddress("factory", factory);
   if (typeof input !== "object" || input === null) throw new InvalidOrderError("input", "expected an object");
   const admin = validateAddress("admin", input.admin);
@@ -330,16 +350,36 @@ export async function createShop(
   const salt = input.salt === undefined ? undefined : validateBytes32("salt", input.salt);
   const params = { admin, operator, utcOffset, name: input.name };
   const predicted = await probe("factory", factoryAddress, async () => {
-    await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []);
+    await readContract(transport, {
+      address: factoryAddress,
+      abi: shareMallFactoryAbi,
+      functionName: "shopCount",
+      args: [],
+    });
     if (salt === undefined) return undefined;
     const creator = await transport.account();
     if (creator === undefined) throw new ShareMallError("NO_SIGNER", "Creating a shop needs a signer");
-    return readContract(transport, factoryAddress, shareMallFactoryAbi, "predictShopAddress", [creator, salt]);
+    return readContract(transport, {
+      address: factoryAddress,
+      abi: shareMallFactoryAbi,
+      functionName: "predictShopAddress",
+      args: [creator, salt],
+    });
   });
   const result =
     salt === undefined
-      ? await writeContract(transport, factoryAddress, shareMallFactoryAbi, "createShop", [params])
-      : await writeContract(transport, factoryAddress, shareMallFactoryAbi, "createShopDeterministic", [params, salt]);
+      ? await writeContract(transport, {
+          address: factoryAddress,
+          abi: shareMallFactoryAbi,
+          functionName: "createShop",
+          args: [params],
+        })
+      : await writeContract(transport, {
+          address: factoryAddress,
+          abi: shareMallFactoryAbi,
+          functionName: "createShopDeterministic",
+          args: [params, salt],
+        });
   const created = eventOf(result, "ShopCreated", factoryAddress);
   if (created === undefined) throw new ShareMallError("MISSING_EVENT", `No ShopCreated event in ${result.hash}`);
   const shop = created.args.shop as Address;
@@ -350,6 +390,11 @@ export async function createShop(
 }
 
 // ------------------------------------------------------------------ createToken
+
+/** Parameters of {@link createToken}. */
+export type CreateTokenParameters = {
+  readonly shop: string;
+} & (TokenParams | TokenParamsInput);
 
 /**
  * Creates a dividend token of the shop. Takes `TokenParams` as the contract does (`noticePeriod` in seconds) or
@@ -362,7 +407,8 @@ export async function createShop(
  * {@link MissingRoleError} (not admin), {@link ShareMallError} `"TOO_MANY_TOKENS"` / `"DIVIDEND_TOO_HIGH"`.
  * @example
  * ```ts
- * const { tokenIndex, token } = await createToken(transport, shop, {
+ * const { tokenIndex, token } = await createToken(transport, {
+ *   shop,
  *   name: "Wuyou Dividend Coin",
  *   symbol: "YDC",
  *   rules: { spendPerToken: "0.3", dividend: "20%", pool: { tokens: 1, per: 9 } },
@@ -371,9 +417,9 @@ export async function createShop(
  */
 export async function createToken(
   transport: Transport,
-  shop: string,
-  input: TokenParams | TokenParamsInput,
+  parameters: CreateTokenParameters,
 ): Promise<{ tokenIndex: bigint; token: Address; hash: Hex }> {
+  const { shop, ...input } = parametersOf("createToken", parameters);
   const address = validateAddress("shop", shop);
   if (typeof input !== "object" || input === null)
     throw new InvalidTokenParamsError("params", input, "expected an object");
@@ -405,9 +451,12 @@ export async function createToken(
       `Dividend shares would total ${reserved + params.rules.dividendBps} bps (other tokens reserve ${reserved}); at most ${BPS_DENOMINATOR}`,
     );
   }
-  const result = await writeContract(transport, address, shopAbi, "createToken", [
-    { ...params, noticePeriod: Number(params.noticePeriod), rules: abiRules(params.rules) },
-  ]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "createToken",
+    args: [{ ...params, noticePeriod: Number(params.noticePeriod), rules: abiRules(params.rules) }],
+  });
   const created = eventOf(result, "TokenCreated", address);
   if (created === undefined) throw new ShareMallError("MISSING_EVENT", `No TokenCreated event in ${result.hash}`);
   const token = created.args.token as Address;
@@ -446,13 +495,24 @@ export function predictTokenAddress(shop: string, tokenIndex: IntegerLike): Addr
  */
 async function reservedBps(transport: Transport, shop: Address, count: bigint, except: bigint): Promise<bigint> {
   let total = 0n;
-  const today = count > 0n ? await readContract(transport, shop, shopAbi, "today", []) : 0n;
+  const today =
+    count > 0n ? await readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] }) : 0n;
   for (let i = 0n; i < count; i++) {
     if (i === except) continue;
-    const config = await readContract(transport, shop, shopAbi, "tokenConfig", [i]);
+    const config = await readContract(transport, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "tokenConfig",
+      args: [i],
+    });
     let bps = BigInt(config.rules.dividendBps);
     if (config.pendingAt !== 0 && BigInt(config.pending.dividendBps) > bps) bps = BigInt(config.pending.dividendBps);
-    const day = await readContract(transport, shop, shopAbi, "tokenDay", [i, today]);
+    const day = await readContract(transport, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "tokenDay",
+      args: [i, today],
+    });
     if (day.dividendBps > bps) bps = day.dividendBps;
     total += bps;
   }
@@ -472,35 +532,44 @@ export interface ScheduledRules {
   readonly hash: Hex;
 }
 
+/** Parameters of {@link scheduleRules}. */
+export interface ScheduleRulesParameters {
+  readonly shop: string;
+  readonly tokenIndex: IntegerLike;
+  /** Human rules for {@link defineRules} or on-chain rules. */
+  readonly rules: RulesInput | TokenRulesLike;
+}
+
 /**
  * Changes a token's rules (`changeRules`). The answer comes from {@link classifyRulesChange} against the rules in
  * force, and is checked against the event the contract emitted (`RulesChanged` at once, `RulesChangeScheduled`
  * otherwise).
  *
- * @param rules - Human rules for {@link defineRules} or on-chain rules.
+ * @param parameters - `shop`, `tokenIndex`, `rules` (see {@link ScheduleRulesParameters}).
  * @throws {@link InvalidRulesError}, {@link UnknownTokenIndexError}, {@link MissingRoleError},
  * {@link RulesChangeError} (no change, or dividends past 100 %), before sending.
  * @example
  * ```ts
- * const { atOnce, effectiveAt } = await scheduleRules(transport, shop, 0, {
+ * const { atOnce, effectiveAt } = await scheduleRules(transport, { shop, tokenIndex: 0, rules: {
  *   spendPerToken: "0.5",
  *   dividend: "20%",
- * });
+ * } });
  * ```
  */
 export async function scheduleRules(
   transport: Transport,
-  shop: string,
-  tokenIndex: IntegerLike,
-  rules: RulesInput | TokenRulesLike,
+  parameters: ScheduleRulesParameters,
 ): Promise<ScheduledRules> {
+  const { shop, tokenIndex, rules } = parametersOf("scheduleRules", parameters);
   const address = validateAddress("shop", shop);
   validateIndex(tokenIndex);
   const next = toRules(rules);
   const { index, count } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "admin");
-  const current = validateTokenRules(await readContract(transport, address, shopAbi, "currentRules", [index]));
-  const config = await readContract(transport, address, shopAbi, "tokenConfig", [index]);
+  const current = validateTokenRules(
+    await readContract(transport, { address, abi: shopAbi, functionName: "currentRules", args: [index] }),
+  );
+  const config = await readContract(transport, { address, abi: shopAbi, functionName: "tokenConfig", args: [index] });
   const { atOnce, changes } = classifyRulesChange(current, next, config.minted);
   if (changes.length === 0) throw new RulesChangeError(index, "the rules are the same as the rules in force");
   const reserved = await reservedBps(transport, address, count, index);
@@ -512,7 +581,12 @@ export async function scheduleRules(
       `dividend shares would total ${reserved + own} bps (other tokens reserve ${reserved}); at most ${BPS_DENOMINATOR}`,
     );
   }
-  const result = await writeContract(transport, address, shopAbi, "changeRules", [index, abiRules(next)]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "changeRules",
+    args: [index, abiRules(next)],
+  });
   const scheduled = eventOf(result, "RulesChangeScheduled", address);
   const applied = eventOf(result, "RulesChanged", address);
   if (atOnce !== (scheduled === undefined && applied !== undefined)) {
@@ -534,6 +608,12 @@ export interface PendingRules {
   readonly effectiveAt: bigint;
 }
 
+/** Parameters of {@link pendingRules}. */
+export interface PendingRulesParameters extends AtBlock {
+  readonly shop: string;
+  readonly tokenIndex: IntegerLike;
+}
+
 /**
  * A token's pending rule change, or `null` when none is pending (the shop reports all-zero rules and time 0 then;
  * a cancelled or superseded change is gone). A change whose `effectiveAt` has passed is in force already (the shop's
@@ -543,21 +623,34 @@ export interface PendingRules {
  * @throws {@link UnknownTokenIndexError}, {@link NotAContractError}.
  * @example
  * ```ts
- * const pending = await pendingRules(transport, shop, 0);
+ * const pending = await pendingRules(transport, { shop, tokenIndex: 0 });
  * if (pending) console.log(pending.rules.human, new Date(Number(pending.effectiveAt) * 1000));
  * ```
  */
 export async function pendingRules(
   transport: Transport,
-  shop: string,
-  tokenIndex: IntegerLike,
+  parameters: PendingRulesParameters,
 ): Promise<PendingRules | null> {
+  const { shop, tokenIndex } = parametersOf("pendingRules", parameters);
   const address = validateAddress("shop", shop);
-  const { index } = await requireToken(transport, address, tokenIndex);
-  const [rules, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  const { index } = await requireToken(transport, address, tokenIndex, blockNumber);
+  const [rules, effectiveAt] = await readContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "pendingRules",
+    args: [index],
+    ...at(blockNumber),
+  });
   if (effectiveAt === 0n) return null;
   const raw = validateTokenRules(rules);
   return { rules: { raw, human: describeRules(raw) }, effectiveAt };
+}
+
+/** Parameters of {@link cancelRulesChange}. */
+export interface CancelRulesChangeParameters {
+  readonly shop: string;
+  readonly tokenIndex: IntegerLike;
 }
 
 /**
@@ -568,18 +661,23 @@ export async function pendingRules(
  * already due).
  * @example
  * ```ts
- * await cancelRulesChange(transport, shop, 0);
+ * await cancelRulesChange(transport, { shop, tokenIndex: 0 });
  * ```
  */
 export async function cancelRulesChange(
   transport: Transport,
-  shop: string,
-  tokenIndex: IntegerLike,
+  parameters: CancelRulesChangeParameters,
 ): Promise<MerchantTx> {
+  const { shop, tokenIndex } = parametersOf("cancelRulesChange", parameters);
   const address = validateAddress("shop", shop);
   const { index } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "admin");
-  const [, effectiveAt] = await readContract(transport, address, shopAbi, "pendingRules", [index]);
+  const [, effectiveAt] = await readContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "pendingRules",
+    args: [index],
+  });
   if (effectiveAt === 0n) throw new RulesChangeError(index, "no rule change is pending");
   // The next block is at least one second after the latest: a change due by then applies before the cancel runs.
   if (effectiveAt <= (await transport.latestTimestamp()) + 1n) {
@@ -588,7 +686,12 @@ export async function cancelRulesChange(
       `the pending change fell due at ${effectiveAt} and is in force: too late to cancel`,
     );
   }
-  const result = await writeContract(transport, address, shopAbi, "cancelRulesChange", [index]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "cancelRulesChange",
+    args: [index],
+  });
   return { hash: result.hash };
 }
 
@@ -612,9 +715,21 @@ async function changeRole(
   await shopTokenCount(transport, address);
   await requireRole(transport, address, "admin");
   const idOf = await roleId(transport, address, checkedRole);
-  const result = await writeContract(transport, address, shopAbi, grant ? "grantRole" : "revokeRole", [idOf, who]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: grant ? "grantRole" : "revokeRole",
+    args: [idOf, who],
+  });
   const changed = eventOf(result, grant ? "RoleGranted" : "RoleRevoked", address) !== undefined;
   return { hash: result.hash, changed };
+}
+
+/** Parameters of {@link grantRole}. */
+export interface GrantRoleParameters {
+  readonly shop: string;
+  readonly role: ShopRole;
+  readonly account: string;
 }
 
 /**
@@ -623,16 +738,22 @@ async function changeRole(
  * @throws {@link InvalidRoleError}, {@link InvalidAddressError}, {@link NotAContractError}, {@link MissingRoleError}.
  * @example
  * ```ts
- * await grantRole(transport, shop, "operator", backendKey);
+ * await grantRole(transport, { shop, role: "operator", account: backendKey });
  * ```
  */
 export function grantRole(
   transport: Transport,
-  shop: string,
-  role: ShopRole,
-  account: string,
+  parameters: GrantRoleParameters,
 ): Promise<MerchantTx & { changed: boolean }> {
+  const { shop, role, account } = parametersOf("grantRole", parameters);
   return changeRole(transport, shop, role, account, true);
+}
+
+/** Parameters of {@link revokeRole}. */
+export interface RevokeRoleParameters {
+  readonly shop: string;
+  readonly role: ShopRole;
+  readonly account: string;
 }
 
 /**
@@ -641,15 +762,14 @@ export function grantRole(
  * @throws {@link InvalidRoleError}, {@link InvalidAddressError}, {@link NotAContractError}, {@link MissingRoleError}.
  * @example
  * ```ts
- * await revokeRole(transport, shop, "poolManager", formerManager);
+ * await revokeRole(transport, { shop, role: "poolManager", account: formerManager });
  * ```
  */
 export function revokeRole(
   transport: Transport,
-  shop: string,
-  role: ShopRole,
-  account: string,
+  parameters: RevokeRoleParameters,
 ): Promise<MerchantTx & { changed: boolean }> {
+  const { shop, role, account } = parametersOf("revokeRole", parameters);
   return changeRole(transport, shop, role, account, false);
 }
 
@@ -801,6 +921,12 @@ export function validateShopOrders(orders: readonly RecordOrderInput[]): ShopOrd
   });
 }
 
+/** Parameters of {@link recordOrders}. */
+export interface RecordOrdersParameters extends RecordOrdersOptions {
+  readonly shop: string;
+  readonly orders: readonly RecordOrderInput[];
+}
+
 /**
  * Records orders (path 1) in as few transactions as fit under a gas cap. Every order is validated (order ids
  * included, none twice), and its order id checked against the ids the shop has already used (its `orderIdBitmap`,
@@ -823,7 +949,9 @@ export function validateShopOrders(orders: readonly RecordOrderInput[]): ShopOrd
  * for a chunk the contract refuses (earlier chunks stay recorded; `ShopNoTokens` before the shop has a token).
  * @example
  * ```ts
- * const { counted, skipped, skippedByShop } = await recordOrders(transport, shop, orders, {
+ * const { counted, skipped, skippedByShop } = await recordOrders(transport, {
+ *   shop,
+ *   orders,
  *   skipCounted: true,
  *   onProgress: (p) => console.log(`${p.ordersDone}/${p.ordersTotal}`),
  * });
@@ -831,10 +959,9 @@ export function validateShopOrders(orders: readonly RecordOrderInput[]): ShopOrd
  */
 export async function recordOrders(
   transport: Transport,
-  shop: string,
-  orders: readonly RecordOrderInput[],
-  options: RecordOrdersOptions = {},
+  parameters: RecordOrdersParameters,
 ): Promise<RecordOrdersResult> {
+  const { shop, orders, ...options } = parametersOf("recordOrders", parameters);
   const address = validateAddress("shop", shop);
   const checked = validateShopOrders(orders);
   const explicitCap =
@@ -910,7 +1037,12 @@ export async function recordOrders(
       queue.unshift([start, mid], [mid, end]);
       continue;
     }
-    const result = await writeContract(transport, address, shopAbi, "recordOrders", [chunk]);
+    const result = await writeContract(transport, {
+      address,
+      abi: shopAbi,
+      functionName: "recordOrders",
+      args: [chunk],
+    });
     let chunkCounted = 0;
     const chunkSkipped: number[] = [];
     for (const e of result.events) {
@@ -967,6 +1099,12 @@ export interface AnchoredBatch extends MerchantTx {
   readonly orderCount: number;
 }
 
+/** Parameters of {@link anchorBatch}. */
+export interface AnchorBatchParameters extends AnchorBatchOptions {
+  readonly shop: string;
+  readonly batch: Pick<MerkleBatch, "root" | "firstOrderId" | "orderCount" | "totalRevenue">;
+}
+
 /**
  * Anchors a built Merkle batch (path 4) with its first order id (`MerkleBatch.firstOrderId`): its revenue counts
  * today, and its leaves carry the ids `firstOrderId .. firstOrderId + orderCount - 1`. Refuses, before sending, a
@@ -978,15 +1116,11 @@ export interface AnchoredBatch extends MerchantTx {
  * @example
  * ```ts
  * const batch = await buildBatch(orders, { firstOrderId: 1001n });
- * const { day } = await anchorBatch(transport, shop, batch);
+ * const { day } = await anchorBatch(transport, { shop, batch });
  * ```
  */
-export async function anchorBatch(
-  transport: Transport,
-  shop: string,
-  batch: Pick<MerkleBatch, "root" | "firstOrderId" | "orderCount" | "totalRevenue">,
-  options: AnchorBatchOptions = {},
-): Promise<AnchoredBatch> {
+export async function anchorBatch(transport: Transport, parameters: AnchorBatchParameters): Promise<AnchoredBatch> {
+  const { shop, batch, ...options } = parametersOf("anchorBatch", parameters);
   const address = validateAddress("shop", shop);
   if (typeof batch !== "object" || batch === null) throw new MerkleBatchError("expected a built MerkleBatch");
   let root: Hex;
@@ -1019,7 +1153,7 @@ export async function anchorBatch(
   }
   await shopTokenCount(transport, address);
   await requireRole(transport, address, "operator");
-  const existing = await readContract(transport, address, shopAbi, "batch", [root]);
+  const existing = await readContract(transport, { address, abi: shopAbi, functionName: "batch", args: [root] });
   if (existing.orderCount !== 0) throw new MerkleBatchError(`root ${root} is already anchored`, undefined, "root");
   if (check) {
     const last = firstOrderId + BigInt(count) - 1n;
@@ -1028,12 +1162,12 @@ export async function anchorBatch(
       throw new OrderIdUsedError(used.ids, `batch order ids ${firstOrderId}..${last}`, used.count);
     }
   }
-  const result = await writeContract(transport, address, shopAbi, "anchorBatch", [
-    root,
-    firstOrderId,
-    BigInt(count),
-    revenue,
-  ]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "anchorBatch",
+    args: [root, firstOrderId, BigInt(count), revenue],
+  });
   const anchored = eventOf(result, "BatchAnchored", address);
   if (anchored === undefined) throw new ShareMallError("MISSING_EVENT", `No BatchAnchored event in ${result.hash}`);
   return { hash: result.hash, day: anchored.args.day, root, firstOrderId, orderCount: count };
@@ -1041,25 +1175,45 @@ export async function anchorBatch(
 
 // ------------------------------------------------------------------ Funds and settlement
 
+/** Parameters of {@link deposit}. */
+export interface DepositParameters {
+  readonly shop: string;
+  readonly amountWei: IntegerLike;
+}
+
 /**
  * Adds `amountWei` to the merchant balance (prepays settlements).
  *
  * @throws {@link InvalidAmountError} (not a positive integer), {@link NotAContractError}.
  * @example
  * ```ts
- * const { merchantBalance } = await deposit(transport, shop, 10n ** 18n);
+ * const { merchantBalance } = await deposit(transport, { shop, amountWei: 10n ** 18n });
  * ```
  */
 export async function deposit(
   transport: Transport,
-  shop: string,
-  amountWei: IntegerLike,
+  parameters: DepositParameters,
 ): Promise<MerchantTx & { merchantBalance: bigint }> {
+  const { shop, amountWei } = parametersOf("deposit", parameters);
   const address = validateAddress("shop", shop);
   const amount = validateAmount("amountWei", amountWei, { min: 1n });
   await shopTokenCount(transport, address);
-  const result = await writeContract(transport, address, shopAbi, "deposit", [], { value: amount });
-  return { hash: result.hash, merchantBalance: await readContract(transport, address, shopAbi, "merchantBalance", []) };
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "deposit",
+    args: [],
+    value: amount,
+  });
+  return {
+    hash: result.hash,
+    merchantBalance: await readContract(transport, {
+      address,
+      abi: shopAbi,
+      functionName: "merchantBalance",
+      args: [],
+    }),
+  };
 }
 
 /** A settlement whose merchant balance could not pay the day's debt (`SettlementShortfall`). */
@@ -1096,7 +1250,13 @@ export interface SettledDay {
 }
 
 async function settleSent(transport: Transport, shop: Address, day: bigint, value: bigint): Promise<SettledDay> {
-  const result = await writeContract(transport, shop, shopAbi, "settle", [day], value > 0n ? { value } : {});
+  const result = await writeContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: "settle",
+    args: [day],
+    ...(value > 0n ? { value } : {}),
+  });
   const settled = eventOf(result, "DaySettled", shop);
   if (settled === undefined) throw new ShareMallError("MISSING_EVENT", `No DaySettled event in ${result.hash}`);
   const short = eventOf(result, "SettlementShortfall", shop);
@@ -1127,7 +1287,12 @@ async function outstanding(transport: Transport, shop: Address, day: bigint, cou
   let debt = 0n;
   let anySettled = false;
   for (let i = 0n; i < count; i++) {
-    const entry = await readContract(transport, shop, shopAbi, "tokenDay", [i, day]);
+    const entry = await readContract(transport, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "tokenDay",
+      args: [i, day],
+    });
     if (entry.settled) {
       anySettled = true;
       continue;
@@ -1136,6 +1301,13 @@ async function outstanding(transport: Transport, shop: Address, day: bigint, cou
     debt += entry.owed - entry.escrowed;
   }
   return { release, debt, anySettled };
+}
+
+/** Parameters of {@link settleDay}. */
+export interface SettleDayParameters {
+  readonly shop: string;
+  readonly day: IntegerLike;
+  readonly value?: IntegerLike;
 }
 
 /**
@@ -1150,21 +1322,17 @@ async function outstanding(transport: Transport, shop: Address, day: bigint, cou
  * already settled, nothing owed) before sending.
  * @example
  * ```ts
- * const s = await settleDay(transport, shop, 20786n, { value: 10n ** 17n });
+ * const s = await settleDay(transport, { shop, day: 20786n, value: 10n ** 17n });
  * if (!s.settled) console.log(`escrow released; ${s.stillOwed} wei still owed, deposit ${s.shortfall!.missing}`);
  * ```
  */
-export async function settleDay(
-  transport: Transport,
-  shop: string,
-  day: IntegerLike,
-  options: { readonly value?: IntegerLike } = {},
-): Promise<SettledDay> {
+export async function settleDay(transport: Transport, parameters: SettleDayParameters): Promise<SettledDay> {
+  const { shop, day, ...options } = parametersOf("settleDay", parameters);
   const address = validateAddress("shop", shop);
   const d = validateAmount("day", day, { max: (1n << 64n) - 1n });
   const value = options.value === undefined ? 0n : validateAmount("value", options.value);
   const count = await shopTokenCount(transport, address);
-  const today = await readContract(transport, address, shopAbi, "today", []);
+  const today = await readContract(transport, { address, abi: shopAbi, functionName: "today", args: [] });
   if (d >= today) throw new CannotSettleDayError(d, "not over", today);
   const left = await outstanding(transport, address, d, count);
   if (left.release === 0n && left.debt === 0n) {
@@ -1215,6 +1383,11 @@ export interface SettleAllResult {
   readonly unpaid: bigint;
 }
 
+/** Parameters of {@link settleAllUnsettled}. */
+export interface SettleAllUnsettledParameters extends SettleAllOptions {
+  readonly shop: string;
+}
+
 /**
  * Settles every unsettled past day, oldest first (from the shop's `unsettledDays`). With `fund: "none"` it refuses up
  * front, sending nothing, when the merchant balance cannot pay all their debt; with `"deposit-missing"` it deposits
@@ -1226,15 +1399,15 @@ export interface SettleAllResult {
  * `fund: "none"`; {@link InvalidOrderError} for an unknown `fund`; {@link NotAContractError}.
  * @example
  * ```ts
- * const { settled, deposited } = await settleAllUnsettled(transport, shop, { fund: "deposit-missing" });
- * const { owing, unpaid } = await settleAllUnsettled(transport, shop, { fund: "partial" }); // escrow goes out
+ * const { settled, deposited } = await settleAllUnsettled(transport, { shop, fund: "deposit-missing" });
+ * const { owing, unpaid } = await settleAllUnsettled(transport, { shop, fund: "partial" }); // escrow goes out
  * ```
  */
 export async function settleAllUnsettled(
   transport: Transport,
-  shop: string,
-  options: SettleAllOptions = {},
+  parameters: SettleAllUnsettledParameters,
 ): Promise<SettleAllResult> {
+  const { shop, ...options } = parametersOf("settleAllUnsettled", parameters);
   const address = validateAddress("shop", shop);
   const fund = options.fund ?? "none";
   if (fund !== "none" && fund !== "deposit-missing" && fund !== "partial") {
@@ -1244,7 +1417,7 @@ export async function settleAllUnsettled(
   const days = (await readUnsettledDays(transport, address)).filter((u) => u.owed > 0n);
   days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const required = days.reduce((sum, d) => sum + d.unfunded, 0n);
-  let available = await readContract(transport, address, shopAbi, "merchantBalance", []);
+  let available = await readContract(transport, { address, abi: shopAbi, functionName: "merchantBalance", args: [] });
   let deposited = 0n;
   let depositHash: Hex | undefined;
   if (required > available && fund !== "partial") {
@@ -1254,7 +1427,13 @@ export async function settleAllUnsettled(
         days.length === 1 ? `settle day ${days[0].day}` : `settle days ${days[0].day}..${days[days.length - 1].day}`;
       throw new InsufficientMerchantBalanceError(required, available, missing, what);
     }
-    const result = await writeContract(transport, address, shopAbi, "deposit", [], { value: missing });
+    const result = await writeContract(transport, {
+      address,
+      abi: shopAbi,
+      functionName: "deposit",
+      args: [],
+      value: missing,
+    });
     deposited = missing;
     depositHash = result.hash;
     available += missing;
@@ -1291,6 +1470,13 @@ export async function settleAllUnsettled(
   };
 }
 
+/** Parameters of {@link withdraw}. */
+export interface WithdrawParameters {
+  readonly shop: string;
+  readonly to: string;
+  readonly amountWei: IntegerLike;
+}
+
 /**
  * Withdraws `amountWei` of the merchant balance to `to` (admin only).
  *
@@ -1298,23 +1484,24 @@ export async function settleAllUnsettled(
  * {@link InsufficientMerchantBalanceError} (amount above the balance, with the numbers), before sending.
  * @example
  * ```ts
- * await withdraw(transport, shop, treasury, 5n * 10n ** 17n);
+ * await withdraw(transport, { shop, to: treasury, amountWei: 5n * 10n ** 17n });
  * ```
  */
-export async function withdraw(
-  transport: Transport,
-  shop: string,
-  to: string,
-  amountWei: IntegerLike,
-): Promise<MerchantTx> {
+export async function withdraw(transport: Transport, parameters: WithdrawParameters): Promise<MerchantTx> {
+  const { shop, to, amountWei } = parametersOf("withdraw", parameters);
   const address = validateAddress("shop", shop);
   const recipient = validateAddress("to", to);
   const amount = validateAmount("amountWei", amountWei, { min: 1n });
   await shopTokenCount(transport, address);
   await requireRole(transport, address, "admin");
-  const balance = await readContract(transport, address, shopAbi, "merchantBalance", []);
+  const balance = await readContract(transport, { address, abi: shopAbi, functionName: "merchantBalance", args: [] });
   if (amount > balance) throw new InsufficientMerchantBalanceError(amount, balance, amount - balance, "withdraw");
-  const result = await writeContract(transport, address, shopAbi, "withdraw", [recipient, amount]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "withdraw",
+    args: [recipient, amount],
+  });
   return { hash: result.hash };
 }
 
@@ -1368,6 +1555,15 @@ function reasonId(reason: unknown): Hex {
   return keccak256(stringToHex(reason));
 }
 
+/** Parameters of {@link mintFromPool}. */
+export interface MintFromPoolParameters {
+  readonly shop: string;
+  readonly tokenIndex: IntegerLike;
+  readonly to: string;
+  readonly amountTokens: string | bigint;
+  readonly reason: string;
+}
+
 /**
  * Mints tokens from a token's management pool allowance to a service contributor (pool manager only). `reason` is
  * a bytes32 id or text, hashed with keccak-256. The allowance is the shop's `poolAllowance(tokenIndex)`, computed
@@ -1377,17 +1573,20 @@ function reasonId(reason: unknown): Hex {
  * {@link UnknownTokenIndexError}, {@link MissingRoleError}, {@link PoolAllowanceError}, before sending.
  * @example
  * ```ts
- * await mintFromPool(transport, shop, 0, helper, "12.5", "tea ceremony 2026-11-20");
+ * await mintFromPool(transport, {
+ *   shop,
+ *   tokenIndex: 0,
+ *   to: helper,
+ *   amountTokens: "12.5",
+ *   reason: "tea ceremony 2026-11-20",
+ * });
  * ```
  */
 export async function mintFromPool(
   transport: Transport,
-  shop: string,
-  tokenIndex: IntegerLike,
-  to: string,
-  amountTokens: string | bigint,
-  reason: string,
+  parameters: MintFromPoolParameters,
 ): Promise<MerchantTx & { amount: bigint; reason: Hex }> {
+  const { shop, tokenIndex, to, amountTokens, reason } = parametersOf("mintFromPool", parameters);
   const address = validateAddress("shop", shop);
   validateIndex(tokenIndex);
   const recipient = validateAddress("to", to);
@@ -1395,13 +1594,18 @@ export async function mintFromPool(
   const reasonHash = reasonId(reason);
   const { index } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "poolManager");
-  const allowance = await readContract(transport, address, shopAbi, "poolAllowance", [index]);
+  const allowance = await readContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "poolAllowance",
+    args: [index],
+  });
   if (amount > allowance) throw new PoolAllowanceError(index, allowance, amount);
-  const result = await writeContract(transport, address, shopAbi, "mintFromPool", [
-    index,
-    recipient,
-    amount,
-    reasonHash,
-  ]);
+  const result = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "mintFromPool",
+    args: [index, recipient, amount, reasonHash],
+  });
   return { hash: result.hash, amount, reason: reasonHash };
 }

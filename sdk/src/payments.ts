@@ -15,6 +15,8 @@
  *
  * @packageDocumentation
  */
+import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
+import type { AtBlock } from "./read.js";
 import { shopAbi } from "./abis.js";
 import {
   decodeLogs,
@@ -323,8 +325,10 @@ async function signerOf(transport: Transport, what: string): Promise<Address> {
   return account;
 }
 
-const requireShop = (transport: Transport, shop: Address): Promise<bigint> =>
-  probe("shop", shop, () => readContract(transport, shop, shopAbi, "today", []));
+const requireShop = (transport: Transport, shop: Address, blockNumber?: bigint): Promise<bigint> =>
+  probe("shop", shop, () =>
+    readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [], ...at(blockNumber) }),
+  );
 
 /** The earliest time a transaction sent now can be mined at: the latest block's time plus one second. */
 async function nextBlockTime(transport: Transport): Promise<bigint> {
@@ -333,11 +337,24 @@ async function nextBlockTime(transport: Transport): Promise<bigint> {
 
 async function requireRole(transport: Transport, shop: Address, role: "operator" | "admin"): Promise<Address> {
   const account = await signerOf(transport, role === "operator" ? "an operator step" : "an admin step");
-  const id = role === "admin" ? ZERO_BYTES32 : await readContract(transport, shop, shopAbi, "OPERATOR_ROLE", []);
-  if (!(await readContract(transport, shop, shopAbi, "hasRole", [id, account]))) {
+  const id =
+    role === "admin"
+      ? ZERO_BYTES32
+      : await readContract(transport, { address: shop, abi: shopAbi, functionName: "OPERATOR_ROLE", args: [] });
+  if (!(await readContract(transport, { address: shop, abi: shopAbi, functionName: "hasRole", args: [id, account] }))) {
     throw new MissingRoleError(role, account);
   }
   return account;
+}
+
+/** Parameters of {@link fetchPaymentStatus}. */
+export interface FetchPaymentStatusParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The order hash. */
+  readonly orderHash: string;
+  /** The customer. */
+  readonly customer: string;
 }
 
 /**
@@ -345,28 +362,26 @@ async function requireRole(transport: Transport, shop: Address, role: "operator"
  * wei held (held, return requested) or still refundable (captured).
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param orderHash - The order hash.
- * @param customer - The customer.
+ * @param parameters - `shop`, `orderHash`, `customer` (see {@link FetchPaymentStatusParameters}).
  * @returns `{ status, amountWei }`; `status` `"none"` for a payment never made, voided or reclaimed.
  * @throws `InvalidAddressError`, `InvalidBytes32Error`; `NotAContractError` for an address without a shop.
  * @example
  * ```ts
- * const { status } = await fetchPaymentStatus(transport, shop, orderHash, customer);
+ * const { status } = await fetchPaymentStatus(transport, { shop, orderHash, customer });
  * if (status === "captured") console.log("counted");
  * ```
  */
 export async function fetchPaymentStatus(
   transport: Transport,
-  shop: string,
-  orderHash: string,
-  customer: string,
+  parameters: FetchPaymentStatusParameters,
 ): Promise<{ status: PaymentChainStatus; amountWei: bigint }> {
+  const { shop, orderHash, customer } = parametersOf("fetchPaymentStatus", parameters);
   const address = validateAddress("shop", shop);
   const hash = validateBytes32("orderHash", orderHash, { allowZero: false });
   const who = validateAddress("customer", customer);
-  await requireShop(transport, address);
-  return readStatus(transport, address, hash, who);
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  await requireShop(transport, address, blockNumber);
+  return readStatus(transport, address, hash, who, blockNumber);
 }
 
 async function readStatus(
@@ -374,8 +389,15 @@ async function readStatus(
   shop: Address,
   orderHash: Hex,
   customer: Address,
+  blockNumber?: bigint,
 ): Promise<{ status: PaymentChainStatus; amountWei: bigint }> {
-  const [status, amount] = await readContract(transport, shop, shopAbi, "payment", [orderHash, customer]);
+  const [status, amount] = await readContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: "payment",
+    args: [orderHash, customer],
+    ...at(blockNumber),
+  });
   const name = CHAIN_STATUSES[status];
   if (name === undefined) throw new ShareMallError("UNKNOWN_PAYMENT_STATUS", `Unknown payment status ${status}`);
   return { status: name, amountWei: amount };
@@ -407,8 +429,13 @@ async function send(
 ) {
   const struct = toPaymentStruct(terms);
   return fn === "capture"
-    ? writeContract(transport, shop, shopAbi, "capture", [struct, amount ?? terms.amountWei])
-    : writeContract(transport, shop, shopAbi, fn, [struct]);
+    ? writeContract(transport, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "capture",
+        args: [struct, amount ?? terms.amountWei],
+      })
+    : writeContract(transport, { address: shop, abi: shopAbi, functionName: fn, args: [struct] });
 }
 
 /** Wei returned to `customer` by a transaction: pushed, or owed when the push failed (`ReturnOwed`). */
@@ -430,26 +457,43 @@ export interface ReturnWindow {
   readonly pendingAt: bigint;
 }
 
+/** Parameters of {@link fetchReturnWindow}. */
+export interface FetchReturnWindowParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+}
+
 /**
  * The shop's return window: the one in force now, and a pending shorter one with the time it applies.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
+ * @param parameters - `shop` (see {@link FetchReturnWindowParameters}).
  * @returns `{ windowSeconds, pendingSeconds, pendingAt }`.
  * @throws `InvalidAddressError`; `NotAContractError` for an address without a shop.
  * @example
  * ```ts
- * const { windowSeconds } = await fetchReturnWindow(transport, shop); // 604800n: 7 days
+ * const { windowSeconds } = await fetchReturnWindow(transport, { shop }); // 604800n: 7 days
  * ```
  */
-export async function fetchReturnWindow(transport: Transport, shop: string): Promise<ReturnWindow> {
+export async function fetchReturnWindow(
+  transport: Transport,
+  parameters: FetchReturnWindowParameters,
+): Promise<ReturnWindow> {
+  const { shop } = parametersOf("fetchReturnWindow", parameters);
   const address = validateAddress("shop", shop);
-  await requireShop(transport, address);
-  return readWindow(transport, address);
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  await requireShop(transport, address, blockNumber);
+  return readWindow(transport, address, blockNumber);
 }
 
-async function readWindow(transport: Transport, shop: Address): Promise<ReturnWindow> {
-  const [windowSeconds, pendingSeconds, pendingAt] = await readContract(transport, shop, shopAbi, "returnWindow", []);
+async function readWindow(transport: Transport, shop: Address, blockNumber?: bigint): Promise<ReturnWindow> {
+  const [windowSeconds, pendingSeconds, pendingAt] = await readContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: "returnWindow",
+    args: [],
+    ...at(blockNumber),
+  });
   return { windowSeconds, pendingSeconds, pendingAt };
 }
 
@@ -467,27 +511,34 @@ export interface SetReturnWindowResult extends SentTransaction {
   readonly immediate: boolean;
 }
 
+/** Parameters of {@link setReturnWindow}. */
+export interface SetReturnWindowParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The window, 1 day (86,400) to 90 days (7,776,000) in seconds. */
+  readonly seconds: IntegerLike;
+}
+
 /**
  * Sets the shop's return window (admin only): how long after authorization a held payment can be auto-captured, and
  * after capture refunded. A longer window applies at once; a shorter one after 7 days. Payments keep the window they
  * were made under.
  *
  * @param transport - A transport whose signer holds the admin role.
- * @param shop - The shop's address.
- * @param seconds - The window, 1 day (86,400) to 90 days (7,776,000) in seconds.
+ * @param parameters - `shop`, `seconds` (see {@link SetReturnWindowParameters}).
  * @returns The transaction, the window, when it applies and whether at once.
  * @throws {@link InvalidReturnWindowError} outside 1..90 days; `MissingRoleError` without the admin role;
  * `InvalidAddressError`, `NotAContractError`, `NoSignerError`.
  * @example
  * ```ts
- * const { effectiveAt, immediate } = await setReturnWindow(transport, shop, 14n * 86_400n);
+ * const { effectiveAt, immediate } = await setReturnWindow(transport, { shop, seconds: 14n * 86_400n });
  * ```
  */
 export async function setReturnWindow(
   transport: Transport,
-  shop: string,
-  seconds: IntegerLike,
+  parameters: SetReturnWindowParameters,
 ): Promise<SetReturnWindowResult> {
+  const { shop, seconds } = parametersOf("setReturnWindow", parameters);
   const address = validateAddress("shop", shop);
   let window: bigint;
   try {
@@ -504,7 +555,12 @@ export async function setReturnWindow(
   }
   await requireShop(transport, address);
   await requireRole(transport, address, "admin");
-  const { hash, events } = await writeContract(transport, address, shopAbi, "setReturnWindow", [window]);
+  const { hash, events } = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "setReturnWindow",
+    args: [window],
+  });
   for (const e of events) {
     if (e.eventName === "ReturnWindowChangeScheduled") {
       return { hash, events, windowSeconds: window, effectiveAt: e.args.effectiveAt, immediate: false };
@@ -542,6 +598,12 @@ export interface AuthorizePaymentResult extends SentTransaction {
   readonly payment: PaymentTerms;
 }
 
+/** Parameters of {@link authorizePayment}. */
+export interface AuthorizePaymentParameters extends AuthorizePaymentInput, AuthorizePaymentOptions {
+  /** The shop's address. */
+  readonly shop: string;
+}
+
 /**
  * Holds a payment for an order (`authorize`): the signer is the customer, `amountWei` the value sent. Nothing counts
  * until the payment is captured (by the operator, the customer's confirmation, or anyone after the return window);
@@ -550,9 +612,8 @@ export interface AuthorizePaymentResult extends SentTransaction {
  * or counted, a self-referral and a balance short of the amount plus a gas margin.
  *
  * @param transport - A transport with a signer (the customer).
- * @param shop - The shop's address.
- * @param input - Order hash, amount in wei, optional referrer and expiry.
- * @param options - `gasMarginWei`.
+ * @param parameters - `shop`, the order (`orderHash`, `amountWei`, optional `referrer` and `expiry`) and
+ * `gasMarginWei` (see {@link AuthorizePaymentParameters}).
  * @returns The transaction and the payment's terms.
  * @throws `InvalidBytes32Error`, `InvalidAmountError`, `InvalidAddressError` (a referrer equal to the signer too),
  * `InvalidDeadlineError` for bad input; {@link InvalidExpiryError}; {@link PaymentExistsError} (held already);
@@ -560,16 +621,16 @@ export interface AuthorizePaymentResult extends SentTransaction {
  * `NoSignerError`; `ContractRevertError` if the shop reverts.
  * @example
  * ```ts
- * const { payment } = await authorizePayment(transport, shop, { orderHash, amountWei: parseEther("0.3") });
+ * const { payment } = await authorizePayment(transport, { shop, orderHash, amountWei: parseEther("0.3") });
  * localStorage.setItem(orderHash, JSON.stringify(payment, (_, v) => (typeof v === "bigint" ? `${v}` : v)));
  * ```
  */
 export async function authorizePayment(
   transport: Transport,
-  shop: string,
-  input: AuthorizePaymentInput,
-  options: AuthorizePaymentOptions = {},
+  parameters: AuthorizePaymentParameters,
 ): Promise<AuthorizePaymentResult> {
+  const { shop, ...input } = parametersOf("authorizePayment", parameters);
+  const options = input;
   const address = validateAddress("shop", shop);
   const v = requireObject("input", input);
   const orderHash = validateBytes32("orderHash", v.orderHash, { allowZero: false });
@@ -589,14 +650,13 @@ export async function authorizePayment(
   if (status !== "none") throw new PaymentExistsError(orderHash, customer, status);
   const have = await transport.balance(customer);
   if (have < amountWei + margin) throw new InsufficientFundsError(customer, have, amountWei + margin);
-  const { hash, events } = await writeContract(
-    transport,
+  const { hash, events } = await writeContract(transport, {
     address,
-    shopAbi,
-    "authorize",
-    [orderHash, referrer, Number(expiry)],
-    { value: amountWei },
-  );
+    abi: shopAbi,
+    functionName: "authorize",
+    args: [orderHash, referrer, Number(expiry)],
+    value: amountWei,
+  });
   for (const e of events) {
     if (e.eventName === "PaymentAuthorized" && e.args.orderHash === orderHash && e.args.customer === customer) {
       return { hash, events, payment: termsOf(e) };
@@ -639,15 +699,23 @@ function requireNotExpired(terms: PaymentTerms, now: bigint): void {
   if (now >= terms.expiry) throw new PaymentExpiredError(terms.expiry, now);
 }
 
+/** Parameters of {@link capturePayment}. */
+export interface CapturePaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms (from {@link authorizePayment} or {@link findPaymentTerms}). */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+  /** Wei to capture, `1 .. payment.amountWei` (default: all of it). */
+  readonly amountWei?: IntegerLike;
+}
+
 /**
  * Captures a held payment (operator only): `amountWei` of it counts as an order today, exactly as a charge of that
  * amount would (revenue, dividend escrow, tokens, referral: a referrer other than the customer's bound one yields to
  * it); the rest goes back to the customer at once.
  *
  * @param transport - A transport whose signer holds the operator role.
- * @param shop - The shop's address.
- * @param payment - The payment's terms (from {@link authorizePayment} or {@link findPaymentTerms}).
- * @param amountWei - Wei to capture, `1 .. payment.amountWei` (default: all of it).
+ * @param parameters - `shop`, `payment`, `amountWei` (see {@link CapturePaymentParameters}).
  * @returns The transaction, the capture's terms, the wei returned and the tokens minted.
  * @throws {@link InvalidCaptureAmountError} for 0 or more than held; {@link PaymentExpiredError};
  * {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError}; `MissingRoleError` without the operator role;
@@ -655,15 +723,18 @@ function requireNotExpired(terms: PaymentTerms, now: bigint): void {
  * @example
  * ```ts
  * // The customer kept one of two items: capture half, the rest goes back.
- * const { capture, returnedWei } = await capturePayment(transport, shop, payment, payment.amountWei / 2n);
+ * const { capture, returnedWei } = await capturePayment(transport, {
+ *   shop,
+ *   payment,
+ *   amountWei: payment.amountWei / 2n,
+ * });
  * ```
  */
 export async function capturePayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
-  amountWei?: IntegerLike,
+  parameters: CapturePaymentParameters,
 ): Promise<CapturePaymentResult> {
+  const { shop, payment, amountWei } = parametersOf("capturePayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   const amount = amountWei === undefined ? terms.amountWei : validateAmount("amountWei", amountWei);
@@ -676,26 +747,33 @@ export async function capturePayment(
   return captureResult(await send(transport, address, "capture", terms, amount), terms, amount);
 }
 
+/** Parameters of {@link confirmPayment}. */
+export interface ConfirmPaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * The customer's "received" (`confirm`): captures its held payment in full now, before the return window is over.
  * The signer must be the payment's customer.
  *
  * @param transport - A transport with the customer's signer.
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link ConfirmPaymentParameters}).
  * @returns The transaction, the capture's terms and the tokens minted (`returnedWei` 0).
  * @throws {@link NotPaymentCustomerError}; {@link PaymentExpiredError}; {@link PaymentNotHeldError};
  * {@link PaymentTermsMismatchError}; validation errors; `NotAContractError`; `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * const { capture, minted } = await confirmPayment(transport, shop, payment);
+ * const { capture, minted } = await confirmPayment(transport, { shop, payment });
  * ```
  */
 export async function confirmPayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: ConfirmPaymentParameters,
 ): Promise<CapturePaymentResult> {
+  const { shop, payment } = parametersOf("confirmPayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   const signer = await signerOf(transport, "confirmPayment");
@@ -706,29 +784,37 @@ export async function confirmPayment(
   return captureResult(await send(transport, address, "confirm", terms), terms, terms.amountWei);
 }
 
+/** Parameters of {@link autoCapturePayment}. */
+export interface AutoCapturePaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * Captures a held payment in full once its return window is over (`autoCapture`): anyone may, from
  * `payment.autoCaptureAt` until the expiry, unless the customer asked to return the goods.
  *
  * @param transport - A transport with a signer (anyone: the merchant's keeper, typically).
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link AutoCapturePaymentParameters}).
  * @returns The transaction, the capture's terms and the tokens minted.
  * @throws {@link AutoCaptureNotDueError} before `autoCaptureAt`; {@link ReturnRequestedError} when the customer asked
  * to return the goods; {@link PaymentExpiredError}; {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError};
  * validation errors; `NotAContractError`; `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * for (const p of await fetchShopPayments(transport, shop)) {
- *   if (p.status === "held" && p.terms && p.terms.autoCaptureAt <= now) await autoCapturePayment(transport, shop, p.terms);
+ * for (const p of await fetchShopPayments(transport, { shop })) {
+ *   if (p.status === "held" && p.terms && p.terms.autoCaptureAt <= now)
+ *     await autoCapturePayment(transport, { shop, payment: p.terms });
  * }
  * ```
  */
 export async function autoCapturePayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: AutoCapturePaymentParameters,
 ): Promise<CapturePaymentResult> {
+  const { shop, payment } = parametersOf("autoCapturePayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   await signerOf(transport, "autoCapturePayment");
@@ -754,26 +840,33 @@ export interface ReturnedPaymentResult extends SentTransaction {
   readonly owedWei: bigint;
 }
 
+/** Parameters of {@link voidPayment}. */
+export interface VoidPaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * Voids a held payment (operator only; any time before a capture, also after the expiry): all of it goes back to
  * the customer and the record is cleared (the same order may be authorized again).
  *
  * @param transport - A transport whose signer holds the operator role.
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link VoidPaymentParameters}).
  * @returns The transaction and the wei returned.
  * @throws {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError}; `MissingRoleError`; validation errors;
  * `NotAContractError`; `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * await voidPayment(transport, shop, payment); // out of stock: the customer gets it all back
+ * await voidPayment(transport, { shop, payment }); // out of stock: the customer gets it all back
  * ```
  */
 export async function voidPayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: VoidPaymentParameters,
 ): Promise<ReturnedPaymentResult> {
+  const { shop, payment } = parametersOf("voidPayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   await requireShop(transport, address);
@@ -794,26 +887,33 @@ function returned(hash: Hex, events: readonly AnyEvent[], terms: PaymentTerms): 
   };
 }
 
+/** Parameters of {@link reclaimPayment}. */
+export interface ReclaimPaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * Takes a held payment back after its expiry (nobody captured it). The signer must be the payment's customer.
  *
  * @param transport - A transport with the customer's signer.
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link ReclaimPaymentParameters}).
  * @returns The transaction and the wei returned.
  * @throws {@link NotPaymentCustomerError}; {@link PaymentNotExpiredError} before the expiry;
  * {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError}; validation errors; `NotAContractError`;
  * `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * const { returnedWei } = await reclaimPayment(transport, shop, payment);
+ * const { returnedWei } = await reclaimPayment(transport, { shop, payment });
  * ```
  */
 export async function reclaimPayment(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: ReclaimPaymentParameters,
 ): Promise<ReturnedPaymentResult> {
+  const { shop, payment } = parametersOf("reclaimPayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   const signer = await signerOf(transport, "reclaimPayment");
@@ -832,28 +932,35 @@ export interface RequestReturnResult extends SentTransaction {
   readonly customer: Address;
 }
 
+/** Parameters of {@link requestReturn}. */
+export interface RequestReturnParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The payment's terms. */
+  readonly payment: PaymentTerms | PaymentTermsInput;
+}
+
 /**
  * The customer asks to return the goods of its held payment, before the return window is over: the payment can no
  * longer be auto-captured. The operator then captures what the customer keeps (or voids it); if it does neither, the
  * customer reclaims it after the expiry. The signer must be the payment's customer.
  *
  * @param transport - A transport with the customer's signer.
- * @param shop - The shop's address.
- * @param payment - The payment's terms.
+ * @param parameters - `shop`, `payment` (see {@link RequestReturnParameters}).
  * @returns The transaction.
  * @throws {@link NotPaymentCustomerError}; {@link ReturnWindowClosedError} from `autoCaptureAt` on;
  * {@link ReturnRequestedError} when asked already; {@link PaymentNotHeldError}; {@link PaymentTermsMismatchError};
  * validation errors; `NotAContractError`; `NoSignerError`; `ContractRevertError`.
  * @example
  * ```ts
- * await requestReturn(transport, shop, payment);
+ * await requestReturn(transport, { shop, payment });
  * ```
  */
 export async function requestReturn(
   transport: Transport,
-  shop: string,
-  payment: PaymentTerms | PaymentTermsInput,
+  parameters: RequestReturnParameters,
 ): Promise<RequestReturnResult> {
+  const { shop, payment } = parametersOf("requestReturn", parameters);
   const address = validateAddress("shop", shop);
   const terms = validatePaymentTerms(payment);
   const signer = await signerOf(transport, "requestReturn");
@@ -884,15 +991,23 @@ export interface RefundPaymentResult extends SentTransaction {
   readonly owedWei: bigint;
 }
 
+/** Parameters of {@link refundPayment}. */
+export interface RefundPaymentParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The capture's terms (from a capture, `charge`, or {@link findCaptureTerms}). */
+  readonly capture: CaptureTerms | CaptureTermsInput;
+  /** Wei to refund, `1 ..` what is still refundable. */
+  readonly amountWei: IntegerLike;
+}
+
 /**
  * Refunds part or all of a captured payment (operator only), from the merchant balance (the holders' escrow and
  * settled dividends stay with them), until the capture's refund deadline. The tokens the order minted are taken back
  * in proportion to the part refunded, where the customer (and its referrer) still hold them.
  *
  * @param transport - A transport whose signer holds the operator role.
- * @param shop - The shop's address.
- * @param capture - The capture's terms (from a capture, `charge`, or {@link findCaptureTerms}).
- * @param amountWei - Wei to refund, `1 ..` what is still refundable.
+ * @param parameters - `shop`, `capture`, `amountWei` (see {@link RefundPaymentParameters}).
  * @returns The transaction, the wei refunded and still refundable, and the tokens taken back.
  * @throws {@link InvalidRefundAmountError} for 0 or more than refundable; {@link RefundDeadlinePassedError};
  * {@link PaymentNotCapturedError}; `InsufficientMerchantBalanceError` when the merchant balance is below the amount;
@@ -900,15 +1015,18 @@ export interface RefundPaymentResult extends SentTransaction {
  * `ShopPaymentTermsMismatch` for altered terms).
  * @example
  * ```ts
- * const { refundableWei, clawedBack } = await refundPayment(transport, shop, capture, parseEther("0.1"));
+ * const { refundableWei, clawedBack } = await refundPayment(transport, {
+ *   shop,
+ *   capture,
+ *   amountWei: parseEther("0.1"),
+ * });
  * ```
  */
 export async function refundPayment(
   transport: Transport,
-  shop: string,
-  capture: CaptureTerms | CaptureTermsInput,
-  amountWei: IntegerLike,
+  parameters: RefundPaymentParameters,
 ): Promise<RefundPaymentResult> {
+  const { shop, capture, amountWei } = parametersOf("refundPayment", parameters);
   const address = validateAddress("shop", shop);
   const terms = validateCaptureTerms(capture);
   const amount = validateAmount("amountWei", amountWei);
@@ -922,11 +1040,16 @@ export async function refundPayment(
   const { status, amountWei: refundable } = await readStatus(transport, address, terms.orderHash, terms.customer);
   if (status !== "captured") throw new PaymentNotCapturedError(terms.orderHash, terms.customer, status);
   if (amount > refundable) throw new InvalidRefundAmountError("amountWei", amount, refundable);
-  const balance = await readContract(transport, address, shopAbi, "merchantBalance", []);
+  const balance = await readContract(transport, { address, abi: shopAbi, functionName: "merchantBalance", args: [] });
   if (balance < amount) {
     throw new InsufficientMerchantBalanceError(amount, balance, amount - balance, `refund order ${terms.orderHash}`);
   }
-  const { hash, events } = await writeContract(transport, address, shopAbi, "refund", [toCaptureStruct(terms), amount]);
+  const { hash, events } = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "refund",
+    args: [toCaptureStruct(terms), amount],
+  });
   for (const e of events) {
     if (e.eventName === "PaymentRefunded" && e.args.orderHash === terms.orderHash) {
       return {
@@ -943,24 +1066,40 @@ export async function refundPayment(
   throw new ShareMallError("MISSING_EVENT", `refund of order ${terms.orderHash} emitted no PaymentRefunded`);
 }
 
+/** Parameters of {@link fetchReturnsOwed}. */
+export interface FetchReturnsOwedParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The customer. */
+  readonly customer: string;
+}
+
 /**
  * Returned coin owed to `customer` (returns that could not be pushed to it), to withdraw with {@link withdrawReturns}.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param customer - The customer.
+ * @param parameters - `shop`, `customer` (see {@link FetchReturnsOwedParameters}).
  * @returns Wei owed.
  * @throws `InvalidAddressError`; `NotAContractError`.
  * @example
  * ```ts
- * if ((await fetchReturnsOwed(transport, shop, me)) > 0n) await withdrawReturns(transport, shop, coldWallet);
+ * if ((await fetchReturnsOwed(transport, { shop, customer: me })) > 0n)
+ *   await withdrawReturns(transport, { shop, to: coldWallet });
  * ```
  */
-export async function fetchReturnsOwed(transport: Transport, shop: string, customer: string): Promise<bigint> {
+export async function fetchReturnsOwed(transport: Transport, parameters: FetchReturnsOwedParameters): Promise<bigint> {
+  const { shop, customer } = parametersOf("fetchReturnsOwed", parameters);
   const address = validateAddress("shop", shop);
   const who = validateAddress("customer", customer);
-  await requireShop(transport, address);
-  return readContract(transport, address, shopAbi, "returnsOwed", [who]);
+  const blockNumber = optionalBlock(parameters.blockNumber);
+  await requireShop(transport, address, blockNumber);
+  return readContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "returnsOwed",
+    args: [who],
+    ...at(blockNumber),
+  });
 }
 
 /** What {@link withdrawReturns} returns. */
@@ -971,29 +1110,45 @@ export interface WithdrawReturnsResult extends SentTransaction {
   readonly amountWei: bigint;
 }
 
+/** Parameters of {@link withdrawReturns}. */
+export interface WithdrawReturnsParameters {
+  /** The shop's address. */
+  readonly shop: string;
+  /** Who receives the coin (default: the signer). */
+  readonly to?: string;
+}
+
 /**
  * Withdraws the returned coin owed to the signer (returns and refunds its address rejected) to `to`.
  *
  * @param transport - A transport with the customer's signer.
- * @param shop - The shop's address.
- * @param to - Who receives the coin (default: the signer).
+ * @param parameters - `shop`, `to` (see {@link WithdrawReturnsParameters}).
  * @returns The transaction and the wei withdrawn.
  * @throws {@link NoReturnsOwedError} when nothing is owed; `InvalidAddressError` (the zero address too);
  * `NotAContractError`; `NoSignerError`; `ContractRevertError` (e.g. `ShopReturnWithdrawalFailed` if `to` rejects).
  * @example
  * ```ts
- * const { amountWei } = await withdrawReturns(transport, shop, coldWallet);
+ * const { amountWei } = await withdrawReturns(transport, { shop, to: coldWallet });
  * ```
  */
-export async function withdrawReturns(transport: Transport, shop: string, to?: string): Promise<WithdrawReturnsResult> {
+export async function withdrawReturns(
+  transport: Transport,
+  parameters: WithdrawReturnsParameters,
+): Promise<WithdrawReturnsResult> {
+  const { shop, to } = parametersOf("withdrawReturns", parameters);
   const address = validateAddress("shop", shop);
   const recipient = to === undefined ? undefined : validateAddress("to", to);
   const customer = await signerOf(transport, "withdrawReturns");
   await requireShop(transport, address);
-  const owed = await readContract(transport, address, shopAbi, "returnsOwed", [customer]);
+  const owed = await readContract(transport, { address, abi: shopAbi, functionName: "returnsOwed", args: [customer] });
   if (owed === 0n) throw new NoReturnsOwedError(customer);
   const dest = recipient ?? customer;
-  const { hash, events } = await writeContract(transport, address, shopAbi, "withdrawReturns", [dest]);
+  const { hash, events } = await writeContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "withdrawReturns",
+    args: [dest],
+  });
   let amountWei = 0n;
   for (const e of events)
     if (e.eventName === "ReturnsWithdrawn" && e.args.customer === customer) amountWei += e.args.amount;
@@ -1142,23 +1297,20 @@ async function paymentLogs(
     ...(range.pageSize !== undefined ? { pageSize: range.pageSize } : {}),
   };
   const who = filter.customer === undefined ? null : topicOf(filter.customer);
-  const payments = await getLogsPaged(
-    transport,
-    {
-      address: shop,
-      topics: [
-        PAYMENT_EVENTS.map((n) => eventTopic(shopAbi, n)),
-        filter.orderHash === undefined ? null : filter.orderHash,
-        who,
-      ],
-    },
-    paging,
-  );
-  const returns = await getLogsPaged(
-    transport,
-    { address: shop, topics: [RETURN_EVENTS.map((n) => eventTopic(shopAbi, n)), who] },
-    paging,
-  );
+  const payments = await getLogsPaged(transport, {
+    address: shop,
+    topics: [
+      PAYMENT_EVENTS.map((n) => eventTopic(shopAbi, n)),
+      filter.orderHash === undefined ? null : filter.orderHash,
+      who,
+    ],
+    ...paging,
+  });
+  const returns = await getLogsPaged(transport, {
+    address: shop,
+    topics: [RETURN_EVENTS.map((n) => eventTopic(shopAbi, n)), who],
+    ...paging,
+  });
   return [...payments, ...returns];
 }
 
@@ -1169,22 +1321,24 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const CATCH_UP_ATTEMPTS = 4;
 
 /**
- * Reads the payment logs from `fromBlock` to the latest block and hands the drafts to `finish`; when `finish` finds
- * the chain ahead of the logs, reads the blocks mined since and tries again (a few times, waiting a little longer
- * each time), so that a step mined while reading, or a node answering a cached block number, does not fail the read.
+ * Reads the payment logs from `fromBlock` to `blockNumber` (default: the latest block) and hands the drafts and that
+ * block to `finish`, which reads the chain at the same block; unpinned, when `finish` finds the chain ahead of the
+ * logs (a node whose logs lag its state), reads the blocks mined since and tries again (a few times, waiting a
+ * little longer each time).
  */
 async function readChecked<T>(
   transport: Transport,
   shop: Address,
   filter: { orderHash?: Hex; customer?: Address },
-  range: { fromBlock?: bigint; pageSize?: bigint },
-  finishDrafts: (drafts: Draft[]) => Promise<T>,
+  range: { fromBlock?: bigint; pageSize?: bigint; blockNumber?: bigint },
+  finishDrafts: (drafts: Draft[], blockNumber: bigint) => Promise<T>,
 ): Promise<T> {
   if (range.fromBlock !== undefined) validateAmount("fromBlock", range.fromBlock);
+  const pinned = optionalBlock(range.blockNumber);
   const logs: RawLog[] = [];
   let next = range.fromBlock ?? 0n;
   for (let attempt = 0; ; attempt++) {
-    const toBlock = await transport.blockNumber();
+    const toBlock = pinned ?? (await transport.blockNumber());
     if (toBlock >= next) {
       logs.push(
         ...(await paymentLogs(transport, shop, filter, {
@@ -1196,9 +1350,12 @@ async function readChecked<T>(
       next = toBlock + 1n;
     }
     try {
-      return await finishDrafts(build([...logs].sort(byPosition)));
+      return await finishDrafts(build([...logs].sort(byPosition)), toBlock);
     } catch (error) {
-      if (!(error instanceof PaymentHistoryMismatchError) || attempt >= CATCH_UP_ATTEMPTS) throw error;
+      // Pinned to a block, the logs cannot catch up: reading again would see the same.
+      if (!(error instanceof PaymentHistoryMismatchError) || pinned !== undefined || attempt >= CATCH_UP_ATTEMPTS) {
+        throw error;
+      }
       await sleep(250 * (attempt + 1));
     }
   }
@@ -1340,15 +1497,26 @@ function finish(draft: Draft, chain: { status: PaymentChainStatus; amountWei: bi
 }
 
 /** Finishes the drafts, checking the latest payment of each pair against `payment()`. */
-async function finishAll(transport: Transport, shop: Address, drafts: readonly Draft[]): Promise<ShopPayment[]> {
+async function finishAll(
+  transport: Transport,
+  shop: Address,
+  drafts: readonly Draft[],
+  blockNumber: bigint,
+): Promise<ShopPayment[]> {
   const latest = new Map<string, Draft>();
   for (const d of drafts) latest.set(`${d.orderHash}:${d.customer}`, d);
   const out: ShopPayment[] = [];
   for (const d of drafts) {
     const isLatest = latest.get(`${d.orderHash}:${d.customer}`) === d;
-    out.push(finish(d, isLatest ? await readStatus(transport, shop, d.orderHash, d.customer) : undefined));
+    out.push(finish(d, isLatest ? await readStatus(transport, shop, d.orderHash, d.customer, blockNumber) : undefined));
   }
   return out;
+}
+
+/** Parameters of {@link fetchShopPayments}. */
+export interface FetchShopPaymentsParameters extends ShopPaymentsOptions, AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
 }
 
 /**
@@ -1359,27 +1527,28 @@ async function finishAll(transport: Transport, shop: Address, drafts: readonly D
  * terms. Withdrawals of returns owed are per customer (`ReturnsWithdrawn`, {@link fetchReturnsOwed}), not per payment.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param options - `customer` (only its payments), `fromBlock` (default 0), `pageSize`.
+ * @param parameters - `shop`; `customer` (only its payments), `fromBlock` (default 0), `pageSize`; `blockNumber`
+ * (see {@link FetchShopPaymentsParameters}).
  * @returns The payments, in the order they started.
  * @throws `InvalidAddressError`, `InvalidAmountError`; `NotAContractError`; {@link PaymentHistoryMismatchError} when
  * `payment()` still disagrees with the events after a few catch-up reads (a chain reorganisation, or a node whose
  * logs lag far behind its state).
  * @example
  * ```ts
- * const payments = await fetchShopPayments(transport, shop, { fromBlock: deployBlock });
+ * const payments = await fetchShopPayments(transport, { shop, fromBlock: deployBlock });
  * const toShip = payments.filter((p) => p.status === "held");
  * ```
  */
 export async function fetchShopPayments(
   transport: Transport,
-  shop: string,
-  options: ShopPaymentsOptions = {},
+  parameters: FetchShopPaymentsParameters,
 ): Promise<ShopPayment[]> {
+  const { shop, ...options } = parametersOf("fetchShopPayments", parameters);
   const address = validateAddress("shop", shop);
   const o = requireObject("options", options);
   const customer = o.customer === undefined ? undefined : validateAddress("customer", o.customer);
-  await requireShop(transport, address);
+  const blockNumber = optionalBlock(options.blockNumber);
+  await requireShop(transport, address, blockNumber);
   return readChecked(
     transport,
     address,
@@ -1387,40 +1556,47 @@ export async function fetchShopPayments(
     {
       ...(options.fromBlock !== undefined ? { fromBlock: options.fromBlock } : {}),
       ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+      ...at(blockNumber),
     },
-    (drafts) => finishAll(transport, address, drafts),
+    (drafts, at) => finishAll(transport, address, drafts, at),
   );
+}
+
+/** Parameters of {@link fetchPayment}. */
+export interface FetchPaymentParameters extends Omit<ShopPaymentsOptions, "customer">, AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The order hash. */
+  readonly orderHash: string;
+  /** The customer. */
+  readonly customer: string;
 }
 
 /**
  * The latest payment of `customer` for `orderHash` (see {@link fetchShopPayments}), or `undefined` if there was none.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param orderHash - The order hash.
- * @param customer - The customer.
- * @param options - `fromBlock` (default 0), `pageSize`.
+ * @param parameters - `shop`, `orderHash`, `customer`; `fromBlock` (default 0), `pageSize`, `blockNumber` (see
+ * {@link FetchPaymentParameters}).
  * @returns The payment, checked against `payment()`, or `undefined`.
  * @throws `InvalidAddressError`, `InvalidBytes32Error`; `NotAContractError`; {@link PaymentHistoryMismatchError}.
  * @example
  * ```ts
- * const p = await fetchPayment(transport, shop, orderHash, customer);
+ * const p = await fetchPayment(transport, { shop, orderHash, customer });
  * if (p?.status === "returnRequested") console.log("the customer is sending the goods back");
  * ```
  */
 export async function fetchPayment(
   transport: Transport,
-  shop: string,
-  orderHash: string,
-  customer: string,
-  options: Omit<ShopPaymentsOptions, "customer"> = {},
+  parameters: FetchPaymentParameters,
 ): Promise<ShopPayment | undefined> {
+  const { shop, orderHash, customer, ...options } = parametersOf("fetchPayment", parameters);
   const address = validateAddress("shop", shop);
   const hash = validateBytes32("orderHash", orderHash, { allowZero: false });
   const who = validateAddress("customer", customer);
-  await requireShop(transport, address);
-  return readChecked(transport, address, { orderHash: hash, customer: who }, options, async (drafts) => {
-    const chain = await readStatus(transport, address, hash, who);
+  await requireShop(transport, address, optionalBlock(options.blockNumber));
+  return readChecked(transport, address, { orderHash: hash, customer: who }, options, async (drafts, at) => {
+    const chain = await readStatus(transport, address, hash, who, at);
     const last = drafts[drafts.length - 1];
     if (last === undefined) {
       if (chain.status !== "none") throw new PaymentHistoryMismatchError(hash, who, "absent", chain.status);
@@ -1437,26 +1613,29 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
   customer: string,
   name: N,
   fromBlock: bigint | undefined,
+  blockNumber: bigint | undefined,
 ): Promise<Extract<AnyEvent, { eventName: N }>> {
   const address = validateAddress("shop", shop);
   const hash = validateBytes32("orderHash", orderHash, { allowZero: false });
   const who = validateAddress("customer", customer);
   if (fromBlock !== undefined) validateAmount("fromBlock", fromBlock);
-  await requireShop(transport, address);
+  const pinned = optionalBlock(blockNumber);
+  await requireShop(transport, address, pinned);
   const logs: RawLog[] = [];
   let next = fromBlock ?? 0n;
   // The payment's state says whether the event must exist: if the logs lag behind it, read the new blocks again.
   const expected: readonly PaymentChainStatus[] =
     name === "PaymentCaptured" ? ["captured"] : ["held", "returnRequested"];
   for (let attempt = 0; ; attempt++) {
-    const toBlock = await transport.blockNumber();
+    const toBlock = pinned ?? (await transport.blockNumber());
     if (toBlock >= next) {
       logs.push(
-        ...(await getLogsPaged(
-          transport,
-          { address, topics: [eventTopic(shopAbi, name), hash, topicOf(who)] },
-          { fromBlock: next, toBlock },
-        )),
+        ...(await getLogsPaged(transport, {
+          address,
+          topics: [eventTopic(shopAbi, name), hash, topicOf(who)],
+          fromBlock: next,
+          toBlock,
+        })),
       );
       next = toBlock + 1n;
     }
@@ -1465,10 +1644,23 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
     );
     const last = events[events.length - 1];
     if (last !== undefined) return last;
-    const { status } = await readStatus(transport, address, hash, who);
-    if (!expected.includes(status) || attempt >= CATCH_UP_ATTEMPTS) throw new PaymentNotFoundError(hash, who, name);
+    const { status } = await readStatus(transport, address, hash, who, toBlock);
+    if (!expected.includes(status) || pinned !== undefined || attempt >= CATCH_UP_ATTEMPTS) {
+      throw new PaymentNotFoundError(hash, who, name);
+    }
     await sleep(250 * (attempt + 1));
   }
+}
+
+/** Parameters of {@link findPaymentTerms}. */
+export interface FindPaymentTermsParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The order hash. */
+  readonly orderHash: string;
+  /** The customer. */
+  readonly customer: string;
+  readonly fromBlock?: bigint;
 }
 
 /**
@@ -1476,27 +1668,36 @@ async function findEvent<N extends "PaymentAuthorized" | "PaymentCaptured">(
  * capture, confirm, auto-capture, void, reclaim and return-request steps take.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param orderHash - The order hash.
- * @param customer - The customer.
- * @param options - `fromBlock` (default 0).
+ * @param parameters - `shop`, `orderHash`, `customer`; `fromBlock` (default 0), `blockNumber` (see
+ * {@link FindPaymentTermsParameters}).
  * @returns The terms.
  * @throws {@link PaymentNotFoundError} when there is no authorization; `InvalidAddressError`, `InvalidBytes32Error`;
  * `NotAContractError`.
  * @example
  * ```ts
- * const payment = await findPaymentTerms(transport, shop, orderHash, customer);
- * await capturePayment(operatorTransport, shop, payment);
+ * const payment = await findPaymentTerms(transport, { shop, orderHash, customer });
+ * await capturePayment(operatorTransport, { shop, payment });
  * ```
  */
 export async function findPaymentTerms(
   transport: Transport,
-  shop: string,
-  orderHash: string,
-  customer: string,
-  options: { readonly fromBlock?: bigint } = {},
+  parameters: FindPaymentTermsParameters,
 ): Promise<PaymentTerms> {
-  return termsOf(await findEvent(transport, shop, orderHash, customer, "PaymentAuthorized", options.fromBlock));
+  const { shop, orderHash, customer, ...options } = parametersOf("findPaymentTerms", parameters);
+  return termsOf(
+    await findEvent(transport, shop, orderHash, customer, "PaymentAuthorized", options.fromBlock, options.blockNumber),
+  );
+}
+
+/** Parameters of {@link findCaptureTerms}. */
+export interface FindCaptureTermsParameters extends AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
+  /** The order hash. */
+  readonly orderHash: string;
+  /** The customer. */
+  readonly customer: string;
+  readonly fromBlock?: bigint;
 }
 
 /**
@@ -1504,27 +1705,25 @@ export async function findPaymentTerms(
  * `refundPayment` takes.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param orderHash - The order hash.
- * @param customer - The customer.
- * @param options - `fromBlock` (default 0).
+ * @param parameters - `shop`, `orderHash`, `customer`; `fromBlock` (default 0), `blockNumber` (see
+ * {@link FindCaptureTermsParameters}).
  * @returns The capture's terms.
  * @throws {@link PaymentNotFoundError} when the payment was never captured; `InvalidAddressError`,
  * `InvalidBytes32Error`; `NotAContractError`.
  * @example
  * ```ts
- * const capture = await findCaptureTerms(transport, shop, orderHash, customer);
- * await refundPayment(operatorTransport, shop, capture, capture.amountWei);
+ * const capture = await findCaptureTerms(transport, { shop, orderHash, customer });
+ * await refundPayment(operatorTransport, { shop, capture, amountWei: capture.amountWei });
  * ```
  */
 export async function findCaptureTerms(
   transport: Transport,
-  shop: string,
-  orderHash: string,
-  customer: string,
-  options: { readonly fromBlock?: bigint } = {},
+  parameters: FindCaptureTermsParameters,
 ): Promise<CaptureTerms> {
-  return captureOf(await findEvent(transport, shop, orderHash, customer, "PaymentCaptured", options.fromBlock));
+  const { shop, orderHash, customer, ...options } = parametersOf("findCaptureTerms", parameters);
+  return captureOf(
+    await findEvent(transport, shop, orderHash, customer, "PaymentCaptured", options.fromBlock, options.blockNumber),
+  );
 }
 
 /** What {@link summarizePayments} returns. */
@@ -1558,7 +1757,7 @@ export interface PaymentsSummary {
  * @throws `InvalidAmountError` when `payments` is not an array.
  * @example
  * ```ts
- * const s = summarizePayments(await fetchShopPayments(transport, shop));
+ * const s = summarizePayments(await fetchShopPayments(transport, { shop }));
  * console.log(`${formatEther(s.netCapturedWei)} captured net, ${s.counts.held} payment(s) to ship`);
  * ```
  */
@@ -1636,7 +1835,7 @@ export function isFinal(paidAt: IntegerLike, windowSeconds: IntegerLike, now: In
  * @example
  * ```ts
  * const ready = finalOrders(pending, windowSeconds, BigInt(Math.floor(Date.now() / 1000)));
- * await recordOrders(transport, shop, ready);
+ * await recordOrders(transport, { shop, orders: ready });
  * ```
  */
 export function finalOrders<T extends { readonly paidAt: IntegerLike }>(

@@ -7,6 +7,8 @@
  *
  * @packageDocumentation
  */
+import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
+import type { AtBlock } from "./read.js";
 import { dividendTokenAbi } from "./abis.js";
 import {
   decodeLogs,
@@ -53,8 +55,16 @@ export interface PayoutResult {
   readonly events: readonly DecodedEvent<typeof shareMallAbi>[];
 }
 
-const requireToken = (transport: Transport, token: Address): Promise<Address> =>
-  probe("token", token, () => readContract(transport, token, dividendTokenAbi, "shop", []));
+const requireToken = (transport: Transport, token: Address, blockNumber?: bigint): Promise<Address> =>
+  probe("token", token, () =>
+    readContract(transport, {
+      address: token,
+      abi: dividendTokenAbi,
+      functionName: "shop",
+      args: [],
+      ...at(blockNumber),
+    }),
+  );
 
 /**
  * Splits one word of `DividendsPushed.payouts` (`uint256(uint160(holder)) << 96 | amount`) into holder and amount.
@@ -90,6 +100,14 @@ function validateHolders(holders: unknown): Address[] {
   });
 }
 
+/** Parameters of {@link payout}. */
+export interface PayoutParameters {
+  /** The dividend token. */
+  readonly token: string;
+  /** Holder addresses, 1 .. {@link MAX_PAYOUT_BATCH}, no duplicates. */
+  readonly holders: readonly string[];
+}
+
 /**
  * Pushes their claimable dividends to a batch of holders (`DividendToken.payout`): each holder is paid its whole
  * claimable, to its own address. The token skips holders with nothing to claim or opted out (they are not in the
@@ -98,8 +116,7 @@ function validateHolders(holders: unknown): Address[] {
  * nothing left to claim).
  *
  * @param transport - A transport with a signer (pays the gas).
- * @param token - The dividend token.
- * @param holders - Holder addresses, 1 .. {@link MAX_PAYOUT_BATCH}, no duplicates.
+ * @param parameters - `token`, `holders` (see {@link PayoutParameters}).
  * @returns The transaction, the total paid, every holder paid with its wei, and the holders skipped.
  * @throws {@link InvalidAddressError} for a bad, duplicated or missing holder list or a bad token address;
  * {@link NotAContractError} for a token address without a token; {@link NoSignerError}; `ContractRevertError` if the
@@ -108,16 +125,22 @@ function validateHolders(holders: unknown): Address[] {
  * re-sending.
  * @example
  * ```ts
- * const { total, paid, skipped } = await payout(transport, token, holders);
+ * const { total, paid, skipped } = await payout(transport, { token, holders });
  * console.log(`${formatEther(total)} pushed to ${paid.length} holder(s), ${skipped.length} skipped`);
  * ```
  */
-export async function payout(transport: Transport, token: string, holders: readonly string[]): Promise<PayoutResult> {
+export async function payout(transport: Transport, parameters: PayoutParameters): Promise<PayoutResult> {
+  const { token, holders } = parametersOf("payout", parameters);
   const tokenAddress = validateAddress("token", token);
   const list = validateHolders(holders);
   if ((await transport.account()) === undefined) throw new NoSignerError("payout");
   await requireToken(transport, tokenAddress);
-  const { hash, receipt, events } = await writeContract(transport, tokenAddress, dividendTokenAbi, "payout", [list]);
+  const { hash, receipt, events } = await writeContract(transport, {
+    address: tokenAddress,
+    abi: dividendTokenAbi,
+    functionName: "payout",
+    args: [list],
+  });
   const paid: HolderPayout[] = [];
   const skipped: HolderPayout[] = [];
   let total = 0n;
@@ -151,26 +174,33 @@ export interface PayoutPreference {
   readonly optedOut: boolean;
 }
 
+/** Parameters of {@link setPayoutOptOut}. */
+export interface SetPayoutOptOutParameters {
+  /** The dividend token. */
+  readonly token: string;
+  /** `true` to stop push payouts, `false` to receive them again. */
+  readonly optedOut: boolean;
+}
+
 /**
  * Sets the signer's payout preference on `token` (`DividendToken.setPayoutOptOut`): opted out, a keeper's
  * {@link payout} skips it and it claims by itself; opted in (the default), its dividends are pushed to it.
  *
  * @param transport - A transport with a signer (the holder).
- * @param token - The dividend token.
- * @param optedOut - `true` to stop push payouts, `false` to receive them again.
+ * @param parameters - `token`, `optedOut` (see {@link SetPayoutOptOutParameters}).
  * @returns The transaction and the preference in force.
  * @throws {@link InvalidAmountError} when `optedOut` is not a boolean; {@link InvalidAddressError};
  * {@link NotAContractError}; {@link NoSignerError}.
  * @example
  * ```ts
- * await setPayoutOptOut(transport, token, true); // I claim myself (e.g. for my accounting)
+ * await setPayoutOptOut(transport, { token, optedOut: true }); // I claim myself (e.g. for my accounting)
  * ```
  */
 export async function setPayoutOptOut(
   transport: Transport,
-  token: string,
-  optedOut: boolean,
+  parameters: SetPayoutOptOutParameters,
 ): Promise<PayoutPreference> {
+  const { token, optedOut } = parametersOf("setPayoutOptOut", parameters);
   const tokenAddress = validateAddress("token", token);
   if (typeof optedOut !== "boolean") {
     throw new InvalidAmountError("optedOut", optedOut, `expected true or false, got ${describeValue(optedOut)}`);
@@ -178,28 +208,47 @@ export async function setPayoutOptOut(
   const holder = await transport.account();
   if (holder === undefined) throw new NoSignerError("setPayoutOptOut");
   await requireToken(transport, tokenAddress);
-  const { hash } = await writeContract(transport, tokenAddress, dividendTokenAbi, "setPayoutOptOut", [optedOut]);
+  const { hash } = await writeContract(transport, {
+    address: tokenAddress,
+    abi: dividendTokenAbi,
+    functionName: "setPayoutOptOut",
+    args: [optedOut],
+  });
   return { hash, token: tokenAddress, holder, optedOut };
+}
+
+/** Parameters of {@link payoutOptedOut}. */
+export interface PayoutOptedOutParameters extends AtBlock {
+  /** The dividend token. */
+  readonly token: string;
+  /** The holder. */
+  readonly holder: string;
 }
 
 /**
  * Whether `holder` has opted out of push payouts on `token` (default `false`: its dividends are pushed).
  *
  * @param transport - Any transport (read only is enough).
- * @param token - The dividend token.
- * @param holder - The holder.
+ * @param parameters - `token`, `holder` (see {@link PayoutOptedOutParameters}).
  * @returns `true` when a {@link payout} skips the holder.
  * @throws {@link InvalidAddressError}; {@link NotAContractError} for a token address without a token.
  * @example
  * ```ts
- * if (await payoutOptedOut(transport, token, me)) await claim(transport, token);
+ * if (await payoutOptedOut(transport, { token, holder: me })) await claim(transport, { token });
  * ```
  */
-export async function payoutOptedOut(transport: Transport, token: string, holder: string): Promise<boolean> {
+export async function payoutOptedOut(transport: Transport, parameters: PayoutOptedOutParameters): Promise<boolean> {
+  const { token, holder } = parametersOf("payoutOptedOut", parameters);
   const tokenAddress = validateAddress("token", token);
   const account = validateAddress("holder", holder);
   return probe("token", tokenAddress, () =>
-    readContract(transport, tokenAddress, dividendTokenAbi, "payoutOptedOut", [account]),
+    readContract(transport, {
+      address: tokenAddress,
+      abi: dividendTokenAbi,
+      functionName: "payoutOptedOut",
+      args: [account],
+      ...at(optionalBlock(parameters.blockNumber)),
+    }),
   );
 }
 
@@ -230,13 +279,18 @@ export interface TokenHolders {
   readonly balances: ReadonlyMap<Address, bigint>;
 }
 
+/** Parameters of {@link tokenHolders}. */
+export interface TokenHoldersParameters extends TokenHoldersOptions, AtBlock {
+  /** The dividend token. */
+  readonly token: string;
+}
+
 /**
  * The token's holders (balance above zero) at `toBlock`, replayed from its ERC-20 `Transfer` logs, paged with
  * `getLogsPaged`. Give the previous scan's `balances` and `fromBlock: previous.toBlock + 1n` to scan only new blocks.
  *
  * @param transport - Any transport (read only is enough).
- * @param token - The dividend token.
- * @param options - `fromBlock` (required), `toBlock`, earlier `balances`, `pageSize`.
+ * @param parameters - `token`, the options fields (see {@link TokenHoldersParameters}).
  * @returns Holders, their balances and the block range scanned.
  * @throws {@link InvalidAddressError}; {@link InvalidAmountError} for a bad block range; {@link NotAContractError}
  * for a token address without a token; {@link ShareMallError}
@@ -244,15 +298,12 @@ export interface TokenHolders {
  * before it).
  * @example
  * ```ts
- * const first = await tokenHolders(transport, token, { fromBlock: createdAt });
- * const later = await tokenHolders(transport, token, { fromBlock: first.toBlock + 1n, balances: first.balances });
+ * const first = await tokenHolders(transport, { token, fromBlock: createdAt });
+ * const later = await tokenHolders(transport, { token, fromBlock: first.toBlock + 1n, balances: first.balances });
  * ```
  */
-export async function tokenHolders(
-  transport: Transport,
-  token: string,
-  options: TokenHoldersOptions,
-): Promise<TokenHolders> {
+export async function tokenHolders(transport: Transport, parameters: TokenHoldersParameters): Promise<TokenHolders> {
+  const { token, ...options } = parametersOf("tokenHolders", parameters);
   const tokenAddress = validateAddress("token", token);
   if (typeof options !== "object" || options === null) {
     throw new InvalidAmountError("options", options, "expected { fromBlock }");
@@ -262,14 +313,20 @@ export async function tokenHolders(
   if (options.balances !== undefined && !(options.balances instanceof Map)) {
     throw new InvalidAmountError("balances", options.balances, "expected a Map of address to balance");
   }
-  await requireToken(transport, tokenAddress);
-  const toBlock = options.toBlock ?? (await transport.blockNumber());
+  const blockNumber = optionalBlock(options.blockNumber);
+  if (options.toBlock !== undefined && blockNumber !== undefined && options.toBlock > blockNumber) {
+    throw new InvalidAmountError("toBlock", options.toBlock, `must not be after blockNumber ${blockNumber}`);
+  }
+  await requireToken(transport, tokenAddress, blockNumber);
+  const toBlock = options.toBlock ?? blockNumber ?? (await transport.blockNumber());
   const balances = new Map<Address, bigint>(options.balances ?? []);
-  const logs = await getLogsPaged(
-    transport,
-    { address: tokenAddress, topics: [eventTopic(dividendTokenAbi, "Transfer")] },
-    { fromBlock, toBlock, ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}) },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: tokenAddress,
+    topics: [eventTopic(dividendTokenAbi, "Transfer")],
+    fromBlock,
+    toBlock,
+    ...(options.pageSize !== undefined ? { pageSize: options.pageSize } : {}),
+  });
   for (const e of decodeLogs(dividendTokenAbi, logs)) {
     if (e.eventName !== "Transfer") continue;
     const { from, to, value } = e.args;

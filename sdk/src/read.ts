@@ -15,6 +15,7 @@ import { InvalidAmountError, ShareMallError } from "./errors.js";
 import { usedOrderIds } from "./internal/order-ids.js";
 import type { Address, Hex, IntegerLike } from "./types.js";
 import { validateAddress, validateAmount, validateOrderId } from "./validation.js";
+import { parametersOf, pinnedBlock } from "./internal/parameters.js";
 
 /** Days {@link fetchShopDays} reads by default (today and the 29 days before). */
 export const DEFAULT_DAY_RANGE = 30n;
@@ -87,12 +88,28 @@ export interface ShopDays {
   readonly unfundedTotal: bigint;
 }
 
+/**
+ * What every read model takes besides its own parameters: the block to read at. Given, every read of the call is
+ * made at that block (and log queries end there); absent, the call reads the latest block number once and pins all
+ * its reads to it, so one call sees one block.
+ */
+export interface AtBlock {
+  /** Read the state at this block (default: the latest block, read once per call). */
+  readonly blockNumber?: bigint;
+}
+
 /** Options of {@link fetchShopDays}. */
 export interface ShopDaysOptions {
   /** First day (default: `toDay - 29`). */
   readonly fromDay?: bigint;
   /** Last day (default: today). At most {@link MAX_DAY_RANGE} days are read per call. */
   readonly toDay?: bigint;
+}
+
+/** Parameters of {@link fetchShopDays}. */
+export interface FetchShopDaysParameters extends ShopDaysOptions, AtBlock {
+  /** The shop's address. */
+  readonly shop: string;
 }
 
 /**
@@ -102,39 +119,56 @@ export interface ShopDaysOptions {
  * because the merchant balance was short): `partlySettled`, with `unfunded` what is still owed.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param options - `fromDay`/`toDay` (shop days, inclusive).
+ * @param parameters - `shop` (its address), `fromDay`/`toDay` (shop days, inclusive), `blockNumber`.
  * @throws {@link InvalidAmountError} for an empty or too long range.
  * @example
  * ```ts
- * const { days, unfundedTotal } = await fetchShopDays(transport, shop, { fromDay: 20780n });
+ * const { days, unfundedTotal } = await fetchShopDays(transport, { shop, fromDay: 20780n });
  * for (const d of days) console.log(d.day, formatEther(d.revenue), d.settled ? "settled" : "open");
  * ```
  */
-export async function fetchShopDays(
-  transport: Transport,
-  shop: string,
-  options: ShopDaysOptions = {},
-): Promise<ShopDays> {
+export async function fetchShopDays(transport: Transport, parameters: FetchShopDaysParameters): Promise<ShopDays> {
+  const { shop, ...options } = parametersOf("fetchShopDays", parameters);
   const address = validateAddress("shop", shop);
   if (options.fromDay !== undefined) validateAmount("fromDay", options.fromDay);
   if (options.toDay !== undefined) validateAmount("toDay", options.toDay);
-  const today = await probe("shop", address, () => readContract(transport, address, shopAbi, "today", []));
+  const blockNumber = await pinnedBlock(transport, options.blockNumber);
+  const today = await probe("shop", address, () =>
+    readContract(transport, { address, abi: shopAbi, functionName: "today", args: [], blockNumber }),
+  );
   const toDay = options.toDay ?? today;
   const fromDay = options.fromDay ?? (toDay >= DEFAULT_DAY_RANGE - 1n ? toDay - DEFAULT_DAY_RANGE + 1n : 0n);
   if (fromDay > toDay) throw new InvalidAmountError("fromDay", fromDay, `must not be after toDay ${toDay}`);
   if (toDay - fromDay + 1n > MAX_DAY_RANGE) {
     throw new InvalidAmountError("toDay", toDay, `at most ${MAX_DAY_RANGE} days per call (from day ${fromDay})`);
   }
-  const tokens = await readContract(transport, address, shopAbi, "tokens", []);
-  const unsettled = await readUnsettledDays(transport, address);
+  const tokens = await readContract(transport, {
+    address,
+    abi: shopAbi,
+    functionName: "tokens",
+    args: [],
+    blockNumber,
+  });
+  const unsettled = await readUnsettledDays(transport, address, blockNumber);
   const days: ShopDay[] = [];
   for (let day = fromDay; day <= toDay; day++) {
-    const record = await readContract(transport, address, shopAbi, "dayRecord", [day]);
+    const record = await readContract(transport, {
+      address,
+      abi: shopAbi,
+      functionName: "dayRecord",
+      args: [day],
+      blockNumber,
+    });
     if (record.orderCount === 0n) continue;
     const perToken: ShopTokenDay[] = [];
     for (let i = 0; i < tokens.length; i++) {
-      const t = await readContract(transport, address, shopAbi, "tokenDay", [BigInt(i), day]);
+      const t = await readContract(transport, {
+        address,
+        abi: shopAbi,
+        functionName: "tokenDay",
+        args: [BigInt(i), day],
+        blockNumber,
+      });
       perToken.push({
         tokenIndex: i,
         token: tokens[i],
@@ -189,40 +223,100 @@ export interface HolderToken {
   readonly claimable: bigint;
 }
 
+/** Parameters of {@link fetchHolderTokens}. */
+export interface FetchHolderTokensParameters extends AtBlock {
+  /** The ShareMall factory. */
+  readonly factory: string;
+  readonly holder: string;
+}
+
 /**
  * Every token of the factory's shops in which `holder` has a balance or claimable dividends (shops paged through
  * `shopCount`/`shops`, tokens through `shopTokens`), in shop then token order.
  *
  * @example
  * ```ts
- * const tokens = await fetchHolderTokens(transport, factory, me);
+ * const tokens = await fetchHolderTokens(transport, { factory, holder: me });
  * const claimable = tokens.filter((t) => t.claimable > 0n).map((t) => t.token); // for factory.claimMany
  * ```
  */
-export async function fetchHolderTokens(transport: Transport, factory: string, holder: string): Promise<HolderToken[]> {
+export async function fetchHolderTokens(
+  transport: Transport,
+  parameters: FetchHolderTokensParameters,
+): Promise<HolderToken[]> {
+  const { factory, holder } = parametersOf("fetchHolderTokens", parameters);
   const factoryAddress = validateAddress("factory", factory);
   const account = validateAddress("holder", holder, { allowZero: true });
+  const blockNumber = await pinnedBlock(transport, parameters.blockNumber);
   const shopCount = await probe("factory", factoryAddress, () =>
-    readContract(transport, factoryAddress, shareMallFactoryAbi, "shopCount", []),
+    readContract(transport, {
+      address: factoryAddress,
+      abi: shareMallFactoryAbi,
+      functionName: "shopCount",
+      args: [],
+      blockNumber,
+    }),
   );
   const shops = await readPages(shopCount, (start, limit) =>
-    readContract(transport, factoryAddress, shareMallFactoryAbi, "shops", [start, limit]),
+    readContract(transport, {
+      address: factoryAddress,
+      abi: shareMallFactoryAbi,
+      functionName: "shops",
+      args: [start, limit],
+      blockNumber,
+    }),
   );
   const out: HolderToken[] = [];
   for (const shop of shops) {
-    const tokens = await readContract(transport, factoryAddress, shareMallFactoryAbi, "shopTokens", [shop]);
+    const tokens = await readContract(transport, {
+      address: factoryAddress,
+      abi: shareMallFactoryAbi,
+      functionName: "shopTokens",
+      args: [shop],
+      blockNumber,
+    });
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
-      const balance = await readContract(transport, token, dividendTokenAbi, "balanceOf", [account]);
-      const claimable = await readContract(transport, token, dividendTokenAbi, "claimable", [account]);
+      const balance = await readContract(transport, {
+        address: token,
+        abi: dividendTokenAbi,
+        functionName: "balanceOf",
+        args: [account],
+        blockNumber,
+      });
+      const claimable = await readContract(transport, {
+        address: token,
+        abi: dividendTokenAbi,
+        functionName: "claimable",
+        args: [account],
+        blockNumber,
+      });
       if (balance === 0n && claimable === 0n) continue;
-      const totalSupply = await readContract(transport, token, dividendTokenAbi, "totalSupply", []);
+      const totalSupply = await readContract(transport, {
+        address: token,
+        abi: dividendTokenAbi,
+        functionName: "totalSupply",
+        args: [],
+        blockNumber,
+      });
       out.push({
         shop,
         token,
         tokenIndex: i,
-        name: await readContract(transport, token, dividendTokenAbi, "name", []),
-        symbol: await readContract(transport, token, dividendTokenAbi, "symbol", []),
+        name: await readContract(transport, {
+          address: token,
+          abi: dividendTokenAbi,
+          functionName: "name",
+          args: [],
+          blockNumber,
+        }),
+        symbol: await readContract(transport, {
+          address: token,
+          abi: dividendTokenAbi,
+          functionName: "symbol",
+          args: [],
+          blockNumber,
+        }),
         balance,
         totalSupply,
         shareBps: totalSupply === 0n ? 0n : (balance * 10_000n) / totalSupply,
@@ -244,10 +338,14 @@ export interface BlockRange {
   readonly onProgress?: (progress: LogPageProgress) => void;
 }
 
-async function pagedRange(transport: Transport, range: BlockRange) {
+/** The paging of `range`, ending at `range.toBlock` or else at `blockNumber` (the block the call reads at). */
+function pagedRange(range: BlockRange, blockNumber: bigint) {
   if (range.fromBlock !== undefined) validateAmount("fromBlock", range.fromBlock);
   if (range.toBlock !== undefined) validateAmount("toBlock", range.toBlock);
-  const toBlock = range.toBlock ?? (await transport.blockNumber());
+  if (range.toBlock !== undefined && range.toBlock > blockNumber) {
+    throw new InvalidAmountError("toBlock", range.toBlock, `must not be after blockNumber ${blockNumber}`);
+  }
+  const toBlock = range.toBlock ?? blockNumber;
   return {
     fromBlock: range.fromBlock ?? 0n,
     toBlock,
@@ -283,6 +381,12 @@ export interface HolderEarnings {
   readonly totalEarned: bigint;
 }
 
+/** Parameters of {@link fetchHolderEarnings}: the token, the holder, the block range of the history. */
+export interface FetchHolderEarningsParameters extends BlockRange, AtBlock {
+  readonly token: string;
+  readonly holder: string;
+}
+
 /**
  * A holder's dividend history on one token: its claims (`DividendsClaimed`) and the payouts pushed to it (its words of
  * `DividendsPushed`), paged, and what it can claim now.
@@ -290,23 +394,31 @@ export interface HolderEarnings {
  *
  * @example
  * ```ts
- * const { claims, totalEarned } = await fetchHolderEarnings(transport, token, me, { fromBlock: deployBlock });
+ * const { claims, totalEarned } = await fetchHolderEarnings(transport, { token, holder: me, fromBlock: deployBlock });
  * ```
  */
 export async function fetchHolderEarnings(
   transport: Transport,
-  token: string,
-  holder: string,
-  range: BlockRange = {},
+  parameters: FetchHolderEarningsParameters,
 ): Promise<HolderEarnings> {
+  const { token, holder, ...range } = parametersOf("fetchHolderEarnings", parameters);
   const tokenAddress = validateAddress("token", token);
   const account = validateAddress("holder", holder);
-  await probe("token", tokenAddress, () => readContract(transport, tokenAddress, dividendTokenAbi, "shop", []));
-  const logs = await getLogsPaged(
-    transport,
-    { address: tokenAddress, topics: [eventTopic(dividendTokenAbi, "DividendsClaimed"), topicOf(account)] },
-    await pagedRange(transport, range),
+  const blockNumber = await pinnedBlock(transport, range.blockNumber);
+  await probe("token", tokenAddress, () =>
+    readContract(transport, {
+      address: tokenAddress,
+      abi: dividendTokenAbi,
+      functionName: "shop",
+      args: [],
+      blockNumber,
+    }),
   );
+  const logs = await getLogsPaged(transport, {
+    address: tokenAddress,
+    topics: [eventTopic(dividendTokenAbi, "DividendsClaimed"), topicOf(account)],
+    ...pagedRange(range, blockNumber),
+  });
   const claims: HolderClaim[] = [];
   for (const event of decodeLogs(dividendTokenAbi, logs)) {
     if (event.eventName !== "DividendsClaimed") continue;
@@ -319,11 +431,11 @@ export async function fetchHolderEarnings(
     });
   }
   // Payouts name their holders in the event's data (one word each), not in a topic: read the token's pushes.
-  const pushes = await getLogsPaged(
-    transport,
-    { address: tokenAddress, topics: [eventTopic(dividendTokenAbi, "DividendsPushed")] },
-    await pagedRange(transport, range),
-  );
+  const pushes = await getLogsPaged(transport, {
+    address: tokenAddress,
+    topics: [eventTopic(dividendTokenAbi, "DividendsPushed")],
+    ...pagedRange(range, blockNumber),
+  });
   for (const event of decodeLogs(dividendTokenAbi, pushes)) {
     if (event.eventName !== "DividendsPushed") continue;
     for (const word of event.args.payouts) {
@@ -340,7 +452,13 @@ export async function fetchHolderEarnings(
   }
   claims.sort((a, b) => (a.blockNumber < b.blockNumber ? -1 : a.blockNumber > b.blockNumber ? 1 : 0));
   const claimed = claims.reduce((sum, c) => sum + c.amount, 0n);
-  const claimable = await readContract(transport, tokenAddress, dividendTokenAbi, "claimable", [account]);
+  const claimable = await readContract(transport, {
+    address: tokenAddress,
+    abi: dividendTokenAbi,
+    functionName: "claimable",
+    args: [account],
+    blockNumber,
+  });
   return { token: tokenAddress, holder: account, claims, claimed, claimable, totalEarned: claimed + claimable };
 }
 
@@ -415,28 +533,36 @@ export interface OrderLedger {
   readonly referrerMismatches: readonly LedgerReferrerMismatch[];
 }
 
+/** Parameters of {@link fetchOrderLedger}: the shop and the block range. */
+export interface FetchOrderLedgerParameters extends BlockRange, AtBlock {
+  readonly shop: string;
+}
+
 /**
  * A shop's order ledger over a block range: every `OrderCounted`, `BatchAnchored`, `OrderSkipped` and
  * `ReferrerMismatch` event, paged.
  *
  * @example
  * ```ts
- * const { orders, batches, skipped } = await fetchOrderLedger(transport, shop, { fromBlock: 123_456n });
+ * const { orders, batches, skipped } = await fetchOrderLedger(transport, { shop, fromBlock: 123_456n });
  * const checkouts = orders.filter((o) => o.path === "Checkout");
  * const byId = new Map(orders.filter((o) => o.orderId !== 0n).map((o) => [o.orderId, o]));
  * ```
  */
 export async function fetchOrderLedger(
   transport: Transport,
-  shop: string,
-  range: BlockRange = {},
+  parameters: FetchOrderLedgerParameters,
 ): Promise<OrderLedger> {
+  const { shop, ...range } = parametersOf("fetchOrderLedger", parameters);
   const address = validateAddress("shop", shop);
-  await probe("shop", address, () => readContract(transport, address, shopAbi, "today", []));
+  const blockNumber = await pinnedBlock(transport, range.blockNumber);
+  await probe("shop", address, () =>
+    readContract(transport, { address, abi: shopAbi, functionName: "today", args: [], blockNumber }),
+  );
   const topics = (["OrderCounted", "BatchAnchored", "OrderSkipped", "ReferrerMismatch"] as const).map((name) =>
     eventTopic(shopAbi, name),
   );
-  const logs = await getLogsPaged(transport, { address, topics: [topics] }, await pagedRange(transport, range));
+  const logs = await getLogsPaged(transport, { address, topics: [topics], ...pagedRange(range, blockNumber) });
   const orders: LedgerOrder[] = [];
   const batches: LedgerBatch[] = [];
   const skipped: LedgerSkippedOrder[] = [];
@@ -484,34 +610,43 @@ export async function fetchOrderLedger(
 /** Most order ids one {@link fetchUsedOrderIds} call looks up. */
 export const MAX_ORDER_ID_LOOKUP = 1_000_000;
 
+/** Parameters of {@link fetchUsedOrderIds}. */
+export interface FetchUsedOrderIdsParameters extends AtBlock {
+  readonly shop: string;
+  readonly orderIds: readonly IntegerLike[];
+}
+
 /**
  * Which of `orderIds` the shop has already used (recorded orders, receipts and minted batch leaves share one
  * shop-wide bitmap): one `orderIdBitmap` read per 256-id word, a few reads in flight, so consecutive ids are cheap.
  * What a merchant's system checks before numbering, or resuming, orders.
  *
  * @param transport - Any transport (read only is enough).
- * @param shop - The shop's address.
- * @param orderIds - Order ids, `1 .. 2^64 - 1` each (duplicates are fine), at most {@link MAX_ORDER_ID_LOOKUP}.
+ * @param parameters - `shop` (its address); `orderIds`: order ids, `1 .. 2^64 - 1` each (duplicates are fine), at
+ * most {@link MAX_ORDER_ID_LOOKUP}; `blockNumber`.
  * @returns The used ones, ascending and without duplicates.
  * @throws `InvalidAmountError` for a bad id or too many; {@link NotAContractError} for an address without a shop.
  * @example
  * ```ts
- * const used = await fetchUsedOrderIds(transport, shop, [1001n, 1002n, 1003n]);
+ * const used = await fetchUsedOrderIds(transport, { shop, orderIds: [1001n, 1002n, 1003n] });
  * const fresh = [1001n, 1002n, 1003n].filter((id) => !used.includes(id));
  * ```
  */
 export async function fetchUsedOrderIds(
   transport: Transport,
-  shop: string,
-  orderIds: readonly IntegerLike[],
+  parameters: FetchUsedOrderIdsParameters,
 ): Promise<bigint[]> {
+  const { shop, orderIds } = parametersOf("fetchUsedOrderIds", parameters);
   const address = validateAddress("shop", shop);
   if (!Array.isArray(orderIds)) throw new InvalidAmountError("orderIds", orderIds, "expected an array of order ids");
   if (orderIds.length > MAX_ORDER_ID_LOOKUP) {
     throw new InvalidAmountError("orderIds", orderIds, `at most ${MAX_ORDER_ID_LOOKUP} order ids per call`);
   }
   const ids = orderIds.map((id, i) => validateOrderId(`orderIds[${i}]`, id));
-  await probe("shop", address, () => readContract(transport, address, shopAbi, "today", []));
-  const used = await usedOrderIds(transport, address, ids);
+  const blockNumber = await pinnedBlock(transport, parameters.blockNumber);
+  await probe("shop", address, () =>
+    readContract(transport, { address, abi: shopAbi, functionName: "today", args: [], blockNumber }),
+  );
+  const used = await usedOrderIds(transport, address, ids, undefined, blockNumber);
   return [...used].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }

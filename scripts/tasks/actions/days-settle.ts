@@ -35,7 +35,8 @@ export default taskAction(
     let progress: Progress | undefined;
     let result: SettleAllResult;
     try {
-      result = await settleAllUnsettled(chain.transport, shop, {
+      result = await settleAllUnsettled(chain.transport, {
+        shop,
         fund: args.fund ? "deposit-missing" : args.partial ? "partial" : "none",
         onProgress: ({ done, total }) => {
           progress ??= new Progress("days:settle", total);

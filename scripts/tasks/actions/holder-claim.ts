@@ -33,7 +33,10 @@ export default taskAction(
     const to = args.to === "" ? undefined : addressOption("to", args.to);
     const chain = await connect(hre);
     if (token !== undefined) {
-      const result = to === undefined ? await claim(chain.transport, token) : await claimTo(chain.transport, token, to);
+      const result =
+        to === undefined
+          ? await claim(chain.transport, { token })
+          : await claimTo(chain.transport, { token, recipient: to });
       return {
         holder: result.holder,
         recipient: result.recipient,
@@ -46,7 +49,7 @@ export default taskAction(
     }
     const factory = await factoryAddress(hre, args.factory, chain.chainId, chain.transport);
     if (args.all) {
-      const { tokens } = await claimableTotal(chain.transport, factory, chain.account);
+      const { tokens } = await claimableTotal(chain.transport, { factory, holder: chain.account });
       if (tokens.length === 0) {
         return {
           holder: chain.account,
@@ -59,7 +62,7 @@ export default taskAction(
         };
       }
     }
-    const result = await claimMany(chain.transport, factory, list ?? "all", to);
+    const result = await claimMany(chain.transport, { factory, tokens: list ?? "all", recipient: to });
     return {
       holder: result.holder,
       recipient: result.recipient,

@@ -69,7 +69,7 @@ export default taskAction(
       })),
       { firstOrderId },
     );
-    const existing = await readContract(t, shop, shopAbi, "batch", [batch.root]);
+    const existing = await readContract(t, { address: shop, abi: shopAbi, functionName: "batch", args: [batch.root] });
     const alreadyAnchored = existing.orderCount !== 0;
     if (!alreadyAnchored) {
       // The batch's ids must be free: none used by a recorded order, a receipt or a minted leaf (the bitmap) ...
@@ -176,7 +176,7 @@ export default taskAction(
         note("orders:anchor: SHAREMALL_CRASH_BEFORE_ANCHOR=1: crashing on purpose");
         process.kill(process.pid, "SIGKILL");
       }
-      const anchored = await anchorBatch(t, shop, batch);
+      const anchored = await anchorBatch(t, { shop, batch });
       transaction = anchored.hash;
       day = anchored.day;
     }

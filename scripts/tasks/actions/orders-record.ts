@@ -219,34 +219,30 @@ export default taskAction(
       // a crashed run mined late) is left out by the SDK or skipped by the shop itself: never counted twice.
       if (todo.length > 0) {
         let callDone = 0;
-        const result = await recordOrders(
-          t,
+        const result = await recordOrders(t, {
           shop,
-          todo.map((i) => ({
+          orders: todo.map((i) => ({
             orderId: hashed[i].chainOrderId,
             orderHash: hashed[i].orderHash,
             customer: hashed[i].order.customer,
             amount: hashed[i].order.amount,
             referrer: hashed[i].order.referrer,
           })),
-          {
-            maxOrdersPerTx: args.chunkSize,
-            ...(maxGasPerTx !== undefined ? { maxGasPerTx } : {}),
-            skipCounted: true,
-            // After each mined transaction; the SDK sends in input order.
-            onProgress: (p) => {
-              transactions.push({ hash: p.hash, orders: p.ordersDone - callDone, gasUsed: null });
-              sent += p.ordersDone - callDone;
-              callDone = p.ordersDone;
-              minedTxs++;
-              progress.update(sent);
-              if (crashAfter > 0 && minedTxs >= crashAfter) {
-                note(`orders:record: SHAREMALL_CRASH_AFTER_CHUNKS=${crashAfter}: crashing on purpose`);
-                process.kill(process.pid, "SIGKILL");
-              }
-            },
+          maxOrdersPerTx: args.chunkSize,
+          ...(maxGasPerTx !== undefined ? { maxGasPerTx } : {}),
+          skipCounted: true,
+          onProgress: (p) => {
+            transactions.push({ hash: p.hash, orders: p.ordersDone - callDone, gasUsed: null });
+            sent += p.ordersDone - callDone;
+            callDone = p.ordersDone;
+            minedTxs++;
+            progress.update(sent);
+            if (crashAfter > 0 && minedTxs >= crashAfter) {
+              note(`orders:record: SHAREMALL_CRASH_AFTER_CHUNKS=${crashAfter}: crashing on purpose`);
+              process.kill(process.pid, "SIGKILL");
+            }
           },
-        );
+        });
         // The authoritative account: each chunk's input range, and what the SDK and the shop skipped.
         for (const c of result.chunks) {
           const tx = transactions.find((x) => x.hash === c.hash);

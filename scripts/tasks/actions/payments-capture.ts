@@ -114,7 +114,7 @@ export default taskAction(
       jobs.push({
         outcome,
         send: async () => {
-          const result = await capturePayment(run.chain.transport, shop, terms, amount);
+          const result = await capturePayment(run.chain.transport, { shop, payment: terms, amountWei: amount });
           returnedWei += result.returnedWei;
           return { hash: result.hash, amountWei: amount };
         },

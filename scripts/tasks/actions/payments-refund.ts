@@ -235,7 +235,7 @@ export default taskAction(
 
     // The merchant balance must pay the whole file.
     const required = todo.reduce((sum, r) => sum + r.amount, 0n);
-    const balance = await readContract(t, shop, shopAbi, "merchantBalance", []);
+    const balance = await readContract(t, { address: shop, abi: shopAbi, functionName: "merchantBalance", args: [] });
     let deposited = 0n;
     if (required > balance) {
       const missing = required - balance;
@@ -247,7 +247,7 @@ export default taskAction(
             `re-run with --fund to deposit it first`,
         );
       }
-      const paid = await deposit(t, shop, missing);
+      const paid = await deposit(t, { shop, amountWei: missing });
       deposited = missing;
       note(`${LABEL}: deposited ${formatEther(missing)} (${paid.hash})`);
     }
@@ -264,7 +264,7 @@ export default taskAction(
           state: "sending",
         };
         await save();
-        const result = await refundPayment(t, shop, r.capture, r.amount);
+        const result = await refundPayment(t, { shop, capture: r.capture, amountWei: r.amount });
         for (const c of result.clawedBack) {
           const tk = tokens.get(c.tokenIndex) ?? { tokenIndex: c.tokenIndex, clawedBack: 0n, unrecovered: 0n };
           tk.clawedBack += c.customer + c.referrer;

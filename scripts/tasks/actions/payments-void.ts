@@ -88,7 +88,7 @@ export default taskAction(
       jobs.push({
         outcome,
         send: async () => {
-          const result = await voidPayment(run.chain.transport, shop, terms);
+          const result = await voidPayment(run.chain.transport, { shop, payment: terms });
           return { hash: result.hash, amountWei: result.returnedWei };
         },
       });

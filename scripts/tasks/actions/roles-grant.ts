@@ -18,7 +18,7 @@ export default taskAction(
     const role = args.role as ShopRole;
     const account = addressOption("account", args.account);
     const chain = await connect(hre);
-    const { hash, changed } = await (args.revoke ? revokeRole : grantRole)(chain.transport, shop, role, account);
+    const { hash, changed } = await (args.revoke ? revokeRole : grantRole)(chain.transport, { shop, role, account });
     return { shop, role, account, action: args.revoke ? "revoke" : "grant", changed, transaction: hash };
   },
   (r) =>

@@ -21,12 +21,12 @@ export default taskAction(
     if (args.cancel) {
       if (args.file !== "") throw new InputError("--cancel takes no --file");
       const chain = await connect(hre);
-      const { hash } = await cancelRulesChange(chain.transport, shop, args.token);
+      const { hash } = await cancelRulesChange(chain.transport, { shop, tokenIndex: args.token });
       return { action: "cancelled" as const, shop, tokenIndex: args.token, transaction: hash };
     }
     const rules = await readRulesFile(args.file);
     const chain = await connect(hre);
-    const result = await scheduleRules(chain.transport, shop, args.token, rules);
+    const result = await scheduleRules(chain.transport, { shop, tokenIndex: args.token, rules });
     return {
       action: result.atOnce ? ("applied" as const) : ("scheduled" as const),
       shop,

@@ -33,7 +33,8 @@ export default taskAction(
         : args.operator === ""
           ? chain.account
           : addressOption("operator", args.operator);
-    const { shop, hash } = await createShop(chain.transport, factory, {
+    const { shop, hash } = await createShop(chain.transport, {
+      factory,
       admin,
       ...(operator !== undefined ? { operator } : {}),
       utcOffsetHours: Number(args.utcOffset),

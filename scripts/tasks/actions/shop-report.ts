@@ -62,7 +62,7 @@ function describeWindow(seconds: bigint): string {
 async function readPayments(t: Transport, shop: Address, fromBlock: bigint): Promise<ShopPayment[]> {
   for (let attempt = 0; ; attempt++) {
     try {
-      return await fetchShopPayments(t, shop, { fromBlock });
+      return await fetchShopPayments(t, { shop, fromBlock });
     } catch (error) {
       if (!(error instanceof PaymentHistoryMismatchError) || attempt >= 2) throw error;
     }
@@ -98,9 +98,9 @@ async function paymentsReport(t: Transport, shop: Address, fromBlock: bigint) {
   const owedTo = [...new Set(payments.filter((p) => p.owedWei > 0n).map((p) => p.customer))];
   const owed = await mapLimit(owedTo, 8, async (customer) => ({
     customer,
-    owedWei: await readContract(t, shop, shopAbi, "returnsOwed", [customer]),
+    owedWei: await readContract(t, { address: shop, abi: shopAbi, functionName: "returnsOwed", args: [customer] }),
   }));
-  const window = await fetchReturnWindow(t, shop);
+  const window = await fetchReturnWindow(t, { shop });
   return {
     count: s.count,
     held: { count: s.counts.held + s.counts.returnRequested, wei: s.heldWei },
@@ -150,35 +150,44 @@ export default taskAction(
     const chain = await connect(hre);
     const t = chain.transport;
     await requireShop(t, shop);
-    const days = await fetchShopDays(t, shop, {
+    const days = await fetchShopDays(t, {
+      shop,
       ...(fromDay !== undefined ? { fromDay } : {}),
       ...(toDay !== undefined ? { toDay } : {}),
     });
-    const tokens = await readContract(t, shop, shopAbi, "tokens", []);
+    const tokens = await readContract(t, { address: shop, abi: shopAbi, functionName: "tokens", args: [] });
     const toBlock = await t.blockNumber();
     const tokenReports = [];
     for (let i = 0; i < tokens.length; i++) {
       const token = tokens[i];
-      const logs = await getLogsPaged(
-        t,
-        { address: token, topics: [eventTopic(dividendTokenAbi, "Transfer")] },
-        {
-          fromBlock,
-          toBlock,
-          onProgress: (p) => {
-            if (p.totalBlocks > 20_000n) note(`shop:report: token ${i}: ${p.doneBlocks}/${p.totalBlocks} blocks`);
-          },
+      const logs = await getLogsPaged(t, {
+        address: token,
+        topics: [eventTopic(dividendTokenAbi, "Transfer")],
+        fromBlock,
+        toBlock,
+        onProgress: (p) => {
+          if (p.totalBlocks > 20_000n) note(`shop:report: token ${i}: ${p.doneBlocks}/${p.totalBlocks} blocks`);
         },
-      );
+      });
       const holders = new Set<Address>();
       for (const e of decodeLogs(dividendTokenAbi, logs)) {
         if (e.eventName === "Transfer") holders.add(e.args.to as Address);
       }
       holders.delete("0x0000000000000000000000000000000000000000");
-      const totalSupply = await readContract(t, token, dividendTokenAbi, "totalSupply", []);
+      const totalSupply = await readContract(t, {
+        address: token,
+        abi: dividendTokenAbi,
+        functionName: "totalSupply",
+        args: [],
+      });
       const balances = await mapLimit([...holders], 8, async (holder) => ({
         holder,
-        balance: await readContract(t, token, dividendTokenAbi, "balanceOf", [holder]),
+        balance: await readContract(t, {
+          address: token,
+          abi: dividendTokenAbi,
+          functionName: "balanceOf",
+          args: [holder],
+        }),
       }));
       const top = balances
         .filter((b) => b.balance > 0n)
@@ -187,19 +196,29 @@ export default taskAction(
       tokenReports.push({
         tokenIndex: i,
         token,
-        name: await readContract(t, token, dividendTokenAbi, "name", []),
-        symbol: await readContract(t, token, dividendTokenAbi, "symbol", []),
+        name: await readContract(t, { address: token, abi: dividendTokenAbi, functionName: "name", args: [] }),
+        symbol: await readContract(t, { address: token, abi: dividendTokenAbi, functionName: "symbol", args: [] }),
         totalSupply,
         holders: balances.filter((b) => b.balance > 0n).length,
         topHolders: await mapLimit(top, 8, async (b) => ({
           holder: b.holder,
           balance: b.balance,
           shareBps: totalSupply === 0n ? 0n : (b.balance * 10_000n) / totalSupply,
-          claimable: await readContract(t, token, dividendTokenAbi, "claimable", [b.holder]),
+          claimable: await readContract(t, {
+            address: token,
+            abi: dividendTokenAbi,
+            functionName: "claimable",
+            args: [b.holder],
+          }),
         })),
       });
     }
-    const merchantBalance = await readContract(t, shop, shopAbi, "merchantBalance", []);
+    const merchantBalance = await readContract(t, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "merchantBalance",
+      args: [],
+    });
     const payments = await paymentsReport(t, shop, fromBlock);
     return {
       shop,

@@ -15,7 +15,7 @@ export default taskAction(
     const shop = shopAddress(args.shop);
     const params = await readTokenFile(args.file);
     const chain = await connect(hre);
-    const { tokenIndex, token, hash } = await createToken(chain.transport, shop, params);
+    const { tokenIndex, token, hash } = await createToken(chain.transport, { shop, ...params });
     return {
       shop,
       tokenIndex,

@@ -49,7 +49,7 @@ export async function startOrderRun(
   let final: FinalSplit | undefined;
   if (input.finalOnly !== undefined) {
     const holdSeconds =
-      input.finalOnly.holdSeconds ?? (await fetchReturnWindow(chain.transport, input.shop)).windowSeconds;
+      input.finalOnly.holdSeconds ?? (await fetchReturnWindow(chain.transport, { shop: input.shop })).windowSeconds;
     const now = await chain.transport.latestTimestamp();
     const ready = new Set(
       finalOrders(

@@ -94,18 +94,15 @@ export async function paymentStates(
   const drafts = new Map<string, Draft>();
   const toBlock = await transport.blockNumber();
   if (fromBlock <= toBlock) {
-    const logs = await getLogsPaged(
-      transport,
-      { address: shop, topics: [EVENTS.map((name) => eventTopic(shopAbi, name))] },
-      {
-        fromBlock,
-        toBlock,
-        onProgress: (p) => {
-          if (p.totalBlocks > 20_000n)
-            note(`${label}: reading payment events: ${p.doneBlocks}/${p.totalBlocks} blocks`);
-        },
+    const logs = await getLogsPaged(transport, {
+      address: shop,
+      topics: [EVENTS.map((name) => eventTopic(shopAbi, name))],
+      fromBlock,
+      toBlock,
+      onProgress: (p) => {
+        if (p.totalBlocks > 20_000n) note(`${label}: reading payment events: ${p.doneBlocks}/${p.totalBlocks} blocks`);
       },
-    );
+    });
     for (const e of decodeLogs(shopAbi, logs)) {
       if (!(EVENTS as readonly string[]).includes(e.eventName)) continue;
       const args = e.args as { orderHash: Hex; customer: Address };
@@ -161,7 +158,12 @@ export async function paymentStates(
   }
   const out = new Map<string, PaymentState>();
   await mapLimit(pairs, 8, async (p) => {
-    const [status, amount] = await readContract(transport, shop, shopAbi, "payment", [p.orderHash, p.customer]);
+    const [status, amount] = await readContract(transport, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "payment",
+      args: [p.orderHash, p.customer],
+    });
     const d = drafts.get(paymentKey(p.orderHash, p.customer)) ?? { refunds: [] };
     out.set(paymentKey(p.orderHash, p.customer), {
       orderHash: p.orderHash,
@@ -181,8 +183,10 @@ export async function paymentStates(
 
 /** The account's operator role: refused up front (exit code 1) without it, before anything is sent. */
 export async function requireOperator(transport: Transport, shop: Address, account: Address): Promise<void> {
-  const role = await readContract(transport, shop, shopAbi, "OPERATOR_ROLE", []);
-  if (!(await readContract(transport, shop, shopAbi, "hasRole", [role, account]))) {
+  const role = await readContract(transport, { address: shop, abi: shopAbi, functionName: "OPERATOR_ROLE", args: [] });
+  if (
+    !(await readContract(transport, { address: shop, abi: shopAbi, functionName: "hasRole", args: [role, account] }))
+  ) {
     throw new Error(`${account} does not hold the operator role of shop ${shop}; nothing sent (roles:grant it)`);
   }
 }

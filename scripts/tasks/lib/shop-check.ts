@@ -24,7 +24,7 @@ import { note, Progress } from "./io.js";
 /** Throws the SDK's NotAContractError unless `shop` answers like a shop. */
 export async function requireShop(transport: Transport, shop: Address): Promise<void> {
   try {
-    await readContract(transport, shop, shopAbi, "tokenCount", []);
+    await readContract(transport, { address: shop, abi: shopAbi, functionName: "tokenCount", args: [] });
   } catch (error) {
     if (error instanceof ChainCallError && error.code === "BAD_RESULT") throw new NotAContractError("shop", shop);
     throw error;
@@ -43,7 +43,7 @@ export async function usedOrderIds(
     ids.length > MAX_ORDER_ID_LOOKUP ? new Progress(`${label}: checking order ids on chain`, ids.length) : undefined;
   for (let start = 0; start < ids.length; start += MAX_ORDER_ID_LOOKUP) {
     const part = ids.slice(start, start + MAX_ORDER_ID_LOOKUP);
-    for (const id of await fetchUsedOrderIds(transport, shop, part)) used.add(id);
+    for (const id of await fetchUsedOrderIds(transport, { shop, orderIds: part })) used.add(id);
     progress?.update(start + part.length);
   }
   return used;
@@ -69,11 +69,13 @@ export async function countedSince(
   label: string,
 ): Promise<Map<bigint, CountedOrder>> {
   const toBlock = await transport.blockNumber();
-  const logs = await getLogsPaged(
-    transport,
-    { address: shop, topics: [eventTopic(shopAbi, "OrderCounted")] },
-    { fromBlock, toBlock, onProgress: logProgress(`${label}: reading counted orders`) },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: shop,
+    topics: [eventTopic(shopAbi, "OrderCounted")],
+    fromBlock,
+    toBlock,
+    onProgress: logProgress(`${label}: reading counted orders`),
+  });
   const counted = new Map<bigint, CountedOrder>();
   for (const e of decodeLogs(shopAbi, logs)) {
     if (e.eventName === "OrderCounted" && e.args.orderId !== 0n) {
@@ -100,11 +102,13 @@ export async function anchoredBatches(
 ): Promise<AnchoredRange[]> {
   const toBlock = await transport.blockNumber();
   if (fromBlock > toBlock) return [];
-  const logs = await getLogsPaged(
-    transport,
-    { address: shop, topics: [eventTopic(shopAbi, "BatchAnchored")] },
-    { fromBlock, toBlock, onProgress: logProgress(`${label}: reading anchored batches`) },
-  );
+  const logs = await getLogsPaged(transport, {
+    address: shop,
+    topics: [eventTopic(shopAbi, "BatchAnchored")],
+    fromBlock,
+    toBlock,
+    onProgress: logProgress(`${label}: reading anchored batches`),
+  });
   const ranges: AnchoredRange[] = [];
   for (const e of decodeLogs(shopAbi, logs)) {
     if (e.eventName !== "BatchAnchored") continue;

@@ -30,6 +30,7 @@ import { toContractError } from "../contract-errors.js";
 import { describeValue, InvalidAmountError, InvalidOrderError, NotAContractError, ShareMallError } from "../errors.js";
 import type { Address, Hex } from "../types.js";
 import { validateAddress, validateAmount } from "../validation.js";
+import { optionalBlock, parametersOf } from "../internal/parameters.js";
 import type { RawLog, RawLogFilter, RawReceipt, Transport } from "./transport.js";
 
 /**
@@ -218,31 +219,48 @@ export function encodeCall<
   }
 }
 
+/** Parameters of {@link readContract} (viem's names). */
+export interface ReadContractParameters<A extends Abi, N extends ReadFunctionName<A>> {
+  /** The contract. */
+  readonly address: Address;
+  readonly abi: A;
+  /** A view or pure function of `abi`. */
+  readonly functionName: N;
+  readonly args: FunctionArgs<A, N>;
+  /** Read the state at this block (default: the latest). */
+  readonly blockNumber?: bigint;
+}
+
 /**
- * Calls view function `fn` of the contract at `address` (an `eth_call`) and decodes its result.
+ * Calls view function `functionName` of the contract at `address` (an `eth_call`, at `blockNumber` when given) and
+ * decodes its result.
  *
  * @returns The decoded result: one output as itself, several as a tuple.
  * @throws {@link ContractRevertError} when the contract reverts with a ShareMall error; {@link ChainCallError}
  * for any other failure.
  * @example
  * ```ts
- * const record = await readContract(transport, shop, shopAbi, "dayRecord", [day]);
+ * const record = await readContract(transport, {
+ *   address: shop,
+ *   abi: shopAbi,
+ *   functionName: "dayRecord",
+ *   args: [day],
+ * });
  * console.log(record.revenue, record.orderCount);
  * ```
  */
 export async function readContract<const A extends Abi, N extends ReadFunctionName<A>>(
   transport: Transport,
-  address: Address,
-  abi: A,
-  fn: N,
-  args: FunctionArgs<A, N>,
+  parameters: ReadContractParameters<A, N>,
 ): Promise<ReadResult<A, N>> {
+  const { address, abi, functionName: fn, args, blockNumber } = parametersOf("readContract", parameters);
+  const block = optionalBlock(blockNumber);
   const target = checkTarget(address);
   const data = encodeCall(abi, fn as never, args as never);
   const fragment = functionOf(abi, fn);
   let result: Hex;
   try {
-    result = await transport.call({ to: target, data });
+    result = await transport.call({ to: target, data, ...(block !== undefined ? { blockNumber: block } : {}) });
   } catch (error) {
     throw failure(error, `${fn} on ${address}`);
   }
@@ -257,32 +275,46 @@ export async function readContract<const A extends Abi, N extends ReadFunctionNa
   }
 }
 
-/** Options of {@link writeContract}. */
+/** Options of {@link writeContract}: the {@link WriteContractParameters} besides the call itself. */
 export interface WriteOptions {
   /** Native coin to send, in wei. */
   readonly value?: bigint;
 }
 
+/** Parameters of {@link writeContract} (viem's names). */
+export interface WriteContractParameters<A extends Abi, N extends WriteFunctionName<A>> extends WriteOptions {
+  /** The contract. */
+  readonly address: Address;
+  readonly abi: A;
+  /** A state-changing function of `abi`. */
+  readonly functionName: N;
+  readonly args: FunctionArgs<A, N>;
+}
+
 /**
- * Sends a transaction calling `fn` of the contract at `address`, waits for it to be mined, and decodes its events.
+ * Sends a transaction calling `functionName` of the contract at `address`, waits for it to be mined, and decodes its
+ * events.
  *
  * @throws {@link ContractRevertError} when the contract reverts with a ShareMall error (at gas estimation or
  * mined); {@link ChainCallError} (`cause`: the original error) for any other failure, code `"TRANSACTION_REVERTED"`
  * for a mined revert whose reason cannot be found.
  * @example
  * ```ts
- * const { hash, events } = await writeContract(transport, shop, shopAbi, "settle", [day], { value: missing });
+ * const { hash, events } = await writeContract(transport, {
+ *   address: shop,
+ *   abi: shopAbi,
+ *   functionName: "settle",
+ *   args: [day],
+ *   value: missing,
+ * });
  * for (const e of events) if (e.eventName === "DaySettled") console.log(e.args.fromEscrow, e.args.fromBalance);
  * ```
  */
 export async function writeContract<const A extends Abi, N extends WriteFunctionName<A>>(
   transport: Transport,
-  address: Address,
-  abi: A,
-  fn: N,
-  args: FunctionArgs<A, N>,
-  options: WriteOptions = {},
+  parameters: WriteContractParameters<A, N>,
 ): Promise<WriteResult> {
+  const { address, abi, functionName: fn, args, ...options } = parametersOf("writeContract", parameters);
   const target = checkTarget(address, options.value);
   const data = encodeCall(abi, fn, args);
   if ((await transport.code(target)) === "0x") throw new NotAContractError("contract", target);
@@ -389,7 +421,7 @@ export interface LogPageProgress {
   readonly logs: number;
 }
 
-/** Options of {@link getLogsPaged}. */
+/** Options of {@link getLogsPaged}: the block range and paging of its {@link GetLogsPagedParameters}. */
 export interface LogPagingOptions {
   readonly fromBlock: bigint;
   readonly toBlock: bigint;
@@ -397,6 +429,9 @@ export interface LogPagingOptions {
   readonly pageSize?: bigint;
   readonly onProgress?: (progress: LogPageProgress) => void;
 }
+
+/** Parameters of {@link getLogsPaged}: the log filter (`address`, `topics`) and the range and paging. */
+export interface GetLogsPagedParameters extends Omit<RawLogFilter, "fromBlock" | "toBlock">, LogPagingOptions {}
 
 /** Default blocks per `eth_getLogs` query, within the limits of common public RPC endpoints. */
 export const DEFAULT_LOG_PAGE_SIZE = 2_000n;
@@ -443,19 +478,19 @@ export function isLogRangeError(error: unknown): boolean {
  * filter address; {@link ChainCallError} for other failures, or when a single block is still too large.
  * @example
  * ```ts
- * const logs = await getLogsPaged(transport, { address: shop, topics: [eventTopic(shopAbi, "OrderCounted")] }, {
+ * const logs = await getLogsPaged(transport, {
+ *   address: shop,
+ *   topics: [eventTopic(shopAbi, "OrderCounted")],
  *   fromBlock: 0n,
  *   toBlock: await transport.blockNumber(),
  *   onProgress: (p) => console.log(`${p.doneBlocks}/${p.totalBlocks} blocks`),
  * });
  * ```
  */
-export async function getLogsPaged(
-  transport: Transport,
-  filter: Omit<RawLogFilter, "fromBlock" | "toBlock">,
-  options: LogPagingOptions,
-): Promise<RawLog[]> {
-  const { fromBlock, toBlock } = options;
+export async function getLogsPaged(transport: Transport, parameters: GetLogsPagedParameters): Promise<RawLog[]> {
+  const { address, topics, fromBlock, toBlock, pageSize, onProgress } = parametersOf("getLogsPaged", parameters);
+  const filter = { ...(address !== undefined ? { address } : {}), ...(topics !== undefined ? { topics } : {}) };
+  const options = { pageSize, onProgress };
   let size = options.pageSize ?? DEFAULT_LOG_PAGE_SIZE;
   if (size < 1n) throw new ShareMallError("INVALID_PAGE_SIZE", `Invalid log page size ${size}: it must be >= 1`);
   validateAmount("fromBlock", fromBlock);

@@ -13,6 +13,7 @@ import type {
   RawEstimate,
   RawLog,
   RawLogFilter,
+  RawRead,
   RawReceipt,
   Transport,
   TypedDataPayload,
@@ -127,7 +128,12 @@ function noSigner(what: string): ShareMallError {
  * @example
  * ```ts
  * const transport = fromEthers(await new BrowserProvider(window.ethereum).getSigner());
- * const record = await readContract(transport, shop, shopAbi, "dayRecord", [day]);
+ * const record = await readContract(transport, {
+ *   address: shop,
+ *   abi: shopAbi,
+ *   functionName: "dayRecord",
+ *   args: [day],
+ * });
  * ```
  */
 export function fromEthers(runner: Signer | Provider, options: { readonly chainId?: IntegerLike } = {}): Transport {
@@ -158,7 +164,18 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
   const transport: Transport = {
     library: "ethers",
     chainId: async () => (await provider.getNetwork()).chainId,
-    blockNumber: async () => BigInt(await provider.getBlockNumber()),
+    blockNumber: async () => {
+      // Past ethers' request cache too: read models pin all their reads to this block, and a block number up to
+      // 250 ms old would hide a transaction another client has just had mined.
+      const raw = provider as Provider & { send?: (method: string, params: unknown[]) => Promise<unknown> };
+      if (typeof raw.send === "function") {
+        const latest = await raw.send("eth_blockNumber", []);
+        if (typeof latest === "string" || typeof latest === "number" || typeof latest === "bigint") {
+          return BigInt(latest);
+        }
+      }
+      return BigInt(await provider.getBlockNumber());
+    },
     latestTimestamp: async () => BigInt((await latestBlock()).timestamp),
     blockGasLimit: async () => (await latestBlock()).gasLimit,
     estimateGas: async (call: RawEstimate) => {
@@ -167,9 +184,15 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
     },
     balance: (address: Address) => provider.getBalance(address),
     code: async (address: Address) => hex(await provider.getCode(address)),
-    call: async (call: RawCall) => {
+    call: async (call: RawRead) => {
       const from = signer !== undefined ? await signer.getAddress() : undefined;
-      return hex(await provider.call({ ...tx(call), ...(from !== undefined ? { from } : {}) }));
+      return hex(
+        await provider.call({
+          ...tx(call),
+          ...(from !== undefined ? { from } : {}),
+          ...(call.blockNumber !== undefined ? { blockTag: call.blockNumber } : {}),
+        }),
+      );
     },
     account: async () => (signer !== undefined ? (getAddress(await signer.getAddress()) as Address) : undefined),
     send: async (call: RawCall) => {
@@ -210,5 +233,5 @@ export function fromEthers(runner: Signer | Provider, options: { readonly chainI
       return hex(await signer.signTypedData(payload.domain, types, payload.message));
     },
   };
-  return options.chainId === undefined ? transport : requireChain(transport, options.chainId);
+  return options.chainId === undefined ? transport : requireChain(transport, { chainId: options.chainId });
 }

@@ -10,9 +10,9 @@ import { toContractError } from "../contract-errors.js";
 import { ShareMallError } from "../errors.js";
 import type { Address, Hex } from "../types.js";
 import { ChainCallError, isLogRangeError } from "./contract.js";
-import type { RawCall, RawEstimate, RawLogFilter, Transport } from "./transport.js";
+import type { RawCall, RawEstimate, RawLogFilter, RawRead, Transport } from "./transport.js";
 
-/** Options of {@link withRetry}. */
+/** Options of {@link withRetry} (its parameters object: `withRetry(transport, { attempts })`). */
 export interface RetryOptions {
   /** Attempts per read, the first included (default 4). */
   readonly attempts?: number;
@@ -67,10 +67,13 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * @throws {@link ShareMallError} `"INVALID_RETRY"` for attempts outside 1..20 or a negative delay.
  * @example
  * ```ts
- * const transport = withRetry(fromEthers(wallet), { attempts: 5, onRetry: (r) => console.warn(`retrying ${r.method}`) });
+ * const transport = withRetry(fromEthers(wallet), {
+ *   attempts: 5,
+ *   onRetry: (r) => console.warn(`retrying ${r.method}`),
+ * });
  * ```
  */
-export function withRetry(transport: Transport, options: RetryOptions = {}): Transport {
+export function withRetry(transport: Transport, options: WithRetryParameters = {}): Transport {
   const attempts = options.attempts ?? 4;
   const baseDelayMs = options.baseDelayMs ?? 250;
   if (!Number.isInteger(attempts) || attempts < 1 || attempts > 20) {
@@ -109,7 +112,7 @@ export function withRetry(transport: Transport, options: RetryOptions = {}): Tra
     estimateGas: retried("estimateGas", (call: RawEstimate) => transport.estimateGas(call)),
     balance: retried("balance", (address: Address) => transport.balance(address)),
     code: retried("code", (address: Address) => transport.code(address)),
-    call: retried("call", (call: RawCall) => transport.call(call)),
+    call: retried("call", (call: RawRead) => transport.call(call)),
     account: retried("account", () => transport.account()),
     send: (call: RawCall) => transport.send(call),
     waitForReceipt: retried("waitForReceipt", (hash: Hex) => transport.waitForReceipt(hash)),
@@ -117,3 +120,6 @@ export function withRetry(transport: Transport, options: RetryOptions = {}): Tra
     signTypedData: (payload) => transport.signTypedData(payload),
   };
 }
+
+/** Parameters of {@link withRetry}: its {@link RetryOptions}. */
+export type WithRetryParameters = RetryOptions;

@@ -9,6 +9,7 @@
 import { WrongChainError } from "../errors.js";
 import type { Address, Hex, IntegerLike } from "../types.js";
 import { validateChainId } from "../validation.js";
+import { parametersOf } from "../internal/parameters.js";
 
 /** A call or transaction to a contract: raw calldata, already encoded by the SDK. */
 export interface RawCall {
@@ -16,6 +17,12 @@ export interface RawCall {
   readonly data: Hex;
   /** Native coin sent with the call, in wei. */
   readonly value?: bigint;
+}
+
+/** An `eth_call`: a {@link RawCall}, optionally at a past block (default: the latest). */
+export interface RawRead extends RawCall {
+  /** The block whose state the call reads (a number, not a tag); absent: the latest block. */
+  readonly blockNumber?: bigint;
 }
 
 /** A log as every adapter returns it. */
@@ -78,8 +85,8 @@ export interface Transport {
   balance(address: Address): Promise<bigint>;
   /** The code at `address` (`"0x"` when there is none) at the latest block. */
   code(address: Address): Promise<Hex>;
-  /** `eth_call` at the latest block, from the signer's account when there is one. */
-  call(call: RawCall): Promise<Hex>;
+  /** `eth_call` at `call.blockNumber` (default: the latest block), from the signer's account when there is one. */
+  call(call: RawRead): Promise<Hex>;
   /** The signer's address, or `undefined` for a read-only transport. */
   account(): Promise<Address | undefined>;
   /** Sends a transaction from the signer and returns its hash (does not wait). */
@@ -90,6 +97,12 @@ export interface Transport {
   signTypedData(payload: TypedDataPayload): Promise<Hex>;
 }
 
+/** Parameters of {@link requireChain}. */
+export interface RequireChainParameters {
+  /** The only chain the transport may work on. */
+  readonly chainId: IntegerLike;
+}
+
 /**
  * A transport that refuses to work on any chain but `chainId`: reads check the chain once, and every transaction
  * and signature checks it again right before it is sent (a browser wallet can switch networks at any time). On a
@@ -97,16 +110,16 @@ export interface Transport {
  * when given a `chainId` option.
  *
  * @param transport - Any transport.
- * @param chainId - The chain the shop lives on.
+ * @param parameters - `chainId`: the chain the shop lives on.
  * @throws `InvalidChainIdError` for a malformed chain id.
  * @example
  * ```ts
- * const transport = requireChain(fromEthers(signer), 8453n); // Base mainnet only
- * await claim(transport, token); // WrongChainError if the signer's provider is on another chain
+ * const transport = requireChain(fromEthers(signer), { chainId: 8453n }); // Base mainnet only
+ * await claim(transport, { token }); // WrongChainError if the signer's provider is on another chain
  * ```
  */
-export function requireChain(transport: Transport, chainId: IntegerLike): Transport {
-  const expected = validateChainId(chainId);
+export function requireChain(transport: Transport, parameters: RequireChainParameters): Transport {
+  const expected = validateChainId(parametersOf("requireChain", parameters).chainId);
   const check = async (): Promise<void> => {
     const actual = await transport.chainId();
     if (actual !== expected) throw new WrongChainError(expected, actual);
@@ -137,7 +150,7 @@ export function requireChain(transport: Transport, chainId: IntegerLike): Transp
     estimateGas: read((call: RawEstimate) => transport.estimateGas(call)),
     balance: read((address: Address) => transport.balance(address)),
     code: read((address: Address) => transport.code(address)),
-    call: read((call: RawCall) => transport.call(call)),
+    call: read((call: RawRead) => transport.call(call)),
     account: () => transport.account(),
     send: async (call: RawCall) => {
       await check();

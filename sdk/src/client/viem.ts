@@ -12,6 +12,7 @@ import type {
   RawEstimate,
   RawLog,
   RawLogFilter,
+  RawRead,
   RawReceipt,
   Transport,
   TypedDataPayload,
@@ -144,12 +145,13 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
     },
     balance: (address: Address) => publicClient.getBalance({ address }),
     code: async (address: Address) => hex((await publicClient.getCode({ address })) ?? "0x"),
-    call: async (call: RawCall) => {
+    call: async (call: RawRead) => {
       const account = await accountOf();
       const { data } = await publicClient.call({
         to: call.to,
         data: call.data,
         ...(call.value !== undefined ? { value: call.value } : {}),
+        ...(call.blockNumber !== undefined ? { blockNumber: call.blockNumber } : {}),
         ...(account !== undefined ? { account } : {}),
       });
       return hex(data ?? "0x");
@@ -219,5 +221,5 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
       return hex(await walletClient!.signTypedData(request as never));
     },
   };
-  return chainId === undefined ? transport : requireChain(transport, chainId);
+  return chainId === undefined ? transport : requireChain(transport, { chainId });
 }

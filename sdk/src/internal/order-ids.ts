@@ -41,15 +41,18 @@ async function readWords(
   shop: Address,
   wordIndices: readonly bigint[],
   inFlight: number,
+  blockNumber: bigint | undefined,
 ): Promise<Map<bigint, bigint>> {
+  const at = blockNumber === undefined ? {} : { blockNumber };
   const words = await mapBounded(wordIndices, inFlight, (w) =>
-    readContract(transport, shop, shopAbi, "orderIdBitmap", [w]),
+    readContract(transport, { address: shop, abi: shopAbi, functionName: "orderIdBitmap", args: [w], ...at }),
   );
   return new Map(wordIndices.map((w, i) => [w, words[i]]));
 }
 
 /**
- * Which of `ids` the shop has already used: one `orderIdBitmap` read per distinct 256-id word.
+ * Which of `ids` the shop has already used (at `blockNumber`, default the latest block): one `orderIdBitmap` read
+ * per distinct 256-id word.
  *
  * @returns The used ids, as a set.
  */
@@ -58,9 +61,10 @@ export async function usedOrderIds(
   shop: Address,
   ids: readonly bigint[],
   inFlight: number = BITMAP_READS_IN_FLIGHT,
+  blockNumber?: bigint,
 ): Promise<Set<bigint>> {
   const wordIndices = [...new Set(ids.map((id) => id >> 8n))];
-  const words = await readWords(transport, shop, wordIndices, inFlight);
+  const words = await readWords(transport, shop, wordIndices, inFlight, blockNumber);
   const used = new Set<bigint>();
   for (const id of ids) {
     if ((words.get(id >> 8n)! >> (id & 0xffn)) & 1n) used.add(id);
@@ -83,7 +87,7 @@ export async function usedOrderIdsInRange(
   const last = first + count - 1n;
   const wordIndices: bigint[] = [];
   for (let w = first >> 8n; w <= last >> 8n; w++) wordIndices.push(w);
-  const words = await readWords(transport, shop, wordIndices, inFlight);
+  const words = await readWords(transport, shop, wordIndices, inFlight, undefined);
   const ids: bigint[] = [];
   let total = 0n;
   for (const w of wordIndices) {

@@ -24,11 +24,31 @@ export async function readPages<T>(
   return out;
 }
 
-/** The shop's unsettled past days (`unsettledDays`, paged over `revenueDayCount`), in the shop's order. */
-export async function readUnsettledDays(transport: Transport, shop: Address): Promise<UnsettledShopDay[]> {
-  const count = await readContract(transport, shop, shopAbi, "revenueDayCount", []);
+/**
+ * The shop's unsettled past days (`unsettledDays`, paged over `revenueDayCount`), in the shop's order, at
+ * `blockNumber` (default: the latest block).
+ */
+export async function readUnsettledDays(
+  transport: Transport,
+  shop: Address,
+  blockNumber?: bigint,
+): Promise<UnsettledShopDay[]> {
+  const at = blockNumber === undefined ? {} : { blockNumber };
+  const count = await readContract(transport, {
+    address: shop,
+    abi: shopAbi,
+    functionName: "revenueDayCount",
+    args: [],
+    ...at,
+  });
   const days = await readPages(count, (start, limit) =>
-    readContract(transport, shop, shopAbi, "unsettledDays", [start, limit]),
+    readContract(transport, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "unsettledDays",
+      args: [start, limit],
+      ...at,
+    }),
   );
   return days.map((u) => ({ day: u.day, owed: u.owed, unfunded: u.unfunded }));
 }

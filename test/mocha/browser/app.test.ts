@@ -693,7 +693,10 @@ describe("holder page (app/) in Chromium", function () {
     const { bobHeld } = demo.payments;
     const bob = demo.accounts.bob;
     // The operator voids Bob's payment while his page still shows it held: his confirm is refused before sending.
-    await voidPayment(fromEthers(devWallet(DEMO_ACCOUNTS.operator).connect(provider)), demo.shops.tea, bobHeld);
+    await voidPayment(fromEthers(devWallet(DEMO_ACCOUNTS.operator).connect(provider)), {
+      shop: demo.shops.tea,
+      payment: bobHeld,
+    });
     await held(page, bobHeld).getByTestId("payment-confirm").click();
     const refused = await lastTx(page, "failed");
     expect(refused.detail).to.equal(
@@ -707,7 +710,8 @@ describe("holder page (app/) in Chromium", function () {
 
     // A return asked for in the block the window closes in: the contract refuses it, and the page says why.
     const bobTransport = fromEthers(devWallet(DEMO_ACCOUNTS.bob).connect(provider));
-    const { payment: late } = await authorizePayment(bobTransport, demo.shops.tea, {
+    const { payment: late } = await authorizePayment(bobTransport, {
+      shop: demo.shops.tea,
       orderHash: "0x" + "5a".repeat(32),
       amountWei: 10n ** 17n,
     });
@@ -982,13 +986,16 @@ describe("holder page (app/) in Chromium", function () {
       // A new shop day at the tea shop: orders recorded, the day over, settled (dividends to every YDC holder).
       const operator = fromEthers(devWallet(DEMO_ACCOUNTS.operator).connect(provider));
       const merchant = fromEthers(devWallet(DEMO_ACCOUNTS.admin).connect(provider));
-      await recordOrders(operator, demo.shops.tea, [
-        { orderId: 900_001n, orderHash: id("live order 1"), customer: erin, amount: parseEther("1.5") },
-        { orderId: 900_002n, orderHash: id("live order 2"), customer: demo.accounts.dave, amount: parseEther("0.7") },
-      ]);
+      await recordOrders(operator, {
+        shop: demo.shops.tea,
+        orders: [
+          { orderId: 900_001n, orderHash: id("live order 1"), customer: erin, amount: parseEther("1.5") },
+          { orderId: 900_002n, orderHash: id("live order 2"), customer: demo.accounts.dave, amount: parseEther("0.7") },
+        ],
+      });
       await provider.send("evm_increaseTime", [86_400]);
       await provider.send("evm_mine", []);
-      await settleAllUnsettled(merchant, demo.shops.tea, { fund: "deposit-missing" });
+      await settleAllUnsettled(merchant, { shop: demo.shops.tea, fund: "deposit-missing" });
       const after = await claimableOf(ydc, erin);
       expect(after).to.be.greaterThan(before);
       await waitForWei(page, `[data-token="${ydc}"] [data-testid="claimable"]`, after);

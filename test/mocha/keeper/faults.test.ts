@@ -65,7 +65,12 @@ describe("keeper under faults (RPC fault proxy before a hardhat node)", function
       customers,
       customers.map((_, i) => ONE / 3n + BigInt(i) * 10n ** 16n),
     );
-    const day = (await readContract(reader, shop, shopAbi, "today", [])) as bigint;
+    const day = (await readContract(reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "today",
+      args: [],
+    })) as bigint;
     await mineAt(node, dayEnd(day, 0) + 10n);
     const balances = new Map<Address, bigint>();
     for (const h of customers) balances.set(h, await provider.getBalance(h));
@@ -85,7 +90,7 @@ describe("keeper under faults (RPC fault proxy before a hardhat node)", function
     const chain = await pushes(reader, token);
     let left = 0n;
     for (const h of holders) {
-      const owed = await claimable(reader, token, h);
+      const owed = await claimable(reader, { token, holder: h });
       left += owed;
       expect(owed, `${h} has nothing left to claim`).to.equal(0n);
       expect(chain.count.get(h), `${h} pushed once`).to.equal(1);
@@ -218,7 +223,7 @@ describe("keeper under faults (RPC fault proxy before a hardhat node)", function
     expect(first.failures).to.deep.equal([]);
     expect(first.settlements.map((s) => s.day)).to.deep.equal([day]);
     expect(first.payouts.length).to.equal(1);
-    const owed = await claimable(reader, token, rejecting);
+    const owed = await claimable(reader, { token, holder: rejecting });
     expect(owed).to.be.greaterThan(0n);
     expect(first.payouts[0].skipped).to.deep.equal([{ holder: rejecting, amount: owed }]);
     expect(first.payouts[0].paid.map((p) => p.holder)).to.deep.equal([HOLDERS[0], HOLDERS[1]]);

@@ -65,8 +65,9 @@ export async function makeShop(
   utcOffsetHours: number,
 ): Promise<{ shop: Address; token: Address }> {
   const admin = (await merchant.account())!;
-  const { shop } = await createShop(merchant, factory, { admin, operator: admin, utcOffsetHours, name });
-  const { token } = await createToken(merchant, shop, {
+  const { shop } = await createShop(merchant, { factory, admin, operator: admin, utcOffsetHours, name });
+  const { token } = await createToken(merchant, {
+    shop,
     name: `${name} token`,
     symbol: "KPT",
     rules: { spendPerToken: "0.1", dividend: "20%" },
@@ -89,12 +90,12 @@ export async function orders(
     customer: customers[i % customers.length],
     amount,
   }));
-  await recordOrders(operator, shop, input);
+  await recordOrders(operator, { shop, orders: input });
 }
 
 /** Funds the shop's merchant balance. */
 export async function fund(merchant: Transport, shop: Address, wei: bigint): Promise<void> {
-  await deposit(merchant, shop, wei);
+  await deposit(merchant, { shop, amountWei: wei });
 }
 
 /** Mines a block at exactly `timestamp` (unix seconds): the node's "now" for the next keeper tick. */

@@ -88,7 +88,7 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
       shops.push({ name, offset, shop, token });
     }
     const out = signerOf(provider, 14);
-    for (const s of shops) await setPayoutOptOut(out, s.token, true);
+    for (const s of shops) await setPayoutOptOut(out, { token: s.token, optedOut: true });
     optedOutBalance = await provider.getBalance(optedOut);
     for (const h of holders) startBalances.set(h, await provider.getBalance(h));
     keeper = createKeeper({
@@ -116,7 +116,12 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
           customers,
           amounts.map((a) => a + BigInt(i)),
         );
-        const day = (await readContract(reader, s.shop, shopAbi, "today", [])) as bigint;
+        const day = (await readContract(reader, {
+          address: s.shop,
+          abi: shopAbi,
+          functionName: "today",
+          args: [],
+        })) as bigint;
         midnights.push({ at: Number(dayEnd(day, s.offset * HOUR)), shop: i, day });
       }
     };
@@ -155,7 +160,12 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
             customers,
             [2n * ONE, ONE, ONE / 4n].map((a) => a + BigInt(i)),
           );
-          const today = (await readContract(reader, s.shop, shopAbi, "today", [])) as bigint;
+          const today = (await readContract(reader, {
+            address: s.shop,
+            abi: shopAbi,
+            functionName: "today",
+            args: [],
+          })) as bigint;
           expect(midnights.some((x) => x.shop === i && x.day === today && x.at > round2)).to.equal(true);
         }
         roundTwoDone = true;
@@ -196,9 +206,12 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
     for (const p of payouts) {
       const block = Number(p.blockNumber);
       for (const paid of p.paid) {
-        const owed = await readContract(fromBlock(provider, block - 1), p.token, dividendTokenAbi, "claimable", [
-          paid.holder,
-        ]);
+        const owed = await readContract(fromBlock(provider, block - 1), {
+          address: p.token,
+          abi: dividendTokenAbi,
+          functionName: "claimable",
+          args: [paid.holder],
+        });
         expect(paid.amount, `${paid.holder} in ${p.hash}`).to.equal(owed);
         const delta =
           (await provider.getBalance(paid.holder, block)) - (await provider.getBalance(paid.holder, block - 1));
@@ -211,10 +224,17 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
       const chainPushes = await pushes(reader, s.token);
       for (const [h, wei] of chainPushes.perHolder) perHolder.set(h, (perHolder.get(h) ?? 0n) + wei);
       for (const h of holders) {
-        expect(await readContract(reader, s.token, dividendTokenAbi, "claimable", [h])).to.equal(0n);
+        expect(
+          await readContract(reader, { address: s.token, abi: dividendTokenAbi, functionName: "claimable", args: [h] }),
+        ).to.equal(0n);
         expect(chainPushes.count.get(h), `${h} pushed once per day`).to.equal(2);
       }
-      const owedOut = await readContract(reader, s.token, dividendTokenAbi, "claimable", [optedOut]);
+      const owedOut = await readContract(reader, {
+        address: s.token,
+        abi: dividendTokenAbi,
+        functionName: "claimable",
+        args: [optedOut],
+      });
       expect(owedOut).to.be.greaterThan(0n);
       // Nothing lost: pushed + still claimable = distributed, but for the accumulator's rounding (a few wei).
       const dust = (await distributed(reader, s.token)) - chainPushes.total - owedOut;
@@ -253,8 +273,13 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
 
     // The opted-out holder still claims its whole share itself.
     for (const s of shops) {
-      const owed = await readContract(reader, s.token, dividendTokenAbi, "claimable", [optedOut]);
-      const claimed = await claim(signerOf(provider, 14), s.token);
+      const owed = await readContract(reader, {
+        address: s.token,
+        abi: dividendTokenAbi,
+        functionName: "claimable",
+        args: [optedOut],
+      });
+      const claimed = await claim(signerOf(provider, 14), { token: s.token });
       expect(claimed.amount).to.equal(owed);
     }
   });
@@ -263,7 +288,12 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
     const merchant = signerOf(provider, 1);
     const { shop } = await makeShop(merchant, factory, "Unfunded", 8);
     await orders(merchant, shop, holders, [ONE, ONE]); // owes 0.4 coin of dividends, nothing deposited
-    const day = (await readContract(reader(), shop, shopAbi, "today", [])) as bigint;
+    const day = (await readContract(reader(), {
+      address: shop,
+      abi: shopAbi,
+      functionName: "today",
+      args: [],
+    })) as bigint;
     await fund(merchant, shop, ONE / 10n);
     await mineAt(node, dayEnd(day, 8 * HOUR) + 5n);
     const missing = (4n * ONE) / 10n - ONE / 10n;
@@ -326,10 +356,15 @@ describe("keeper: three shops in three time zones over two midnights (hardhat no
     const { shop } = await makeShop(merchant, factory, "Escrow first", 8);
     // A charge (its 20 % escrowed in the token, the rest in the merchant balance) and a recorded order (its 20 %
     // owed by the merchant: 2 coins, more than the charge left in the balance), same day.
-    await charge(signerOf(provider, 12), shop, { orderHash: id("keeper escrow charge"), amountWei: ONE });
+    await charge(signerOf(provider, 12), { shop, orderHash: id("keeper escrow charge"), amountWei: ONE });
     await orders(merchant, shop, holders, [10n * ONE]);
     const missing = 2n * ONE - (4n * ONE) / 5n;
-    const day = (await readContract(reader(), shop, shopAbi, "today", [])) as bigint;
+    const day = (await readContract(reader(), {
+      address: shop,
+      abi: shopAbi,
+      functionName: "today",
+      args: [],
+    })) as bigint;
     await mineAt(node, dayEnd(day, 8 * HOUR) + 5n);
     const plain = createKeeper({ transport: signerOf(provider, 2), factory, payouts: false });
     const first = await plain.tick();

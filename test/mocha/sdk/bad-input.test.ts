@@ -857,16 +857,24 @@ const TABLE: Record<string, Entry> = {
 
   // ---------------------------------------------------------------- client/
   requireChain: [
-    { input: "zero chain id", run: (ctx) => sdk.requireChain(ctx.tx("alice"), 0), error: sdk.InvalidChainIdError },
+    {
+      input: "zero chain id",
+      run: (ctx) => sdk.requireChain(ctx.tx("alice"), { chainId: 0 }),
+      error: sdk.InvalidChainIdError,
+    },
     {
       input: "wrong chain (send)",
-      run: (ctx) => sdk.requireChain(ctx.tx("alice"), MAINNET).send({ to: ctx.bob, data: "0x", value: 1n }),
+      run: (ctx) =>
+        sdk.requireChain(ctx.tx("alice"), { chainId: MAINNET }).send({ to: ctx.bob, data: "0x", value: 1n }),
       error: sdk.WrongChainError,
       message: "expected chain 1",
     },
     {
       input: "wrong chain (signTypedData)",
-      run: (ctx) => sdk.requireChain(ctx.tx("operator"), MAINNET).signTypedData(n(sdk.receiptTypedData(ctx.receipt()))),
+      run: (ctx) =>
+        sdk
+          .requireChain(ctx.tx("operator"), { chainId: MAINNET })
+          .signTypedData(n(sdk.receiptTypedData(ctx.receipt()))),
       error: sdk.WrongChainError,
     },
   ],
@@ -884,7 +892,7 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "wrong chain (claim through fromEthers(signer, { chainId: 1 }))",
-      run: (ctx) => sdk.claim(sdk.fromEthers(ctx.d.signers[3], { chainId: MAINNET }), ctx.token),
+      run: (ctx) => sdk.claim(sdk.fromEthers(ctx.d.signers[3], { chainId: MAINNET }), { token: ctx.token }),
       error: sdk.WrongChainError,
     },
   ],
@@ -897,7 +905,10 @@ const TABLE: Record<string, Entry> = {
     {
       input: "wrong chain (read)",
       run: (ctx) =>
-        sdk.claimable(sdk.fromViem({ publicClient: viemPublicClient(ctx.d), chainId: MAINNET }), ctx.token, ctx.alice),
+        sdk.claimable(sdk.fromViem({ publicClient: viemPublicClient(ctx.d), chainId: MAINNET }), {
+          token: ctx.token,
+          holder: ctx.alice,
+        }),
       error: sdk.WrongChainError,
     },
   ],
@@ -922,7 +933,7 @@ const TABLE: Record<string, Entry> = {
     },
     {
       input: "wrong chain (refused at once, not retried)",
-      run: (ctx) => sdk.claim(sdk.withRetry(ctx.wrongChain("alice"), { baseDelayMs: 10_000 }), ctx.token),
+      run: (ctx) => sdk.claim(sdk.withRetry(ctx.wrongChain("alice"), { baseDelayMs: 10_000 }), { token: ctx.token }),
       error: sdk.WrongChainError,
     },
   ],
@@ -955,17 +966,30 @@ const TABLE: Record<string, Entry> = {
   readContract: [
     {
       input: "bad address",
-      run: (ctx) => sdk.readContract(ctx.tx("alice"), n(BAD_ADDRESS), sdk.shopAbi, "today", []),
+      run: (ctx) =>
+        sdk.readContract(ctx.tx("alice"), {
+          address: n(BAD_ADDRESS),
+          abi: sdk.shopAbi,
+          functionName: "today",
+          args: [],
+        }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.readContract(ctx.wrongChain("alice"), ctx.shop, sdk.shopAbi, "today", []),
+      run: (ctx) =>
+        sdk.readContract(ctx.wrongChain("alice"), {
+          address: ctx.shop,
+          abi: sdk.shopAbi,
+          functionName: "today",
+          args: [],
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (no code): undecodable empty result",
-      run: (ctx) => sdk.readContract(ctx.tx("alice"), ctx.nobody, sdk.shopAbi, "today", []),
+      run: (ctx) =>
+        sdk.readContract(ctx.tx("alice"), { address: ctx.nobody, abi: sdk.shopAbi, functionName: "today", args: [] }),
       error: sdk.ChainCallError,
       code: "BAD_RESULT",
     },
@@ -973,22 +997,50 @@ const TABLE: Record<string, Entry> = {
   writeContract: [
     {
       input: "bad address",
-      run: (ctx) => sdk.writeContract(ctx.tx("admin"), n(BAD_ADDRESS), sdk.shopAbi, "deposit", [], { value: 1n }),
+      run: (ctx) =>
+        sdk.writeContract(ctx.tx("admin"), {
+          address: n(BAD_ADDRESS),
+          abi: sdk.shopAbi,
+          functionName: "deposit",
+          args: [],
+          value: 1n,
+        }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.writeContract(ctx.wrongChain("admin"), ctx.shop, sdk.shopAbi, "deposit", [], { value: 1n }),
+      run: (ctx) =>
+        sdk.writeContract(ctx.wrongChain("admin"), {
+          address: ctx.shop,
+          abi: sdk.shopAbi,
+          functionName: "deposit",
+          args: [],
+          value: 1n,
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "negative value",
-      run: (ctx) => sdk.writeContract(ctx.tx("admin"), ctx.shop, sdk.shopAbi, "deposit", [], { value: -1n }),
+      run: (ctx) =>
+        sdk.writeContract(ctx.tx("admin"), {
+          address: ctx.shop,
+          abi: sdk.shopAbi,
+          functionName: "deposit",
+          args: [],
+          value: -1n,
+        }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.writeContract(ctx.tx("admin"), ctx.nobody, sdk.shopAbi, "deposit", [], { value: 1n }),
+      run: (ctx) =>
+        sdk.writeContract(ctx.tx("admin"), {
+          address: ctx.nobody,
+          abi: sdk.shopAbi,
+          functionName: "deposit",
+          args: [],
+          value: 1n,
+        }),
       error: sdk.NotAContractError,
     },
   ],
@@ -1020,29 +1072,28 @@ const TABLE: Record<string, Entry> = {
   getLogsPaged: [
     {
       input: "zero page size",
-      run: (ctx) =>
-        sdk.getLogsPaged(ctx.tx("alice"), { address: ctx.shop }, { fromBlock: 0n, toBlock: 10n, pageSize: 0n }),
+      run: (ctx) => sdk.getLogsPaged(ctx.tx("alice"), { address: ctx.shop, fromBlock: 0n, toBlock: 10n, pageSize: 0n }),
       error: sdk.ShareMallError,
       code: "INVALID_PAGE_SIZE",
     },
     {
       input: "negative fromBlock",
-      run: (ctx) => sdk.getLogsPaged(ctx.tx("alice"), { address: ctx.shop }, { fromBlock: -1n, toBlock: 10n }),
+      run: (ctx) => sdk.getLogsPaged(ctx.tx("alice"), { address: ctx.shop, fromBlock: -1n, toBlock: 10n }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "fromBlock after toBlock",
-      run: (ctx) => sdk.getLogsPaged(ctx.tx("alice"), { address: ctx.shop }, { fromBlock: 10n, toBlock: 5n }),
+      run: (ctx) => sdk.getLogsPaged(ctx.tx("alice"), { address: ctx.shop, fromBlock: 10n, toBlock: 5n }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "bad address",
-      run: (ctx) => sdk.getLogsPaged(ctx.tx("alice"), { address: n(BAD_ADDRESS) }, { fromBlock: 0n, toBlock: 1n }),
+      run: (ctx) => sdk.getLogsPaged(ctx.tx("alice"), { address: n(BAD_ADDRESS), fromBlock: 0n, toBlock: 1n }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.getLogsPaged(ctx.wrongChain("alice"), { address: ctx.shop }, { fromBlock: 0n, toBlock: 1n }),
+      run: (ctx) => sdk.getLogsPaged(ctx.wrongChain("alice"), { address: ctx.shop, fromBlock: 0n, toBlock: 1n }),
       error: sdk.WrongChainError,
     },
   ],
@@ -1055,110 +1106,110 @@ const TABLE: Record<string, Entry> = {
   fetchShopDays: [
     {
       input: "bad address",
-      run: (ctx) => sdk.fetchShopDays(ctx.tx("alice"), BAD_ADDRESS),
+      run: (ctx) => sdk.fetchShopDays(ctx.tx("alice"), { shop: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
       message: '"shop"',
     },
     {
       input: "fromDay after toDay",
-      run: (ctx) => sdk.fetchShopDays(ctx.tx("alice"), ctx.shop, { fromDay: 10n, toDay: 5n }),
+      run: (ctx) => sdk.fetchShopDays(ctx.tx("alice"), { shop: ctx.shop, fromDay: 10n, toDay: 5n }),
       error: sdk.InvalidAmountError,
       message: '"fromDay"',
     },
     {
       input: "negative fromDay",
-      run: (ctx) => sdk.fetchShopDays(ctx.tx("alice"), ctx.shop, { fromDay: -1n, toDay: 5n }),
+      run: (ctx) => sdk.fetchShopDays(ctx.tx("alice"), { shop: ctx.shop, fromDay: -1n, toDay: 5n }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.fetchShopDays(ctx.wrongChain("alice"), ctx.shop),
+      run: (ctx) => sdk.fetchShopDays(ctx.wrongChain("alice"), { shop: ctx.shop }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.fetchShopDays(ctx.tx("alice"), ctx.nobody),
+      run: (ctx) => sdk.fetchShopDays(ctx.tx("alice"), { shop: ctx.nobody }),
       error: sdk.NotAContractError,
     },
   ],
   fetchHolderTokens: [
     {
       input: "bad address",
-      run: (ctx) => sdk.fetchHolderTokens(ctx.tx("alice"), ctx.factory, BAD_CHECKSUM),
+      run: (ctx) => sdk.fetchHolderTokens(ctx.tx("alice"), { factory: ctx.factory, holder: BAD_CHECKSUM }),
       error: sdk.InvalidAddressError,
       message: '"holder"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.fetchHolderTokens(ctx.wrongChain("alice"), ctx.factory, ctx.alice),
+      run: (ctx) => sdk.fetchHolderTokens(ctx.wrongChain("alice"), { factory: ctx.factory, holder: ctx.alice }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown factory (address without code)",
-      run: (ctx) => sdk.fetchHolderTokens(ctx.tx("alice"), ctx.nobody, ctx.alice),
+      run: (ctx) => sdk.fetchHolderTokens(ctx.tx("alice"), { factory: ctx.nobody, holder: ctx.alice }),
       error: sdk.NotAContractError,
     },
   ],
   fetchHolderEarnings: [
     {
       input: "bad address",
-      run: (ctx) => sdk.fetchHolderEarnings(ctx.tx("alice"), BAD_ADDRESS, ctx.alice),
+      run: (ctx) => sdk.fetchHolderEarnings(ctx.tx("alice"), { token: BAD_ADDRESS, holder: ctx.alice }),
       error: sdk.InvalidAddressError,
       message: '"token"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.fetchHolderEarnings(ctx.wrongChain("alice"), ctx.token, ctx.alice),
+      run: (ctx) => sdk.fetchHolderEarnings(ctx.wrongChain("alice"), { token: ctx.token, holder: ctx.alice }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown token (address without code)",
-      run: (ctx) => sdk.fetchHolderEarnings(ctx.tx("alice"), ctx.nobody, ctx.alice),
+      run: (ctx) => sdk.fetchHolderEarnings(ctx.tx("alice"), { token: ctx.nobody, holder: ctx.alice }),
       error: sdk.NotAContractError,
     },
   ],
   fetchUsedOrderIds: [
     {
       input: "bad address",
-      run: (ctx) => sdk.fetchUsedOrderIds(ctx.tx("alice"), BAD_ADDRESS, [1n]),
+      run: (ctx) => sdk.fetchUsedOrderIds(ctx.tx("alice"), { shop: BAD_ADDRESS, orderIds: [1n] }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "zero order id",
-      run: (ctx) => sdk.fetchUsedOrderIds(ctx.tx("alice"), ctx.shop, [1n, 0n]),
+      run: (ctx) => sdk.fetchUsedOrderIds(ctx.tx("alice"), { shop: ctx.shop, orderIds: [1n, 0n] }),
       error: sdk.InvalidAmountError,
       message: "orderIds[1]",
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.fetchUsedOrderIds(ctx.wrongChain("alice"), ctx.shop, [1n]),
+      run: (ctx) => sdk.fetchUsedOrderIds(ctx.wrongChain("alice"), { shop: ctx.shop, orderIds: [1n] }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.fetchUsedOrderIds(ctx.tx("alice"), ctx.nobody, [1n]),
+      run: (ctx) => sdk.fetchUsedOrderIds(ctx.tx("alice"), { shop: ctx.nobody, orderIds: [1n] }),
       error: sdk.NotAContractError,
     },
   ],
   fetchOrderLedger: [
     {
       input: "bad address",
-      run: (ctx) => sdk.fetchOrderLedger(ctx.tx("alice"), BAD_ADDRESS),
+      run: (ctx) => sdk.fetchOrderLedger(ctx.tx("alice"), { shop: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.fetchOrderLedger(ctx.wrongChain("alice"), ctx.shop),
+      run: (ctx) => sdk.fetchOrderLedger(ctx.wrongChain("alice"), { shop: ctx.shop }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.fetchOrderLedger(ctx.tx("alice"), ctx.nobody),
+      run: (ctx) => sdk.fetchOrderLedger(ctx.tx("alice"), { shop: ctx.nobody }),
       error: sdk.NotAContractError,
     },
     {
       input: "negative fromBlock",
-      run: (ctx) => sdk.fetchOrderLedger(ctx.tx("alice"), ctx.shop, { fromBlock: -5n }),
+      run: (ctx) => sdk.fetchOrderLedger(ctx.tx("alice"), { shop: ctx.shop, fromBlock: -5n }),
       error: sdk.InvalidAmountError,
     },
   ],
@@ -1167,54 +1218,54 @@ const TABLE: Record<string, Entry> = {
   charge: [
     {
       input: "bad address",
-      run: (ctx) => sdk.charge(ctx.tx("alice"), BAD_ADDRESS, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), { shop: BAD_ADDRESS, orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.InvalidAddressError,
       message: '"shop"',
     },
     {
       input: "negative amount",
-      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: -1n }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: -1n }),
       error: sdk.InvalidAmountError,
       message: '"amountWei"',
     },
     {
       input: "fractional amount",
-      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: "0.3" }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: "0.3" }),
       error: sdk.InvalidAmountError,
       message: "fraction",
     },
     {
       input: "amount over 2^96-1",
-      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: OVER_96 }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: OVER_96 }),
       error: sdk.InvalidAmountError,
       message: "2^96 - 1",
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.charge(ctx.wrongChain("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.wrongChain("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.nobody, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), { shop: ctx.nobody, orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.NotAContractError,
     },
     {
       input: "unknown shop (a non-shop contract: the token)",
-      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.token, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), { shop: ctx.token, orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.NotAContractError,
     },
     {
       input: "self-referral",
       run: (ctx) =>
-        sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE, referrer: ctx.alice }),
+        sdk.charge(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE, referrer: ctx.alice }),
       error: sdk.InvalidAddressError,
       message: '"referrer"',
     },
     {
       input: "order already paid by this customer",
       setup: (ctx) => ctx.d.shop.connect(ctx.d.signers[3]).charge(ORDER_HASH, sdk.ZERO_ADDRESS, { value: ONE }),
-      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.PaymentAlreadyCountedError,
       message: ORDER_HASH,
     },
@@ -1224,7 +1275,7 @@ const TABLE: Record<string, Entry> = {
         ctx.d.shop
           .connect(ctx.d.signers[3])
           .authorize(ORDER_HASH, sdk.ZERO_ADDRESS, ctx.now + 30n * 86_400n, { value: ONE }),
-      run: (ctx) => sdk.charge(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) => sdk.charge(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.PaymentExistsError,
       message: ORDER_HASH,
     },
@@ -1233,64 +1284,85 @@ const TABLE: Record<string, Entry> = {
   authorizePayment: [
     {
       input: "fractional amount",
-      run: (ctx) => sdk.authorizePayment(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: "0.3" }),
+      run: (ctx) => sdk.authorizePayment(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: "0.3" }),
       error: sdk.InvalidAmountError,
       message: '"amountWei"',
     },
     {
       input: "expiry in milliseconds",
       run: (ctx) =>
-        sdk.authorizePayment(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE, expiry: Date.now() }),
+        sdk.authorizePayment(ctx.tx("alice"), {
+          shop: ctx.shop,
+          orderHash: ORDER_HASH,
+          amountWei: ONE,
+          expiry: Date.now(),
+        }),
       error: sdk.InvalidDeadlineError,
       message: '"expiry"',
     },
     {
       input: "expiry within the return window",
       run: (ctx) =>
-        sdk.authorizePayment(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE, expiry: ctx.now }),
+        sdk.authorizePayment(ctx.tx("alice"), {
+          shop: ctx.shop,
+          orderHash: ORDER_HASH,
+          amountWei: ONE,
+          expiry: ctx.now,
+        }),
       error: sdk.InvalidExpiryError,
     },
     {
       input: "self-referral",
       run: (ctx) =>
-        sdk.authorizePayment(ctx.tx("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE, referrer: ctx.alice }),
+        sdk.authorizePayment(ctx.tx("alice"), {
+          shop: ctx.shop,
+          orderHash: ORDER_HASH,
+          amountWei: ONE,
+          referrer: ctx.alice,
+        }),
       error: sdk.InvalidAddressError,
       message: '"referrer"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.authorizePayment(ctx.wrongChain("alice"), ctx.shop, { orderHash: ORDER_HASH, amountWei: ONE }),
+      run: (ctx) =>
+        sdk.authorizePayment(ctx.wrongChain("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, amountWei: ONE }),
       error: sdk.WrongChainError,
     },
   ],
   capturePayment: [
     {
       input: "zero amount",
-      run: (ctx) => sdk.capturePayment(ctx.tx("operator"), ctx.shop, payment(ctx), 0n),
+      run: (ctx) => sdk.capturePayment(ctx.tx("operator"), { shop: ctx.shop, payment: payment(ctx), amountWei: 0n }),
       error: sdk.InvalidCaptureAmountError,
       message: '"amountWei"',
     },
     {
       input: "terms with a bad customer",
-      run: (ctx) => sdk.capturePayment(ctx.tx("operator"), ctx.shop, { ...payment(ctx), customer: BAD_ADDRESS }),
+      run: (ctx) =>
+        sdk.capturePayment(ctx.tx("operator"), { shop: ctx.shop, payment: { ...payment(ctx), customer: BAD_ADDRESS } }),
       error: sdk.InvalidAddressError,
       message: '"payment.customer"',
     },
     {
       input: "payment never authorized",
-      run: (ctx) => sdk.capturePayment(ctx.tx("operator"), ctx.shop, payment(ctx)),
+      run: (ctx) => sdk.capturePayment(ctx.tx("operator"), { shop: ctx.shop, payment: payment(ctx) }),
       error: sdk.PaymentNotHeldError,
     },
   ],
   confirmPayment: [
     {
       input: "signer is not the customer",
-      run: (ctx) => sdk.confirmPayment(ctx.tx("bob"), ctx.shop, payment(ctx)),
+      run: (ctx) => sdk.confirmPayment(ctx.tx("bob"), { shop: ctx.shop, payment: payment(ctx) }),
       error: sdk.NotPaymentCustomerError,
     },
     {
       input: "terms with a zero order hash",
-      run: (ctx) => sdk.confirmPayment(ctx.tx("alice"), ctx.shop, { ...payment(ctx), orderHash: sdk.ZERO_BYTES32 }),
+      run: (ctx) =>
+        sdk.confirmPayment(ctx.tx("alice"), {
+          shop: ctx.shop,
+          payment: { ...payment(ctx), orderHash: sdk.ZERO_BYTES32 },
+        }),
       error: sdk.InvalidBytes32Error,
       message: '"payment.orderHash"',
     },
@@ -1298,12 +1370,13 @@ const TABLE: Record<string, Entry> = {
   autoCapturePayment: [
     {
       input: "before autoCaptureAt",
-      run: (ctx) => sdk.autoCapturePayment(ctx.tx("bob"), ctx.shop, payment(ctx)),
+      run: (ctx) => sdk.autoCapturePayment(ctx.tx("bob"), { shop: ctx.shop, payment: payment(ctx) }),
       error: sdk.AutoCaptureNotDueError,
     },
     {
       input: "expiry above 2^40 - 1 (taken for milliseconds)",
-      run: (ctx) => sdk.autoCapturePayment(ctx.tx("bob"), ctx.shop, { ...payment(ctx), expiry: 1n << 40n }),
+      run: (ctx) =>
+        sdk.autoCapturePayment(ctx.tx("bob"), { shop: ctx.shop, payment: { ...payment(ctx), expiry: 1n << 40n } }),
       error: sdk.InvalidDeadlineError,
       message: '"payment.expiry"',
     },
@@ -1311,12 +1384,12 @@ const TABLE: Record<string, Entry> = {
   voidPayment: [
     {
       input: "signer without the operator role",
-      run: (ctx) => sdk.voidPayment(ctx.tx("bob"), ctx.shop, payment(ctx)),
+      run: (ctx) => sdk.voidPayment(ctx.tx("bob"), { shop: ctx.shop, payment: payment(ctx) }),
       error: sdk.MissingRoleError,
     },
     {
       input: "terms not an object",
-      run: (ctx) => sdk.voidPayment(ctx.tx("operator"), ctx.shop, "terms" as never),
+      run: (ctx) => sdk.voidPayment(ctx.tx("operator"), { shop: ctx.shop, payment: "terms" as never }),
       error: sdk.InvalidAmountError,
       message: '"payment"',
     },
@@ -1324,69 +1397,84 @@ const TABLE: Record<string, Entry> = {
   reclaimPayment: [
     {
       input: "before the expiry",
-      run: (ctx) => sdk.reclaimPayment(ctx.tx("alice"), ctx.shop, payment(ctx)),
+      run: (ctx) => sdk.reclaimPayment(ctx.tx("alice"), { shop: ctx.shop, payment: payment(ctx) }),
       error: sdk.PaymentNotExpiredError,
     },
     {
       input: "unknown shop",
-      run: (ctx) => sdk.reclaimPayment(ctx.tx("alice"), ctx.nobody, payment(ctx)),
+      run: (ctx) => sdk.reclaimPayment(ctx.tx("alice"), { shop: ctx.nobody, payment: payment(ctx) }),
       error: sdk.NotAContractError,
     },
   ],
   requestReturn: [
     {
       input: "after the return window",
-      run: (ctx) => sdk.requestReturn(ctx.tx("alice"), ctx.shop, { ...payment(ctx), autoCaptureAt: ctx.now - 1n }),
+      run: (ctx) =>
+        sdk.requestReturn(ctx.tx("alice"), {
+          shop: ctx.shop,
+          payment: { ...payment(ctx), autoCaptureAt: ctx.now - 1n },
+        }),
       error: sdk.ReturnWindowClosedError,
     },
     {
       input: "signer is not the customer",
-      run: (ctx) => sdk.requestReturn(ctx.tx("bob"), ctx.shop, payment(ctx)),
+      run: (ctx) => sdk.requestReturn(ctx.tx("bob"), { shop: ctx.shop, payment: payment(ctx) }),
       error: sdk.NotPaymentCustomerError,
     },
   ],
   refundPayment: [
     {
       input: "amount above the captured amount",
-      run: (ctx) => sdk.refundPayment(ctx.tx("operator"), ctx.shop, captureTerms(ctx), 2n * ONE),
+      run: (ctx) =>
+        sdk.refundPayment(ctx.tx("operator"), { shop: ctx.shop, capture: captureTerms(ctx), amountWei: 2n * ONE }),
       error: sdk.InvalidRefundAmountError,
       message: '"amountWei"',
     },
     {
       input: "after the refund deadline",
       run: (ctx) =>
-        sdk.refundPayment(ctx.tx("operator"), ctx.shop, { ...captureTerms(ctx), refundDeadline: ctx.now - 1n }, 1n),
+        sdk.refundPayment(ctx.tx("operator"), {
+          shop: ctx.shop,
+          capture: { ...captureTerms(ctx), refundDeadline: ctx.now - 1n },
+          amountWei: 1n,
+        }),
       error: sdk.RefundDeadlinePassedError,
     },
     {
       input: "minted not an array",
-      run: (ctx) => sdk.refundPayment(ctx.tx("operator"), ctx.shop, { ...captureTerms(ctx), minted: 5n as never }, 1n),
+      run: (ctx) =>
+        sdk.refundPayment(ctx.tx("operator"), {
+          shop: ctx.shop,
+          capture: { ...captureTerms(ctx), minted: 5n as never },
+          amountWei: 1n,
+        }),
       error: sdk.InvalidAmountError,
       message: '"capture.minted"',
     },
     {
       input: "payment never captured",
-      run: (ctx) => sdk.refundPayment(ctx.tx("operator"), ctx.shop, captureTerms(ctx), 1n),
+      run: (ctx) =>
+        sdk.refundPayment(ctx.tx("operator"), { shop: ctx.shop, capture: captureTerms(ctx), amountWei: 1n }),
       error: sdk.PaymentNotCapturedError,
     },
   ],
   withdrawReturns: [
     {
       input: "bad recipient",
-      run: (ctx) => sdk.withdrawReturns(ctx.tx("alice"), ctx.shop, BAD_ADDRESS),
+      run: (ctx) => sdk.withdrawReturns(ctx.tx("alice"), { shop: ctx.shop, to: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
       message: '"to"',
     },
     {
       input: "nothing owed",
-      run: (ctx) => sdk.withdrawReturns(ctx.tx("alice"), ctx.shop),
+      run: (ctx) => sdk.withdrawReturns(ctx.tx("alice"), { shop: ctx.shop }),
       error: sdk.NoReturnsOwedError,
     },
   ],
   fetchReturnsOwed: [
     {
       input: "bad customer",
-      run: (ctx) => sdk.fetchReturnsOwed(ctx.tx("alice"), ctx.shop, BAD_CHECKSUM),
+      run: (ctx) => sdk.fetchReturnsOwed(ctx.tx("alice"), { shop: ctx.shop, customer: BAD_CHECKSUM }),
       error: sdk.InvalidAddressError,
       message: '"customer"',
     },
@@ -1394,26 +1482,26 @@ const TABLE: Record<string, Entry> = {
   setReturnWindow: [
     {
       input: "below one day",
-      run: (ctx) => sdk.setReturnWindow(ctx.tx("admin"), ctx.shop, 3600),
+      run: (ctx) => sdk.setReturnWindow(ctx.tx("admin"), { shop: ctx.shop, seconds: 3600 }),
       error: sdk.InvalidReturnWindowError,
     },
     {
       input: "signer without the admin role",
-      run: (ctx) => sdk.setReturnWindow(ctx.tx("operator"), ctx.shop, 86_400),
+      run: (ctx) => sdk.setReturnWindow(ctx.tx("operator"), { shop: ctx.shop, seconds: 86_400 }),
       error: sdk.MissingRoleError,
     },
   ],
   fetchReturnWindow: [
     {
       input: "unknown shop",
-      run: (ctx) => sdk.fetchReturnWindow(ctx.tx("alice"), ctx.nobody),
+      run: (ctx) => sdk.fetchReturnWindow(ctx.tx("alice"), { shop: ctx.nobody }),
       error: sdk.NotAContractError,
     },
   ],
   fetchPaymentStatus: [
     {
       input: "bad order hash",
-      run: (ctx) => sdk.fetchPaymentStatus(ctx.tx("alice"), ctx.shop, "0x12", ctx.alice),
+      run: (ctx) => sdk.fetchPaymentStatus(ctx.tx("alice"), { shop: ctx.shop, orderHash: "0x12", customer: ctx.alice }),
       error: sdk.InvalidBytes32Error,
       message: '"orderHash"',
     },
@@ -1421,40 +1509,42 @@ const TABLE: Record<string, Entry> = {
   fetchPayment: [
     {
       input: "bad customer",
-      run: (ctx) => sdk.fetchPayment(ctx.tx("alice"), ctx.shop, ORDER_HASH, BAD_ADDRESS),
+      run: (ctx) => sdk.fetchPayment(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, customer: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
       message: '"customer"',
     },
     {
       input: "no payment",
-      run: (ctx) => sdk.fetchPayment(ctx.tx("alice"), ctx.shop, ORDER_HASH, ctx.alice),
+      run: (ctx) => sdk.fetchPayment(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, customer: ctx.alice }),
       returns: undefined,
     },
   ],
   fetchShopPayments: [
     {
       input: "negative fromBlock",
-      run: (ctx) => sdk.fetchShopPayments(ctx.tx("alice"), ctx.shop, { fromBlock: -1n }),
+      run: (ctx) => sdk.fetchShopPayments(ctx.tx("alice"), { shop: ctx.shop, fromBlock: -1n }),
       error: sdk.InvalidAmountError,
       message: '"fromBlock"',
     },
     {
       input: "bad customer",
-      run: (ctx) => sdk.fetchShopPayments(ctx.tx("alice"), ctx.shop, { customer: BAD_ADDRESS }),
+      run: (ctx) => sdk.fetchShopPayments(ctx.tx("alice"), { shop: ctx.shop, customer: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
     },
   ],
   findPaymentTerms: [
     {
       input: "never authorized",
-      run: (ctx) => sdk.findPaymentTerms(ctx.tx("alice"), ctx.shop, ORDER_HASH, ctx.alice),
+      run: (ctx) =>
+        sdk.findPaymentTerms(ctx.tx("alice"), { shop: ctx.shop, orderHash: ORDER_HASH, customer: ctx.alice }),
       error: sdk.PaymentNotFoundError,
     },
   ],
   findCaptureTerms: [
     {
       input: "zero order hash",
-      run: (ctx) => sdk.findCaptureTerms(ctx.tx("alice"), ctx.shop, sdk.ZERO_BYTES32, ctx.alice),
+      run: (ctx) =>
+        sdk.findCaptureTerms(ctx.tx("alice"), { shop: ctx.shop, orderHash: sdk.ZERO_BYTES32, customer: ctx.alice }),
       error: sdk.InvalidBytes32Error,
     },
   ],
@@ -1525,56 +1615,55 @@ const TABLE: Record<string, Entry> = {
   redeemReceipt: [
     {
       input: "expired receipt",
-      run: async (ctx) => sdk.redeemReceipt(ctx.tx("alice"), ctx.shop, await expiredReceipt(ctx)),
+      run: async (ctx) => sdk.redeemReceipt(ctx.tx("alice"), { shop: ctx.shop, signed: await expiredReceipt(ctx) }),
       error: sdk.ReceiptExpiredError,
     },
     {
       input: "wrong chain (transport)",
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.wrongChain("alice"),
-          ctx.shop,
-          await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
-        ),
+        sdk.redeemReceipt(ctx.wrongChain("alice"), {
+          shop: ctx.shop,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "wrong chain (receipt for mainnet)",
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.tx("alice"),
-          ctx.shop,
-          await sdk.signReceipt(ctx.d.operator, ctx.receipt({ chainId: MAINNET }), { now: ctx.now }),
-        ),
+        sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: ctx.shop,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt({ chainId: MAINNET }), { now: ctx.now }),
+        }),
       error: sdk.ReceiptWrongChainError,
     },
     {
       input: "bad address",
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.tx("alice"),
-          BAD_ADDRESS,
-          await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
-        ),
+        sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: BAD_ADDRESS,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
+        }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "unknown shop (address without code)",
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.tx("alice"),
-          ctx.nobody,
-          await sdk.signReceipt(ctx.d.operator, ctx.receipt({ shop: ctx.nobody }), { now: ctx.now }),
-        ),
+        sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: ctx.nobody,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt({ shop: ctx.nobody }), { now: ctx.now }),
+        }),
       error: sdk.NotAContractError,
     },
     {
       input: "amount over 2^96-1",
       run: async (ctx) => {
         const signed = await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now });
-        return sdk.redeemReceipt(ctx.tx("alice"), ctx.shop, {
-          ...signed,
-          receipt: { ...signed.receipt, amount: OVER_96 },
+        return sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: ctx.shop,
+          signed: {
+            ...signed,
+            receipt: { ...signed.receipt, amount: OVER_96 },
+          },
         });
       },
       error: sdk.InvalidAmountError,
@@ -1586,11 +1675,10 @@ const TABLE: Record<string, Entry> = {
         await ctx.d.shop.connect(ctx.d.signers[4]).redeemReceipt(signed.receipt, signed.signer, signed.signature);
       },
       run: async (ctx) =>
-        sdk.redeemReceipt(
-          ctx.tx("alice"),
-          ctx.shop,
-          await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
-        ),
+        sdk.redeemReceipt(ctx.tx("alice"), {
+          shop: ctx.shop,
+          signed: await sdk.signReceipt(ctx.d.operator, ctx.receipt(), { now: ctx.now }),
+        }),
       error: sdk.OrderIdUsedError,
       message: `${RECEIPT_ORDER_ID}`,
     },
@@ -1598,39 +1686,39 @@ const TABLE: Record<string, Entry> = {
   mintFromBatchFile: [
     {
       input: "tampered proof",
-      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), ctx.shop, tamperProof(ctx.file()), { index: 0 }),
+      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), { shop: ctx.shop, file: tamperProof(ctx.file()), index: 0 }),
       error: sdk.MerkleBatchError,
       message: "entries[0].proof",
     },
     {
       input: "bad address",
-      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), BAD_ADDRESS, ctx.file()),
+      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), { shop: BAD_ADDRESS, file: ctx.file() }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "negative index",
-      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), ctx.shop, ctx.file(), { index: -1 }),
+      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), { shop: ctx.shop, file: ctx.file(), index: -1 }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.mintFromBatchFile(ctx.wrongChain("alice"), ctx.shop, ctx.file()),
+      run: (ctx) => sdk.mintFromBatchFile(ctx.wrongChain("alice"), { shop: ctx.shop, file: ctx.file() }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), ctx.nobody, ctx.file(ctx.nobody), { index: 0 }),
+      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), { shop: ctx.nobody, file: ctx.file(ctx.nobody), index: 0 }),
       error: sdk.NotAContractError,
     },
     {
       input: "file for another shop",
-      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), ctx.shop, ctx.file(ctx.nobody), { index: 0 }),
+      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), { shop: ctx.shop, file: ctx.file(ctx.nobody), index: 0 }),
       error: sdk.MerkleBatchError,
       message: "(shop)",
     },
     {
       input: "zero order id",
-      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), ctx.shop, ctx.file(), { orderId: 0n }),
+      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), { shop: ctx.shop, file: ctx.file(), orderId: 0n }),
       error: sdk.InvalidAmountError,
       message: '"orderId"',
     },
@@ -1644,7 +1732,7 @@ const TABLE: Record<string, Entry> = {
           .connect(ctx.d.signers[3])
           .mintFromBatch(b.root, l.orderId, l.orderHash, l.customer, l.amount, l.referrer, b.proof(0));
       },
-      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), ctx.shop, ctx.file(), { index: 0 }),
+      run: (ctx) => sdk.mintFromBatchFile(ctx.tx("alice"), { shop: ctx.shop, file: ctx.file(), index: 0 }),
       error: sdk.LeafAlreadyMintedError,
       message: `order id ${BATCH_FIRST_ORDER_ID}`,
     },
@@ -1652,135 +1740,136 @@ const TABLE: Record<string, Entry> = {
   payout: [
     {
       input: "bad token address",
-      run: (ctx) => sdk.payout(ctx.tx("alice"), BAD_ADDRESS, [ctx.alice]),
+      run: (ctx) => sdk.payout(ctx.tx("alice"), { token: BAD_ADDRESS, holders: [ctx.alice] }),
       error: sdk.InvalidAddressError,
       message: '"token"',
     },
     {
       input: "no holders",
-      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, []),
+      run: (ctx) => sdk.payout(ctx.tx("alice"), { token: ctx.token, holders: [] }),
       error: sdk.InvalidAddressError,
       message: '"holders"',
     },
     {
       input: "holders not an array",
-      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, n(ctx.alice)),
+      run: (ctx) => sdk.payout(ctx.tx("alice"), { token: ctx.token, holders: n(ctx.alice) }),
       error: sdk.InvalidAddressError,
       message: '"holders"',
     },
     {
       input: "bad checksum in the holder list",
-      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, [ctx.bob, BAD_CHECKSUM]),
+      run: (ctx) => sdk.payout(ctx.tx("alice"), { token: ctx.token, holders: [ctx.bob, BAD_CHECKSUM] }),
       error: sdk.InvalidAddressError,
       message: '"holders[1]"',
     },
     {
       input: "duplicated holder",
-      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, [ctx.alice, ctx.bob, ctx.alice]),
+      run: (ctx) => sdk.payout(ctx.tx("alice"), { token: ctx.token, holders: [ctx.alice, ctx.bob, ctx.alice] }),
       error: sdk.InvalidAddressError,
       message: "duplicated",
     },
     {
       input: "more holders than MAX_PAYOUT_BATCH",
-      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.token, Array(sdk.MAX_PAYOUT_BATCH + 1).fill(ctx.alice)),
+      run: (ctx) =>
+        sdk.payout(ctx.tx("alice"), { token: ctx.token, holders: Array(sdk.MAX_PAYOUT_BATCH + 1).fill(ctx.alice) }),
       error: sdk.InvalidAddressError,
       message: "at most",
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.payout(ctx.wrongChain("alice"), ctx.token, [ctx.alice]),
+      run: (ctx) => sdk.payout(ctx.wrongChain("alice"), { token: ctx.token, holders: [ctx.alice] }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown token (address without code)",
-      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.nobody, [ctx.alice]),
+      run: (ctx) => sdk.payout(ctx.tx("alice"), { token: ctx.nobody, holders: [ctx.alice] }),
       error: sdk.NotAContractError,
     },
     {
       input: "unknown token (a non-token contract: the shop)",
-      run: (ctx) => sdk.payout(ctx.tx("alice"), ctx.shop, [ctx.alice]),
+      run: (ctx) => sdk.payout(ctx.tx("alice"), { token: ctx.shop, holders: [ctx.alice] }),
       error: sdk.NotAContractError,
     },
   ],
   setPayoutOptOut: [
     {
       input: "bad address",
-      run: (ctx) => sdk.setPayoutOptOut(ctx.tx("alice"), BAD_ADDRESS, true),
+      run: (ctx) => sdk.setPayoutOptOut(ctx.tx("alice"), { token: BAD_ADDRESS, optedOut: true }),
       error: sdk.InvalidAddressError,
       message: '"token"',
     },
     {
       input: 'preference not a boolean (the string "false")',
-      run: (ctx) => sdk.setPayoutOptOut(ctx.tx("alice"), ctx.token, n("false")),
+      run: (ctx) => sdk.setPayoutOptOut(ctx.tx("alice"), { token: ctx.token, optedOut: n("false") }),
       error: sdk.InvalidAmountError,
       message: '"optedOut"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.setPayoutOptOut(ctx.wrongChain("alice"), ctx.token, true),
+      run: (ctx) => sdk.setPayoutOptOut(ctx.wrongChain("alice"), { token: ctx.token, optedOut: true }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown token (address without code)",
-      run: (ctx) => sdk.setPayoutOptOut(ctx.tx("alice"), ctx.nobody, true),
+      run: (ctx) => sdk.setPayoutOptOut(ctx.tx("alice"), { token: ctx.nobody, optedOut: true }),
       error: sdk.NotAContractError,
     },
   ],
   payoutOptedOut: [
     {
       input: "bad holder address",
-      run: (ctx) => sdk.payoutOptedOut(ctx.tx("alice"), ctx.token, BAD_ADDRESS),
+      run: (ctx) => sdk.payoutOptedOut(ctx.tx("alice"), { token: ctx.token, holder: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
       message: '"holder"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.payoutOptedOut(ctx.wrongChain("alice"), ctx.token, ctx.alice),
+      run: (ctx) => sdk.payoutOptedOut(ctx.wrongChain("alice"), { token: ctx.token, holder: ctx.alice }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown token (address without code)",
-      run: (ctx) => sdk.payoutOptedOut(ctx.tx("alice"), ctx.nobody, ctx.alice),
+      run: (ctx) => sdk.payoutOptedOut(ctx.tx("alice"), { token: ctx.nobody, holder: ctx.alice }),
       error: sdk.NotAContractError,
     },
   ],
   tokenHolders: [
     {
       input: "bad address",
-      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), BAD_ADDRESS, { fromBlock: 0n }),
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), { token: BAD_ADDRESS, fromBlock: 0n }),
       error: sdk.InvalidAddressError,
       message: '"token"',
     },
     {
       input: "no options",
-      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.token, n(undefined)),
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), { token: ctx.token } as never),
       error: sdk.InvalidAmountError,
     },
     {
       input: "negative fromBlock",
-      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.token, { fromBlock: -1n }),
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), { token: ctx.token, fromBlock: -1n }),
       error: sdk.InvalidAmountError,
       message: '"fromBlock"',
     },
     {
       input: "balances not a Map",
-      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.token, { fromBlock: 0n, balances: n({}) }),
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), { token: ctx.token, fromBlock: 0n, balances: n({}) }),
       error: sdk.InvalidAmountError,
       message: '"balances"',
     },
     {
       input: "fromBlock after toBlock",
-      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.token, { fromBlock: 10n, toBlock: 5n }),
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), { token: ctx.token, fromBlock: 10n, toBlock: 5n }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.tokenHolders(ctx.wrongChain("alice"), ctx.token, { fromBlock: 0n }),
+      run: (ctx) => sdk.tokenHolders(ctx.wrongChain("alice"), { token: ctx.token, fromBlock: 0n }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown token (address without code)",
-      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), ctx.nobody, { fromBlock: 0n }),
+      run: (ctx) => sdk.tokenHolders(ctx.tx("alice"), { token: ctx.nobody, fromBlock: 0n }),
       error: sdk.NotAContractError,
     },
   ],
@@ -1799,107 +1888,112 @@ const TABLE: Record<string, Entry> = {
   claimable: [
     {
       input: "bad address",
-      run: (ctx) => sdk.claimable(ctx.tx("alice"), BAD_ADDRESS, ctx.alice),
+      run: (ctx) => sdk.claimable(ctx.tx("alice"), { token: BAD_ADDRESS, holder: ctx.alice }),
       error: sdk.InvalidAddressError,
       message: '"token"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.claimable(ctx.wrongChain("alice"), ctx.token, ctx.alice),
+      run: (ctx) => sdk.claimable(ctx.wrongChain("alice"), { token: ctx.token, holder: ctx.alice }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown token (address without code)",
-      run: (ctx) => sdk.claimable(ctx.tx("alice"), ctx.nobody, ctx.alice),
+      run: (ctx) => sdk.claimable(ctx.tx("alice"), { token: ctx.nobody, holder: ctx.alice }),
       error: sdk.NotAContractError,
     },
   ],
   claimableTotal: [
     {
       input: "bad address",
-      run: (ctx) => sdk.claimableTotal(ctx.tx("alice"), ctx.factory, BAD_ADDRESS),
+      run: (ctx) => sdk.claimableTotal(ctx.tx("alice"), { factory: ctx.factory, holder: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
       message: '"holder"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.claimableTotal(ctx.wrongChain("alice"), ctx.factory, ctx.alice),
+      run: (ctx) => sdk.claimableTotal(ctx.wrongChain("alice"), { factory: ctx.factory, holder: ctx.alice }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown factory (address without code)",
-      run: (ctx) => sdk.claimableTotal(ctx.tx("alice"), ctx.nobody, ctx.alice),
+      run: (ctx) => sdk.claimableTotal(ctx.tx("alice"), { factory: ctx.nobody, holder: ctx.alice }),
       error: sdk.NotAContractError,
     },
   ],
   claim: [
     {
       input: "bad address",
-      run: (ctx) => sdk.claim(ctx.tx("alice"), BAD_CHECKSUM),
+      run: (ctx) => sdk.claim(ctx.tx("alice"), { token: BAD_CHECKSUM }),
       error: sdk.InvalidAddressError,
       message: '"token"',
     },
-    { input: "wrong chain", run: (ctx) => sdk.claim(ctx.wrongChain("alice"), ctx.token), error: sdk.WrongChainError },
+    {
+      input: "wrong chain",
+      run: (ctx) => sdk.claim(ctx.wrongChain("alice"), { token: ctx.token }),
+      error: sdk.WrongChainError,
+    },
     {
       input: "unknown token (address without code)",
-      run: (ctx) => sdk.claim(ctx.tx("alice"), ctx.nobody),
+      run: (ctx) => sdk.claim(ctx.tx("alice"), { token: ctx.nobody }),
       error: sdk.NotAContractError,
     },
     {
       input: "unknown token (a non-token contract: the shop)",
-      run: (ctx) => sdk.claim(ctx.tx("alice"), ctx.shop),
+      run: (ctx) => sdk.claim(ctx.tx("alice"), { token: ctx.shop }),
       error: sdk.NotAContractError,
     },
   ],
   claimTo: [
     {
       input: "bad address",
-      run: (ctx) => sdk.claimTo(ctx.tx("alice"), ctx.token, BAD_ADDRESS),
+      run: (ctx) => sdk.claimTo(ctx.tx("alice"), { token: ctx.token, recipient: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
       message: '"recipient"',
     },
     {
       input: "zero address recipient",
-      run: (ctx) => sdk.claimTo(ctx.tx("alice"), ctx.token, sdk.ZERO_ADDRESS),
+      run: (ctx) => sdk.claimTo(ctx.tx("alice"), { token: ctx.token, recipient: sdk.ZERO_ADDRESS }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.claimTo(ctx.wrongChain("alice"), ctx.token, ctx.bob),
+      run: (ctx) => sdk.claimTo(ctx.wrongChain("alice"), { token: ctx.token, recipient: ctx.bob }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown token (address without code)",
-      run: (ctx) => sdk.claimTo(ctx.tx("alice"), ctx.nobody, ctx.bob),
+      run: (ctx) => sdk.claimTo(ctx.tx("alice"), { token: ctx.nobody, recipient: ctx.bob }),
       error: sdk.NotAContractError,
     },
   ],
   claimMany: [
     {
       input: "bad address",
-      run: (ctx) => sdk.claimMany(ctx.tx("alice"), ctx.factory, [ctx.token, BAD_ADDRESS]),
+      run: (ctx) => sdk.claimMany(ctx.tx("alice"), { factory: ctx.factory, tokens: [ctx.token, BAD_ADDRESS] }),
       error: sdk.InvalidAddressError,
       message: "tokens[1]",
     },
     {
       input: "duplicated token",
-      run: (ctx) => sdk.claimMany(ctx.tx("alice"), ctx.factory, [ctx.token, ctx.token.toLowerCase()]),
+      run: (ctx) =>
+        sdk.claimMany(ctx.tx("alice"), { factory: ctx.factory, tokens: [ctx.token, ctx.token.toLowerCase()] }),
       error: sdk.InvalidAddressError,
       message: "duplicated",
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.claimMany(ctx.wrongChain("alice"), ctx.factory, "all"),
+      run: (ctx) => sdk.claimMany(ctx.wrongChain("alice"), { factory: ctx.factory, tokens: "all" }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown factory (address without code)",
-      run: (ctx) => sdk.claimMany(ctx.tx("alice"), ctx.nobody, [ctx.token]),
+      run: (ctx) => sdk.claimMany(ctx.tx("alice"), { factory: ctx.nobody, tokens: [ctx.token] }),
       error: sdk.NotAContractError,
     },
     {
       input: "a token of no shop of the factory (address without code)",
-      run: (ctx) => sdk.claimMany(ctx.tx("alice"), ctx.factory, [ctx.nobody]),
+      run: (ctx) => sdk.claimMany(ctx.tx("alice"), { factory: ctx.factory, tokens: [ctx.nobody] }),
       error: sdk.InvalidAddressError,
       message: "not a token of factory",
     },
@@ -1909,165 +2003,190 @@ const TABLE: Record<string, Entry> = {
   createShop: [
     {
       input: "bad address",
-      run: (ctx) => sdk.createShop(ctx.tx("admin"), ctx.factory, { admin: BAD_ADDRESS, utcOffsetHours: 8, name: "X" }),
+      run: (ctx) =>
+        sdk.createShop(ctx.tx("admin"), { factory: ctx.factory, admin: BAD_ADDRESS, utcOffsetHours: 8, name: "X" }),
       error: sdk.InvalidAddressError,
       message: '"admin"',
     },
     {
       input: "fractional UTC offset in seconds",
       run: (ctx) =>
-        sdk.createShop(ctx.tx("admin"), ctx.factory, { admin: ctx.alice, utcOffsetSeconds: 0.5, name: "X" }),
+        sdk.createShop(ctx.tx("admin"), { factory: ctx.factory, admin: ctx.alice, utcOffsetSeconds: 0.5, name: "X" }),
       error: sdk.InvalidUtcOffsetError,
     },
     {
       input: "wrong chain",
       run: (ctx) =>
-        sdk.createShop(ctx.wrongChain("admin"), ctx.factory, { admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
+        sdk.createShop(ctx.wrongChain("admin"), {
+          factory: ctx.factory,
+          admin: ctx.alice,
+          utcOffsetHours: 8,
+          name: "X",
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown factory (address without code)",
-      run: (ctx) => sdk.createShop(ctx.tx("admin"), ctx.nobody, { admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
+      run: (ctx) =>
+        sdk.createShop(ctx.tx("admin"), { factory: ctx.nobody, admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
       error: sdk.NotAContractError,
     },
     {
       input: "unknown factory (a non-factory contract: the shop)",
-      run: (ctx) => sdk.createShop(ctx.tx("admin"), ctx.shop, { admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
+      run: (ctx) =>
+        sdk.createShop(ctx.tx("admin"), { factory: ctx.shop, admin: ctx.alice, utcOffsetHours: 8, name: "X" }),
       error: sdk.NotAContractError,
     },
   ],
   createToken: [
     {
       input: "bad address",
-      run: (ctx) => sdk.createToken(ctx.tx("admin"), BAD_ADDRESS, newToken()),
+      run: (ctx) => sdk.createToken(ctx.tx("admin"), { shop: BAD_ADDRESS, ...newToken() }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "zero notice days",
-      run: (ctx) => sdk.createToken(ctx.tx("admin"), ctx.shop, { ...newToken(), noticeDays: 0 }),
+      run: (ctx) => sdk.createToken(ctx.tx("admin"), { shop: ctx.shop, ...newToken(), noticeDays: 0 }),
       error: sdk.InvalidTokenParamsError,
     },
     {
       input: "negative amount in the rules",
       run: (ctx) =>
-        sdk.createToken(ctx.tx("admin"), ctx.shop, { ...newToken(), rules: { spendPerToken: "-0.5", dividend: "5%" } }),
+        sdk.createToken(ctx.tx("admin"), {
+          shop: ctx.shop,
+          ...newToken(),
+          rules: { spendPerToken: "-0.5", dividend: "5%" },
+        }),
       error: sdk.InvalidRulesError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.createToken(ctx.wrongChain("admin"), ctx.shop, newToken()),
+      run: (ctx) => sdk.createToken(ctx.wrongChain("admin"), { shop: ctx.shop, ...newToken() }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.createToken(ctx.tx("admin"), ctx.nobody, newToken()),
+      run: (ctx) => sdk.createToken(ctx.tx("admin"), { shop: ctx.nobody, ...newToken() }),
       error: sdk.NotAContractError,
     },
   ],
   scheduleRules: [
     {
       input: "dividend above 100 %",
-      run: (ctx) => sdk.scheduleRules(ctx.tx("admin"), ctx.shop, 0, { spendPerToken: "0.3", dividend: "120%" }),
+      run: (ctx) =>
+        sdk.scheduleRules(ctx.tx("admin"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          rules: { spendPerToken: "0.3", dividend: "120%" },
+        }),
       error: sdk.InvalidRulesError,
     },
     {
       input: "negative token index",
-      run: (ctx) => sdk.scheduleRules(ctx.tx("admin"), ctx.shop, -1, WUYOU_RULES),
+      run: (ctx) => sdk.scheduleRules(ctx.tx("admin"), { shop: ctx.shop, tokenIndex: -1, rules: WUYOU_RULES }),
       error: sdk.InvalidAmountError,
       message: '"tokenIndex"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.scheduleRules(ctx.wrongChain("admin"), ctx.shop, 0, rules({ dividendBps: 2500n })),
+      run: (ctx) =>
+        sdk.scheduleRules(ctx.wrongChain("admin"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          rules: rules({ dividendBps: 2500n }),
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.scheduleRules(ctx.tx("admin"), ctx.nobody, 0, rules({ dividendBps: 2500n })),
+      run: (ctx) =>
+        sdk.scheduleRules(ctx.tx("admin"), { shop: ctx.nobody, tokenIndex: 0, rules: rules({ dividendBps: 2500n }) }),
       error: sdk.NotAContractError,
     },
   ],
   pendingRules: [
     {
       input: "fractional token index",
-      run: (ctx) => sdk.pendingRules(ctx.tx("admin"), ctx.shop, 1.5),
+      run: (ctx) => sdk.pendingRules(ctx.tx("admin"), { shop: ctx.shop, tokenIndex: 1.5 }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "token index the shop does not have",
-      run: (ctx) => sdk.pendingRules(ctx.tx("admin"), ctx.shop, 3),
+      run: (ctx) => sdk.pendingRules(ctx.tx("admin"), { shop: ctx.shop, tokenIndex: 3 }),
       error: sdk.UnknownTokenIndexError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.pendingRules(ctx.wrongChain("admin"), ctx.shop, 0),
+      run: (ctx) => sdk.pendingRules(ctx.wrongChain("admin"), { shop: ctx.shop, tokenIndex: 0 }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.pendingRules(ctx.tx("admin"), ctx.nobody, 0),
+      run: (ctx) => sdk.pendingRules(ctx.tx("admin"), { shop: ctx.nobody, tokenIndex: 0 }),
       error: sdk.NotAContractError,
     },
   ],
   cancelRulesChange: [
     {
       input: "negative token index",
-      run: (ctx) => sdk.cancelRulesChange(ctx.tx("admin"), ctx.shop, -1n),
+      run: (ctx) => sdk.cancelRulesChange(ctx.tx("admin"), { shop: ctx.shop, tokenIndex: -1n }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "bad address",
-      run: (ctx) => sdk.cancelRulesChange(ctx.tx("admin"), BAD_ADDRESS, 0),
+      run: (ctx) => sdk.cancelRulesChange(ctx.tx("admin"), { shop: BAD_ADDRESS, tokenIndex: 0 }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.cancelRulesChange(ctx.wrongChain("admin"), ctx.shop, 0),
+      run: (ctx) => sdk.cancelRulesChange(ctx.wrongChain("admin"), { shop: ctx.shop, tokenIndex: 0 }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.cancelRulesChange(ctx.tx("admin"), ctx.nobody, 0),
+      run: (ctx) => sdk.cancelRulesChange(ctx.tx("admin"), { shop: ctx.nobody, tokenIndex: 0 }),
       error: sdk.NotAContractError,
     },
   ],
   grantRole: [
     {
       input: "bad address",
-      run: (ctx) => sdk.grantRole(ctx.tx("admin"), ctx.shop, "operator", BAD_ADDRESS),
+      run: (ctx) => sdk.grantRole(ctx.tx("admin"), { shop: ctx.shop, role: "operator", account: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
       message: '"account"',
     },
     {
       input: "unknown role",
-      run: (ctx) => sdk.grantRole(ctx.tx("admin"), ctx.shop, n("owner"), ctx.bob),
+      run: (ctx) => sdk.grantRole(ctx.tx("admin"), { shop: ctx.shop, role: n("owner"), account: ctx.bob }),
       error: sdk.InvalidRoleError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.grantRole(ctx.wrongChain("admin"), ctx.shop, "operator", ctx.bob),
+      run: (ctx) => sdk.grantRole(ctx.wrongChain("admin"), { shop: ctx.shop, role: "operator", account: ctx.bob }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.grantRole(ctx.tx("admin"), ctx.nobody, "operator", ctx.bob),
+      run: (ctx) => sdk.grantRole(ctx.tx("admin"), { shop: ctx.nobody, role: "operator", account: ctx.bob }),
       error: sdk.NotAContractError,
     },
   ],
   revokeRole: [
     {
       input: "bad address",
-      run: (ctx) => sdk.revokeRole(ctx.tx("admin"), ctx.shop, "operator", BAD_CHECKSUM),
+      run: (ctx) => sdk.revokeRole(ctx.tx("admin"), { shop: ctx.shop, role: "operator", account: BAD_CHECKSUM }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.revokeRole(ctx.wrongChain("admin"), ctx.shop, "operator", ctx.d.operator.address),
+      run: (ctx) =>
+        sdk.revokeRole(ctx.wrongChain("admin"), { shop: ctx.shop, role: "operator", account: ctx.d.operator.address }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.revokeRole(ctx.tx("admin"), ctx.nobody, "operator", ctx.d.operator.address),
+      run: (ctx) =>
+        sdk.revokeRole(ctx.tx("admin"), { shop: ctx.nobody, role: "operator", account: ctx.d.operator.address }),
       error: sdk.NotAContractError,
     },
   ],
@@ -2111,54 +2230,59 @@ const TABLE: Record<string, Entry> = {
     {
       input: "negative amount",
       run: (ctx) =>
-        sdk.recordOrders(ctx.tx("operator"), ctx.shop, [
-          ctx.order(),
-          ctx.order({ orderId: ORDER_ID + 1n, orderHash: hashOf("2"), amount: -1n }),
-        ]),
+        sdk.recordOrders(ctx.tx("operator"), {
+          shop: ctx.shop,
+          orders: [ctx.order(), ctx.order({ orderId: ORDER_ID + 1n, orderHash: hashOf("2"), amount: -1n })],
+        }),
       error: sdk.InvalidAmountError,
       message: "orders[1].amount",
     },
     {
       input: "fractional amount",
-      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order({ amount: 0.25 })]),
+      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order({ amount: 0.25 })] }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "amount over 2^96-1",
-      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order({ amount: OVER_96 })]),
+      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order({ amount: OVER_96 })] }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "bad address",
-      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order({ referrer: BAD_ADDRESS })]),
+      run: (ctx) =>
+        sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order({ referrer: BAD_ADDRESS })] }),
       error: sdk.InvalidAddressError,
       message: "orders[0].referrer",
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.recordOrders(ctx.wrongChain("operator"), ctx.shop, [ctx.order()]),
+      run: (ctx) => sdk.recordOrders(ctx.wrongChain("operator"), { shop: ctx.shop, orders: [ctx.order()] }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.nobody, [ctx.order()]),
+      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), { shop: ctx.nobody, orders: [ctx.order()] }),
       error: sdk.NotAContractError,
     },
     {
       input: "unknown shop (a non-shop contract: the token)",
-      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.token, [ctx.order()]),
+      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), { shop: ctx.token, orders: [ctx.order()] }),
       error: sdk.NotAContractError,
     },
     {
       input: "order id over 2^64-1",
-      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order({ orderId: 1n << 64n })]),
+      run: (ctx) =>
+        sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order({ orderId: 1n << 64n })] }),
       error: sdk.InvalidAmountError,
       message: "orders[0].orderId",
     },
     {
       input: "order id given twice",
       run: (ctx) =>
-        sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order(), ctx.order({ orderHash: hashOf("twice") })]),
+        sdk.recordOrders(ctx.tx("operator"), {
+          shop: ctx.shop,
+          orders: [ctx.order(), ctx.order({ orderHash: hashOf("twice") })],
+        }),
       error: sdk.InvalidOrderError,
       message: "orders[1].orderId",
     },
@@ -2172,7 +2296,7 @@ const TABLE: Record<string, Entry> = {
           amount: ONE,
           referrer: sdk.ZERO_ADDRESS,
         }),
-      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), ctx.shop, [ctx.order()]),
+      run: (ctx) => sdk.recordOrders(ctx.tx("operator"), { shop: ctx.shop, orders: [ctx.order()] }),
       error: sdk.OrderAlreadyCountedError,
       message: `order id ${ORDER_ID}`,
     },
@@ -2181,11 +2305,14 @@ const TABLE: Record<string, Entry> = {
     {
       input: "zero root",
       run: (ctx) =>
-        sdk.anchorBatch(ctx.tx("operator"), ctx.shop, {
-          root: n(ZERO_HASH),
-          firstOrderId: 1n,
-          orderCount: 1,
-          totalRevenue: ONE,
+        sdk.anchorBatch(ctx.tx("operator"), {
+          shop: ctx.shop,
+          batch: {
+            root: n(ZERO_HASH),
+            firstOrderId: 1n,
+            orderCount: 1,
+            totalRevenue: ONE,
+          },
         }),
       error: sdk.MerkleBatchError,
       message: "(root)",
@@ -2193,11 +2320,14 @@ const TABLE: Record<string, Entry> = {
     {
       input: "revenue over 2^96-1",
       run: (ctx) =>
-        sdk.anchorBatch(ctx.tx("operator"), ctx.shop, {
-          root: ctx.batch.root,
-          firstOrderId: 1n,
-          orderCount: 2,
-          totalRevenue: OVER_96,
+        sdk.anchorBatch(ctx.tx("operator"), {
+          shop: ctx.shop,
+          batch: {
+            root: ctx.batch.root,
+            firstOrderId: 1n,
+            orderCount: 2,
+            totalRevenue: OVER_96,
+          },
         }),
       error: sdk.InvalidAmountError,
       message: '"totalRevenue"',
@@ -2205,33 +2335,35 @@ const TABLE: Record<string, Entry> = {
     {
       input: "fractional order count",
       run: (ctx) =>
-        sdk.anchorBatch(ctx.tx("operator"), ctx.shop, {
-          root: ctx.batch.root,
-          firstOrderId: 1n,
-          orderCount: 1.5,
-          totalRevenue: ONE,
+        sdk.anchorBatch(ctx.tx("operator"), {
+          shop: ctx.shop,
+          batch: {
+            root: ctx.batch.root,
+            firstOrderId: 1n,
+            orderCount: 1.5,
+            totalRevenue: ONE,
+          },
         }),
       error: sdk.MerkleBatchError,
       message: "(orderCount)",
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.anchorBatch(ctx.wrongChain("operator"), ctx.shop, ctx.batch),
+      run: (ctx) => sdk.anchorBatch(ctx.wrongChain("operator"), { shop: ctx.shop, batch: ctx.batch }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.anchorBatch(ctx.tx("operator"), ctx.nobody, ctx.batch),
+      run: (ctx) => sdk.anchorBatch(ctx.tx("operator"), { shop: ctx.nobody, batch: ctx.batch }),
       error: sdk.NotAContractError,
     },
     {
       input: "no first order id (a core v1 batch)",
       run: (ctx) =>
-        sdk.anchorBatch(
-          ctx.tx("operator"),
-          ctx.shop,
-          n({ root: ctx.batch.root, orderCount: 2, totalRevenue: ctx.batch.totalRevenue }),
-        ),
+        sdk.anchorBatch(ctx.tx("operator"), {
+          shop: ctx.shop,
+          batch: n({ root: ctx.batch.root, orderCount: 2, totalRevenue: ctx.batch.totalRevenue }),
+        }),
       error: sdk.MerkleBatchError,
       message: "(firstOrderId)",
     },
@@ -2245,7 +2377,7 @@ const TABLE: Record<string, Entry> = {
           amount: ONE,
           referrer: sdk.ZERO_ADDRESS,
         }),
-      run: (ctx) => sdk.anchorBatch(ctx.tx("operator"), ctx.shop, ctx.batch),
+      run: (ctx) => sdk.anchorBatch(ctx.tx("operator"), { shop: ctx.shop, batch: ctx.batch }),
       error: sdk.OrderIdUsedError,
       message: `${BATCH_FIRST_ORDER_ID + 1n}`,
     },
@@ -2253,117 +2385,117 @@ const TABLE: Record<string, Entry> = {
   deposit: [
     {
       input: "negative amount",
-      run: (ctx) => sdk.deposit(ctx.tx("admin"), ctx.shop, -1n),
+      run: (ctx) => sdk.deposit(ctx.tx("admin"), { shop: ctx.shop, amountWei: -1n }),
       error: sdk.InvalidAmountError,
       message: '"amountWei"',
     },
     {
       input: "fractional amount",
-      run: (ctx) => sdk.deposit(ctx.tx("admin"), ctx.shop, 0.5),
+      run: (ctx) => sdk.deposit(ctx.tx("admin"), { shop: ctx.shop, amountWei: 0.5 }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "amount over 2^256-1",
-      run: (ctx) => sdk.deposit(ctx.tx("admin"), ctx.shop, OVER_256),
+      run: (ctx) => sdk.deposit(ctx.tx("admin"), { shop: ctx.shop, amountWei: OVER_256 }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "bad address",
-      run: (ctx) => sdk.deposit(ctx.tx("admin"), BAD_ADDRESS, ONE),
+      run: (ctx) => sdk.deposit(ctx.tx("admin"), { shop: BAD_ADDRESS, amountWei: ONE }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.deposit(ctx.wrongChain("admin"), ctx.shop, ONE),
+      run: (ctx) => sdk.deposit(ctx.wrongChain("admin"), { shop: ctx.shop, amountWei: ONE }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.deposit(ctx.tx("admin"), ctx.nobody, ONE),
+      run: (ctx) => sdk.deposit(ctx.tx("admin"), { shop: ctx.nobody, amountWei: ONE }),
       error: sdk.NotAContractError,
     },
     {
       input: "unknown shop (a non-shop contract: the token)",
-      run: (ctx) => sdk.deposit(ctx.tx("admin"), ctx.token, ONE),
+      run: (ctx) => sdk.deposit(ctx.tx("admin"), { shop: ctx.token, amountWei: ONE }),
       error: sdk.NotAContractError,
     },
   ],
   settleDay: [
     {
       input: "negative day",
-      run: (ctx) => sdk.settleDay(ctx.tx("alice"), ctx.shop, -1n),
+      run: (ctx) => sdk.settleDay(ctx.tx("alice"), { shop: ctx.shop, day: -1n }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "negative value",
-      run: (ctx) => sdk.settleDay(ctx.tx("alice"), ctx.shop, 1n, { value: -1n }),
+      run: (ctx) => sdk.settleDay(ctx.tx("alice"), { shop: ctx.shop, day: 1n, value: -1n }),
       error: sdk.InvalidAmountError,
       message: '"value"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.settleDay(ctx.wrongChain("alice"), ctx.shop, 1n),
+      run: (ctx) => sdk.settleDay(ctx.wrongChain("alice"), { shop: ctx.shop, day: 1n }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.settleDay(ctx.tx("alice"), ctx.nobody, 1n),
+      run: (ctx) => sdk.settleDay(ctx.tx("alice"), { shop: ctx.nobody, day: 1n }),
       error: sdk.NotAContractError,
     },
   ],
   settleAllUnsettled: [
     {
       input: "unknown funding mode",
-      run: (ctx) => sdk.settleAllUnsettled(ctx.tx("admin"), ctx.shop, { fund: n("all") }),
+      run: (ctx) => sdk.settleAllUnsettled(ctx.tx("admin"), { shop: ctx.shop, fund: n("all") }),
       error: sdk.InvalidOrderError,
       message: '"fund"',
     },
     {
       input: "bad address",
-      run: (ctx) => sdk.settleAllUnsettled(ctx.tx("admin"), BAD_ADDRESS),
+      run: (ctx) => sdk.settleAllUnsettled(ctx.tx("admin"), { shop: BAD_ADDRESS }),
       error: sdk.InvalidAddressError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.settleAllUnsettled(ctx.wrongChain("admin"), ctx.shop),
+      run: (ctx) => sdk.settleAllUnsettled(ctx.wrongChain("admin"), { shop: ctx.shop }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.settleAllUnsettled(ctx.tx("admin"), ctx.nobody),
+      run: (ctx) => sdk.settleAllUnsettled(ctx.tx("admin"), { shop: ctx.nobody }),
       error: sdk.NotAContractError,
     },
   ],
   withdraw: [
     {
       input: "bad address",
-      run: (ctx) => sdk.withdraw(ctx.tx("admin"), ctx.shop, BAD_ADDRESS, 1n),
+      run: (ctx) => sdk.withdraw(ctx.tx("admin"), { shop: ctx.shop, to: BAD_ADDRESS, amountWei: 1n }),
       error: sdk.InvalidAddressError,
       message: '"to"',
     },
     {
       input: "negative amount",
-      run: (ctx) => sdk.withdraw(ctx.tx("admin"), ctx.shop, ctx.admin(), -1n),
+      run: (ctx) => sdk.withdraw(ctx.tx("admin"), { shop: ctx.shop, to: ctx.admin(), amountWei: -1n }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "fractional amount",
-      run: (ctx) => sdk.withdraw(ctx.tx("admin"), ctx.shop, ctx.admin(), "1.5"),
+      run: (ctx) => sdk.withdraw(ctx.tx("admin"), { shop: ctx.shop, to: ctx.admin(), amountWei: "1.5" }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "amount over 2^256-1",
-      run: (ctx) => sdk.withdraw(ctx.tx("admin"), ctx.shop, ctx.admin(), OVER_256),
+      run: (ctx) => sdk.withdraw(ctx.tx("admin"), { shop: ctx.shop, to: ctx.admin(), amountWei: OVER_256 }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.withdraw(ctx.wrongChain("admin"), ctx.shop, ctx.admin(), 1n),
+      run: (ctx) => sdk.withdraw(ctx.wrongChain("admin"), { shop: ctx.shop, to: ctx.admin(), amountWei: 1n }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.withdraw(ctx.tx("admin"), ctx.nobody, ctx.admin(), 1n),
+      run: (ctx) => sdk.withdraw(ctx.tx("admin"), { shop: ctx.nobody, to: ctx.admin(), amountWei: 1n }),
       error: sdk.NotAContractError,
     },
   ],
@@ -2410,34 +2542,76 @@ const TABLE: Record<string, Entry> = {
   mintFromPool: [
     {
       input: "negative amount",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), ctx.shop, 0, ctx.bob, "-1", "help"),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: "-1",
+          reason: "help",
+        }),
       error: sdk.InvalidAmountError,
       message: '"amountTokens"',
     },
     {
       input: "fractional amount below one token-wei",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), ctx.shop, 0, ctx.bob, "0.0000000000000000001", "help"),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: "0.0000000000000000001",
+          reason: "help",
+        }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "amount over 2^96-1",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), ctx.shop, 0, ctx.bob, OVER_96, "help"),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: OVER_96,
+          reason: "help",
+        }),
       error: sdk.InvalidAmountError,
     },
     {
       input: "bad address",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), ctx.shop, 0, BAD_ADDRESS, "1", "help"),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: BAD_ADDRESS,
+          amountTokens: "1",
+          reason: "help",
+        }),
       error: sdk.InvalidAddressError,
       message: '"to"',
     },
     {
       input: "wrong chain",
-      run: (ctx) => sdk.mintFromPool(ctx.wrongChain("poolManager"), ctx.shop, 0, ctx.bob, "1", "help"),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.wrongChain("poolManager"), {
+          shop: ctx.shop,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: "1",
+          reason: "help",
+        }),
       error: sdk.WrongChainError,
     },
     {
       input: "unknown shop (address without code)",
-      run: (ctx) => sdk.mintFromPool(ctx.tx("poolManager"), ctx.nobody, 0, ctx.bob, "1", "help"),
+      run: (ctx) =>
+        sdk.mintFromPool(ctx.tx("poolManager"), {
+          shop: ctx.nobody,
+          tokenIndex: 0,
+          to: ctx.bob,
+          amountTokens: "1",
+          reason: "help",
+        }),
       error: sdk.NotAContractError,
     },
   ],
@@ -2510,7 +2684,7 @@ async function makeCtx(d: Deployment, shared: Shared, spy: Spy): Promise<Ctx> {
     now,
     chainId,
     tx,
-    wrongChain: (who) => sdk.requireChain(tx(who), MAINNET),
+    wrongChain: (who) => sdk.requireChain(tx(who), { chainId: MAINNET }),
     signer: (who) => spySigner(signerOf(who), spy),
     receipt: (over = {}) =>
       n<ReceiptInput>({

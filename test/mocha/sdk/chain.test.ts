@@ -45,9 +45,12 @@ describe("SDK wrong-chain protection (requireChain, fromEthers/fromViem chainId)
     const shop = await d.shop.getAddress();
     const t = fromEthers(d.operator, { chainId: 8453 });
     await wrongChain(d, d.operator.address, 8453n, () =>
-      recordOrders(t, shop, [{ orderId: 1n, orderHash: hashOf("x"), customer: d.signers[4].address, amount: ONE }]),
+      recordOrders(t, {
+        shop,
+        orders: [{ orderId: 1n, orderHash: hashOf("x"), customer: d.signers[4].address, amount: ONE }],
+      }),
     );
-    await wrongChain(d, d.operator.address, 8453n, () => fetchShopDays(t, shop));
+    await wrongChain(d, d.operator.address, 8453n, () => fetchShopDays(t, { shop }));
   });
 
   it("fromViem with another chainId refuses a claim with WrongChainError and sends nothing", async function () {
@@ -64,17 +67,18 @@ describe("SDK wrong-chain protection (requireChain, fromEthers/fromViem chainId)
     const walletClient = createWalletClient({ transport, account: holder.address as ViemAddress, pollingInterval: 10 });
     const t = fromViem({ publicClient, walletClient, chainId: 1n });
     const token = await d.token.getAddress();
-    await wrongChain(d, holder.address, 1n, () => claim(t, token));
+    await wrongChain(d, holder.address, 1n, () => claim(t, { token }));
   });
 
   it("requireChain on the right chain lets everything through (reads and a recorded order)", async function () {
     const d = await load();
     const shop = await d.shop.getAddress();
-    const t = requireChain(fromEthers(d.operator), HARDHAT_CHAIN);
+    const t = requireChain(fromEthers(d.operator), { chainId: HARDHAT_CHAIN });
     expect(await t.chainId()).to.equal(HARDHAT_CHAIN);
-    const { chunks } = await recordOrders(t, shop, [
-      { orderId: 2n, orderHash: hashOf("right chain"), customer: d.signers[4].address, amount: ONE },
-    ]);
+    const { chunks } = await recordOrders(t, {
+      shop,
+      orders: [{ orderId: 2n, orderHash: hashOf("right chain"), customer: d.signers[4].address, amount: ONE }],
+    });
     expect(chunks).to.have.length(1);
     expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(1n);
   });
@@ -92,7 +96,7 @@ describe("SDK wrong-chain protection (requireChain, fromEthers/fromViem chainId)
         return inner.send(call);
       },
     };
-    const t = requireChain(switching, HARDHAT_CHAIN);
+    const t = requireChain(switching, { chainId: HARDHAT_CHAIN });
     expect(await t.blockNumber()).to.be.a("bigint"); // first check passes
     chain = 10n; // the user switches the wallet to another network
     let caught: unknown;
@@ -109,7 +113,7 @@ describe("SDK wrong-chain protection (requireChain, fromEthers/fromViem chainId)
   it("requireChain refuses a malformed chain id up front", async function () {
     const t = fromEthers((await load()).ethers.provider);
     for (const bad of [0, -1, 1.5, "abc", ""]) {
-      expect(() => requireChain(t, bad as never)).to.throw(InvalidChainIdError);
+      expect(() => requireChain(t, { chainId: bad as never })).to.throw(InvalidChainIdError);
     }
   });
 });

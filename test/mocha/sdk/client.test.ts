@@ -194,9 +194,19 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       await d.shop.connect(d.operator).recordOrder(order("r", alice.address, ONE));
       const shop = await addressOf(d.shop);
       for (const transport of both(d)) {
-        const record = await readContract(transport, shop, shopAbi, "dayRecord", [day]);
+        const record = await readContract(transport, {
+          address: shop,
+          abi: shopAbi,
+          functionName: "dayRecord",
+          args: [day],
+        });
         expect(record).to.deep.equal({ revenue: ONE, orderCount: 1n, settled: false });
-        const tokenDay = await readContract(transport, shop, shopAbi, "tokenDay", [0n, day]);
+        const tokenDay = await readContract(transport, {
+          address: shop,
+          abi: shopAbi,
+          functionName: "tokenDay",
+          args: [0n, day],
+        });
         const onChain = await d.shop.tokenDay(0n, day);
         expect(tokenDay).to.deep.equal({
           revenue: onChain.revenue,
@@ -207,16 +217,23 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
           settled: onChain.settled,
         });
         expect(tokenDay).to.deep.include({ revenue: ONE, dividendBps: 2000n, escrowReleased: false });
-        expect(await readContract(transport, shop, shopAbi, "tokens", [])).to.deep.equal([await d.token.getAddress()]);
-        const config = await readContract(transport, shop, shopAbi, "tokenConfig", [0n]);
+        expect(
+          await readContract(transport, { address: shop, abi: shopAbi, functionName: "tokens", args: [] }),
+        ).to.deep.equal([await d.token.getAddress()]);
+        const config = await readContract(transport, {
+          address: shop,
+          abi: shopAbi,
+          functionName: "tokenConfig",
+          args: [0n],
+        });
         const expected = await d.shop.tokenConfig(0n);
         expect(config.token).to.equal(expected.token);
         expect(config.rules.dividendBps).to.equal(Number(expected.rules.dividendBps));
         expect(config.rules.spendPerToken).to.equal(expected.rules.spendPerToken);
         expect(config.minted).to.equal(expected.minted);
-        expect(await readContract(transport, shop, shopAbi, "utcOffset", [])).to.equal(
-          Number(await d.shop.utcOffset()),
-        );
+        expect(
+          await readContract(transport, { address: shop, abi: shopAbi, functionName: "utcOffset", args: [] }),
+        ).to.equal(Number(await d.shop.utcOffset()));
       }
     });
 
@@ -224,8 +241,12 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       const d = await load();
       const shop = await addressOf(d.shop);
       const [e, v] = both(d);
-      const fromE = await caught(() => readContract(e, shop, shopAbi, "tokenConfig", [5n]));
-      const fromV = await caught(() => readContract(v, shop, shopAbi, "tokenConfig", [5n]));
+      const fromE = await caught(() =>
+        readContract(e, { address: shop, abi: shopAbi, functionName: "tokenConfig", args: [5n] }),
+      );
+      const fromV = await caught(() =>
+        readContract(v, { address: shop, abi: shopAbi, functionName: "tokenConfig", args: [5n] }),
+      );
       expect(fromE).to.be.instanceOf(ContractRevertError);
       expect(fromV).to.be.instanceOf(ContractRevertError);
       expect((fromE as ContractRevertError).errorName).to.equal("ShopUnknownToken");
@@ -236,7 +257,9 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       const d = await load();
       const nobody = d.signers[9].address as Address;
       for (const transport of both(d)) {
-        const error = await caught(() => readContract(transport, nobody, shopAbi, "today", []));
+        const error = await caught(() =>
+          readContract(transport, { address: nobody, abi: shopAbi, functionName: "today", args: [] }),
+        );
         expect(error).to.be.instanceOf(ChainCallError);
         expect((error as ChainCallError).code).to.equal("BAD_RESULT");
         expect((error as ChainCallError).cause).to.be.instanceOf(Error);
@@ -252,7 +275,13 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       const shop = await addressOf(d.shop);
       const [e] = both(d);
       const owed = (await d.shop.tokenDay(0n, day)).owed;
-      const result = await writeContract(e, shop, shopAbi, "settle", [day], { value: owed });
+      const result = await writeContract(e, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "settle",
+        args: [day],
+        value: owed,
+      });
       expect(result.receipt.status).to.equal("success");
       expect(result.hash).to.equal(result.receipt.transactionHash);
       const names = result.events.map((x) => x.eventName);
@@ -277,8 +306,8 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       const shop = await addressOf(d.shop);
       const [e, v] = both(d);
       const errors = [
-        await caught(() => writeContract(e, shop, shopAbi, "settle", [day])),
-        await caught(() => writeContract(v, shop, shopAbi, "settle", [day])),
+        await caught(() => writeContract(e, { address: shop, abi: shopAbi, functionName: "settle", args: [day] })),
+        await caught(() => writeContract(v, { address: shop, abi: shopAbi, functionName: "settle", args: [day] })),
       ] as ContractRevertError[];
       for (const error of errors) {
         expect(error).to.be.instanceOf(ContractRevertError);
@@ -312,7 +341,9 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       };
       const shop = await addressOf(d.shop);
       const before = await d.ethers.provider.getBlockNumber();
-      const error = await caught(() => writeContract(blind, shop, shopAbi, "settle", [day]));
+      const error = await caught(() =>
+        writeContract(blind, { address: shop, abi: shopAbi, functionName: "settle", args: [day] }),
+      );
       expect(await d.ethers.provider.getBlockNumber()).to.equal(before + 1);
       expect(error).to.be.instanceOf(ContractRevertError);
       expect((error as ContractRevertError).errorName).to.equal("ShopDayNotOver");
@@ -321,7 +352,13 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
     it("decodeLogs skips logs of unknown events", async () => {
       const d = await load();
       const [e] = both(d);
-      const { receipt } = await writeContract(e, await addressOf(d.shop), shopAbi, "deposit", [], { value: 3n });
+      const { receipt } = await writeContract(e, {
+        address: await addressOf(d.shop),
+        abi: shopAbi,
+        functionName: "deposit",
+        args: [],
+        value: 3n,
+      });
       const foreign = { ...receipt.logs[0], topics: [id("Unknown()") as Hex] };
       const events = decodeLogs(shopAbi, [foreign, ...receipt.logs]);
       expect(events).to.have.length(1);
@@ -355,13 +392,14 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
         const filter = { address: shop, topics: [eventTopic(shopAbi, "OrderCounted")] };
         const single = await transport.getLogs({ ...filter, fromBlock: 0n, toBlock: last });
         expect(single.length).to.be.greaterThanOrEqual(6);
-        expect(await getLogsPaged(transport, filter, { fromBlock: 0n, toBlock: last })).to.deep.equal(single);
-        expect(await getLogsPaged(transport, filter, { fromBlock: 0n, toBlock: last, pageSize: 2n })).to.deep.equal(
+        expect(await getLogsPaged(transport, { ...filter, fromBlock: 0n, toBlock: last })).to.deep.equal(single);
+        expect(await getLogsPaged(transport, { ...filter, fromBlock: 0n, toBlock: last, pageSize: 2n })).to.deep.equal(
           single,
         );
         const wrapped = limited(transport, 3n);
         const progress: LogPageProgress[] = [];
-        const paged = await getLogsPaged(wrapped, filter, {
+        const paged = await getLogsPaged(wrapped, {
+          ...filter,
           fromBlock: 0n,
           toBlock: last,
           pageSize: 100n,
@@ -374,7 +412,12 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
         expect(sizes.slice(0, 2)).to.deep.equal([last + 1n < 100n ? last + 1n : 100n, (last + 1n) / 2n]);
         expect(progress.at(-1)).to.deep.include({ toBlock: last, doneBlocks: last + 1n, totalBlocks: last + 1n });
         expect(progress.at(-1)!.logs).to.equal(single.length);
-        const part = await getLogsPaged(wrapped, filter, { fromBlock: first + 1n, toBlock: last - 1n, pageSize: 1n });
+        const part = await getLogsPaged(wrapped, {
+          ...filter,
+          fromBlock: first + 1n,
+          toBlock: last - 1n,
+          pageSize: 1n,
+        });
         expect(part).to.deep.equal(single.filter((log) => log.blockNumber > first && log.blockNumber < last));
         expect(part).to.have.length(4);
       }
@@ -385,14 +428,14 @@ describe("SDK client (fromEthers, fromViem, readContract, writeContract, decodeL
       const [e] = both(d);
       const boom = new Error("connection reset");
       const failing: Transport = { ...e, getLogs: () => Promise.reject(boom) };
-      const error = await caught(() => getLogsPaged(failing, {}, { fromBlock: 0n, toBlock: 10n }));
+      const error = await caught(() => getLogsPaged(failing, { fromBlock: 0n, toBlock: 10n }));
       expect(error).to.be.instanceOf(ChainCallError);
       expect((error as ChainCallError).cause).to.equal(boom);
       const tooMany = new Error("query returned more than 10000 results");
       const always: Transport = { ...e, getLogs: () => Promise.reject(tooMany) };
-      const single = await caught(() => getLogsPaged(always, {}, { fromBlock: 5n, toBlock: 8n }));
+      const single = await caught(() => getLogsPaged(always, { fromBlock: 5n, toBlock: 8n }));
       expect((single as ChainCallError).cause).to.equal(tooMany);
-      expect(await getLogsPaged(always, {}, { fromBlock: 9n, toBlock: 8n })).to.deep.equal([]);
+      expect(await getLogsPaged(always, { fromBlock: 9n, toBlock: 8n })).to.deep.equal([]);
     });
 
     it("isLogRangeError recognises the usual node messages, nested in causes", () => {

@@ -123,13 +123,15 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
   /** A fresh shop with one token (20 % dividends), made without faults. */
   async function freshShop(name: string): Promise<{ shop: IShop; address: Address; token: Address }> {
     const t = fromEthers(merchant.connect(direct));
-    const { shop } = await createShop(t, factory, {
+    const { shop } = await createShop(t, {
+      factory,
       admin: merchant.address,
       operator: operator.address,
       utcOffsetHours: 0,
       name,
     });
-    const { token } = await createToken(t, shop, {
+    const { token } = await createToken(t, {
+      shop,
       name: `${name} token`,
       symbol: "FLT",
       rules: { spendPerToken: "0.1", dividend: "20%" },
@@ -162,7 +164,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
       const viaProxy = providerAt(proxy.url);
       const t = withRetry(fromEthers(operator.connect(viaProxy)), { attempts: 3, baseDelayMs: 5 });
       const { failures } = await untilDone(30, () =>
-        recordOrders(t, address, orders, { skipCounted: true, maxOrdersPerTx: 6 }),
+        recordOrders(t, { shop: address, orders, skipCounted: true, maxOrdersPerTx: 6 }),
       );
       viaProxy.destroy();
       console.log(
@@ -199,7 +201,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
         }
         let caught: unknown;
         try {
-          await recordOrders(t, address, orders, { maxOrdersPerTx: 5 });
+          await recordOrders(t, { shop: address, orders, maxOrdersPerTx: 5 });
         } catch (error) {
           caught = error;
         }
@@ -214,7 +216,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
         const nonce = await direct.getTransactionCount(operator.address);
         let again: unknown;
         try {
-          await recordOrders(t, address, orders, { maxOrdersPerTx: 5 });
+          await recordOrders(t, { shop: address, orders, maxOrdersPerTx: 5 });
         } catch (error) {
           again = error;
         }
@@ -223,7 +225,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
         expect(await direct.getTransactionCount(operator.address)).to.equal(nonce);
 
         // The resume records exactly orders 10..14.
-        const resumed = await recordOrders(t, address, orders, { maxOrdersPerTx: 5, skipCounted: true });
+        const resumed = await recordOrders(t, { shop: address, orders, maxOrdersPerTx: 5, skipCounted: true });
         expect(resumed.skipped).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
         expect(resumed.chunks.map((c) => [c.from, c.count])).to.deep.equal([[10, 5]]);
         expect([resumed.counted, resumed.skippedByShop]).to.deep.equal([5, []]);
@@ -238,14 +240,19 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
   it("two operators recording the same orders at once through a slow proxy: the shop skips what the other counted, each order counts once", async function () {
     const { shop, address } = await freshShop("Two operators");
     const second = account(7);
-    await grantRole(fromEthers(merchant.connect(direct)), address, "operator", second.address);
+    await grantRole(fromEthers(merchant.connect(direct)), { shop: address, role: "operator", account: second.address });
     const orders = ordersFor("twice at once", 30);
     await withProxy(23, async (proxy) => {
       proxy.rules = [{ fault: { kind: "delay", ms: 15 } }];
       const viaProxy = providerAt(proxy.url);
       const runs = await Promise.all(
         [operator, second].map((key) =>
-          recordOrders(fromEthers(key.connect(viaProxy)), address, orders, { skipCounted: true, maxOrdersPerTx: 4 }),
+          recordOrders(fromEthers(key.connect(viaProxy)), {
+            shop: address,
+            orders,
+            skipCounted: true,
+            maxOrdersPerTx: 4,
+          }),
         ),
       );
       viaProxy.destroy();
@@ -278,7 +285,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
     const days: bigint[] = [];
     for (let i = 0; i < 3; i++) {
       days.push(await shop.today());
-      await recordOrders(op, address, ordersFor(`settle ${i}`, 2, ONE));
+      await recordOrders(op, { shop: address, orders: ordersFor(`settle ${i}`, 2, ONE) });
       await nextDay(node);
     }
     const owed = 3n * 2n * ((ONE * 2000n) / 10_000n);
@@ -290,13 +297,13 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
       let caught: unknown;
       try {
         // Transactions: deposit, settle day 1, settle day 2 (answer lost), settle day 3 (never sent).
-        await settleAllUnsettled(t, address, { fund: "deposit-missing" });
+        await settleAllUnsettled(t, { shop: address, fund: "deposit-missing" });
       } catch (error) {
         caught = error;
       }
       expect(caught).to.be.instanceOf(ChainCallError);
       expect(await shop.unsettledDays(0, 10)).to.have.length(1);
-      const rerun = await settleAllUnsettled(t, address, { fund: "deposit-missing" });
+      const rerun = await settleAllUnsettled(t, { shop: address, fund: "deposit-missing" });
       expect(rerun.settled.map((s) => s.day)).to.deep.equal([days[2]]);
       expect(rerun.deposited).to.equal(0n); // the first run's deposit covered all three days
       // The shop paid out exactly what the three days owed: no day settled twice.
@@ -309,9 +316,9 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
 
   it("claim and claimMany whose answers are lost pay once: the retry finds nothing to claim and sends nothing", async function () {
     const { shop, address, token } = await freshShop("Lost claims");
-    await recordOrders(fromEthers(operator.connect(direct)), address, ordersFor("claims", 4, ONE));
+    await recordOrders(fromEthers(operator.connect(direct)), { shop: address, orders: ordersFor("claims", 4, ONE) });
     await nextDay(node);
-    await settleAllUnsettled(fromEthers(merchant.connect(direct)), address, { fund: "deposit-missing" });
+    await settleAllUnsettled(fromEthers(merchant.connect(direct)), { shop: address, fund: "deposit-missing" });
     const dividend = DividendToken__factory.connect(token, direct);
     await withProxy(17, async (proxy) => {
       const viaProxy = providerAt(proxy.url);
@@ -323,12 +330,12 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
         const owed =
           how === "claim"
             ? await dividend.claimable(holder.address)
-            : (await claimableTotal(fromEthers(direct), factory, holder.address)).total;
+            : (await claimableTotal(fromEthers(direct), { factory, holder: holder.address })).total;
         expect(owed > 0n).to.equal(true);
         const before = await direct.getBalance(holder.address);
         proxy.rules = [{ method: /^eth_sendRawTransaction$/, times: 1, fault: { kind: "drop-response" } }];
         const t = fromEthers(holder.connect(viaProxy));
-        const send = () => (how === "claim" ? claim(t, token) : claimMany(t, factory, "all"));
+        const send = () => (how === "claim" ? claim(t, { token }) : claimMany(t, { factory, tokens: "all" }));
         let caught: unknown;
         try {
           await send();
@@ -373,7 +380,7 @@ describe("SDK under RPC faults (a proxy that delays, errors, drops and loses res
       const nonce = await direct.getTransactionCount(operator.address);
       let caught: unknown;
       try {
-        await recordOrders(t, address, ordersFor("down", 2));
+        await recordOrders(t, { shop: address, orders: ordersFor("down", 2) });
       } catch (error) {
         caught = error;
       }

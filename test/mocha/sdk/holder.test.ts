@@ -130,7 +130,7 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         const amount = ONE / 2n;
         const before = await d.ethers.provider.getBalance(alice.address);
         const tokenBefore = await d.ethers.provider.getBalance(await d.token.getAddress());
-        const result = await charge(t, shop, { orderHash: hashOf("co 1"), amountWei: amount, referrer: bob.address });
+        const result = await charge(t, { shop, orderHash: hashOf("co 1"), amountWei: amount, referrer: bob.address });
         expect(result.customer).to.equal(alice.address);
         expect(result.amountWei).to.equal(amount);
         const escrowed = dividendOf(amount, WUYOU_RULES);
@@ -163,33 +163,35 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const t = fromEthers(alice);
       const shop = await addressOf(d.shop);
       const ok = { orderHash: hashOf("co bad"), amountWei: ONE };
-      await refused(d, alice.address, InvalidBytes32Error, () => charge(t, shop, { ...ok, orderHash: "0x1234" }));
+      await refused(d, alice.address, InvalidBytes32Error, () => charge(t, { shop, ...ok, orderHash: "0x1234" }));
       await refused(d, alice.address, InvalidBytes32Error, () =>
-        charge(t, shop, { ...ok, orderHash: `0x${"0".repeat(64)}` }),
+        charge(t, { shop, ...ok, orderHash: `0x${"0".repeat(64)}` }),
       );
       const negative = await refused(d, alice.address, InvalidAmountError, () =>
-        charge(t, shop, { ...ok, amountWei: -1n }),
+        charge(t, { shop, ...ok, amountWei: -1n }),
       );
       expect(negative.field).to.equal("amountWei");
-      await refused(d, alice.address, InvalidAmountError, () => charge(t, shop, { ...ok, amountWei: 1.5 }));
-      await refused(d, alice.address, InvalidAmountError, () => charge(t, shop, { ...ok, amountWei: "0.5" }));
-      await refused(d, alice.address, InvalidAmountError, () => charge(t, shop, { ...ok, amountWei: UINT96_MAX + 1n }));
-      await refused(d, alice.address, InvalidAmountError, () => charge(t, shop, { ...ok, amountWei: 0n }));
-      await refused(d, alice.address, InvalidAddressError, () => charge(t, shop, { ...ok, referrer: "0xabc" }));
-      await refused(d, alice.address, InvalidAddressError, () => charge(t, shop, { ...ok, referrer: alice.address }));
-      await refused(d, alice.address, InvalidAddressError, () => charge(t, "not an address", ok));
-      const unknown = await refused(d, alice.address, NotAContractError, () => charge(t, carol.address, ok));
+      await refused(d, alice.address, InvalidAmountError, () => charge(t, { shop, ...ok, amountWei: 1.5 }));
+      await refused(d, alice.address, InvalidAmountError, () => charge(t, { shop, ...ok, amountWei: "0.5" }));
+      await refused(d, alice.address, InvalidAmountError, () => charge(t, { shop, ...ok, amountWei: UINT96_MAX + 1n }));
+      await refused(d, alice.address, InvalidAmountError, () => charge(t, { shop, ...ok, amountWei: 0n }));
+      await refused(d, alice.address, InvalidAddressError, () => charge(t, { shop, ...ok, referrer: "0xabc" }));
+      await refused(d, alice.address, InvalidAddressError, () => charge(t, { shop, ...ok, referrer: alice.address }));
+      await refused(d, alice.address, InvalidAddressError, () => charge(t, { shop: "not an address", ...ok }));
+      const unknown = await refused(d, alice.address, NotAContractError, () =>
+        charge(t, { shop: carol.address, ...ok }),
+      );
       expect(unknown.address).to.equal(carol.address);
 
       const balance = ONE + 10n ** 14n;
       await d.helpers.setBalance(alice.address, balance);
-      const short = await refused(d, alice.address, InsufficientFundsError, () => charge(t, shop, ok));
+      const short = await refused(d, alice.address, InsufficientFundsError, () => charge(t, { shop, ...ok }));
       expect(short.have).to.equal(balance);
       expect(short.need).to.equal(ONE + 10n ** 15n);
       expect(short.message).to.contain(`${balance} wei`);
       // Once the balance covers the amount and the margin, the same charge goes through.
       await d.helpers.setBalance(alice.address, ONE + 2n * 10n ** 15n);
-      await charge(t, shop, ok);
+      await charge(t, { shop, ...ok });
       expect(await d.token.balanceOf(alice.address)).to.equal(consumptionOf(ONE, WUYOU_RULES));
     });
 
@@ -198,14 +200,14 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const { alice, bob } = people(d);
       const shop = await addressOf(d.shop);
       const orderHash = hashOf("co twice");
-      await charge(fromEthers(alice), shop, { orderHash, amountWei: ONE / 10n });
+      await charge(fromEthers(alice), { shop, orderHash, amountWei: ONE / 10n });
       expect((await d.shop.payment(orderHash, alice.address))[0]).to.equal(3n);
       const twice = await refused(d, alice.address, PaymentAlreadyCountedError, () =>
-        charge(viemTransport(d, alice.address), shop, { orderHash, amountWei: ONE / 10n }),
+        charge(viemTransport(d, alice.address), { shop, orderHash, amountWei: ONE / 10n }),
       );
       expect([twice.orderHash, twice.customer]).to.deep.equal([orderHash, alice.address]);
       // A payment counts once per (hash, customer): another customer's order with the same hash is its own.
-      await charge(fromEthers(bob), shop, { orderHash, amountWei: ONE / 10n });
+      await charge(fromEthers(bob), { shop, orderHash, amountWei: ONE / 10n });
       expect((await d.shop.payment(orderHash, bob.address))[0]).to.equal(3n);
     });
   });
@@ -236,7 +238,7 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         const { alice, bob } = people(d);
         const signed = await sign(d);
         const t = library === "ethers" ? fromEthers(bob) : viemTransport(d, bob.address);
-        const result = await redeemReceipt(t, await addressOf(d.shop), signed);
+        const result = await redeemReceipt(t, { shop: await addressOf(d.shop), signed });
         expect(result.receipt.orderHash).to.equal(hashOf("receipt 1"));
         const consumption = consumptionOf(ONE, WUYOU_RULES);
         expect(await d.token.balanceOf(alice.address)).to.equal(consumption);
@@ -255,9 +257,9 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const { alice, bob } = people(d);
       const shop = await addressOf(d.shop);
       const signed = await sign(d);
-      await redeemReceipt(fromEthers(bob), shop, signed);
+      await redeemReceipt(fromEthers(bob), { shop, signed });
       const again = await refused(d, alice.address, OrderIdUsedError, () =>
-        redeemReceipt(fromEthers(alice), shop, signed),
+        redeemReceipt(fromEthers(alice), { shop, signed }),
       );
       expect(again.orderIds).to.deep.equal([signed.receipt.orderId]);
       // A recorded order took the id of a receipt still in the customer's hands: the receipt can no longer count.
@@ -266,7 +268,7 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         .connect(d.operator)
         .recordOrder(order("took the id", bob.address, ONE, undefined, taken.receipt.orderId));
       const used = await refused(d, alice.address, OrderIdUsedError, () =>
-        redeemReceipt(viemTransport(d, alice.address), shop, taken),
+        redeemReceipt(viemTransport(d, alice.address), { shop, signed: taken }),
       );
       expect(used.message).to.contain(`${taken.receipt.orderId}`);
       expect(await d.token.balanceOf(alice.address)).to.equal(consumptionOf(ONE, WUYOU_RULES));
@@ -283,16 +285,22 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const wrongShop = await sign(d, { shop: factory });
       const noCode = await sign(d, { shop: carol.address });
       const good = await sign(d);
-      await refused(d, alice.address, ReceiptWrongChainError, () => redeemReceipt(t, shop, wrongChain));
-      const ws = await refused(d, alice.address, ReceiptWrongShopError, () => redeemReceipt(t, shop, wrongShop));
-      expect(ws.actual).to.equal(factory);
-      await refused(d, alice.address, NotAContractError, () => redeemReceipt(t, carol.address, noCode));
-      await refused(d, alice.address, ReceiptSignatureError, () =>
-        redeemReceipt(t, shop, { ...good, receipt: { ...good.receipt, amount: 2n * ONE } }),
+      await refused(d, alice.address, ReceiptWrongChainError, () => redeemReceipt(t, { shop, signed: wrongChain }));
+      const ws = await refused(d, alice.address, ReceiptWrongShopError, () =>
+        redeemReceipt(t, { shop, signed: wrongShop }),
       );
-      await refused(d, alice.address, InvalidAddressError, () => redeemReceipt(t, "0x12", good));
+      expect(ws.actual).to.equal(factory);
+      await refused(d, alice.address, NotAContractError, () =>
+        redeemReceipt(t, { shop: carol.address, signed: noCode }),
+      );
+      await refused(d, alice.address, ReceiptSignatureError, () =>
+        redeemReceipt(t, { shop, signed: { ...good, receipt: { ...good.receipt, amount: 2n * ONE } } }),
+      );
+      await refused(d, alice.address, InvalidAddressError, () => redeemReceipt(t, { shop: "0x12", signed: good }));
       await d.helpers.time.increase(60);
-      const expired = await refused(d, alice.address, ReceiptExpiredError, () => redeemReceipt(t, shop, expiring));
+      const expired = await refused(d, alice.address, ReceiptExpiredError, () =>
+        redeemReceipt(t, { shop, signed: expiring }),
+      );
       expect(expired.deadline).to.equal(expiring.receipt.deadline);
       expect(await d.token.balanceOf(alice.address)).to.equal(0n);
     });
@@ -322,7 +330,7 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const t = fromEthers(alice);
       const shop = await addressOf(d.shop);
       const file = await anchored(d);
-      const result = await mintFromBatchFile(t, shop, JSON.stringify(file));
+      const result = await mintFromBatchFile(t, { shop, file: JSON.stringify(file) });
       expect(result.root).to.equal(file.root);
       expect(result.leaves.map((l) => l.index)).to.deep.equal([0, 2]);
       expect(result.leaves.map((l) => l.orderId)).to.deep.equal([0n, 2n].map((i) => BigInt(file.firstOrderId) + i));
@@ -332,11 +340,11 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const ids = file.entries.map((e) => BigInt(e.orderId));
       expect(await Promise.all(ids.map((orderId) => d.shop.isOrderIdUsed(orderId)))).to.deep.equal([true, false, true]);
       const again = await refused(d, alice.address, LeafAlreadyMintedError, () =>
-        mintFromBatchFile(t, shop, file, { index: 2 }),
+        mintFromBatchFile(t, { shop, file, index: 2 }),
       );
       expect([again.index, again.orderId]).to.deep.equal([2, ids[2]]);
       await refused(d, alice.address, LeafAlreadyMintedError, () =>
-        mintFromBatchFile(t, shop, file, { orderId: ids[0] }),
+        mintFromBatchFile(t, { shop, file, orderId: ids[0] }),
       );
     });
 
@@ -344,7 +352,9 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const d = await load();
       const { bob, alice } = people(d);
       const file = await anchored(d);
-      const result = await mintFromBatchFile(viemTransport(d, bob.address), await addressOf(d.shop), file, {
+      const result = await mintFromBatchFile(viemTransport(d, bob.address), {
+        shop: await addressOf(d.shop),
+        file,
         orderId: file.entries[1].orderId,
       });
       expect(result.leaves).to.have.length(1);
@@ -363,13 +373,13 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const { alice, bob } = people(d);
       const shop = await addressOf(d.shop);
       const file = await anchored(d);
-      const result = await mintFromBatchFile(fromEthers(alice), shop, file, { orderHash: hashOf("b2") });
+      const result = await mintFromBatchFile(fromEthers(alice), { shop, file, orderHash: hashOf("b2") });
       expect(result.leaves.map((l) => l.index)).to.deep.equal([2]);
       // The operator reused the id of Bob's leaf for a recorded order: the leaf's bit is set, the SDK says so.
       const id1 = BigInt(file.entries[1].orderId);
       await d.shop.connect(d.operator).recordOrder(order("reused leaf id", alice.address, ONE, undefined, id1));
       const lost = await refused(d, bob.address, LeafAlreadyMintedError, () =>
-        mintFromBatchFile(fromEthers(bob), shop, file),
+        mintFromBatchFile(fromEthers(bob), { shop, file }),
       );
       expect(lost.orderId).to.equal(id1);
     });
@@ -381,7 +391,9 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const shop = await addressOf(d.shop);
       const file = await anchored(d);
       const foreign: BatchFile = { ...file, shop: await addressOf(d.factory) };
-      const forShop = await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, foreign));
+      const forShop = await refused(d, alice.address, MerkleBatchError, () =>
+        mintFromBatchFile(t, { shop, file: foreign }),
+      );
       expect(forShop.field).to.equal("shop");
       const proof = [...file.entries[0].proof];
       proof[0] = id("tampered") as Hex;
@@ -390,36 +402,38 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         entries: [{ ...file.entries[0], proof }, ...file.entries.slice(1)],
       };
       const otherChain = await refused(d, alice.address, MerkleBatchError, () =>
-        mintFromBatchFile(t, shop, { ...file, chainId: 1 }),
+        mintFromBatchFile(t, { shop, file: { ...file, chainId: 1 } }),
       );
       expect(otherChain.field).to.equal("chainId");
-      const bad = await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, tampered));
+      const bad = await refused(d, alice.address, MerkleBatchError, () =>
+        mintFromBatchFile(t, { shop, file: tampered }),
+      );
       expect(bad.entry).to.equal(0);
       const amountTampered: BatchFile = {
         ...file,
         entries: [{ ...file.entries[0], amount: (2n * ONE).toString() }, ...file.entries.slice(1)],
       };
-      await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, amountTampered));
-      await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, file, { index: 3 }));
-      await refused(d, alice.address, InvalidAmountError, () => mintFromBatchFile(t, shop, file, { index: -1 }));
-      await refused(d, alice.address, InvalidAmountError, () => mintFromBatchFile(t, shop, file, { orderId: 0n }));
+      await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, { shop, file: amountTampered }));
+      await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, { shop, file, index: 3 }));
+      await refused(d, alice.address, InvalidAmountError, () => mintFromBatchFile(t, { shop, file, index: -1 }));
+      await refused(d, alice.address, InvalidAmountError, () => mintFromBatchFile(t, { shop, file, orderId: 0n }));
       await refused(d, alice.address, MerkleBatchError, () =>
-        mintFromBatchFile(t, shop, file, { orderId: BigInt(file.firstOrderId) + 3n }),
+        mintFromBatchFile(t, { shop, file, orderId: BigInt(file.firstOrderId) + 3n }),
       );
       await refused(d, alice.address, InvalidAmountError, () =>
-        mintFromBatchFile(t, shop, file, { index: 0, orderId: file.entries[0].orderId }),
+        mintFromBatchFile(t, { shop, file, index: 0, orderId: file.entries[0].orderId }),
       );
       const v1 = { ...file, version: 1 } as unknown as BatchFile;
-      const old = await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, v1));
+      const old = await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, { shop, file: v1 }));
       expect(old.field).to.equal("version");
       await refused(d, alice.address, InvalidBytes32Error, () =>
-        mintFromBatchFile(t, shop, file, { orderHash: "0xzz" }),
+        mintFromBatchFile(t, { shop, file, orderHash: "0xzz" }),
       );
       await refused(d, alice.address, MerkleBatchError, () =>
-        mintFromBatchFile(t, shop, file, { orderHash: hashOf("not in the batch") }),
+        mintFromBatchFile(t, { shop, file, orderHash: hashOf("not in the batch") }),
       );
       const none = await refused(d, carol.address, MerkleBatchError, () =>
-        mintFromBatchFile(fromEthers(carol), shop, file),
+        mintFromBatchFile(fromEthers(carol), { shop, file }),
       );
       expect(none.field).to.equal("customer");
       const chainId = (await d.ethers.provider.getNetwork()).chainId;
@@ -430,7 +444,7 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         { shop, chainId },
       );
       const unanchored = await refused(d, alice.address, MerkleBatchError, () =>
-        mintFromBatchFile(t, shop, notAnchored),
+        mintFromBatchFile(t, { shop, file: notAnchored }),
       );
       expect(unanchored.field).to.equal("root");
       // The same leaves anchored from another first order id are another tree: the file's root is unknown.
@@ -444,7 +458,7 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         { firstOrderId: BigInt(file.firstOrderId) + 1n },
       );
       expect(shifted.root).to.not.equal(file.root);
-      await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, shop, "{ not json"));
+      await refused(d, alice.address, MerkleBatchError, () => mintFromBatchFile(t, { shop, file: "{ not json" }));
       expect(await d.token.balanceOf(alice.address)).to.equal(0n);
     });
   });
@@ -462,16 +476,18 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const owed2 = await token2.claimable(alice.address);
       expect(owed2).to.be.greaterThan(0n);
       for (const t of [fromEthers(d.ethers.provider), viemTransport(d, bob.address)]) {
-        expect(await claimable(t, await addressOf(d.token), alice.address)).to.equal(owed1);
-        expect(await claimable(t, await addressOf(token2), alice.address)).to.equal(owed2);
-        expect(await claimable(t, await addressOf(token2), bob.address)).to.equal(0n);
-        const total = await claimableTotal(t, await addressOf(d.factory), alice.address);
+        expect(await claimable(t, { token: await addressOf(d.token), holder: alice.address })).to.equal(owed1);
+        expect(await claimable(t, { token: await addressOf(token2), holder: alice.address })).to.equal(owed2);
+        expect(await claimable(t, { token: await addressOf(token2), holder: bob.address })).to.equal(0n);
+        const total = await claimableTotal(t, { factory: await addressOf(d.factory), holder: alice.address });
         expect(total.total).to.equal(owed1 + owed2);
         expect(total.tokens.map((x) => [x.token, x.claimable])).to.deep.equal([
           [await addressOf(d.token), owed1],
           [await addressOf(token2), owed2],
         ]);
-        expect((await claimableTotal(t, await addressOf(d.factory), bob.address)).total).to.equal(0n);
+        expect((await claimableTotal(t, { factory: await addressOf(d.factory), holder: bob.address })).total).to.equal(
+          0n,
+        );
       }
     });
 
@@ -481,15 +497,19 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const t = fromEthers(alice);
       const token = await addressOf(d.token);
       const factory = await addressOf(d.factory);
-      await refused(d, alice.address, InvalidAddressError, () => claimable(t, token, "0x123"));
+      await refused(d, alice.address, InvalidAddressError, () => claimable(t, { token, holder: "0x123" }));
       await refused(d, alice.address, InvalidAddressError, () =>
-        claimable(t, token, alice.address.toLowerCase().replace("0x", "0X")),
+        claimable(t, { token, holder: alice.address.toLowerCase().replace("0x", "0X") }),
       );
-      await refused(d, alice.address, NotAContractError, () => claimable(t, carol.address, alice.address));
+      await refused(d, alice.address, NotAContractError, () =>
+        claimable(t, { token: carol.address, holder: alice.address }),
+      );
       await refused(d, alice.address, InvalidAddressError, () =>
-        claimableTotal(t, factory, "0x0000000000000000000000000000000000000000"),
+        claimableTotal(t, { factory, holder: "0x0000000000000000000000000000000000000000" }),
       );
-      await refused(d, alice.address, NotAContractError, () => claimableTotal(t, carol.address, alice.address));
+      await refused(d, alice.address, NotAContractError, () =>
+        claimableTotal(t, { factory: carol.address, holder: alice.address }),
+      );
     });
   });
 
@@ -501,7 +521,7 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         const owed = await earnDividends(d);
         const t = library === "ethers" ? fromEthers(alice) : viemTransport(d, alice.address);
         const before = await d.ethers.provider.getBalance(alice.address);
-        const result = await claim(t, await addressOf(d.token));
+        const result = await claim(t, { token: await addressOf(d.token) });
         expect(result.amount).to.equal(owed);
         expect(result.recipient).to.equal(alice.address);
         expect(await d.ethers.provider.getBalance(alice.address)).to.equal(
@@ -518,7 +538,7 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         const owed = await earnDividends(d);
         const before = await d.ethers.provider.getBalance(carol.address);
         const t = library === "ethers" ? fromEthers(alice) : viemTransport(d, alice.address);
-        const result = await claimTo(t, await addressOf(d.token), carol.address);
+        const result = await claimTo(t, { token: await addressOf(d.token), recipient: carol.address });
         expect(result.amount).to.equal(owed);
         expect(result.recipient).to.equal(carol.address);
         // DividendsClaimed(holder indexed, recipient, amount): the recipient is data since core v2, decoded alike.
@@ -536,16 +556,16 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const { alice, carol } = people(d);
       const t = fromEthers(alice);
       const token = await addressOf(d.token);
-      const nothing = await refused(d, alice.address, NothingToClaimError, () => claim(t, token));
+      const nothing = await refused(d, alice.address, NothingToClaimError, () => claim(t, { token }));
       expect(nothing.tokens).to.deep.equal([token]);
-      await refused(d, alice.address, NothingToClaimError, () => claimTo(t, token, carol.address));
-      await refused(d, alice.address, InvalidAddressError, () => claim(t, "0xnothex"));
-      await refused(d, alice.address, NotAContractError, () => claim(t, carol.address));
+      await refused(d, alice.address, NothingToClaimError, () => claimTo(t, { token, recipient: carol.address }));
+      await refused(d, alice.address, InvalidAddressError, () => claim(t, { token: "0xnothex" }));
+      await refused(d, alice.address, NotAContractError, () => claim(t, { token: carol.address }));
       await earnDividends(d);
       await refused(d, alice.address, InvalidAddressError, () =>
-        claimTo(t, token, "0x0000000000000000000000000000000000000000"),
+        claimTo(t, { token, recipient: "0x0000000000000000000000000000000000000000" }),
       );
-      await refused(d, alice.address, InvalidAddressError, () => claimTo(t, token, "carol"));
+      await refused(d, alice.address, InvalidAddressError, () => claimTo(t, { token, recipient: "carol" }));
     });
 
     for (const library of ["ethers", "viem"] as const) {
@@ -558,7 +578,11 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
         expect(owed2).to.be.greaterThan(0n);
         const t = library === "ethers" ? fromEthers(alice) : viemTransport(d, alice.address);
         const before = await d.ethers.provider.getBalance(carol.address);
-        const result = await claimMany(t, await addressOf(d.factory), "all", carol.address);
+        const result = await claimMany(t, {
+          factory: await addressOf(d.factory),
+          tokens: "all",
+          recipient: carol.address,
+        });
         expect(result.paid).to.deep.equal([
           { token: await addressOf(d.token), amount: owed1 },
           { token: await addressOf(token2), amount: owed2 },
@@ -578,7 +602,10 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const owed = await earnDividends(d);
       const before = await d.ethers.provider.getBalance(alice.address);
       const t2 = await addressOf(token2);
-      const result = await claimMany(fromEthers(alice), await addressOf(d.factory), [await addressOf(d.token), t2]);
+      const result = await claimMany(fromEthers(alice), {
+        factory: await addressOf(d.factory),
+        tokens: [await addressOf(d.token), t2],
+      });
       expect(result.paid).to.deep.equal([{ token: await addressOf(d.token), amount: owed }]);
       expect(result.skipped.map((s) => s.token)).to.deep.equal([t2]);
       expect(result.recipient).to.equal(alice.address);
@@ -591,20 +618,24 @@ describe("SDK holder entry point (charge, redeemReceipt, mintFromBatchFile, clai
       const t = fromEthers(alice);
       const factory = await addressOf(d.factory);
       const token = await addressOf(d.token);
-      const all = await refused(d, alice.address, NothingToClaimError, () => claimMany(t, factory, "all"));
+      const all = await refused(d, alice.address, NothingToClaimError, () => claimMany(t, { factory, tokens: "all" }));
       expect(all.tokens).to.deep.equal([]);
-      const listed = await refused(d, alice.address, NothingToClaimError, () => claimMany(t, factory, [token]));
+      const listed = await refused(d, alice.address, NothingToClaimError, () =>
+        claimMany(t, { factory, tokens: [token] }),
+      );
       expect(listed.tokens).to.deep.equal([token]);
       await earnDividends(d);
-      await refused(d, alice.address, InvalidAddressError, () => claimMany(t, factory, []));
-      await refused(d, alice.address, InvalidAddressError, () => claimMany(t, factory, [token, token]));
-      await refused(d, alice.address, InvalidAddressError, () => claimMany(t, factory, [token, "0x1"]));
+      await refused(d, alice.address, InvalidAddressError, () => claimMany(t, { factory, tokens: [] }));
+      await refused(d, alice.address, InvalidAddressError, () => claimMany(t, { factory, tokens: [token, token] }));
+      await refused(d, alice.address, InvalidAddressError, () => claimMany(t, { factory, tokens: [token, "0x1"] }));
       const foreign = await refused(d, alice.address, InvalidAddressError, () =>
-        claimMany(t, factory, [token, carol.address]),
+        claimMany(t, { factory, tokens: [token, carol.address] }),
       );
       expect(foreign.field).to.equal("tokens[1]");
-      await refused(d, alice.address, InvalidAddressError, () => claimMany(t, factory, "all", "0xdead"));
-      await refused(d, alice.address, NotAContractError, () => claimMany(t, carol.address, "all"));
+      await refused(d, alice.address, InvalidAddressError, () =>
+        claimMany(t, { factory, tokens: "all", recipient: "0xdead" }),
+      );
+      await refused(d, alice.address, NotAContractError, () => claimMany(t, { factory: carol.address, tokens: "all" }));
       expect(await d.token.claimable(alice.address)).to.be.greaterThan(0n);
     });
   });

@@ -192,7 +192,8 @@ describe("SDK merchant entry point", () => {
         const { transport } = side(d, d.admin);
         const factory = await addr(d.factory);
         const [, , , alice] = d.signers;
-        const plain = await createShop(transport, factory, {
+        const plain = await createShop(transport, {
+          factory,
           admin: alice.address,
           operator: d.operator.address,
           utcOffsetHours: 5.5,
@@ -206,7 +207,8 @@ describe("SDK merchant entry point", () => {
 
         const salt = id(`salt ${name}`);
         const predicted = await d.factory.predictShopAddress(d.admin.address, salt);
-        const det = await createShop(transport, factory, {
+        const det = await createShop(transport, {
+          factory,
           admin: d.admin.address,
           utcOffsetSeconds: -3600,
           name: "Lisbon Tea",
@@ -224,18 +226,18 @@ describe("SDK merchant entry point", () => {
       const t = fromEthers(d.admin);
       const factory = await addr(d.factory);
       const base = { admin: d.admin.address, utcOffsetHours: 8, name: "x" };
-      await refuses(d, d.admin, InvalidAddressError, () => createShop(t, factory, { ...base, admin: "0x1234" }));
-      await refuses(d, d.admin, InvalidAddressError, () => createShop(t, "0xnope", base));
-      await refuses(d, d.admin, InvalidUtcOffsetError, () => createShop(t, factory, { ...base, utcOffsetHours: 15 }));
+      await refuses(d, d.admin, InvalidAddressError, () => createShop(t, { factory, ...base, admin: "0x1234" }));
+      await refuses(d, d.admin, InvalidAddressError, () => createShop(t, { factory: "0xnope", ...base }));
+      await refuses(d, d.admin, InvalidUtcOffsetError, () => createShop(t, { factory, ...base, utcOffsetHours: 15 }));
       await refuses(d, d.admin, InvalidUtcOffsetError, () =>
-        createShop(t, factory, { ...base, utcOffsetSeconds: 28_800 }),
+        createShop(t, { factory, ...base, utcOffsetSeconds: 28_800 }),
       );
       await refuses(d, d.admin, InvalidUtcOffsetError, () =>
-        createShop(t, factory, { admin: d.admin.address, utcOffsetSeconds: 0.5, name: "x" }),
+        createShop(t, { factory, admin: d.admin.address, utcOffsetSeconds: 0.5, name: "x" }),
       );
-      await refuses(d, d.admin, InvalidOrderError, () => createShop(t, factory, { ...base, name: " " }));
-      await refuses(d, d.admin, InvalidBytes32Error, () => createShop(t, factory, { ...base, salt: "0x12" }));
-      await refuses(d, d.admin, NotAContractError, () => createShop(t, NOBODY, base));
+      await refuses(d, d.admin, InvalidOrderError, () => createShop(t, { factory, ...base, name: " " }));
+      await refuses(d, d.admin, InvalidBytes32Error, () => createShop(t, { factory, ...base, salt: "0x12" }));
+      await refuses(d, d.admin, NotAContractError, () => createShop(t, { factory: NOBODY, ...base }));
     });
   });
 
@@ -243,7 +245,8 @@ describe("SDK merchant entry point", () => {
     it("createToken (ethers, human input) creates token 1 with the rules and notice given", async () => {
       const d = await load();
       const shop = await addr(d.shop);
-      const { tokenIndex, token } = await createToken(fromEthers(d.admin), shop, {
+      const { tokenIndex, token } = await createToken(fromEthers(d.admin), {
+        shop,
         name: "Wuyou Member Coin",
         symbol: "WMC",
         noticeDays: 14,
@@ -262,7 +265,8 @@ describe("SDK merchant entry point", () => {
     it("createToken (viem, contract TokenParams) gives the same result as ethers", async () => {
       const d = await load();
       const shop = await addr(d.shop);
-      const { tokenIndex, token } = await createToken(viemSide(d, d.admin).transport, shop, {
+      const { tokenIndex, token } = await createToken(viemSide(d, d.admin).transport, {
+        shop,
         name: "Wuyou Member Coin",
         symbol: "WMC",
         transferable: true,
@@ -293,19 +297,26 @@ describe("SDK merchant entry point", () => {
       // Token 0 lowers its dividend from 20 % to 5 % (scheduled). An order an hour before the change falls due fixes
       // today's rate at 20 %; once it applies, the stored rate is 5 % but today still owes 20 %: a new token of 85 %
       // would reach 105 % today.
-      const { effectiveAt } = await scheduleRules(t, shop, 0, { ...WUYOU_RULES, dividendBps: 500n });
+      const { effectiveAt } = await scheduleRules(t, {
+        shop,
+        tokenIndex: 0,
+        rules: { ...WUYOU_RULES, dividendBps: 500n },
+      });
       await d.helpers.time.increaseTo(effectiveAt - 3600n);
-      await recordOrders(fromEthers(d.operator), shop, orders("rate today", [d.signers[4].address], ONE, 1));
+      await recordOrders(fromEthers(d.operator), {
+        shop,
+        orders: orders("rate today", [d.signers[4].address], ONE, 1),
+      });
       await d.helpers.time.increaseTo(effectiveAt + 60n);
       await d.shop.applyPendingRules(0);
       expect((await d.shop.tokenConfig(0)).rules.dividendBps).to.equal(500n);
       expect((await d.shop.tokenDay(0, await d.shop.today())).dividendBps).to.equal(2000n);
       const tooHigh = await refuses(d, d.admin, ShareMallError, () =>
-        createToken(t, shop, { name: "B", symbol: "B", rules: { spendPerToken: "1", dividend: "85%" } }),
+        createToken(t, { shop, name: "B", symbol: "B", rules: { spendPerToken: "1", dividend: "85%" } }),
       );
       expect(tooHigh.code).to.equal("DIVIDEND_TOO_HIGH");
       expect(
-        (await createToken(t, shop, { name: "B", symbol: "B", rules: { spendPerToken: "1", dividend: "80%" } }))
+        (await createToken(t, { shop, name: "B", symbol: "B", rules: { spendPerToken: "1", dividend: "80%" } }))
           .tokenIndex,
       ).to.equal(1n);
     });
@@ -315,17 +326,17 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const t = fromEthers(d.admin);
       const params = { name: "A", symbol: "A", rules: { spendPerToken: "1", dividend: "10%" } };
-      await refuses(d, d.admin, InvalidTokenParamsError, () => createToken(t, shop, { ...params, name: "" }));
-      await refuses(d, d.admin, InvalidTokenParamsError, () => createToken(t, shop, { ...params, noticeDays: 0 }));
+      await refuses(d, d.admin, InvalidTokenParamsError, () => createToken(t, { shop, ...params, name: "" }));
+      await refuses(d, d.admin, InvalidTokenParamsError, () => createToken(t, { shop, ...params, noticeDays: 0 }));
       await refuses(d, d.admin, InvalidRulesError, () =>
-        createToken(t, shop, { ...params, rules: { spendPerToken: "1", dividend: "-5%" } }),
+        createToken(t, { shop, ...params, rules: { spendPerToken: "1", dividend: "-5%" } }),
       );
       const tooHigh = await refuses(d, d.admin, ShareMallError, () =>
-        createToken(t, shop, { ...params, rules: { spendPerToken: "1", dividend: "90%" } }),
+        createToken(t, { shop, ...params, rules: { spendPerToken: "1", dividend: "90%" } }),
       );
       expect(tooHigh.code).to.equal("DIVIDEND_TOO_HIGH");
-      await refuses(d, d.operator, MissingRoleError, () => createToken(fromEthers(d.operator), shop, params));
-      await refuses(d, d.admin, NotAContractError, () => createToken(t, NOBODY, params));
+      await refuses(d, d.operator, MissingRoleError, () => createToken(fromEthers(d.operator), { shop, ...params }));
+      await refuses(d, d.admin, NotAContractError, () => createToken(t, { shop: NOBODY, ...params }));
     });
   });
 
@@ -335,18 +346,26 @@ describe("SDK merchant entry point", () => {
         const d = await load();
         const shop = await addr(d.shop);
         const { transport } = side(d, d.admin);
-        const raise = await scheduleRules(transport, shop, 0, { ...WUYOU_RULES, dividendBps: 2500n });
+        const raise = await scheduleRules(transport, {
+          shop,
+          tokenIndex: 0,
+          rules: { ...WUYOU_RULES, dividendBps: 2500n },
+        });
         expect(raise.atOnce).to.equal(true);
         expect(raise.changes.map((c) => c.field)).to.deep.equal(["dividendBps"]);
         expect((await d.shop.currentRules(0)).dividendBps).to.equal(2500n);
-        expect(await pendingRules(transport, shop, 0)).to.equal(null);
+        expect(await pendingRules(transport, { shop, tokenIndex: 0 })).to.equal(null);
 
         const before = BigInt(await d.helpers.time.latest());
-        const stingier = await scheduleRules(transport, shop, 0, {
-          spendPerToken: "0.5",
-          dividend: "25%",
-          referral: { share: "10%" },
-          pool: { tokens: 1, per: 9 },
+        const stingier = await scheduleRules(transport, {
+          shop,
+          tokenIndex: 0,
+          rules: {
+            spendPerToken: "0.5",
+            dividend: "25%",
+            referral: { share: "10%" },
+            pool: { tokens: 1, per: 9 },
+          },
         });
         expect(stingier.atOnce).to.equal(false);
         expect(stingier.changes).to.have.length(1);
@@ -354,23 +373,29 @@ describe("SDK merchant entry point", () => {
         expect(stingier.effectiveAt).to.equal(before + 1n + 7n * 86_400n);
         expect((await d.shop.currentRules(0)).spendPerToken).to.equal(WUYOU_RULES.spendPerToken);
 
-        const pending = await pendingRules(transport, shop, 0);
+        const pending = await pendingRules(transport, { shop, tokenIndex: 0 });
         expect(pending).to.not.equal(null);
         expect(pending!.effectiveAt).to.equal(stingier.effectiveAt);
         expect(pending!.rules.raw.spendPerToken).to.equal(5n * 10n ** 17n);
         expect(pending!.rules.human.spendPerToken).to.equal("0.5");
         expect(pending!.rules.human.dividend).to.equal("25%");
 
-        await cancelRulesChange(transport, shop, 0);
-        expect(await pendingRules(transport, shop, 0)).to.equal(null);
+        await cancelRulesChange(transport, { shop, tokenIndex: 0 });
+        expect(await pendingRules(transport, { shop, tokenIndex: 0 })).to.equal(null);
         const zeroed = await d.shop.pendingRules(0);
         expect(zeroed.effectiveAt).to.equal(0n);
         expect(zeroed.rules.spendPerToken).to.equal(0n); // v2 zeroes the rules too
 
         // A change whose time has come is in force: cancelling it is refused before sending.
-        const due = await scheduleRules(transport, shop, 0, { ...WUYOU_RULES, dividendBps: 2500n, referralBps: 500n });
+        const due = await scheduleRules(transport, {
+          shop,
+          tokenIndex: 0,
+          rules: { ...WUYOU_RULES, dividendBps: 2500n, referralBps: 500n },
+        });
         await d.helpers.time.increaseTo(due.effectiveAt);
-        const late = await refuses(d, d.admin, RulesChangeError, () => cancelRulesChange(transport, shop, 0));
+        const late = await refuses(d, d.admin, RulesChangeError, () =>
+          cancelRulesChange(transport, { shop, tokenIndex: 0 }),
+        );
         expect(late.reason).to.contain("too late");
         expect((await d.shop.currentRules(0)).referralBps).to.equal(500n);
       });
@@ -380,21 +405,29 @@ describe("SDK merchant entry point", () => {
       const d = await load();
       const shop = await addr(d.shop);
       const t = fromEthers(d.admin);
-      await refuses(d, d.admin, UnknownTokenIndexError, () => scheduleRules(t, shop, 1, WUYOU_RULES));
-      await refuses(d, d.admin, InvalidAmountError, () => scheduleRules(t, shop, -1, WUYOU_RULES));
-      await refuses(d, d.admin, InvalidAmountError, () => scheduleRules(t, shop, 0.5, WUYOU_RULES));
+      await refuses(d, d.admin, UnknownTokenIndexError, () =>
+        scheduleRules(t, { shop, tokenIndex: 1, rules: WUYOU_RULES }),
+      );
+      await refuses(d, d.admin, InvalidAmountError, () =>
+        scheduleRules(t, { shop, tokenIndex: -1, rules: WUYOU_RULES }),
+      );
+      await refuses(d, d.admin, InvalidAmountError, () =>
+        scheduleRules(t, { shop, tokenIndex: 0.5, rules: WUYOU_RULES }),
+      );
       await refuses(d, d.admin, InvalidRulesError, () =>
-        scheduleRules(t, shop, 0, { spendPerToken: "0.3", dividend: "20" }),
+        scheduleRules(t, { shop, tokenIndex: 0, rules: { spendPerToken: "0.3", dividend: "20" } }),
       );
-      await refuses(d, d.admin, RulesChangeError, () => scheduleRules(t, shop, 0, WUYOU_RULES));
+      await refuses(d, d.admin, RulesChangeError, () => scheduleRules(t, { shop, tokenIndex: 0, rules: WUYOU_RULES }));
       await refuses(d, d.operator, MissingRoleError, () =>
-        scheduleRules(fromEthers(d.operator), shop, 0, { ...WUYOU_RULES, dividendBps: 2500n }),
+        scheduleRules(fromEthers(d.operator), { shop, tokenIndex: 0, rules: { ...WUYOU_RULES, dividendBps: 2500n } }),
       );
-      await refuses(d, d.admin, NotAContractError, () => scheduleRules(t, NOBODY, 0, WUYOU_RULES));
-      await refuses(d, d.admin, UnknownTokenIndexError, () => pendingRules(t, shop, 3));
-      await refuses(d, d.admin, NotAContractError, () => pendingRules(t, NOBODY, 0));
-      await refuses(d, d.admin, RulesChangeError, () => cancelRulesChange(t, shop, 0));
-      await refuses(d, d.admin, UnknownTokenIndexError, () => cancelRulesChange(t, shop, 2));
+      await refuses(d, d.admin, NotAContractError, () =>
+        scheduleRules(t, { shop: NOBODY, tokenIndex: 0, rules: WUYOU_RULES }),
+      );
+      await refuses(d, d.admin, UnknownTokenIndexError, () => pendingRules(t, { shop, tokenIndex: 3 }));
+      await refuses(d, d.admin, NotAContractError, () => pendingRules(t, { shop: NOBODY, tokenIndex: 0 }));
+      await refuses(d, d.admin, RulesChangeError, () => cancelRulesChange(t, { shop, tokenIndex: 0 }));
+      await refuses(d, d.admin, UnknownTokenIndexError, () => cancelRulesChange(t, { shop, tokenIndex: 2 }));
     });
   });
 
@@ -411,10 +444,10 @@ describe("SDK merchant entry point", () => {
           admin: ZeroHash,
         };
         for (const role of ["operator", "poolManager", "admin"] as const) {
-          expect((await grantRole(transport, shop, role, alice.address)).changed).to.equal(true);
+          expect((await grantRole(transport, { shop, role, account: alice.address })).changed).to.equal(true);
           expect(await d.shop.hasRole(ids[role], alice.address)).to.equal(true);
-          expect((await grantRole(transport, shop, role, alice.address)).changed).to.equal(false);
-          expect((await revokeRole(transport, shop, role, alice.address)).changed).to.equal(true);
+          expect((await grantRole(transport, { shop, role, account: alice.address })).changed).to.equal(false);
+          expect((await revokeRole(transport, { shop, role, account: alice.address })).changed).to.equal(true);
           expect(await d.shop.hasRole(ids[role], alice.address)).to.equal(false);
         }
       });
@@ -425,15 +458,19 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const t = fromEthers(d.admin);
       const [, , , alice] = d.signers;
-      await refuses(d, d.admin, InvalidRoleError, () => grantRole(t, shop, "owner" as ShopRole, alice.address));
-      await refuses(d, d.admin, InvalidAddressError, () => grantRole(t, shop, "operator", "0xabc"));
+      await refuses(d, d.admin, InvalidRoleError, () =>
+        grantRole(t, { shop, role: "owner" as ShopRole, account: alice.address }),
+      );
+      await refuses(d, d.admin, InvalidAddressError, () => grantRole(t, { shop, role: "operator", account: "0xabc" }));
       await refuses(d, d.admin, InvalidAddressError, () =>
-        revokeRole(t, shop, "operator", "0x0000000000000000000000000000000000000000"),
+        revokeRole(t, { shop, role: "operator", account: "0x0000000000000000000000000000000000000000" }),
       );
       await refuses(d, d.operator, MissingRoleError, () =>
-        grantRole(fromEthers(d.operator), shop, "operator", alice.address),
+        grantRole(fromEthers(d.operator), { shop, role: "operator", account: alice.address }),
       );
-      await refuses(d, d.admin, NotAContractError, () => revokeRole(t, NOBODY, "operator", alice.address));
+      await refuses(d, d.admin, NotAContractError, () =>
+        revokeRole(t, { shop: NOBODY, role: "operator", account: alice.address }),
+      );
     });
   });
 
@@ -447,7 +484,9 @@ describe("SDK merchant entry point", () => {
         const input = orders("chunked", customers, ONE / 10n, 60);
         const cap = 400_000n;
         const progress: number[] = [];
-        const { chunks, skipped, skippedByShop, counted } = await recordOrders(transport, shop, input, {
+        const { chunks, skipped, skippedByShop, counted } = await recordOrders(transport, {
+          shop,
+          orders: input,
           maxGasPerTx: cap,
           gas,
           onProgress: (p) => progress.push(p.ordersDone),
@@ -485,7 +524,7 @@ describe("SDK merchant entry point", () => {
         const customers = d.signers.slice(3, 6).map((s) => s.address);
         const input = orders("same", customers, ONE / 4n, 12);
         input[0] = { ...input[0], referrer: d.signers[7].address };
-        const { chunks } = await recordOrders(transport, shop, input, { gas });
+        const { chunks } = await recordOrders(transport, { shop, orders: input, gas });
         expect(chunks).to.have.length(1);
         const record = await d.shop.dayRecord(await d.shop.today());
         results.push([
@@ -504,7 +543,9 @@ describe("SDK merchant entry point", () => {
         const d = await load();
         const shop = await addr(d.shop);
         const { transport } = side(d, d.operator);
-        const { chunks } = await recordOrders(transport, shop, orders("fixed", [d.signers[4].address], ONE, 7), {
+        const { chunks } = await recordOrders(transport, {
+          shop,
+          orders: orders("fixed", [d.signers[4].address], ONE, 7),
           maxOrdersPerTx: 3,
         });
         expect(chunks.map((c) => c.count)).to.deep.equal([3, 3, 1]);
@@ -529,7 +570,7 @@ describe("SDK merchant entry point", () => {
         },
         blockGasLimit: async () => 30_000_000n,
       };
-      const { chunks } = await recordOrders(t, shop, input, { gas, maxOrdersPerTx: 12 });
+      const { chunks } = await recordOrders(t, { shop, orders: input, gas, maxOrdersPerTx: 12 });
       expect(sizes[0]).to.equal(12);
       expect(chunks.map((c) => c.count)).to.deep.equal([3, 3, 3, 3]);
       expect((await d.shop.dayRecord(await d.shop.today())).orderCount).to.equal(12n);
@@ -540,8 +581,10 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const t = fromEthers(d.operator);
       const input = orders("again", [d.signers[4].address, d.signers[5].address], ONE, 4);
-      await recordOrders(t, shop, [input[2]]);
-      const error = await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, shop, input));
+      await recordOrders(t, { shop, orders: [input[2]] });
+      const error = await refuses(d, d.operator, OrderAlreadyCountedError, () =>
+        recordOrders(t, { shop, orders: input }),
+      );
       expect(error.index).to.equal(2);
       expect(error.orderId).to.equal(input[2].orderId);
       expect(error.orderHash).to.equal(input[2].orderHash);
@@ -549,7 +592,9 @@ describe("SDK merchant entry point", () => {
       // The id is what counts: another order under a used id (a merchant's numbering mistake) is refused as well,
       // not silently dropped.
       const reused = { ...input[0], orderId: input[2].orderId, orderHash: id("another order") };
-      const mistake = await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, shop, [reused]));
+      const mistake = await refuses(d, d.operator, OrderAlreadyCountedError, () =>
+        recordOrders(t, { shop, orders: [reused] }),
+      );
       expect(mistake.orderId).to.equal(input[2].orderId);
     });
 
@@ -560,8 +605,13 @@ describe("SDK merchant entry point", () => {
       const customers = d.signers.slice(3, 7).map((s) => s.address);
       const input = orders("resume", customers, ONE / 10n, 20);
       // A first run that got through orders 0..6 and 11 before it stopped.
-      await recordOrders(t, shop, [...input.slice(0, 7), input[11]]);
-      const { chunks, skipped, counted } = await recordOrders(t, shop, input, { skipCounted: true, maxOrdersPerTx: 5 });
+      await recordOrders(t, { shop, orders: [...input.slice(0, 7), input[11]] });
+      const { chunks, skipped, counted } = await recordOrders(t, {
+        shop,
+        orders: input,
+        skipCounted: true,
+        maxOrdersPerTx: 5,
+      });
       expect(skipped).to.deep.equal([0, 1, 2, 3, 4, 5, 6, 11]);
       expect(counted).to.equal(12);
       expect(chunks.map((c) => [c.from, c.count])).to.deep.equal([
@@ -574,7 +624,7 @@ describe("SDK merchant entry point", () => {
       expect(record.revenue).to.equal(2n * ONE);
       // A third run finds nothing left to do and sends nothing.
       const nonce = await d.ethers.provider.getTransactionCount(d.operator.address);
-      const again = await recordOrders(t, shop, input, { skipCounted: true });
+      const again = await recordOrders(t, { shop, orders: input, skipCounted: true });
       expect(again.chunks).to.deep.equal([]);
       expect(again.skipped).to.have.length(20);
       expect(await d.ethers.provider.getTransactionCount(d.operator.address)).to.equal(nonce);
@@ -588,7 +638,10 @@ describe("SDK merchant entry point", () => {
       const ids = nextOrderIds(2);
       const good: RecordOrderInput = { orderId: ids, orderHash: id("good"), customer: alice, amount: ONE };
       const bad = (o: Partial<Record<keyof RecordOrderInput, unknown>>) =>
-        recordOrders(t, shop, [good, { ...good, orderId: ids + 1n, orderHash: id("b"), ...o } as RecordOrderInput]);
+        recordOrders(t, {
+          shop,
+          orders: [good, { ...good, orderId: ids + 1n, orderHash: id("b"), ...o } as RecordOrderInput],
+        });
       for (const orderId of [0n, -1n, 1n << 64n, 1.5, "0x10", undefined, null]) {
         const e = await refuses(d, d.operator, InvalidAmountError, () => bad({ orderId }));
         expect(e.field).to.equal("orders[1].orderId");
@@ -606,9 +659,9 @@ describe("SDK merchant entry point", () => {
       await refuses(d, d.operator, InvalidAmountError, () => bad({ amount: 1n << 96n }));
       await refuses(d, d.operator, InvalidOrderError, () => bad({ referrer: alice }));
       await refuses(d, d.operator, InvalidOrderError, () => bad({ orderHash: id("good") }));
-      await refuses(d, d.operator, InvalidOrderError, () => recordOrders(t, shop, []));
-      await refuses(d, d.admin, MissingRoleError, () => recordOrders(fromEthers(d.admin), shop, [good]));
-      await refuses(d, d.operator, NotAContractError, () => recordOrders(t, NOBODY, [good]));
+      await refuses(d, d.operator, InvalidOrderError, () => recordOrders(t, { shop, orders: [] }));
+      await refuses(d, d.admin, MissingRoleError, () => recordOrders(fromEthers(d.admin), { shop, orders: [good] }));
+      await refuses(d, d.operator, NotAContractError, () => recordOrders(t, { shop: NOBODY, orders: [good] }));
       expect(await d.shop.isOrderIdUsed(ids)).to.equal(false);
     });
 
@@ -619,10 +672,10 @@ describe("SDK merchant entry point", () => {
       const first = (nextOrderIds(8192) + 255n) & ~255n;
       const input = ordersFrom(first, "bitmap", d.signers[4].address, ONE / 100n, 600);
       const counting = countingBitmapReads(fromEthers(d.operator));
-      await recordOrders(counting.transport, shop, input.slice(250, 340), { maxOrdersPerTx: 90 });
+      await recordOrders(counting.transport, { shop, orders: input.slice(250, 340), maxOrdersPerTx: 90 });
       expect(counting.reads).to.deep.equal([(first >> 8n) + 0n, (first >> 8n) + 1n]);
       counting.reads.length = 0;
-      const { skipped, counted } = await recordOrders(counting.transport, shop, input, { skipCounted: true });
+      const { skipped, counted } = await recordOrders(counting.transport, { shop, orders: input, skipCounted: true });
       expect([...counting.reads].sort()).to.deep.equal([0n, 1n, 2n].map((w) => (first >> 8n) + w));
       expect(counting.maxInFlight()).to.be.within(2, 8);
       expect(skipped).to.deep.equal(Array.from({ length: 90 }, (_, i) => 250 + i));
@@ -631,7 +684,7 @@ describe("SDK merchant entry point", () => {
       // Ids in 20 different words: 20 reads, never more than 8 at once.
       counting.reads.length = 0;
       const spread = Array.from({ length: 20 }, (_, k) => first + 256n * BigInt(k) + 7n);
-      const used = await fetchUsedOrderIds(counting.transport, shop, spread);
+      const used = await fetchUsedOrderIds(counting.transport, { shop, orderIds: spread });
       expect(used).to.deep.equal([first + 7n, first + 263n, first + 519n]);
       expect(counting.reads).to.have.length(20);
       expect(counting.maxInFlight()).to.equal(8);
@@ -660,7 +713,7 @@ describe("SDK merchant entry point", () => {
           return d.ethers.provider.estimateGas({ to: call.to, data: call.data, from: call.from });
         },
       };
-      const result = await recordOrders(t, shop, input, { gas });
+      const result = await recordOrders(t, { shop, orders: input, gas });
       expect(result.skipped).to.deep.equal([]);
       expect(result.skippedByShop).to.deep.equal([3]);
       expect(result.counted).to.equal(5);
@@ -670,9 +723,9 @@ describe("SDK merchant entry point", () => {
       expect(record.orderCount).to.equal(6n);
       expect(record.revenue).to.equal(6n * (ONE / 10n));
       // A plain re-run is refused up front; with skipCounted it finds everything done and sends nothing.
-      await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, shop, input));
+      await refuses(d, d.operator, OrderAlreadyCountedError, () => recordOrders(t, { shop, orders: input }));
       const nonce = await d.ethers.provider.getTransactionCount(d.operator.address);
-      const again = await recordOrders(t, shop, input, { skipCounted: true });
+      const again = await recordOrders(t, { shop, orders: input, skipCounted: true });
       expect([again.chunks.length, again.skipped.length, again.counted]).to.deep.equal([0, 6, 0]);
       expect(await d.ethers.provider.getTransactionCount(d.operator.address)).to.equal(nonce);
     });
@@ -686,7 +739,7 @@ describe("SDK merchant entry point", () => {
         const batch = await buildBatch(orders("batch", [d.signers[4].address, d.signers[5].address], ONE / 2n, 5), {
           firstOrderId: nextOrderIds(5),
         });
-        const anchored = await anchorBatch(side(d, d.operator).transport, shop, batch);
+        const anchored = await anchorBatch(side(d, d.operator).transport, { shop, batch });
         expect(anchored.day).to.equal(await d.shop.today());
         expect([anchored.root, anchored.firstOrderId, anchored.orderCount]).to.deep.equal([
           batch.root,
@@ -711,24 +764,32 @@ describe("SDK merchant entry point", () => {
       });
       const fake = { root: batch.root, firstOrderId: batch.firstOrderId, orderCount: 2, totalRevenue: 2n * ONE };
       const noIds = await refuses(d, d.operator, MerkleBatchError, () =>
-        anchorBatch(t, shop, { root: batch.root, orderCount: 2, totalRevenue: 2n * ONE } as typeof fake),
+        anchorBatch(t, { shop, batch: { root: batch.root, orderCount: 2, totalRevenue: 2n * ONE } as typeof fake }),
       );
       expect(noIds.field).to.equal("firstOrderId");
-      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, firstOrderId: 0n }));
       await refuses(d, d.operator, MerkleBatchError, () =>
-        anchorBatch(t, shop, { ...fake, firstOrderId: (1n << 64n) - 1n }),
+        anchorBatch(t, { shop, batch: { ...fake, firstOrderId: 0n } }),
       );
-      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, root: "0x00" as Hex }));
-      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, orderCount: 0 }));
-      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, { ...fake, orderCount: 2 ** 24 + 1 }));
+      await refuses(d, d.operator, MerkleBatchError, () =>
+        anchorBatch(t, { shop, batch: { ...fake, firstOrderId: (1n << 64n) - 1n } }),
+      );
+      await refuses(d, d.operator, MerkleBatchError, () =>
+        anchorBatch(t, { shop, batch: { ...fake, root: "0x00" as Hex } }),
+      );
+      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, { shop, batch: { ...fake, orderCount: 0 } }));
+      await refuses(d, d.operator, MerkleBatchError, () =>
+        anchorBatch(t, { shop, batch: { ...fake, orderCount: 2 ** 24 + 1 } }),
+      );
       await refuses(d, d.operator, InvalidAmountError, () =>
-        anchorBatch(t, shop, { ...fake, totalRevenue: 1n << 96n }),
+        anchorBatch(t, { shop, batch: { ...fake, totalRevenue: 1n << 96n } }),
       );
-      await refuses(d, d.operator, InvalidAmountError, () => anchorBatch(t, shop, { ...fake, totalRevenue: 0n }));
-      await refuses(d, d.admin, MissingRoleError, () => anchorBatch(fromEthers(d.admin), shop, batch));
-      await refuses(d, d.operator, NotAContractError, () => anchorBatch(t, NOBODY, batch));
-      await anchorBatch(t, shop, batch);
-      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, shop, batch));
+      await refuses(d, d.operator, InvalidAmountError, () =>
+        anchorBatch(t, { shop, batch: { ...fake, totalRevenue: 0n } }),
+      );
+      await refuses(d, d.admin, MissingRoleError, () => anchorBatch(fromEthers(d.admin), { shop, batch }));
+      await refuses(d, d.operator, NotAContractError, () => anchorBatch(t, { shop: NOBODY, batch }));
+      await anchorBatch(t, { shop, batch });
+      await refuses(d, d.operator, MerkleBatchError, () => anchorBatch(t, { shop, batch }));
     });
 
     it("anchorBatch refuses a batch whose id range holds an order id the shop used, unless checkOrderIds is false", async () => {
@@ -737,15 +798,20 @@ describe("SDK merchant entry point", () => {
       const t = fromEthers(d.operator);
       const first = nextOrderIds(600);
       // Ids first + 300 and first + 599 are used by recorded orders.
-      await recordOrders(t, shop, [
-        ...ordersFrom(first + 300n, "used a", d.signers[4].address, ONE, 1),
-        ...ordersFrom(first + 599n, "used b", d.signers[4].address, ONE, 1),
-      ]);
+      await recordOrders(t, {
+        shop,
+        orders: [
+          ...ordersFrom(first + 300n, "used a", d.signers[4].address, ONE, 1),
+          ...ordersFrom(first + 599n, "used b", d.signers[4].address, ONE, 1),
+        ],
+      });
       const batch = await buildBatch(ordersFrom(first, "range", d.signers[5].address, ONE / 100n, 600), {
         firstOrderId: first,
       });
       const counting = countingBitmapReads(t);
-      const used = await refuses(d, d.operator, OrderIdUsedError, () => anchorBatch(counting.transport, shop, batch));
+      const used = await refuses(d, d.operator, OrderIdUsedError, () =>
+        anchorBatch(counting.transport, { shop, batch }),
+      );
       expect(used.orderIds).to.deep.equal([first + 300n, first + 599n]);
       expect(used.count).to.equal(2n);
       expect(used.message).to.contain(`${first + 300n}, ${first + 599n}`);
@@ -756,16 +822,16 @@ describe("SDK merchant entry point", () => {
         firstOrderId: first,
       });
       counting.reads.length = 0;
-      await anchorBatch(counting.transport, shop, clean);
+      await anchorBatch(counting.transport, { shop, batch: clean });
       expect(counting.reads.length).to.be.greaterThan(0);
       const unchecked = await buildBatch(ordersFrom(first + 300n, "unchecked", d.signers[5].address, ONE, 2), {
         firstOrderId: first + 300n,
       });
       counting.reads.length = 0;
-      await anchorBatch(counting.transport, shop, unchecked, { checkOrderIds: false });
+      await anchorBatch(counting.transport, { shop, batch: unchecked, checkOrderIds: false });
       expect(counting.reads).to.deep.equal([]);
       await refuses(d, d.operator, InvalidOrderError, () =>
-        anchorBatch(t, shop, clean, { checkOrderIds: "no" as unknown as boolean }),
+        anchorBatch(t, { shop, batch: clean, checkOrderIds: "no" as unknown as boolean }),
       );
     });
   });
@@ -777,9 +843,9 @@ describe("SDK merchant entry point", () => {
         const shop = await addr(d.shop);
         const { transport } = side(d, d.admin);
         const to = d.signers[9].address;
-        expect((await deposit(transport, shop, ONE)).merchantBalance).to.equal(ONE);
+        expect((await deposit(transport, { shop, amountWei: ONE })).merchantBalance).to.equal(ONE);
         const before = await d.ethers.provider.getBalance(to);
-        await withdraw(transport, shop, to, (4n * ONE) / 10n);
+        await withdraw(transport, { shop, to, amountWei: (4n * ONE) / 10n });
         expect(await d.shop.merchantBalance()).to.equal((6n * ONE) / 10n);
         expect((await d.ethers.provider.getBalance(to)) - before).to.equal((4n * ONE) / 10n);
       });
@@ -790,9 +856,9 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const t = fromEthers(d.admin);
       for (const amount of [0n, -1n, 1.5, "1.5", "abc", 2n ** 256n]) {
-        await refuses(d, d.admin, InvalidAmountError, () => deposit(t, shop, amount as bigint));
+        await refuses(d, d.admin, InvalidAmountError, () => deposit(t, { shop, amountWei: amount as bigint }));
       }
-      await refuses(d, d.admin, NotAContractError, () => deposit(t, NOBODY, ONE));
+      await refuses(d, d.admin, NotAContractError, () => deposit(t, { shop: NOBODY, amountWei: ONE }));
     });
 
     it("withdraw refuses more than the merchant balance with the numbers, a bad recipient, a non-admin and no shop", async () => {
@@ -800,13 +866,17 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const t = fromEthers(d.admin);
       const to = d.signers[9].address;
-      await deposit(t, shop, ONE);
-      const error = await refuses(d, d.admin, InsufficientMerchantBalanceError, () => withdraw(t, shop, to, 3n * ONE));
+      await deposit(t, { shop, amountWei: ONE });
+      const error = await refuses(d, d.admin, InsufficientMerchantBalanceError, () =>
+        withdraw(t, { shop, to, amountWei: 3n * ONE }),
+      );
       expect([error.required, error.available, error.missing]).to.deep.equal([3n * ONE, ONE, 2n * ONE]);
-      await refuses(d, d.admin, InvalidAddressError, () => withdraw(t, shop, "0x12", ONE));
-      await refuses(d, d.admin, InvalidAmountError, () => withdraw(t, shop, to, -5n));
-      await refuses(d, d.operator, MissingRoleError, () => withdraw(fromEthers(d.operator), shop, to, 1n));
-      await refuses(d, d.admin, NotAContractError, () => withdraw(t, NOBODY, to, 1n));
+      await refuses(d, d.admin, InvalidAddressError, () => withdraw(t, { shop, to: "0x12", amountWei: ONE }));
+      await refuses(d, d.admin, InvalidAmountError, () => withdraw(t, { shop, to, amountWei: -5n }));
+      await refuses(d, d.operator, MissingRoleError, () =>
+        withdraw(fromEthers(d.operator), { shop, to, amountWei: 1n }),
+      );
+      await refuses(d, d.admin, NotAContractError, () => withdraw(t, { shop: NOBODY, to, amountWei: 1n }));
       expect(await d.shop.merchantBalance()).to.equal(ONE);
     });
   });
@@ -820,7 +890,7 @@ describe("SDK merchant entry point", () => {
       const owed: bigint[] = [];
       for (let i = 1n; i <= 3n; i++) {
         days.push(await d.shop.today());
-        await recordOrders(t, shop, orders(`day ${i}`, [d.signers[4].address], i * ONE, 1));
+        await recordOrders(t, { shop, orders: orders(`day ${i}`, [d.signers[4].address], i * ONE, 1) });
         owed.push(dividendOf(i * ONE, WUYOU_RULES));
         await nextDay(d.helpers);
       }
@@ -833,14 +903,14 @@ describe("SDK merchant entry point", () => {
         const shop = await addr(d.shop);
         const t = side(d, d.admin).transport;
         const { days, owed } = await threeDays(d);
-        const error = await refuses(d, d.admin, ContractRevertError, () => settleDay(t, shop, days[0]));
+        const error = await refuses(d, d.admin, ContractRevertError, () => settleDay(t, { shop, day: days[0] }));
         expect(error.is("ShopSettlementUnderfunded")).to.equal(true);
         if (error.is("ShopSettlementUnderfunded")) {
           expect(error.args.required).to.equal(owed[0]);
           expect(error.args.available).to.equal(0n);
           expect(error.args.missing).to.equal(owed[0]);
         }
-        const settled = await settleDay(t, shop, days[0], { value: owed[0] });
+        const settled = await settleDay(t, { shop, day: days[0], value: owed[0] });
         expect(settled).to.deep.include({
           day: days[0],
           dividends: owed[0],
@@ -860,20 +930,20 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const t = fromEthers(d.admin);
       const { days, owed } = await threeDays(d);
-      await settleDay(t, shop, days[0], { value: owed[0] });
+      await settleDay(t, { shop, day: days[0], value: owed[0] });
       const today = await d.shop.today();
-      const notOver = await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, shop, today));
+      const notOver = await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, { shop, day: today }));
       expect(notOver.reason).to.equal("not over");
-      expect((await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, shop, days[0]))).reason).to.equal(
-        "already settled",
-      );
-      expect((await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, shop, days[0] - 5n))).reason).to.equal(
-        "nothing owed",
-      );
-      await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, shop, -1n));
-      await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, shop, 1.5));
-      await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, shop, days[1], { value: -1n }));
-      await refuses(d, d.admin, NotAContractError, () => settleDay(t, NOBODY, days[1]));
+      expect(
+        (await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, { shop, day: days[0] }))).reason,
+      ).to.equal("already settled");
+      expect(
+        (await refuses(d, d.admin, CannotSettleDayError, () => settleDay(t, { shop, day: days[0] - 5n }))).reason,
+      ).to.equal("nothing owed");
+      await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, { shop, day: -1n }));
+      await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, { shop, day: 1.5 }));
+      await refuses(d, d.admin, InvalidAmountError, () => settleDay(t, { shop, day: days[1], value: -1n }));
+      await refuses(d, d.admin, NotAContractError, () => settleDay(t, { shop: NOBODY, day: days[1] }));
     });
 
     for (const [name, side] of SIDES) {
@@ -882,16 +952,17 @@ describe("SDK merchant entry point", () => {
         const shop = await addr(d.shop);
         const { transport } = side(d, d.admin);
         const { days, owed } = await threeDays(d);
-        await deposit(transport, shop, owed[0]);
+        await deposit(transport, { shop, amountWei: owed[0] });
         const total = owed[0] + owed[1] + owed[2];
         const error = await refuses(d, d.admin, InsufficientMerchantBalanceError, () =>
-          settleAllUnsettled(transport, shop),
+          settleAllUnsettled(transport, { shop }),
         );
         expect([error.required, error.available, error.missing]).to.deep.equal([total, owed[0], total - owed[0]]);
         expect(error.message).to.contain(`missing ${total - owed[0]} wei`);
 
         const progress: bigint[] = [];
-        const result = await settleAllUnsettled(transport, shop, {
+        const result = await settleAllUnsettled(transport, {
+          shop,
           fund: "deposit-missing",
           onProgress: (p) => progress.push(p.settled.day),
         });
@@ -903,7 +974,7 @@ describe("SDK merchant entry point", () => {
         expect(progress).to.deep.equal(days);
         for (const day of days) expect((await d.shop.dayRecord(day)).settled).to.equal(true);
         expect(await d.shop.merchantBalance()).to.equal(0n);
-        expect((await settleAllUnsettled(transport, shop)).settled).to.deep.equal([]);
+        expect((await settleAllUnsettled(transport, { shop })).settled).to.deep.equal([]);
       });
     }
 
@@ -916,7 +987,10 @@ describe("SDK merchant entry point", () => {
       const shop = await addr(d.shop);
       const day = await d.shop.today();
       await d.shop.connect(d.signers[6]).charge(hashOf(`mixed checkout ${day}`), ZeroAddress, { value: amount });
-      await recordOrders(fromEthers(d.operator), shop, orders(`mixed ${day}`, [d.signers[4].address], amount, 1));
+      await recordOrders(fromEthers(d.operator), {
+        shop,
+        orders: orders(`mixed ${day}`, [d.signers[4].address], amount, 1),
+      });
       await d.shop.withdraw(d.admin.address, await d.shop.merchantBalance());
       await nextDay(d.helpers);
       const escrow = (await d.shop.tokenDay(0, day)).escrowed;
@@ -932,7 +1006,7 @@ describe("SDK merchant entry point", () => {
         const { day, escrow, debt } = await mixedDay(d, ONE);
         const token = await d.token.getAddress();
         // No merchant balance: the checkout escrow still goes out to the holders; the debt stays owed.
-        const first = await settleDay(transport, shop, day);
+        const first = await settleDay(transport, { shop, day });
         expect(first).to.deep.include({
           day,
           fromEscrow: escrow,
@@ -943,15 +1017,15 @@ describe("SDK merchant entry point", () => {
         });
         expect(first.shortfall).to.deep.equal({ required: debt, available: 0n, missing: debt });
         expect(await d.ethers.provider.getBalance(token)).to.equal(escrow); // distributed, claimable by holders
-        const partly = (await fetchShopDays(transport, shop, { fromDay: day, toDay: day })).days[0];
+        const partly = (await fetchShopDays(transport, { shop, fromDay: day, toDay: day })).days[0];
         expect(partly).to.deep.include({ settled: false, partlySettled: true, unfunded: debt, distributed: escrow });
         expect(partly.tokens[0]).to.deep.include({ escrowReleased: true, settled: false, dividendBps: 2000n });
         // Not enough yet: nothing left to release, so the shop refuses with the numbers, and nothing is sent.
-        await deposit(transport, shop, debt - 1n);
-        const short = await refuses(d, d.admin, ContractRevertError, () => settleDay(transport, shop, day));
+        await deposit(transport, { shop, amountWei: debt - 1n });
+        const short = await refuses(d, d.admin, ContractRevertError, () => settleDay(transport, { shop, day }));
         expect(short.is("ShopSettlementUnderfunded") && short.args.missing).to.equal(1n);
         // Funded: the second settlement pays the rest and the day is settled.
-        const second = await settleDay(transport, shop, day, { value: 1n });
+        const second = await settleDay(transport, { shop, day, value: 1n });
         expect(second).to.deep.include({
           fromEscrow: 0n,
           fromBalance: debt,
@@ -961,7 +1035,8 @@ describe("SDK merchant entry point", () => {
         });
         expect((await d.shop.dayRecord(day)).settled).to.equal(true);
         expect(await d.ethers.provider.getBalance(token)).to.equal(escrow + debt);
-        const reason = (await refuses(d, d.admin, CannotSettleDayError, () => settleDay(transport, shop, day))).reason;
+        const reason = (await refuses(d, d.admin, CannotSettleDayError, () => settleDay(transport, { shop, day })))
+          .reason;
         expect(reason).to.equal("already settled");
       });
     }
@@ -973,16 +1048,21 @@ describe("SDK merchant entry point", () => {
       const a = await mixedDay(d, ONE); // escrow 0.2, debt 0.2
       // A day of recorded orders only (no escrow), and another mixed one.
       const bDay = await d.shop.today();
-      await recordOrders(fromEthers(d.operator), shop, orders("debt only", [d.signers[5].address], 2n * ONE, 1));
+      await recordOrders(fromEthers(d.operator), {
+        shop,
+        orders: orders("debt only", [d.signers[5].address], 2n * ONE, 1),
+      });
       await nextDay(d.helpers);
       const bDebt = dividendOf(2n * ONE, WUYOU_RULES); // 0.4
       const c = await mixedDay(d, ONE / 2n); // escrow 0.1, debt 0.1
       // 0.25 in the balance: day a's debt (0.2) is paid; day b's (0.4) is not, and b has no escrow: not sent;
       // day c's debt (0.1) exceeds what is left (0.05): its escrow goes out, its debt stays owed.
-      await deposit(t, shop, (ONE * 25n) / 100n);
-      const refused = await refuses(d, d.admin, InsufficientMerchantBalanceError, () => settleAllUnsettled(t, shop));
+      await deposit(t, { shop, amountWei: (ONE * 25n) / 100n });
+      const refused = await refuses(d, d.admin, InsufficientMerchantBalanceError, () =>
+        settleAllUnsettled(t, { shop }),
+      );
       expect(refused.required).to.equal(a.debt + bDebt + c.debt);
-      const result = await settleAllUnsettled(t, shop, { fund: "partial" });
+      const result = await settleAllUnsettled(t, { shop, fund: "partial" });
       expect(result.deposited).to.equal(0n);
       expect(result.settled.map((s) => [s.day, s.fromEscrow, s.fromBalance, s.settled])).to.deep.equal([
         [a.day, a.escrow, a.debt, true],
@@ -994,7 +1074,7 @@ describe("SDK merchant entry point", () => {
       ]);
       expect(result.unpaid).to.equal(bDebt + c.debt);
       expect(await d.shop.merchantBalance()).to.equal((ONE * 5n) / 100n);
-      const report = await fetchShopDays(t, shop, { fromDay: a.day });
+      const report = await fetchShopDays(t, { shop, fromDay: a.day });
       expect(report.unfundedTotal).to.equal(bDebt + c.debt);
       expect(report.days.map((x) => [x.day, x.settled, x.partlySettled])).to.deep.equal([
         [a.day, true, false],
@@ -1002,33 +1082,32 @@ describe("SDK merchant entry point", () => {
         [c.day, false, true],
       ]);
       // Then the merchant funds the rest: everything settles.
-      const rest = await settleAllUnsettled(t, shop, { fund: "deposit-missing" });
+      const rest = await settleAllUnsettled(t, { shop, fund: "deposit-missing" });
       expect(rest.deposited).to.equal(bDebt + c.debt - (ONE * 5n) / 100n);
       expect(rest.settled.map((s) => [s.day, s.fromEscrow, s.fromBalance])).to.deep.equal([
         [bDay, 0n, bDebt],
         [c.day, 0n, c.debt],
       ]);
-      expect((await settleAllUnsettled(t, shop, { fund: "partial" })).settled).to.deep.equal([]);
+      expect((await settleAllUnsettled(t, { shop, fund: "partial" })).settled).to.deep.equal([]);
     });
 
     it("settleAllUnsettled refuses an unknown fund mode and a shop with no code", async () => {
       const d = await load();
       const t = fromEthers(d.admin);
       const shop = await addr(d.shop);
-      await refuses(d, d.admin, InvalidOrderError, () => settleAllUnsettled(t, shop, { fund: "all" as "none" }));
-      await refuses(d, d.admin, NotAContractError, () => settleAllUnsettled(t, NOBODY));
-      await refuses(d, d.admin, InvalidAddressError, () => settleAllUnsettled(t, "shop"));
+      await refuses(d, d.admin, InvalidOrderError, () => settleAllUnsettled(t, { shop, fund: "all" as "none" }));
+      await refuses(d, d.admin, NotAContractError, () => settleAllUnsettled(t, { shop: NOBODY }));
+      await refuses(d, d.admin, InvalidAddressError, () => settleAllUnsettled(t, { shop: "shop" }));
     });
   });
 
   describe("mintFromPool", () => {
     /** Records orders so that token 0's pool has an allowance; returns it. */
     async function accrue(d: Deployment): Promise<bigint> {
-      await recordOrders(
-        fromEthers(d.operator),
-        await addr(d.shop),
-        orders("pool", [d.signers[4].address], 3n * ONE, 3),
-      );
+      await recordOrders(fromEthers(d.operator), {
+        shop: await addr(d.shop),
+        orders: orders("pool", [d.signers[4].address], 3n * ONE, 3),
+      });
       const allowance = (await d.shop.tokenConfig(0)).poolAllowance;
       // Core v2 computes the allowance from the total minted by the rules, rounded down once.
       expect(allowance).to.equal(poolShareOf(3n * consumptionOf(3n * ONE, WUYOU_RULES), WUYOU_RULES));
@@ -1043,11 +1122,17 @@ describe("SDK merchant entry point", () => {
         const allowance = await accrue(d);
         const { transport } = side(d, d.poolManager);
         const to = d.signers[8].address;
-        const first = await mintFromPool(transport, shop, 0, to, "0.5", "tea ceremony 2026-11-20");
+        const first = await mintFromPool(transport, {
+          shop,
+          tokenIndex: 0,
+          to,
+          amountTokens: "0.5",
+          reason: "tea ceremony 2026-11-20",
+        });
         expect(first.amount).to.equal(ONE / 2n);
         expect(first.reason).to.equal(id("tea ceremony 2026-11-20"));
         const reason = id("bytes32 reason");
-        await mintFromPool(transport, shop, 0, to, 1n, reason);
+        await mintFromPool(transport, { shop, tokenIndex: 0, to, amountTokens: 1n, reason });
         expect(await d.token.balanceOf(to)).to.equal(ONE / 2n + 1n);
         expect((await d.shop.tokenConfig(0)).poolAllowance).to.equal(allowance - ONE / 2n - 1n);
       });
@@ -1060,22 +1145,38 @@ describe("SDK merchant entry point", () => {
       const t = fromEthers(d.poolManager);
       const to = d.signers[8].address;
       for (const amount of ["-1", "1.5.2", "", "0", "0.0000000000000000001", -1n, 0n]) {
-        await refuses(d, d.poolManager, InvalidAmountError, () => mintFromPool(t, shop, 0, to, amount, "r"));
+        await refuses(d, d.poolManager, InvalidAmountError, () =>
+          mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: amount, reason: "r" }),
+        );
       }
       await refuses(d, d.poolManager, InvalidAmountError, () =>
-        mintFromPool(t, shop, 0, to, 1.5 as unknown as string, "r"),
+        mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: 1.5 as unknown as string, reason: "r" }),
       );
       const over = await refuses(d, d.poolManager, PoolAllowanceError, () =>
-        mintFromPool(t, shop, 0, to, allowance + 1n, "r"),
+        mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: allowance + 1n, reason: "r" }),
       );
       expect([over.allowance, over.amount]).to.deep.equal([allowance, allowance + 1n]);
-      await refuses(d, d.poolManager, InvalidBytes32Error, () => mintFromPool(t, shop, 0, to, 1n, ""));
-      await refuses(d, d.poolManager, InvalidBytes32Error, () => mintFromPool(t, shop, 0, to, 1n, "0x1234"));
-      await refuses(d, d.poolManager, UnknownTokenIndexError, () => mintFromPool(t, shop, 1, to, 1n, "r"));
-      await refuses(d, d.poolManager, InvalidAmountError, () => mintFromPool(t, shop, 9, to, 1n, "r"));
-      await refuses(d, d.poolManager, InvalidAddressError, () => mintFromPool(t, shop, 0, "0x1", 1n, "r"));
-      await refuses(d, d.admin, MissingRoleError, () => mintFromPool(fromEthers(d.admin), shop, 0, to, 1n, "r"));
-      await refuses(d, d.poolManager, NotAContractError, () => mintFromPool(t, NOBODY, 0, to, 1n, "r"));
+      await refuses(d, d.poolManager, InvalidBytes32Error, () =>
+        mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: 1n, reason: "" }),
+      );
+      await refuses(d, d.poolManager, InvalidBytes32Error, () =>
+        mintFromPool(t, { shop, tokenIndex: 0, to, amountTokens: 1n, reason: "0x1234" }),
+      );
+      await refuses(d, d.poolManager, UnknownTokenIndexError, () =>
+        mintFromPool(t, { shop, tokenIndex: 1, to, amountTokens: 1n, reason: "r" }),
+      );
+      await refuses(d, d.poolManager, InvalidAmountError, () =>
+        mintFromPool(t, { shop, tokenIndex: 9, to, amountTokens: 1n, reason: "r" }),
+      );
+      await refuses(d, d.poolManager, InvalidAddressError, () =>
+        mintFromPool(t, { shop, tokenIndex: 0, to: "0x1", amountTokens: 1n, reason: "r" }),
+      );
+      await refuses(d, d.admin, MissingRoleError, () =>
+        mintFromPool(fromEthers(d.admin), { shop, tokenIndex: 0, to, amountTokens: 1n, reason: "r" }),
+      );
+      await refuses(d, d.poolManager, NotAContractError, () =>
+        mintFromPool(t, { shop: NOBODY, tokenIndex: 0, to, amountTokens: 1n, reason: "r" }),
+      );
       expect((await d.shop.tokenConfig(0)).poolAllowance).to.equal(allowance);
     });
   });

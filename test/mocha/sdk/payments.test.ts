@@ -98,7 +98,8 @@ async function world(): Promise<World> {
 const latest = async (d: Deployment): Promise<bigint> => BigInt(await d.helpers.time.latest());
 
 async function authorized(w: World, label: string, amount = ONE, who = w.alice): Promise<PaymentTerms> {
-  return (await authorizePayment(fromEthers(who), w.shop, { orderHash: hashOf(label), amountWei: amount })).payment;
+  return (await authorizePayment(fromEthers(who), { shop: w.shop, orderHash: hashOf(label), amountWei: amount }))
+    .payment;
 }
 
 describe("SDK payments with returns (payments.ts)", () => {
@@ -106,7 +107,8 @@ describe("SDK payments with returns (payments.ts)", () => {
     it("holds the payment and returns its terms; the default expiry is now + window + 7 days", async () => {
       const w = await world();
       const before = await latest(w.d);
-      const { payment, hash } = await authorizePayment(fromEthers(w.alice), w.shop, {
+      const { payment, hash } = await authorizePayment(fromEthers(w.alice), {
+        shop: w.shop,
         orderHash: hashOf("auth 1"),
         amountWei: ONE,
         referrer: w.bob.address,
@@ -124,7 +126,13 @@ describe("SDK payments with returns (payments.ts)", () => {
       });
       expect(payment.expiry).to.equal(before + 1n + WEEK + WEEK);
       expect(await w.d.shop.payment(hashOf("auth 1"), w.alice.address)).to.deep.equal([1n, ONE]);
-      expect(await fetchPaymentStatus(fromEthers(w.bob), w.shop, hashOf("auth 1"), w.alice.address)).to.deep.equal({
+      expect(
+        await fetchPaymentStatus(fromEthers(w.bob), {
+          shop: w.shop,
+          orderHash: hashOf("auth 1"),
+          customer: w.alice.address,
+        }),
+      ).to.deep.equal({
         status: "held",
         amountWei: ONE,
       });
@@ -133,7 +141,8 @@ describe("SDK payments with returns (payments.ts)", () => {
       expect(await w.d.token.balanceOf(w.alice.address)).to.equal(0n);
       // An explicit expiry is kept as given.
       const expiry = (await latest(w.d)) + 30n * 86_400n;
-      const second = await authorizePayment(fromEthers(w.alice), w.shop, {
+      const second = await authorizePayment(fromEthers(w.alice), {
+        shop: w.shop,
         orderHash: hashOf("auth 2"),
         amountWei: 5n,
         expiry,
@@ -155,16 +164,16 @@ describe("SDK payments with returns (payments.ts)", () => {
       const t = fromEthers(w.alice);
       const now = (await latest(w.d)) + 1n;
       const early = await refused(w.d, w.alice.address, InvalidExpiryError, () =>
-        authorizePayment(t, w.shop, { orderHash: hashOf("early"), amountWei: ONE, expiry: now + WEEK }),
+        authorizePayment(t, { shop: w.shop, orderHash: hashOf("early"), amountWei: ONE, expiry: now + WEEK }),
       );
       expect(early.earliest).to.equal(now + WEEK + 1n);
       await refused(w.d, w.alice.address, InvalidAddressError, () =>
-        authorizePayment(t, w.shop, { orderHash: hashOf("self"), amountWei: ONE, referrer: w.alice.address }),
+        authorizePayment(t, { shop: w.shop, orderHash: hashOf("self"), amountWei: ONE, referrer: w.alice.address }),
       );
       await authorized(w, "twice");
       const exists = await refused(w.d, w.alice.address, PaymentExistsError, () => authorized(w, "twice"));
       expect(exists.status).to.equal("held");
-      await charge(t, w.shop, { orderHash: hashOf("charged"), amountWei: ONE });
+      await charge(t, { shop: w.shop, orderHash: hashOf("charged"), amountWei: ONE });
       await refused(w.d, w.alice.address, PaymentAlreadyCountedError, () => authorized(w, "charged"));
       await w.d.helpers.setBalance(w.carol.address, ONE);
       const short = await refused(w.d, w.carol.address, InsufficientFundsError, () =>
@@ -173,7 +182,7 @@ describe("SDK payments with returns (payments.ts)", () => {
       expect(short.need).to.equal(ONE + 10n ** 15n);
       // charge refuses an order held for the customer too.
       await refused(w.d, w.alice.address, PaymentExistsError, () =>
-        charge(t, w.shop, { orderHash: hashOf("twice"), amountWei: ONE }),
+        charge(t, { shop: w.shop, orderHash: hashOf("twice"), amountWei: ONE }),
       );
     });
   });
@@ -183,7 +192,7 @@ describe("SDK payments with returns (payments.ts)", () => {
       const w = await world();
       const payment = await authorized(w, "partial", ONE);
       const before = await w.d.ethers.provider.getBalance(w.alice.address);
-      const result = await capturePayment(fromEthers(w.d.operator), w.shop, payment, ONE / 4n);
+      const result = await capturePayment(fromEthers(w.d.operator), { shop: w.shop, payment, amountWei: ONE / 4n });
       expect(result.returnedWei).to.equal((3n * ONE) / 4n);
       expect(result.owedWei).to.equal(0n);
       expect(await w.d.ethers.provider.getBalance(w.alice.address)).to.equal(before + result.returnedWei);
@@ -206,7 +215,7 @@ describe("SDK payments with returns (payments.ts)", () => {
       expect(toCaptureStruct(result.capture).amount).to.equal(ONE / 4n);
       // Captured once: a second capture finds it not held.
       const again = await refused(w.d, w.d.operator.address, PaymentNotHeldError, () =>
-        capturePayment(fromEthers(w.d.operator), w.shop, payment),
+        capturePayment(fromEthers(w.d.operator), { shop: w.shop, payment }),
       );
       expect(again.status).to.equal("captured");
     });
@@ -216,26 +225,26 @@ describe("SDK payments with returns (payments.ts)", () => {
       const op = fromEthers(w.d.operator);
       const payment = await authorized(w, "capture bad", ONE);
       await refused(w.d, w.d.operator.address, InvalidCaptureAmountError, () =>
-        capturePayment(op, w.shop, payment, 0n),
+        capturePayment(op, { shop: w.shop, payment, amountWei: 0n }),
       );
       const over = await refused(w.d, w.d.operator.address, InvalidCaptureAmountError, () =>
-        capturePayment(op, w.shop, payment, ONE + 1n),
+        capturePayment(op, { shop: w.shop, payment, amountWei: ONE + 1n }),
       );
       expect([over.field, over.held]).to.deep.equal(["amountWei", ONE]);
       const altered = await refused(w.d, w.d.operator.address, PaymentTermsMismatchError, () =>
-        capturePayment(op, w.shop, { ...payment, amountWei: 2n * ONE }),
+        capturePayment(op, { shop: w.shop, payment: { ...payment, amountWei: 2n * ONE } }),
       );
       expect(altered.field).to.equal("payment.amountWei");
       const role = await refused(w.d, w.bob.address, MissingRoleError, () =>
-        capturePayment(fromEthers(w.bob), w.shop, payment),
+        capturePayment(fromEthers(w.bob), { shop: w.shop, payment }),
       );
       expect(role.role).to.equal("operator");
       await refused(w.d, w.d.operator.address, PaymentNotHeldError, () =>
-        capturePayment(op, w.shop, { ...payment, orderHash: hashOf("never authorized") }),
+        capturePayment(op, { shop: w.shop, payment: { ...payment, orderHash: hashOf("never authorized") } }),
       );
       await w.d.helpers.time.increaseTo(payment.expiry);
       const expired = await refused(w.d, w.d.operator.address, PaymentExpiredError, () =>
-        capturePayment(op, w.shop, payment),
+        capturePayment(op, { shop: w.shop, payment }),
       );
       expect(expired.expiry).to.equal(payment.expiry);
     });
@@ -244,32 +253,34 @@ describe("SDK payments with returns (payments.ts)", () => {
       const w = await world();
       const payment = await authorized(w, "confirm", ONE);
       await refused(w.d, w.bob.address, NotPaymentCustomerError, () =>
-        confirmPayment(fromEthers(w.bob), w.shop, payment),
+        confirmPayment(fromEthers(w.bob), { shop: w.shop, payment }),
       );
-      const result = await confirmPayment(fromEthers(w.alice), w.shop, payment);
+      const result = await confirmPayment(fromEthers(w.alice), { shop: w.shop, payment });
       expect(result.returnedWei).to.equal(0n);
       expect(result.capture.amountWei).to.equal(ONE);
       expect(result.events.some((e) => e.eventName === "PaymentCaptured" && e.args.kind === 1)).to.equal(true);
       const late = await authorized(w, "confirm late", ONE);
       await w.d.helpers.time.increaseTo(late.expiry);
-      await refused(w.d, w.alice.address, PaymentExpiredError, () => confirmPayment(fromEthers(w.alice), w.shop, late));
+      await refused(w.d, w.alice.address, PaymentExpiredError, () =>
+        confirmPayment(fromEthers(w.alice), { shop: w.shop, payment: late }),
+      );
     });
 
     it("autoCapturePayment: refused before autoCaptureAt and after a return request; anyone captures once due", async () => {
       const w = await world();
       const payment = await authorized(w, "auto", ONE);
       const returned = await authorized(w, "auto returned", ONE);
-      await requestReturn(fromEthers(w.alice), w.shop, returned);
+      await requestReturn(fromEthers(w.alice), { shop: w.shop, payment: returned });
       const early = await refused(w.d, w.carol.address, AutoCaptureNotDueError, () =>
-        autoCapturePayment(fromEthers(w.carol), w.shop, payment),
+        autoCapturePayment(fromEthers(w.carol), { shop: w.shop, payment }),
       );
       expect(early.autoCaptureAt).to.equal(payment.autoCaptureAt);
       await w.d.helpers.time.increaseTo(returned.autoCaptureAt);
       const asked = await refused(w.d, w.carol.address, ReturnRequestedError, () =>
-        autoCapturePayment(fromEthers(w.carol), w.shop, returned),
+        autoCapturePayment(fromEthers(w.carol), { shop: w.shop, payment: returned }),
       );
       expect(asked.step).to.equal("autoCapture");
-      const result = await autoCapturePayment(fromEthers(w.carol), w.shop, payment);
+      const result = await autoCapturePayment(fromEthers(w.carol), { shop: w.shop, payment });
       expect(result.capture.amountWei).to.equal(ONE);
       expect(await w.d.token.balanceOf(w.alice.address)).to.equal(consumptionOf(ONE, WUYOU_RULES));
     });
@@ -279,14 +290,16 @@ describe("SDK payments with returns (payments.ts)", () => {
     it("voidPayment (operator) returns it all and clears the record; refuses a non-operator and a payment not held", async () => {
       const w = await world();
       const payment = await authorized(w, "void", ONE);
-      await refused(w.d, w.bob.address, MissingRoleError, () => voidPayment(fromEthers(w.bob), w.shop, payment));
+      await refused(w.d, w.bob.address, MissingRoleError, () =>
+        voidPayment(fromEthers(w.bob), { shop: w.shop, payment }),
+      );
       const before = await w.d.ethers.provider.getBalance(w.alice.address);
-      const result = await voidPayment(fromEthers(w.d.operator), w.shop, payment);
+      const result = await voidPayment(fromEthers(w.d.operator), { shop: w.shop, payment });
       expect(result.returnedWei).to.equal(ONE);
       expect(await w.d.ethers.provider.getBalance(w.alice.address)).to.equal(before + ONE);
       expect(await w.d.shop.payment(payment.orderHash, w.alice.address)).to.deep.equal([0n, 0n]);
       const gone = await refused(w.d, w.d.operator.address, PaymentNotHeldError, () =>
-        voidPayment(fromEthers(w.d.operator), w.shop, payment),
+        voidPayment(fromEthers(w.d.operator), { shop: w.shop, payment }),
       );
       expect(gone.status).to.equal("none");
       // The same order may be authorized again.
@@ -297,14 +310,14 @@ describe("SDK payments with returns (payments.ts)", () => {
       const w = await world();
       const payment = await authorized(w, "reclaim", ONE);
       const early = await refused(w.d, w.alice.address, PaymentNotExpiredError, () =>
-        reclaimPayment(fromEthers(w.alice), w.shop, payment),
+        reclaimPayment(fromEthers(w.alice), { shop: w.shop, payment }),
       );
       expect(early.expiry).to.equal(payment.expiry);
       await w.d.helpers.time.increaseTo(payment.expiry);
       await refused(w.d, w.bob.address, NotPaymentCustomerError, () =>
-        reclaimPayment(fromEthers(w.bob), w.shop, payment),
+        reclaimPayment(fromEthers(w.bob), { shop: w.shop, payment }),
       );
-      const result = await reclaimPayment(fromEthers(w.alice), w.shop, payment);
+      const result = await reclaimPayment(fromEthers(w.alice), { shop: w.shop, payment });
       expect(result.returnedWei).to.equal(ONE);
       expect(await w.d.shop.payment(payment.orderHash, w.alice.address)).to.deep.equal([0n, 0n]);
     });
@@ -313,21 +326,21 @@ describe("SDK payments with returns (payments.ts)", () => {
       const w = await world();
       const payment = await authorized(w, "return", ONE);
       await refused(w.d, w.bob.address, NotPaymentCustomerError, () =>
-        requestReturn(fromEthers(w.bob), w.shop, payment),
+        requestReturn(fromEthers(w.bob), { shop: w.shop, payment }),
       );
-      await requestReturn(fromEthers(w.alice), w.shop, payment);
+      await requestReturn(fromEthers(w.alice), { shop: w.shop, payment });
       expect((await w.d.shop.payment(payment.orderHash, w.alice.address))[0]).to.equal(2n);
       const twice = await refused(w.d, w.alice.address, ReturnRequestedError, () =>
-        requestReturn(fromEthers(w.alice), w.shop, payment),
+        requestReturn(fromEthers(w.alice), { shop: w.shop, payment }),
       );
       expect(twice.step).to.equal("requestReturn");
       // The operator captures what the customer keeps.
-      const kept = await capturePayment(fromEthers(w.d.operator), w.shop, payment, ONE / 2n);
+      const kept = await capturePayment(fromEthers(w.d.operator), { shop: w.shop, payment, amountWei: ONE / 2n });
       expect(kept.returnedWei).to.equal(ONE / 2n);
       const late = await authorized(w, "return late", ONE);
       await w.d.helpers.time.increaseTo(late.autoCaptureAt);
       await refused(w.d, w.alice.address, ReturnWindowClosedError, () =>
-        requestReturn(fromEthers(w.alice), w.shop, late),
+        requestReturn(fromEthers(w.alice), { shop: w.shop, payment: late }),
       );
     });
   });
@@ -335,14 +348,15 @@ describe("SDK payments with returns (payments.ts)", () => {
   describe("refunds and returns owed", () => {
     it("refundPayment refunds from the merchant balance and takes the tokens back in proportion", async () => {
       const w = await world();
-      const { capture } = await charge(fromEthers(w.alice), w.shop, {
+      const { capture } = await charge(fromEthers(w.alice), {
+        shop: w.shop,
         orderHash: hashOf("refund"),
         amountWei: ONE,
         referrer: w.bob.address,
       });
       const [minted] = unpackTokenAmounts(capture.minted);
       const balanceBefore = await w.d.shop.merchantBalance();
-      const result = await refundPayment(fromEthers(w.d.operator), w.shop, capture, ONE / 4n);
+      const result = await refundPayment(fromEthers(w.d.operator), { shop: w.shop, capture, amountWei: ONE / 4n });
       expect(result.refundedWei).to.equal(ONE / 4n);
       expect(result.refundableWei).to.equal((3n * ONE) / 4n);
       expect(result.clawedBack).to.deep.equal([
@@ -353,63 +367,76 @@ describe("SDK payments with returns (payments.ts)", () => {
       expect(await w.d.token.balanceOf(w.alice.address)).to.equal(minted.customer - minted.customer / 4n);
       // More than what is left, then the rest.
       const over = await refused(w.d, w.d.operator.address, InvalidRefundAmountError, () =>
-        refundPayment(fromEthers(w.d.operator), w.shop, capture, ONE),
+        refundPayment(fromEthers(w.d.operator), { shop: w.shop, capture, amountWei: ONE }),
       );
       expect(over.refundable).to.equal((3n * ONE) / 4n);
       // The merchant balance holds only the capture less its escrow: the merchant tops it up for the rest.
       await w.d.shop.connect(w.d.admin).deposit({ value: ONE });
-      const rest = await refundPayment(fromEthers(w.d.operator), w.shop, capture, (3n * ONE) / 4n);
+      const rest = await refundPayment(fromEthers(w.d.operator), { shop: w.shop, capture, amountWei: (3n * ONE) / 4n });
       expect(rest.refundableWei).to.equal(0n);
-      expect((await fetchPayment(fromEthers(w.bob), w.shop, hashOf("refund"), w.alice.address))?.status).to.equal(
-        "refunded",
-      );
+      expect(
+        (
+          await fetchPayment(fromEthers(w.bob), {
+            shop: w.shop,
+            orderHash: hashOf("refund"),
+            customer: w.alice.address,
+          })
+        )?.status,
+      ).to.equal("refunded");
     });
 
     it("refundPayment refuses 0, a payment not captured, a non-operator, a low merchant balance and a late refund", async () => {
       const w = await world();
       const op = fromEthers(w.d.operator);
-      const { capture } = await charge(fromEthers(w.alice), w.shop, {
+      const { capture } = await charge(fromEthers(w.alice), {
+        shop: w.shop,
         orderHash: hashOf("refund bad"),
         amountWei: ONE,
       });
-      await refused(w.d, w.d.operator.address, InvalidRefundAmountError, () => refundPayment(op, w.shop, capture, 0n));
-      await refused(w.d, w.bob.address, MissingRoleError, () => refundPayment(fromEthers(w.bob), w.shop, capture, 1n));
+      await refused(w.d, w.d.operator.address, InvalidRefundAmountError, () =>
+        refundPayment(op, { shop: w.shop, capture, amountWei: 0n }),
+      );
+      await refused(w.d, w.bob.address, MissingRoleError, () =>
+        refundPayment(fromEthers(w.bob), { shop: w.shop, capture, amountWei: 1n }),
+      );
       const held = await authorized(w, "refund held", ONE);
       const notCaptured = await refused(w.d, w.d.operator.address, PaymentNotCapturedError, () =>
-        refundPayment(op, w.shop, { ...capture, orderHash: held.orderHash }, 1n),
+        refundPayment(op, { shop: w.shop, capture: { ...capture, orderHash: held.orderHash }, amountWei: 1n }),
       );
       expect(notCaptured.status).to.equal("held");
       // The merchant withdraws its whole balance: nothing left to refund from.
       const balance = await w.d.shop.merchantBalance();
       await w.d.shop.connect(w.d.admin).withdraw(w.d.admin.address, balance);
       const low = await refused(w.d, w.d.operator.address, InsufficientMerchantBalanceError, () =>
-        refundPayment(op, w.shop, capture, 1n),
+        refundPayment(op, { shop: w.shop, capture, amountWei: 1n }),
       );
       expect([low.required, low.available]).to.deep.equal([1n, 0n]);
       await w.d.helpers.time.increaseTo(capture.refundDeadline + 1n);
       const late = await refused(w.d, w.d.operator.address, RefundDeadlinePassedError, () =>
-        refundPayment(op, w.shop, capture, 1n),
+        refundPayment(op, { shop: w.shop, capture, amountWei: 1n }),
       );
       expect(late.refundDeadline).to.equal(capture.refundDeadline);
     });
 
     it("withdrawReturns: a return the customer's address rejected is owed, then withdrawn; nothing owed is refused", async () => {
       const w = await world();
-      await refused(w.d, w.alice.address, NoReturnsOwedError, () => withdrawReturns(fromEthers(w.alice), w.shop));
+      await refused(w.d, w.alice.address, NoReturnsOwedError, () =>
+        withdrawReturns(fromEthers(w.alice), { shop: w.shop }),
+      );
       const payment = await authorized(w, "owed", ONE);
       // Alice's address rejects coin for a while (a contract wallet that refuses it).
       const rejecting = await w.d.ethers.deployContract("RejectingReceiver");
       const code = await w.d.ethers.provider.getCode(await rejecting.getAddress());
       await w.d.helpers.setCode(w.alice.address, code);
-      const voided = await voidPayment(fromEthers(w.d.operator), w.shop, payment);
+      const voided = await voidPayment(fromEthers(w.d.operator), { shop: w.shop, payment });
       expect(voided.owedWei).to.equal(ONE);
-      expect(await fetchReturnsOwed(fromEthers(w.bob), w.shop, w.alice.address)).to.equal(ONE);
+      expect(await fetchReturnsOwed(fromEthers(w.bob), { shop: w.shop, customer: w.alice.address })).to.equal(ONE);
       await w.d.helpers.setCode(w.alice.address, "0x");
       const before = await w.d.ethers.provider.getBalance(w.carol.address);
-      const result = await withdrawReturns(fromEthers(w.alice), w.shop, w.carol.address);
+      const result = await withdrawReturns(fromEthers(w.alice), { shop: w.shop, to: w.carol.address });
       expect(result).to.deep.include({ customer: w.alice.address, to: w.carol.address, amountWei: ONE });
       expect(await w.d.ethers.provider.getBalance(w.carol.address)).to.equal(before + ONE);
-      const [owedItem] = await fetchShopPayments(fromEthers(w.bob), w.shop, { customer: w.alice.address });
+      const [owedItem] = await fetchShopPayments(fromEthers(w.bob), { shop: w.shop, customer: w.alice.address });
       expect(owedItem).to.deep.include({ status: "voided", returnedWei: ONE, owedWei: ONE });
     });
   });
@@ -418,21 +445,21 @@ describe("SDK payments with returns (payments.ts)", () => {
     it("setReturnWindow: a longer window applies at once, a shorter one in 7 days; fetchReturnWindow shows both", async () => {
       const w = await world();
       const admin = fromEthers(w.d.admin);
-      expect(await fetchReturnWindow(admin, w.shop)).to.deep.equal({
+      expect(await fetchReturnWindow(admin, { shop: w.shop })).to.deep.equal({
         windowSeconds: WEEK,
         pendingSeconds: 0n,
         pendingAt: 0n,
       });
-      const longer = await setReturnWindow(admin, w.shop, 14n * 86_400n);
+      const longer = await setReturnWindow(admin, { shop: w.shop, seconds: 14n * 86_400n });
       expect(longer.immediate).to.equal(true);
-      expect((await fetchReturnWindow(admin, w.shop)).windowSeconds).to.equal(14n * 86_400n);
+      expect((await fetchReturnWindow(admin, { shop: w.shop })).windowSeconds).to.equal(14n * 86_400n);
       // A payment now gets the longer window.
       const payment = await authorized(w, "window", ONE);
       expect(payment.expiry - payment.autoCaptureAt).to.be.greaterThan(WEEK - 5n);
-      const shorter = await setReturnWindow(admin, w.shop, 2 * DAY);
+      const shorter = await setReturnWindow(admin, { shop: w.shop, seconds: 2 * DAY });
       expect(shorter.immediate).to.equal(false);
       expect(shorter.effectiveAt).to.equal((await latest(w.d)) + WEEK);
-      expect(await fetchReturnWindow(admin, w.shop)).to.deep.equal({
+      expect(await fetchReturnWindow(admin, { shop: w.shop })).to.deep.equal({
         windowSeconds: 14n * 86_400n,
         pendingSeconds: 2n * 86_400n,
         pendingAt: shorter.effectiveAt,
@@ -442,11 +469,17 @@ describe("SDK payments with returns (payments.ts)", () => {
     it("setReturnWindow refuses a window outside 1..90 days and a signer without the admin role", async () => {
       const w = await world();
       const admin = fromEthers(w.d.admin);
-      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () => setReturnWindow(admin, w.shop, 86_399));
-      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () => setReturnWindow(admin, w.shop, 91 * DAY));
-      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () => setReturnWindow(admin, w.shop, "1.5"));
+      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () =>
+        setReturnWindow(admin, { shop: w.shop, seconds: 86_399 }),
+      );
+      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () =>
+        setReturnWindow(admin, { shop: w.shop, seconds: 91 * DAY }),
+      );
+      await refused(w.d, w.d.admin.address, InvalidReturnWindowError, () =>
+        setReturnWindow(admin, { shop: w.shop, seconds: "1.5" }),
+      );
       const role = await refused(w.d, w.d.operator.address, MissingRoleError, () =>
-        setReturnWindow(fromEthers(w.d.operator), w.shop, 10 * DAY),
+        setReturnWindow(fromEthers(w.d.operator), { shop: w.shop, seconds: 10 * DAY }),
       );
       expect(role.role).to.equal("admin");
     });
@@ -460,22 +493,23 @@ describe("SDK payments with returns (payments.ts)", () => {
       // reclaimed: authorized, expired, taken back (first, since it moves the clock past every window).
       const f = await authorized(w, "F reclaimed", 6n * ONE);
       await w.d.helpers.time.increaseTo(f.expiry);
-      await reclaimPayment(fromEthers(w.alice), w.shop, f);
+      await reclaimPayment(fromEthers(w.alice), { shop: w.shop, payment: f });
       // held, return requested, captured in part, refunded in full, voided.
       const a = await authorized(w, "A held", ONE);
       const b = await authorized(w, "B return", 2n * ONE, w.bob);
-      await requestReturn(fromEthers(w.bob), w.shop, b);
+      await requestReturn(fromEthers(w.bob), { shop: w.shop, payment: b });
       const c = await authorized(w, "C captured", 3n * ONE);
-      await capturePayment(op, w.shop, c, ONE);
-      const { capture: dCapture } = await charge(fromEthers(w.bob), w.shop, {
+      await capturePayment(op, { shop: w.shop, payment: c, amountWei: ONE });
+      const { capture: dCapture } = await charge(fromEthers(w.bob), {
+        shop: w.shop,
         orderHash: hashOf("D refunded"),
         amountWei: 4n * ONE,
       });
-      await refundPayment(op, w.shop, dCapture, 4n * ONE);
+      await refundPayment(op, { shop: w.shop, capture: dCapture, amountWei: 4n * ONE });
       const e = await authorized(w, "E voided", 5n * ONE);
-      await voidPayment(op, w.shop, e);
+      await voidPayment(op, { shop: w.shop, payment: e });
 
-      const all = await fetchShopPayments(reader, w.shop);
+      const all = await fetchShopPayments(reader, { shop: w.shop });
       expect(all.map((p) => [p.orderHash, p.status])).to.deep.equal([
         [f.orderHash, "reclaimed"],
         [a.orderHash, "held"],
@@ -511,14 +545,22 @@ describe("SDK payments with returns (payments.ts)", () => {
       });
 
       // One customer's; one payment; the terms to pass back.
-      const bobs = await fetchShopPayments(reader, w.shop, { customer: w.bob.address });
+      const bobs = await fetchShopPayments(reader, { shop: w.shop, customer: w.bob.address });
       expect(bobs.map((p) => p.status)).to.deep.equal(["returnRequested", "refunded"]);
-      expect(await fetchPayment(reader, w.shop, c.orderHash, w.alice.address)).to.deep.equal(pc);
-      expect(await fetchPayment(reader, w.shop, hashOf("nothing"), w.alice.address)).to.equal(undefined);
-      expect(await findPaymentTerms(reader, w.shop, a.orderHash, w.alice.address)).to.deep.equal(a);
-      expect(await findCaptureTerms(reader, w.shop, hashOf("D refunded"), w.bob.address)).to.deep.equal(dCapture);
+      expect(
+        await fetchPayment(reader, { shop: w.shop, orderHash: c.orderHash, customer: w.alice.address }),
+      ).to.deep.equal(pc);
+      expect(
+        await fetchPayment(reader, { shop: w.shop, orderHash: hashOf("nothing"), customer: w.alice.address }),
+      ).to.equal(undefined);
+      expect(
+        await findPaymentTerms(reader, { shop: w.shop, orderHash: a.orderHash, customer: w.alice.address }),
+      ).to.deep.equal(a);
+      expect(
+        await findCaptureTerms(reader, { shop: w.shop, orderHash: hashOf("D refunded"), customer: w.bob.address }),
+      ).to.deep.equal(dCapture);
       const missing = await refused(w.d, w.carol.address, PaymentNotFoundError, () =>
-        findCaptureTerms(reader, w.shop, a.orderHash, w.alice.address),
+        findCaptureTerms(reader, { shop: w.shop, orderHash: a.orderHash, customer: w.alice.address }),
       );
       expect(missing.event).to.equal("PaymentCaptured");
       // The dividend share of the captures was escrowed as for any payment.

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { id, parseEther, ZeroAddress } from "ethers";
 import { createPublicClient, createWalletClient, custom, type Address as ViemAddress } from "viem";
 import {
+  claimable,
   fetchHolderEarnings,
   fetchHolderTokens,
   fetchOrderLedger,
@@ -10,6 +11,9 @@ import {
   fromEthers,
   fromViem,
   InvalidAmountError,
+  readContract,
+  shopAbi,
+  type RawRead,
   ORDER_PATHS,
   type Address,
   type Transport,
@@ -101,7 +105,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     const { d, day1, day2, shop, token, transports } = await scenario();
     const results = [];
     for (const transport of transports) {
-      const result = await fetchShopDays(transport, shop, { fromDay: day1 - 1n });
+      const result = await fetchShopDays(transport, { shop, fromDay: day1 - 1n });
       results.push(result);
       const today = await d.shop.today();
       expect(result.today).to.equal(today);
@@ -165,17 +169,17 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
   it("fetchShopDays defaults to the last 30 days and refuses an inverted or too long range", async () => {
     const { d, day1, shop, transports } = await scenario();
     const today = await d.shop.today();
-    const result = await fetchShopDays(transports[0], shop);
+    const result = await fetchShopDays(transports[0], { shop });
     expect([result.fromDay, result.toDay]).to.deep.equal([today - 29n, today]);
     expect(result.days).to.have.length(2);
-    expect((await fetchShopDays(transports[0], shop, { fromDay: day1, toDay: day1 })).days).to.have.length(1);
+    expect((await fetchShopDays(transports[0], { shop, fromDay: day1, toDay: day1 })).days).to.have.length(1);
     for (const options of [
       { fromDay: day1 + 1n, toDay: day1 },
       { fromDay: day1 - 366n, toDay: day1 },
     ]) {
       let error: unknown;
       try {
-        await fetchShopDays(transports[0], shop, options);
+        await fetchShopDays(transports[0], { shop, ...options });
       } catch (caught) {
         error = caught;
       }
@@ -187,7 +191,10 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     const { d, shop, token, alice, transports } = await scenario();
     const results = [];
     for (const transport of transports) {
-      const holdings = await fetchHolderTokens(transport, (await d.factory.getAddress()) as Address, alice);
+      const holdings = await fetchHolderTokens(transport, {
+        factory: (await d.factory.getAddress()) as Address,
+        holder: alice,
+      });
       results.push(holdings);
       const shops = await d.factory.shops(0n, 100n);
       expect(shops).to.have.length(2);
@@ -210,7 +217,9 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
       expect(holdings[0]).to.deep.include({ shop, token, symbol: "YDC" });
       expect(holdings[1].symbol).to.equal("SEC");
       const nobody = d.signers[9].address as Address;
-      expect(await fetchHolderTokens(transport, (await d.factory.getAddress()) as Address, nobody)).to.deep.equal([]);
+      expect(
+        await fetchHolderTokens(transport, { factory: (await d.factory.getAddress()) as Address, holder: nobody }),
+      ).to.deep.equal([]);
     }
     expect(results[1]).to.deep.equal(results[0]);
   });
@@ -226,7 +235,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     const push = await (await d.token.connect(d.signers[7]).payout([alice, bob])).wait();
     const results = [];
     for (const transport of transports) {
-      const earnings = await fetchHolderEarnings(transport, token, alice, { pageSize: 3n });
+      const earnings = await fetchHolderEarnings(transport, { token, holder: alice, pageSize: 3n });
       results.push(earnings);
       expect(earnings.claims).to.deep.equal(
         events.map((e) => ({
@@ -242,7 +251,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
       const claimable = await d.token.claimable(alice);
       expect(earnings.claimable).to.equal(claimable);
       expect(earnings.totalEarned).to.equal(events[0].args.amount + claimable);
-      const forBob = await fetchHolderEarnings(transport, token, bob);
+      const forBob = await fetchHolderEarnings(transport, { token, holder: bob });
       expect(forBob.claims).to.deep.equal([
         {
           kind: "payout",
@@ -270,7 +279,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     expect(mismatches).to.have.length(1);
     const results = [];
     for (const transport of transports) {
-      const ledger = await fetchOrderLedger(transport, shop, { pageSize: 4n });
+      const ledger = await fetchOrderLedger(transport, { shop, pageSize: 4n });
       results.push(ledger);
       expect(ledger.orders).to.deep.equal(
         counted.map((e) => ({
@@ -320,7 +329,7 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
           txHash: anchored[0].transactionHash,
         },
       ]);
-      const early = await fetchOrderLedger(transport, shop, { toBlock: BigInt(counted[1].blockNumber) });
+      const early = await fetchOrderLedger(transport, { shop, toBlock: BigInt(counted[1].blockNumber) });
       expect(early.orders).to.have.length(2);
       expect(early.batches).to.deep.equal([]);
       expect([early.skipped, early.referrerMismatches]).to.deep.equal([[], []]);
@@ -333,18 +342,149 @@ describe("SDK read models (fetchShopDays, fetchHolderTokens, fetchHolderEarnings
     const ids = [orderIdOf("a1"), orderIdOf("a2"), orderIdOf("never"), orderIdOf("a3"), orderIdOf("a1")];
     const used = [orderIdOf("a1"), orderIdOf("a2"), orderIdOf("a3")].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     for (const transport of transports) {
-      expect(await fetchUsedOrderIds(transport, shop, ids)).to.deep.equal(used);
-      expect(await fetchUsedOrderIds(transport, shop, ids.map(String))).to.deep.equal(used);
-      expect(await fetchUsedOrderIds(transport, shop, [])).to.deep.equal([]);
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: ids })).to.deep.equal(used);
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: ids.map(String) })).to.deep.equal(used);
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: [] })).to.deep.equal([]);
       for (const bad of [[0n], [-1n], [1n << 64n], [1.5], "1"]) {
         let error: unknown;
         try {
-          await fetchUsedOrderIds(transport, shop, bad as bigint[]);
+          await fetchUsedOrderIds(transport, { shop, orderIds: bad as bigint[] });
         } catch (caught) {
           error = caught;
         }
         expect(error, String(bad)).to.be.instanceOf(InvalidAmountError);
       }
+    }
+  });
+});
+
+describe("SDK reads pinned to a block (blockNumber)", () => {
+  it("readContract and the read models return the state at blockNumber after later blocks changed it, with ethers and viem", async () => {
+    const d = await load();
+    const [, , , alice] = d.signers;
+    const shop = (await d.shop.getAddress()) as Address;
+    const token = (await d.token.getAddress()) as Address;
+    const factory = (await d.factory.getAddress()) as Address;
+    const day = await d.shop.today();
+    await d.shop.connect(d.operator).recordOrder(order("pin-1", alice.address, ONE));
+    const pinned = BigInt(await d.ethers.provider.getBlockNumber());
+    const balanceThen = await d.token.balanceOf(alice.address);
+    // Later blocks: a second order the same day, then the day settled (alice gets dividends to claim).
+    await d.shop.connect(d.operator).recordOrder(order("pin-2", alice.address, 2n * ONE));
+    await nextDay(d.helpers);
+    await d.shop.settle(day, { value: ONE });
+    const balanceNow = await d.token.balanceOf(alice.address);
+    expect(balanceNow).to.be.greaterThan(balanceThen);
+    const claimableNow = await d.token.claimable(alice.address);
+    expect(claimableNow).to.be.greaterThan(0n);
+    const holder = alice.address as Address;
+    for (const transport of [fromEthers(d.ethers.provider), viemTransport(d)]) {
+      const label = transport.library;
+      const then = await readContract(transport, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "dayRecord",
+        args: [day],
+        blockNumber: pinned,
+      });
+      const now = await readContract(transport, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "dayRecord",
+        args: [day],
+      });
+      expect([then.revenue, then.orderCount, then.settled], label).to.deep.equal([ONE, 1n, false]);
+      expect([now.revenue, now.orderCount, now.settled], label).to.deep.equal([3n * ONE, 2n, true]);
+
+      const daysThen = await fetchShopDays(transport, { shop, fromDay: day, toDay: day, blockNumber: pinned });
+      expect(daysThen.today, label).to.equal(day);
+      expect(
+        daysThen.days.map((x) => [x.revenue, x.settled]),
+        label,
+      ).to.deep.equal([[ONE, false]]);
+      const daysNow = await fetchShopDays(transport, { shop, fromDay: day, toDay: day });
+      expect(
+        daysNow.days.map((x) => [x.revenue, x.settled]),
+        label,
+      ).to.deep.equal([[3n * ONE, true]]);
+
+      const tokensThen = await fetchHolderTokens(transport, { factory, holder, blockNumber: pinned });
+      expect(
+        tokensThen.map((t) => [t.token, t.balance, t.claimable]),
+        label,
+      ).to.deep.equal([[token, balanceThen, 0n]]);
+      const tokensNow = await fetchHolderTokens(transport, { factory, holder });
+      expect(
+        tokensNow.map((t) => [t.token, t.balance, t.claimable]),
+        label,
+      ).to.deep.equal([[token, balanceNow, claimableNow]]);
+      expect(await claimable(transport, { token, holder, blockNumber: pinned }), label).to.equal(0n);
+      expect(await claimable(transport, { token, holder }), label).to.equal(claimableNow);
+
+      const ledgerThen = await fetchOrderLedger(transport, { shop, blockNumber: pinned });
+      expect(
+        ledgerThen.orders.map((o) => o.orderId),
+        label,
+      ).to.deep.equal([orderIdOf("pin-1")]);
+      const ledgerNow = await fetchOrderLedger(transport, { shop });
+      expect(
+        ledgerNow.orders.map((o) => o.orderId),
+        label,
+      ).to.deep.equal([orderIdOf("pin-1"), orderIdOf("pin-2")]);
+      let error: unknown;
+      try {
+        await fetchOrderLedger(transport, { shop, toBlock: pinned + 1n, blockNumber: pinned });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, label).to.be.instanceOf(InvalidAmountError);
+
+      const ids = [orderIdOf("pin-1"), orderIdOf("pin-2")];
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: ids, blockNumber: pinned }), label).to.deep.equal([
+        orderIdOf("pin-1"),
+      ]);
+      expect(await fetchUsedOrderIds(transport, { shop, orderIds: ids }), label).to.have.length(2);
+    }
+  });
+
+  it("without blockNumber, a read model reads the block number once and makes every read at that block", async () => {
+    const d = await load();
+    const shop = (await d.shop.getAddress()) as Address;
+    await d.shop.connect(d.operator).recordOrder(order("pin-3", d.signers[3].address, ONE));
+    const inner = fromEthers(d.ethers.provider);
+    const blocks: (bigint | undefined)[] = [];
+    let blockNumberCalls = 0;
+    const counting: Transport = {
+      ...inner,
+      blockNumber: () => {
+        blockNumberCalls++;
+        return inner.blockNumber();
+      },
+      call: (call: RawRead) => {
+        blocks.push(call.blockNumber);
+        return inner.call(call);
+      },
+    };
+    const latest = BigInt(await d.ethers.provider.getBlockNumber());
+    const { days } = await fetchShopDays(counting, { shop });
+    expect(days).to.have.length(1);
+    expect(blockNumberCalls).to.equal(1);
+    expect(blocks.length).to.be.greaterThan(3);
+    expect(new Set(blocks)).to.deep.equal(new Set([latest]));
+  });
+
+  it("a blockNumber that is not a block number is refused before anything is read", async () => {
+    const d = await load();
+    const shop = (await d.shop.getAddress()) as Address;
+    const transport = fromEthers(d.ethers.provider);
+    for (const bad of [-1n, 1.5, "latest"]) {
+      let error: unknown;
+      try {
+        await fetchShopDays(transport, { shop, blockNumber: bad as bigint });
+      } catch (caught) {
+        error = caught;
+      }
+      expect(error, String(bad)).to.be.instanceOf(InvalidAmountError);
     }
   });
 });

@@ -178,7 +178,7 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     expect(result.teaOrderId).to.equal(1001n);
     expect(await shop.isOrderIdUsed(result.teaOrderId)).to.equal(true);
 
-    const ledger = await fetchOrderLedger(t, result.shop);
+    const ledger = await fetchOrderLedger(t, { shop: result.shop });
     expect(ledger.orders.map((o) => o.path).sort()).to.deep.equal([
       "Checkout",
       "Checkout",
@@ -197,7 +197,7 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     // (150) counted at anchoring.
     expect(revenue).to.equal(2550n * rate);
 
-    const days = await fetchShopDays(t, result.shop, { fromDay: (await shop.today()) - 1n });
+    const days = await fetchShopDays(t, { shop: result.shop, fromDay: (await shop.today()) - 1n });
     expect(days.days).to.have.length(2);
     const [day, today] = days.days;
     // The day after the settled one: Carol's capture, unsettled (a refund does not change the day's revenue).
@@ -217,8 +217,8 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     let claimableTotal = 0n;
     for (const who of ["alice", "bob", "carol", "servicer"] as const) {
       const address = people[who].address as Address;
-      const held = await fetchHolderTokens(t, factory, address);
-      const earnings = await fetchHolderEarnings(t, result.token, address, { fromBlock });
+      const held = await fetchHolderTokens(t, { factory, holder: address });
+      const earnings = await fetchHolderEarnings(t, { token: result.token, holder: address, fromBlock });
       const onChainBalance = await token.balanceOf(address);
       const onChainClaimable = await token.claimable(address);
       const mine = held.find((h) => h.token === result.token);
@@ -231,7 +231,11 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     }
     // Alice claimed with viem, Bob with ethers (claimMany): both got something and can claim nothing more.
     for (const who of ["alice", "bob"] as const) {
-      const earnings = await fetchHolderEarnings(t, result.token, people[who].address as Address, { fromBlock });
+      const earnings = await fetchHolderEarnings(t, {
+        token: result.token,
+        holder: people[who].address as Address,
+        fromBlock,
+      });
       expect(earnings.claims, `${who} claims`).to.have.length(1);
       expect(earnings.claimed > 0n, `${who} claimed`).to.equal(true);
       expect(earnings.claimable).to.equal(0n);
@@ -244,7 +248,7 @@ describe("docs/sdk.md walkthrough, run against a real hardhat node (ethers backe
     }
     // Everything settled is claimed or still claimable in the token, to the wei up to rounding dust.
     const today = await IShop__factory.connect(result.shop, provider).today();
-    const { days } = await fetchShopDays(t, result.shop, { fromDay: today - 7n, toDay: today });
+    const { days } = await fetchShopDays(t, { shop: result.shop, fromDay: today - 7n, toDay: today });
     const settled = days.reduce((sum, d) => sum + (d.settled ? d.owed : 0n), 0n);
     // Escrow of days not settled yet (Carol's capture) is in the token too, not claimable before the settlement.
     const escrowed = days.reduce((sum, d) => sum + (d.settled ? 0n : d.escrowed), 0n);

@@ -44,8 +44,8 @@ describe("tasks: help, key and deployment errors, holder:claim", function () {
     }
     await advanceTime(node, DAY);
     for (const shop of shops) {
-      const today = await readContract(merchant, shop, shopAbi, "today", []);
-      await settleDay(merchant, shop, today - 1n);
+      const today = await readContract(merchant, { address: shop, abi: shopAbi, functionName: "today", args: [] });
+      await settleDay(merchant, { shop, day: today - 1n });
     }
   });
 
@@ -125,15 +125,15 @@ describe("tasks: help, key and deployment errors, holder:claim", function () {
     const provider = providerAt(node.url);
     const reader = signerOf(provider, 1);
     const env = { SHAREMALL_PRIVATE_KEY: holder.privateKey, SHAREMALL_FACTORY: factory };
-    const owed0 = await claimable(reader, tokens[0], holder.address);
+    const owed0 = await claimable(reader, { token: tokens[0], holder: holder.address });
     expect(owed0 > 0n).to.equal(true);
     const one = await runJson<ClaimRun>(node, "holder:claim", ["--token", tokens[0]], env);
     expect(one).to.deep.include({ holder: holder.address, recipient: holder.address, total: owed0.toString() });
-    expect(await claimable(reader, tokens[0], holder.address)).to.equal(0n);
+    expect(await claimable(reader, { token: tokens[0], holder: holder.address })).to.equal(0n);
 
     // The other holder claims its share on the second token to a fresh address: it arrives there.
     const to = getAddress("0x00000000000000000000000000000000000a11ce");
-    const owedOther = await claimable(reader, tokens[1], other.address);
+    const owedOther = await claimable(reader, { token: tokens[1], holder: other.address });
     const otherEnv = { SHAREMALL_PRIVATE_KEY: other.privateKey, SHAREMALL_FACTORY: factory };
     const sent = await runCli(
       node,
@@ -145,13 +145,13 @@ describe("tasks: help, key and deployment errors, holder:claim", function () {
     expect(await provider.getBalance(to)).to.equal(owedOther);
 
     // --all: one claimMany over the factory, paying what is left (the second token for the holder).
-    const owed1 = await claimable(reader, tokens[1], holder.address);
+    const owed1 = await claimable(reader, { token: tokens[1], holder: holder.address });
     const all = await runJson<ClaimRun>(node, "holder:claim", ["--all"], env);
     expect(all.paid).to.deep.equal([{ token: tokens[1], amount: owed1.toString() }]);
     const none = await runCli(node, ["holder:claim", "--network", "custom", "--all"], env);
     expect(none.stdout.trim()).to.equal(`Nothing to claim for ${holder.address} on any token of the factory`);
     // --tokens: the other holder's first token, by list.
-    const owedListed = await claimable(reader, tokens[0], other.address);
+    const owedListed = await claimable(reader, { token: tokens[0], holder: other.address });
     const listed = await runJson<ClaimRun>(node, "holder:claim", ["--tokens", tokens[0]], otherEnv);
     expect(listed.total).to.equal(owedListed.toString());
 

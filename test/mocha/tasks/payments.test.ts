@@ -44,7 +44,8 @@ describe("payment tasks against a hardhat node", function () {
   const held = new Map<string, PaymentTerms>();
 
   async function authorize(name: string, customer: Address, amountWei: bigint, referrer?: Address) {
-    const { payment } = await authorizePayment(await client.signer(customer), shop, {
+    const { payment } = await authorizePayment(await client.signer(customer), {
+      shop,
       orderHash: id(`payments test ${name}`),
       amountWei,
       ...(referrer !== undefined ? { referrer } : {}),
@@ -112,7 +113,10 @@ describe("payment tasks against a hardhat node", function () {
     expect(crashed.stderr).to.match(/payments:capture: 1\/4 row\(s\) sent \(1 done, 0 failed\)/);
     const statuses = async () =>
       Promise.all(
-        [a, b, c, d].map(async (p) => (await fetchPaymentStatus(client.reader, shop, p.orderHash, p.customer)).status),
+        [a, b, c, d].map(
+          async (p) =>
+            (await fetchPaymentStatus(client.reader, { shop, orderHash: p.orderHash, customer: p.customer })).status,
+        ),
       );
     expect(await statuses()).to.deep.equal(["captured", "captured", "held", "held"]);
 
@@ -134,7 +138,9 @@ describe("payment tasks against a hardhat node", function () {
     expect(resumed.outcomes[0].reason).to.match(/^already captured \(operator\)/);
     expect(await statuses()).to.deep.equal(["captured", "captured", "captured", "captured"]);
     // Bob's capture was 1 coin (refundable), and the other coin went back to him in the crashed run already.
-    expect((await fetchPaymentStatus(client.reader, shop, b.orderHash, BOB)).amountWei).to.equal(COIN);
+    expect(
+      (await fetchPaymentStatus(client.reader, { shop, orderHash: b.orderHash, customer: BOB })).amountWei,
+    ).to.equal(COIN);
     expect(await client.provider.getBalance(BOB)).to.equal(bobBefore);
 
     const before = await chainMark(node);
@@ -152,8 +158,12 @@ describe("payment tasks against a hardhat node", function () {
     await writeFile(file, ["orderHash,customer", row(e), row(f), row(g)].join("\r\n"));
     const crashed = await cli("payments:void", ["--file", file], { SHAREMALL_CRASH_AFTER_ROWS: "1" });
     expect(crashed.signal, crashed.stderr).to.equal("SIGKILL");
-    expect((await fetchPaymentStatus(client.reader, shop, e.orderHash, ALICE)).status).to.equal("none");
-    expect((await fetchPaymentStatus(client.reader, shop, f.orderHash, BOB)).status).to.equal("held");
+    expect(
+      (await fetchPaymentStatus(client.reader, { shop, orderHash: e.orderHash, customer: ALICE })).status,
+    ).to.equal("none");
+    expect((await fetchPaymentStatus(client.reader, { shop, orderHash: f.orderHash, customer: BOB })).status).to.equal(
+      "held",
+    );
     const bobBefore = await client.provider.getBalance(BOB);
     const resumed = await runJson<{ voided: number; skipped: number; returnedWei: string; outcomes: Outcome[] }>(
       node,
@@ -268,7 +278,12 @@ describe("payment tasks against a hardhat node", function () {
 
   it("payments:refund checks the merchant balance up front, journals every refund and, crashed before journaling one, never refunds it twice", async () => {
     const [a, b, c, d] = ["cap-a", "cap-b", "cap-c", "cap-d"].map((n) => held.get(n)!);
-    const balance = await readContract(client.reader, shop, shopAbi, "merchantBalance", []);
+    const balance = await readContract(client.reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "merchantBalance",
+      args: [],
+    });
     // The captures put 80 % of 5.6 coin in the merchant balance (4.48): a file of 5.5 coin of refunds is short.
     const big = path.join(dir, "refund-big.csv");
     await writeFile(
@@ -301,7 +316,9 @@ describe("payment tasks against a hardhat node", function () {
     const aKey = `${a.orderHash}:${ALICE}`;
     expect(journal.rows[aKey]).to.deep.include({ state: "sending", refundableBefore: (3n * COIN).toString() });
     // The refund was mined, though the journal does not know it.
-    expect((await fetchPaymentStatus(client.reader, shop, a.orderHash, ALICE)).amountWei).to.equal(2n * COIN);
+    expect(
+      (await fetchPaymentStatus(client.reader, { shop, orderHash: a.orderHash, customer: ALICE })).amountWei,
+    ).to.equal(2n * COIN);
 
     const resumed = await runJson<{
       refunded: number;
@@ -317,7 +334,10 @@ describe("payment tasks against a hardhat node", function () {
     // Bob's tokens of his kept coin (and Alice's promotion tokens as his referrer) are taken back.
     expect(BigInt(resumed.tokens[0].clawedBack)).to.be.greaterThan(0n);
     const refundable = await Promise.all(
-      [a, b, c].map(async (p) => (await fetchPaymentStatus(client.reader, shop, p.orderHash, p.customer)).amountWei),
+      [a, b, c].map(
+        async (p) =>
+          (await fetchPaymentStatus(client.reader, { shop, orderHash: p.orderHash, customer: p.customer })).amountWei,
+      ),
     );
     expect(refundable).to.deep.equal([2n * COIN, 0n, 5n * 10n ** 17n]);
     const done = JSON.parse(await readFile(`${file}.refund-journal.json`, "utf8")) as typeof journal;
@@ -343,19 +363,26 @@ describe("payment tasks against a hardhat node", function () {
 
     // --fund deposits what the balance lacks, then refunds.
     const fundFile = path.join(dir, "refund-fund.csv");
-    const left = await readContract(client.reader, shop, shopAbi, "merchantBalance", []);
+    const left = await readContract(client.reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "merchantBalance",
+      args: [],
+    });
     await writeFile(fundFile, ["orderHash,customer,amount", row(a, 2n * COIN), row(d, 6n * 10n ** 17n)].join("\n"));
     const funded = await runJson<{ refunded: number; deposited: string }>(node, "payments:refund", [
       ...["--shop", shop, "--file", fundFile, "--fund"],
     ]);
     expect(funded.refunded).to.equal(2);
     expect(BigInt(funded.deposited)).to.equal(26n * 10n ** 17n - left);
-    expect(await readContract(client.reader, shop, shopAbi, "merchantBalance", [])).to.equal(0n);
+    expect(
+      await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "merchantBalance", args: [] }),
+    ).to.equal(0n);
   });
 
   it("shop:report shows held money, captures, returns within the window, refunds with tokens taken back, returns owed and the return window", async () => {
     await authorize("report-r", BOB, 4n * 10n ** 17n);
-    await setReturnWindow(await client.signer(MERCHANT), shop, 3n * BigInt(DAY));
+    await setReturnWindow(await client.signer(MERCHANT), { shop, seconds: 3n * BigInt(DAY) });
     const report = await runJson<{
       payments: {
         held: { count: number; wei: string };
@@ -415,14 +442,18 @@ describe("payment tasks against a hardhat node", function () {
     expect(first.stdout).to.match(/^Recorded 2 order\(s\)/);
     expect(first.stdout).to.match(/held back \(return window not over\): 1, the next final at \d{4}-/);
     expect(first.stderr).to.match(/1 order\(s\) held back until their return window is over/);
-    expect(await readContract(client.reader, shop, shopAbi, "isOrderIdUsed", [7002n])).to.equal(false);
+    expect(
+      await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "isOrderIdUsed", args: [7002n] }),
+    ).to.equal(false);
 
     await advanceTime(node, 6 * DAY + 60);
     const later = await runJson<{ recorded: number; alreadyCounted: number; heldBack: number }>(node, "orders:record", [
       ...["--shop", shop, "--file", file, "--final-only"],
     ]);
     expect(later).to.include({ recorded: 1, alreadyCounted: 2, heldBack: 0 });
-    expect(await readContract(client.reader, shop, shopAbi, "isOrderIdUsed", [7002n])).to.equal(true);
+    expect(
+      await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "isOrderIdUsed", args: [7002n] }),
+    ).to.equal(true);
   });
 
   it("refuses an expired payment's capture and a refund after its deadline, and voids an expired payment", async () => {

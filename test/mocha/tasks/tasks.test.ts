@@ -34,11 +34,11 @@ async function exists(file: string): Promise<boolean> {
 
 /** Orders and revenue of a shop over today and yesterday (a test may straddle the shop's midnight). */
 async function recentTotals(reader: Transport, shop: Address): Promise<{ orderCount: bigint; revenue: bigint }> {
-  const today = await readContract(reader, shop, shopAbi, "today", []);
+  const today = await readContract(reader, { address: shop, abi: shopAbi, functionName: "today", args: [] });
   let orderCount = 0n;
   let revenue = 0n;
   for (const day of [today - 1n, today]) {
-    const record = await readContract(reader, shop, shopAbi, "dayRecord", [day]);
+    const record = await readContract(reader, { address: shop, abi: shopAbi, functionName: "dayRecord", args: [day] });
     orderCount += record.orderCount;
     revenue += record.revenue;
   }
@@ -106,18 +106,32 @@ describe("merchant tasks against a hardhat node", function () {
     const deployed = JSON.parse(
       await readFile(path.join("deploy", "deployments", deploymentIds[1], "deployed_addresses.json"), "utf8"),
     ) as Record<string, Address>;
-    const predicted = await readContract(client.reader, factory, shareMallFactoryAbi, "predictShopAddress", [
-      MERCHANT,
-      id(parameters.MerchantShop.salt as string) as Hex,
-    ]);
+    const predicted = await readContract(client.reader, {
+      address: factory,
+      abi: shareMallFactoryAbi,
+      functionName: "predictShopAddress",
+      args: [MERCHANT, id(parameters.MerchantShop.salt as string) as Hex],
+    });
     expect(deployed["MerchantShop#Shop"]).to.equal(predicted);
-    const tokens = await readContract(client.reader, predicted, shopAbi, "tokens", []);
+    const tokens = await readContract(client.reader, {
+      address: predicted,
+      abi: shopAbi,
+      functionName: "tokens",
+      args: [],
+    });
     expect(tokens).to.deep.equal([deployed["MerchantShop#token0"]]);
     const spec = (parameters.MerchantShop.tokens as { rules: Parameters<typeof defineRules>[0] }[])[0];
-    const rules = await readContract(client.reader, predicted, shopAbi, "currentRules", [0n]);
+    const rules = await readContract(client.reader, {
+      address: predicted,
+      abi: shopAbi,
+      functionName: "currentRules",
+      args: [0n],
+    });
     expect(BigInt(rules.spendPerToken)).to.equal(defineRules(spec.rules).spendPerToken);
     expect(BigInt(rules.dividendBps)).to.equal(defineRules(spec.rules).dividendBps);
-    expect(await readContract(client.reader, predicted, shopAbi, "utcOffset", [])).to.equal(8 * 3600);
+    expect(
+      await readContract(client.reader, { address: predicted, abi: shopAbi, functionName: "utcOffset", args: [] }),
+    ).to.equal(8 * 3600);
   });
 
   it("shop:create --salt creates the shop at the factory's predicted address, signer as admin and operator", async () => {
@@ -138,13 +152,27 @@ describe("merchant tasks against a hardhat node", function () {
     expect(await client.provider.getCode(shop, block)).to.not.equal("0x");
     expect(await client.provider.getCode(shop, block - 1n)).to.equal("0x");
     expect(shop).to.equal(
-      await readContract(client.reader, factory, shareMallFactoryAbi, "predictShopAddress", [
-        MERCHANT,
-        id("task-tea") as Hex,
-      ]),
+      await readContract(client.reader, {
+        address: factory,
+        abi: shareMallFactoryAbi,
+        functionName: "predictShopAddress",
+        args: [MERCHANT, id("task-tea") as Hex],
+      }),
     );
-    const operatorRole = await readContract(client.reader, shop, shopAbi, "OPERATOR_ROLE", []);
-    expect(await readContract(client.reader, shop, shopAbi, "hasRole", [operatorRole, MERCHANT])).to.equal(true);
+    const operatorRole = await readContract(client.reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "OPERATOR_ROLE",
+      args: [],
+    });
+    expect(
+      await readContract(client.reader, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "hasRole",
+        args: [operatorRole, MERCHANT],
+      }),
+    ).to.equal(true);
   });
 
   it("token:create from a YAML file creates the token with the rules defineRules gives", async () => {
@@ -171,9 +199,19 @@ describe("merchant tasks against a hardhat node", function () {
     expect(result.tokenIndex).to.equal("0");
     // The shop deployed the token itself, where the factory predicts it.
     expect(result.token).to.equal(
-      await readContract(client.reader, factory, shareMallFactoryAbi, "predictTokenAddress", [shop, 0n]),
+      await readContract(client.reader, {
+        address: factory,
+        abi: shareMallFactoryAbi,
+        functionName: "predictTokenAddress",
+        args: [shop, 0n],
+      }),
     );
-    const config = await readContract(client.reader, shop, shopAbi, "tokenConfig", [0n]);
+    const config = await readContract(client.reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "tokenConfig",
+      args: [0n],
+    });
     expect(config.token).to.equal(result.token);
     expect(BigInt(config.noticePeriod)).to.equal(3n * 86_400n);
     const expected = defineRules(WUYOU_RULES);
@@ -183,7 +221,12 @@ describe("merchant tasks against a hardhat node", function () {
   });
 
   it("roles:grant grants the pool manager role, and --revoke takes it back", async () => {
-    const role = await readContract(client.reader, shop, shopAbi, "POOL_MANAGER_ROLE", []);
+    const role = await readContract(client.reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "POOL_MANAGER_ROLE",
+      args: [],
+    });
     const granted = await runJson<{ changed: boolean }>(node, "roles:grant", [
       "--shop",
       shop,
@@ -193,7 +236,9 @@ describe("merchant tasks against a hardhat node", function () {
       ALICE,
     ]);
     expect(granted.changed).to.equal(true);
-    expect(await readContract(client.reader, shop, shopAbi, "hasRole", [role, ALICE])).to.equal(true);
+    expect(
+      await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "hasRole", args: [role, ALICE] }),
+    ).to.equal(true);
     const revoked = await runJson<{ changed: boolean }>(node, "roles:grant", [
       "--shop",
       shop,
@@ -204,7 +249,9 @@ describe("merchant tasks against a hardhat node", function () {
       "--revoke",
     ]);
     expect(revoked.changed).to.equal(true);
-    expect(await readContract(client.reader, shop, shopAbi, "hasRole", [role, ALICE])).to.equal(false);
+    expect(
+      await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "hasRole", args: [role, ALICE] }),
+    ).to.equal(false);
   });
 
   it("orders:record numbered from --first-order-id, crashed after its first chunk, resumes with the saved salts and ids and counts every order exactly once", async () => {
@@ -249,7 +296,10 @@ describe("merchant tasks against a hardhat node", function () {
     const afterCrash = await recentTotals(client.reader, shop);
     expect(afterCrash.orderCount).to.equal(2n);
     expect(afterCrash.revenue).to.equal(amounts[0] + amounts[1]);
-    expect(await fetchUsedOrderIds(client.reader, shop, [101n, 102n, 103n, 104n, 105n])).to.deep.equal([101n, 102n]);
+    expect(await fetchUsedOrderIds(client.reader, { shop, orderIds: [101n, 102n, 103n, 104n, 105n] })).to.deep.equal([
+      101n,
+      102n,
+    ]);
 
     // The re-run needs no --first-order-id: the state file has every order's id.
     const resumed = await runJson<{ recorded: number; alreadyCounted: number; transactions: number; numbered: number }>(
@@ -261,7 +311,9 @@ describe("merchant tasks against a hardhat node", function () {
     const record = await recentTotals(client.reader, shop);
     expect(record.orderCount).to.equal(5n);
     expect(record.revenue).to.equal(amounts.reduce((a, b) => a + b, 0n));
-    expect(await fetchUsedOrderIds(client.reader, shop, [101n, 102n, 103n, 104n, 105n, 106n])).to.have.length(5);
+    expect(
+      await fetchUsedOrderIds(client.reader, { shop, orderIds: [101n, 102n, 103n, 104n, 105n, 106n] }),
+    ).to.have.length(5);
 
     const receipt = JSON.parse(await readFile(`${file}.receipt.json`, "utf8")) as {
       orders: { orderId: string; chainOrderId: string; orderHash: Hex; salt: Hex; status: string }[];
@@ -333,7 +385,7 @@ describe("merchant tasks against a hardhat node", function () {
     };
     expect(receipt.transactions.reduce((sum, t) => sum + t.orders, 0)).to.equal(4);
     for (const t of receipt.transactions) expect(Number(t.gasUsed)).to.be.at.most(150_000);
-    expect(await fetchUsedOrderIds(client.reader, shop, [201n, 202n, 203n, 204n])).to.have.length(4);
+    expect(await fetchUsedOrderIds(client.reader, { shop, orderIds: [201n, 202n, 203n, 204n] })).to.have.length(4);
   });
 
   it("orders:record and token:create refuse bad files with the line and exit code 2, sending nothing", async () => {
@@ -416,7 +468,12 @@ describe("merchant tasks against a hardhat node", function () {
       file,
     ]);
     expect(result.action).to.equal("scheduled");
-    const [pending, effectiveAt] = await readContract(client.reader, shop, shopAbi, "pendingRules", [0n]);
+    const [pending, effectiveAt] = await readContract(client.reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "pendingRules",
+      args: [0n],
+    });
     expect(effectiveAt.toString()).to.equal(result.effectiveAt);
     expect(BigInt(pending.spendPerToken)).to.equal(5n * 10n ** 17n);
   });
@@ -439,7 +496,10 @@ describe("merchant tasks against a hardhat node", function () {
     expect(crashed.signal, crashed.stderr).to.equal("SIGKILL");
     const written = JSON.parse(await readFile(`${file}.batch.json`, "utf8")) as { root: Hex; firstOrderId: string };
     expect(written.firstOrderId).to.equal("5000");
-    expect((await readContract(client.reader, shop, shopAbi, "batch", [written.root])).orderCount).to.equal(0);
+    expect(
+      (await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "batch", args: [written.root] }))
+        .orderCount,
+    ).to.equal(0);
 
     // The re-run reads the first order id from the state file: the same root, now anchored.
     const result = await runJson<{
@@ -457,7 +517,12 @@ describe("merchant tasks against a hardhat node", function () {
       orderCount: 3,
       totalRevenue: "700000000000000000",
     });
-    const anchored = await readContract(client.reader, shop, shopAbi, "batch", [result.root]);
+    const anchored = await readContract(client.reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "batch",
+      args: [result.root],
+    });
     expect(anchored.orderCount).to.equal(3);
     expect(anchored.firstOrderId).to.equal(5000n);
     const imported = await importBatchFile(await readFile(result.batchFile, "utf8"), { shop, root: result.root });
@@ -487,16 +552,20 @@ describe("merchant tasks against a hardhat node", function () {
     const bob = await client.signer(BOB);
     for (const leaf of bobFile.leaves) {
       expect(verifyDisclosure(leaf.disclosure, leaf.orderHash)).to.equal(true);
-      await writeContract(bob, shop, shopAbi, "mintFromBatch", [
-        result.root,
-        BigInt(leaf.orderId),
-        leaf.orderHash,
-        BOB,
-        BigInt(leaf.amount),
-        leaf.referrer,
-        leaf.proof,
-      ]);
-      expect(await readContract(client.reader, shop, shopAbi, "isOrderIdUsed", [BigInt(leaf.orderId)])).to.equal(true);
+      await writeContract(bob, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "mintFromBatch",
+        args: [result.root, BigInt(leaf.orderId), leaf.orderHash, BOB, BigInt(leaf.amount), leaf.referrer, leaf.proof],
+      });
+      expect(
+        await readContract(client.reader, {
+          address: shop,
+          abi: shopAbi,
+          functionName: "isOrderIdUsed",
+          args: [BigInt(leaf.orderId)],
+        }),
+      ).to.equal(true);
     }
 
     const before = await chainMark(node);
@@ -560,26 +629,33 @@ describe("merchant tasks against a hardhat node", function () {
   it("days:settle refuses a short balance, --partial releases the escrow and reports the debt still owed, --fund settles the rest; shop:report shows each state", async () => {
     // Dave pays 1 coin with a charge: 20 % of it (0.2) is escrowed in the token at once (the day's `escrowed`).
     const checkoutAmount = 10n ** 18n;
-    const charged = await charge(await client.signer(DAVE), shop, {
+    const charged = await charge(await client.signer(DAVE), {
+      shop,
       orderHash: id("task checkout"),
       amountWei: checkoutAmount,
     });
     expect(charged.capture.amountWei).to.equal(checkoutAmount);
-    const today = await readContract(client.reader, shop, shopAbi, "today", []);
-    const day = await readContract(client.reader, shop, shopAbi, "tokenDay", [0n, today]);
+    const today = await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "today", args: [] });
+    const day = await readContract(client.reader, {
+      address: shop,
+      abi: shopAbi,
+      functionName: "tokenDay",
+      args: [0n, today],
+    });
     const paid = { escrowed: BigInt(day.escrowed) };
     expect(paid.escrowed).to.equal(2n * 10n ** 17n);
     // The rest of the payment (0.8) is the merchant's: it lands in the merchant balance.
     const balance = checkoutAmount - paid.escrowed;
-    expect(await readContract(client.reader, shop, shopAbi, "merchantBalance", [])).to.equal(balance);
+    expect(
+      await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "merchantBalance", args: [] }),
+    ).to.equal(balance);
     // Recorded 4.5 + 0.4 coin and anchored 0.7 coin of orders: 20 % of 5.6 coin is the merchant's debt.
     const debt = (56n * 10n ** 17n * 2000n) / 10_000n;
     const revenue = 56n * 10n ** 17n + checkoutAmount;
     await advanceTime(node, 86_400);
-    const owed = (await readContract(client.reader, shop, shopAbi, "unsettledDays", [0n, 10n])).reduce(
-      (sum, d) => sum + d.owed,
-      0n,
-    );
+    const owed = (
+      await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "unsettledDays", args: [0n, 10n] })
+    ).reduce((sum, d) => sum + d.owed, 0n);
     expect(owed).to.equal(debt + paid.escrowed);
     const before = await chainMark(node);
     const short = await runCli(node, ["days:settle", "--network", "custom", "--shop", shop]);
@@ -638,7 +714,14 @@ describe("merchant tasks against a hardhat node", function () {
     );
     expect(settled.days).to.be.at.least(1);
     expect(settled).to.include({ dividends: debt.toString(), deposited: (debt - balance).toString(), stillOwed: "0" });
-    expect(await readContract(client.reader, shop, shopAbi, "unsettledDays", [0n, 10n])).to.deep.equal([]);
+    expect(
+      await readContract(client.reader, {
+        address: shop,
+        abi: shopAbi,
+        functionName: "unsettledDays",
+        args: [0n, 10n],
+      }),
+    ).to.deep.equal([]);
     const nothing = await runCli(node, ["days:settle", "--network", "custom", "--shop", shop]);
     expect(nothing.stdout).to.match(/^Nothing to settle/);
 
@@ -652,7 +735,9 @@ describe("merchant tasks against a hardhat node", function () {
     expect(report.unsettled).to.deep.equal([]);
     const top = report.tokens[0].topHolders;
     expect(top).to.have.length(2);
-    const token = (await readContract(client.reader, shop, shopAbi, "tokens", []))[0];
+    const token = (
+      await readContract(client.reader, { address: shop, abi: shopAbi, functionName: "tokens", args: [] })
+    )[0];
     // Dave holds the most (1.2 coin recorded + 1 coin at checkout), then Alice (1.8 coin, and 10 % of Bob's tokens
     // as his referrer).
     expect(top.map((h) => h.holder)).to.deep.equal([DAVE, ALICE]);
@@ -666,7 +751,14 @@ describe("merchant tasks against a hardhat node", function () {
     expect(rows.stdout.match(/^ {2}0x[0-9a-fA-F]{40} +[0-9,]+\.\d{4} [A-Z]+ /gm) ?? []).to.have.length(2);
     for (const h of top) {
       expect(h.balance).to.equal(
-        (await readContract(client.reader, token, dividendTokenAbi, "balanceOf", [h.holder])).toString(),
+        (
+          await readContract(client.reader, {
+            address: token,
+            abi: dividendTokenAbi,
+            functionName: "balanceOf",
+            args: [h.holder],
+          })
+        ).toString(),
       );
     }
   });

@@ -142,13 +142,15 @@ export async function seedDemo(
 
   const merchant: Transport = fromEthers(admin);
   const operator: Transport = fromEthers(signer(DEMO_ACCOUNTS.operator));
-  const { shop: tea } = await createShop(merchant, factory, {
+  const { shop: tea } = await createShop(merchant, {
+    factory,
     admin: accounts.admin,
     operator: accounts.operator,
     utcOffsetHours: 8,
     name: "Wuyou Tea 吾有茶",
   });
-  const { shop: bakery } = await createShop(merchant, factory, {
+  const { shop: bakery } = await createShop(merchant, {
+    factory,
     admin: accounts.admin,
     operator: accounts.operator,
     utcOffsetHours: 8,
@@ -160,17 +162,20 @@ export async function seedDemo(
     referral: { share: "10%" },
     pool: { tokens: 1, per: 9 },
   } as const;
-  const { token: YDC } = await createToken(merchant, tea, {
+  const { token: YDC } = await createToken(merchant, {
+    shop: tea,
     name: "Wuyou Dividend Coin",
     symbol: "YDC",
     rules: teaRules,
   });
-  const { token: WYM } = await createToken(merchant, tea, {
+  const { token: WYM } = await createToken(merchant, {
+    shop: tea,
     name: "Wuyou Mall Token",
     symbol: "WYM",
     rules: { spendPerToken: "1", dividend: "5%" },
   });
-  const { token: LTB } = await createToken(merchant, bakery, {
+  const { token: LTB } = await createToken(merchant, {
+    shop: bakery,
     name: "Lotus Bakery Token",
     symbol: "LTB",
     rules: { spendPerToken: "0.5", dividend: "10%", maxSupply: "1000000" },
@@ -180,7 +185,8 @@ export async function seedDemo(
   // Alice's payment that nobody captures: the shortest expiry the shop accepts plus an hour, so it is past by the end.
   const alice: Transport = fromEthers(signer(DEMO_ACCOUNTS.alice));
   const startedAt = BigInt((await provider.getBlock("latest"))!.timestamp);
-  const { payment: teaExpired } = await authorizePayment(alice, tea, {
+  const { payment: teaExpired } = await authorizePayment(alice, {
+    shop: tea,
     orderHash: id("sharemall demo payment expired"),
     amountWei: wei("0.3"),
     expiry: startedAt + 7n * 86_400n + 3_600n,
@@ -208,34 +214,39 @@ export async function seedDemo(
       order(accounts.erin, wave(day + 8, 0.3, 0.5)),
     ];
     if (day % 3 === 1) teaOrders.push(order(accounts.admin, "2.5")); // walk-in customers booked on the admin
-    await recordOrders(operator, tea, teaOrders);
-    await recordOrders(operator, bakery, [
-      order(accounts.alice, wave(day + 1, 0.2, 0.5)),
-      order(accounts.carol, wave(day + 5, 0.3, 0.4)),
-      order(accounts.admin, wave(day + 3, 0.5, 1.0)),
-    ]);
+    await recordOrders(operator, { shop: tea, orders: teaOrders });
+    await recordOrders(operator, {
+      shop: bakery,
+      orders: [
+        order(accounts.alice, wave(day + 1, 0.2, 0.5)),
+        order(accounts.carol, wave(day + 5, 0.3, 0.4)),
+        order(accounts.admin, wave(day + 3, 0.5, 1.0)),
+      ],
+    });
     // Bob also pays at the tea counter every other day: the dividend share of a checkout is escrowed at once.
     if (day % 2 === 1) {
-      await charge(fromEthers(signer(DEMO_ACCOUNTS.bob)), tea, {
+      await charge(fromEthers(signer(DEMO_ACCOUNTS.bob)), {
+        shop: tea,
         orderHash: id(`sharemall demo checkout ${day}`),
         amountWei: wei(wave(day + 3, 0.2, 0.4)),
       });
     }
     // Alice pays the bakery for an order and keeps part of it: the operator captures 0.4 of the 0.5 held.
     if (day === 1) {
-      ({ payment: bakeryCaptured } = await authorizePayment(alice, bakery, {
+      ({ payment: bakeryCaptured } = await authorizePayment(alice, {
+        shop: bakery,
         orderHash: id("sharemall demo payment captured"),
         amountWei: wei("0.5"),
       }));
-      await capturePayment(operator, bakery, bakeryCaptured, DEMO_CAPTURED_WEI);
+      await capturePayment(operator, { shop: bakery, payment: bakeryCaptured, amountWei: DEMO_CAPTURED_WEI });
     }
     await send(rpcUrl, "evm_increaseTime", [86_400]);
     await send(rpcUrl, "evm_mine");
     // Day 1's tea settlement is left short (the merchant balance holds only the checkout's revenue): its escrow goes
     // out at once and its debt the next day, so holders get that day's dividends in two distributions.
-    await settleAllUnsettled(merchant, tea, { fund: day === 1 && days > 2 ? "partial" : "deposit-missing" });
-    await settleAllUnsettled(merchant, bakery, { fund: "deposit-missing" });
-    if (day === Math.floor(days / 2)) await claim(fromEthers(signer(DEMO_ACCOUNTS.alice)), LTB);
+    await settleAllUnsettled(merchant, { shop: tea, fund: day === 1 && days > 2 ? "partial" : "deposit-missing" });
+    await settleAllUnsettled(merchant, { shop: bakery, fund: "deposit-missing" });
+    if (day === Math.floor(days / 2)) await claim(fromEthers(signer(DEMO_ACCOUNTS.alice)), { token: LTB });
     log(`Day ${day + 1}/${days}: orders recorded and settled`);
   }
   // Past the expiry of Alice's first payment (a short demo ends before it), then the payments still in their window.
@@ -245,22 +256,29 @@ export async function seedDemo(
     await send(rpcUrl, "evm_mine");
   }
   if (bakeryCaptured === undefined) throw new Error("seedDemo needs at least 2 days for the captured payment");
-  const { payment: teaHeld } = await authorizePayment(alice, tea, {
+  const { payment: teaHeld } = await authorizePayment(alice, {
+    shop: tea,
     orderHash: id("sharemall demo payment tea"),
     amountWei: wei("0.8"),
   });
-  const { payment: bakeryHeld } = await authorizePayment(alice, bakery, {
+  const { payment: bakeryHeld } = await authorizePayment(alice, {
+    shop: bakery,
     orderHash: id("sharemall demo payment bakery"),
     amountWei: wei("0.45"),
   });
-  const { payment: bobHeld } = await authorizePayment(fromEthers(signer(DEMO_ACCOUNTS.bob)), tea, {
+  const { payment: bobHeld } = await authorizePayment(fromEthers(signer(DEMO_ACCOUNTS.bob)), {
+    shop: tea,
     orderHash: id("sharemall demo payment bob"),
     amountWei: wei("0.25"),
   });
   log("Alice has payments held by both shops (two in their return window, one expired) and one captured");
 
   // A less favourable change (dividends 20 % -> 15 %, 1 token per 0.4 instead of 0.3): scheduled with 7 days' notice.
-  await scheduleRules(merchant, tea, 0, { ...teaRules, spendPerToken: "0.4", dividend: "15%" });
+  await scheduleRules(merchant, {
+    shop: tea,
+    tokenIndex: 0,
+    rules: { ...teaRules, spendPerToken: "0.4", dividend: "15%" },
+  });
   log("Scheduled a rule change of YDC (7 days' notice)");
   provider.destroy();
   return {
