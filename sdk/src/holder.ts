@@ -9,7 +9,14 @@
  *
  * @packageDocumentation
  */
-import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
+import {
+  dividendTokenAbi,
+  dividendTokenReadAbi,
+  shareMallFactoryAbi,
+  shareMallFactoryReadAbi,
+  shopAbi,
+  shopReadAbi,
+} from "./abis.js";
 import { readContract, writeContract, type DecodedEvent, type shareMallAbi } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
 import { usedOrderIds } from "./internal/order-ids.js";
@@ -104,12 +111,14 @@ async function signerOf(transport: Transport, what: string): Promise<Address> {
 }
 
 const requireShop = (transport: Transport, shop: Address): Promise<bigint> =>
-  probe("shop", shop, () => readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] }));
+  probe("shop", shop, () =>
+    readContract(transport, { address: shop, abi: shopReadAbi, functionName: "today", args: [] }),
+  );
 const requireToken = (transport: Transport, token: Address, blockNumber?: bigint): Promise<Address> =>
   probe("token", token, () =>
     readContract(transport, {
       address: token,
-      abi: dividendTokenAbi,
+      abi: dividendTokenReadAbi,
       functionName: "shop",
       args: [],
       ...at(blockNumber),
@@ -119,7 +128,7 @@ const requireFactory = (transport: Transport, factory: Address, blockNumber?: bi
   probe("factory", factory, () =>
     readContract(transport, {
       address: factory,
-      abi: shareMallFactoryAbi,
+      abi: shareMallFactoryReadAbi,
       functionName: "shopCount",
       args: [],
       ...at(blockNumber),
@@ -280,7 +289,7 @@ export async function redeemReceipt(transport: Transport, parameters: RedeemRece
   if (
     await readContract(transport, {
       address: shopAddress,
-      abi: shopAbi,
+      abi: shopReadAbi,
       functionName: "isOrderIdUsed",
       args: [receipt.orderId],
     })
@@ -401,7 +410,7 @@ export async function mintFromBatchFile(
   await requireShop(transport, shopAddress);
   const anchored = await readContract(transport, {
     address: shopAddress,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "batch",
     args: [root],
   });
@@ -481,7 +490,7 @@ export async function claimable(transport: Transport, parameters: ClaimableParam
   await requireToken(transport, tokenAddress, blockNumber);
   return readContract(transport, {
     address: tokenAddress,
-    abi: dividendTokenAbi,
+    abi: dividendTokenReadAbi,
     functionName: "claimable",
     args: [account],
     ...at(blockNumber),
@@ -557,7 +566,7 @@ async function claimOne(transport: Transport, token: string, recipient: string |
   await requireToken(transport, tokenAddress);
   const owed = await readContract(transport, {
     address: tokenAddress,
-    abi: dividendTokenAbi,
+    abi: dividendTokenReadAbi,
     functionName: "claimable",
     args: [holder],
   });
@@ -701,7 +710,7 @@ export async function claimMany(transport: Transport, parameters: ClaimManyParam
       const token = list[i];
       const shop = await readContract(transport, {
         address: factoryAddress,
-        abi: shareMallFactoryAbi,
+        abi: shareMallFactoryReadAbi,
         functionName: "shopOfToken",
         args: [token],
       });
@@ -710,7 +719,7 @@ export async function claimMany(transport: Transport, parameters: ClaimManyParam
       }
       owed += await readContract(transport, {
         address: token,
-        abi: dividendTokenAbi,
+        abi: dividendTokenReadAbi,
         functionName: "claimable",
         args: [holder],
       });

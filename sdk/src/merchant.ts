@@ -9,7 +9,7 @@
 import { getContractAddress, keccak256, stringToHex } from "viem";
 import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
 import type { AtBlock } from "./read.js";
-import { shareMallFactoryAbi, shopAbi } from "./abis.js";
+import { shareMallFactoryAbi, shareMallFactoryReadAbi, shopAbi, shopReadAbi } from "./abis.js";
 import {
   encodeCall,
   readContract,
@@ -211,14 +211,20 @@ function eventOf<N extends AnyEvent["eventName"]>(
 /** Checks that `address` is a shop (answers `tokenCount`) and returns its token count. */
 const shopTokenCount = (transport: Transport, shop: Address, blockNumber?: bigint): Promise<bigint> =>
   probe("shop", shop, () =>
-    readContract(transport, { address: shop, abi: shopAbi, functionName: "tokenCount", args: [], ...at(blockNumber) }),
+    readContract(transport, {
+      address: shop,
+      abi: shopReadAbi,
+      functionName: "tokenCount",
+      args: [],
+      ...at(blockNumber),
+    }),
   );
 
 async function roleId(transport: Transport, shop: Address, role: ShopRole): Promise<Hex> {
   if (role === "admin") return ZERO_BYTES32;
   return readContract(transport, {
     address: shop,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: role === "operator" ? "OPERATOR_ROLE" : "POOL_MANAGER_ROLE",
     args: [],
   });
@@ -229,7 +235,7 @@ async function requireRole(transport: Transport, shop: Address, role: ShopRole):
   if (account === undefined) throw new ShareMallError("NO_SIGNER", "Sending a transaction needs a signer");
   const has = await readContract(transport, {
     address: shop,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "hasRole",
     args: [await roleId(transport, shop, role), account],
   });
@@ -352,7 +358,7 @@ export async function createShop(
   const predicted = await probe("factory", factoryAddress, async () => {
     await readContract(transport, {
       address: factoryAddress,
-      abi: shareMallFactoryAbi,
+      abi: shareMallFactoryReadAbi,
       functionName: "shopCount",
       args: [],
     });
@@ -361,7 +367,7 @@ export async function createShop(
     if (creator === undefined) throw new ShareMallError("NO_SIGNER", "Creating a shop needs a signer");
     return readContract(transport, {
       address: factoryAddress,
-      abi: shareMallFactoryAbi,
+      abi: shareMallFactoryReadAbi,
       functionName: "predictShopAddress",
       args: [creator, salt],
     });
@@ -496,12 +502,14 @@ export function predictTokenAddress(shop: string, tokenIndex: IntegerLike): Addr
 async function reservedBps(transport: Transport, shop: Address, count: bigint, except: bigint): Promise<bigint> {
   let total = 0n;
   const today =
-    count > 0n ? await readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [] }) : 0n;
+    count > 0n
+      ? await readContract(transport, { address: shop, abi: shopReadAbi, functionName: "today", args: [] })
+      : 0n;
   for (let i = 0n; i < count; i++) {
     if (i === except) continue;
     const config = await readContract(transport, {
       address: shop,
-      abi: shopAbi,
+      abi: shopReadAbi,
       functionName: "tokenConfig",
       args: [i],
     });
@@ -509,7 +517,7 @@ async function reservedBps(transport: Transport, shop: Address, count: bigint, e
     if (config.pendingAt !== 0 && BigInt(config.pending.dividendBps) > bps) bps = BigInt(config.pending.dividendBps);
     const day = await readContract(transport, {
       address: shop,
-      abi: shopAbi,
+      abi: shopReadAbi,
       functionName: "tokenDay",
       args: [i, today],
     });
@@ -567,9 +575,14 @@ export async function scheduleRules(
   const { index, count } = await requireToken(transport, address, tokenIndex);
   await requireRole(transport, address, "admin");
   const current = validateTokenRules(
-    await readContract(transport, { address, abi: shopAbi, functionName: "currentRules", args: [index] }),
+    await readContract(transport, { address, abi: shopReadAbi, functionName: "currentRules", args: [index] }),
   );
-  const config = await readContract(transport, { address, abi: shopAbi, functionName: "tokenConfig", args: [index] });
+  const config = await readContract(transport, {
+    address,
+    abi: shopReadAbi,
+    functionName: "tokenConfig",
+    args: [index],
+  });
   const { atOnce, changes } = classifyRulesChange(current, next, config.minted);
   if (changes.length === 0) throw new RulesChangeError(index, "the rules are the same as the rules in force");
   const reserved = await reservedBps(transport, address, count, index);
@@ -637,7 +650,7 @@ export async function pendingRules(
   const { index } = await requireToken(transport, address, tokenIndex, blockNumber);
   const [rules, effectiveAt] = await readContract(transport, {
     address,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "pendingRules",
     args: [index],
     ...at(blockNumber),
@@ -674,7 +687,7 @@ export async function cancelRulesChange(
   await requireRole(transport, address, "admin");
   const [, effectiveAt] = await readContract(transport, {
     address,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "pendingRules",
     args: [index],
   });
@@ -1153,7 +1166,7 @@ export async function anchorBatch(transport: Transport, parameters: AnchorBatchP
   }
   await shopTokenCount(transport, address);
   await requireRole(transport, address, "operator");
-  const existing = await readContract(transport, { address, abi: shopAbi, functionName: "batch", args: [root] });
+  const existing = await readContract(transport, { address, abi: shopReadAbi, functionName: "batch", args: [root] });
   if (existing.orderCount !== 0) throw new MerkleBatchError(`root ${root} is already anchored`, undefined, "root");
   if (check) {
     const last = firstOrderId + BigInt(count) - 1n;
@@ -1209,7 +1222,7 @@ export async function deposit(
     hash: result.hash,
     merchantBalance: await readContract(transport, {
       address,
-      abi: shopAbi,
+      abi: shopReadAbi,
       functionName: "merchantBalance",
       args: [],
     }),
@@ -1289,7 +1302,7 @@ async function outstanding(transport: Transport, shop: Address, day: bigint, cou
   for (let i = 0n; i < count; i++) {
     const entry = await readContract(transport, {
       address: shop,
-      abi: shopAbi,
+      abi: shopReadAbi,
       functionName: "tokenDay",
       args: [i, day],
     });
@@ -1332,7 +1345,7 @@ export async function settleDay(transport: Transport, parameters: SettleDayParam
   const d = validateAmount("day", day, { max: (1n << 64n) - 1n });
   const value = options.value === undefined ? 0n : validateAmount("value", options.value);
   const count = await shopTokenCount(transport, address);
-  const today = await readContract(transport, { address, abi: shopAbi, functionName: "today", args: [] });
+  const today = await readContract(transport, { address, abi: shopReadAbi, functionName: "today", args: [] });
   if (d >= today) throw new CannotSettleDayError(d, "not over", today);
   const left = await outstanding(transport, address, d, count);
   if (left.release === 0n && left.debt === 0n) {
@@ -1417,7 +1430,12 @@ export async function settleAllUnsettled(
   const days = (await readUnsettledDays(transport, address)).filter((u) => u.owed > 0n);
   days.sort((a, b) => (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const required = days.reduce((sum, d) => sum + d.unfunded, 0n);
-  let available = await readContract(transport, { address, abi: shopAbi, functionName: "merchantBalance", args: [] });
+  let available = await readContract(transport, {
+    address,
+    abi: shopReadAbi,
+    functionName: "merchantBalance",
+    args: [],
+  });
   let deposited = 0n;
   let depositHash: Hex | undefined;
   if (required > available && fund !== "partial") {
@@ -1494,7 +1512,12 @@ export async function withdraw(transport: Transport, parameters: WithdrawParamet
   const amount = validateAmount("amountWei", amountWei, { min: 1n });
   await shopTokenCount(transport, address);
   await requireRole(transport, address, "admin");
-  const balance = await readContract(transport, { address, abi: shopAbi, functionName: "merchantBalance", args: [] });
+  const balance = await readContract(transport, {
+    address,
+    abi: shopReadAbi,
+    functionName: "merchantBalance",
+    args: [],
+  });
   if (amount > balance) throw new InsufficientMerchantBalanceError(amount, balance, amount - balance, "withdraw");
   const result = await writeContract(transport, {
     address,
@@ -1596,7 +1619,7 @@ export async function mintFromPool(
   await requireRole(transport, address, "poolManager");
   const allowance = await readContract(transport, {
     address,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "poolAllowance",
     args: [index],
   });

@@ -17,7 +17,7 @@
  */
 import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
 import type { AtBlock } from "./read.js";
-import { shopAbi } from "./abis.js";
+import { shopAbi, shopReadAbi } from "./abis.js";
 import {
   decodeLogs,
   eventTopic,
@@ -327,7 +327,7 @@ async function signerOf(transport: Transport, what: string): Promise<Address> {
 
 const requireShop = (transport: Transport, shop: Address, blockNumber?: bigint): Promise<bigint> =>
   probe("shop", shop, () =>
-    readContract(transport, { address: shop, abi: shopAbi, functionName: "today", args: [], ...at(blockNumber) }),
+    readContract(transport, { address: shop, abi: shopReadAbi, functionName: "today", args: [], ...at(blockNumber) }),
   );
 
 /** The earliest time a transaction sent now can be mined at: the latest block's time plus one second. */
@@ -340,8 +340,10 @@ async function requireRole(transport: Transport, shop: Address, role: "operator"
   const id =
     role === "admin"
       ? ZERO_BYTES32
-      : await readContract(transport, { address: shop, abi: shopAbi, functionName: "OPERATOR_ROLE", args: [] });
-  if (!(await readContract(transport, { address: shop, abi: shopAbi, functionName: "hasRole", args: [id, account] }))) {
+      : await readContract(transport, { address: shop, abi: shopReadAbi, functionName: "OPERATOR_ROLE", args: [] });
+  if (
+    !(await readContract(transport, { address: shop, abi: shopReadAbi, functionName: "hasRole", args: [id, account] }))
+  ) {
     throw new MissingRoleError(role, account);
   }
   return account;
@@ -393,7 +395,7 @@ async function readStatus(
 ): Promise<{ status: PaymentChainStatus; amountWei: bigint }> {
   const [status, amount] = await readContract(transport, {
     address: shop,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "payment",
     args: [orderHash, customer],
     ...at(blockNumber),
@@ -489,7 +491,7 @@ export async function fetchReturnWindow(
 async function readWindow(transport: Transport, shop: Address, blockNumber?: bigint): Promise<ReturnWindow> {
   const [windowSeconds, pendingSeconds, pendingAt] = await readContract(transport, {
     address: shop,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "returnWindow",
     args: [],
     ...at(blockNumber),
@@ -1040,7 +1042,12 @@ export async function refundPayment(
   const { status, amountWei: refundable } = await readStatus(transport, address, terms.orderHash, terms.customer);
   if (status !== "captured") throw new PaymentNotCapturedError(terms.orderHash, terms.customer, status);
   if (amount > refundable) throw new InvalidRefundAmountError("amountWei", amount, refundable);
-  const balance = await readContract(transport, { address, abi: shopAbi, functionName: "merchantBalance", args: [] });
+  const balance = await readContract(transport, {
+    address,
+    abi: shopReadAbi,
+    functionName: "merchantBalance",
+    args: [],
+  });
   if (balance < amount) {
     throw new InsufficientMerchantBalanceError(amount, balance, amount - balance, `refund order ${terms.orderHash}`);
   }
@@ -1095,7 +1102,7 @@ export async function fetchReturnsOwed(transport: Transport, parameters: FetchRe
   await requireShop(transport, address, blockNumber);
   return readContract(transport, {
     address,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "returnsOwed",
     args: [who],
     ...at(blockNumber),
@@ -1140,7 +1147,12 @@ export async function withdrawReturns(
   const recipient = to === undefined ? undefined : validateAddress("to", to);
   const customer = await signerOf(transport, "withdrawReturns");
   await requireShop(transport, address);
-  const owed = await readContract(transport, { address, abi: shopAbi, functionName: "returnsOwed", args: [customer] });
+  const owed = await readContract(transport, {
+    address,
+    abi: shopReadAbi,
+    functionName: "returnsOwed",
+    args: [customer],
+  });
   if (owed === 0n) throw new NoReturnsOwedError(customer);
   const dest = recipient ?? customer;
   const { hash, events } = await writeContract(transport, {

@@ -9,7 +9,7 @@
  */
 import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
 import type { AtBlock } from "./read.js";
-import { dividendTokenAbi } from "./abis.js";
+import { dividendTokenAbi, dividendTokenReadAbi } from "./abis.js";
 import {
   decodeLogs,
   eventTopic,
@@ -59,7 +59,7 @@ const requireToken = (transport: Transport, token: Address, blockNumber?: bigint
   probe("token", token, () =>
     readContract(transport, {
       address: token,
-      abi: dividendTokenAbi,
+      abi: dividendTokenReadAbi,
       functionName: "shop",
       args: [],
       ...at(blockNumber),
@@ -244,7 +244,7 @@ export async function payoutOptedOut(transport: Transport, parameters: PayoutOpt
   return probe("token", tokenAddress, () =>
     readContract(transport, {
       address: tokenAddress,
-      abi: dividendTokenAbi,
+      abi: dividendTokenReadAbi,
       functionName: "payoutOptedOut",
       args: [account],
       ...at(optionalBlock(parameters.blockNumber)),

@@ -5,7 +5,14 @@
  *
  * @packageDocumentation
  */
-import { dividendTokenAbi, shareMallFactoryAbi, shopAbi } from "./abis.js";
+import {
+  dividendTokenAbi,
+  dividendTokenReadAbi,
+  shareMallFactoryAbi,
+  shareMallFactoryReadAbi,
+  shopAbi,
+  shopReadAbi,
+} from "./abis.js";
 import { decodeLogs, eventTopic, getLogsPaged, readContract, type LogPageProgress } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
 import { readPages, readUnsettledDays } from "./internal/pages.js";
@@ -134,7 +141,7 @@ export async function fetchShopDays(transport: Transport, parameters: FetchShopD
   if (options.toDay !== undefined) validateAmount("toDay", options.toDay);
   const blockNumber = await pinnedBlock(transport, options.blockNumber);
   const today = await probe("shop", address, () =>
-    readContract(transport, { address, abi: shopAbi, functionName: "today", args: [], blockNumber }),
+    readContract(transport, { address, abi: shopReadAbi, functionName: "today", args: [], blockNumber }),
   );
   const toDay = options.toDay ?? today;
   const fromDay = options.fromDay ?? (toDay >= DEFAULT_DAY_RANGE - 1n ? toDay - DEFAULT_DAY_RANGE + 1n : 0n);
@@ -144,7 +151,7 @@ export async function fetchShopDays(transport: Transport, parameters: FetchShopD
   }
   const tokens = await readContract(transport, {
     address,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "tokens",
     args: [],
     blockNumber,
@@ -154,7 +161,7 @@ export async function fetchShopDays(transport: Transport, parameters: FetchShopD
   for (let day = fromDay; day <= toDay; day++) {
     const record = await readContract(transport, {
       address,
-      abi: shopAbi,
+      abi: shopReadAbi,
       functionName: "dayRecord",
       args: [day],
       blockNumber,
@@ -164,7 +171,7 @@ export async function fetchShopDays(transport: Transport, parameters: FetchShopD
     for (let i = 0; i < tokens.length; i++) {
       const t = await readContract(transport, {
         address,
-        abi: shopAbi,
+        abi: shopReadAbi,
         functionName: "tokenDay",
         args: [BigInt(i), day],
         blockNumber,
@@ -251,7 +258,7 @@ export async function fetchHolderTokens(
   const shopCount = await probe("factory", factoryAddress, () =>
     readContract(transport, {
       address: factoryAddress,
-      abi: shareMallFactoryAbi,
+      abi: shareMallFactoryReadAbi,
       functionName: "shopCount",
       args: [],
       blockNumber,
@@ -260,7 +267,7 @@ export async function fetchHolderTokens(
   const shops = await readPages(shopCount, (start, limit) =>
     readContract(transport, {
       address: factoryAddress,
-      abi: shareMallFactoryAbi,
+      abi: shareMallFactoryReadAbi,
       functionName: "shops",
       args: [start, limit],
       blockNumber,
@@ -270,7 +277,7 @@ export async function fetchHolderTokens(
   for (const shop of shops) {
     const tokens = await readContract(transport, {
       address: factoryAddress,
-      abi: shareMallFactoryAbi,
+      abi: shareMallFactoryReadAbi,
       functionName: "shopTokens",
       args: [shop],
       blockNumber,
@@ -279,14 +286,14 @@ export async function fetchHolderTokens(
       const token = tokens[i];
       const balance = await readContract(transport, {
         address: token,
-        abi: dividendTokenAbi,
+        abi: dividendTokenReadAbi,
         functionName: "balanceOf",
         args: [account],
         blockNumber,
       });
       const claimable = await readContract(transport, {
         address: token,
-        abi: dividendTokenAbi,
+        abi: dividendTokenReadAbi,
         functionName: "claimable",
         args: [account],
         blockNumber,
@@ -294,7 +301,7 @@ export async function fetchHolderTokens(
       if (balance === 0n && claimable === 0n) continue;
       const totalSupply = await readContract(transport, {
         address: token,
-        abi: dividendTokenAbi,
+        abi: dividendTokenReadAbi,
         functionName: "totalSupply",
         args: [],
         blockNumber,
@@ -305,14 +312,14 @@ export async function fetchHolderTokens(
         tokenIndex: i,
         name: await readContract(transport, {
           address: token,
-          abi: dividendTokenAbi,
+          abi: dividendTokenReadAbi,
           functionName: "name",
           args: [],
           blockNumber,
         }),
         symbol: await readContract(transport, {
           address: token,
-          abi: dividendTokenAbi,
+          abi: dividendTokenReadAbi,
           functionName: "symbol",
           args: [],
           blockNumber,
@@ -408,7 +415,7 @@ export async function fetchHolderEarnings(
   await probe("token", tokenAddress, () =>
     readContract(transport, {
       address: tokenAddress,
-      abi: dividendTokenAbi,
+      abi: dividendTokenReadAbi,
       functionName: "shop",
       args: [],
       blockNumber,
@@ -454,7 +461,7 @@ export async function fetchHolderEarnings(
   const claimed = claims.reduce((sum, c) => sum + c.amount, 0n);
   const claimable = await readContract(transport, {
     address: tokenAddress,
-    abi: dividendTokenAbi,
+    abi: dividendTokenReadAbi,
     functionName: "claimable",
     args: [account],
     blockNumber,
@@ -557,7 +564,7 @@ export async function fetchOrderLedger(
   const address = validateAddress("shop", shop);
   const blockNumber = await pinnedBlock(transport, range.blockNumber);
   await probe("shop", address, () =>
-    readContract(transport, { address, abi: shopAbi, functionName: "today", args: [], blockNumber }),
+    readContract(transport, { address, abi: shopReadAbi, functionName: "today", args: [], blockNumber }),
   );
   const topics = (["OrderCounted", "BatchAnchored", "OrderSkipped", "ReferrerMismatch"] as const).map((name) =>
     eventTopic(shopAbi, name),
@@ -645,7 +652,7 @@ export async function fetchUsedOrderIds(
   const ids = orderIds.map((id, i) => validateOrderId(`orderIds[${i}]`, id));
   const blockNumber = await pinnedBlock(transport, parameters.blockNumber);
   await probe("shop", address, () =>
-    readContract(transport, { address, abi: shopAbi, functionName: "today", args: [], blockNumber }),
+    readContract(transport, { address, abi: shopReadAbi, functionName: "today", args: [], blockNumber }),
   );
   const used = await usedOrderIds(transport, address, ids, undefined, blockNumber);
   return [...used].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));

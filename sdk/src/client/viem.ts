@@ -38,12 +38,7 @@ export interface ViemPublicClient {
   getChainId(): Promise<number>;
   getBlockNumber(args: { cacheTime: number }): Promise<bigint>;
   getBlock(args: { blockTag: "latest" }): Promise<{ readonly timestamp: bigint; readonly gasLimit: bigint }>;
-  estimateGas(args: {
-    to: Address;
-    data: Hex;
-    value?: bigint;
-    account?: Address;
-  }): Promise<bigint>;
+  estimateGas(args: { to: Address; data: Hex; value?: bigint; account?: Address }): Promise<bigint>;
   getBalance(args: { address: Address }): Promise<bigint>;
   getCode(args: { address: Address }): Promise<string | undefined>;
   call(args: {
@@ -168,9 +163,7 @@ export function fromViem({ publicClient, walletClient, chainId }: ViemClients): 
         data: call.data,
         ...(call.value !== undefined ? { value: call.value } : {}),
       };
-      return hex(
-        await walletClient!.sendTransaction(request as never),
-      );
+      return hex(await walletClient!.sendTransaction(request as never));
     },
     waitForReceipt: async (hash: Hex): Promise<RawReceipt> => {
       const receipt = await publicClient.waitForTransactionReceipt({ hash });

@@ -9,7 +9,7 @@
  *
  * @packageDocumentation
  */
-import { shopAbi } from "../abis.js";
+import { shopAbi, shopReadAbi } from "../abis.js";
 import { readContract } from "../client/contract.js";
 import type { Transport } from "../client/transport.js";
 import type { Address } from "../types.js";
@@ -45,7 +45,7 @@ async function readWords(
 ): Promise<Map<bigint, bigint>> {
   const at = blockNumber === undefined ? {} : { blockNumber };
   const words = await mapBounded(wordIndices, inFlight, (w) =>
-    readContract(transport, { address: shop, abi: shopAbi, functionName: "orderIdBitmap", args: [w], ...at }),
+    readContract(transport, { address: shop, abi: shopReadAbi, functionName: "orderIdBitmap", args: [w], ...at }),
   );
   return new Map(wordIndices.map((w, i) => [w, words[i]]));
 }

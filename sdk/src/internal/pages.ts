@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-import { shopAbi } from "../abis.js";
+import { shopAbi, shopReadAbi } from "../abis.js";
 import { readContract } from "../client/contract.js";
 import type { Transport } from "../client/transport.js";
 import type { UnsettledShopDay } from "../read.js";
@@ -36,7 +36,7 @@ export async function readUnsettledDays(
   const at = blockNumber === undefined ? {} : { blockNumber };
   const count = await readContract(transport, {
     address: shop,
-    abi: shopAbi,
+    abi: shopReadAbi,
     functionName: "revenueDayCount",
     args: [],
     ...at,
@@ -44,7 +44,7 @@ export async function readUnsettledDays(
   const days = await readPages(count, (start, limit) =>
     readContract(transport, {
       address: shop,
-      abi: shopAbi,
+      abi: shopReadAbi,
       functionName: "unsettledDays",
       args: [start, limit],
       ...at,

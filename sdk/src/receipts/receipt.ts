@@ -342,7 +342,8 @@ export async function signReceipt(
   let signature: Hex;
   if (isTransport(signer)) {
     const account = await signer.account();
-    if (account === undefined) throw new ShareMallError("NO_SIGNER", "Signing a receipt needs a transport with a signer");
+    if (account === undefined)
+      throw new ShareMallError("NO_SIGNER", "Signing a receipt needs a transport with a signer");
     address = validateAddress("signer", account);
     const t = receiptTypedData(receipt);
     signature = await signer.signTypedData({
@@ -365,7 +366,9 @@ export async function signReceipt(
 }
 
 function isTransport(signer: ReceiptSigner | Transport): signer is Transport {
-  return typeof (signer as Transport).signTypedData === "function" && typeof (signer as Transport).account === "function";
+  return (
+    typeof (signer as Transport).signTypedData === "function" && typeof (signer as Transport).account === "function"
+  );
 }
 
 /** What {@link verifyReceipt} checks a signed receipt against. */
