@@ -15,4 +15,4 @@ if [ "$status" -eq 3 ]; then
 elif [ "$status" -ne 0 ]; then
   exit "$status"
 fi
-exec npx hardhat ignition deploy deploy/modules/ShareMall.ts --network localhost "${reset[@]}" "$@"
+exec npx hardhat ignition deploy deploy/modules/ShareMall.ts --network localhost ${reset[@]+"${reset[@]}"} "$@"

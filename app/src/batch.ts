@@ -92,11 +92,20 @@ export interface BatchOutcome {
   readonly hash: Hex | undefined;
 }
 
-/** What `account` was paid in `logs` (its tokens' `DividendsClaimed` events), and to whom. */
-export function claimedIn(logs: readonly RawLog[], account: Address): { total: bigint; recipient: Address } {
+/**
+ * What `account` was paid in `logs`, and to whom: the `DividendsClaimed` events of `tokens` only, so that another
+ * contract in the receipts (a smart account, a recipient) cannot make up a payment.
+ */
+export function claimedIn(
+  logs: readonly RawLog[],
+  account: Address,
+  tokens: readonly Address[],
+): { total: bigint; recipient: Address } {
+  const known = new Set(tokens.map((token) => token.toLowerCase()));
   let total = 0n;
   let recipient = account;
   for (const event of decodeLogs(dividendTokenAbi, logs)) {
+    if (!known.has(event.address.toLowerCase())) continue;
     if (event.eventName === "DividendsClaimed" && event.args.holder.toLowerCase() === account.toLowerCase()) {
       total += event.args.amount;
       recipient = event.args.recipient;
@@ -113,6 +122,7 @@ export async function waitForBatch(
   provider: Eip1193Provider,
   batch: SentBatch,
   account: Address,
+  tokens: readonly Address[],
   intervalMs = 1_000,
   timeoutMs = 15 * 60_000,
 ): Promise<BatchOutcome> {
@@ -140,7 +150,7 @@ export async function waitForBatch(
           logIndex: Number(log.logIndex ?? 0),
         })),
       );
-      const { total, recipient } = claimedIn(logs, account);
+      const { total, recipient } = claimedIn(logs, account, tokens);
       return { total, recipient, hash: receipts[0]?.transactionHash };
     }
     if (Date.now() > deadline) throw new BatchFailedError(`The wallet did not finish batch ${batch.id} in time.`);

@@ -17,7 +17,7 @@ import { dividendTokenAbi } from "../../sdk/src/abis.js";
 import { decodeContractError } from "../../sdk/src/contract-errors.js";
 import type { Transport } from "../../sdk/src/client/transport.js";
 import { fromViem } from "../../sdk/src/client/viem.js";
-import { claim, claimMany, claimTo } from "../../sdk/src/holder.js";
+import { claim, claimable, claimMany, claimTo } from "../../sdk/src/holder.js";
 import { confirmPayment, reclaimPayment, requestReturn, withdrawReturns } from "../../sdk/src/payments.js";
 import type { RulesChange, RulesSpec } from "../../sdk/src/rules.js";
 import type { Address, Hex } from "../../sdk/src/types.js";
@@ -491,6 +491,11 @@ function loadTxs(): void {
   saveTxs();
 }
 
+/** The tokens the page shows: the only contracts whose claim events count as payments. */
+function knownTokens(): Address[] {
+  return (state.view?.tokens ?? []).map((row) => row.token);
+}
+
 /** A transaction left pending by an earlier visit: its receipt (or its batch's status) decides. */
 async function resume(tx: TxEntry, key: string): Promise<void> {
   const account = state.account!;
@@ -498,7 +503,7 @@ async function resume(tx: TxEntry, key: string): Promise<void> {
     let result: TxResult;
     if (tx.batch !== undefined) {
       if (state.provider === undefined) return;
-      const outcome = await waitForBatch(state.provider, tx.batch, account);
+      const outcome = await waitForBatch(state.provider, tx.batch, account, knownTokens());
       tx.hash = outcome.hash;
       result = { paid: { amount: outcome.total, recipient: outcome.recipient } };
     } else if (tx.hash !== undefined) {
@@ -514,7 +519,7 @@ async function resume(tx: TxEntry, key: string): Promise<void> {
           transactionHash: log.transactionHash as Hex,
           logIndex: log.logIndex,
         }));
-        const { total, recipient } = claimedIn(logs, account);
+        const { total, recipient } = claimedIn(logs, account, knownTokens());
         result = { paid: { amount: total, recipient } };
       } else result = { done: { kind: "mined" } };
     } else return;
@@ -641,12 +646,25 @@ function claimAll(rows: readonly TokenRow[]): void {
     const account = state.account!;
     const chainId = state.config!.chainId;
     const version = await atomicBatchSupport(provider, account, chainId);
-    if (version !== null) {
-      const sent = await sendClaimBatch(provider, account, chainId, tokens, version);
+    // An atomic batch fails as a whole if one claim has nothing left (paid out by the keeper or claimed elsewhere
+    // since the page read it): read the amounts again and leave those out.
+    const due =
+      version === null
+        ? tokens
+        : (
+            await Promise.all(
+              tokens.map(async (token) =>
+                (await claimable(transport, { token, holder: account })) > 0n ? token : null,
+              ),
+            )
+          ).filter((token): token is Address => token !== null);
+    if (version !== null && due.length === 0) return { paid: { amount: 0n, recipient: account } };
+    if (version !== null && due.length > 0) {
+      const sent = await sendClaimBatch(provider, account, chainId, due, version);
       entry.status = "pending";
-      entry.batch = { ...sent, calls: tokens.length };
+      entry.batch = { ...sent, calls: due.length };
       render();
-      const outcome = await waitForBatch(provider, sent, account);
+      const outcome = await waitForBatch(provider, sent, account, due);
       if (outcome.hash !== undefined) entry.hash = outcome.hash;
       return { paid: { amount: outcome.total, recipient: outcome.recipient } };
     }

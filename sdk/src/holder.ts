@@ -20,7 +20,7 @@ import {
 import { readContract, writeContract, type DecodedEvent, type shareMallAbi } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
 import { usedOrderIds } from "./internal/order-ids.js";
-import { probe } from "./internal/probe.js";
+import { requireFactory, requireShop, requireToken } from "./internal/probe.js";
 import { at, optionalBlock, parametersOf } from "./internal/parameters.js";
 import {
   InsufficientFundsError,
@@ -109,31 +109,6 @@ async function signerOf(transport: Transport, what: string): Promise<Address> {
   if (account === undefined) throw new NoSignerError(what);
   return account;
 }
-
-const requireShop = (transport: Transport, shop: Address): Promise<bigint> =>
-  probe("shop", shop, () =>
-    readContract(transport, { address: shop, abi: shopReadAbi, functionName: "today", args: [] }),
-  );
-const requireToken = (transport: Transport, token: Address, blockNumber?: bigint): Promise<Address> =>
-  probe("token", token, () =>
-    readContract(transport, {
-      address: token,
-      abi: dividendTokenReadAbi,
-      functionName: "shop",
-      args: [],
-      ...at(blockNumber),
-    }),
-  );
-const requireFactory = (transport: Transport, factory: Address, blockNumber?: bigint): Promise<bigint> =>
-  probe("factory", factory, () =>
-    readContract(transport, {
-      address: factory,
-      abi: shareMallFactoryReadAbi,
-      functionName: "shopCount",
-      args: [],
-      ...at(blockNumber),
-    }),
-  );
 
 function mintedOf(events: readonly DecodedEvent<typeof shareMallAbi>[]): MintedTokens[] {
   const out: MintedTokens[] = [];

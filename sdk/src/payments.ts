@@ -56,7 +56,7 @@ import {
 } from "./errors.js";
 import type { MintedTokens, SentTransaction } from "./holder.js";
 import { captureFromEvents, captureOf, kindName, termsOf } from "./internal/payment-events.js";
-import { probe } from "./internal/probe.js";
+import { requireShop } from "./internal/probe.js";
 import { InsufficientMerchantBalanceError, MissingRoleError } from "./merchant.js";
 import type { Address, Hex, IntegerLike } from "./types.js";
 import {
@@ -324,11 +324,6 @@ async function signerOf(transport: Transport, what: string): Promise<Address> {
   if (account === undefined) throw new NoSignerError(what);
   return account;
 }
-
-const requireShop = (transport: Transport, shop: Address, blockNumber?: bigint): Promise<bigint> =>
-  probe("shop", shop, () =>
-    readContract(transport, { address: shop, abi: shopReadAbi, functionName: "today", args: [], ...at(blockNumber) }),
-  );
 
 /** The earliest time a transaction sent now can be mined at: the latest block's time plus one second. */
 async function nextBlockTime(transport: Transport): Promise<bigint> {

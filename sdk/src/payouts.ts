@@ -21,7 +21,7 @@ import {
 } from "./client/contract.js";
 import type { Transport } from "./client/transport.js";
 import { describeValue, InvalidAddressError, InvalidAmountError, NoSignerError, ShareMallError } from "./errors.js";
-import { probe } from "./internal/probe.js";
+import { probe, requireToken } from "./internal/probe.js";
 import type { Address, Hex } from "./types.js";
 import { validateAddress, validateAmount, ZERO_ADDRESS } from "./validation.js";
 
@@ -54,17 +54,6 @@ export interface PayoutResult {
   /** The transaction's ShareMall events. */
   readonly events: readonly DecodedEvent<typeof shareMallAbi>[];
 }
-
-const requireToken = (transport: Transport, token: Address, blockNumber?: bigint): Promise<Address> =>
-  probe("token", token, () =>
-    readContract(transport, {
-      address: token,
-      abi: dividendTokenReadAbi,
-      functionName: "shop",
-      args: [],
-      ...at(blockNumber),
-    }),
-  );
 
 /**
  * Splits one word of `DividendsPushed.payouts` (`uint256(uint160(holder)) << 96 | amount`) into holder and amount.

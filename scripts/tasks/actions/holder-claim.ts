@@ -3,7 +3,14 @@
  * on one token (SDK `claim`, or `claimTo` with `--to`); `--tokens a,b` or `--all` claims on several in one
  * transaction through the factory (SDK `claimMany`; `--all`: every token of the factory with something to claim).
  */
-import { claim, claimableTotal, claimMany, claimTo, type Address } from "../../../sdk/src/index.js";
+import {
+  claim,
+  claimableTotal,
+  claimMany,
+  claimTo,
+  decodeContractError,
+  type Address,
+} from "../../../sdk/src/index.js";
 import { addressOption, connect, factoryAddress } from "../lib/chain.js";
 import { InputError } from "../lib/errors.js";
 import { formatCoin } from "../lib/format.js";
@@ -29,7 +36,7 @@ export default taskAction(
       );
     }
     const token = args.token === "" ? undefined : addressOption("token", args.token);
-    const list = args.tokens === "" ? undefined : args.tokens.split(",").map((t) => addressOption("tokens", t.trim()));
+    const list = args.tokens === "" ? undefined : tokenList(args.tokens);
     const to = args.to === "" ? undefined : addressOption("to", args.to);
     const chain = await connect(hre);
     if (token !== undefined) {
@@ -81,7 +88,23 @@ export default taskAction(
         ` (transaction ${r.transaction})`,
     ];
     for (const p of r.paid) lines.push(`  ${p.token}  ${formatCoin(p.amount, r.chainId)}`);
-    for (const s of r.skipped) lines.push(`  ${s.token}  skipped: ${s.reason}`);
+    for (const s of r.skipped) lines.push(`  ${s.token}  skipped: ${skipReason(s.reason)}`);
     return lines.join("\n");
   },
 );
+
+/** `--tokens a,b,...`: every entry an address; an empty entry (`a,,b`, a trailing comma) is named, not ignored. */
+function tokenList(value: string): Address[] {
+  return value.split(",").map((entry, i) => {
+    const t = entry.trim();
+    if (t === "") throw new InputError(`--tokens: entry ${i + 1} is empty (give addresses separated by commas)`);
+    return addressOption("tokens", t);
+  });
+}
+
+/** The factory's `ClaimSkipped` revert data in words: the contract error's message, else the raw data. */
+function skipReason(data: string): string {
+  const error = decodeContractError(data);
+  if (error !== undefined) return error.message;
+  return data === "0x" ? "reverted without a reason" : `reverted (${data})`;
+}

@@ -3,9 +3,12 @@
  * no code (an empty result) or a revert without a ShareMall error (another contract without that function) means
  * the address is not what the caller said, and becomes a {@link NotAContractError} before anything is sent.
  */
-import { ChainCallError } from "../client/contract.js";
+import { dividendTokenReadAbi, shareMallFactoryReadAbi, shopReadAbi } from "../abis.js";
+import { ChainCallError, readContract } from "../client/contract.js";
+import type { Transport } from "../client/transport.js";
 import { NotAContractError } from "../errors.js";
 import type { Address } from "../types.js";
+import { at } from "./parameters.js";
 
 const PLAIN_REVERT = /revert|selector was not recognized|CALL_EXCEPTION|invalid opcode/i;
 
@@ -41,3 +44,33 @@ export async function probe<T>(field: string, address: Address, read: () => Prom
     throw error;
   }
 }
+
+/** Checks that `shop` is a ShareMall shop (at `blockNumber`, default the latest); returns its current day. */
+export const requireShop = (transport: Transport, shop: Address, blockNumber?: bigint): Promise<bigint> =>
+  probe("shop", shop, () =>
+    readContract(transport, { address: shop, abi: shopReadAbi, functionName: "today", args: [], ...at(blockNumber) }),
+  );
+
+/** Checks that `token` is a ShareMall dividend token; returns its shop. */
+export const requireToken = (transport: Transport, token: Address, blockNumber?: bigint): Promise<Address> =>
+  probe("token", token, () =>
+    readContract(transport, {
+      address: token,
+      abi: dividendTokenReadAbi,
+      functionName: "shop",
+      args: [],
+      ...at(blockNumber),
+    }),
+  );
+
+/** Checks that `factory` is a ShareMall factory; returns its shop count. */
+export const requireFactory = (transport: Transport, factory: Address, blockNumber?: bigint): Promise<bigint> =>
+  probe("factory", factory, () =>
+    readContract(transport, {
+      address: factory,
+      abi: shareMallFactoryReadAbi,
+      functionName: "shopCount",
+      args: [],
+      ...at(blockNumber),
+    }),
+  );
