@@ -219,6 +219,25 @@ export function encodeCall<
   }
 }
 
+/**
+ * Decodes the return data of function `fn` of `abi`: one output as itself, several as a tuple, structs as objects
+ * (see the module doc). Throws a `ChainCallError` (code `BAD_RESULT`) when `data` does not decode. For return data read another way (one's
+ * own multicall, a trace).
+ *
+ * @example
+ * ```ts
+ * const record = decodeResult(shopAbi, "dayRecord", returnData) as { revenue: bigint; orderCount: bigint };
+ * ```
+ */
+export function decodeResult(abi: Abi, fn: string, data: Hex): unknown {
+  const fragment = functionOf(abi, fn);
+  try {
+    return decodeFunctionResult({ abi: [fragment], functionName: fragment.name, data } as never);
+  } catch (error) {
+    throw new ChainCallError(`${fn} returned data that does not decode: ${data}`, error, "BAD_RESULT");
+  }
+}
+
 /** Parameters of {@link readContract} (viem's names). */
 export interface ReadContractParameters<A extends Abi, N extends ReadFunctionName<A>> {
   /** The contract. */
@@ -257,7 +276,6 @@ export async function readContract<const A extends Abi, N extends ReadFunctionNa
   const block = optionalBlock(blockNumber);
   const target = checkTarget(address);
   const data = encodeCall(abi, fn as never, args as never);
-  const fragment = functionOf(abi, fn);
   let result: Hex;
   try {
     result = await transport.call({ to: target, data, ...(block !== undefined ? { blockNumber: block } : {}) });
@@ -265,13 +283,13 @@ export async function readContract<const A extends Abi, N extends ReadFunctionNa
     throw failure(error, `${fn} on ${address}`);
   }
   try {
-    // One output comes as itself, several as a tuple; structs as objects (see the module doc).
-    return decodeFunctionResult({ abi: [fragment], functionName: fragment.name, data: result } as never) as ReadResult<
-      A,
-      N
-    >;
+    return decodeResult(abi, fn, result) as ReadResult<A, N>;
   } catch (error) {
-    throw new ChainCallError(`${fn} on ${address} returned data that does not decode: ${result}`, error, "BAD_RESULT");
+    throw new ChainCallError(
+      `${fn} on ${address} returned data that does not decode: ${result}`,
+      (error as ChainCallError).cause,
+      "BAD_RESULT",
+    );
   }
 }
 

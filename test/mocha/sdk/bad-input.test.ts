@@ -994,6 +994,55 @@ const TABLE: Record<string, Entry> = {
       code: "BAD_RESULT",
     },
   ],
+  readContracts: [
+    {
+      input: "callsPerBatch 0",
+      run: (ctx) =>
+        sdk.readContracts(ctx.tx("alice"), {
+          contracts: [sdk.contractRead({ address: ctx.shop, abi: sdk.shopAbi, functionName: "today", args: [] })],
+          callsPerBatch: 0,
+        }),
+      error: sdk.InvalidAmountError,
+    },
+    {
+      input: "bad address in the second read",
+      run: (ctx) =>
+        sdk.readContracts(ctx.tx("alice"), {
+          contracts: [
+            sdk.contractRead({ address: ctx.shop, abi: sdk.shopAbi, functionName: "today", args: [] }),
+            sdk.contractRead({ address: n(BAD_ADDRESS), abi: sdk.shopAbi, functionName: "today", args: [] }),
+          ],
+        }),
+      error: sdk.InvalidAddressError,
+    },
+    {
+      input: "negative amount argument",
+      run: (ctx) =>
+        sdk.readContracts(ctx.tx("alice"), {
+          contracts: [
+            sdk.contractRead({ address: ctx.shop, abi: sdk.shopAbi, functionName: "dayRecord", args: [-1n] }),
+          ],
+        }),
+      error: sdk.InvalidAmountError,
+    },
+  ],
+  contractRead: {
+    none: "a typing helper that returns the read it is given; readContracts checks every read before sending",
+  },
+  decodeResult: [
+    {
+      input: "return data that does not decode",
+      run: () => sdk.decodeResult(sdk.shopAbi, "dayRecord", "0x1234"),
+      error: sdk.ChainCallError,
+      code: "BAD_RESULT",
+    },
+    {
+      input: "unknown function",
+      run: () => sdk.decodeResult(sdk.shopAbi, "noSuchFunction", "0x"),
+      error: sdk.ShareMallError,
+      code: "UNKNOWN_FUNCTION",
+    },
+  ],
   writeContract: [
     {
       input: "bad address",
